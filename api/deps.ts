@@ -1,0 +1,16 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { Config } from '../config';
+import type { Database } from '../db';
+import type { Authenticator } from './auth';
+
+/** Everything a request handler may use, created once at boot (convention 9). */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  temporal: Client;
+  auth: Authenticator;
+  logger: Logger;
+  metrics: Registry;
+}

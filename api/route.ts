@@ -1,0 +1,118 @@
+import type { Request, Response, Router } from 'express';
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Role } from '../db/schema/org';
+import type { AppDeps } from './deps';
+import { authenticate, type Principal } from './auth';
+import { requireRole } from './authz';
+import { problemSchema } from './problem';
+import { validate } from './validation';
+import { z } from './zod';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+type AnyObject = z.ZodObject<z.ZodRawShape>;
+
+/** Which signed-in callers may use a route: any, or those with one of `roles`. Scope checks stay in the handler. */
+export type Access = { roles: readonly Role[] | 'any' };
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  /** The authenticated caller; public routes must not read it. */
+  principal: Principal;
+  req: Request;
+  res: Response;
+  deps: AppDeps;
+}
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+  method: Method;
+  /** Express-style path below /api/v1, e.g. `/cases/:id`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  /** `'public'` only for health, login and documents; everything else names its roles. */
+  access: Access | 'public';
+  params?: P;
+  query?: Q;
+  body?: B;
+  response: { status?: 200 | 201 | 202; schema: R; description: string; contentType?: string };
+  /** Error statuses this route may answer with, documented as problem+json. */
+  errors?: readonly (400 | 401 | 403 | 404 | 409 | 422 | 503)[];
+  handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | z.infer<R>>;
+}
+
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: '请求内容有误 / Bad request',
+  401: '未登录 / Not authenticated',
+  403: '无权操作 / Forbidden',
+  404: '未找到 / Not found',
+  409: '状态冲突 / Conflict with the current state',
+  422: '业务规则不允许 / Refused by a domain rule',
+  503: '依赖服务不可用 / A dependency is unavailable',
+};
+
+/**
+ * A route defined once: the same zod schemas validate the request, type the handler and produce
+ * the OpenAPI document. Every route is authenticated and role-checked here unless marked public.
+ */
+export class ApiRoutes {
+  private readonly mounts: ((router: Router, deps: AppDeps) => void)[] = [];
+
+  constructor(private readonly registry: OpenAPIRegistry) {}
+
+  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
+    const access = spec.access;
+    const isPublic = access === 'public';
+    const status = spec.response.status ?? 200;
+    const request: RouteConfig['request'] = {};
+    if (spec.params) request.params = spec.params;
+    if (spec.query) request.query = spec.query;
+    if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
+    const responses: RouteConfig['responses'] = {
+      [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
+    };
+    const errors = new Set<number>([...(spec.errors ?? []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(isPublic ? [] : [401, 403])]);
+    for (const code of [...errors].sort()) {
+      responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
+    }
+    this.registry.registerPath({
+      method: spec.method,
+      path: `/api/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`,
+      operationId: spec.operationId,
+      summary: spec.summary,
+      description: spec.description,
+      tags: spec.tags,
+      security: isPublic ? [] : [{ bearerAuth: [] }],
+      request,
+      responses,
+    });
+
+    this.mounts.push((router, deps) => {
+      router[spec.method](spec.path, async (req, res, next) => {
+        try {
+          const principal = access === 'public' ? undefined : await authenticate(req, deps);
+          if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
+          const params = spec.params ? validate(spec.params, req.params, 'path') : {};
+          const query = spec.query ? validate(spec.query, req.query, 'query') : {};
+          const body = spec.body ? validate(spec.body, req.body, 'body') : undefined;
+          const result = await spec.handler({ params, query, body, principal, req, res, deps } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
+          if (res.headersSent) return;
+          if (spec.response.contentType && spec.response.contentType !== 'application/json') {
+            res.status(status).type(spec.response.contentType).send(result);
+          } else {
+            res.status(status).json(result);
+          }
+        } catch (err) {
+          next(err);
+        }
+      });
+    });
+  }
+
+  mount(router: Router, deps: AppDeps): void {
+    for (const m of this.mounts) m(router, deps);
+  }
+}

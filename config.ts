@@ -1,0 +1,144 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Every entrypoint calls `loadConfig()` at boot and
+ * passes the result down; nothing else touches `process.env`.
+ */
+const boolish = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const port = z.coerce.number().int().min(1).max(65535);
+
+const envSchema = z
+  .object({
+    APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().default('127.0.0.1'),
+    DATA_DIR: z.string().default('.data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    DATABASE_URL: z.string().url().optional(),
+    EMBEDDED_PG_PORT: port.default(54329),
+
+    TEMPORAL_ADDRESS: z.string().min(3).optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    TEMPORAL_TASK_QUEUE: z.string().min(1).default('township-cases'),
+    TEMPORAL_TLS: boolish.default(false),
+    TEMPORAL_TLS_CERT_PATH: z.string().optional(),
+    TEMPORAL_TLS_KEY_PATH: z.string().optional(),
+    TEMPORAL_API_KEY: z.string().optional(),
+    TEMPORAL_CLI_PATH: z.string().optional(),
+    TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
+    TEMPORAL_DEV_PORT: port.default(7233),
+    TEMPORAL_UI_PORT: port.default(8233),
+
+    AUTH_ISSUER: z.string().min(1).optional(),
+    AUTH_AUDIENCE: z.string().min(1).default('township-cases'),
+    AUTH_JWKS_URL: z.string().url().optional(),
+    DEV_AUTH_SECRET: z.string().min(32).optional(),
+
+    CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.APP_ENV !== 'production') return;
+    if (!env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when APP_ENV=production (生产环境必须配置数据库地址)' });
+    }
+    if (!env.TEMPORAL_ADDRESS) {
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'required when APP_ENV=production (生产环境必须配置 Temporal 地址)' });
+    }
+    if (!env.AUTH_ISSUER || !env.AUTH_JWKS_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_JWKS_URL'],
+        message: 'AUTH_ISSUER and AUTH_JWKS_URL are required when APP_ENV=production (生产环境必须配置身份认证签发方与 JWKS)',
+      });
+    }
+  });
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  http: { port: number; host: string };
+  dataDir: string;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  db: { url?: string; embeddedPort: number; embeddedDir: string };
+  temporal: {
+    address?: string;
+    namespace: string;
+    taskQueue: string;
+    tls: boolean;
+    tlsCertPath?: string;
+    tlsKeyPath?: string;
+    apiKey?: string;
+    cliPath?: string;
+    testServerPath?: string;
+    devPort: number;
+    uiPort: number;
+    devDbFile: string;
+  };
+  auth: {
+    /** Dev login (tokens for seeded users) is on only outside production. */
+    devLogin: boolean;
+    issuer: string;
+    audience: string;
+    jwksUrl?: string;
+    devSecret?: string;
+  };
+  calendarFallback: 'refuse' | 'weekdays';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`配置错误 / Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parse and validate the environment; throws `ConfigError` listing every problem at once. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(envSchema.innerType().shape)
+      .filter((k) => source[k] !== undefined && source[k] !== '')
+      .map((k) => [k, source[k]]),
+  );
+  const parsed = envSchema.safeParse(known);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  const production = e.APP_ENV === 'production';
+  return {
+    env: e.APP_ENV,
+    http: { port: e.PORT, host: e.HOST },
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    db: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedDir: path.join(dataDir, 'postgres') },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      tls: e.TEMPORAL_TLS,
+      tlsCertPath: e.TEMPORAL_TLS_CERT_PATH,
+      tlsKeyPath: e.TEMPORAL_TLS_KEY_PATH,
+      apiKey: e.TEMPORAL_API_KEY,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      devDbFile: path.join(dataDir, 'temporal.sqlite'),
+    },
+    auth: {
+      devLogin: !production,
+      issuer: e.AUTH_ISSUER ?? 'township-cases-dev',
+      audience: e.AUTH_AUDIENCE,
+      jwksUrl: e.AUTH_JWKS_URL,
+      devSecret: e.DEV_AUTH_SECRET,
+    },
+    calendarFallback: e.CALENDAR_FALLBACK,
+  };
+}

@@ -1,0 +1,157 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+/** The four processes of DOMAIN §4–7, plus rectification tasks (整改任务) that several of them open. */
+export const PROCESS_TYPES = ['approval', 'incident', 'summons', 'assessment', 'task'] as const;
+export type ProcessType = (typeof PROCESS_TYPES)[number];
+
+/** Human-readable case number prefixes, e.g. `SP-2026-000123`. */
+export const CASE_NO_PREFIX: Record<ProcessType, string> = {
+  approval: 'SP',
+  incident: 'SJ',
+  summons: 'CS',
+  assessment: 'KH',
+  task: 'RW',
+};
+
+export const CLOCK_LEVELS = ['green', 'blue', 'yellow', 'red'] as const;
+export type ClockLevel = (typeof CLOCK_LEVELS)[number];
+
+export const processType = pgEnum('process_type', PROCESS_TYPES);
+export const clockLevel = pgEnum('clock_level', CLOCK_LEVELS);
+
+/**
+ * The case envelope: one row per case of any process, written only by activities. `projectedSeq`
+ * is the workflow's own event sequence; a projection with a lower sequence is ignored, which makes
+ * every write idempotent under activity retries.
+ */
+export const cases = pgTable(
+  'cases',
+  {
+    id: text('id').primaryKey(),
+    process: processType('process').notNull(),
+    title: text('title').notNull(),
+    status: text('status').notNull(),
+    currentStep: text('current_step'),
+    level: integer('level'),
+    unitId: text('unit_id').notNull(),
+    ownerUnitId: text('owner_unit_id').notNull(),
+    colour: clockLevel('colour').notNull().default('green'),
+    deadline: timestamp('deadline', { withTimezone: true }),
+    calendarWarnings: jsonb('calendar_warnings').$type<string[]>().notNull().default([]),
+    data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
+    projectedSeq: integer('projected_seq').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('cases_unit_idx').on(t.unitId, t.status),
+    index('cases_owner_unit_idx').on(t.ownerUnitId),
+    index('cases_process_status_idx').on(t.process, t.status, t.createdAt),
+    index('cases_open_deadline_idx').on(t.colour, t.deadline).where(sql`${t.closedAt} is null`),
+    index('cases_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * Who may act on a case now: a specific user, or any user with `role` in `unitId`. Replaced as a
+ * whole on every projection, so the inbox is exactly the set of actions open now.
+ */
+export const caseAssignments = pgTable(
+  'case_assignments',
+  {
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    unitId: text('unit_id').notNull(),
+    role: text('role').notNull(),
+    userId: text('user_id').notNull().default(''),
+    actions: jsonb('actions').$type<string[]>().notNull().default([]),
+  },
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.unitId, t.role, t.userId] }),
+    index('case_assignments_unit_role_idx').on(t.unitId, t.role),
+    index('case_assignments_user_idx').on(t.userId),
+  ],
+);
+
+/** Every unit involved in a case (responsible, owner, summoned, …): the basis of read scope. */
+export const caseUnits = pgTable(
+  'case_units',
+  {
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    unitId: text('unit_id').notNull(),
+    relation: text('relation').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.unitId, t.relation] }), index('case_units_unit_idx').on(t.unitId)],
+);
+
+/** The projected SLA clocks of a case, one row per clock key (e.g. `case`, `step`, `dept:scjg`). */
+export const caseClocks = pgTable(
+  'case_clocks',
+  {
+    caseId: text('case_id')
+      .notNull()
+      .references(() => cases.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    label: text('label').notNull(),
+    state: text('state').notNull(),
+    level: clockLevel('level').notNull(),
+    deadline: timestamp('deadline', { withTimezone: true }),
+    budget: jsonb('budget').$type<{ unit: string; amount: number }>().notNull(),
+    consumed: jsonb('consumed').$type<number>().notNull(),
+    fallbackYears: jsonb('fallback_years').$type<number[]>().notNull().default([]),
+    ledger: jsonb('ledger').$type<unknown[]>().notNull().default([]),
+  },
+  (t) => [primaryKey({ columns: [t.caseId, t.key] }), index('case_clocks_level_deadline_idx').on(t.level, t.deadline)],
+);
+
+/**
+ * Append-only, hash-chained audit log. `streamId` is a case id, or `admin:<area>` for
+ * configuration changes. A trigger (migration) refuses UPDATE and DELETE; the hash chain detects
+ * anything done around it.
+ */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    streamId: text('stream_id').notNull(),
+    seq: integer('seq').notNull(),
+    actorId: text('actor_id').notNull(),
+    actorUnitId: text('actor_unit_id'),
+    actorRole: text('actor_role'),
+    action: text('action').notNull(),
+    reason: text('reason'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [uniqueIndex('audit_log_stream_seq_idx').on(t.streamId, t.seq)],
+);
+
+/** Per process and year counters behind case numbers (`SP-2026-000123`). */
+export const caseNumberCounters = pgTable(
+  'case_number_counters',
+  {
+    process: processType('process').notNull(),
+    year: integer('year').notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.process, t.year] })],
+);
