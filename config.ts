@@ -101,7 +101,7 @@ export class ConfigError extends Error {
 /** Parse and validate the environment; throws `ConfigError` listing every problem at once. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const known = Object.fromEntries(
-    Object.keys(envSchema.innerType().shape)
+    Object.keys(envSchema.shape)
       .filter((k) => source[k] !== undefined && source[k] !== '')
       .map((k) => [k, source[k]]),
   );

@@ -15,7 +15,7 @@ import {
 } from 'jose';
 import type { Config } from '../config';
 import type { Db } from '../db';
-import { orgUnits, users, type Role } from '../db/schema/org';
+import { orgUnits, users, type OrgUnitKind, type Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { Problem } from './problem';
 
@@ -27,7 +27,7 @@ export interface Principal {
   role: Role;
   unitId: string;
   unitPath: string;
-  unitKind: string;
+  unitKind: OrgUnitKind;
   isLeader: boolean;
 }
 

@@ -287,7 +287,7 @@ export function demoUserId(username: string): string {
 
 function buildUsers(): NewUser[] {
   const users: NewUser[] = [
-    { id: demoUserId('admin'), username: 'admin', displayName: '系统管理员', role: 'admin', unitId: DEMO_COUNTY_ID },
+    { id: demoUserId('admin'), username: 'admin', displayName: '系统管理员', role: 'admin', unitId: DEMO_COUNTY_ID, isLeader: false },
   ];
   for (const u of DEMO_UNITS) {
     for (const spec of usersFor(u)) {
@@ -329,7 +329,6 @@ const POWER_LIST: readonly PowerSpec[] = [
   { name: '对露天焚烧秸秆、落叶等产生烟尘污染物质的处罚', category: 'penalty', source: 'delegated', legalBasis: '《中华人民共和国大气污染防治法》第一百一十九条' },
   { name: '对农村村民未经批准或者采取欺骗手段骗取批准，非法占用土地建住宅的处罚', category: 'penalty', source: 'delegated', legalBasis: '《中华人民共和国土地管理法》第七十八条', ruralOnly: true },
   { name: '对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的处罚', category: 'penalty', source: 'own', legalBasis: '《中华人民共和国城乡规划法》第六十五条', ruralOnly: true },
-  { name: '对未经许可销售、燃放烟花爆竹的处罚', category: 'penalty', source: 'delegated', legalBasis: '《烟花爆竹安全管理条例》' },
   { name: '60 岁以上老年人优待证办理', category: 'public_service', source: 'own', legalBasis: '《中华人民共和国老年人权益保障法》' },
   { name: '临时救助审批', category: 'public_service', source: 'delegated', legalBasis: '《社会救助暂行办法》' },
   { name: '困难残疾人生活补贴和重度残疾人护理补贴申请受理', category: 'public_service', source: 'own', legalBasis: '《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》' },
@@ -388,5 +387,5 @@ function buildPowerLists(): NewPowerListItem[] {
   );
 }
 
-/** The power list 权责清单 of every demo township/street (townships 26 items, the street 20). */
+/** The power list 权责清单 of every demo township/street (townships 25 items, the street 19). */
 export const DEMO_POWER_LISTS: readonly NewPowerListItem[] = buildPowerLists();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database } from '../../db';
-import { ensureDatabase } from '../../scripts/runtime/embedded-postgres';
+import { ensureDatabase } from '../../runtime/embedded-postgres';
 
 export interface TestDatabase extends Database {
   url: string;

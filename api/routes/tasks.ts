@@ -1,0 +1,3 @@
+import type { ApiRoutes } from '../route';
+
+export function registerTaskRoutes(_routes: ApiRoutes): void {}

@@ -1,0 +1,63 @@
+import type { ClockLevel, ProcessType } from '../../db/schema/cases';
+
+/** One projected SLA clock of a case. */
+export interface ClockSnapshot {
+  key: string;
+  label: string;
+  state: string;
+  level: ClockLevel;
+  deadline: string | null;
+  budget: { unit: string; amount: number };
+  consumed: number;
+  fallbackYears: number[];
+  ledger: unknown[];
+}
+
+/** Who may act now: a named user, or anyone with `role` in `unitId`. */
+export interface AssignmentSnapshot {
+  unitId: string;
+  role: string;
+  userId?: string;
+  actions: string[];
+}
+
+/** The case envelope as a workflow sees it; written to PostgreSQL by the projection activity. */
+export interface CaseSnapshot {
+  caseId: string;
+  process: ProcessType;
+  title: string;
+  status: string;
+  currentStep: string | null;
+  level: number | null;
+  unitId: string;
+  ownerUnitId: string;
+  colour: ClockLevel;
+  deadline: string | null;
+  calendarWarnings: string[];
+  data: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  assignments: AssignmentSnapshot[];
+  units: { unitId: string; relation: string }[];
+  clocks: ClockSnapshot[];
+}
+
+/** Who did what and why, as recorded with each transition. */
+export interface AuditNote {
+  actorId: string;
+  actorUnitId: string | null;
+  actorRole: string | null;
+  action: string;
+  reason: string | null;
+  before: unknown;
+  after: unknown;
+  at: string;
+}
+
+/** One transition of a case: the new envelope plus its audit entry, keyed by the workflow's sequence. */
+export interface TransitionRecord {
+  seq: number;
+  snapshot: CaseSnapshot;
+  audit: AuditNote;
+}
