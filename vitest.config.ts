@@ -6,6 +6,7 @@ export default defineConfig({
     pool: 'forks',
     include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/support/global-setup.ts'],
+    setupFiles: ['tests/support/quiet-runtime.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     fileParallelism: true,

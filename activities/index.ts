@@ -1,0 +1,44 @@
+import { eq, inArray } from 'drizzle-orm';
+import type { CalendarData } from '../domain/calendar';
+import type { Db } from '../db';
+import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calendar';
+import type { TransitionRecord } from '../workflows/shared/case-snapshot';
+import { recordTransition } from './projection';
+
+export interface ActivityDeps {
+  db: Db;
+}
+
+/** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
+export async function loadCalendarData(db: Db, region?: string): Promise<CalendarData> {
+  const regions = region && region !== NATIONAL_REGION ? [NATIONAL_REGION, region] : [NATIONAL_REGION];
+  const [years, days] = await Promise.all([
+    db.select().from(calendarYears).where(eq(calendarYears.region, NATIONAL_REGION)),
+    db.select().from(calendarDays).where(inArray(calendarDays.region, regions)).orderBy(calendarDays.date),
+  ]);
+  const data: CalendarData = { years: {}, overlays: {} };
+  for (const y of years) data.years[String(y.year)] = { holidays: [], workdays: [] };
+  for (const d of days) {
+    const target =
+      d.region === NATIONAL_REGION
+        ? data.years[d.date.slice(0, 4)]
+        : (data.overlays![d.region] ??= { holidays: [], workdays: [] });
+    if (!target) continue;
+    (d.kind === 'holiday' ? target.holidays : target.workdays).push({ date: d.date, name: d.name });
+  }
+  return data;
+}
+
+/** Activities are built with their dependencies so tests can pass real or fake ones (convention 2). */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    async recordTransition(record: TransitionRecord): Promise<{ applied: boolean }> {
+      return recordTransition(deps.db, record);
+    },
+    async loadCalendar(input: { region?: string }): Promise<CalendarData> {
+      return loadCalendarData(deps.db, input.region);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

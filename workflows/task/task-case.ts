@@ -1,0 +1,201 @@
+import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
+import type { Actor } from '../shared/actor';
+import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
+import { CaseClocks, type LevelChange } from '../shared/case-clocks';
+import { CaseErrorType, caseError } from '../shared/errors';
+import {
+  TASK_STATUS_LABEL,
+  type StartTaskInput,
+  type TaskAction,
+  type TaskActionInput,
+  type TaskActionType,
+  type TaskHistoryEntry,
+  type TaskStatus,
+  type TaskView,
+} from './definitions';
+
+const CLOCK = 'task';
+const CLOCK_LABEL = '整改时限';
+
+/** Which role in which unit may take each action, given the task's status. */
+function openActions(status: TaskStatus): { owner: TaskActionType[]; responsible: TaskActionType[] } {
+  switch (status) {
+    case 'open':
+      return { owner: ['pause', 'extend', 'urge'], responsible: ['complete'] };
+    case 'paused':
+      return { owner: ['resume', 'extend'], responsible: [] };
+    case 'done':
+      return { owner: [], responsible: [] };
+  }
+}
+
+/**
+ * The task's state machine, free of Temporal APIs so it can be reasoned about (and replayed) as
+ * plain code. `check` answers whether an action is allowed now; `apply` performs it.
+ */
+export class TaskCase {
+  status: TaskStatus = 'open';
+  result: string | null = null;
+  urgeCount = 0;
+  history: TaskHistoryEntry[] = [];
+  readonly clocks: CaseClocks;
+  readonly createdAt: string;
+  updatedAt: string;
+  closedAt: string | null = null;
+
+  constructor(
+    readonly input: StartTaskInput,
+    now: number,
+  ) {
+    this.createdAt = new Date(now).toISOString();
+    this.updatedAt = this.createdAt;
+    this.clocks = new CaseClocks(input.calendar);
+    this.clocks.apply(CLOCK, CLOCK_LABEL, () => startClock(input.budget, now, { actor: input.createdBy.userId, reason: '任务下达' }), now);
+    this.history.push({ at: this.createdAt, actorId: input.createdBy.userId, action: 'create', note: input.title });
+  }
+
+  get closed(): boolean {
+    return this.status === 'done';
+  }
+
+  assignments(): AssignmentSnapshot[] {
+    const { owner, responsible } = openActions(this.status);
+    const out: AssignmentSnapshot[] = [];
+    if (owner.length) out.push({ unitId: this.input.ownerUnitId, role: 'supervisor', actions: owner });
+    if (responsible.length) out.push({ unitId: this.input.unitId, role: 'handler', actions: responsible });
+    return out;
+  }
+
+  /** Throw the failure the API will show when `actor` may not take `action` now; change nothing. */
+  check({ actor, action }: TaskActionInput, now: number): void {
+    const allowed = this.assignments().find((a) => a.unitId === actor.unitId && a.role === actor.role);
+    if (!allowed) {
+      const anyone = this.assignments().some((a) => a.actions.includes(action.type));
+      throw anyone
+        ? caseError(CaseErrorType.Forbidden, 'not-your-action', '您不是此任务当前环节的办理人，无权操作', 'You are not an assignee of this task’s current step')
+        : caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; this action is not possible now`);
+    }
+    if (!allowed.actions.includes(action.type)) {
+      throw caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; ${action.type} is not possible now`);
+    }
+    const next = this.nextClock(action, actor, now);
+    if (next) this.clocks.check(next, now);
+  }
+
+  /** Perform an action already checked; returns the audit note for it. */
+  apply(input: TaskActionInput, now: number): AuditNote {
+    this.check(input, now);
+    const { actor, action } = input;
+    const before = { status: this.status, clock: this.clocks.status(CLOCK, now)?.deadline ?? null };
+    const next = this.nextClock(action, actor, now);
+    if (next) this.clocks.apply(CLOCK, CLOCK_LABEL, () => next, now);
+    const note = this.applyState(action);
+    const at = new Date(now).toISOString();
+    this.updatedAt = at;
+    if (this.closed) this.closedAt = at;
+    this.history.push({ at, actorId: actor.userId, action: action.type, note });
+    return {
+      actorId: actor.userId,
+      actorUnitId: actor.unitId,
+      actorRole: actor.role,
+      action: `task.${action.type}`,
+      reason: note,
+      before,
+      after: { status: this.status, clock: this.clocks.status(CLOCK, now)?.deadline ?? null },
+      at,
+    };
+  }
+
+  /** Record colour changes reached by `now`; returns the audit note, or null when nothing changed. */
+  tick(now: number): { note: AuditNote; changes: LevelChange[] } | null {
+    const changes = this.clocks.recordTransitions(now);
+    if (changes.length === 0) return null;
+    const at = new Date(now).toISOString();
+    this.updatedAt = at;
+    const last = changes[changes.length - 1]!;
+    return {
+      changes,
+      note: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'clock.level', reason: `${last.label}: ${last.from} → ${last.to}`, before: { level: changes[0]!.from }, after: { level: last.to, changes }, at },
+    };
+  }
+
+  snapshot(now: number): CaseSnapshot {
+    const summary = this.clocks.summary(now);
+    return {
+      caseId: this.input.caseId,
+      process: 'task',
+      title: this.input.title,
+      status: this.status,
+      currentStep: null,
+      level: null,
+      unitId: this.input.unitId,
+      ownerUnitId: this.input.ownerUnitId,
+      colour: summary.colour,
+      deadline: summary.deadline,
+      calendarWarnings: summary.calendarWarnings,
+      data: { description: this.input.description, result: this.result, urgeCount: this.urgeCount },
+      createdAt: this.createdAt,
+      updatedAt: this.updatedAt,
+      closedAt: this.closedAt,
+      assignments: this.assignments(),
+      units: [],
+      clocks: this.clocks.snapshots(now),
+    };
+  }
+
+  view(now: number): TaskView {
+    return {
+      caseId: this.input.caseId,
+      status: this.status,
+      title: this.input.title,
+      description: this.input.description,
+      unitId: this.input.unitId,
+      ownerUnitId: this.input.ownerUnitId,
+      result: this.result,
+      urgeCount: this.urgeCount,
+      history: this.history,
+      clocks: this.clocks.snapshots(now),
+    };
+  }
+
+  creationNote(): AuditNote {
+    const a: Actor = this.input.createdBy;
+    return { actorId: a.userId, actorUnitId: a.unitId, actorRole: a.role, action: 'task.create', reason: this.input.title, before: null, after: { status: this.status, budget: this.input.budget }, at: this.createdAt };
+  }
+
+  private nextClock(action: TaskAction, actor: Actor, now: number): SlaClock | null {
+    const current = this.clocks.clocks[CLOCK]!.clock;
+    switch (action.type) {
+      case 'pause':
+        return pauseClock(current, now, action.reason, actor.userId);
+      case 'resume':
+        return resumeClock(current, now, { reason: action.reason, actor: actor.userId });
+      case 'extend':
+        return extendClock(current, action.amount, now, action.reason, actor.userId);
+      case 'complete':
+        return stopClock(current, now, { reason: '整改完成', actor: actor.userId });
+      case 'urge':
+        return null;
+    }
+  }
+
+  private applyState(action: TaskAction): string | null {
+    switch (action.type) {
+      case 'pause':
+        this.status = 'paused';
+        return action.reason;
+      case 'resume':
+        this.status = 'open';
+        return action.reason ?? null;
+      case 'extend':
+        return action.reason;
+      case 'urge':
+        this.urgeCount += 1;
+        return action.message;
+      case 'complete':
+        this.status = 'done';
+        this.result = action.result;
+        return action.result;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import { CaseRecorder } from '../shared/recorder';
+import { calendarChangedSignal, caseStateQuery, taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
+import { TaskCase } from './task-case';
+
+const { recordTransition, loadCalendar } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // PostgreSQL may be away for a while: keep retrying, never give up on a projection.
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/** A rectification task (整改任务): see workflows/task/definitions.ts. */
+export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
+  const task = new TaskCase(input, Date.now());
+  const recorder = new CaseRecorder(recordTransition);
+  let calendarChanged = false;
+
+  setHandler(caseStateQuery, () => task.view(Date.now()));
+  setHandler(calendarChangedSignal, () => void (calendarChanged = true));
+  setHandler(
+    taskActionUpdate,
+    async (action) => {
+      const note = task.apply(action, Date.now());
+      await recorder.record(task.snapshot(Date.now()), note);
+      return task.view(Date.now());
+    },
+    { validator: (action) => task.check(action, Date.now()) },
+  );
+
+  await recorder.record(task.snapshot(Date.now()), task.creationNote());
+
+  while (!task.closed) {
+    const seq = recorder.seq;
+    const wake = task.clocks.nextWakeupMs(Date.now());
+    await condition(() => task.closed || calendarChanged || recorder.seq !== seq, wake === null ? undefined : Math.max(1, wake - Date.now()));
+    if (calendarChanged) {
+      calendarChanged = false;
+      const data = await loadCalendar({ region: input.calendar.region });
+      task.clocks.setCalendar({ ...task.clocks.calendarContext, data });
+    }
+    const tick = task.tick(Date.now());
+    if (tick) await recorder.record(task.snapshot(Date.now()), tick.note);
+  }
+  await condition(allHandlersFinished);
+  return task.view(Date.now());
+}
