@@ -40,6 +40,7 @@ const envSchema = z
     DEV_AUTH_SECRET: z.string().min(32).optional(),
 
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
+    PATH: z.string().default(''),
   })
   .superRefine((env, ctx) => {
     if (env.APP_ENV !== 'production') return;
@@ -89,6 +90,8 @@ export interface Config {
     devSecret?: string;
   };
   calendarFallback: 'refuse' | 'weekdays';
+  /** The system PATH, where a `temporal` CLI may be found. */
+  systemPath: string;
 }
 
 export class ConfigError extends Error {
@@ -140,5 +143,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       devSecret: e.DEV_AUTH_SECRET,
     },
     calendarFallback: e.CALENDAR_FALLBACK,
+    systemPath: e.PATH,
   };
 }

@@ -30,3 +30,18 @@ export const idParam = z.strictObject({ id: z.string().min(1).max(100) });
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
   return z.object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }).openapi(name);
 }
+
+/** A projected SLA clock with its ledger (start, pause, resume, extend, colour changes, stop). */
+export const clockWithLedgerSchema = z
+  .object({
+    key: z.string(),
+    label: z.string(),
+    state: z.string(),
+    level: clockLevelSchema,
+    deadline: z.string().nullable(),
+    budget: z.object({ unit: z.string(), amount: z.number() }),
+    consumed: z.number(),
+    fallbackYears: z.array(z.number().int()),
+    ledger: z.array(z.unknown()),
+  })
+  .openapi('Clock');

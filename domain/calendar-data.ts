@@ -34,7 +34,7 @@ function entriesOf(days: Readonly<Record<string, string>>): CalendarEntry[] {
     .sort((a, b) => a.date.localeCompare(b.date));
 }
 
-/** `'Spring Festival,春节,4'` → `'春节'` (falling back to the whole label if it has another shape). */
+// `'Spring Festival,春节,4'` → `'春节'` (falling back to the whole label if it has another shape).
 function chineseName(label: string): string {
   const [english, chinese] = label.split(',');
   return chinese?.trim() || english?.trim() || label;

@@ -85,17 +85,18 @@ function checkNoDuplicates(days: CalendarDays, path: string[], ctx: z.Refinement
   }
 }
 
+const localTimeSchema = z.string().refine((time) => Number.isFinite(timeMs(time)), { message: 'expected a time as HH:MM' });
+
 /** One office-hours session of a working day, local wall-clock `HH:MM`–`HH:MM`. */
 export const officeSessionSchema = z
-  .object({ start: z.string(), end: z.string() })
-  .refine((s) => safeTime(s.start) !== null && safeTime(s.end) !== null, { message: 'times must be HH:MM' })
-  .refine((s) => (safeTime(s.start) ?? 0) < (safeTime(s.end) ?? 0), { message: 'a session must end after it starts' });
+  .object({ start: localTimeSchema, end: localTimeSchema })
+  .refine((s) => timeMs(s.start) < timeMs(s.end), { message: 'a session must end after it starts' });
 
 /** Office hours of a working day: sessions in order, not overlapping, at least one. */
 export const officeHoursSchema = z
   .array(officeSessionSchema)
   .min(1)
-  .refine((sessions) => sessions.every((s, i) => i === 0 || (safeTime(sessions[i - 1]!.end) ?? 0) <= (safeTime(s.start) ?? 0)), {
+  .refine((sessions) => sessions.every((s, i) => i === 0 || timeMs(sessions[i - 1]!.end) <= timeMs(s.start)), {
     message: 'sessions must be in order and must not overlap',
   });
 /** See {@link officeHoursSchema}. */
@@ -107,11 +108,12 @@ export const DEFAULT_OFFICE_HOURS: OfficeHours = [
   { start: '13:30', end: '17:30' },
 ];
 
-function safeTime(time: string): number | null {
+// Zod runs refinements even when a field already failed, so this must not throw: NaN fails every comparison.
+function timeMs(time: string): number {
   try {
     return parseLocalTime(time);
   } catch {
-    return null;
+    return Number.NaN;
   }
 }
 
@@ -124,7 +126,9 @@ export type CalendarFallback = 'refuse' | 'weekdays';
 
 /** Options of {@link buildCalendar}. */
 export interface CalendarOptions {
-  /** Region code whose overlay applies; none (or a region without an overlay) means national days only. */
+  /**
+   * Region code whose overlay applies; none (or a region without an overlay) means national days only.
+   */
   region?: string;
   fallback: CalendarFallback;
   /** Defaults to {@link DEFAULT_OFFICE_HOURS}. */
@@ -155,7 +159,10 @@ export interface CalendarDay {
   /** 0 = Sunday … 6 = Saturday. */
   weekday: number;
   working: boolean;
-  /** `holiday` and `makeup-workday` come from calendar data; `workday`/`weekend` from the day of the week (or from data that repeats it). */
+  /**
+   * `holiday` and `makeup-workday` come from calendar data; `workday`/`weekend` from the day of the
+   * week (or from data that repeats it).
+   */
   kind: 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
   /** Name from the calendar data, e.g. `春节`. */
   name?: string;
@@ -171,7 +178,7 @@ interface DayRule {
   source: string;
 }
 
-/** [start, end) offsets in milliseconds after local midnight. */
+// [start, end) offsets in milliseconds after local midnight.
 type Span = readonly [number, number];
 
 const WHOLE_DAY: readonly Span[] = [[0, DAY_MS]];
@@ -207,8 +214,9 @@ export class WorkingCalendar {
   private readonly rules: ReadonlyMap<number, DayRule>;
   private readonly officeSpans: readonly Span[];
 
-  /** Prefer {@link buildCalendar}, which validates the data. */
-  constructor(data: CalendarData, options: CalendarOptions) {
+  /** Validates the data and office hours (throws a `ZodError`); same as {@link buildCalendar}. */
+  constructor(input: CalendarData, options: CalendarOptions) {
+    const data = calendarDataSchema.parse(input);
     this.region = options.region ?? null;
     this.fallback = options.fallback;
     this.officeHours = officeHoursSchema.parse(options.officeHours ?? DEFAULT_OFFICE_HOURS);
@@ -232,22 +240,12 @@ export class WorkingCalendar {
     const sink = new Set<number>();
     const working = this.isWorking(day, sink);
     const weekday = weekdayOf(day);
-    const weekend = weekday === 0 || weekday === 6;
     const rule = this.rules.get(day);
-    const kind = rule
-      ? rule.working
-        ? weekend
-          ? 'makeup-workday'
-          : 'workday'
-        : 'holiday'
-      : weekend
-        ? 'weekend'
-        : 'workday';
     return {
       date,
       weekday,
       working,
-      kind,
+      kind: dayKind(working, isWeekend(weekday), rule !== undefined),
       ...(rule ? { name: rule.name, source: rule.source } : {}),
       fallback: sink.size > 0,
     };
@@ -319,17 +317,14 @@ export class WorkingCalendar {
     return { value, fallbackYears: [...sink].sort((a, b) => a - b) };
   }
 
-  /** Whether a local day is a working day; records a fallback year in `sink` (or refuses). */
+  // Whether a local day is a working day; records a fallback year in `sink` (or refuses).
   private isWorking(day: number, sink: Set<number>): boolean {
     const year = yearOf(day);
     if (!this.covered.has(year)) {
       if (this.fallback === 'refuse') throw new CalendarYearMissingError(year);
       sink.add(year);
     }
-    const rule = this.rules.get(day);
-    if (rule) return rule.working;
-    const weekday = weekdayOf(day);
-    return weekday !== 0 && weekday !== 6;
+    return this.rules.get(day)?.working ?? !isWeekend(weekdayOf(day));
   }
 
   private firstWorkingDayFrom(day: number, sink: Set<number>): number {
@@ -345,7 +340,7 @@ export class WorkingCalendar {
     return unit === 'workday' ? WHOLE_DAY : this.officeSpans;
   }
 
-  /** Counted milliseconds in [fromMs, toMs), fromMs ≤ toMs. */
+  // Counted milliseconds in [fromMs, toMs), fromMs ≤ toMs.
   private countedMs(unit: DurationUnit, fromMs: number, toMs: number, sink: Set<number>): number {
     if (unit !== 'workday' && unit !== 'workhour') return toMs - fromMs;
     const spans = this.spans(unit);
@@ -383,6 +378,15 @@ export class WorkingCalendar {
   }
 }
 
+function isWeekend(weekday: number): boolean {
+  return weekday === 0 || weekday === 6;
+}
+
+function dayKind(working: boolean, weekend: boolean, fromData: boolean): CalendarDay['kind'] {
+  if (!working) return fromData ? 'holiday' : 'weekend';
+  return weekend ? 'makeup-workday' : 'workday';
+}
+
 function toCountedMs(unit: DurationUnit, amount: number): number {
   if (!Number.isFinite(amount) || amount < 0) throw new RangeError(`Amount must be a finite number ≥ 0, got ${amount}`);
   return Math.round(amount * unitMs(unit));
@@ -393,5 +397,5 @@ function toCountedMs(unit: DurationUnit, amount: number): number {
  * if given, with the fallback policy for missing years and the office hours.
  */
 export function buildCalendar(data: CalendarData, options: CalendarOptions): WorkingCalendar {
-  return new WorkingCalendar(calendarDataSchema.parse(data), options);
+  return new WorkingCalendar(data, options);
 }

@@ -193,13 +193,21 @@ export interface SlaClockStatus {
    * force when the clock stopped (null if it stopped while paused and was not overdue).
    */
   deadline: string | null;
-  /** When each level is (or was) reached given no further pause; null when not reachable from the current state. */
+  /**
+   * When each level is (or was) reached given no further pause; null when not reachable from the
+   * current state.
+   */
   blueAt: string | null;
   yellowAt: string | null;
   redAt: string | null;
-  /** The next instant after `now` at which the level changes (running clocks only): wake a timer then. */
+  /**
+   * The next instant after `now` at which the level changes (running clocks only): wake a timer then.
+   */
   nextTransitionAt: string | null;
-  /** Years without calendar data whose Mon–Fri fallback these numbers rely on (see {@link WorkingCalendar}). */
+  /**
+   * Years without calendar data whose Mon–Fri fallback these numbers rely on (see {@link
+   * WorkingCalendar}).
+   */
   fallbackYears: number[];
   /** Human-readable warnings, one per fallback year, to show on the case. */
   calendarWarnings: string[];
@@ -239,9 +247,10 @@ export function clockStatus(clock: SlaClock, now: Instant, calendar: WorkingCale
   }, 'green');
   const upcoming = state === 'running' ? WARNING_LEVELS.map((l) => reachedAt[l]).filter((at): at is number => at !== null && at > nowMs) : [];
 
+  // While paused there is no future deadline until the resume, but a missed one stays visible; a
+  // clock stopped while running keeps the deadline that was in force at the stop.
   let deadline: number | null = state === 'running' || overdue ? deadlineMs : null;
-  const ranUntilStop = state === 'stopped' && !isPaused(clock);
-  if (ranUntilStop && !overdue) deadline = timeline.reopened().crossing(budget.amount, true);
+  if (state === 'stopped' && !overdue && !isPaused(clock)) deadline = timeline.reopened().crossing(budget.amount, true);
 
   const fallbackYears = [...timeline.fallbackYears].sort((a, b) => a - b);
   return {
@@ -273,10 +282,10 @@ export function clockStatus(clock: SlaClock, now: Instant, calendar: WorkingCale
 export function recordLevelTransitions(clock: SlaClock, now: Instant, calendar: WorkingCalendar): SlaClock {
   const status = clockStatus(clock, now, calendar);
   const from = clock.recordedLevel;
-  const rank = SLA_LEVELS.indexOf(status.level) - SLA_LEVELS.indexOf(from);
-  if (rank === 0) return clock;
+  const rise = SLA_LEVELS.indexOf(status.level) - SLA_LEVELS.indexOf(from);
+  if (rise === 0) return clock;
   const entries: SlaLedgerEntry[] = [];
-  if (rank < 0) {
+  if (rise < 0) {
     entries.push({ kind: 'level', at: toIso(now), from, to: status.level });
   } else {
     const reachedAt = { blue: status.blueAt, yellow: status.yellowAt, red: status.redAt };
@@ -294,13 +303,13 @@ export function totalBudget(clock: SlaClock): Duration {
   return { unit: clock.budget.unit, amount: clock.extensions.reduce((sum, e) => sum + e.amount, clock.budget.amount) };
 }
 
-/** A [from, to) interval during which the clock ran; `to` null while it still runs. */
+// A [from, to) interval during which the clock ran; `to` null while it still runs.
 interface Segment {
   from: number;
   to: number | null;
 }
 
-/** The clock's running intervals, with the calendar arithmetic over them. */
+// The clock's running intervals, with the calendar arithmetic over them.
 class Timeline {
   private readonly amounts: (number | null)[];
 
@@ -308,13 +317,13 @@ class Timeline {
     private readonly unit: Duration['unit'],
     private readonly segments: readonly Segment[],
     private readonly calendar: WorkingCalendar,
-    /** Fallback years met by any calculation on this timeline (shared with {@link reopened}). */
+    // Fallback years met by any calculation on this timeline (shared with {@link reopened}).
     readonly fallbackYears = new Set<number>(),
   ) {
     this.amounts = segments.map((s) => (s.to === null ? null : this.track(calendar.measure(unit, s.from, s.to))));
   }
 
-  /** The same timeline with its last interval left open, to find the deadline in force at a stop. */
+  // The same timeline with its last interval left open, to find the deadline in force at a stop.
   reopened(): Timeline {
     const last = this.segments.at(-1);
     const segments = last ? [...this.segments.slice(0, -1), { from: last.from, to: null }] : [];
@@ -330,11 +339,9 @@ class Timeline {
     return total;
   }
 
-  /**
-   * The instant at which consumption reaches `target`, walking the running intervals; with
-   * `roundUp` (only meaningful for `workday`) the crossing is moved to 24:00 of its working day and
-   * must still fall inside the interval. Null if the intervals end before it.
-   */
+  // The instant at which consumption reaches `target`, walking the running intervals; with `roundUp`
+  // (only meaningful for `workday`) the crossing is moved to 24:00 of its working day and must still
+  // fall inside the interval. Null if the intervals end before it.
   crossing(target: number, roundUp: boolean): number | null {
     let before = 0;
     for (const [i, s] of this.segments.entries()) {
@@ -352,10 +359,8 @@ class Timeline {
   }
 }
 
-/**
- * Running intervals: from the start to the first pause, between pauses, and from the last resume
- * to the stop (or open). For `workday`, intervals are clipped to begin at the end of the start day.
- */
+// Running intervals: from the start to the first pause, between pauses, and from the last resume to the
+// stop (or open). For `workday`, intervals are clipped to begin at the end of the start day.
 function runningSegments(clock: SlaClock, stoppedMs: number | null): Segment[] {
   const startMs = toEpochMs(clock.startedAt);
   const countFrom = clock.budget.unit === 'workday' ? dayStartMs(localDayIndex(startMs) + 1) : startMs;
@@ -384,7 +389,8 @@ function iso(at: Instant): string {
   }
 }
 
-/** Validate an event's instant: a real instant, on a running (not stopped) clock, not before the last event. */
+// Validate an event's instant: a real instant, on a running (not stopped) clock, not before the last
+// event.
 function eventInstant(clock: SlaClock, at: Instant): string {
   const when = iso(at);
   if (clock.stoppedAt !== null) throw new SlaClockError(SlaClockErrorCode.stopped, '计时已结束 / the clock is stopped');

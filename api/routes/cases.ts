@@ -8,21 +8,8 @@ import { SUBTREE_ROLES } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
-import { clockLevelSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
+import { clockLevelSchema, clockWithLedgerSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
 import { z } from '../zod';
-
-const clockSchema = z
-  .object({
-    key: z.string(),
-    label: z.string(),
-    state: z.string(),
-    level: clockLevelSchema,
-    deadline: z.string().nullable(),
-    budget: z.object({ unit: z.string(), amount: z.number() }),
-    consumed: z.number(),
-    fallbackYears: z.array(z.number().int()),
-  })
-  .openapi('Clock');
 
 export const caseEnvelopeSchema = z
   .object({
@@ -47,7 +34,7 @@ export const caseEnvelopeSchema = z
 const caseDetailSchema = caseEnvelopeSchema
   .extend({
     data: z.record(z.string(), z.unknown()),
-    clocks: z.array(clockSchema.extend({ ledger: z.array(z.unknown()) })),
+    clocks: z.array(clockWithLedgerSchema),
     assignments: z.array(z.object({ unitId: z.string(), role: z.string(), userId: z.string(), actions: z.array(z.string()) })),
     units: z.array(z.object({ unitId: z.string(), relation: z.string() })),
     live: z.unknown().nullable().openapi({ description: '工作流实时状态（查询）/ live workflow state from a Temporal query' }),

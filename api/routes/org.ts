@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { appendAudit, lockStream } from '../../db/audit';
 import {
@@ -161,7 +161,7 @@ const powerFields = {
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────
 
 /** The API and audit view of a row: everything but the bookkeeping timestamps. */
-function view<T extends { createdAt: Date; updatedAt: Date }>({ createdAt: _c, updatedAt: _u, ...rest }: T): Omit<T, 'createdAt' | 'updatedAt'> {
+function view<T extends Timestamped>({ createdAt: _c, updatedAt: _u, ...rest }: T): Omit<T, keyof Timestamped> {
   return rest;
 }
 
@@ -176,8 +176,15 @@ function must<T>(row: T | undefined, missing: () => Problem): T {
   return row;
 }
 
-/** `%q%` for LIKE, with the caller's own wildcards taken literally. */
-const contains = (q: string) => `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+/** `column = value`, or no condition when the filter is absent. */
+const filterEq = (column: Column, value: unknown): SQL | undefined => (value === undefined ? undefined : eq(column, value));
+
+/** Any of `columns` contains `q` (its own `%` and `_` taken literally), or no condition without `q`. */
+function filterContains(q: string | undefined, ...columns: Column[]): SQL | undefined {
+  if (q === undefined) return undefined;
+  const pattern = `%${q.replace(/[\\%_]/g, '\\$&')}%`;
+  return or(...columns.map((c) => ilike(c, pattern)));
+}
 
 /** A unique or foreign-key violation that slipped past the checks is the caller's conflict, not a 500. */
 function constraintProblem(err: unknown): Problem | undefined {
@@ -189,27 +196,33 @@ function constraintProblem(err: unknown): Problem | undefined {
   return undefined;
 }
 
+type Timestamped = { createdAt: Date; updatedAt: Date };
+
 /**
  * One admin write: serialised on the audit stream, checked and written in a single transaction and
- * audited with before/after. Any refusal thrown by `write` rolls the whole transaction back.
+ * audited with the before/after views of the row. `write` gets the body without `reason`; any
+ * refusal it throws rolls the whole transaction back. Returns the view of the row written.
  */
-async function adminWrite<T>(
-  ctx: { deps: AppDeps; principal: Principal; body: { reason?: string | undefined } },
+async function adminWrite<B extends { reason?: string | undefined }, R extends Timestamped>(
+  ctx: { deps: AppDeps; principal: Principal; body: B },
   action: string,
-  write: (tx: Tx) => Promise<{ before: unknown; after: T }>,
-): Promise<T> {
-  const { principal } = ctx;
+  write: (tx: Tx, fields: Omit<B, 'reason'>) => Promise<{ before: R | null; after: R }>,
+): Promise<Omit<R, keyof Timestamped>> {
+  const { principal, body } = ctx;
+  const { reason, ...fields } = body;
   try {
     return await ctx.deps.database.db.transaction(async (tx) => {
       await lockStream(tx, AUDIT_STREAM);
-      const { before, after } = await write(tx);
+      const rows = await write(tx, fields);
+      const before = rows.before && view(rows.before);
+      const after = view(rows.after);
       await appendAudit(tx, {
         streamId: AUDIT_STREAM,
         actorId: principal.userId,
         actorUnitId: principal.unitId,
         actorRole: principal.role,
         action,
-        reason: ctx.body.reason ?? null,
+        reason: reason ?? null,
         before,
         after,
         at: new Date(),
@@ -239,7 +252,7 @@ async function activeUnit(tx: Tx, id: string, field: string): Promise<OrgUnit> {
 }
 
 /** Check the tree rules of DOMAIN §2 for a new unit; returns its parent (null for the county). */
-async function checkNewUnit(tx: Tx, body: z.infer<typeof createUnitBody>): Promise<OrgUnit | null> {
+async function checkNewUnit(tx: Tx, body: Omit<z.infer<typeof createUnitBody>, 'reason'>): Promise<OrgUnit | null> {
   const { id, kind, parentId, departmentId } = body;
   if (await unitById(tx, id)) throw conflict('org-unit-exists', `单位编码已存在：${id}`, `An org unit with id ${id} already exists`);
   let parent: OrgUnit | null = null;
@@ -287,4 +300,306 @@ function usersVisibleTo(principal: Principal): SQL | undefined {
   if (principal.role === 'admin') return undefined;
   if (!SUBTREE_ROLES.includes(principal.role)) return eq(users.unitId, principal.unitId);
   return sql`${users.unitId} in (select ${orgUnits.id} from ${orgUnits} where ${inSubtree(principal.unitPath)})`;
+}
+
+const userNotFound = (id: string) => notFound('user-not-found', `用户不存在或无权查看：${id}`, `No user ${id}, or you may not see it`);
+
+/** The new leader of `unit` must be one of its active users. */
+async function checkLeader(tx: Tx, unit: OrgUnit, userId: string): Promise<void> {
+  const [leader] = await tx.select({ id: users.id }).from(users).where(and(eq(users.id, userId), eq(users.unitId, unit.id), eq(users.active, true)));
+  if (!leader) throw refuse('leader-not-in-unit', `负责人须为本单位「${unit.name}」的在用用户：${userId}`, `The leader must be an active user of ${unit.id}: ${userId}`);
+}
+
+/** A unit can be (de)activated only consistently with the tree: no active members below an inactive unit. */
+async function checkActivation(tx: Tx, unit: OrgUnit, active: boolean): Promise<void> {
+  if (active) {
+    const parent = unit.parentId ? await loadUnit(tx, unit.parentId) : null;
+    if (parent && !parent.active) throw refuse('parent-inactive', `上级单位「${parent.name}」已停用，请先启用上级单位`, `The parent ${parent.id} is inactive; activate it first`);
+    return;
+  }
+  const [[children], [members]] = await Promise.all([
+    tx.select({ n: count() }).from(orgUnits).where(and(eq(orgUnits.parentId, unit.id), eq(orgUnits.active, true))),
+    tx.select({ n: count() }).from(users).where(and(eq(users.unitId, unit.id), eq(users.active, true))),
+  ]);
+  const c = children?.n ?? 0;
+  const m = members?.n ?? 0;
+  if (c + m > 0) {
+    throw refuse(
+      'unit-has-active-members',
+      `单位「${unit.name}」下还有 ${c} 个在用下级单位和 ${m} 名在用用户，请先停用或调走`,
+      `${unit.id} still has ${c} active child units and ${m} active users; deactivate or move them first`,
+    );
+  }
+}
+
+export function registerOrgRoutes(routes: ApiRoutes): void {
+  routes.add({
+    method: 'get',
+    path: '/org-units',
+    operationId: 'listOrgUnits',
+    summary: '组织树：按类型、上级、子树、名称、状态筛选 / The org tree, filtered by kind, parent, subtree, name and status',
+    tags: ['org'],
+    access: { roles: 'any' },
+    query: z.strictObject({
+      kind: orgUnitKindSchema.optional(),
+      parentId: text(100).optional(),
+      under: text(100).optional().openapi({ description: '只列此单位之下的子树（不含其本身）/ Only the subtree below this unit, itself excluded' }),
+      q: text(100).optional().openapi({ description: '名称包含 / Name contains' }),
+      active: boolQuery.optional(),
+    }),
+    response: { schema: z.array(orgUnitSchema), description: '单位，按路径排序 / Units in path order' },
+    errors: [404],
+    async handler({ query, deps }) {
+      const db = deps.database.db;
+      const root = query.under ? await loadUnit(db, query.under) : undefined;
+      const where = and(
+        root && inSubtree(root.path, { includeRoot: false }),
+        filterEq(orgUnits.kind, query.kind),
+        filterEq(orgUnits.parentId, query.parentId),
+        filterContains(query.q, orgUnits.name, orgUnits.nameEn),
+        filterEq(orgUnits.active, query.active),
+      );
+      return (await db.select().from(orgUnits).where(where).orderBy(asc(orgUnits.path))).map(view);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/org-units/:id',
+    operationId: 'getOrgUnit',
+    summary: '单位详情及下级单位数 / One org unit with its number of children',
+    tags: ['org'],
+    access: { roles: 'any' },
+    params: idParam,
+    response: { schema: orgUnitSchema.extend({ childrenCount: z.number().int() }).openapi('OrgUnitDetail'), description: '单位 / Org unit' },
+    errors: [404],
+    async handler({ params, deps }) {
+      const db = deps.database.db;
+      const unit = await loadUnit(db, params.id);
+      const [children] = await db.select({ n: count() }).from(orgUnits).where(eq(orgUnits.parentId, unit.id));
+      return { ...view(unit), childrenCount: children?.n ?? 0 };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/org-units',
+    operationId: 'createOrgUnit',
+    summary: '新建单位（路径和层级由系统计算）/ Create an org unit (path and level are computed)',
+    description:
+      '县为唯一根节点；乡镇/街道、县直部门在县之下；村/社区、派驻机构在乡镇/街道之下；网格在村/社区之下；派驻机构须指明所属部门。/ ' +
+      'The county is the only root; townships, streets and departments sit under it; villages, communities and agencies under a township or street; grids under a village or community; an agency names its department.',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    body: createUnitBody,
+    response: { status: 201, schema: orgUnitSchema, description: '新单位 / The new unit' },
+    errors: [409, 422],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.unit.create', async (tx, fields) => {
+        const parent = await checkNewUnit(tx, fields);
+        const values = { ...fields, parentId: parent?.id ?? null, path: childPath(parent?.path ?? null, fields.id), level: (parent?.level ?? 0) + 1 };
+        return { before: null, after: one(await tx.insert(orgUnits).values(values).returning()) };
+      }),
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/org-units/:id',
+    operationId: 'updateOrgUnit',
+    summary: '修改单位（名称、区划、负责人、启停用；不可调整上级）/ Update an org unit (names, region, leader, active; no re-parenting)',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    params: idParam,
+    body: patchBody({ name: text(200), nameEn: clearable(text(200)), regionCode: clearable(regionCode), leaderUserId: clearable(text(100)), active: z.boolean() }),
+    response: { schema: orgUnitSchema, description: '修改后的单位 / The updated unit' },
+    errors: [404, 422],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.unit.update', async (tx, changes) => {
+        const before = await loadUnit(tx, ctx.params.id);
+        if (changes.leaderUserId) await checkLeader(tx, before, changes.leaderUserId);
+        if (changes.active !== undefined && changes.active !== before.active) await checkActivation(tx, before, changes.active);
+        return { before, after: one(await tx.update(orgUnits).set(changes).where(eq(orgUnits.id, before.id)).returning()) };
+      }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/users',
+    operationId: 'listUsers',
+    summary: '用户列表（管理员看全部，指挥/督查/考核看本辖区，其他人看本单位）/ Users: all for admins, the subtree for dispatchers, supervisors and assessors, the own unit for others',
+    tags: ['org'],
+    access: { roles: 'any' },
+    query: z.strictObject({
+      unitId: text(100).optional(),
+      role: roleSchema.optional(),
+      q: text(100).optional().openapi({ description: '用户名或姓名包含 / Username or name contains' }),
+      active: boolQuery.optional(),
+      ...pageQuery,
+    }),
+    response: { schema: pageOf(userSchema, 'UserPage'), description: '分页结果 / A page of users' },
+    async handler({ query, principal, deps }) {
+      const db = deps.database.db;
+      const where = and(
+        usersVisibleTo(principal),
+        filterEq(users.unitId, query.unitId),
+        filterEq(users.role, query.role),
+        filterContains(query.q, users.username, users.displayName),
+        filterEq(users.active, query.active),
+      );
+      const [rows, [total]] = await Promise.all([
+        db.select().from(users).where(where).orderBy(asc(users.username)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db.select({ n: count() }).from(users).where(where),
+      ]);
+      return { items: rows.map(view), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/users/:id',
+    operationId: 'getUser',
+    summary: '用户详情（同列表的可见范围）/ One user, within the same scope as the list',
+    tags: ['org'],
+    access: { roles: 'any' },
+    params: idParam,
+    response: { schema: userSchema, description: '用户 / User' },
+    errors: [404],
+    async handler({ params, principal, deps }) {
+      const [row] = await deps.database.db.select().from(users).where(and(eq(users.id, params.id), usersVisibleTo(principal)));
+      return view(must(row, () => userNotFound(params.id)));
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/users',
+    operationId: 'createUser',
+    summary: '新建用户（角色须与单位类型相符）/ Create a user (the role must fit the unit kind)',
+    description:
+      '网格员只能在网格；村代办员只能在村/社区；窗口人员在乡镇/街道或县级部门；部门联络员在县直部门或派驻机构。/ ' +
+      'grid_worker only at a grid; agent only at a village or community; window_staff at a township, street or county department; dept_liaison at a department or agency.',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    body: z.strictObject({
+      id: userCode.optional().openapi({ description: '缺省为 u.<username> / Defaults to u.<username>' }),
+      username: userCode,
+      displayName: text(100),
+      role: roleSchema,
+      unitId: text(100),
+      isLeader: z.boolean().optional(),
+      phone: clearable(phone),
+      ...reason,
+    }),
+    response: { status: 201, schema: userSchema, description: '新用户 / The new user' },
+    errors: [409, 422],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.user.create', async (tx, fields) => {
+        const id = fields.id ?? `u.${fields.username}`;
+        const taken = await tx.select({ username: users.username }).from(users).where(or(eq(users.id, id), eq(users.username, fields.username)));
+        if (taken.some((t) => t.username === fields.username)) throw conflict('username-taken', `用户名已被使用：${fields.username}`, `The username ${fields.username} is already taken`);
+        if (taken.length > 0) throw conflict('user-id-taken', `用户编号已存在：${id}`, `A user with id ${id} already exists`);
+        checkRoleFits(fields.role, await activeUnit(tx, fields.unitId, 'unitId'));
+        return { before: null, after: one(await tx.insert(users).values({ ...fields, id }).returning()) };
+      }),
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/users/:id',
+    operationId: 'updateUser',
+    summary: '修改用户（角色和单位会重新校验）/ Update a user (role and unit are checked again)',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    params: idParam,
+    body: patchBody({ displayName: text(100), role: roleSchema, unitId: text(100), isLeader: z.boolean(), phone: clearable(phone), active: z.boolean() }),
+    response: { schema: userSchema, description: '修改后的用户 / The updated user' },
+    errors: [404, 422],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.user.update', async (tx, changes) => {
+        const [before] = await tx.select().from(users).where(eq(users.id, ctx.params.id));
+        if (!before) throw userNotFound(ctx.params.id);
+        const role = changes.role ?? before.role;
+        const unitId = changes.unitId ?? before.unitId;
+        const leaving = changes.active === false || unitId !== before.unitId;
+        if (before.id === ctx.principal.userId && (changes.active === false || role !== before.role)) {
+          throw refuse('self-lockout', '不能停用自己的账号或更改自己的角色，请由另一位管理员操作', 'You cannot deactivate your own account or change your own role; ask another administrator');
+        }
+        if (changes.role || changes.unitId || changes.active) checkRoleFits(role, await activeUnit(tx, unitId, 'unitId'));
+        const [led] = leaving ? await tx.select().from(orgUnits).where(eq(orgUnits.leaderUserId, before.id)).limit(1) : [];
+        if (led) throw refuse('user-is-unit-leader', `该用户是单位「${led.name}」的负责人，请先更换负责人`, `This user leads ${led.id}; name another leader first`);
+        return { before, after: one(await tx.update(users).set(changes).where(eq(users.id, before.id)).returning()) };
+      }),
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/org-units/:id/power-list',
+    operationId: 'listPowerList',
+    summary: '乡镇/街道权责清单 / A township’s power list',
+    tags: ['org'],
+    access: { roles: 'any' },
+    params: idParam,
+    query: z.strictObject({ category: powerCategorySchema.optional(), source: powerSourceSchema.optional(), active: boolQuery.optional() }),
+    response: { schema: z.array(powerListItemSchema), description: '权责事项，按编码排序 / Items in code order' },
+    errors: [404],
+    async handler({ params, query, deps }) {
+      const db = deps.database.db;
+      const unit = await loadUnit(db, params.id);
+      const where = and(
+        eq(powerListItems.unitId, unit.id),
+        filterEq(powerListItems.category, query.category),
+        filterEq(powerListItems.source, query.source),
+        filterEq(powerListItems.active, query.active),
+      );
+      return (await db.select().from(powerListItems).where(where).orderBy(asc(powerListItems.code))).map(view);
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/org-units/:id/power-list',
+    operationId: 'createPowerListItem',
+    summary: '新增权责事项（仅乡镇/街道）/ Add a power-list item (townships and streets only)',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    params: idParam,
+    body: z.strictObject({
+      code: text(50).regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: '编码只能包含字母、数字和 . _ - / letters, digits and . _ - only' }).openapi({ example: 'CF-007' }),
+      ...powerFields,
+      ...reason,
+    }),
+    response: { status: 201, schema: powerListItemSchema, description: '新事项 / The new item' },
+    errors: [404, 409, 422],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.power.create', async (tx, fields) => {
+        const unit = await loadUnit(tx, ctx.params.id);
+        if (!POWER_LIST_KINDS.includes(unit.kind)) {
+          throw refuse('power-list-township-only', `只有${kindsZh(POWER_LIST_KINDS)}有权责清单，「${unit.name}」是${KIND_LABEL[unit.kind]}`, `Only a ${kindsEn(POWER_LIST_KINDS)} has a power list; ${unit.id} is a ${unit.kind}`);
+        }
+        if (!unit.active) throw refuse('unit-inactive', `单位「${unit.name}」已停用`, `${unit.id} is inactive`);
+        const [dup] = await tx.select({ id: powerListItems.id }).from(powerListItems).where(and(eq(powerListItems.unitId, unit.id), eq(powerListItems.code, fields.code)));
+        if (dup) throw conflict('power-code-taken', `「${unit.name}」的权责清单已有编码 ${fields.code}`, `${unit.id} already has a power-list item ${fields.code}`);
+        return { before: null, after: one(await tx.insert(powerListItems).values({ ...fields, unitId: unit.id }).returning()) };
+      }),
+  });
+
+  routes.add({
+    method: 'patch',
+    path: '/power-list/:itemId',
+    operationId: 'updatePowerListItem',
+    summary: '修改权责事项 / Update a power-list item',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    params: z.strictObject({ itemId: z.uuid() }),
+    body: patchBody({ ...powerFields, active: z.boolean() }),
+    response: { schema: powerListItemSchema, description: '修改后的事项 / The updated item' },
+    errors: [404],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.power.update', async (tx, changes) => {
+        const { itemId } = ctx.params;
+        const [before] = await tx.select().from(powerListItems).where(eq(powerListItems.id, itemId));
+        if (!before) throw notFound('power-item-not-found', `权责事项不存在：${itemId}`, `No power-list item ${itemId}`);
+        return { before, after: one(await tx.update(powerListItems).set(changes).where(eq(powerListItems.id, itemId)).returning()) };
+      }),
+  });
 }

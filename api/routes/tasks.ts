@@ -1,3 +1,114 @@
+import { WithStartWorkflowOperation } from '@temporalio/client';
+import { loadCalendarData } from '../../activities';
+import { allocateCaseNumber } from '../../db/case-numbers';
+import { calendarRegionOf, findUnit } from '../../db/units';
+import { buildCalendar, CalendarYearMissingError, durationSchema } from '../../domain/calendar';
+import { clockStatus, startClock } from '../../domain/sla-clock';
+import type { Actor } from '../../workflows/shared/actor';
+import { caseOpenedUpdate, taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
+import type { taskWorkflow } from '../../workflows/task/workflow';
+import type { Principal } from '../auth';
+import { requireUnitScope } from '../authz';
+import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
+import { clockWithLedgerSchema, idParam } from '../schemas';
+import { withTemporal } from '../temporal';
+import { z } from '../zod';
+import { loadVisibleCase } from './cases';
 
-export function registerTaskRoutes(_routes: ApiRoutes): void {}
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const createTaskBody = z.strictObject({
+  title: text(200).openapi({ example: '整改：背街小巷占道经营回潮' }),
+  description: text(4000),
+  unitId: text(100).openapi({ description: '责任单位 / the unit that must do the work', example: 'lk.t01.v01' }),
+  budget: durationSchema.openapi({ description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
+});
+
+const taskActionBody = z
+  .discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('pause'), reason: text(1000).openapi({ description: '暂停原因（如听证、检测、专家评审）' }) }),
+    z.strictObject({ type: z.literal('resume'), reason: text(1000).optional() }),
+    z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
+    z.strictObject({ type: z.literal('urge'), message: text(1000).openapi({ description: '督办意见' }) }),
+    z.strictObject({ type: z.literal('complete'), result: text(4000) }),
+  ])
+  .openapi('TaskAction');
+
+const taskViewSchema = z
+  .object({
+    caseId: z.string(),
+    status: z.enum(['open', 'paused', 'done']),
+    title: z.string(),
+    description: z.string(),
+    unitId: z.string(),
+    ownerUnitId: z.string(),
+    result: z.string().nullable(),
+    urgeCount: z.number().int(),
+    history: z.array(z.object({ at: z.string(), actorId: z.string(), action: z.string(), note: z.string().nullable() })),
+    clocks: z.array(clockWithLedgerSchema),
+  })
+  .openapi('TaskView');
+
+export function actorOf(p: Principal): Actor {
+  return { userId: p.userId, displayName: p.displayName, role: p.role, unitId: p.unitId, unitPath: p.unitPath };
+}
+
+export function registerTaskRoutes(routes: ApiRoutes): void {
+  routes.add({
+    method: 'post',
+    path: '/tasks',
+    operationId: 'createTask',
+    summary: '下达整改任务 / Open a rectification task for a unit',
+    description: '督查员向本辖区单位下达整改任务，按工作日计时。/ A supervisor opens a task for a unit in their subtree, timed in working days.',
+    tags: ['tasks'],
+    access: { roles: ['supervisor', 'admin'] },
+    body: createTaskBody,
+    response: { status: 201, schema: taskViewSchema, description: '已下达 / Opened' },
+    errors: [404, 422, 503],
+    async handler({ body, principal, deps }) {
+      const db = deps.database.db;
+      const unit = await findUnit(db, body.unitId);
+      if (!unit || !unit.active) throw new Problem('notFound', { zh: `责任单位不存在或已停用：${body.unitId}`, en: `No active unit ${body.unitId}` }, { code: 'unit-not-found' });
+      requireUnitScope(principal, unit);
+      const region = await calendarRegionOf(db, unit);
+      const calendar = { data: await loadCalendarData(db, region), region, fallback: deps.config.calendarFallback };
+      const now = Date.now();
+      try {
+        clockStatus(startClock(body.budget, now), now, buildCalendar(calendar.data, calendar));
+      } catch (err) {
+        if (!(err instanceof CalendarYearMissingError)) throw err;
+        throw new Problem('ruleRefused', { zh: `${err.year} 年的节假日数据尚未录入，无法计算期限；请管理员先在“日历”中录入该年数据`, en: `No holiday calendar for ${err.year}; an administrator must enter it before this deadline can be computed` }, { code: err.code, year: err.year });
+      }
+      const caseId = await allocateCaseNumber(db, 'task', new Date(now));
+      const input: StartTaskInput = { caseId, ...body, ownerUnitId: principal.unitId, createdBy: actorOf(principal), calendar };
+      const start = new WithStartWorkflowOperation<typeof taskWorkflow>('taskWorkflow', {
+        workflowId: caseId,
+        taskQueue: deps.config.temporal.taskQueue,
+        workflowIdConflictPolicy: 'FAIL',
+        args: [input],
+      });
+      return withTemporal(caseId, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start })) as Promise<TaskView>;
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/tasks/:id/actions',
+    operationId: 'actOnTask',
+    summary: '办理整改任务：暂停 / 恢复 / 延期 / 督办 / 办结 / Act on a task',
+    description:
+      '一个接口，按 type 区分动作。被拒绝的操作不改变案件：403 非本环节办理人，409 状态不符，422 规则不允许。/ One endpoint with a typed action union; a refused action changes nothing.',
+    tags: ['tasks'],
+    access: { roles: ['supervisor', 'handler', 'admin'] },
+    params: idParam,
+    body: taskActionBody,
+    response: { schema: taskViewSchema, description: '办理后的任务 / The task after the action' },
+    errors: [404, 409, 422, 503],
+    async handler({ params, body, principal, deps }) {
+      const row = await loadVisibleCase(deps, principal, params.id);
+      if (row.process !== 'task') throw new Problem('notFound', { zh: `不是整改任务：${params.id}`, en: `${params.id} is not a task` }, { code: 'case-not-found' });
+      return withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(taskActionUpdate, { args: [{ actor: actorOf(principal), action: body }] }));
+    },
+  });
+}

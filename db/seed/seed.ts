@@ -9,21 +9,9 @@ import {
   type NewCalendarYear,
 } from '../schema/calendar';
 import { orgUnits, powerListItems, users, type NewOrgUnit } from '../schema/org';
+import type { CalendarData } from '../../domain/calendar';
+import { chineseDaysCalendarData } from '../../domain/calendar-data';
 import { DEMO_POWER_LISTS, DEMO_UNIT_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-county';
-
-/** A named calendar date, `YYYY-MM-DD`. */
-export interface CalendarEntry {
-  date: string;
-  name: string;
-}
-
-/**
- * Holiday data per year: days off that fall on working days (or any day) and make-up working days
- * (调休). Only years whose data is complete may appear: a listed year is recorded as covered.
- */
-export interface CalendarData {
-  years: Record<number, { holidays: readonly CalendarEntry[]; workdays: readonly CalendarEntry[] }>;
-}
 
 /** Rows for {@link calendarDays} and {@link calendarYears} from calendar data. */
 export function calendarRows(
@@ -52,7 +40,8 @@ function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 /**
- * Seed the demo county (org tree, users, unit leaders, power lists) and, when given, calendar data.
+ * Seed the demo county (org tree, users, unit leaders, power lists) and the national holiday calendar
+ * (by default from the `chinese-days` package, for the years it really covers).
  * Idempotent and safe on every start: rows that already exist are left untouched (never overwriting an
  * administrator's edits), and a unit's leader is only set when the unit itself is inserted by this run.
  * Runs in one transaction. Returns how many rows of each kind this run inserted.
@@ -118,8 +107,8 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
       inserted.powerListItems += rows.length;
     }
 
-    if (opts.calendar) {
-      const { days, years } = calendarRows(opts.calendar);
+    {
+      const { days, years } = calendarRows(opts.calendar ?? chineseDaysCalendarData());
       for (const batch of chunks(days)) {
         const rows = await tx
           .insert(calendarDays)

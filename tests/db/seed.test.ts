@@ -11,7 +11,8 @@ import {
   users,
 } from '../../db/schema/org';
 import { DEMO_POWER_LISTS, DEMO_UNITS, DEMO_USERS } from '../../db/seed/demo-county';
-import { seedDemoCounty, type CalendarData } from '../../db/seed/seed';
+import { seedDemoCounty } from '../../db/seed/seed';
+import type { CalendarData } from '../../domain/calendar';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 
 const calendar: CalendarData = {

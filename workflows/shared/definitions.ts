@@ -1,7 +1,13 @@
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
 /** Every case workflow answers this query with its live state (read by `GET /cases/:id`). */
 export const caseStateQuery = defineQuery<unknown>('caseState');
 
 /** Sent when the working-day calendar changes, so live deadlines are recomputed. */
 export const calendarChangedSignal = defineSignal('calendarChanged');
+
+/**
+ * Sent with the start (update-with-start): answers once the case's opening transition is in
+ * PostgreSQL, so the caller can read its own write straight away.
+ */
+export const caseOpenedUpdate = defineUpdate<unknown, []>('caseOpened');

@@ -4,7 +4,7 @@ import type { Actor } from '../shared/actor';
 import type { ClockSnapshot } from '../shared/case-snapshot';
 import type { CalendarContext } from '../shared/case-clocks';
 
-export { caseStateQuery, calendarChangedSignal } from '../shared/definitions';
+export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
 /**
  * Rectification task (整改任务): a unit must fix something by a deadline — opened by a supervisor,

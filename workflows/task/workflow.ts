@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import { CaseRecorder } from '../shared/recorder';
-import { calendarChangedSignal, caseStateQuery, taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
+import { calendarChangedSignal, caseOpenedUpdate, caseStateQuery, taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
 import { TaskCase } from './task-case';
 
 const { recordTransition, loadCalendar } = proxyActivities<Activities>({
@@ -15,9 +15,14 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
   const task = new TaskCase(input, Date.now());
   const recorder = new CaseRecorder(recordTransition);
   let calendarChanged = false;
+  let opened = false;
 
   setHandler(caseStateQuery, () => task.view(Date.now()));
   setHandler(calendarChangedSignal, () => void (calendarChanged = true));
+  setHandler(caseOpenedUpdate, async () => {
+    await condition(() => opened);
+    return task.view(Date.now());
+  });
   setHandler(
     taskActionUpdate,
     async (action) => {
@@ -29,6 +34,7 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
   );
 
   await recorder.record(task.snapshot(Date.now()), task.creationNote());
+  opened = true;
 
   while (!task.closed) {
     const seq = recorder.seq;

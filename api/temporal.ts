@@ -1,0 +1,58 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  ServiceError,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { CaseErrorDetail } from '../workflows/shared/errors';
+import { Problem, type ProblemKind } from './problem';
+
+const KIND_BY_TYPE: Record<string, ProblemKind> = { Forbidden: 'forbidden', InvalidState: 'conflict', RuleRefused: 'ruleRefused' };
+
+function findApplicationFailure(err: unknown): ApplicationFailure | null {
+  let e: unknown = err;
+  for (let i = 0; i < 5 && e; i += 1) {
+    if (e instanceof ApplicationFailure) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/**
+ * Turn what Temporal threw into a Problem the caller can act on: a refused Update keeps the
+ * workflow's own bilingual message and its status; Temporal being away is a 503, never a 500.
+ */
+export function temporalProblem(err: unknown, caseId: string): Problem | null {
+  if (err instanceof WorkflowNotFoundError) {
+    return new Problem('notFound', { zh: `案件不存在：${caseId}`, en: `No case ${caseId}` }, { code: 'case-not-found' });
+  }
+  if (err instanceof WorkflowExecutionAlreadyStartedError) {
+    return new Problem('conflict', { zh: `案件已存在：${caseId}`, en: `Case ${caseId} already exists` }, { code: 'case-exists' });
+  }
+  const failure = findApplicationFailure(err);
+  if (failure && (err instanceof WorkflowUpdateFailedError || failure.type)) {
+    const detail = failure.details?.[0] as CaseErrorDetail | undefined;
+    const kind = KIND_BY_TYPE[failure.type ?? ''] ?? 'conflict';
+    return new Problem(kind, { zh: detail?.zh ?? failure.message, en: detail?.en ?? failure.message }, { code: detail?.code ?? failure.type ?? 'refused' });
+  }
+  if (err instanceof WorkflowUpdateFailedError) {
+    return new Problem('conflict', { zh: `操作未被接受：${err.message}`, en: `Action refused: ${err.message}` }, { code: 'update-failed' });
+  }
+  if (err instanceof ServiceError) {
+    return new Problem('unavailable', { zh: '流程引擎暂不可用，请稍后重试', en: 'The workflow engine is unavailable; retry shortly' }, { code: 'temporal-unavailable' });
+  }
+  return null;
+}
+
+/** Run a Temporal call for a case, mapping its failures to Problems. */
+export async function withTemporal<T>(caseId: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw temporalProblem(err, caseId) ?? err;
+  }
+}
+
+export type { Client };

@@ -1,0 +1,29 @@
+// Production worker entrypoint: configured entirely by environment (see README).
+import { createActivities } from '../activities';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase, runMigrations } from '../db';
+import { createLogger } from '../runtime/logger';
+import { connectWorker } from '../runtime/temporal-connection';
+import { createWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config, 'worker');
+  if (!config.db.url || !config.temporal.address) {
+    throw new ConfigError(['DATABASE_URL and TEMPORAL_ADDRESS are required for the worker entrypoint (Worker 独立进程需要配置数据库与 Temporal 地址)']);
+  }
+  const database = openDatabase(config.db.url);
+  // The worker owns the schema: it migrates before it processes anything.
+  await runMigrations(database.db);
+  const connection = await connectWorker(config.temporal, config.temporal.address);
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }) });
+  logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
+  await worker.run();
+  await connection.close();
+  await database.close();
+}
+
+main().catch((err) => {
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});
