@@ -162,7 +162,7 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
         .from(caseAssignments)
         .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
         .where(and(mine, isNull(cases.closedAt)))
-        .orderBy(asc(sql`${cases.deadline} nulls last`), asc(cases.id))
+        .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
         .limit(query.pageSize)
         .offset((query.page - 1) * query.pageSize);
       const [total] = await db

@@ -68,15 +68,12 @@ export class TaskCase {
 
   /** Throw the failure the API will show when `actor` may not take `action` now; change nothing. */
   check({ actor, action }: TaskActionInput, now: number): void {
-    const allowed = this.assignments().find((a) => a.unitId === actor.unitId && a.role === actor.role);
-    if (!allowed) {
-      const anyone = this.assignments().some((a) => a.actions.includes(action.type));
-      throw anyone
-        ? caseError(CaseErrorType.Forbidden, 'not-your-action', '您不是此任务当前环节的办理人，无权操作', 'You are not an assignee of this task’s current step')
-        : caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; this action is not possible now`);
-    }
-    if (!allowed.actions.includes(action.type)) {
+    const open = this.assignments().filter((a) => a.actions.includes(action.type));
+    if (open.length === 0) {
       throw caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; ${action.type} is not possible now`);
+    }
+    if (!open.some((a) => a.unitId === actor.unitId && a.role === actor.role)) {
+      throw caseError(CaseErrorType.Forbidden, 'not-your-action', '您不是此任务当前环节的办理人，无权执行此操作', 'You may not take this action on this task now');
     }
     const next = this.nextClock(action, actor, now);
     if (next) this.clocks.check(next, now);

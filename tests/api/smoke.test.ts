@@ -1,0 +1,211 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { count, eq, sql } from 'drizzle-orm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { auditLog, cases } from '../../db/schema';
+import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { createTestApp, type TestApp } from '../support/app';
+import { createDevEnvironment } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let t: TestApp;
+let worker: Worker;
+let running: Promise<void>;
+
+beforeAll(async () => {
+  const taskQueue = `smoke-${randomUUID()}`;
+  const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
+  env = e;
+  t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
+  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await t?.close();
+  await env?.teardown();
+});
+
+const api = () => request(t.app);
+const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
+const newTask = { title: '整改：背街小巷占道经营回潮', description: '两周内清理完毕并建立长效机制', unitId: 'lk.t01.v01', budget: { unit: 'workday', amount: 5 } };
+
+async function counts() {
+  const [c] = await t.tdb.db.select({ n: count() }).from(cases);
+  const [a] = await t.tdb.db.select({ n: count() }).from(auditLog);
+  return { cases: c!.n, audit: a!.n };
+}
+
+async function openTask(): Promise<string> {
+  const res = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send(newTask);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body.caseId as string;
+}
+
+describe('end to end: API → Temporal → activity → PostgreSQL → API', () => {
+  it('opens, urges and completes a task, with projection, live state and a verified audit chain', async () => {
+    const id = await openTask();
+    expect(id).toMatch(/^RW-\d{4}-\d{6}$/);
+
+    // Read-your-write: the projection is there as soon as the create call answers.
+    const detail = await api().get(`/api/v1/cases/${id}`).set(await auth('t01.supervisor'));
+    expect(detail.status).toBe(200);
+    expect(detail.body).toMatchObject({ id, process: 'task', status: 'open', unitId: 'lk.t01.v01', ownerUnitId: 'lk.t01', colour: 'green', overdue: false });
+    expect(detail.body.live).toMatchObject({ caseId: id, status: 'open' });
+    expect(detail.body.clocks[0]).toMatchObject({ key: 'task', state: 'running', budget: { unit: 'workday', amount: 5 } });
+    expect(detail.body.deadline).toBe(detail.body.clocks[0].deadline);
+
+    // The village handler sees it in their inbox with exactly the action they may take.
+    const inbox = await api().get('/api/v1/inbox').set(await auth('t01.v01.handler'));
+    expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
+    expect(inbox.body.items).toEqual([expect.objectContaining({ id, actions: ['complete'] })]);
+
+    const urged = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'urge', message: '请加快进度' });
+    expect(urged.status).toBe(200);
+    expect(urged.body.urgeCount).toBe(1);
+
+    const done = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.v01.handler')).send({ type: 'complete', result: '已清理，建立巡查台账' });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('done');
+
+    const after = await api().get(`/api/v1/cases/${id}`).set(await auth('t01.supervisor'));
+    expect(after.body).toMatchObject({ status: 'done', data: { result: '已清理，建立巡查台账', urgeCount: 1 } });
+    expect(after.body.closedAt).not.toBeNull();
+    expect(after.body.assignments).toEqual([]);
+
+    const audit = await api().get(`/api/v1/cases/${id}/audit`).set(await auth('t01.supervisor'));
+    expect(audit.body.map((e: { action: string }) => e.action)).toEqual(['task.create', 'task.urge', 'task.complete']);
+    expect(audit.body[2]).toMatchObject({ actorId: 'u.lk.t01.v01.handler', actorUnitId: 'lk.t01.v01', reason: '已清理，建立巡查台账' });
+    const verdict = await api().get(`/api/v1/cases/${id}/audit/verify`).set(await auth('t01.supervisor'));
+    expect(verdict.body).toMatchObject({ ok: true, entries: 3 });
+
+    const list = await api().get('/api/v1/cases?process=task&open=false').set(await auth('lk.supervisor'));
+    expect(list.body.items.map((c: { id: string }) => c.id)).toContain(id);
+  });
+
+  it('detects a tampered audit row', async () => {
+    const id = await openTask();
+    await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'urge', message: '第一次督办' });
+    // Someone with superuser rights goes around the append-only trigger and rewrites the reason.
+    await t.tdb.db.execute(sql`alter table audit_log disable trigger audit_log_no_update`);
+    await t.tdb.db.update(auditLog).set({ reason: '无需督办' }).where(sql`${auditLog.streamId} = ${id} and ${auditLog.seq} = 2`);
+    await t.tdb.db.execute(sql`alter table audit_log enable trigger audit_log_no_update`);
+    const verdict = await api().get(`/api/v1/cases/${id}/audit/verify`).set(await auth('t01.supervisor'));
+    expect(verdict.body).toMatchObject({ ok: false, brokenAtSeq: 2, problem: 'hash-mismatch' });
+  });
+});
+
+describe('authentication and authorisation', () => {
+  it('401 without a token or with a forged one', async () => {
+    const none = await api().get('/api/v1/cases');
+    expect(none.status).toBe(401);
+    expect(none.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(none.body).toMatchObject({ status: 401, code: 'unauthenticated', i18n: { en: { detail: expect.any(String) } } });
+    const forged = await api().get('/api/v1/cases').set({ authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZG1pbiJ9.x' });
+    expect(forged.status).toBe(401);
+  });
+
+  it("403 on another unit's work, 404 for a case outside the caller's scope; nothing changes", async () => {
+    const id = await openTask();
+    const before = await counts();
+    const otherTownship = await api().post('/api/v1/tasks').set(await auth('t02.supervisor')).send(newTask);
+    expect(otherTownship.status).toBe(403);
+    expect(otherTownship.body.code).toBe('unit-forbidden');
+
+    const wrongRole = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.window')).send({ type: 'urge', message: 'x' });
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body.code).toBe('role-forbidden');
+
+    const notTheirStep = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.v01.handler')).send({ type: 'urge', message: 'x' });
+    expect(notTheirStep.status).toBe(403);
+    expect(notTheirStep.body.code).toBe('not-your-action');
+
+    const hidden = await api().get(`/api/v1/cases/${id}`).set(await auth('t02.supervisor'));
+    expect(hidden.status).toBe(404);
+    const hiddenAction = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t02.v01.handler')).send({ type: 'complete', result: 'x' });
+    expect(hiddenAction.status).toBe(404);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('409 for an action the state does not allow, and the case is exactly as it was', async () => {
+    const id = await openTask();
+    const [before] = await t.tdb.db.select().from(cases).where(eq(cases.id, id));
+    const res = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'resume' });
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ code: 'wrong-state', detail: expect.stringContaining('办理中') });
+    const [after] = await t.tdb.db.select().from(cases).where(eq(cases.id, id));
+    expect(after).toEqual(before);
+    const live = await api().get(`/api/v1/cases/${id}`).set(await auth('t01.supervisor'));
+    expect(live.body.live.history).toHaveLength(1);
+  });
+});
+
+describe('bad input: 400 with a useful message, nothing written', () => {
+  it('malformed JSON', async () => {
+    const before = await counts();
+    const res = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).set('content-type', 'application/json').send('{"title": "x",');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'malformed-json', detail: expect.stringContaining('JSON') });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('unknown fields and wrong types name the field, in Chinese by default and in English on request', async () => {
+    const before = await counts();
+    const unknown = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, priority: 'high' });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.code).toBe('validation-failed');
+    expect(unknown.body.issues.map((i: { path: string }) => i.path)).toContain('body');
+    expect(unknown.body.detail).toContain('priority');
+
+    const wrongType = await api()
+      .post('/api/v1/tasks')
+      .set(await auth('t01.supervisor'))
+      .set('accept-language', 'en-US')
+      .send({ ...newTask, budget: { unit: 'fortnight', amount: '5' } });
+    expect(wrongType.status).toBe(400);
+    const paths = wrongType.body.issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.budget.unit', 'body.budget.amount']));
+    expect(wrongType.body.detail).toMatch(/Invalid request body/);
+    expect(wrongType.body.i18n['zh-CN'].detail).toMatch(/请求体校验未通过/);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a case number that does not exist is a 404, an unknown route is a problem+json 404', async () => {
+    const res = await api().get('/api/v1/cases/RW-1999-000001').set(await auth('t01.supervisor'));
+    expect(res.status).toBe(404);
+    const nowhere = await api().get('/api/v1/nowhere');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.headers['content-type']).toMatch(/problem\+json/);
+  });
+});
+
+describe('system endpoints', () => {
+  it('healthz, readyz (PostgreSQL and Temporal), metrics, OpenAPI and docs', async () => {
+    expect((await api().get('/healthz')).body).toEqual({ status: 'ok' });
+    const ready = await api().get('/readyz');
+    expect(ready.status).toBe(200);
+    expect(ready.body.checks).toEqual([{ name: 'postgres', ok: true }, { name: 'temporal', ok: true }]);
+    const doc = await api().get('/openapi.json');
+    expect(doc.body.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/v1/tasks', '/api/v1/tasks/{id}/actions', '/api/v1/cases/{id}', '/api/v1/inbox']));
+    expect((await api().get('/docs')).text).toContain('swagger-ui');
+    expect((await api().get('/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
+    const metrics = await api().get('/metrics');
+    expect(metrics.text).toContain('http_request_duration_seconds');
+  });
+
+  it('dev login is refused under production configuration', async () => {
+    const prod = await createTestApp({ env: { APP_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'https://idp.example', AUTH_JWKS_URL: 'https://idp.example/jwks' }, seed: false });
+    try {
+      const res = await request(prod.app).post('/api/v1/auth/dev-login').send({ username: 'admin' });
+      expect(res.status).toBe(403);
+      expect(res.body.code).toBe('dev-login-disabled');
+    } finally {
+      await prod.close();
+    }
+  });
+});
