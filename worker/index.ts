@@ -2,6 +2,7 @@
 import { createActivities } from '../activities';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
+import { seedNationalCalendar } from '../db/seed/seed';
 import { createLogger } from '../runtime/logger';
 import { connectWorker } from '../runtime/temporal-connection';
 import { createWorker } from './create-worker';
@@ -13,8 +14,10 @@ async function main(): Promise<void> {
     throw new ConfigError(['DATABASE_URL and TEMPORAL_ADDRESS are required for the worker entrypoint (Worker 独立进程需要配置数据库与 Temporal 地址)']);
   }
   const database = openDatabase(config.db.url);
-  // The worker owns the schema: it migrates before it processes anything.
+  // The worker owns the schema: it migrates and loads the national holiday calendar before it
+  // processes anything (never the demo county).
   await runMigrations(database.db);
+  await seedNationalCalendar(database.db);
   const connection = await connectWorker(config.temporal, config.temporal.address);
   const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }) });
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');

@@ -107,26 +107,27 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
       inserted.powerListItems += rows.length;
     }
 
-    {
-      const { days, years } = calendarRows(opts.calendar ?? chineseDaysCalendarData());
-      for (const batch of chunks(days)) {
-        const rows = await tx
-          .insert(calendarDays)
-          .values(batch)
-          .onConflictDoNothing()
-          .returning({ date: calendarDays.date });
-        inserted.calendarDays += rows.length;
-      }
-      for (const batch of chunks(years)) {
-        const rows = await tx
-          .insert(calendarYears)
-          .values(batch)
-          .onConflictDoNothing()
-          .returning({ year: calendarYears.year });
-        inserted.calendarYears += rows.length;
-      }
-    }
+    Object.assign(inserted, await seedNationalCalendar(tx, opts.calendar));
 
     return { inserted };
   });
+}
+
+/**
+ * Insert the national holiday calendar (by default the `chinese-days` years) without touching rows
+ * that exist, so an administrator's corrections survive. Production runs this on every worker start.
+ */
+export async function seedNationalCalendar<TSchema extends Record<string, unknown>>(
+  db: Pick<NodePgDatabase<TSchema>, 'insert'>,
+  data: CalendarData = chineseDaysCalendarData(),
+): Promise<{ calendarDays: number; calendarYears: number }> {
+  const { days, years } = calendarRows(data);
+  const inserted = { calendarDays: 0, calendarYears: 0 };
+  for (const batch of chunks(days)) {
+    inserted.calendarDays += (await db.insert(calendarDays).values(batch).onConflictDoNothing().returning({ date: calendarDays.date })).length;
+  }
+  for (const batch of chunks(years)) {
+    inserted.calendarYears += (await db.insert(calendarYears).values(batch).onConflictDoNothing().returning({ year: calendarYears.year })).length;
+  }
+  return inserted;
 }

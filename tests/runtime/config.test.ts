@@ -1,0 +1,69 @@
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../config';
+import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
+
+describe('config', () => {
+  it('has embedded defaults', () => {
+    const c = loadConfig({});
+    expect(c.http.port).toBe(3000);
+    expect(c.db.url).toBeUndefined();
+    expect(c.temporal.address).toBeUndefined();
+    expect(c.auth.devLogin).toBe(true);
+    expect(c.calendarFallback).toBe('refuse');
+  });
+
+  const issuesOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).message).toContain('配置错误');
+      return (err as ConfigError).issues.join('\n');
+    }
+    throw new Error('expected a ConfigError');
+  };
+
+  it('lists every malformed setting at once', () => {
+    const issues = issuesOf({ PORT: 'eighty', CALENDAR_FALLBACK: 'guess', DATABASE_URL: 'not a url' });
+    for (const key of ['PORT', 'CALENDAR_FALLBACK', 'DATABASE_URL']) expect(issues).toContain(key);
+  });
+
+  it('lists every setting production requires', () => {
+    const issues = issuesOf({ APP_ENV: 'production' });
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_JWKS_URL']) expect(issues).toContain(key);
+    expect(issues).toContain('生产环境');
+  });
+
+  it('turns dev login off in production', () => {
+    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_JWKS_URL: 'https://idp/jwks' });
+    expect(c.auth.devLogin).toBe(false);
+  });
+});
+
+describe('Temporal binary resolution order', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bins-'));
+  const make = (sub: string) => {
+    const file = path.join(dir, sub, 'temporal');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, '#!/bin/sh\n');
+    chmodSync(file, 0o755);
+    return file;
+  };
+  const explicit = make('explicit');
+  const onPath = make('path');
+  const tools = make('tools');
+
+  it('explicit path → PATH → tools folder → SDK download', () => {
+    expect(resolveTemporalBinary('temporal', { explicitPath: explicit, systemPath: path.dirname(onPath), toolsDir: path.dirname(tools) })).toEqual({ executable: { type: 'existing-path', path: explicit }, source: 'env' });
+    expect(resolveTemporalBinary('temporal', { systemPath: path.dirname(onPath), toolsDir: path.dirname(tools) }).source).toBe('path');
+    expect(resolveTemporalBinary('temporal', { systemPath: '/nonexistent', toolsDir: path.dirname(tools) })).toEqual({ executable: { type: 'existing-path', path: tools }, source: 'tools' });
+    expect(resolveTemporalBinary('temporal', { systemPath: '', toolsDir: '/nonexistent' })).toEqual({ executable: { type: 'cached-download' }, source: 'download' });
+  });
+
+  it('refuses an explicit path that is not executable', () => {
+    expect(() => resolveTemporalBinary('temporal', { explicitPath: path.join(dir, 'missing') })).toThrow(/not executable/);
+  });
+});
