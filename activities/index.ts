@@ -3,10 +3,12 @@ import type { CalendarData } from '../domain/calendar';
 import type { Db } from '../db';
 import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calendar';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
+import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
 
 export interface ActivityDeps {
   db: Db;
+  notifier?: Notifier;
 }
 
 /** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
@@ -37,6 +39,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async loadCalendar(input: { region?: string }): Promise<CalendarData> {
       return loadCalendarData(deps.db, input.region);
+    },
+    async sendNotices(requests: NoticeRequest[]): Promise<{ created: number }> {
+      return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests);
     },
   };
 }

@@ -155,3 +155,28 @@ export const caseNumberCounters = pgTable(
   },
   (t) => [primaryKey({ columns: [t.process, t.year] })],
 );
+
+/** Kinds of notice: 督办 after an overdue clock, a 催办 urge, a red card, a plain information. */
+export const NOTICE_KINDS = ['overdue', 'urge', 'red-card', 'info'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * Notices to a unit and, when known, a named user (e.g. the unit's leader): 督办 on an overdue
+ * clock, 催办, red cards. Written by activities, idempotently per (case, key); delivery by SMS or
+ * other channels reads from here.
+ */
+export const notices = pgTable(
+  'notices',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    caseId: text('case_id').notNull(),
+    key: text('key').notNull(),
+    kind: text('kind').$type<NoticeKind>().notNull(),
+    unitId: text('unit_id').notNull(),
+    recipientUserId: text('recipient_user_id'),
+    message: text('message').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('notices_case_key_idx').on(t.caseId, t.key, t.unitId), index('notices_unit_idx').on(t.unitId, t.createdAt)],
+);

@@ -4,8 +4,9 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { auditLog } from '../../db/schema';
+import { auditLog, notices } from '../../db/schema';
 import type { CalendarData } from '../../domain/calendar';
+import { seedDemoCounty } from '../../db/seed/seed';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { caseStateQuery, taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
 import type { taskWorkflow } from '../../workflows/task/workflow';
@@ -56,6 +57,7 @@ let bundle: WorkflowBundleWithSourceMap;
 
 beforeAll(async () => {
   [env, tdb, bundle] = await Promise.all([createTimeSkippingEnvironment(), createTestDatabase(), bundleWorkflows()]);
+  await seedDemoCounty(tdb.db);
 });
 afterAll(async () => {
   await env?.teardown();
@@ -109,6 +111,10 @@ describe('SLA clock timers on the time-skipping server', () => {
     // The red transition was recorded by the timer that fired at the deadline itself.
     expect(Math.abs(entries[2]!.at - deadline)).toBeLessThan(1000);
     expect(entries.some((e) => holidays.has(localDate(e.at)))).toBe(false);
+    // Overdue produces one 督办 notice to the responsible unit, addressed to its leader.
+    const sent = await tdb.db.select().from(notices).where(eq(notices.caseId, caseId));
+    expect(sent).toEqual([expect.objectContaining({ kind: 'overdue', unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader' })]);
+    expect(sent[0]!.message).toContain('督办');
   });
 
   it('pause and resume shift the deadline by exactly the paused working days', async () => {

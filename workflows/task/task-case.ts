@@ -1,4 +1,5 @@
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
+import type { NoticeRequest } from '../../activities/notices';
 import type { Actor } from '../shared/actor';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseClocks, type LevelChange } from '../shared/case-clocks';
@@ -114,6 +115,23 @@ export class TaskCase {
       changes,
       note: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'clock.level', reason: `${last.label}: ${last.from} → ${last.to}`, before: { level: changes[0]!.from }, after: { level: last.to, changes }, at },
     };
+  }
+
+  /** 督办 to the responsible unit and its leader when the task's clock turns red. */
+  overdueNotices(changes: LevelChange[]): NoticeRequest[] {
+    const red = changes.find((c) => c.to === 'red');
+    if (!red) return [];
+    return [
+      {
+        caseId: this.input.caseId,
+        key: `overdue:${red.key}:${red.at}`,
+        kind: 'overdue',
+        unitId: this.input.unitId,
+        toLeader: true,
+        message: `【督办】整改任务“${this.input.title}”（${this.input.caseId}）已超期，请立即办理并反馈。`,
+        at: red.at,
+      },
+    ];
   }
 
   snapshot(now: number): CaseSnapshot {

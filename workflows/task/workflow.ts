@@ -4,7 +4,7 @@ import { CaseRecorder } from '../shared/recorder';
 import { calendarChangedSignal, caseOpenedUpdate, caseStateQuery, taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
 import { TaskCase } from './task-case';
 
-const { recordTransition, loadCalendar } = proxyActivities<Activities>({
+const { recordTransition, loadCalendar, sendNotices } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
   // PostgreSQL may be away for a while: keep retrying, never give up on a projection.
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
@@ -46,7 +46,10 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
       task.clocks.setCalendar({ ...task.clocks.calendarContext, data });
     }
     const tick = task.tick(Date.now());
-    if (tick) await recorder.record(task.snapshot(Date.now()), tick.note);
+    if (!tick) continue;
+    await recorder.record(task.snapshot(Date.now()), tick.note);
+    const overdue = task.overdueNotices(tick.changes);
+    if (overdue.length) await sendNotices(overdue);
   }
   await condition(allHandlersFinished);
   return task.view(Date.now());
