@@ -6,7 +6,7 @@ import { authenticate, type Principal } from './auth';
 import { requireRole } from './authz';
 import { problemSchema } from './problem';
 import { validate } from './validation';
-import { z } from './zod';
+import type { z } from './zod';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;

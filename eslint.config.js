@@ -1,0 +1,110 @@
+// ESLint flat config (convention 3: lint guardrails). TypeScript is linted with type information from
+// tsconfig.json; plain .js/.mjs scripts are linted without it. `npm test` runs this via scripts/bootstrap.mjs.
+import { builtinModules } from 'node:module';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Node built-ins without the `node:` prefix (`fs`, `fs/promises`, …); prefixed spellings are caught by a `node:*` pattern.
+const bareBuiltins = builtinModules.filter((m) => !m.startsWith('_') && !m.startsWith('node:'));
+
+const restricted = (names, message) => names.map((name) => ({ name, message }));
+
+// Project folders whose code does I/O: a workflow or a domain rule may take their types, never their values.
+const ioLayers = {
+  regex: String.raw`^(\.\.?/)+(api|activities|db|runtime|worker|scripts)(/|$)|^(\.\.?/)+config(\.js|\.ts)?$`,
+  allowTypeImports: true,
+  message: 'Only `import type` from I/O layers (api, activities, db, runtime, worker, scripts, config) here.',
+};
+
+const workflowRules = {
+  paths: [
+    ...restricted(bareBuiltins, 'Workflows run in the deterministic sandbox: no Node built-ins. Do this in an activity.'),
+    ...restricted(['pg', 'drizzle-orm', 'express'], 'Workflows must not do I/O: use an activity.'),
+    ...restricted(['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], 'Workflows may only use @temporalio/workflow (and @temporalio/common).'),
+  ],
+  patterns: [
+    { group: ['node:*'], message: 'Workflows run in the deterministic sandbox: no Node built-ins. Do this in an activity.' },
+    { group: ['drizzle-orm/*', 'pg/*', 'pg-*', 'express/*'], message: 'Workflows must not do I/O: use an activity.' },
+    {
+      regex: String.raw`(^|/)audit-chain(\.js|\.ts)?$`,
+      message: 'domain/audit-chain uses node:crypto and must never be imported by a workflow.',
+    },
+    { ...ioLayers, message: 'Workflows import activities (and other I/O layers) as types only: `import type { Activities } from …` + proxyActivities<Activities>().' },
+  ],
+};
+
+const domainRules = (allowed = []) => ({
+  paths: [
+    ...restricted(
+      bareBuiltins.filter((m) => !allowed.includes(m)),
+      'domain/ is pure rules: no Node built-ins (node:crypto is allowed only in domain/audit-chain.ts).',
+    ),
+    ...restricted(['pg', 'drizzle-orm', 'express', 'pino'], 'domain/ is pure rules: no I/O modules.'),
+  ],
+  patterns: [
+    {
+      group: ['node:*', ...allowed.map((m) => `!node:${m}`)],
+      message: 'domain/ is pure rules: no Node built-ins (node:crypto is allowed only in domain/audit-chain.ts).',
+    },
+    { group: ['@temporalio/*'], message: 'domain/ is shared by workflows, activities and the API: no Temporal imports.' },
+    { group: ['drizzle-orm/*', 'pg/*', 'express/*'], message: 'domain/ is pure rules: no I/O modules.' },
+    ioLayers,
+  ],
+});
+
+export default defineConfig(
+  globalIgnores(['**/node_modules/', '.tools/', '.data/', 'db/migrations/', 'web/dist/', 'coverage/', 'dist/']),
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts', '**/*.cts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+      globals: globals.node,
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', workflowRules],
+    },
+  },
+  {
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': ['error', domainRules()],
+    },
+  },
+  {
+    // The audit hash chain is the one domain module allowed to hash (pure, deterministic); workflows may not import it.
+    files: ['domain/audit-chain.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', domainRules(['crypto'])],
+    },
+  },
+  {
+    // Plain JS (scripts/bootstrap.mjs, this file): linted without type information.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
+    rules: {
+      ...tseslint.configs.disableTypeChecked.rules,
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+    },
+  },
+);
