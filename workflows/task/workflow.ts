@@ -43,7 +43,8 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
     if (calendarChanged) {
       calendarChanged = false;
       const data = await loadCalendar({ region: input.calendar.region });
-      task.clocks.setCalendar({ ...task.clocks.calendarContext, data });
+      const note = task.recomputeCalendar(data, Date.now());
+      if (note) await recorder.record(task.snapshot(Date.now()), note);
     }
     const tick = task.tick(Date.now());
     if (!tick) continue;
