@@ -1,9 +1,7 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { GENESIS_HASH, hashAuditEntry, verifyAuditChain, type AuditFacts, type ChainVerdict } from '../domain/audit-chain';
-import type { Db } from './index';
+import type { Db, Tx } from './index';
 import { auditLog } from './schema';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 /** Serialise writers of one stream for the rest of the transaction. */
 export async function lockStream(tx: Tx | Db, streamId: string): Promise<void> {

@@ -3,8 +3,7 @@ import { isNull } from 'drizzle-orm';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
 import { loadCalendarData } from '../../activities';
-import type { Db } from '../../db';
-import { appendAudit, lockStream } from '../../db/audit';
+import type { Db, Tx } from '../../db';
 import {
   coverageOf,
   coverageRows,
@@ -23,17 +22,15 @@ import { cases } from '../../db/schema/cases';
 import { buildCalendar, CalendarYearMissingError, DURATION_UNITS, localDateSchema, type CalendarDay, type WorkingCalendar } from '../../domain/calendar';
 import { dayIndexOf, dayStartMs, formatShanghai, isLocalDate, localDateOf, localDayIndex, weekdayOf } from '../../domain/time';
 import { calendarChangedSignal } from '../../workflows/shared/definitions';
+import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { Problem, type Bilingual, type ProblemIssue } from '../problem';
 import type { ApiRoutes } from '../route';
 import { z } from '../zod';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /** Every calendar write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:calendar';
-const ADMIN_ONLY = { roles: ['admin'] } as const;
 /** Live cases signalled at once after a calendar change: enough to be quick, few enough not to flood Temporal. */
 const SIGNAL_BATCH = 20;
 /** How long one batch of signals may take before Temporal counts as unreachable. */
@@ -44,12 +41,6 @@ const MAX_AMOUNT = 1000;
 const WEEKDAY_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'] as const;
 const WEEKDAY_EN = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
-const problem =
-  (kind: 'notFound' | 'ruleRefused') =>
-  (code: string, zh: string, en: string, extra: Record<string, unknown> = {}): Problem =>
-    new Problem(kind, { zh, en }, { code, ...extra });
-const notFound = problem('notFound');
-const refuse = problem('ruleRefused');
 
 const weekdayZh = (date: string) => WEEKDAY_ZH[weekdayOf(dayIndexOf(date))]!;
 const weekdayEn = (date: string) => WEEKDAY_EN[weekdayOf(dayIndexOf(date))]!;
@@ -57,7 +48,6 @@ const isWeekend = (date: string) => [0, 6].includes(weekdayOf(dayIndexOf(date)))
 
 // ── request and response schemas ──────────────────────────────────────────────────────────────
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const regionCode = text(20)
   .regex(/^[A-Za-z0-9-]+$/, { error: '区划代码只能包含字母、数字和 - / letters, digits and - only' })
   .openapi({ description: `日历区划：${NATIONAL_REGION} 为全国（缺省），其他为地方叠加（如民族自治地方）/ Calendar region: ${NATIONAL_REGION} national (default), any other code a regional overlay`, example: '410225' });
@@ -363,34 +353,15 @@ async function signalLiveCases(deps: AppDeps, log: Logger): Promise<{ signalledC
   return { signalledCases, signalFailures };
 }
 
-/**
- * One calendar write: serialised on the audit stream, checked and written in a single transaction
- * and audited with before/after; once committed, every live case is signalled to recompute.
- */
+/** An audited calendar write ({@link auditedWrite}); afterwards every live case is told to recompute. */
 async function calendarWrite<T>(
   ctx: { deps: AppDeps; principal: Principal; req: Request },
   action: string,
   reasonText: string,
   write: (tx: Tx) => Promise<{ before: unknown; after: unknown; result: T }>,
 ): Promise<T & { signalledCases: number; signalFailures: number }> {
-  const { deps, principal } = ctx;
-  const result = await deps.database.db.transaction(async (tx) => {
-    await lockStream(tx, AUDIT_STREAM);
-    const written = await write(tx);
-    await appendAudit(tx, {
-      streamId: AUDIT_STREAM,
-      actorId: principal.userId,
-      actorUnitId: principal.unitId,
-      actorRole: principal.role,
-      action,
-      reason: reasonText,
-      before: written.before,
-      after: written.after,
-      at: new Date(),
-    });
-    return written.result;
-  });
-  return { ...result, ...(await signalLiveCases(deps, ctx.req.log)) };
+  const result = await auditedWrite(ctx, AUDIT_STREAM, action, reasonText, write);
+  return { ...result, ...(await signalLiveCases(ctx.deps, ctx.req.log)) };
 }
 
 const entryOf = (r: CalendarRow) => ({ date: r.date, name: r.name });

@@ -1,6 +1,5 @@
 import { and, asc, count, eq, ilike, or, sql, type Column, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db';
-import { appendAudit, lockStream } from '../../db/audit';
+import type { Db, Tx } from '../../db';
 import {
   childPath,
   inSubtree,
@@ -17,16 +16,14 @@ import {
 import type { Principal } from '../auth';
 import { ROLE_LABEL, SUBTREE_ROLES } from '../authz';
 import type { AppDeps } from '../deps';
-import { Problem, type ProblemKind } from '../problem';
+import { ADMIN_ONLY, auditedWrite, conflict, notFound, refuse, text } from '../admin';
+import type { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { idParam, pageOf, pageQuery, roleSchema } from '../schemas';
 import { z } from '../zod';
 
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
 /** Every org, user and power-list write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:org';
-const ADMIN_ONLY = { roles: ['admin'] } as const;
 
 const KIND_LABEL: Record<OrgUnitKind, string> = {
   county: '县',
@@ -61,20 +58,12 @@ const ROLE_UNIT_KINDS: Partial<Record<Role, readonly OrgUnitKind[]>> = {
 
 const POWER_LIST_KINDS: readonly OrgUnitKind[] = ['township', 'street'];
 
-const problem =
-  (kind: ProblemKind) =>
-  (code: string, zh: string, en: string): Problem =>
-    new Problem(kind, { zh, en }, { code });
-const notFound = problem('notFound');
-const conflict = problem('conflict');
-const refuse = problem('ruleRefused');
 
 const kindsZh = (kinds: readonly OrgUnitKind[]) => kinds.map((k) => KIND_LABEL[k]).join('或');
 const kindsEn = (kinds: readonly OrgUnitKind[]) => kinds.join(' or ');
 
 // ── request and response schemas ──────────────────────────────────────────────────────────────
 
-const text = (max: number) => z.string().trim().min(1).max(max);
 const clearable = (schema: z.ZodString) => schema.nullable().optional();
 const unitCode = text(100).regex(/^[a-z0-9]+(\.[a-z0-9-]+)*$/, {
   error: '编码须为小写字母和数字，以点分段，如 lk.t01.v04 / must be a lowercase dotted code such as lk.t01.v04',
@@ -186,52 +175,23 @@ function filterContains(q: string | undefined, ...columns: Column[]): SQL | unde
   return or(...columns.map((c) => ilike(c, pattern)));
 }
 
-/** A unique or foreign-key violation that slipped past the checks is the caller's conflict, not a 500. */
-function constraintProblem(err: unknown): Problem | undefined {
-  const pg = (err instanceof Error && err.cause ? err.cause : err) as { code?: string; constraint?: string };
-  const what = pg.constraint ?? '';
-  if (pg.code === '23505') return conflict('duplicate', `与现有记录重复（${what}），请刷新后重试`, `Duplicates an existing record (${what}); reload and retry`);
-  if (pg.code === '23503') return refuse('reference-missing', `引用的记录不存在或仍被引用（${what}）`, `A referenced record is missing or still referenced (${what})`);
-  if (pg.code === '23514') return refuse('constraint-violated', `数据不符合约束（${what}）`, `The data breaks a rule of the database (${what})`);
-  return undefined;
-}
-
 type Timestamped = { createdAt: Date; updatedAt: Date };
 
 /**
- * One admin write: serialised on the audit stream, checked and written in a single transaction and
- * audited with the before/after views of the row. `write` gets the body without `reason`; any
- * refusal it throws rolls the whole transaction back. Returns the view of the row written.
+ * One org write through {@link auditedWrite}, audited with the before/after views of the row.
+ * `write` gets the body without `reason`. Returns the view of the row written.
  */
-async function adminWrite<B extends { reason?: string | undefined }, R extends Timestamped>(
+function adminWrite<B extends { reason?: string | undefined }, R extends Timestamped>(
   ctx: { deps: AppDeps; principal: Principal; body: B },
   action: string,
   write: (tx: Tx, fields: Omit<B, 'reason'>) => Promise<{ before: R | null; after: R }>,
 ): Promise<Omit<R, keyof Timestamped>> {
-  const { principal, body } = ctx;
-  const { reason, ...fields } = body;
-  try {
-    return await ctx.deps.database.db.transaction(async (tx) => {
-      await lockStream(tx, AUDIT_STREAM);
-      const rows = await write(tx, fields);
-      const before = rows.before && view(rows.before);
-      const after = view(rows.after);
-      await appendAudit(tx, {
-        streamId: AUDIT_STREAM,
-        actorId: principal.userId,
-        actorUnitId: principal.unitId,
-        actorRole: principal.role,
-        action,
-        reason: reason ?? null,
-        before,
-        after,
-        at: new Date(),
-      });
-      return after;
-    });
-  } catch (err) {
-    throw constraintProblem(err) ?? err;
-  }
+  const { reason, ...fields } = ctx.body;
+  return auditedWrite(ctx, AUDIT_STREAM, action, reason ?? null, async (tx) => {
+    const rows = await write(tx, fields);
+    const after = view(rows.after);
+    return { before: rows.before && view(rows.before), after, result: after };
+  });
 }
 
 async function unitById(db: Db | Tx, id: string): Promise<OrgUnit | undefined> {
