@@ -2,6 +2,7 @@
 // embedded PostgreSQL, migrations, demo seed, worker and API — all under the data folder so a
 // restart keeps every case. Ctrl-C stops everything cleanly.
 import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,7 +16,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/e
 import { createLogger } from '../runtime/logger';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { resolveTemporalBinary } from '../runtime/temporal-binaries';
-import { createWorker } from '../worker/create-worker';
+import { cachedWorkflowBundle, createWorker } from '../worker/create-worker';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -61,7 +62,13 @@ async function main(): Promise<void> {
   }
 
   const workerConnection = await connectWorker(config.temporal, address);
-  const worker = await createWorker({ connection: workerConnection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }) });
+  const worker = await createWorker({
+    connection: workerConnection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ db: database.db }),
+    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
+  });
   const running = worker.run();
   stops.unshift(async () => {
     worker.shutdown();

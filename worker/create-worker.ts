@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
@@ -8,6 +11,33 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 /** Bundle the workflow code once (tests reuse one bundle per file; production bundles at start). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger });
+}
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** What a workflow bundle can depend on: our TypeScript outside tests, and the locked dependencies. */
+const BUNDLE_INPUTS = ['workflows', 'domain', 'activities', 'db', 'api', 'runtime', 'worker'];
+
+function sourceHash(): string {
+  const hash = createHash('sha256').update(readFileSync(path.join(ROOT, 'package-lock.json')));
+  for (const dir of BUNDLE_INPUTS) {
+    const files = (readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
+    for (const f of files) hash.update(`${dir}/${f}\n`).update(readFileSync(path.join(ROOT, dir, f)));
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/**
+ * The workflow bundle, reused from `cacheDir` when no source it could depend on has changed:
+ * bundling takes seconds, and a restart with the same code should not pay for it again.
+ */
+export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBundleWithSourceMap> {
+  const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}.json`);
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
+  const bundle = await bundleWorkflows();
+  mkdirSync(cacheDir, { recursive: true });
+  for (const old of readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-'))) rmSync(path.join(cacheDir, old));
+  writeFileSync(file, JSON.stringify(bundle));
+  return bundle;
 }
 
 const noop = () => {};
