@@ -9,6 +9,7 @@ import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
+import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerOrgRoutes } from './routes/org';
 import { registerCalendarRoutes } from './routes/calendar';
 import { registerTaskRoutes } from './routes/tasks';
@@ -22,6 +23,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerAuthRoutes(routes);
   registerOrgRoutes(routes);
   registerCalendarRoutes(routes);
+  registerCatalogueRoutes(routes);
   registerCaseRoutes(routes);
   registerTaskRoutes(routes);
   return { routes, registry };

@@ -19,14 +19,17 @@ export const MATTER_CATEGORY_LABEL: Record<(typeof MATTER_CATEGORIES)[number], s
 
 /** 即办件 (concluded on the spot) or 承诺件 (concluded within the promised limit). */
 export const MATTER_KINDS = ['instant', 'promise'] as const;
+export const MATTER_KIND_LABEL: Record<(typeof MATTER_KINDS)[number], string> = { instant: '即办件', promise: '承诺件' };
 export const CHANNELS = ['window', 'agent', 'online'] as const;
 export const HANDLING_LEVELS = ['county', 'township', 'village'] as const;
 
 /** single 单人审批; all 会签 (every unit signs); any 或签 (the first unit to sign decides). */
 export const STEP_MODES = ['single', 'all', 'any'] as const;
+export const STEP_MODE_LABEL: Record<(typeof STEP_MODES)[number], string> = { single: '单人审批', all: '会签', any: '或签' };
 
 /** Roles that may hold an approval step. */
 export const STEP_ROLES = ['approver', 'window_staff', 'handler', 'supervisor'] as const;
+export const STEP_ROLE_LABEL: Record<(typeof STEP_ROLES)[number], string> = { approver: '审核/审批人', window_staff: '窗口人员', handler: '处置人', supervisor: '督查员' };
 
 /**
  * Which unit(s) hold a step: fixed units (e.g. the county 编办), or the township/street where the

@@ -1,3 +1,4 @@
 export * from './cases';
 export * from './org';
 export * from './calendar';
+export * from './catalogue';

@@ -13,8 +13,9 @@ import {
  * The demo county, modelled on Lankao (兰考县, Henan). Pure data: no I/O.
  *
  * Unit ids: county `lk`; line departments `lk.dept.<code>`; the county's own offices `lk.<code>`
- * (编办, 县委县政府办公室, 综合指挥中心, 政务服务中心); townships `lk.tNN`; villages `lk.tNN.vNN` and
- * communities `lk.tNN.cNN`; grids `<village>.gNN`; dispatched agencies `lk.tNN.<code>`.
+ * (编办, 县委县政府办公室, 综合指挥中心, 政务服务中心, and `lk.sbb` standing in for the city 编办);
+ * townships `lk.tNN`; villages `lk.tNN.vNN` and communities `lk.tNN.cNN`; grids `<village>.gNN`;
+ * dispatched agencies `lk.tNN.<code>`.
  * Usernames: `<unit id without "lk." and "dept.">.<slug>` (`t01.window`, `t01.v01.g01.grid`,
  * `scjg.liaison`, `lk.supervisor`), plus `admin`; user ids are `u.lk.<username>`.
  */
@@ -55,6 +56,8 @@ const COUNTY_OFFICES: readonly DepartmentSpec[] = [
   { code: 'office', name: '兰考县委县政府办公室', nameEn: 'General Office of the County Party Committee and Government' },
   { code: 'zhzx', name: '兰考县综合指挥中心', nameEn: 'County Integrated Command Centre' },
   { code: 'zwfw', name: '兰考县政务服务中心', nameEn: 'County Government Service Centre' },
+  // Stands in for the city level: the city 编办 reviews duty admission (职责准入) after the county 编办.
+  { code: 'sbb', name: '开封市委编办（上级审核对接）', nameEn: 'City Commission Office for Public Sector Reform (city-level stand-in)' },
 ];
 
 interface AgencySpec {
@@ -232,6 +235,7 @@ const OFFICE_USERS: Readonly<Record<string, readonly UserSpec[]>> = {
     { slug: 'dispatcher', role: 'dispatcher' },
     { slug: 'leader', role: 'dispatcher', isLeader: true },
   ],
+  'lk.sbb': [{ slug: 'approver', role: 'approver' }],
   'lk.zwfw': [
     { slug: 'window', role: 'window_staff' },
     { slug: 'approver', role: 'approver' },

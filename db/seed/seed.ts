@@ -11,6 +11,7 @@ import {
 import { orgUnits, powerListItems, users, type NewOrgUnit } from '../schema/org';
 import type { CalendarData } from '../../domain/calendar';
 import { chineseDaysCalendarData } from '../../domain/calendar-data';
+import { seedCatalogue } from './catalogue';
 import { DEMO_POWER_LISTS, DEMO_UNIT_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-county';
 
 /** Rows for {@link calendarDays} and {@link calendarYears} from calendar data. */
@@ -40,8 +41,9 @@ function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 /**
- * Seed the demo county (org tree, users, unit leaders, power lists) and the national holiday calendar
- * (by default from the `chinese-days` package, for the years it really covers).
+ * Seed the demo county (org tree, users, unit leaders, power lists, the matter catalogue's templates)
+ * and the national holiday calendar (by default from the `chinese-days` package, for the years it
+ * really covers).
  * Idempotent and safe on every start: rows that already exist are left untouched (never overwriting an
  * administrator's edits), and a unit's leader is only set when the unit itself is inserted by this run.
  * Runs in one transaction. Returns how many rows of each kind this run inserted.
@@ -58,6 +60,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
       powerListItems: 0,
       calendarDays: 0,
       calendarYears: 0,
+      matters: 0,
     };
 
     // Parents before children: each tree level is inserted after the one above it.
@@ -108,6 +111,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
     }
 
     Object.assign(inserted, await seedNationalCalendar(tx, opts.calendar));
+    inserted.matters = await seedCatalogue(tx);
 
     return { inserted };
   });
