@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { readStream, verifyStream } from '../../db/audit';
-import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_LEVELS } from '../../db/schema/cases';
+import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_LEVELS, NOTICE_KINDS, notices } from '../../db/schema/cases';
 import { orgUnits } from '../../db/schema/org';
 import { caseStateQuery } from '../../workflows/shared/definitions';
 import type { Principal } from '../auth';
@@ -69,6 +69,26 @@ const listQuery = z.strictObject({
   open: boolQuery.optional(),
   ...pageQuery,
 });
+
+/** SQL: a unit id the caller may see (their unit, or their subtree for supervising roles). */
+function unitVisibleTo(principal: Principal, unitId: SQL | typeof notices.unitId): SQL {
+  if (!SUBTREE_ROLES.includes(principal.role)) return sql`${unitId} = ${principal.unitId}`;
+  return sql`exists (select 1 from ${orgUnits} where ${orgUnits.id} = ${unitId}
+    and (${orgUnits.path} = ${principal.unitPath} or ${orgUnits.path} like ${`${principal.unitPath}/%`}))`;
+}
+
+const noticeSchema = z
+  .object({
+    id: z.number().int(),
+    caseId: z.string(),
+    kind: z.enum(NOTICE_KINDS),
+    unitId: z.string(),
+    recipientUserId: z.string().nullable(),
+    message: z.string(),
+    createdAt: z.string(),
+    readAt: z.string().nullable(),
+  })
+  .openapi('Notice');
 
 /** SQL: the caller may see this case (its unit is involved, or lies in the caller's subtree). */
 export function caseVisibleTo(principal: Principal): SQL {
@@ -246,6 +266,35 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     async handler({ params, principal, deps }) {
       await loadVisibleCase(deps, principal, params.id);
       return verifyStream(deps.database.db, params.id);
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/notices',
+    operationId: 'listNotices',
+    summary: '督办与催办通知（本单位或辖区）/ Urging and overdue notices for my unit or subtree',
+    tags: ['cases'],
+    access: { roles: 'any' },
+    query: z.strictObject({ caseId: z.string().max(100).optional(), unread: boolQuery.optional(), ...pageQuery }),
+    response: { schema: pageOf(noticeSchema, 'NoticePage'), description: '通知 / Notices' },
+    async handler({ query, principal, deps }) {
+      const where = and(
+        unitVisibleTo(principal, notices.unitId),
+        query.caseId ? eq(notices.caseId, query.caseId) : undefined,
+        query.unread ? isNull(notices.readAt) : undefined,
+      );
+      const db = deps.database.db;
+      const [rows, [total]] = await Promise.all([
+        db.select().from(notices).where(where).orderBy(desc(notices.createdAt), desc(notices.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db.select({ n: count() }).from(notices).where(where),
+      ]);
+      return {
+        items: rows.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+        page: query.page,
+        pageSize: query.pageSize,
+        total: total?.n ?? 0,
+      };
     },
   });
 }

@@ -99,6 +99,28 @@ describe('end to end: API → Temporal → activity → PostgreSQL → API', () 
   });
 });
 
+describe('overdue work', () => {
+  it('turns red when its time is up and sends a 督办 notice to the unit, visible only in scope', async () => {
+    const res = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, budget: { unit: 'minute', amount: 0.05 } });
+    expect(res.status).toBe(201);
+    const id = res.body.caseId as string;
+    let body: { colour: string; overdue: boolean } = { colour: 'green', overdue: false };
+    for (let i = 0; i < 40 && body.colour !== 'red'; i += 1) {
+      await new Promise((r) => setTimeout(r, 250));
+      body = (await api().get(`/api/v1/cases/${id}`).set(await auth('t01.supervisor'))).body;
+    }
+    expect(body).toMatchObject({ colour: 'red', overdue: true });
+    const mine = await api().get(`/api/v1/notices?caseId=${id}`).set(await auth('t01.v01.handler'));
+    expect(mine.body.items).toEqual([expect.objectContaining({ caseId: id, kind: 'overdue', unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader' })]);
+    const supervisor = await api().get(`/api/v1/notices?caseId=${id}`).set(await auth('lk.supervisor'));
+    expect(supervisor.body.total).toBe(1);
+    const otherTownship = await api().get(`/api/v1/notices?caseId=${id}`).set(await auth('t02.supervisor'));
+    expect(otherTownship.body.total).toBe(0);
+    const red = await api().get(`/api/v1/cases?colour=red&overdue=true`).set(await auth('t01.supervisor'));
+    expect(red.body.items.map((c: { id: string }) => c.id)).toContain(id);
+  });
+});
+
 describe('authentication and authorisation', () => {
   it('401 without a token or with a forged one', async () => {
     const none = await api().get('/api/v1/cases');
