@@ -68,7 +68,7 @@ export function renderProblem(problem: Problem, req: Request): Record<string, un
   const title = PROBLEM_TYPES[problem.kind].title;
   const { issues, ...rest } = problem.extra;
   return {
-    type: `https://township-cases.dev/problems/${rest.code ?? problem.kind}`,
+    type: `urn:township-cases:problem:${rest.code ?? problem.kind}`,
     title: title[lang],
     status: problem.status,
     detail: problem.detail[lang],
