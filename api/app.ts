@@ -7,6 +7,7 @@ import swaggerUi from 'swagger-ui-dist';
 import type { AppDeps } from './deps';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
+import { registerApprovalRoutes } from './routes/approvals';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCatalogueRoutes } from './routes/catalogue';
@@ -26,6 +27,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerCatalogueRoutes(routes);
   registerCaseRoutes(routes);
   registerTaskRoutes(routes);
+  registerApprovalRoutes(routes);
   return { routes, registry };
 }
 

@@ -1,2 +1,3 @@
 // Every workflow the worker runs; the worker bundles this file.
 export { taskWorkflow } from './task/workflow';
+export { approvalWorkflow } from './approval/workflow';

@@ -1,0 +1,68 @@
+import { allHandlersFinished, condition, log, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import { caseActivities } from '../shared/activities';
+import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseRecorder } from '../shared/recorder';
+import type { StartTaskInput } from '../task/definitions';
+import type { taskWorkflow } from '../task/workflow';
+import { ApprovalCase, type ApprovalEffects } from './approval-case';
+import { approvalActionUpdate, type ApprovalView, type StartApprovalInput } from './definitions';
+
+const { recordTransition, loadCalendar, sendNotices } = caseActivities;
+
+/** An approval case (政务服务审批): see workflows/approval/definitions.ts. */
+export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {
+  const approval = new ApprovalCase(input, Date.now());
+  const recorder = new CaseRecorder(recordTransition);
+  const watch = new ClockWatch(approval.clocks, recorder, loadCalendar);
+  const reads = serveCaseReads(() => approval.view(Date.now()));
+
+  setHandler(
+    approvalActionUpdate,
+    async (action) => {
+      const effects = approval.apply(action, Date.now());
+      await recorder.record(approval.snapshot(Date.now()), effects.note);
+      await perform(effects);
+      return approval.view(Date.now());
+    },
+    { validator: (action) => approval.check(action, Date.now()) },
+  );
+
+  await recorder.record(approval.snapshot(Date.now()), approval.creationNote());
+  reads.opened();
+
+  while (!approval.finished) {
+    await watch.sleep(() => approval.finished, approval.ratingClosesAt());
+    const tick = approval.tick(Date.now());
+    if (tick) {
+      await recorder.record(approval.snapshot(Date.now()), tick.note);
+      if (tick.notices.length) await sendNotices(tick.notices);
+    }
+    const expired = approval.expire(Date.now());
+    if (expired) await recorder.record(approval.snapshot(Date.now()), expired);
+    const ratingClosed = approval.closeRating(Date.now());
+    if (ratingClosed) await recorder.record(approval.snapshot(Date.now()), ratingClosed);
+  }
+  await condition(allHandlersFinished);
+  return approval.view(Date.now());
+}
+
+async function perform(effects: ApprovalEffects): Promise<void> {
+  if (effects.notices.length) await sendNotices(effects.notices);
+  if (effects.rectification) await openRectification(effects.rectification);
+}
+
+/**
+ * A bad rating's rectification task, as a child with the pre-allocated case number as its id; it
+ * outlives the approval case (ABANDON). A start that fails (the id is taken) is logged, not fatal.
+ */
+async function openRectification(task: StartTaskInput): Promise<void> {
+  try {
+    await startChild<typeof taskWorkflow>('taskWorkflow', {
+      workflowId: task.caseId,
+      args: [task],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (err) {
+    log.error('rectification task not started', { caseId: task.caseId, error: String(err) });
+  }
+}
