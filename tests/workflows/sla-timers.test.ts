@@ -128,7 +128,9 @@ describe('SLA clock timers on the time-skipping server', () => {
       const firstWorkday = expectedWorkdayDeadline(start, 1, holidays) - DAY;
       const pauseAt = firstWorkday + 10 * 3_600_000;
       const resumeDay = expectedWorkdayDeadline(firstWorkday, 2, holidays) - DAY;
-      const resumeAt = resumeDay + 10 * 3_600_000;
+      // A minute early: each action lands a few ms after its scheduled instant, and a resume even
+      // 1 ms later than the pause's time of day would push the remainder past midnight.
+      const resumeAt = resumeDay + 10 * 3_600_000 - 60_000;
 
       await env.sleep(pauseAt - (await env.currentTimeMs()));
       await handle.executeUpdate(taskActionUpdate, { args: [{ actor: supervisor, action: { type: 'pause', reason: '现场检测（§45）' } }] });

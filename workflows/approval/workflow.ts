@@ -13,7 +13,7 @@ const { recordTransition, loadCalendar, sendNotices } = caseActivities;
 export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {
   const approval = new ApprovalCase(input, Date.now());
   const recorder = new CaseRecorder(recordTransition);
-  const watch = new ClockWatch(approval.clocks, recorder, loadCalendar);
+  const watch = new ClockWatch(approval.clocks, recorder, loadCalendar, (now) => approval.snapshot(now));
   const reads = serveCaseReads(() => approval.view(Date.now()));
 
   setHandler(

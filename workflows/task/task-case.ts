@@ -1,6 +1,5 @@
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import type { NoticeRequest } from '../../activities/notices';
-import type { CalendarData } from '../../domain/calendar';
 import type { Actor } from '../shared/actor';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseClocks, type LevelChange } from '../shared/case-clocks';
@@ -116,20 +115,6 @@ export class TaskCase {
       changes,
       note: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'clock.level', reason: `${last.label}: ${last.from} → ${last.to}`, before: { level: changes[0]!.from }, after: { level: last.to, changes }, at },
     };
-  }
-
-  /**
-   * Swap in edited calendar data; when that moves the deadline, return the audit note so the new
-   * deadline is projected (colour changes follow from the next tick).
-   */
-  recomputeCalendar(data: CalendarData, now: number): AuditNote | null {
-    const before = this.clocks.summary(now).deadline;
-    this.clocks.setCalendar({ ...this.clocks.calendarContext, data });
-    const after = this.clocks.summary(now).deadline;
-    if (after === before) return null;
-    const at = new Date(now).toISOString();
-    this.updatedAt = at;
-    return { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'calendar.recompute', reason: '节假日日历变更，期限重新计算 / holiday calendar changed, deadlines recomputed', before: { deadline: before }, after: { deadline: after }, at };
   }
 
   /** 督办 to the responsible unit and its leader when the task's clock turns red. */
