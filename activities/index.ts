@@ -3,6 +3,8 @@ import type { CalendarData } from '../domain/calendar';
 import type { Db } from '../db';
 import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calendar';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
+import type { IncidentFactsRecord } from '../workflows/incident/definitions';
+import { recordIncidentFacts } from './incident';
 import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
 
@@ -42,6 +44,9 @@ export function createActivities(deps: ActivityDeps) {
     },
     async sendNotices(requests: NoticeRequest[]): Promise<{ created: number }> {
       return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests);
+    },
+    async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
+      return recordIncidentFacts(deps.db, facts);
     },
   };
 }

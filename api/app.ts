@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
@@ -14,6 +16,8 @@ import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerOrgRoutes } from './routes/org';
 import { registerCalendarRoutes } from './routes/calendar';
 import { registerTaskRoutes } from './routes/tasks';
+import { registerIncidentRoutes } from './routes/incidents';
+import { registerIncidentConfigRoutes } from './routes/incident-config';
 import { docsPage, registerSystemRoutes } from './routes/system';
 
 /** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
@@ -28,6 +32,8 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerCaseRoutes(routes);
   registerTaskRoutes(routes);
   registerApprovalRoutes(routes);
+  registerIncidentRoutes(routes);
+  registerIncidentConfigRoutes(routes);
   return { routes, registry };
 }
 
@@ -102,9 +108,34 @@ export function createApp(deps: AppDeps): Express {
   const v1 = express.Router();
   routes.mount(v1, deps);
   app.use('/api/v1', v1);
+  serveConsole(app);
   app.use((req, _res, next) => {
     next(new Problem('notFound', { zh: `没有这个接口：${req.method} ${req.path}`, en: `No such endpoint: ${req.method} ${req.path}` }, { code: 'no-route' }));
   });
   app.use(problemHandler);
   return app;
+}
+
+// ── Web console ─────────────────────────────────────────────────────────────────────────────────
+// The built console (web/dist, made by `vite build web`; scripts/bootstrap.mjs builds it before
+// start and test) is served at `/`. Any other GET without a file extension outside /api/ gets
+// index.html so the console's own routes (/cases/RW-…) survive a reload; /api/* and missing assets
+// still fall through to the problem+json 404.
+const CONSOLE_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
+
+function serveConsole(app: Express): void {
+  const index = `${CONSOLE_DIR}/index.html`;
+  if (!existsSync(index)) return;
+  app.use(
+    express.static(CONSOLE_DIR, {
+      index: false,
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    }),
+  );
+  app.use((req, res, next) => {
+    const page = (req.method === 'GET' || req.method === 'HEAD') && !/^\/api(\/|$)/.test(req.path) && !/\.[^/]*$/.test(req.path);
+    if (!page) return next();
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(index);
+  });
 }

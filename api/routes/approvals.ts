@@ -1,26 +1,22 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import { loadCalendarData } from '../../activities';
 import type { Db } from '../../db';
 import { getMatterVersion, resolveStepUnits } from '../../db/catalogue';
 import { allocateCaseNumber } from '../../db/case-numbers';
 import type { OrgUnit } from '../../db/schema/org';
-import { calendarRegionOf, findUnit } from '../../db/units';
+import { findUnit } from '../../db/units';
 import { BAD_RATING_MAX, unknownMaterialViolation } from '../../domain/approval';
-import { buildCalendar, CalendarYearMissingError, type Duration } from '../../domain/calendar';
 import { CHANNELS } from '../../domain/catalogue';
 import {
   APPROVAL_STATUSES,
   approvalActionUpdate,
-  caseOpenedUpdate,
   EXPEDITE_UNITS,
   SUSPENSION_KINDS,
   type ApprovalAction,
   type ApprovalView,
   type StartApprovalInput,
 } from '../../workflows/approval/definitions';
-import type { approvalWorkflow } from '../../workflows/approval/workflow';
 import { notFound, refuse, text } from '../admin';
 import { loadPrincipal, type Principal } from '../auth';
+import { calendarFor, requireDeadlineComputable, startCase } from '../case-start';
 import { requireRole } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
@@ -168,17 +164,6 @@ async function submittingUnit(db: Db, principal: Principal, body: CreateApproval
   return unit;
 }
 
-/** The calendar must cover the promised limit's deadline, or the case is refused before it starts. */
-function requireCalendarFor(limit: Duration, calendar: StartApprovalInput['calendar'], now: number): void {
-  if (limit.amount <= 0) return;
-  try {
-    buildCalendar(calendar.data, calendar).deadline(limit.unit, now, limit.amount);
-  } catch (err) {
-    if (!(err instanceof CalendarYearMissingError)) throw err;
-    throw refuse(err.code, `${err.year} 年的节假日数据尚未录入，无法计算承诺期限；请管理员先在“日历”中录入该年数据`, `No holiday calendar for ${err.year}; the promised deadline cannot be computed`, { year: err.year });
-  }
-}
-
 const STEP_ACTION_TYPES: ReadonlySet<string> = new Set(['approve', 'reject', 'return', 'transfer']);
 const projectedSteps = z.object({ steps: z.array(z.object({ key: z.string(), state: z.string() })) });
 
@@ -237,10 +222,9 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       if (unknown) throw refuse(unknown.code, unknown.zh, unknown.en);
       const resolved = await resolveStepUnits(db, def, unit.id);
       if (!resolved.ok) throw refuse(resolved.violation.code, resolved.violation.zh, resolved.violation.en);
-      const region = await calendarRegionOf(db, unit);
-      const calendar = { data: await loadCalendarData(db, region), region, fallback: deps.config.calendarFallback };
+      const calendar = await calendarFor(deps, unit);
       const now = Date.now();
-      if (def.kind === 'promise') requireCalendarFor({ unit: 'workday', amount: def.promisedLimitDays }, calendar, now);
+      if (def.kind === 'promise') requireDeadlineComputable(calendar, { unit: 'workday', amount: def.promisedLimitDays }, now);
       const caseId = await allocateCaseNumber(db, 'approval', new Date(now));
       const input: StartApprovalInput = {
         caseId,
@@ -255,13 +239,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
         materials: body.materials,
         calendar,
       };
-      const start = new WithStartWorkflowOperation<typeof approvalWorkflow>('approvalWorkflow', {
-        workflowId: caseId,
-        taskQueue: deps.config.temporal.taskQueue,
-        workflowIdConflictPolicy: 'FAIL',
-        args: [input],
-      });
-      return withTemporal(caseId, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start })) as Promise<ApprovalView>;
+      return startCase<ApprovalView>(deps, 'approvalWorkflow', caseId, input);
     },
   });
 

@@ -1,13 +1,10 @@
-import { WithStartWorkflowOperation } from '@temporalio/client';
-import { loadCalendarData } from '../../activities';
 import { allocateCaseNumber } from '../../db/case-numbers';
-import { calendarRegionOf, findUnit } from '../../db/units';
-import { buildCalendar, CalendarYearMissingError, durationSchema } from '../../domain/calendar';
-import { clockStatus, startClock } from '../../domain/sla-clock';
+import { findUnit } from '../../db/units';
+import { durationSchema } from '../../domain/calendar';
 import type { Actor } from '../../workflows/shared/actor';
-import { caseOpenedUpdate, taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
-import type { taskWorkflow } from '../../workflows/task/workflow';
+import { taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
 import type { Principal } from '../auth';
+import { calendarFor, requireDeadlineComputable, startCase } from '../case-start';
 import { requireUnitScope } from '../authz';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
@@ -71,24 +68,12 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
       const unit = await findUnit(db, body.unitId);
       if (!unit || !unit.active) throw new Problem('notFound', { zh: `责任单位不存在或已停用：${body.unitId}`, en: `No active unit ${body.unitId}` }, { code: 'unit-not-found' });
       requireUnitScope(principal, unit);
-      const region = await calendarRegionOf(db, unit);
-      const calendar = { data: await loadCalendarData(db, region), region, fallback: deps.config.calendarFallback };
+      const calendar = await calendarFor(deps, unit);
       const now = Date.now();
-      try {
-        clockStatus(startClock(body.budget, now), now, buildCalendar(calendar.data, calendar));
-      } catch (err) {
-        if (!(err instanceof CalendarYearMissingError)) throw err;
-        throw new Problem('ruleRefused', { zh: `${err.year} 年的节假日数据尚未录入，无法计算期限；请管理员先在“日历”中录入该年数据`, en: `No holiday calendar for ${err.year}; an administrator must enter it before this deadline can be computed` }, { code: err.code, year: err.year });
-      }
+      requireDeadlineComputable(calendar, body.budget, now);
       const caseId = await allocateCaseNumber(db, 'task', new Date(now));
       const input: StartTaskInput = { caseId, ...body, ownerUnitId: principal.unitId, createdBy: actorOf(principal), calendar };
-      const start = new WithStartWorkflowOperation<typeof taskWorkflow>('taskWorkflow', {
-        workflowId: caseId,
-        taskQueue: deps.config.temporal.taskQueue,
-        workflowIdConflictPolicy: 'FAIL',
-        args: [input],
-      });
-      return withTemporal(caseId, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start })) as Promise<TaskView>;
+      return startCase<TaskView>(deps, 'taskWorkflow', caseId, input);
     },
   });
 

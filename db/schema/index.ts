@@ -2,3 +2,4 @@ export * from './cases';
 export * from './org';
 export * from './calendar';
 export * from './catalogue';
+export * from './incident';

@@ -12,6 +12,7 @@ import { orgUnits, powerListItems, users, type NewOrgUnit } from '../schema/org'
 import type { CalendarData } from '../../domain/calendar';
 import { chineseDaysCalendarData } from '../../domain/calendar-data';
 import { seedCatalogue } from './catalogue';
+import { seedIncidentConfig } from './incident';
 import { DEMO_POWER_LISTS, DEMO_UNIT_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-county';
 
 /** Rows for {@link calendarDays} and {@link calendarYears} from calendar data. */
@@ -61,6 +62,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
       calendarDays: 0,
       calendarYears: 0,
       matters: 0,
+      incidentConfig: 0,
     };
 
     // Parents before children: each tree level is inserted after the one above it.
@@ -112,6 +114,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
 
     Object.assign(inserted, await seedNationalCalendar(tx, opts.calendar));
     inserted.matters = await seedCatalogue(tx);
+    inserted.incidentConfig = await seedIncidentConfig(tx);
 
     return { inserted };
   });

@@ -1,0 +1,323 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { count, eq } from 'drizzle-orm';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../activities';
+import { auditLog, calendarYears, caseNumberCounters, cases, incidentFacts, NATIONAL_REGION } from '../../db/schema';
+import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { createTestApp, type TestApp } from '../support/app';
+import { createDevEnvironment } from '../support/temporal';
+
+let env: TestWorkflowEnvironment;
+let t: TestApp;
+let worker: Worker;
+let running: Promise<void>;
+const startedAt = new Date(Date.now() - 60_000).toISOString();
+
+beforeAll(async () => {
+  const taskQueue = `incidents-${randomUUID()}`;
+  const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
+  env = e;
+  t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
+  // Working-day limits may reach into next year, which the seeded package data does not cover.
+  await t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await t?.close();
+  await env?.teardown();
+});
+
+type Body = Record<string, unknown>;
+const api = () => request(t.app);
+const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
+
+const GRID = 'lk.t01.v01.g01';
+const GRID_WORKER = 't01.v01.g01.grid';
+const VILLAGE = 't01.v01.handler';
+
+async function reportAs(username: string, body: Body = {}): Promise<request.Response> {
+  return api()
+    .post('/api/v1/incidents')
+    .set(await auth(username))
+    .send({ source: 'patrol', categoryCode: 'city-appearance', gridId: GRID, title: '占道经营', description: '主街早市摊点占道', location: { address: '城关镇胡寨村主街' }, attachments: ['photo:1'], ...body });
+}
+
+/** Report and return the view, failing loudly on anything but 201. */
+async function open(username: string, body: Body = {}) {
+  const res = await reportAs(username, body);
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res.body as { caseId: string; status: string; level: number; assignee: { unitId: string } };
+}
+
+async function act(username: string, id: string, action: Body): Promise<request.Response> {
+  return api().post(`/api/v1/incidents/${id}/actions`).set(await auth(username)).send(action);
+}
+
+async function ok(username: string, id: string, action: Body) {
+  const res = await act(username, id, action);
+  expect(res.status, `${username} ${String(action.type)}: ${JSON.stringify(res.body)}`).toBe(200);
+  return res.body;
+}
+
+/** Everything a refused request must leave as it was. */
+async function counts() {
+  const db = t.tdb.db;
+  const [[c], [a], [f], [n]] = await Promise.all([
+    db.select({ n: count() }).from(cases),
+    db.select({ n: count() }).from(auditLog),
+    db.select({ n: count() }).from(incidentFacts),
+    db.select({ n: count() }).from(caseNumberCounters),
+  ]);
+  return { cases: c!.n, audit: a!.n, facts: f!.n, counters: n!.n };
+}
+
+async function stateOf(id: string) {
+  const [row] = await t.tdb.db.select().from(cases).where(eq(cases.id, id));
+  const [audit] = await t.tdb.db.select({ n: count() }).from(auditLog).where(eq(auditLog.streamId, id));
+  return { row, audit: audit!.n };
+}
+
+async function refused(username: string, id: string, action: Body, status: number, code?: string) {
+  const before = await stateOf(id);
+  const res = await act(username, id, action);
+  expect(res.status, JSON.stringify(res.body)).toBe(status);
+  expect(res.headers['content-type']).toMatch(/problem\+json/);
+  if (code) expect(res.body.code).toBe(code);
+  expect(await stateOf(id)).toEqual(before);
+  return res.body;
+}
+
+async function inboxActions(username: string, id: string): Promise<string[] | null> {
+  const res = await api().get('/api/v1/inbox?pageSize=200').set(await auth(username));
+  expect(res.status).toBe(200);
+  return (res.body.items as { id: string; actions: string[] }[]).find((i) => i.id === id)?.actions ?? null;
+}
+
+async function facts(id: string) {
+  const [row] = await t.tdb.db.select().from(incidentFacts).where(eq(incidentFacts.caseId, id));
+  return row!;
+}
+
+/** Sign, resolve with evidence, and verify (by `verifier`) an event held by `handler`. */
+async function signResolveVerify(handler: string, id: string, verifier: string) {
+  await ok(handler, id, { type: 'sign' });
+  await ok(handler, id, { type: 'resolve', result: '已处置', evidence: ['photo:after'] });
+  return ok(verifier, id, { type: 'verify', passed: true, note: '现场核查属实' });
+}
+
+describe('four levels through the API', () => {
+  it('resolved at L1: the grid worker signs and resolves, the village verifies on site (E1)', async () => {
+    const e = await open(GRID_WORKER);
+    expect(e.caseId).toMatch(/^SJ-\d{4}-\d{6}$/);
+    expect(e).toMatchObject({ status: 'dispatched', level: 1, assignee: { unitId: GRID } });
+    expect(await inboxActions(GRID_WORKER, e.caseId)).toEqual(['sign', 'dispute', 'escalate']);
+    // A unit acts only on events assigned to it: another village cannot even see it.
+    expect((await act('t01.v02.handler', e.caseId, { type: 'sign' })).status).toBe(404);
+    await ok(GRID_WORKER, e.caseId, { type: 'sign' });
+    const resolved = await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已劝离摊点', evidence: ['photo:after'] });
+    expect(resolved).toMatchObject({ status: 'verifying', finalLevel: 1 });
+    expect(await inboxActions(VILLAGE, e.caseId)).toEqual(['verify']);
+    await refused(GRID_WORKER, e.caseId, { type: 'verify', passed: true, note: '自己核查自己' }, 403, 'not-your-action');
+    const closed = await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '现场已恢复' });
+    expect(closed).toMatchObject({ status: 'closed', finalLevel: 1, lateUnits: [] });
+    const [row] = await t.tdb.db.select().from(cases).where(eq(cases.id, e.caseId));
+    expect(row).toMatchObject({ process: 'incident', status: 'closed', level: 1 });
+    expect(row!.closedAt).not.toBeNull();
+    expect(await facts(e.caseId)).toMatchObject({ finalLevel: 1, onTime: true, escalations: 0, status: 'closed' });
+  });
+
+  it('resolved at L2 after a manual escalation (上报) with a reason (E2)', async () => {
+    const e = await open(GRID_WORKER, { categoryCode: 'dispute', title: '邻里宅基地纠纷' });
+    await ok(GRID_WORKER, e.caseId, { type: 'sign' });
+    const up = await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '涉及宅基地边界，网格无法调解' });
+    expect(up).toMatchObject({ status: 'dispatched', level: 2, assignee: { unitId: 'lk.t01.v01', role: 'handler' } });
+    expect(up.escalations).toEqual([expect.objectContaining({ from: 1, to: 2, automatic: false, reason: '涉及宅基地边界，网格无法调解' })]);
+    // The grid no longer holds it: signing for it is not theirs.
+    await refused(GRID_WORKER, e.caseId, { type: 'sign' }, 403, 'not-your-action');
+    const closed = await signResolveVerify(VILLAGE, e.caseId, GRID_WORKER);
+    expect(closed).toMatchObject({ status: 'closed', finalLevel: 2 });
+    expect(closed.clocks.map((c: { key: string; state: string }) => [c.key, c.state])).toEqual([
+      ['level-1', 'stopped'],
+      ['level-2', 'stopped'],
+    ]);
+  });
+
+  it('resolved at L3, one level at a time (E3)', async () => {
+    const e = await open(GRID_WORKER, { categoryCode: 'environment', title: '秸秆焚烧' });
+    await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '超出网格能力' });
+    await ok(VILLAGE, e.caseId, { type: 'sign' });
+    // 一般 events may not skip a level.
+    await refused(VILLAGE, e.caseId, { type: 'escalate', reason: '直接报县', toLevel: 4 }, 422, 'escalation-one-level');
+    const up = await ok(VILLAGE, e.caseId, { type: 'escalate', reason: '需乡镇执法' });
+    expect(up).toMatchObject({ level: 3, assignee: { unitId: 'lk.t01', role: 'handler' } });
+    expect(await signResolveVerify('t01.handler', e.caseId, GRID_WORKER)).toMatchObject({ status: 'closed', finalLevel: 3 });
+  });
+
+  it('resolved at L4 by the routed county department; escalating past L4 is refused and changes nothing (E4)', async () => {
+    const e = await open(GRID_WORKER, { categoryCode: 'work-safety', title: '加油站安全隐患' });
+    await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '需村里协调' });
+    await ok(VILLAGE, e.caseId, { type: 'escalate', reason: '需乡镇处理' });
+    const l4 = await ok('t01.handler', e.caseId, { type: 'escalate', reason: '需县应急管理局执法' });
+    expect(l4).toMatchObject({ level: 4, assignee: { unitId: 'lk.dept.yjgl', role: 'handler' } });
+    await ok('yjgl.handler', e.caseId, { type: 'sign' });
+    const before = await counts();
+    await refused('yjgl.handler', e.caseId, { type: 'escalate', reason: '再往上报' }, 422, 'escalation-past-top');
+    expect(await counts()).toEqual(before);
+    // A level beyond 4 is not even a valid request.
+    expect((await act('yjgl.handler', e.caseId, { type: 'escalate', reason: 'x', toLevel: 5 })).status).toBe(400);
+    await ok('yjgl.handler', e.caseId, { type: 'resolve', result: '已责令停业整改', evidence: ['doc:order'] });
+    expect(await ok(GRID_WORKER, e.caseId, { type: 'verify', passed: true, note: '已整改' })).toMatchObject({ status: 'closed', finalLevel: 4 });
+  });
+
+  it('特急 may jump straight to L4 (E5)', async () => {
+    const e = await open(GRID_WORKER, { urgencyCode: 'critical', title: '广告牌松动将坠落' });
+    const jumped = await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '危及行人，需县城管立即处置', toLevel: 4 });
+    expect(jumped).toMatchObject({ level: 4, assignee: { unitId: 'lk.dept.cgzf' } });
+    expect(jumped.clocks.find((c: { key: string }) => c.key === 'level-4').budget).toEqual({ unit: 'hour', amount: 2 });
+    expect(await signResolveVerify('cgzf.handler', e.caseId, GRID_WORKER)).toMatchObject({ status: 'closed', finalLevel: 4 });
+  });
+});
+
+describe('dispatch, dispute, reopen and callbacks', () => {
+  it('a dispatched unit disputes (派单异议) and the township dispatcher re-dispatches to its agency (E6)', async () => {
+    const e = await open('t01.dispatcher', { source: 'iot', categoryCode: 'law-enforcement', gridId: 'lk.t01.v02.g01', level: 3, title: '无证经营食品小作坊' });
+    expect(e).toMatchObject({ level: 3, assignee: { unitId: 'lk.t01' } });
+    const disputed = await ok('t01.handler', e.caseId, { type: 'dispute', reason: '属市场监管职责' });
+    expect(disputed).toMatchObject({ status: 'disputed', disputes: [expect.objectContaining({ unitId: 'lk.t01', reason: '属市场监管职责' })] });
+    await refused('t01.handler', e.caseId, { type: 'sign' }, 409, 'wrong-state');
+    await refused('t01.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.t01' }, 422, 'dispatch-same-unit');
+    // A dispatcher dispatches only inside its area.
+    expect((await act('t01.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.t02.scjgs' })).status).toBe(403);
+    const redispatched = await ok('t01.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.t01.scjgs', note: '改派市场监管所' });
+    expect(redispatched).toMatchObject({ status: 'dispatched', level: 3, assignee: { unitId: 'lk.t01.scjgs', role: 'handler' } });
+    expect(await signResolveVerify('t01.scjgs.handler', e.caseId, 't01.v02.g01.grid')).toMatchObject({ status: 'closed', finalLevel: 3 });
+  });
+
+  it('failed verification reopens (重办) the event at the level that resolved it (E7)', async () => {
+    const e = await open(GRID_WORKER, { categoryCode: 'livelihood', title: '路灯不亮' });
+    await ok(GRID_WORKER, e.caseId, { type: 'sign' });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已报修', evidence: ['photo:1'] });
+    const reopened = await ok(VILLAGE, e.caseId, { type: 'verify', passed: false, note: '路灯仍不亮' });
+    expect(reopened).toMatchObject({ status: 'handling', level: 1, reopens: 1, finalLevel: null, assignee: { unitId: GRID } });
+    expect(reopened.clocks.map((c: { key: string; state: string }) => [c.key, c.state])).toEqual([
+      ['level-1', 'stopped'],
+      ['level-1-r1', 'running'],
+    ]);
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已更换灯泡', evidence: ['photo:2'] });
+    expect(await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已亮' })).toMatchObject({ status: 'closed', reopens: 1, finalLevel: 1 });
+  });
+
+  it('an unsatisfied callback (回访) reopens a resident photo report; a satisfied one closes it (E8)', async () => {
+    const e = await open(GRID_WORKER, { source: 'photo', title: '垃圾堆放（随手拍）' });
+    await ok(GRID_WORKER, e.caseId, { type: 'sign' });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:1'] });
+    const verified = await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清理' });
+    expect(verified).toMatchObject({ status: 'awaiting-callback' });
+    expect(await inboxActions('t01.dispatcher', e.caseId)).toEqual(['callback']);
+    const reopened = await ok('t01.dispatcher', e.caseId, { type: 'callback', satisfaction: 'unsatisfied', resolved: false, note: '又堆起来了' });
+    expect(reopened).toMatchObject({ status: 'handling', reopens: 1, closedAt: null });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '清运并设置围挡', evidence: ['photo:2'] });
+    await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清理' });
+    const done = await ok('t01.dispatcher', e.caseId, { type: 'callback', satisfaction: 'satisfied', resolved: true });
+    expect(done).toMatchObject({ status: 'closed', reopens: 1 });
+    expect(done.callbacks.map((c: { satisfaction: string }) => c.satisfaction)).toEqual(['unsatisfied', 'satisfied']);
+    expect(await facts(e.caseId)).toMatchObject({ satisfaction: 'satisfied', reopens: 1, finalLevel: 1 });
+  });
+
+  it('a 12345 order: the first receiver may only formally dispute; signed, resolved, called back (E9)', async () => {
+    const e = await open('zhzx.dispatcher', {
+      source: 'hotline',
+      categoryCode: 'livelihood',
+      gridId: 'lk.t01.v01.g02',
+      level: 3,
+      title: '小区停水',
+      hotline: { orderType: 'ordinary', orderNo: '12345-0001', requester: { name: '张女士', phone: '13900000000' } },
+    });
+    expect(e).toMatchObject({ level: 3, assignee: { unitId: 'lk.t01' }, hotline: expect.objectContaining({ orderType: 'ordinary', limit: { unit: 'day', amount: 7 } }) });
+    await refused('t01.handler', e.caseId, { type: 'dispute', reason: '不归我们管' }, 422, 'hotline-dispute-needs-basis');
+    const signed = await ok('t01.handler', e.caseId, { type: 'sign' });
+    expect(signed.firstReceiverUnitId).toBe('lk.t01');
+    const extended = await ok('zhzx.dispatcher', e.caseId, { type: 'extend', amount: 2, reason: '需协调供水公司' });
+    expect(extended.clocks.find((c: { key: string }) => c.key === 'order').budget).toEqual({ unit: 'day', amount: 9 });
+    await ok('t01.handler', e.caseId, { type: 'resolve', result: '已协调恢复供水', evidence: ['doc:1'] });
+    await ok('t01.v01.g02.grid', e.caseId, { type: 'verify', passed: true, note: '已恢复' });
+    const done = await ok('zhzx.dispatcher', e.caseId, { type: 'callback', satisfaction: 'satisfied', resolved: true });
+    expect(done).toMatchObject({ status: 'closed', finalLevel: 3 });
+    expect(await facts(e.caseId)).toMatchObject({ hotlineType: 'ordinary', hotlineResponded: true, hotlineResolved: true, satisfaction: 'satisfied' });
+  });
+
+  it('an event left open counts as unresolved (E10)', async () => {
+    const e = await open(GRID_WORKER, { title: '井盖缺失' });
+    expect(await facts(e.caseId)).toMatchObject({ status: 'dispatched', finalLevel: null });
+  });
+});
+
+describe('bad input changes nothing', () => {
+  it('unknown category → 422', async () => {
+    const before = await counts();
+    const res = await reportAs(GRID_WORKER, { categoryCode: 'no-such-category' });
+    expect(res.status).toBe(422);
+    expect(res.body.code).toBe('incident-category-unknown');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a grid worker reporting outside its grid → 403', async () => {
+    const before = await counts();
+    const res = await reportAs(GRID_WORKER, { gridId: 'lk.t01.v02.g01' });
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('grid-forbidden');
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a grid worker cannot enter a 12345 order; a handler cannot report at all', async () => {
+    const before = await counts();
+    const hotline = { source: 'hotline', hotline: { orderType: 'ordinary', requester: { name: '王先生' } } };
+    expect((await reportAs(GRID_WORKER, hotline)).status).toBe(422);
+    expect((await reportAs('t01.handler', {})).status).toBe(403);
+    expect(await counts()).toEqual(before);
+  });
+});
+
+describe('statistics', () => {
+  it('match the events created above (hand-computed)', async () => {
+    const to = new Date(Date.now() + 60_000).toISOString();
+    const get = async (unitId: string, username = 'lk.supervisor') => {
+      const res = await api().get('/api/v1/incidents/stats').query({ unitId, from: startedAt, to }).set(await auth(username));
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    const township = await get('lk.t01', 't01.supervisor');
+    // E1 E7 E8 at L1; E2 at L2; E3 E6 E9 at L3; E4 E5 at L4; E10 open.
+    expect(township).toMatchObject({
+      total: 10,
+      byFinalLevel: { level1: 3, level2: 1, level3: 3, level4: 2, unresolved: 1 },
+      disposed: 9,
+      disposalRate: 0.9,
+      onTimeRate: 1,
+      escalationRate: 0.4, // E2 E3 E4 E5
+      satisfactionRate: 1, // E8 (finally satisfied), E9
+      redCards: 0,
+      hotline: { orders: 1, responseRate: 1, resolutionRate: 1, satisfactionRate: 1, score: 100 },
+    });
+    expect(township.byCategory).toEqual([
+      { code: 'law-enforcement', name: '行政执法', count: 1 },
+      { code: 'work-safety', name: '安全生产', count: 1 },
+      { code: 'environment', name: '环境保护', count: 1 },
+      { code: 'dispute', name: '矛盾纠纷', count: 1 },
+      { code: 'city-appearance', name: '市容环境', count: 4 },
+      { code: 'livelihood', name: '民生服务', count: 2 },
+    ]);
+    // A village sees its territory; a department the events it held.
+    expect(await get('lk.t01.v02')).toMatchObject({ total: 1, byFinalLevel: { level3: 1 } });
+    expect(await get('lk.dept.cgzf')).toMatchObject({ total: 1, byFinalLevel: { level4: 1 }, escalationRate: 1 });
+    // Outside one's scope: refused.
+    const res = await api().get('/api/v1/incidents/stats').query({ unitId: 'lk.t02', from: startedAt, to }).set(await auth('t01.supervisor'));
+    expect(res.status).toBe(403);
+  });
+});

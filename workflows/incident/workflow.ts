@@ -1,0 +1,51 @@
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { caseActivities } from '../shared/activities';
+import type { AuditNote } from '../shared/case-snapshot';
+import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseRecorder } from '../shared/recorder';
+import { incidentActionUpdate, type IncidentFactsRecord, type IncidentView, type StartIncidentInput } from './definitions';
+import { IncidentCase, type IncidentEffects } from './incident-case';
+
+const { recordTransition, recordIncidentFacts, loadCalendar, sendNotices } = caseActivities;
+
+/** A grid incident or 12345 order (四级处置): see workflows/incident/definitions.ts. */
+export async function incidentWorkflow(input: StartIncidentInput): Promise<IncidentView> {
+  const incident = new IncidentCase(input, Date.now());
+  // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
+  const facts = new Map<number, IncidentFactsRecord>();
+  const recorder = new CaseRecorder(async (transition) => {
+    await recordTransition(transition);
+    const f = facts.get(transition.seq);
+    facts.delete(transition.seq);
+    if (f) await recordIncidentFacts(f);
+  });
+  const watch = new ClockWatch(incident.clocks, recorder, loadCalendar, (now) => incident.snapshot(now));
+  const reads = serveCaseReads(() => incident.view(Date.now()));
+  const record = (note: AuditNote) => {
+    facts.set(recorder.seq + 1, incident.facts(recorder.seq + 1));
+    return recorder.record(incident.snapshot(Date.now()), note);
+  };
+  const perform = async (effects: IncidentEffects) => {
+    for (const note of effects.notes) await record(note);
+    if (effects.notices.length) await sendNotices(effects.notices);
+  };
+
+  setHandler(
+    incidentActionUpdate,
+    async (action) => {
+      await perform(incident.apply(action, Date.now()));
+      return incident.view(Date.now());
+    },
+    { validator: (action) => incident.check(action, Date.now()) },
+  );
+
+  await record(incident.creationNote());
+  reads.opened();
+
+  while (!incident.finished) {
+    await watch.sleep(() => incident.finished);
+    await perform(incident.tick(Date.now()));
+  }
+  await condition(allHandlersFinished);
+  return incident.view(Date.now());
+}
