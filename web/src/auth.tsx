@@ -1,0 +1,88 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { api, setUnauthenticatedHandler, tokenStore } from './api/client';
+import type { LoginResult, OrgUnit, Principal, Role } from './api/types';
+import { useI18n } from './i18n';
+
+interface Auth {
+  user: Principal | null;
+  /** True while the stored token is being checked with GET /me. */
+  checking: boolean;
+  login: (username: string) => Promise<Principal>;
+  logout: () => void;
+}
+
+const AuthContext = createContext<Auth | null>(null);
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [user, setUser] = useState<Principal | null>(null);
+  const [checking, setChecking] = useState(() => tokenStore.get() !== null);
+  const logout = useCallback(() => {
+    tokenStore.clear();
+    setUser(null);
+  }, []);
+  useEffect(() => {
+    setUnauthenticatedHandler(logout);
+    if (!tokenStore.get()) return;
+    api
+      .get<Principal>('/me')
+      .then(setUser, () => tokenStore.clear())
+      .finally(() => setChecking(false));
+  }, [logout]);
+  const login = useCallback(async (username: string) => {
+    const res = await api.post<LoginResult>('/auth/dev-login', { username });
+    tokenStore.set(res.token);
+    setUser(res.user);
+    return res.user;
+  }, []);
+  const value = useMemo(() => ({ user, checking, login, logout }), [user, checking, login, logout]);
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}
+
+/** The signed-in user; only for pages behind the login guard. */
+export function useUser(): Principal {
+  const { user } = useAuth();
+  if (!user) throw new Error('useUser without a signed-in user');
+  return user;
+}
+
+/** Roles that watch the SLA board for their subtree (DOMAIN §1). */
+export const BOARD_ROLES: readonly Role[] = ['supervisor', 'dispatcher', 'assessor', 'admin'];
+/** Roles that may open rectification tasks (POST /tasks). */
+export const TASK_CREATOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
+
+// The org tree is small (a county: a few hundred units) and read by nearly every page: load it once.
+let unitsPromise: Promise<Map<string, OrgUnit>> | null = null;
+export function loadUnits(): Promise<Map<string, OrgUnit>> {
+  unitsPromise ??= api.get<OrgUnit[]>('/org-units').then(
+    (list) => new Map(list.map((u) => [u.id, u])),
+    (err: unknown) => {
+      unitsPromise = null;
+      throw err;
+    },
+  );
+  return unitsPromise;
+}
+
+/** Unit id → name (Chinese or English), falling back to the id until the tree has loaded. */
+export function useUnitName(): (id: string | null | undefined) => string {
+  const [units, setUnits] = useState<Map<string, OrgUnit>>();
+  const { user } = useAuth();
+  const { lang } = useI18n();
+  useEffect(() => {
+    if (user) loadUnits().then(setUnits, () => undefined);
+  }, [user]);
+  return useCallback(
+    (id) => {
+      if (!id) return '—';
+      const unit = units?.get(id);
+      return (lang === 'en' ? unit?.nameEn : unit?.name) ?? unit?.name ?? id;
+    },
+    [units, lang],
+  );
+}

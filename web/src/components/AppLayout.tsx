@@ -1,0 +1,86 @@
+import {
+  AlertOutlined,
+  ApartmentOutlined,
+  BookOutlined,
+  CalendarOutlined,
+  DashboardOutlined,
+  FileSearchOutlined,
+  InboxOutlined,
+  LogoutOutlined,
+  PlusSquareOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
+import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import { Outlet, useLocation, useNavigate } from 'react-router-dom';
+import { BOARD_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
+import { useI18n } from '../i18n';
+import { ROLE_LABEL } from '../labels';
+import { LanguageSwitch } from './LanguageSwitch';
+
+type Item = Required<MenuProps>['items'][number];
+
+export function AppLayout() {
+  const user = useUser();
+  const { logout } = useAuth();
+  const { t, pick } = useI18n();
+  const unitName = useUnitName();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+
+  // The menu shows what the user's role may use; the server enforces the same rules on every call.
+  const items: Item[] = [
+    {
+      type: 'group',
+      label: t('menuWork'),
+      children: [
+        { key: '/inbox', icon: <InboxOutlined />, label: t('menuInbox') },
+        { key: '/cases', icon: <FileSearchOutlined />, label: t('menuCases') },
+        ...(TASK_CREATOR_ROLES.includes(user.role) ? [{ key: '/tasks/new', icon: <PlusSquareOutlined />, label: t('menuNewTask') }] : []),
+        ...(BOARD_ROLES.includes(user.role) ? [{ key: '/board', icon: <DashboardOutlined />, label: t('menuBoard') }] : []),
+      ],
+    },
+    ...(user.role === 'admin'
+      ? [
+          {
+            type: 'group' as const,
+            label: t('menuAdmin'),
+            children: [
+              { key: '/admin/org', icon: <ApartmentOutlined />, label: t('menuOrg') },
+              { key: '/admin/users', icon: <TeamOutlined />, label: t('menuUsers') },
+              { key: '/admin/matters', icon: <BookOutlined />, label: t('menuMatters') },
+              { key: '/admin/calendar', icon: <CalendarOutlined />, label: t('menuCalendar') },
+            ],
+          },
+        ]
+      : []),
+  ];
+  const selected = ['/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/tasks/new', '/board', '/inbox', '/cases'].find((k) => pathname.startsWith(k));
+
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider width={208} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: '1px solid #f0f0f0' }}>
+        <Space style={{ height: 56, padding: '0 20px', fontWeight: 600 }}>
+          <AlertOutlined style={{ color: '#1677ff' }} />
+          <span>{t('appName')}</span>
+        </Space>
+        <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} onClick={(e) => void navigate(e.key)} />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 16, borderBottom: '1px solid #f0f0f0' }}>
+          <Typography.Text data-testid="current-user">
+            {user.displayName} <Typography.Text type="secondary">({user.username})</Typography.Text>
+          </Typography.Text>
+          <Tag color="blue">{pick(ROLE_LABEL[user.role])}</Tag>
+          <Typography.Text type="secondary">{unitName(user.unitId)}</Typography.Text>
+          <LanguageSwitch />
+          <Button icon={<LogoutOutlined />} size="small" onClick={logout}>
+            {t('logout')}
+          </Button>
+        </Layout.Header>
+        <Layout.Content style={{ padding: 24 }}>
+          <Outlet />
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}

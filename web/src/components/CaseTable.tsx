@@ -1,0 +1,51 @@
+import { Table, Tag, type TableProps } from 'antd';
+import { Link } from 'react-router-dom';
+import type { CaseEnvelope } from '../api/types';
+import { useUnitName } from '../auth';
+import { useI18n } from '../i18n';
+import { actionLabel, PROCESS_LABEL, statusLabel } from '../labels';
+import { ColourTag, Countdown, formatDeadline } from './sla';
+
+type Column<T> = NonNullable<TableProps<T>['columns']>[number];
+
+/** The one case table: inbox, case list and board lists differ only in extra columns and paging. */
+export function CaseTable<T extends CaseEnvelope & { actions?: string[] }>({
+  rows,
+  loading,
+  extra = [],
+  showActions,
+  pagination,
+  testId,
+  compact,
+}: {
+  rows: T[];
+  loading?: boolean;
+  extra?: Column<T>[];
+  showActions?: boolean;
+  pagination?: TableProps<T>['pagination'];
+  testId?: string;
+  /** Fewer columns, for half-width lists. */
+  compact?: boolean;
+}) {
+  const { t, pick } = useI18n();
+  const unitName = useUnitName();
+  const base: Column<T>[] = [
+    { title: t('caseId'), dataIndex: 'id', width: 140, render: (id: string) => <Link to={`/cases/${id}`}>{id}</Link> },
+    { title: t('title'), dataIndex: 'title', minWidth: 180 },
+    { title: t('process'), dataIndex: 'process', width: 100, render: (p: T['process']) => pick(PROCESS_LABEL[p]) },
+    { title: t('status'), dataIndex: 'status', width: 80, render: (s: string) => pick(statusLabel(s)) },
+    { title: t('unit'), dataIndex: 'unitId', width: 130, render: (u: string) => unitName(u) },
+    { title: t('colour'), dataIndex: 'colour', width: 80, render: (_c, row) => <ColourTag colour={row.colour} /> },
+    { title: t('deadline'), dataIndex: 'deadline', width: 150, render: (d: string | null) => formatDeadline(d) },
+    { title: t('countdown'), key: 'countdown', width: 160, render: (_v, row) => <Countdown deadline={row.deadline} stopped={!!row.closedAt} /> },
+  ];
+  const hidden = compact ? ['process', 'status', 'deadline'] : [];
+  const columns: Column<T>[] = [
+    ...base.filter((c) => !hidden.includes(String((c as { dataIndex?: unknown }).dataIndex))),
+    ...(showActions
+      ? [{ title: t('actions'), dataIndex: 'actions', width: 120, render: (a: string[] = []) => a.map((x) => <Tag key={x}>{pick(actionLabel(x))}</Tag>) } satisfies Column<T>]
+      : []),
+    ...extra,
+  ];
+  return <Table<T> rowKey="id" size="small" columns={columns} dataSource={rows} loading={loading} pagination={pagination ?? false} data-testid={testId} />;
+}

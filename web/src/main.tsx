@@ -1,0 +1,75 @@
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { StrictMode, type ReactNode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { AuthProvider, BOARD_ROLES, TASK_CREATOR_ROLES, useAuth } from './auth';
+import { AppLayout } from './components/AppLayout';
+import { I18nProvider, useI18n } from './i18n';
+import { CalendarPage } from './pages/admin/CalendarPage';
+import { MattersPage } from './pages/admin/MattersPage';
+import { OrgPage } from './pages/admin/OrgPage';
+import { UsersPage } from './pages/admin/UsersPage';
+import { BoardPage } from './pages/BoardPage';
+import { CaseListPage } from './pages/CaseListPage';
+import { CasePage } from './pages/CasePage';
+import { InboxPage } from './pages/InboxPage';
+import { LoginPage } from './pages/LoginPage';
+import { NewTaskPage } from './pages/NewTaskPage';
+import type { Role } from './api/types';
+
+/** Pages behind the login; `roles` hides a page from roles the server would refuse anyway. */
+function Guard({ children, roles }: { children: ReactNode; roles?: readonly Role[] }) {
+  const { user, checking } = useAuth();
+  const location = useLocation();
+  if (checking) return <Spin fullscreen />;
+  if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (roles && !roles.includes(user.role)) return <Navigate to="/inbox" replace />;
+  return children;
+}
+
+function Root() {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { borderRadius: 4 } }} componentSize="middle">
+      <AntApp>
+        <AuthProvider>
+          <BrowserRouter>
+            <Routes>
+              <Route path="/login" element={<LoginPage />} />
+              <Route
+                element={
+                  <Guard>
+                    <AppLayout />
+                  </Guard>
+                }
+              >
+                <Route index element={<Navigate to="/inbox" replace />} />
+                <Route path="inbox" element={<InboxPage />} />
+                <Route path="cases" element={<CaseListPage />} />
+                <Route path="cases/:id" element={<CasePage />} />
+                <Route path="tasks/new" element={<Guard roles={TASK_CREATOR_ROLES}><NewTaskPage /></Guard>} />
+                <Route path="board" element={<Guard roles={BOARD_ROLES}><BoardPage /></Guard>} />
+                <Route path="admin/org" element={<Guard roles={['admin']}><OrgPage /></Guard>} />
+                <Route path="admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
+                <Route path="admin/matters" element={<Guard roles={['admin']}><MattersPage /></Guard>} />
+                <Route path="admin/calendar" element={<Guard roles={['admin']}><CalendarPage /></Guard>} />
+                <Route path="*" element={<Navigate to="/inbox" replace />} />
+              </Route>
+            </Routes>
+          </BrowserRouter>
+        </AuthProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
+
+document.documentElement.lang = localStorage.getItem('tc.lang') === 'en' ? 'en' : 'zh-CN';
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nProvider>
+      <Root />
+    </I18nProvider>
+  </StrictMode>,
+);
