@@ -85,6 +85,7 @@ async function main(): Promise<void> {
   const base = `http://localhost:${config.http.port}`;
   console.log(`
 乡镇治理案件办理引擎已启动 / Township case engine is up in ${elapsed()}
+  控制台 / console          ${base}/
   API                     ${base}/api/v1
   API 文档 / docs          ${base}/docs
   OpenAPI                 ${base}/openapi.json
