@@ -12,6 +12,13 @@ export const RECTIFICATION_DAYS = 15;
 /** How long after conclusion a rating is accepted (natural time, milliseconds). */
 export const RATING_WINDOW_MS = 30 * 86_400_000;
 
+/**
+ * §32 行政许可法: missing materials must be notified at once within five days of receipt, otherwise
+ * the application counts as accepted from the day it was received; §82 counts these days as
+ * working days.
+ */
+export const PRECHECK_DAYS = 5;
+
 /** §42 行政许可法: a limit may be extended by at most ten working days beyond the statutory limit. */
 export const MAX_EXTENSION_BEYOND_STATUTORY_DAYS = 10;
 

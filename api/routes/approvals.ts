@@ -105,6 +105,7 @@ const approvalViewSchema = z
       tolerated: z.array(z.string()),
       outstanding: z.array(z.string()),
     }),
+    precheckDeadline: z.string().nullable().openapi({ description: '受理审查期限：逾期未告知视为受理（行政许可法第三十二条）/ end of the pre-check period; silence after it counts as acceptance' }),
     supplementDeadline: z.string().nullable(),
     catchUpDeadline: z.string().nullable(),
     currentStep: z.string().nullable(),

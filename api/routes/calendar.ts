@@ -27,7 +27,7 @@ import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { Problem, type Bilingual, type ProblemIssue } from '../problem';
 import type { ApiRoutes } from '../route';
-import { z } from '../zod';
+import { documented, z } from '../zod';
 
 /** Every calendar write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:calendar';
@@ -53,7 +53,7 @@ const regionCode = text(20)
   .openapi({ description: `日历区划：${NATIONAL_REGION} 为全国（缺省），其他为地方叠加（如民族自治地方）/ Calendar region: ${NATIONAL_REGION} national (default), any other code a regional overlay`, example: '410225' });
 const regionQuery = z.strictObject({ region: regionCode.optional() });
 const yearParam = z.strictObject({ year: z.coerce.number().int().min(1949).max(2200).openapi({ example: 2027 }) });
-const dateParam = z.strictObject({ date: localDateSchema.openapi({ example: '2027-02-08' }) });
+const dateParam = z.strictObject({ date: documented(localDateSchema, { example: '2027-02-08' }) });
 const reason = text(500).openapi({ description: '变更原因（如国务院办公厅通知文号），记入审计日志 / Why (e.g. the State Council notice), recorded in the audit log' });
 const entrySchema = z.strictObject({ date: localDateSchema, name: text(50).openapi({ example: '春节' }) }).openapi('CalendarEntryInput');
 const calendarSourceSchema = z.enum(CALENDAR_SOURCES).openapi('CalendarSource');
@@ -130,7 +130,7 @@ const instantSchema = z
   .refine((s) => isLocalDate(s.slice(0, 10)) && Number.isFinite(Date.parse(s)), { error: '日期或时间不存在 / no such date or time' });
 
 const deadlineQuery = z.strictObject({
-  start: instantSchema.openapi({ description: '起算时刻，ISO 8601 带时区 / Start instant, ISO 8601 with Z or an offset', example: '2025-01-24T10:00+08:00' }),
+  start: documented(instantSchema, { description: '起算时刻，ISO 8601 带时区 / Start instant, ISO 8601 with Z or an offset', example: '2025-01-24T10:00+08:00' }),
   unit: z.enum(DURATION_UNITS).default('workday'),
   amount: z
     .string()

@@ -9,7 +9,7 @@ import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import type { ApiRoutes } from '../route';
-import { z } from '../zod';
+import { documented, z } from '../zod';
 
 /** Every incident-configuration write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:incident';
@@ -92,7 +92,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     tags: ['incident-config'],
     access: ADMIN_ONLY,
     params: z.strictObject({ category: code, urgency: code, level: levelParam }),
-    body: z.strictObject({ limit: incidentLimitSchema.openapi({ description: '{ unit: "same-workday" } 或 { unit: "workday" | "hour" | …, amount }' }), ...reason }),
+    body: z.strictObject({ limit: documented(incidentLimitSchema, { description: '{ unit: "same-workday" } 或 { unit: "workday" | "hour" | …, amount }' }), ...reason }),
     response: { schema: anyObject, description: '时限 / The limit' },
     errors: [404, 422],
     async handler(ctx) {

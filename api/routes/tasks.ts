@@ -10,7 +10,7 @@ import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { withTemporal } from '../temporal';
-import { z } from '../zod';
+import { documented, z } from '../zod';
 import { loadVisibleCase } from './cases';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -19,7 +19,7 @@ const createTaskBody = z.strictObject({
   title: text(200).openapi({ example: '整改：背街小巷占道经营回潮' }),
   description: text(4000),
   unitId: text(100).openapi({ description: '责任单位 / the unit that must do the work', example: 'lk.t01.v01' }),
-  budget: durationSchema.openapi({ description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
+  budget: documented(durationSchema, { description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
 });
 
 const taskActionBody = z

@@ -124,10 +124,12 @@ describe('templates end to end through the API', () => {
     expect(id).toMatch(/^SP-\d{4}-\d{6}$/);
     expect(res.body).toMatchObject({ status: 'submitted', matter: { code: 'XK-SMALL-CATERING', version: 1 }, applicant: { name: '李秀英', idNumber: '4102**********1234' } });
 
-    // Read-your-write: the projection is there at once, owned by the township, before any clock starts.
+    // Read-your-write: the projection is there at once, owned by the township; only the window's
+    // §32 pre-check period runs before acceptance (the promised limit has not started).
     const submitted = await detail('t01.window', id);
-    expect(submitted).toMatchObject({ process: 'approval', status: 'submitted', currentStep: '受理', unitId: 'lk.t01', ownerUnitId: 'lk.t01', deadline: null });
-    expect(submitted.clocks).toEqual([]);
+    expect(submitted).toMatchObject({ process: 'approval', status: 'submitted', currentStep: '受理', unitId: 'lk.t01', ownerUnitId: 'lk.t01' });
+    expect(submitted.clocks).toEqual([expect.objectContaining({ key: 'precheck', label: '受理审查期限', state: 'running', budget: { unit: 'workday', amount: 5 } })]);
+    expect(submitted.deadline).toBe(res.body.precheckDeadline);
     expect(submitted.units).toEqual(expect.arrayContaining([{ unitId: 'lk.dept.scjg', relation: 'step' }, { unitId: 'lk.t01', relation: 'step' }]));
     expect(submitted.data).toMatchObject({ matter: { code: 'XK-SMALL-CATERING', name: '小餐饮经营许可', version: 1 }, applicant: { name: '李秀英' } });
     expect(JSON.stringify(submitted.data)).not.toContain('13800000000');
@@ -138,7 +140,8 @@ describe('templates end to end through the API', () => {
     expect(accepted).toMatchObject({ status: 'in-progress', receiptNo: `SL-${id}`, currentStep: '受理审查' });
     const caseClock = accepted.clocks.find((c: { key: string }) => c.key === 'case');
     expect(caseClock).toMatchObject({ label: '承诺时限', state: 'running', budget: { unit: 'workday', amount: 10 } });
-    expect(accepted.clocks.map((c: { key: string }) => c.key).sort()).toEqual(['case', 'step:accept']);
+    expect(accepted.clocks.map((c: { key: string }) => c.key).sort()).toEqual(['case', 'precheck', 'step:accept']);
+    expect(accepted.clocks.find((c: { key: string }) => c.key === 'precheck')).toMatchObject({ state: 'stopped' });
 
     // Each step's holders see it in their inbox with exactly their actions; nobody else's step is listed.
     const users = ['t01.window', 'scjg.handler', 'scjg.approver', 'scjg.leader'];
@@ -370,7 +373,10 @@ describe('pre-check: 一次性告知, 补正, 容缺受理, refuse', () => {
     const notified = await ok('t01.window', id, { type: 'notify-missing', missing: ['operator-id', 'health-certificates'], note: '请于 5 个工作日内补正' });
     expect(notified).toMatchObject({ status: 'awaiting-supplement', materials: { notified: ['operator-id', 'health-certificates'] } });
     expect(notified.supplementDeadline).not.toBeNull();
-    expect(notified.clocks).toEqual([expect.objectContaining({ key: 'supplement', label: '补正期限', state: 'running', budget: { unit: 'workday', amount: 5 } })]);
+    expect(notified.clocks).toEqual([
+      expect.objectContaining({ key: 'precheck', state: 'stopped' }),
+      expect.objectContaining({ key: 'supplement', label: '补正期限', state: 'running', budget: { unit: 'workday', amount: 5 } }),
+    ]);
     expect((await detail('t01.window', id)).deadline).toBe(notified.supplementDeadline);
     await refused('t01.window', id, { type: 'notify-missing', missing: ['operator-id'] }, 409, 'notice-given');
 
@@ -379,7 +385,7 @@ describe('pre-check: 一次性告知, 补正, 容缺受理, refuse', () => {
     await refused('t01.window', id, { type: 'supplement', materials: ['operator-id'] }, 422, 'nothing-new');
     const complete = await ok('t01.window', id, { type: 'supplement', materials: ['health-certificates'] });
     expect(complete).toMatchObject({ status: 'submitted', materials: { missing: [] } });
-    expect(complete.clocks[0]).toMatchObject({ key: 'supplement', state: 'stopped' });
+    expect(complete.clocks.find((c: { key: string }) => c.key === 'supplement')).toMatchObject({ state: 'stopped' });
     expect(await inboxActions('t01.window', id)).toEqual(['accept', 'refuse', 'supplement', 'withdraw']);
     expect((await ok('t01.window', id, { type: 'accept' })).status).toBe('in-progress');
   });

@@ -238,11 +238,36 @@ describe('approval timers on the time-skipping server', () => {
     });
   });
 
+  it('§32: without a one-time notice within 5 working days the application counts as accepted from submission', async () => {
+    const { id } = await runCase(CATERING.filter((m) => m !== 'operator-id'), withoutStepLimits, async (handle, cal, caseId) => {
+      const submitted = await view(handle);
+      const receivedAt = Date.parse(submitted.history[0]!.at);
+      const due = endOfNthWorkday(receivedAt, 5, cal);
+      expect(Date.parse(submitted.precheckDeadline!)).toBe(due);
+      expect(clock(submitted, 'precheck').state).toBe('running');
+
+      await sleepUntil(due - 60_000);
+      expect((await view(handle)).status).toBe('submitted');
+      await sleepUntil(due + 60_000);
+      const deemed = await view(handle);
+      expect(deemed).toMatchObject({ status: 'in-progress', receiptNo: `SL-${caseId}`, acceptedAt: submitted.history[0]!.at });
+      expect(clock(deemed, 'precheck').state).toBe('stopped');
+      // The promised limit runs from the day the application was received, not from today.
+      expect(Date.parse(clock(deemed, 'case').deadline!)).toBe(endOfNthWorkday(receivedAt, deemed.matter.promisedLimitDays, cal));
+      expect(deemed.history.at(-1)).toMatchObject({ actorId: 'system', action: 'deemed-accept' });
+    });
+    const entry = (await auditOf(id)).find((e) => e.action === 'approval.deemed-accept')!;
+    expect(entry).toMatchObject({ actorId: 'system', reason: expect.stringContaining('视为受理') });
+    expect(await envelope(id)).toMatchObject({ status: 'in-progress' });
+  });
+
   it('the 补正 period lapses the application when nothing is supplemented in time', async () => {
     const { id } = await runCase(CATERING.filter((m) => m !== 'operator-id'), undefined, async (handle, cal) => {
       const notified = await act(handle, { type: 'notify-missing', missing: ['operator-id'] });
       const due = endOfNthWorkday(Date.parse(notified.history.at(-1)!.at), 5, cal);
       expect(Date.parse(notified.supplementDeadline!)).toBe(due);
+      // The notice ends the §32 pre-check period: no deemed acceptance later.
+      expect(clock(notified, 'precheck').state).toBe('stopped');
 
       await sleepUntil(due - 60_000);
       expect((await view(handle)).status).toBe('awaiting-supplement');

@@ -9,6 +9,7 @@ import {
   RECTIFICATION_DAYS,
   missingMaterials,
   noticeViolation,
+  PRECHECK_DAYS,
   unknownMaterialViolation,
 } from '../../domain/approval';
 import { unitMs } from '../../domain/calendar';
@@ -44,6 +45,9 @@ const CASE = 'case';
 const CASE_LABEL = '承诺时限';
 const EXPEDITE = 'expedite';
 const EXPEDITE_LABEL = '特事特办时限';
+/** The window's pre-check period (§32): no notice or decision by its end counts as acceptance. */
+const PRECHECK = 'precheck';
+const PRECHECK_LABEL = '受理审查期限';
 /** The applicant's clocks: 补正 after a one-time notice, and the 容缺 catch-up. */
 const SUPPLEMENT = 'supplement';
 const SUPPLEMENT_LABEL = '补正期限';
@@ -118,9 +122,14 @@ export class ApprovalCase {
   updatedAt: string;
   closedAt: string | null = null;
 
+  /**
+   * `precheck` starts the §32 pre-check clock at submission (off only when replaying a case that
+   * was started before the rule existed).
+   */
   constructor(
     readonly input: StartApprovalInput,
     now: number,
+    { precheck = true }: { precheck?: boolean } = {},
   ) {
     this.provided = unique(input.materials);
     this.signatures = input.steps.map(() => []);
@@ -128,6 +137,11 @@ export class ApprovalCase {
     this.createdAt = new Date(now).toISOString();
     this.updatedAt = this.createdAt;
     this.history.push(this.entry(input.submittedBy, 'submit', null, `${this.matter.name}：${input.applicant.name}（${input.channel}）`, this.createdAt));
+    if (precheck && this.matter.kind !== 'instant') {
+      const meta = { actor: input.submittedBy.userId, reason: '收件' };
+      const clock = this.build(PRECHECK, PRECHECK_LABEL, () => startClock({ unit: 'workday', amount: PRECHECK_DAYS }, now, meta), now);
+      carryOut(this.clocks, { clocks: [clock], commit: () => ({ note: null }) }, now);
+    }
   }
 
   get matter() {
@@ -265,6 +279,7 @@ export class ApprovalCase {
    */
   expire(now: number): AuditNote | null {
     const overdue = (key: string) => this.clocks.clocks[key]?.clock.stoppedAt === null && this.clocks.status(key, now)?.overdue === true;
+    if (this.status === 'submitted' && overdue(PRECHECK)) return this.deemAccepted(now);
     let outcome: { status: ApprovalStatus; action: string; reason: string } | null = null;
     if (this.status === 'awaiting-supplement' && overdue(SUPPLEMENT)) {
       outcome = { status: 'lapsed', action: 'approval.lapse', reason: `逾期未补正（${this.matter.supplementDays} 个工作日），申请失效` };
@@ -278,6 +293,40 @@ export class ApprovalCase {
     const at = this.touch(now);
     this.history.push(this.entry(SYSTEM_ACTOR, outcome.action.replace('approval.', ''), null, reason, at));
     return this.systemNote(outcome.action, outcome.reason, before, this.auditState(now), at);
+  }
+
+  /**
+   * §32: the pre-check period ended with neither a one-time notice nor a decision, so the
+   * application counts as accepted from the moment it was received — the promised limit runs from
+   * submission, the first step starts now, and whatever was missing can no longer be demanded.
+   */
+  private deemAccepted(now: number): AuditNote {
+    const before = this.auditState(now);
+    const reason = `${PRECHECK_DAYS} 个工作日内未一次性告知，依法视为受理`;
+    const meta = { actor: SYSTEM_ACTOR.userId, reason };
+    const first = this.input.steps[0];
+    const clocks = [
+      this.stop(PRECHECK, now, reason, SYSTEM_ACTOR.userId),
+      this.build(CASE, CASE_LABEL, () => startClock({ unit: 'workday', amount: this.matter.promisedLimitDays }, Date.parse(this.createdAt), meta), now),
+      ...(first?.limitDays ? [this.startStepClock(first, now, SYSTEM_ACTOR.userId)] : []),
+    ];
+    carryOut(
+      this.clocks,
+      {
+        clocks,
+        commit: () => {
+          this.receiptNo = `SL-${this.input.caseId}`;
+          this.acceptedAt = this.createdAt;
+          this.status = 'in-progress';
+          this.stepIndex = 0;
+          return { note: reason };
+        },
+      },
+      now,
+    );
+    const at = this.touch(now);
+    this.history.push(this.entry(SYSTEM_ACTOR, 'deemed-accept', null, `${reason}（回执 ${this.receiptNo}）`, at));
+    return this.systemNote('approval.deemed-accept', reason, before, this.auditState(now), at);
   }
 
   /** Close the rating window once it has passed; returns the audit note when it did. */
@@ -337,6 +386,7 @@ export class ApprovalCase {
         tolerated: this.tolerated,
         outstanding: this.outstanding(),
       },
+      precheckDeadline: this.clocks.status(PRECHECK, now)?.deadline ?? null,
       supplementDeadline: this.clocks.status(SUPPLEMENT, now)?.deadline ?? null,
       catchUpDeadline: this.clocks.status(CATCH_UP, now)?.deadline ?? null,
       currentStep: this.phaseName(),
@@ -472,7 +522,7 @@ export class ApprovalCase {
     if (v) throw refused(v);
     const clock = this.build(SUPPLEMENT, SUPPLEMENT_LABEL, () => startClock({ unit: 'workday', amount: this.matter.supplementDays }, now, { actor: actor.userId, reason: '一次性告知' }), now);
     return {
-      clocks: [clock],
+      clocks: [...(this.running(PRECHECK) ? [this.stop(PRECHECK, now, '已一次性告知', actor.userId)] : []), clock],
       commit: () => {
         this.notice = { missing, at: new Date(now).toISOString(), by: actor.userId };
         this.status = 'awaiting-supplement';
@@ -521,6 +571,7 @@ export class ApprovalCase {
     if (conclude) this.requireCertificate(conclude.certificateNo);
     const meta = { actor: actor.userId, reason: '受理' };
     const clocks: ClockChange[] = [];
+    if (this.running(PRECHECK)) clocks.push(this.stop(PRECHECK, now, '已受理', actor.userId));
     if (this.running(SUPPLEMENT)) clocks.push(this.stop(SUPPLEMENT, now, '已受理', actor.userId));
     const first = this.input.steps[0];
     if (!instant) {

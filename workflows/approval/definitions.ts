@@ -191,6 +191,8 @@ export interface ApprovalView {
   receiptNo: string | null;
   acceptedAt: string | null;
   materials: MaterialsView;
+  /** §32: the end of the window's pre-check period; no notice or decision by then counts as acceptance. */
+  precheckDeadline: string | null;
   supplementDeadline: string | null;
   catchUpDeadline: string | null;
   currentStep: string | null;

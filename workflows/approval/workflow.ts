@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, log, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, ParentClosePolicy, patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities } from '../shared/activities';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
@@ -11,7 +11,8 @@ const { recordTransition, loadCalendar, sendNotices } = caseActivities;
 
 /** An approval case (政务服务审批): see workflows/approval/definitions.ts. */
 export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {
-  const approval = new ApprovalCase(input, Date.now());
+  // Cases started before the §32 pre-check clock existed replay without it.
+  const approval = new ApprovalCase(input, Date.now(), { precheck: patched('approval-precheck-clock') });
   const recorder = new CaseRecorder(recordTransition);
   const watch = new ClockWatch(approval.clocks, recorder, loadCalendar, (now) => approval.snapshot(now));
   const reads = serveCaseReads(() => approval.view(Date.now()));
