@@ -28,6 +28,8 @@ export const durationSchema = z.object({
 });
 /** See {@link durationSchema}. */
 export type Duration = z.infer<typeof durationSchema>;
+/** A time limit that actually allows some time: what a case's budget must be. */
+export const positiveDurationSchema = durationSchema.refine((d) => d.amount > 0, { message: '时限必须大于 0 / the time limit must be more than zero', path: ['amount'] });
 
 /** A `YYYY-MM-DD` calendar date that exists. */
 export const localDateSchema = z.string().refine(isLocalDate, { message: 'expected a real date as YYYY-MM-DD' });

@@ -3,7 +3,7 @@ import type { Tx } from '../../db';
 import { INCIDENT_SETTINGS_KEY, loadIncidentSettings, readIncidentConfig } from '../../db/incident';
 import { hotlineOrderTypes, incidentCategories, incidentRoutingRules, incidentSettings, incidentTimeLimits, incidentUrgencies } from '../../db/schema/incident';
 import { orgUnits } from '../../db/schema/org';
-import { durationSchema } from '../../domain/calendar';
+import { positiveDurationSchema } from '../../domain/calendar';
 import { defaultLimit, INCIDENT_LEVELS, incidentLimitSchema, incidentSettingsSchema, ROUTING_MODES } from '../../domain/incident';
 import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
@@ -148,7 +148,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     tags: ['incident-config'],
     access: ADMIN_ONLY,
     params: z.strictObject({ code }),
-    body: z.strictObject({ name: text(100), limit: durationSchema.refine((d) => d.amount > 0, 'amount must be positive'), active: z.boolean().default(true), ...reason }),
+    body: z.strictObject({ name: text(100), limit: positiveDurationSchema, active: z.boolean().default(true), ...reason }),
     response: { schema: anyObject, description: '工单类型 / The order type' },
     errors: [422],
     async handler(ctx) {

@@ -1,6 +1,6 @@
 import { allocateCaseNumber } from '../../db/case-numbers';
 import { findUnit } from '../../db/units';
-import { durationSchema } from '../../domain/calendar';
+import { positiveDurationSchema } from '../../domain/calendar';
 import type { Actor } from '../../workflows/shared/actor';
 import { taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
 import type { Principal } from '../auth';
@@ -19,7 +19,7 @@ const createTaskBody = z.strictObject({
   title: text(200).openapi({ example: '整改：背街小巷占道经营回潮' }),
   description: text(4000),
   unitId: text(100).openapi({ description: '责任单位 / the unit that must do the work', example: 'lk.t01.v01' }),
-  budget: documented(durationSchema, { description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
+  budget: documented(positiveDurationSchema, { description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
 });
 
 const taskActionBody = z

@@ -194,6 +194,11 @@ describe('bad input: 400 with a useful message, nothing written', () => {
     expect(paths).toEqual(expect.arrayContaining(['body.budget.unit', 'body.budget.amount']));
     expect(wrongType.body.detail).toMatch(/Invalid request body/);
     expect(wrongType.body.i18n['zh-CN'].detail).toMatch(/请求体校验未通过/);
+
+    // A time limit of nothing is bad input, not a case that cannot start.
+    const zero = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, budget: { unit: 'workday', amount: 0 } });
+    expect(zero.status).toBe(400);
+    expect(zero.body.issues).toEqual([expect.objectContaining({ path: 'body.budget.amount', message: expect.stringContaining('大于 0') })]);
     expect(await counts()).toEqual(before);
   });
 
