@@ -161,6 +161,10 @@ switch (command) {
     ensureChromium();
     handOver('vitest', ['run', ...rest]);
     break;
+  case 'bench':
+    // Benchmarks and fault scripts (bench/): the same installs, then the script through tsx.
+    handOver('tsx', rest);
+    break;
   default:
-    fail(`未知命令：${command}`, `unknown command: ${command} (use start | test)`);
+    fail(`未知命令：${command}`, `unknown command: ${command} (use start | test | bench)`);
 }

@@ -1,0 +1,225 @@
+// The system under test, in separate processes so each part can be killed, restarted or stopped
+// on its own: the Temporal dev server (the `temporal` CLI with a database file), embedded
+// PostgreSQL (its own server process), the worker (bench/lib/worker-main.ts) and the API
+// (api/index.ts, the production entrypoint). Everything lives in one temporary folder that is
+// removed on stop.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Connection } from '@temporalio/client';
+import { calendarYears, NATIONAL_REGION } from '../../db/schema';
+import { openDatabase, runMigrations, type Database } from '../../db';
+import { seedDemoCounty } from '../../db/seed/seed';
+import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../runtime/embedded-postgres';
+import { freePort } from '../../runtime/free-port';
+import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = ['--import', 'tsx'];
+
+export interface SystemUnderTest {
+  /** Base URL of the API, e.g. `http://127.0.0.1:41234`. */
+  apiUrl: string;
+  temporalAddress: string;
+  taskQueue: string;
+  /** A pool on the system's own database, for checks and direct reads. */
+  database: Database;
+  databaseUrl: string;
+  dataDir: string;
+  /** The worker's OS process id (for memory sampling). */
+  workerPid(): number | undefined;
+  killWorker(signal?: NodeJS.Signals): Promise<void>;
+  startWorker(): Promise<void>;
+  restartTemporal(): Promise<void>;
+  stopPostgres(): Promise<void>;
+  startPostgres(): Promise<void>;
+  /** Spawn another long-running child with the same lifetime as the system (e.g. the bare worker). */
+  spawnChild(name: string, script: string, env: Record<string, string>, readyLine: RegExp): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+// Leave no orphans, however the bench script ends.
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const child of children) child.kill('SIGKILL');
+    process.exit(130);
+  });
+}
+
+function waitForExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Spawn a child and resolve once a line of its output matches `readyLine`; reject if it exits
+ * first or `timeoutMs` passes. Its output is kept (the last lines) for the error message.
+ */
+function spawnReady(name: string, cmd: string, args: string[], env: Record<string, string>, readyLine: RegExp, timeoutMs = 120_000): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  const tail: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => fail(new Error(`${name} not ready after ${timeoutMs} ms`)), timeoutMs);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${err.message}\n${tail.join('\n')}`));
+    };
+    let ready = false;
+    const onData = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n')) {
+        if (!line.trim()) continue;
+        tail.push(`[${name}] ${line}`);
+        if (tail.length > 40) tail.shift();
+        if (!ready && readyLine.test(line)) {
+          ready = true;
+          clearTimeout(timer);
+          resolve(child);
+        }
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      if (!ready) fail(new Error(`${name} exited (${code ?? signal}) before it was ready`));
+    });
+  });
+}
+
+async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      await connection.workflowService.getSystemInfo({});
+      await connection.close();
+      return;
+    } catch (err) {
+      if (Date.now() > until) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/**
+ * Bring the whole system up on free ports in a fresh temporary folder: PostgreSQL (migrated,
+ * demo county seeded), the Temporal dev server, the worker and the API.
+ */
+export async function startSystem(opts: { log?: (line: string) => void; workerEnv?: Record<string, string> } = {}): Promise<SystemUnderTest> {
+  const log = opts.log ?? (() => {});
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'township-bench-'));
+  // As root, PostgreSQL runs as a separate OS user that must be able to enter the folder.
+  chmodSync(dataDir, 0o755);
+  const pgPort = await freePort();
+  const pgDir = path.join(dataDir, 'postgres');
+  const startPg = () => startEmbeddedPostgres({ dir: pgDir, port: pgPort, database: 'township_bench' });
+  let pg: EmbeddedPostgresHandle | undefined = await startPg();
+  const databaseUrl = pg.url;
+  const database = openDatabase(databaseUrl, { max: 10 });
+  await runMigrations(database.db);
+  await seedDemoCounty(database.db);
+  // Working-day limits of higher levels may reach into next year, which the packaged holiday data
+  // may not cover yet: mark it as a plain Mon–Fri year for the bench (never done outside bench/).
+  await database.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+  log(`PostgreSQL up on ${pgPort}`);
+
+  const temporalPort = await freePort();
+  const temporalAddress = `127.0.0.1:${temporalPort}`;
+  const { executable } = resolveTemporalBinary('temporal', { explicitPath: process.env.TEMPORAL_CLI_PATH, systemPath: process.env.PATH });
+  if (executable.type !== 'existing-path') throw new Error('no temporal CLI: run `npm start` or `npm test` once (scripts/bootstrap.mjs installs it)');
+  const temporalArgs = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--db-filename', path.join(dataDir, 'temporal.sqlite'), '--log-level', 'error', '--namespace', 'default'];
+  let temporal: ChildProcess;
+  const startTemporal = async () => {
+    temporal = spawn(executable.path, temporalArgs, { cwd: dataDir, stdio: 'ignore' });
+    children.add(temporal);
+    temporal.once('exit', () => children.delete(temporal));
+    await waitForTemporal(temporalAddress);
+  };
+  await startTemporal();
+  log(`Temporal dev server up on ${temporalAddress}`);
+
+  const taskQueue = 'township-bench';
+  const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development' };
+  let worker: ChildProcess | undefined;
+  const startWorker = async () => {
+    worker = await spawnReady('worker', process.execPath, [...TSX, 'bench/lib/worker-main.ts'], { ...common, ...opts.workerEnv }, /worker ready/);
+  };
+  await startWorker();
+  log('worker up');
+
+  const apiPort = await freePort();
+  const api = await spawnReady('api', process.execPath, [...TSX, 'api/index.ts'], { ...common, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, /API listening/);
+  api.stdout!.resume();
+  api.stderr!.resume();
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  log(`API up on ${apiUrl}`);
+
+  const extra: ChildProcess[] = [];
+  return {
+    apiUrl,
+    temporalAddress,
+    taskQueue,
+    database,
+    databaseUrl,
+    dataDir,
+    workerPid: () => worker?.pid,
+    async killWorker(signal = 'SIGKILL') {
+      if (!worker) return;
+      const w = worker;
+      worker = undefined;
+      w.kill(signal);
+      await waitForExit(w);
+    },
+    startWorker,
+    async restartTemporal() {
+      temporal.kill('SIGTERM');
+      await waitForExit(temporal);
+      await startTemporal();
+    },
+    async stopPostgres() {
+      await pg?.stop();
+      pg = undefined;
+    },
+    async startPostgres() {
+      pg ??= await startPg();
+    },
+    async spawnChild(name, script, env, readyLine) {
+      const child = await spawnReady(name, process.execPath, [...TSX, script], { ...common, ...env }, readyLine);
+      extra.push(child);
+      return child;
+    },
+    async stop() {
+      for (const child of [api, ...extra, ...(worker ? [worker] : [])]) {
+        child.kill('SIGTERM');
+        const exited = waitForExit(child);
+        const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timeout);
+      }
+      temporal.kill('SIGTERM');
+      await waitForExit(temporal);
+      await database.close();
+      await pg?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resident memory of a process in MiB, from /proc (Linux). */
+export function residentMiB(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,91 @@
+// After a fault run: every case the workload drove must be complete, with each action in its
+// audit trail exactly once, an intact hash chain, and a projection equal to the workflow's own
+// state (its Temporal query). All read through the API, as a client would.
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db';
+import type { ApiClient } from './api-client';
+import { sleep } from './report';
+import { expectedAudit, type CaseRecord } from './workload';
+
+const CHECKER = 'lk.supervisor';
+
+export interface CaseCheck {
+  caseId: string;
+  scenario: string;
+  problems: string[];
+}
+
+export interface VerifyResult {
+  checked: number;
+  bad: CaseCheck[];
+  /** Cases in the database that no driven case accounts for (a start retried after no answer). */
+  untracked: { id: string; status: string; closed: boolean }[];
+}
+
+interface Detail {
+  status: string;
+  level: number | null;
+  currentStep: string | null;
+  closedAt: string | null;
+  live: { status?: string; level?: number } | null;
+  liveError?: string;
+}
+
+async function checkCase(client: ApiClient, record: CaseRecord): Promise<CaseCheck> {
+  const problems: string[] = [];
+  const s = record.scenario;
+  const detail = await client.request('GET', `/api/v1/cases/${record.caseId}`, { user: CHECKER });
+  if (detail.status !== 200) return { caseId: record.caseId, scenario: s.name, problems: [`GET case: ${detail.status}`] };
+  const d = detail.body as Detail;
+  if (d.status !== s.finalStatus) problems.push(`projected status ${d.status}, expected ${s.finalStatus}`);
+  if (!d.closedAt) problems.push('not closed');
+  if (!d.live) problems.push(`no live state: ${d.liveError ?? '?'}`);
+  else {
+    if (d.live.status !== d.status) problems.push(`projection status ${d.status} ≠ workflow status ${d.live.status}`);
+    if (d.live.level !== undefined && d.live.level !== d.level) problems.push(`projection level ${d.level} ≠ workflow level ${d.live.level}`);
+  }
+  const verdict = await client.request('GET', `/api/v1/cases/${record.caseId}/audit/verify`, { user: CHECKER });
+  if (verdict.status !== 200 || !(verdict.body as { ok: boolean }).ok) problems.push(`audit chain: ${JSON.stringify(verdict.body)}`);
+  const audit = await client.request('GET', `/api/v1/cases/${record.caseId}/audit`, { user: CHECKER });
+  const entries = (audit.body as { seq: number; action: string; actorRole: string | null }[]) ?? [];
+  if (!Array.isArray(entries)) problems.push(`audit: ${audit.status}`);
+  else {
+    const gaps = entries.some((e, i) => e.seq !== i + 1);
+    if (gaps) problems.push(`audit sequence not 1..${entries.length}: ${entries.map((e) => e.seq).join(',')}`);
+    const human = entries.filter((e) => e.actorRole !== 'system').map((e) => e.action);
+    const expected = expectedAudit(s);
+    if (JSON.stringify(human) !== JSON.stringify(expected)) problems.push(`actions ${human.join(' ')} ≠ expected ${expected.join(' ')}`);
+  }
+  return { caseId: record.caseId, scenario: s.name, problems };
+}
+
+/**
+ * Check every driven case (with `parallel` checks at a time), and list the cases in the database
+ * created since `since` that no driven case accounts for.
+ */
+export async function verifyCases(client: ApiClient, db: Db, records: CaseRecord[], since: Date, parallel = 8): Promise<VerifyResult> {
+  const bad: CaseCheck[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      for (let i = next++; i < records.length; i = next++) {
+        const check = await checkCase(client, records[i]!);
+        if (check.problems.length) bad.push(check);
+      }
+    }),
+  );
+  const known = new Set(records.map((r) => r.caseId));
+  const rows = await db.execute<{ id: string; status: string; closed: boolean }>(sql`select id, status, closed_at is not null as closed from cases where created_at >= ${since.toISOString()}`);
+  const untracked = rows.rows.filter((r) => !known.has(r.id));
+  return { checked: records.length, bad, untracked };
+}
+
+/** Wait until `probe` holds (polling), or throw after `timeoutMs`. */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    if (await probe().catch(() => false)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(everyMs);
+  }
+}

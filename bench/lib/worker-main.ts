@@ -1,0 +1,28 @@
+// The worker process of the system under test. Like worker/index.ts (the production entrypoint),
+// but it reuses the cached workflow bundle so that a SIGKILLed worker is back in a second instead
+// of re-bundling, and it prints `worker ready` for the harness (bench/lib/system.ts).
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { loadConfig } from '../../config';
+import { openDatabase } from '../../db';
+import { connectWorker } from '../../runtime/temporal-connection';
+import { cachedWorkflowBundle, createWorker } from '../../worker/create-worker';
+
+const config = loadConfig();
+if (!config.db.url || !config.temporal.address) throw new Error('DATABASE_URL and TEMPORAL_ADDRESS are required');
+Runtime.install({ logger: new DefaultLogger('WARN') });
+const database = openDatabase(config.db.url);
+const connection = await connectWorker(config.temporal, config.temporal.address);
+const worker = await createWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  activities: createActivities({ db: database.db }),
+  // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
+  workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url))),
+});
+console.log('worker ready');
+await worker.run();
+await connection.close();
+await database.close();

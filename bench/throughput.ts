@@ -1,0 +1,84 @@
+// Benchmarks 1 + 2 (`npm run bench:throughput`): engine throughput and latency through the HTTP
+// API with N concurrent users, then — on the same Temporal server in the same run — the same number
+// of workflow starts and updates through a bare Temporal workflow with no-op handlers and no API.
+import { Client, Connection } from '@temporalio/client';
+import { ApiClient } from './lib/api-client';
+import { announce, latencyTable, readSettings, table, writeResults } from './lib/report';
+import { startSystem } from './lib/system';
+import { runWorkload, scenarioMix } from './lib/workload';
+import { runBare } from './bare/driver';
+
+const spec = {
+  cases: { default: 120, help: 'cases to drive through every step (round robin over the mix)' },
+  concurrency: { default: 8, help: 'concurrent virtual users' },
+  warmup: { default: 6, help: 'cases driven first and not measured (JIT, pools, caches)' },
+};
+const settings = readSettings(spec);
+const mixSpec = process.env.BENCH_MIX;
+const m = announce('throughput — engine vs bare Temporal', spec, settings);
+const mix = scenarioMix(mixSpec);
+console.log(`  BENCH_MIX              = ${mix.map((s) => s.name).join(',')}`);
+
+const sys = await startSystem({ log: (l) => console.log(`[system] ${l}`) });
+try {
+  const client = new ApiClient(sys.apiUrl);
+  if (settings.warmup > 0) await runWorkload({ client, mix, cases: settings.warmup, concurrency: Math.min(settings.concurrency, settings.warmup), tag: 'warmup' });
+  console.log(`[bench] driving ${settings.cases} cases with ${settings.concurrency} users…`);
+  const ours = await runWorkload({ client, mix, cases: settings.cases, concurrency: settings.concurrency, tag: 'throughput' });
+  if (ours.failed.length) {
+    console.error(`[bench] ${ours.failed.length} cases failed, first: ${ours.failed[0]!.error}`);
+  }
+
+  // The bare floor: same server, same counts, same concurrency.
+  const bareQueue = 'bare-bench';
+  await sys.spawnChild('bare-worker', 'bench/bare/worker-main.ts', { TEMPORAL_TASK_QUEUE: bareQueue }, /bare worker ready/);
+  const temporal = new Client({ connection: await Connection.connect({ address: sys.temporalAddress }) });
+  const plan = ours.cases.map((c) => c.scenario.steps.length);
+  const warm = plan.slice(0, settings.warmup);
+  if (warm.length) await runBare(temporal, bareQueue, warm, Math.min(settings.concurrency, warm.length));
+  console.log(`[bench] bare Temporal: ${plan.length} starts, ${plan.reduce((a, b) => a + b, 0)} updates…`);
+  const bare = await runBare(temporal, bareQueue, plan, settings.concurrency);
+  await temporal.connection.close();
+
+  const perSec = (n: number, ms: number) => Math.round((n / (ms / 1000)) * 100) / 100;
+  const oursFig = { cases: ours.cases.length, failedCases: ours.failed.length, actions: ours.actions, wallS: Math.round(ours.wallMs) / 1000, casesPerS: perSec(ours.cases.length, ours.wallMs), actionsPerS: perSec(ours.actions, ours.wallMs) };
+  const bareFig = { workflows: bare.starts, updates: bare.updates, wallS: Math.round(bare.wallMs) / 1000, workflowsPerS: perSec(bare.starts, bare.wallMs), actionsPerS: perSec(bare.starts + bare.updates, bare.wallMs) };
+  const ratio = { cases: Math.round((oursFig.casesPerS / bareFig.workflowsPerS) * 1000) / 1000, actions: Math.round((oursFig.actionsPerS / bareFig.actionsPerS) * 1000) / 1000 };
+  const bareStart = bare.latencies.summary('start');
+  const bareUpdate = bare.latencies.summary('update');
+  const oursLat = ours.latencies.all();
+  const overhead = Object.fromEntries(
+    Object.entries(oursLat).map(([label, s]) => {
+      const floor = label.endsWith('.start') ? bareStart : bareUpdate;
+      const d = (a: number, b: number) => Math.round((a - b) * 100) / 100;
+      return [label, { p50: d(s.p50, floor.p50), p95: d(s.p95, floor.p95), p99: d(s.p99, floor.p99) }];
+    }),
+  );
+  const figures = { ours: oursFig, bare: bareFig, ratio, latencyMs: oursLat, bareLatencyMs: bare.latencies.all(), overheadMs: overhead, failures: ours.failed.slice(0, 10) };
+  const md = [
+    '## Throughput',
+    '',
+    table(
+      ['', 'cases (workflows)', 'actions', 'wall s', 'cases/s', 'actions/s'],
+      [
+        ['engine through the API', oursFig.cases, oursFig.actions, oursFig.wallS, oursFig.casesPerS, oursFig.actionsPerS],
+        ['bare Temporal (no-op)', bareFig.workflows, bareFig.workflows + bareFig.updates, bareFig.wallS, bareFig.workflowsPerS, bareFig.actionsPerS],
+        ['ratio engine / bare', '', '', '', ratio.cases, ratio.actions],
+      ],
+    ),
+    '',
+    `Failed cases: ${ours.failed.length}. An action is one HTTP request (a start or a step); the bare run makes one update-with-start per case and one update per step.`,
+    '',
+    '## Latency per action (engine, through the API), with overhead over the bare floor',
+    '',
+    latencyTable(oursLat, (l) => [overhead[l]!.p50, overhead[l]!.p95, overhead[l]!.p99], ['overhead p50', 'overhead p95', 'overhead p99']),
+    '',
+    'Bare floor (`start` = update-with-start, `update` = one update):',
+    '',
+    latencyTable(bare.latencies.all()),
+  ].join('\n');
+  writeResults('throughput', 'npm run bench:throughput', m, settings, figures, md);
+  if (ours.failed.length) process.exitCode = 1;
+} finally {
+  await sys.stop();
+}

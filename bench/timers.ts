@@ -1,0 +1,120 @@
+// Benchmark 5 (`npm run bench:timers`): timers at scale. CASES open rectification tasks are
+// created through the API with natural-minute budgets chosen so that every deadline falls inside
+// the same minute; then: how long until every one has turned red and sent its 督办 (the task's
+// escalation), how late each timer fired (the red transition's instant minus the deadline), and
+// the worker's resident memory meanwhile.
+import { performance } from 'node:perf_hooks';
+import { sql } from 'drizzle-orm';
+import { ApiClient } from './lib/api-client';
+import { announce, percentiles, readSettings, sleep, table, writeResults } from './lib/report';
+import { residentMiB, startSystem } from './lib/system';
+import { waitUntil } from './lib/verify';
+
+const spec = {
+  cases: { default: 1_000, help: 'open cases whose deadlines expire within the same minute (issue figure: 10000)' },
+  concurrency: { default: 16, help: 'concurrent users creating them' },
+  leadS: { default: 0, help: 'seconds from the start of creation to the first deadline (0 = estimate from a probe)' },
+  timeoutS: { default: 1_800, help: 'give up waiting for escalation after this long' },
+};
+const settings = readSettings(spec);
+const m = announce('timers at scale', spec, settings);
+
+/** The title prefix of the measured cases (the probe's are not counted). */
+const TITLE = '定时压测#';
+
+const sys = await startSystem({ log: (l) => console.log(`[system] ${l}`) });
+const memory: { t: number; mib: number }[] = [];
+const t0 = performance.now();
+const sampler = setInterval(() => {
+  const mib = residentMiB(sys.workerPid());
+  if (mib !== null) memory.push({ t: Math.round(performance.now() - t0), mib: Math.round(mib) });
+}, 1_000);
+try {
+  const client = new ApiClient(sys.apiUrl);
+  await client.token('lk.supervisor');
+  const create = async (i: number, deadline: number) => {
+    const amount = (deadline - Date.now()) / 60_000;
+    if (amount <= 0) throw new Error(`creation fell behind the deadlines at case ${i}: raise LEAD_S`);
+    const res = await client.request('POST', '/api/v1/tasks', {
+      user: 'lk.supervisor',
+      body: { title: i < 0 ? `定时压测探测 ${-i}` : `${TITLE}${i}`, description: '到期升级', unitId: `lk.t0${1 + (Math.abs(i) % 3)}`, budget: { unit: 'minute', amount } },
+    });
+    if (res.status !== 201) throw new Error(`create task ${i}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    return (res.body as { caseId: string }).caseId;
+  };
+
+  // A probe (not counted) tells how fast cases can be created, to place the deadline minute after the last.
+  let leadMs = settings.leadS * 1_000;
+  if (!leadMs) {
+    const probe = Math.min(40, settings.cases);
+    const p0 = performance.now();
+    let n = 0;
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, probe) }, async () => {
+      while (n < probe) await create(-++n, Date.now() + 3_600_000);
+    }));
+    const perCaseMs = (performance.now() - p0) / probe;
+    leadMs = Math.round(perCaseMs * settings.cases * 1.6 + 30_000);
+    console.log(`[bench] probe: ${perCaseMs.toFixed(1)} ms per case → first deadline ${Math.round(leadMs / 1000)} s after creation starts`);
+  }
+  const createStart = Date.now();
+  const minuteStart = createStart + leadMs;
+  const ids: string[] = [];
+  let next = 0;
+  await Promise.all(Array.from({ length: settings.concurrency }, async () => {
+    for (let i = next++; i < settings.cases; i = next++) ids.push(await create(i, minuteStart + ((i * 59_000) / settings.cases)));
+  }));
+  const createdMs = Date.now() - createStart;
+  console.log(`[bench] created ${ids.length} tasks in ${(createdMs / 1000).toFixed(1)} s; deadlines from ${new Date(minuteStart).toISOString()} for 59 s`);
+
+  const db = sys.database.db;
+  const redCount = async () => {
+    const r = await db.execute<{ n: number }>(sql`select count(*)::int as n from cases where title like ${`${TITLE}%`} and colour = 'red'`);
+    return r.rows[0]!.n;
+  };
+  const noticeCount = async () => {
+    const r = await db.execute<{ n: number }>(sql`select count(distinct n.case_id)::int as n from notices n join cases c on c.id = n.case_id where c.title like ${`${TITLE}%`} and n.kind = 'overdue'`);
+    return r.rows[0]!.n;
+  };
+  const memBefore = memory.at(-1)?.mib ?? null;
+  const wait = Math.max(0, minuteStart - Date.now());
+  console.log(`[bench] waiting ${(wait / 1000).toFixed(0)} s for the deadline minute…`);
+  await sleep(wait);
+  let lastLog = 0;
+  const allRedMs = await waitUntil(
+    'every case escalated',
+    async () => {
+      const [red, noticed] = [await redCount(), await noticeCount()];
+      if (Date.now() - lastLog > 10_000) {
+        lastLog = Date.now();
+        console.log(`[bench] ${red}/${ids.length} red, ${noticed}/${ids.length} with 督办`);
+      }
+      return red === ids.length && noticed === ids.length;
+    },
+    settings.timeoutS * 1_000,
+    1_000,
+  );
+  const lastDeadline = minuteStart + ((settings.cases - 1) * 59_000) / settings.cases;
+  const afterLastMs = Date.now() - lastDeadline;
+
+  // Lateness: the red transition's instant (recorded by the workflow when its timer fired) minus the deadline.
+  const late = await db.execute<{ ms: number }>(sql`
+    select extract(epoch from (min(a.at) - c.deadline)) * 1000 as ms
+    from cases c join audit_log a on a.stream_id = c.id and a.action = 'clock.level' and a.after->>'level' = 'red'
+    where c.title like ${`${TITLE}%`} group by c.id, c.deadline`);
+  const lateness = percentiles(late.rows.map((r) => Number(r.ms)));
+  const during = memory.filter((s) => s.t >= minuteStart - createStart);
+  const mem = { beforeDeadlinesMiB: memBefore, peakMiB: Math.max(...memory.map((s) => s.mib)), peakDuringEscalationMiB: during.length ? Math.max(...during.map((s) => s.mib)) : null, samples: memory };
+  const figures = { cases: ids.length, createS: createdMs / 1000, allEscalatedAfterFirstDeadlineS: allRedMs / 1000, allEscalatedAfterLastDeadlineS: afterLastMs / 1000, latenessMs: lateness, workerMemory: mem };
+  const md = [
+    table(
+      ['open cases', 'created in s', 'all escalated, s after the first deadline', 's after the last deadline', 'lateness p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'worker RSS before MiB', 'peak MiB'],
+      [[ids.length, figures.createS, figures.allEscalatedAfterFirstDeadlineS, figures.allEscalatedAfterLastDeadlineS, lateness.p50, lateness.p95, lateness.p99, lateness.max, memBefore ?? '', mem.peakMiB]],
+    ),
+    '',
+    'Escalated = the task’s clock projected red and its 督办 (overdue notice) written. Deadlines are spread evenly over one minute. Lateness = the red transition’s instant in the audit log minus the projected deadline.',
+  ].join('\n');
+  writeResults('timers', 'npm run bench:timers', m, settings, figures, md);
+} finally {
+  clearInterval(sampler);
+  await sys.stop();
+}
