@@ -4,9 +4,12 @@ import type { Db } from '../db';
 import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calendar';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../workflows/incident/definitions';
+import { createAssessmentActivities } from './assessment';
 import { recordIncidentFacts } from './incident';
 import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
+import { recordSummonsFacts, recordSummonsPartFacts } from './summons';
+import type { PartFactsRecord, SummonsFactsRecord } from '../workflows/summons/definitions';
 
 export interface ActivityDeps {
   db: Db;
@@ -36,6 +39,7 @@ export async function loadCalendarData(db: Db, region?: string): Promise<Calenda
 /** Activities are built with their dependencies so tests can pass real or fake ones (convention 2). */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createAssessmentActivities(deps, loadCalendarData),
     async recordTransition(record: TransitionRecord): Promise<{ applied: boolean }> {
       return recordTransition(deps.db, record);
     },
@@ -47,6 +51,12 @@ export function createActivities(deps: ActivityDeps) {
     },
     async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
       return recordIncidentFacts(deps.db, facts);
+    },
+    async recordSummonsFacts(facts: SummonsFactsRecord): Promise<{ applied: boolean }> {
+      return recordSummonsFacts(deps.db, facts);
+    },
+    async recordSummonsPartFacts(facts: PartFactsRecord): Promise<{ applied: boolean }> {
+      return recordSummonsPartFacts(deps.db, facts);
     },
   };
 }

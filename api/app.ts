@@ -18,6 +18,10 @@ import { registerCalendarRoutes } from './routes/calendar';
 import { registerTaskRoutes } from './routes/tasks';
 import { registerIncidentRoutes } from './routes/incidents';
 import { registerIncidentConfigRoutes } from './routes/incident-config';
+import { registerAssessmentRoutes } from './routes/assessment';
+import { registerAssessmentSchemeRoutes } from './routes/assessment-schemes';
+import { registerSummonsRoutes } from './routes/summons';
+import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { docsPage, registerSystemRoutes } from './routes/system';
 
 /** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
@@ -34,6 +38,10 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerApprovalRoutes(routes);
   registerIncidentRoutes(routes);
   registerIncidentConfigRoutes(routes);
+  registerAssessmentSchemeRoutes(routes);
+  registerAssessmentRoutes(routes);
+  registerSummonsRoutes(routes);
+  registerSummonsConfigRoutes(routes);
   return { routes, registry };
 }
 

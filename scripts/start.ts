@@ -16,6 +16,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/e
 import { createLogger } from '../runtime/logger';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { resolveTemporalBinary } from '../runtime/temporal-binaries';
+import { ensureAssessmentSchedules } from '../worker/assessment-schedules';
 import { cachedWorkflowBundle, createWorker } from '../worker/create-worker';
 
 const started = performance.now();
@@ -79,6 +80,7 @@ async function main(): Promise<void> {
 
   const client = await connectClient(config.temporal, address);
   stops.unshift(() => client.connection.close());
+  await ensureAssessmentSchedules(client, database.db, { taskQueue: config.temporal.taskQueue, calendarFallback: config.calendarFallback });
   const server: Server = await startApiServer(config, database, client, logger);
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));
 

@@ -5,6 +5,7 @@ import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
 import { createLogger } from '../runtime/logger';
 import { connectWorker } from '../runtime/temporal-connection';
+import { syncAssessmentSchedules } from './assessment-schedules';
 import { createWorker } from './create-worker';
 
 async function main(): Promise<void> {
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   await seedNationalCalendar(database.db);
   const connection = await connectWorker(config.temporal, config.temporal.address);
   const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }) });
+  await syncAssessmentSchedules(config, config.temporal.address, database.db);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

@@ -2,3 +2,5 @@
 export { taskWorkflow } from './task/workflow';
 export { approvalWorkflow } from './approval/workflow';
 export { incidentWorkflow } from './incident/workflow';
+export { summonsWorkflow, summonsPartWorkflow } from './summons/workflow';
+export { assessmentCycleWorkflow, assessmentScheduleWorkflow } from './assessment/workflow';

@@ -3,3 +3,5 @@ export * from './org';
 export * from './calendar';
 export * from './catalogue';
 export * from './incident';
+export * from './summons';
+export * from './assessment';

@@ -12,7 +12,9 @@ import { orgUnits, powerListItems, users, type NewOrgUnit } from '../schema/org'
 import type { CalendarData } from '../../domain/calendar';
 import { chineseDaysCalendarData } from '../../domain/calendar-data';
 import { seedCatalogue } from './catalogue';
+import { seedAssessmentSchemes } from './assessment';
 import { seedIncidentConfig } from './incident';
+import { seedSummonsConfig } from './summons';
 import { DEMO_POWER_LISTS, DEMO_UNIT_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-county';
 
 /** Rows for {@link calendarDays} and {@link calendarYears} from calendar data. */
@@ -63,6 +65,8 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
       calendarYears: 0,
       matters: 0,
       incidentConfig: 0,
+      assessmentSchemes: 0,
+      summonsConfig: 0,
     };
 
     // Parents before children: each tree level is inserted after the one above it.
@@ -115,6 +119,8 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
     Object.assign(inserted, await seedNationalCalendar(tx, opts.calendar));
     inserted.matters = await seedCatalogue(tx);
     inserted.incidentConfig = await seedIncidentConfig(tx);
+    inserted.assessmentSchemes = await seedAssessmentSchemes(tx);
+    inserted.summonsConfig = await seedSummonsConfig(tx);
 
     return { inserted };
   });

@@ -1,9 +1,8 @@
-import { allHandlersFinished, condition, log, ParentClosePolicy, patched, setHandler, startChild } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { caseActivities } from '../shared/activities';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
-import type { StartTaskInput } from '../task/definitions';
-import type { taskWorkflow } from '../task/workflow';
+import { openRectificationTask } from '../shared/rectification';
 import { ApprovalCase, type ApprovalEffects } from './approval-case';
 import { approvalActionUpdate, type ApprovalView, type StartApprovalInput } from './definitions';
 
@@ -49,21 +48,5 @@ export async function approvalWorkflow(input: StartApprovalInput): Promise<Appro
 
 async function perform(effects: ApprovalEffects): Promise<void> {
   if (effects.notices.length) await sendNotices(effects.notices);
-  if (effects.rectification) await openRectification(effects.rectification);
-}
-
-/**
- * A bad rating's rectification task, as a child with the pre-allocated case number as its id; it
- * outlives the approval case (ABANDON). A start that fails (the id is taken) is logged, not fatal.
- */
-async function openRectification(task: StartTaskInput): Promise<void> {
-  try {
-    await startChild<typeof taskWorkflow>('taskWorkflow', {
-      workflowId: task.caseId,
-      args: [task],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-    });
-  } catch (err) {
-    log.error('rectification task not started', { caseId: task.caseId, error: String(err) });
-  }
+  if (effects.rectification) await openRectificationTask(effects.rectification);
 }

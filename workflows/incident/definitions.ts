@@ -3,6 +3,7 @@ import type { Duration } from '../../domain/calendar';
 import type { IncidentLevelNo, IncidentLimit, IncidentSource, Satisfaction } from '../../domain/incident';
 import type { Actor } from '../shared/actor';
 import type { CalendarContext } from '../shared/case-clocks';
+import type { StartSummonsInput, SummonsOutcome } from '../summons/definitions';
 import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
@@ -12,15 +13,17 @@ export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shar
  * to the current level's unit → signed for (or disputed back to the dispatcher) → handled →
  * resolved with evidence → verified on site → closed → called back; escalated by hand (上报) or
  * automatically when a level's limit expires; reopened (重办) on failed verification or an
- * unsatisfied callback.
+ * unsatisfied callback. At L3 the township may blow the whistle (吹哨, workflows/summons): the event
+ * waits in `summoning`, its level clock paused, and resumes with the summons' outcome.
  */
-export const INCIDENT_STATUSES = ['dispatched', 'disputed', 'handling', 'verifying', 'awaiting-callback', 'closed'] as const;
+export const INCIDENT_STATUSES = ['dispatched', 'disputed', 'handling', 'summoning', 'verifying', 'awaiting-callback', 'closed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
   dispatched: '待签收',
   disputed: '派单异议，待改派',
   handling: '处置中',
+  summoning: '吹哨中，待部门报到处置',
   verifying: '待核查',
   'awaiting-callback': '已结案，待回访',
   closed: '已办结',
@@ -40,7 +43,9 @@ export type IncidentAction =
   | { type: 'resolve'; result: string; evidence: string[] }
   | { type: 'verify'; passed: boolean; note: string; evidence?: string[] }
   | { type: 'callback'; satisfaction: Satisfaction; resolved: boolean; note?: string }
-  | { type: 'extend'; amount: number; reason: string };
+  | { type: 'extend'; amount: number; reason: string }
+  /** Sent by the summons API only: the whistle was checked against the rules; the event starts it as a child. */
+  | { type: 'whistle'; summons: StartSummonsInput };
 
 export type IncidentActionType = IncidentAction['type'];
 
@@ -53,6 +58,7 @@ export const INCIDENT_ACTION_LABEL: Record<IncidentActionType, string> = {
   verify: '核查',
   callback: '回访',
   extend: '延期',
+  whistle: '吹哨',
 };
 
 export interface IncidentActionInput {
@@ -119,6 +125,13 @@ export interface CallbackRecord {
   atDeadline: boolean;
 }
 
+/** A whistle blown from the event, and its outcome once it ended. */
+export interface IncidentSummonsRef {
+  caseId: string;
+  at: string;
+  outcome: SummonsOutcome | null;
+}
+
 /** The live state returned by the case-state query and by every action. */
 export interface IncidentView {
   caseId: string;
@@ -144,6 +157,8 @@ export interface IncidentView {
   callbacks: CallbackRecord[];
   reopens: number;
   redCard: boolean;
+  /** Whistles blown from this event (L3), with their outcome once closed or rejected. */
+  summonses: IncidentSummonsRef[];
   hotline: (HotlineOrder & { deadline: string | null; overdue: boolean; callbackDue: boolean }) | null;
   closedAt: string | null;
   history: IncidentHistoryEntry[];

@@ -11,7 +11,7 @@ import {
   TOP_LEVEL,
   type IncidentLevelNo,
 } from '../../domain/incident';
-import { extendClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
+import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
 import { CaseClocks, type LevelChange } from '../shared/case-clocks';
@@ -29,15 +29,19 @@ import {
   type IncidentHistoryEntry,
   type IncidentHolder,
   type IncidentStatus,
+  type IncidentSummonsRef,
   type IncidentView,
   type LateUnit,
   type StartIncidentInput,
 } from './definitions';
+import type { StartSummonsInput, SummonsOutcome } from '../summons/definitions';
 
 const ORDER = 'order';
 const ORDER_LABEL = '12345 工单办理时限';
 /** States in which the current level's unit is working on the event and its clock runs. */
-const OPEN: ReadonlySet<IncidentStatus> = new Set(['dispatched', 'disputed', 'handling']);
+const OPEN: ReadonlySet<IncidentStatus> = new Set(['dispatched', 'disputed', 'handling', 'summoning']);
+/** The level at which the township may blow the whistle (DOMAIN §5: 难事不出乡). */
+const WHISTLE_LEVEL: IncidentLevelNo = 3;
 
 const rule = (code: string, zh: string, en: string) => caseError(CaseErrorType.RuleRefused, code, zh, en);
 const conflict = (code: string, zh: string, en: string) => caseError(CaseErrorType.InvalidState, code, zh, en);
@@ -46,6 +50,8 @@ const conflict = (code: string, zh: string, en: string) => caseError(CaseErrorTy
 export interface IncidentEffects {
   notes: AuditNote[];
   notices: NoticeRequest[];
+  /** A whistle to start as a child workflow; the event waits for its outcome. */
+  summons?: StartSummonsInput;
 }
 
 /** A checked action; its commit returns the note recorded with it. */
@@ -74,6 +80,9 @@ export class IncidentCase {
   callbacks: CallbackRecord[] = [];
   reopens = 0;
   redCard = false;
+  summonses: IncidentSummonsRef[] = [];
+  /** The state a whistle interrupted, resumed when the summons ends. */
+  private beforeSummons: IncidentStatus = 'handling';
   callbackDue = false;
   orderOverdue = false;
   /** The first receiver signed for the 12345 order only after its deadline. */
@@ -120,17 +129,20 @@ export class IncidentCase {
     const give = (holder: IncidentHolder | null, actions: IncidentActionType[]) => holder && out.push({ ...holder, actions });
     const dispatcher = this.dispatcher(this.level);
     const canEscalate: IncidentActionType[] = this.level < TOP_LEVEL || blocked ? ['escalate'] : [];
+    const canWhistle: IncidentActionType[] = this.level === WHISTLE_LEVEL || blocked ? ['whistle'] : [];
     switch (this.status) {
       case 'dispatched':
         give(this.assignee, ['sign', 'dispute', ...canEscalate]);
-        give(dispatcher, ['dispatch', ...canEscalate]);
+        give(dispatcher, ['dispatch', ...canEscalate, ...canWhistle]);
         break;
       case 'disputed':
         give(dispatcher, ['dispatch', ...canEscalate]);
         break;
       case 'handling':
         give(this.assignee, ['resolve', ...canEscalate]);
-        give(dispatcher, canEscalate);
+        give(dispatcher, [...canEscalate, ...canWhistle]);
+        break;
+      case 'summoning':
         break;
       case 'verifying':
         give(this.verifier(), ['verify']);
@@ -162,7 +174,21 @@ export class IncidentCase {
     return {
       notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `incident.${action.type}`, reason: note, before, after: this.auditState(), at }],
       notices: [],
+      ...(action.type === 'whistle' ? { summons: action.summons } : {}),
     };
+  }
+
+  /** The whistle ended (closed, or not approved): the event resumes where it was, its level clock running again. */
+  summonsEnded(outcome: SummonsOutcome, now: number): IncidentEffects {
+    const before = this.auditState();
+    const ref = this.summonses.find((s) => s.caseId === outcome.caseId);
+    if (ref) ref.outcome = outcome;
+    const resumed = planClock(this.clocks, this.levelClock, this.levelLabel(this.level), (c) => resumeClock(c!, now, { reason: `吹哨结束（${outcome.caseId}）` }), now);
+    const at = this.touch(now);
+    const note = { closed: `吹哨办结（${outcome.caseId}）：${outcome.summary ?? ''}`, rejected: `吹哨未获批准（${outcome.caseId}）`, aborted: `吹哨流程异常终止（${outcome.caseId}）` }[outcome.status];
+    carryOut(this.clocks, { clocks: [resumed], commit: () => (this.status = this.beforeSummons) }, now);
+    this.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'summons-ended', level: this.level, note });
+    return { notes: [this.systemNote('incident.summons-ended', note, before, { ...this.auditState(), summons: outcome }, at)], notices: [] };
   }
 
   /**
@@ -244,6 +270,7 @@ export class IncidentCase {
       callbacks: this.callbacks,
       reopens: this.reopens,
       redCard: this.redCard,
+      summonses: this.summonses,
       hotline: i.hotline ? { ...i.hotline, deadline: order?.deadline ?? null, overdue: this.orderOverdue, callbackDue: this.callbackDue } : null,
       closedAt: this.closedAt,
       history: this.history,
@@ -375,6 +402,19 @@ export class IncidentCase {
         };
       case 'callback':
         return this.planCallback(actor, action, now);
+      case 'whistle': {
+        if (this.level !== WHISTLE_LEVEL) throw rule('whistle-level', '只有在三级（乡镇/街道）处置的事件才能吹哨', 'Only an event at L3 (township) can blow the whistle');
+        const paused = planClock(this.clocks, this.levelClock, this.levelLabel(this.level), (c) => pauseClock(c!, now, `吹哨（${action.summons.caseId}），等待部门报到处置`, actor.userId), now);
+        return {
+          clocks: [paused],
+          commit: () => {
+            this.summonses.push({ caseId: action.summons.caseId, at: new Date(now).toISOString(), outcome: null });
+            this.beforeSummons = this.status;
+            this.status = 'summoning';
+            return `吹哨（${action.summons.caseId}）：${action.summons.reason.name}，召集 ${action.summons.units.map((u) => u.name).join('、')}`;
+          },
+        };
+      }
       case 'extend': {
         const extended = planClock(this.clocks, ORDER, ORDER_LABEL, (order) => {
           if (!order || order.stoppedAt !== null) throw conflict('order-clock-stopped', '工单时限已停止，无需延期', 'The order clock has stopped; nothing to extend');

@@ -1,8 +1,10 @@
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
+import type { SummonsOutcome } from '../summons/definitions';
+import type { summonsWorkflow } from '../summons/workflow';
 import { incidentActionUpdate, type IncidentFactsRecord, type IncidentView, type StartIncidentInput } from './definitions';
 import { IncidentCase, type IncidentEffects } from './incident-case';
 
@@ -25,9 +27,19 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
     facts.set(recorder.seq + 1, incident.facts(recorder.seq + 1));
     return recorder.record(incident.snapshot(Date.now()), note);
   };
+  const summonsEnded: SummonsOutcome[] = [];
   const perform = async (effects: IncidentEffects) => {
     for (const note of effects.notes) await record(note);
     if (effects.notices.length) await sendNotices(effects.notices);
+    if (effects.summons) {
+      // The whistle runs as a child: the event waits for its outcome and resumes with it.
+      const caseId = effects.summons.caseId;
+      const child = await startChild<typeof summonsWorkflow>('summonsWorkflow', { workflowId: caseId, args: [effects.summons] });
+      void child.result().then(
+        (outcome) => void summonsEnded.push(outcome),
+        () => void summonsEnded.push({ caseId, status: 'aborted', summary: null, parts: [] }),
+      );
+    }
   };
 
   setHandler(
@@ -43,7 +55,8 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
   reads.opened();
 
   while (!incident.finished) {
-    await watch.sleep(() => incident.finished);
+    await watch.sleep(() => incident.finished || summonsEnded.length > 0);
+    while (summonsEnded.length > 0) await perform(incident.summonsEnded(summonsEnded.shift()!, Date.now()));
     await perform(incident.tick(Date.now()));
   }
   await condition(allHandlersFinished);

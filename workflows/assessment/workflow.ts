@@ -1,0 +1,99 @@
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { CalendarFallback } from '../../domain/calendar';
+import { caseActivities } from '../shared/activities';
+import type { AuditNote } from '../shared/case-snapshot';
+import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseRecorder } from '../shared/recorder';
+import { openRectificationTask } from '../shared/rectification';
+import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
+import { assessmentActionUpdate, type AssessmentProjection, type AssessmentView, type StartAssessmentInput } from './definitions';
+
+const { recordAssessmentTransition, snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, loadCalendar, sendNotices } = caseActivities;
+
+/** History length after which a cycle continues as new (well inside Temporal's 50k-event limit). */
+const DEFAULT_HISTORY_LIMIT = 10_000;
+const NOTHING_CHANGED: CycleEffects['changed'] = { scores: [], results: false, appeals: [] };
+
+/** An assessment cycle (考核周期): see workflows/assessment/definitions.ts. */
+export async function assessmentCycleWorkflow(input: StartAssessmentInput): Promise<AssessmentView> {
+  const cycle = new AssessmentCycle(input, Date.now());
+  // The read-model delta of each transition, taken when it happened, written in the recorder's order.
+  const projections = new Map<number, AssessmentProjection>();
+  const recorder = new CaseRecorder(async (transition) => {
+    const projection = projections.get(transition.seq)!;
+    projections.delete(transition.seq);
+    await recordAssessmentTransition({ transition, projection });
+  }, cycle.state.seq);
+  const record = (note: AuditNote, changed: CycleEffects['changed']) => {
+    const seq = recorder.seq + 1;
+    projections.set(seq, cycle.projection(seq, changed, Date.now()));
+    return recorder.record(cycle.snapshot(Date.now()), note);
+  };
+  const perform = async (effects: CycleEffects) => {
+    for (const [i, note] of effects.notes.entries()) await record(note, i === 0 ? effects.changed : NOTHING_CHANGED);
+    if (effects.notices.length) await sendNotices(effects.notices);
+  };
+  const watch = new ClockWatch(cycle.clocks, recorder, loadCalendar, (now) => cycle.snapshot(now));
+  const reads = serveCaseReads(() => cycle.view(Date.now()));
+
+  setHandler(
+    assessmentActionUpdate,
+    async (action) => {
+      await perform(cycle.apply(action, Date.now()));
+      return cycle.view(Date.now());
+    },
+    { validator: (action) => cycle.check(action, Date.now()) },
+  );
+
+  if (!input.resume) {
+    await record(cycle.creationNote(), NOTHING_CHANGED);
+    const { plan } = cycle;
+    const snapshot = await snapshotAssessment({ caseId: plan.caseId, definition: plan.definition, period: plan.period });
+    await perform(cycle.snapshotTaken(snapshot, Date.now()));
+  }
+  reads.opened();
+
+  const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  while (!cycle.finished) {
+    if (cycle.finalisable(Date.now())) {
+      const due = cycle.rectificationsDue();
+      const ids = due.length ? await allocateCaseNumbers({ process: 'task', count: due.length }) : [];
+      const { note, tasks } = cycle.finalise(Date.now(), ids);
+      await record(note, { ...NOTHING_CHANGED, results: true });
+      for (const task of tasks) await openRectificationTask(task);
+      break;
+    }
+    const info = workflowInfo();
+    if (info.continueAsNewSuggested || info.historyLength > limit) {
+      await condition(allHandlersFinished);
+      cycle.state.seq = recorder.seq;
+      await continueAsNew<typeof assessmentCycleWorkflow>({ ...input, calendar: cycle.clocks.calendarContext, resume: cycle.state });
+    }
+    await watch.sleep(() => cycle.finished || cycle.finalisable(Date.now()));
+    await perform(cycle.tick(Date.now()));
+  }
+  await condition(allHandlersFinished);
+  return cycle.view(Date.now());
+}
+
+/** Started by a scheme's Temporal schedule: open the cycle of the period that just ended. */
+export async function assessmentScheduleWorkflow(input: { schemeCode: string; calendarFallback: CalendarFallback }): Promise<string | null> {
+  const start = await openScheduledAssessment({ schemeCode: input.schemeCode, at: Date.now(), calendarFallback: input.calendarFallback });
+  if (!start) return null;
+  try {
+    await startChild(assessmentCycleWorkflow, { workflowId: start.plan.caseId, args: [start], parentClosePolicy: ParentClosePolicy.ABANDON });
+  } catch (err) {
+    // Opened already (by hand, or by an earlier run of this schedule): nothing to do.
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  return start.plan.caseId;
+}

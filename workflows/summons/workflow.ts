@@ -1,0 +1,120 @@
+import { allHandlersFinished, condition, setHandler, startChild } from '@temporalio/workflow';
+import { caseActivities } from '../shared/activities';
+import type { AuditNote } from '../shared/case-snapshot';
+import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseRecorder } from '../shared/recorder';
+import {
+  partActionUpdate,
+  summonsActionUpdate,
+  type PartFactsRecord,
+  type PartOutcome,
+  type PartView,
+  type StartPartInput,
+  type StartSummonsInput,
+  type SummonsFactsRecord,
+  type SummonsOutcome,
+  type SummonsView,
+} from './definitions';
+import { PartCase, type PartEffects } from './part-case';
+import { SummonsCase, type SummonsEffects } from './summons-case';
+
+const { recordTransition, recordSummonsFacts, recordSummonsPartFacts, loadCalendar, sendNotices } = caseActivities;
+
+/**
+ * A recorder that writes the envelope, then the facts as they were at that transition, in order.
+ * `facts(seq)` is taken when the transition is recorded.
+ */
+function recorderWithFacts<F>(write: (f: F) => Promise<unknown>): { recorder: CaseRecorder; record: (note: AuditNote, snapshot: () => Parameters<typeof recordTransition>[0]['snapshot'], facts: (seq: number) => F) => Promise<void> } {
+  const pending = new Map<number, F>();
+  const recorder = new CaseRecorder(async (transition) => {
+    await recordTransition(transition);
+    const f = pending.get(transition.seq);
+    pending.delete(transition.seq);
+    if (f !== undefined) await write(f);
+  });
+  return {
+    recorder,
+    record: (note, snapshot, facts) => {
+      pending.set(recorder.seq + 1, facts(recorder.seq + 1));
+      return recorder.record(snapshot(), note);
+    },
+  };
+}
+
+/** A whistle (吹哨): see workflows/summons/definitions.ts. */
+export async function summonsWorkflow(input: StartSummonsInput): Promise<SummonsOutcome> {
+  const summons = new SummonsCase(input, Date.now());
+  const { recorder, record: write } = recorderWithFacts<SummonsFactsRecord>(recordSummonsFacts);
+  const watch = new ClockWatch(summons.clocks, recorder, loadCalendar);
+  const reads = serveCaseReads(() => summons.view());
+  const record = (note: AuditNote) => write(note, () => summons.snapshot(Date.now()), (seq) => summons.facts(seq));
+  const ended: PartOutcome[] = [];
+
+  const startParts = async (parts: StartPartInput[]) => {
+    for (const part of parts) {
+      const child = await startChild(summonsPartWorkflow, { workflowId: part.caseId, args: [part] });
+      // A part terminated by an operator ends as withdrawn, so the whistle can still close.
+      const aborted = (): PartOutcome => ({ caseId: part.caseId, unitId: part.unit.unitId, outcome: 'withdrawn', rating: null, resummon: null, endedAt: new Date(Date.now()).toISOString() });
+      void child.result().then(
+        (o) => void ended.push(o),
+        () => void ended.push(aborted()),
+      );
+    }
+  };
+  const perform = async (effects: SummonsEffects) => {
+    for (const note of effects.notes) await record(note);
+    await startParts(effects.start);
+  };
+
+  setHandler(
+    summonsActionUpdate,
+    async (action): Promise<SummonsView> => {
+      await perform(summons.apply(action, Date.now()));
+      return summons.view();
+    },
+    { validator: (action) => summons.check(action, Date.now()) },
+  );
+
+  await record(summons.creationNote());
+  reads.opened();
+
+  while (!summons.finished) {
+    await watch.sleep(() => summons.finished || ended.length > 0);
+    while (ended.length > 0) await perform(summons.partEnded(ended.shift()!, Date.now()));
+  }
+  await condition(allHandlersFinished);
+  return summons.outcome();
+}
+
+/** One summoned unit's part (部门报到): see workflows/summons/definitions.ts. */
+export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOutcome> {
+  const part = new PartCase(input, Date.now());
+  const { recorder, record: write } = recorderWithFacts<PartFactsRecord>(recordSummonsPartFacts);
+  const watch = new ClockWatch(part.clocks, recorder, loadCalendar, (now) => part.snapshot(now));
+  const reads = serveCaseReads(() => part.view(Date.now()));
+  const record = (note: AuditNote) => write(note, () => part.snapshot(Date.now()), (seq) => part.facts(seq, Date.now()));
+  const perform = async (effects: PartEffects) => {
+    for (const note of effects.notes) await record(note);
+    if (effects.notices.length) await sendNotices(effects.notices);
+  };
+
+  setHandler(
+    partActionUpdate,
+    async (action): Promise<PartView> => {
+      await perform(part.apply(action, Date.now()));
+      return part.view(Date.now());
+    },
+    { validator: (action) => part.check(action, Date.now()) },
+  );
+
+  await record(part.creationNote());
+  await sendNotices(part.creationNotices());
+  reads.opened();
+
+  while (!part.finished) {
+    await watch.sleep(() => part.finished);
+    await perform(part.tick(Date.now()));
+  }
+  await condition(allHandlersFinished);
+  return part.outcomeRecord();
+}
