@@ -3,10 +3,11 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import type { Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { authenticate, type Principal } from './auth';
+import { claimIdempotencyKey, IDEMPOTENCY_HEADER, idempotencyKeyOf } from './idempotency';
 import { requireRole } from './authz';
 import { problemSchema } from './problem';
 import { validate } from './validation';
-import type { z } from './zod';
+import { z } from './zod';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 type AnyObject = z.ZodObject<z.ZodRawShape>;
@@ -54,6 +55,14 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   503: '依赖服务不可用 / A dependency is unavailable',
 };
 
+/** Documented on every authenticated POST: see api/idempotency.ts. */
+const idempotencyHeader = z.object({
+  [IDEMPOTENCY_HEADER]: z.string().optional().openapi({
+    description:
+      '可选。重试同一请求时带上相同的键（建议 UUID），只会执行一次并返回首次的结果（24 小时内）/ Optional. Send the same key (a UUID) when retrying a request: it is carried out once and the first answer is returned (for 24 hours)',
+  }),
+});
+
 /**
  * A route defined once: the same zod schemas validate the request, type the handler and produce
  * the OpenAPI document. Every route is authenticated and role-checked here unless marked public.
@@ -71,6 +80,8 @@ export class ApiRoutes {
     if (spec.params) request.params = spec.params;
     if (spec.query) request.query = spec.query;
     if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
+    const idempotent = spec.method === 'post' && !isPublic && (spec.response.contentType ?? 'application/json') === 'application/json';
+    if (idempotent) request.headers = idempotencyHeader;
     const responses: RouteConfig['responses'] = {
       [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
     };
@@ -98,7 +109,20 @@ export class ApiRoutes {
           const params = spec.params ? validate(spec.params, req.params, 'path') : {};
           const query = spec.query ? validate(spec.query, req.query, 'query') : {};
           const body = spec.body ? validate(spec.body, req.body, 'body') : undefined;
-          const result = await spec.handler({ params, query, body, principal, req, res, deps } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
+          const key = idempotent && principal ? idempotencyKeyOf(req) : null;
+          const run = key && principal ? await claimIdempotencyKey(deps.database.db, principal.userId, key, req) : null;
+          if (run?.replay) {
+            res.status(run.replay.status).set('idempotent-replayed', 'true').json(run.replay.body);
+            return;
+          }
+          let result: unknown;
+          try {
+            result = await spec.handler({ params, query, body, principal, req, res, deps } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
+          } catch (err) {
+            await run?.abandon();
+            throw err;
+          }
+          await run?.complete(status, result);
           if (res.headersSent) return;
           if (spec.response.contentType && spec.response.contentType !== 'application/json') {
             res.status(status).type(spec.response.contentType).send(result);

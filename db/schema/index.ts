@@ -5,3 +5,4 @@ export * from './catalogue';
 export * from './incident';
 export * from './summons';
 export * from './assessment';
+export * from './idempotency';

@@ -237,3 +237,70 @@ describe('system endpoints', () => {
     }
   });
 });
+
+describe('Idempotency-Key on POST', () => {
+  const post = async (path: string, body: unknown, key?: string, username = 't01.supervisor') => {
+    const r = api().post(`/api/v1${path}`).set(await auth(username));
+    return (key ? r.set('idempotency-key', key) : r).send(body as object);
+  };
+
+  it('a retried case start opens one case and answers the first answer again', async () => {
+    const key = randomUUID();
+    const before = await counts();
+    const first = await post('/tasks', newTask, key);
+    expect(first.status).toBe(201);
+    const again = await post('/tasks', newTask, key);
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect((await counts()).cases).toBe(before.cases + 1);
+
+    // Without a key, the same body is a new request.
+    expect((await post('/tasks', newTask)).body.caseId).not.toBe(first.body.caseId);
+    // Keys belong to their user: another supervisor's identical key is a different request.
+    const other = await post('/tasks', { ...newTask, unitId: 'lk.t02.v01' }, key, 't02.supervisor');
+    expect(other.status).toBe(201);
+    expect(other.body.caseId).not.toBe(first.body.caseId);
+  });
+
+  it('a retried action is applied once; reusing a key for another request is refused', async () => {
+    const id = await openTask();
+    const key = randomUUID();
+    const urge = { type: 'urge', message: '请加快办理' };
+    const first = await post(`/tasks/${id}/actions`, urge, key);
+    expect(first.status).toBe(200);
+    const audit = (await counts()).audit;
+    const again = await post(`/tasks/${id}/actions`, urge, key);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect((await counts()).audit).toBe(audit);
+
+    const reused = await post(`/tasks/${id}/actions`, { ...urge, message: '另一条' }, key);
+    expect(reused.status).toBe(422);
+    expect(reused.body).toMatchObject({ code: 'idempotency-key-reused' });
+    expect((await counts()).audit).toBe(audit);
+  });
+
+  it('concurrent duplicates open one case; a refused request keeps no answer; a malformed key is a 400', async () => {
+    const key = randomUUID();
+    const before = await counts();
+    const answers = await Promise.all([post('/tasks', newTask, key), post('/tasks', newTask, key), post('/tasks', newTask, key)]);
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(1);
+    for (const a of answers.filter((x) => x.status !== 201)) expect(a.body).toMatchObject({ status: 409, code: 'request-in-progress' });
+    expect(new Set(answers.filter((a) => a.status === 201).map((a) => a.body.caseId)).size).toBe(1);
+    expect((await counts()).cases).toBe(before.cases + 1);
+
+    // Refused (another township's village): nothing kept, so the same request is refused again, not replayed.
+    const refusedKey = randomUUID();
+    const outside = { ...newTask, unitId: 'lk.t02.v01' };
+    expect((await post('/tasks', outside, refusedKey)).status).toBe(403);
+    const retried = await post('/tasks', outside, refusedKey);
+    expect(retried.status).toBe(403);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+
+    const bad = await post('/tasks', newTask, 'has spaces in it');
+    expect(bad.status).toBe(400);
+    expect(bad.body.code).toBe('bad-idempotency-key');
+  });
+});

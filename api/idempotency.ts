@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import type { Request } from 'express';
+import type { Db } from '../db';
+import { idempotencyKeys } from '../db/schema';
+import { Problem } from './problem';
+
+/**
+ * `Idempotency-Key` on POST requests (the IETF httpapi draft): a client that did not get an answer —
+ * a timeout, a dropped connection, a worker restarting — may send the same request again with the
+ * same key and gets the first answer, so a case is opened or an action applied once. Keys are per
+ * user, kept for {@link KEY_TTL_MS}; only successful answers are kept (a refused request changed
+ * nothing and may be retried as it is).
+ */
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
+/** How long an answer is replayed. */
+export const KEY_TTL_MS = 24 * 3_600_000;
+/** A first request still unanswered after this long is taken to have died with its process. */
+const STALE_PENDING_MS = 10 * 60_000;
+
+export type Replay = { status: number; body: unknown };
+
+export interface IdempotentRun {
+  /** The stored answer of an earlier request with this key: send it and do nothing else. */
+  replay: Replay | null;
+  /** Record the answer of this, the first, request. */
+  complete(status: number, body: unknown): Promise<void>;
+  /** The request failed: forget the key so that a retry runs again. */
+  abandon(): Promise<void>;
+}
+
+/** The key of a request, or null without the header; a malformed key is a 400. */
+export function idempotencyKeyOf(req: Request): string | null {
+  const key = req.get(IDEMPOTENCY_HEADER);
+  if (key === undefined) return null;
+  if (!KEY_PATTERN.test(key)) {
+    throw new Problem(
+      'badRequest',
+      { zh: 'Idempotency-Key 须为 1–200 个可见 ASCII 字符（建议使用 UUID）', en: 'Idempotency-Key must be 1–200 visible ASCII characters (a UUID is a good choice)' },
+      { code: 'bad-idempotency-key', issues: [{ path: 'header.idempotency-key', message: { zh: '格式不正确', en: 'malformed' } }] },
+    );
+  }
+  return key;
+}
+
+/**
+ * Claim `key` for this request, or find what an earlier request with it did. The same key with a
+ * different request is a 422; the same request still running elsewhere is a 409 to retry later.
+ */
+export async function claimIdempotencyKey(db: Db, userId: string, key: string, req: Request): Promise<IdempotentRun> {
+  const request = `${req.method} ${req.baseUrl}${req.path}`;
+  const requestHash = createHash('sha256').update(canonicalize({ request, body: req.body ?? null }) ?? '').digest('hex');
+  const mine = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+  const now = Date.now();
+  // Expired answers and dead first attempts give the key back.
+  await db.delete(idempotencyKeys).where(and(mine, lt(idempotencyKeys.createdAt, new Date(now - KEY_TTL_MS))));
+  await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.requestHash, requestHash), lt(idempotencyKeys.createdAt, new Date(now - STALE_PENDING_MS)), isNull(idempotencyKeys.status)));
+
+  const claimed = await db.insert(idempotencyKeys).values({ userId, key, request, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  const run: IdempotentRun = {
+    replay: null,
+    complete: async (status, body) => {
+      await db.update(idempotencyKeys).set({ status, response: body, completedAt: new Date() }).where(mine);
+    },
+    abandon: async () => {
+      await db.delete(idempotencyKeys).where(mine);
+    },
+  };
+  if (claimed.length) return run;
+
+  const [earlier] = await db.select().from(idempotencyKeys).where(mine);
+  if (!earlier) return claimIdempotencyKey(db, userId, key, req); // deleted in between: claim again
+  if (earlier.requestHash !== requestHash) {
+    throw new Problem(
+      'ruleRefused',
+      {
+        zh: `该 Idempotency-Key 已用于另一个请求（${earlier.request}）；新的请求请使用新的键`,
+        en: `This Idempotency-Key was already used for a different request (${earlier.request}); use a new key for a new request`,
+      },
+      { code: 'idempotency-key-reused' },
+    );
+  }
+  if (earlier.status === null) {
+    throw new Problem('conflict', { zh: '同一请求仍在处理中，请稍后用同一个键重试', en: 'The same request is still being processed; retry with the same key shortly' }, { code: 'request-in-progress' });
+  }
+  return { ...run, replay: { status: earlier.status, body: earlier.response } };
+}
