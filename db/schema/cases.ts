@@ -62,6 +62,9 @@ export const cases = pgTable(
     index('cases_process_status_idx').on(t.process, t.status, t.createdAt),
     index('cases_open_deadline_idx').on(t.colour, t.deadline).where(sql`${t.closedAt} is null`),
     index('cases_created_idx').on(t.createdAt),
+    // Lists of open work (the default of every inbox and board drill-down) newest first
+    // (a backward scan serves `created_at desc, id desc`), without walking closed cases.
+    index('cases_open_created_idx').on(t.createdAt, t.id).where(sql`${t.closedAt} is null`),
   ],
 );
 
