@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
-import { eq, or } from 'drizzle-orm';
+import { eq, isNull, or } from 'drizzle-orm';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -29,6 +29,8 @@ export interface Principal {
   unitPath: string;
   unitKind: OrgUnitKind;
   isLeader: boolean;
+  /** The caller's unit is the one root of the org tree (the county), so its subtree is everything. */
+  unitIsSoleRoot: boolean;
 }
 
 export interface Authenticator {
@@ -106,6 +108,7 @@ export async function loadPrincipal(db: Db, subject: string): Promise<Principal 
     .limit(1);
   const row = rows[0];
   if (!row || !row.user.active) return null;
+  const roots = row.unit.parentId === null ? await db.select({ id: orgUnits.id }).from(orgUnits).where(isNull(orgUnits.parentId)).limit(2) : [];
   return {
     userId: row.user.id,
     username: row.user.username,
@@ -115,6 +118,7 @@ export async function loadPrincipal(db: Db, subject: string): Promise<Principal 
     unitPath: row.unit.path,
     unitKind: row.unit.kind,
     isLeader: row.user.isLeader,
+    unitIsSoleRoot: roots.length === 1,
   };
 }
 

@@ -92,6 +92,8 @@ const noticeSchema = z
 
 /** SQL: the caller may see this case (its unit is involved, or lies in the caller's subtree). */
 export function caseVisibleTo(principal: Principal): SQL {
+  // The county's supervisors see every case: skip the per-case unit check (it dominates county-wide lists).
+  if (SUBTREE_ROLES.includes(principal.role) && principal.unitIsSoleRoot) return sql`true`;
   const subtree = SUBTREE_ROLES.includes(principal.role)
     ? sql`or ${orgUnits.path} = ${principal.unitPath} or ${orgUnits.path} like ${`${principal.unitPath}/%`}`
     : sql``;
