@@ -100,12 +100,18 @@ export class CaseClocks {
     this.check(build(), now);
   }
 
-  /** The earliest instant at which any running clock changes colour; null when none will. */
+  /**
+   * The earliest instant at which any clock changes colour; null when none will. A change that is
+   * already due but not yet recorded (the workflow woke late: a busy worker, a workflow task that
+   * timed out and was retried) is due now — otherwise its colour would never be recorded.
+   */
   nextWakeupMs(now: number): number | null {
     let next: number | null = null;
-    for (const key of Object.keys(this.clocks)) {
-      const at = this.safeStatus(key, now)?.nextTransitionAt;
-      if (at) next = Math.min(next ?? Infinity, Date.parse(at));
+    for (const [key, named] of Object.entries(this.clocks)) {
+      const status = this.safeStatus(key, now);
+      if (!status) continue;
+      if (status.level !== named.clock.recordedLevel) return now;
+      if (status.nextTransitionAt) next = Math.min(next ?? Infinity, Date.parse(status.nextTransitionAt));
     }
     return next;
   }
