@@ -22,6 +22,7 @@ import { registerAssessmentRoutes } from './routes/assessment';
 import { registerAssessmentSchemeRoutes } from './routes/assessment-schemes';
 import { registerSummonsRoutes } from './routes/summons';
 import { registerSummonsConfigRoutes } from './routes/summons-config';
+import { registerBoardRoutes } from './routes/board';
 import { docsPage, registerSystemRoutes } from './routes/system';
 
 /** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
@@ -42,6 +43,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerAssessmentRoutes(routes);
   registerSummonsRoutes(routes);
   registerSummonsConfigRoutes(routes);
+  registerBoardRoutes(routes);
   return { routes, registry };
 }
 

@@ -1,19 +1,12 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../workflows/task/definitions';
-import { screenshot, startSystem, type System } from './harness';
+import { screenshot, systemPerFile } from './harness';
 
 // The web console in a real headless Chromium against the real system: API + Temporal dev server +
 // worker + PostgreSQL, all started here. Screenshots go to test-results/screenshots/.
 
-let sys: System;
-
-beforeAll(async () => {
-  sys = await startSystem();
-}, 180_000);
-afterAll(async () => {
-  await sys?.stop();
-});
+const system = systemPerFile();
 
 const E2E_TIMEOUT = 150_000;
 
@@ -39,6 +32,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
   it(
     'a supervisor opens a task for a village, the village handler completes it from the inbox, the supervisor sees it done',
     async () => {
+      const sys = system();
       const sup = await sys.signIn('t01.supervisor');
       const title = `整改：背街小巷占道经营回潮 ${Date.now()}`;
       const id = await openTaskInUi(sup.page, { title, village: '胡寨村', amount: '5', unit: '工作日' });
@@ -87,12 +81,16 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
   it(
     'a supervisor sees a task turn red on the SLA board when its deadline passes, and sends 督办 from the board',
     async () => {
+      const sys = system();
       const sup = await sys.signIn('t01.supervisor');
       // 0.05 natural minutes = 3 s: blue at 1.5 s, yellow at 2.4 s, red at 3 s (the real workflow timers).
       const id = await openTaskInUi(sup.page, { title: `整改：河道垃圾清理 ${Date.now()}`, village: '范场村', amount: '0.05', unit: '分钟' });
       await sup.page.getByRole('menuitem', { name: '督办看板' }).click();
       const overdueRow = sup.page.getByTestId('board-overdue').locator('tr', { hasText: id });
-      await overdueRow.waitFor({ timeout: 30_000 });
+      await overdueRow.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
+        await screenshot(sup.page, 'failed-board');
+        throw e;
+      });
       await overdueRow.locator('[data-colour="red"]').waitFor();
       await expect(overdueRow.locator('.countdown').textContent()).resolves.toMatch(/^超期 /);
       expect(Number(await sup.page.getByTestId('count-red').locator('.ant-statistic-content-value').textContent())).toBeGreaterThanOrEqual(1);
@@ -119,6 +117,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
   it(
     "a user of another township cannot reach a t01 case by its URL",
     async () => {
+      const sys = system();
       const task = await sys.apiAs<TaskView>('t01.supervisor', 'POST', '/tasks', {
         title: '整改：城关镇内部事项（不应被东坝头镇看到）',
         description: '仅城关镇及其下级单位可见',
@@ -146,6 +145,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
   it(
     'an administrator browses the org tree, users, matter catalogue, calendar and case list (read-only pages)',
     async () => {
+      const sys = system();
       const admin = await sys.signIn('admin');
       const { page } = admin;
       await page.getByRole('menuitem', { name: '组织机构' }).click();

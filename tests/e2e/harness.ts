@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { createActivities } from '../../activities';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { createTestApp, type TestApp } from '../support/app';
@@ -105,4 +106,19 @@ export async function startSystem(): Promise<System> {
 /** Save a full-page screenshot as test-results/screenshots/<name>.png (kept as a CI artefact). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** One started system for the whole test file (started before its first test, stopped after its last). */
+export function systemPerFile(): () => System {
+  let sys: System | undefined;
+  beforeAll(async () => {
+    sys = await startSystem();
+  }, 180_000);
+  afterAll(async () => {
+    await sys?.stop();
+  });
+  return () => {
+    if (!sys) throw new Error('the system did not start');
+    return sys;
+  };
 }

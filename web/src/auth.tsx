@@ -55,6 +55,10 @@ export function useUser(): Principal {
 export const BOARD_ROLES: readonly Role[] = ['supervisor', 'dispatcher', 'assessor', 'admin'];
 /** Roles that may open rectification tasks (POST /tasks). */
 export const TASK_CREATOR_ROLES: readonly Role[] = ['supervisor', 'admin'];
+/** Roles that take applications (POST /approvals at a window or a village service point). */
+export const APPLICATION_ROLES: readonly Role[] = ['window_staff', 'agent'];
+/** Roles that report incidents (POST /incidents). */
+export const REPORTER_ROLES: readonly Role[] = ['grid_worker', 'dispatcher'];
 
 // The org tree is small (a county: a few hundred units) and read by nearly every page: load it once.
 let unitsPromise: Promise<Map<string, OrgUnit>> | null = null;

@@ -55,3 +55,20 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: readonly unknown[], 
   const reload = useCallback(() => setTick((n) => n + 1), []);
   return { ...state, reload } as Loaded<T>;
 }
+
+/**
+ * Submit a form to the API: `busy` while it runs, the server's own words in `error` when it refuses
+ * (problem+json `detail`, in the console's language), `after` with the answer when it succeeds.
+ */
+export function useSubmit<V, R>(send: (values: V) => Promise<R>, after: (result: R) => unknown): { busy: boolean; error: string | undefined; submit: (values: V) => void } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const submit = (values: V) => {
+    setBusy(true);
+    setError(undefined);
+    send(values)
+      .then(after, (err: unknown) => setError(errorText(err)))
+      .finally(() => setBusy(false));
+  };
+  return { busy, error, submit };
+}

@@ -4,7 +4,7 @@ import zhCN from 'antd/locale/zh_CN';
 import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
-import { AuthProvider, BOARD_ROLES, TASK_CREATOR_ROLES, useAuth } from './auth';
+import { APPLICATION_ROLES, AuthProvider, BOARD_ROLES, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth } from './auth';
 import { AppLayout } from './components/AppLayout';
 import { I18nProvider, useI18n } from './i18n';
 import { CalendarPage } from './pages/admin/CalendarPage';
@@ -16,7 +16,9 @@ import { CaseListPage } from './pages/CaseListPage';
 import { CasePage } from './pages/CasePage';
 import { InboxPage } from './pages/InboxPage';
 import { LoginPage } from './pages/LoginPage';
+import { NewApprovalPage } from './pages/NewApprovalPage';
 import { NewTaskPage } from './pages/NewTaskPage';
+import { ReportIncidentPage } from './pages/ReportIncidentPage';
 import type { Role } from './api/types';
 
 /** Pages behind the login; `roles` hides a page from roles the server would refuse anyway. */
@@ -50,6 +52,8 @@ function Root() {
                 <Route path="cases" element={<CaseListPage />} />
                 <Route path="cases/:id" element={<CasePage />} />
                 <Route path="tasks/new" element={<Guard roles={TASK_CREATOR_ROLES}><NewTaskPage /></Guard>} />
+                <Route path="approvals/new" element={<Guard roles={APPLICATION_ROLES}><NewApprovalPage /></Guard>} />
+                <Route path="incidents/new" element={<Guard roles={REPORTER_ROLES}><ReportIncidentPage /></Guard>} />
                 <Route path="board" element={<Guard roles={BOARD_ROLES}><BoardPage /></Guard>} />
                 <Route path="admin/org" element={<Guard roles={['admin']}><OrgPage /></Guard>} />
                 <Route path="admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />

@@ -1,21 +1,23 @@
-// Response shapes of the /api/v1 endpoints, mirroring the zod schemas in api/routes/*.ts and
-// api/schemas.ts (the OpenAPI document at /openapi.json is generated from the same schemas).
+// Response shapes of the /api/v1 endpoints. One source of truth: every shape the server already
+// declares is imported from it as a type (erased by the bundler: no server code reaches the browser),
+// or inferred from the zod schema the server validates and documents with.
 
-export type Role = 'window_staff' | 'agent' | 'approver' | 'grid_worker' | 'handler' | 'dispatcher' | 'dept_liaison' | 'supervisor' | 'assessor' | 'admin';
-export type ProcessType = 'approval' | 'incident' | 'summons' | 'assessment' | 'task';
-export type ClockLevel = 'green' | 'blue' | 'yellow' | 'red';
-export type UnitKind = 'county' | 'township' | 'street' | 'village' | 'community' | 'grid' | 'department' | 'agency';
+import type { Principal } from '../../../api/auth';
+import type { caseEnvelopeSchema } from '../../../api/routes/cases';
+import type { SlaBoard } from '../../../api/routes/board';
+import type { ClockLevel, ProcessType } from '../../../db/schema/cases';
+import type { OrgUnitKind, Role } from '../../../db/schema/org';
+import type { ChainedAuditEntry, ChainVerdict } from '../../../domain/audit-chain';
+import type { MatterDefinition } from '../../../domain/catalogue';
+import type { SlaLedgerEntry } from '../../../domain/sla-clock';
+import type { ApprovalView } from '../../../workflows/approval/definitions';
+import type { IncidentView } from '../../../workflows/incident/definitions';
+import type { AssignmentSnapshot, CaseSnapshot, ClockSnapshot } from '../../../workflows/shared/case-snapshot';
+import type { TaskAction, TaskView } from '../../../workflows/task/definitions';
+import type { z } from 'zod';
 
-export interface Principal {
-  userId: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  unitId: string;
-  unitPath: string;
-  unitKind: UnitKind;
-  isLeader: boolean;
-}
+export type { ApprovalView, ClockLevel, IncidentView, Principal, ProcessType, Role, SlaBoard, TaskAction, TaskView };
+export type UnitKind = OrgUnitKind;
 
 export interface LoginResult {
   token: string;
@@ -31,107 +33,26 @@ export interface Page<T> {
   total: number;
 }
 
-export interface CaseEnvelope {
-  id: string;
-  process: ProcessType;
-  title: string;
-  status: string;
-  currentStep: string | null;
-  level: number | null;
-  unitId: string;
-  ownerUnitId: string;
-  colour: ClockLevel;
-  deadline: string | null;
-  overdue: boolean;
-  calendarWarnings: string[];
-  createdAt: string;
-  updatedAt: string;
-  closedAt: string | null;
-}
-
+export type CaseEnvelope = z.infer<typeof caseEnvelopeSchema>;
 export type InboxItem = CaseEnvelope & { actions: string[] };
+export type BoardCase = SlaBoard['overdue'][number];
 
-export interface LedgerEntry {
-  kind: string;
-  at: string;
-  reason?: string;
-  actor?: string;
-  amount?: number;
-  from?: unknown;
-  to?: unknown;
-  budget?: { unit: string; amount: number };
-  approvedBy?: string;
-}
+export type LedgerEntry = SlaLedgerEntry;
+/** A projected clock as GET /cases/:id returns it, with its ledger typed. */
+export type Clock = Omit<ClockSnapshot, 'ledger'> & { ledger: LedgerEntry[] };
+/** An assignment as projected (`userId` is '' when anyone with the role in the unit may act). */
+export type Assignment = AssignmentSnapshot & { userId: string };
 
-export interface Clock {
-  key: string;
-  label: string;
-  state: string;
-  level: ClockLevel;
-  deadline: string | null;
-  budget: { unit: string; amount: number };
-  consumed: number;
-  fallbackYears: number[];
-  ledger: LedgerEntry[];
-}
-
-export interface Assignment {
-  unitId: string;
-  role: string;
-  userId: string;
-  actions: string[];
-}
-
-export interface CaseDetail extends CaseEnvelope {
-  data: Record<string, unknown>;
+export interface CaseDetail extends CaseEnvelope, Pick<CaseSnapshot, 'data' | 'units'> {
   clocks: Clock[];
   assignments: Assignment[];
-  units: { unitId: string; relation: string }[];
   live: unknown;
   liveError?: string;
 }
 
-export interface AuditEntry {
-  seq: number;
-  actorId: string;
-  actorUnitId: string | null;
-  actorRole: string | null;
-  action: string;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-  at: string;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditVerdict {
-  ok: boolean;
-  entries: number;
-  head?: string;
-  brokenAtSeq?: number;
-  problem?: string;
-}
-
-export interface TaskView {
-  caseId: string;
-  status: 'open' | 'paused' | 'done';
-  title: string;
-  description: string;
-  unitId: string;
-  ownerUnitId: string;
-  result: string | null;
-  urgeCount: number;
-  history: { at: string; actorId: string; action: string; note: string | null }[];
-  clocks: Clock[];
-}
-
-export type TaskAction =
-  | { type: 'pause'; reason: string }
-  | { type: 'resume'; reason?: string }
-  | { type: 'extend'; amount: number; reason: string }
-  | { type: 'urge'; message: string }
-  | { type: 'complete'; result: string };
+/** An audit entry as GET /cases/:id/audit returns it (instants as ISO strings). */
+export type AuditEntry = Omit<ChainedAuditEntry, 'streamId' | 'at'> & { at: string };
+export type AuditVerdict = ChainVerdict;
 
 export interface OrgUnit {
   id: string;
@@ -187,6 +108,7 @@ export interface MatterSummary {
 
 export interface MatterGuide extends MatterSummary {
   version: number;
+  definition: MatterDefinition;
   createdBy: string;
   createdAt: string;
   steps: {

@@ -4,6 +4,8 @@ import {
   BookOutlined,
   CalendarOutlined,
   DashboardOutlined,
+  EnvironmentOutlined,
+  FileAddOutlined,
   FileSearchOutlined,
   InboxOutlined,
   LogoutOutlined,
@@ -12,7 +14,7 @@ import {
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { BOARD_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
+import { APPLICATION_ROLES, BOARD_ROLES, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -35,6 +37,8 @@ export function AppLayout() {
       children: [
         { key: '/inbox', icon: <InboxOutlined />, label: t('menuInbox') },
         { key: '/cases', icon: <FileSearchOutlined />, label: t('menuCases') },
+        ...(APPLICATION_ROLES.includes(user.role) ? [{ key: '/approvals/new', icon: <FileAddOutlined />, label: t('menuNewApproval') }] : []),
+        ...(REPORTER_ROLES.includes(user.role) ? [{ key: '/incidents/new', icon: <EnvironmentOutlined />, label: t('menuReport') }] : []),
         ...(TASK_CREATOR_ROLES.includes(user.role) ? [{ key: '/tasks/new', icon: <PlusSquareOutlined />, label: t('menuNewTask') }] : []),
         ...(BOARD_ROLES.includes(user.role) ? [{ key: '/board', icon: <DashboardOutlined />, label: t('menuBoard') }] : []),
       ],
@@ -54,7 +58,7 @@ export function AppLayout() {
         ]
       : []),
   ];
-  const selected = ['/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/tasks/new', '/board', '/inbox', '/cases'].find((k) => pathname.startsWith(k));
+  const selected = ['/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

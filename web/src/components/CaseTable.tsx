@@ -9,7 +9,10 @@ import { ColourTag, Countdown, formatDeadline } from './sla';
 type Column<T> = NonNullable<TableProps<T>['columns']>[number];
 
 /** The one case table: inbox, case list and board lists differ only in extra columns and paging. */
-export function CaseTable<T extends CaseEnvelope & { actions?: string[] }>({
+/** The fields a case table shows: the envelope, or the board's lighter rows. */
+export type CaseRow = Pick<CaseEnvelope, 'id' | 'title' | 'process' | 'status' | 'unitId' | 'colour' | 'deadline'> & { closedAt?: string | null; actions?: string[] };
+
+export function CaseTable<T extends CaseRow>({
   rows,
   loading,
   extra = [],

@@ -11,7 +11,7 @@ import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
 import { actionLabel, clockStateLabel, COLOUR_LABEL, durationUnitLabel, PROCESS_LABEL, ROLE_LABEL, statusLabel } from '../labels';
 import { myActions, PROCESSES } from '../processes';
-import type { ClockLevel, Role } from '../api/types';
+import type { Role } from '../api/types';
 
 export function CasePage() {
   const { id = '' } = useParams();
@@ -138,6 +138,7 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
           type={open}
           spec={spec}
           path={module.actionPath(detail.id)}
+          detail={detail}
           onClose={() => setOpen(null)}
           onDone={() => {
             setOpen(null);
@@ -151,11 +152,12 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
 
 function ledgerText(e: LedgerEntry, pick: (l: readonly [string, string]) => string): string {
   const parts = [pick(actionLabel(e.kind))];
-  if (e.budget) parts.push(`${e.budget.amount} ${pick(durationUnitLabel(e.budget.unit))}`);
-  if (e.amount !== undefined) parts.push(`+${e.amount}`);
-  const colour = (v: unknown) => (typeof v === 'string' && v in COLOUR_LABEL ? pick(COLOUR_LABEL[v as ClockLevel]) : String(v));
-  if (e.kind === 'level') parts.push(`${colour(e.from)} → ${colour(e.to)}`);
-  if (e.reason) parts.push(e.reason);
+  const duration = (d: { unit: string; amount: number }) => `${d.amount} ${pick(durationUnitLabel(d.unit))}`;
+  if (e.kind === 'start') parts.push(duration(e.budget));
+  if (e.kind === 'extend') parts.push(`+${e.amount}`);
+  if (e.kind === 'budget-change') parts.push(`${duration(e.from)} → ${duration(e.to)}`);
+  if (e.kind === 'level') parts.push(`${pick(COLOUR_LABEL[e.from])} → ${pick(COLOUR_LABEL[e.to])}`);
+  if ('reason' in e && e.reason) parts.push(e.reason);
   return parts.join(' · ');
 }
 
@@ -169,7 +171,7 @@ function ClockCard({ clock }: { clock: Clock }) {
           <Descriptions size="small" column={1}>
             <Descriptions.Item label={t('clockState')}>{pick(clockStateLabel(clock.state))}</Descriptions.Item>
             <Descriptions.Item label={t('budget')}>
-              {clock.budget.amount} {pick(durationUnitLabel(clock.budget.unit))}
+              {Math.round(clock.budget.amount * 100) / 100} {pick(durationUnitLabel(clock.budget.unit))}
             </Descriptions.Item>
             <Descriptions.Item label={t('consumed')}>
               {Math.round(clock.consumed * 100) / 100} {pick(durationUnitLabel(clock.budget.unit))}

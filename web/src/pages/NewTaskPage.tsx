@@ -1,10 +1,10 @@
 import { Alert, App, Button, Card, Form, Input, InputNumber, Select, Space, TreeSelect } from 'antd';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useNavigate } from 'react-router-dom';
-import { api, errorText } from '../api/client';
+import { api } from '../api/client';
 import type { OrgUnit, TaskView } from '../api/types';
 import { loadUnits, useUser } from '../auth';
-import { useLoad } from '../hooks';
+import { useLoad, useSubmit } from '../hooks';
 import { useI18n } from '../i18n';
 import { DURATION_UNITS, durationUnitLabel, unitKindLabel } from '../labels';
 
@@ -38,28 +38,19 @@ export function NewTaskPage() {
   const { message } = App.useApp();
   const navigate = useNavigate();
   const [form] = Form.useForm<TaskForm>();
-  const [error, setError] = useState<string>();
-  const [busy, setBusy] = useState(false);
   const units = useLoad(loadUnits, []);
   const tree = useMemo(() => (units.data ? subtree(units.data, user.unitId, lang, pick) : []), [units.data, user.unitId, lang, pick]);
-
-  const submit = async (values: TaskForm) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      const task = await api.post<TaskView>('/tasks', { ...values, title: values.title.trim(), description: values.description.trim() });
+  const { busy, error, submit } = useSubmit(
+    (values: TaskForm) => api.post<TaskView>('/tasks', { ...values, title: values.title.trim(), description: values.description.trim() }),
+    (task) => {
       void message.success(t('taskCreated', { id: task.caseId }));
-      await navigate(`/cases/${task.caseId}`);
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return navigate(`/cases/${task.caseId}`);
+    },
+  );
 
   return (
     <Card title={t('menuNewTask')} style={{ maxWidth: 760 }}>
-      <Form<TaskForm> form={form} layout="vertical" onFinish={(v) => void submit(v)} initialValues={{ budget: { unit: 'workday', amount: 5 } }}>
+      <Form<TaskForm> form={form} layout="vertical" onFinish={submit} initialValues={{ budget: { unit: 'workday', amount: 5 } }}>
         <Form.Item name="title" label={t('taskTitle')} rules={[{ required: true, whitespace: true, max: 200 }]}>
           <Input id="task-title" maxLength={200} placeholder="整改：背街小巷占道经营回潮" />
         </Form.Item>

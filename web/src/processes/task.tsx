@@ -1,8 +1,8 @@
-import { Descriptions, Timeline, Typography } from 'antd';
+import { Descriptions } from 'antd';
+import { HistoryTimeline } from '../components/HistoryTimeline';
 import type { CaseDetail, TaskView } from '../api/types';
-import { formatTime } from '../components/sla';
 import { useI18n } from '../i18n';
-import { actionLabel, statusLabel } from '../labels';
+import { statusLabel } from '../labels';
 import type { ProcessModule } from './types';
 
 const reason = (required: boolean) => ({ name: 'reason', label: ['原因', 'Reason'] as const, kind: 'textarea' as const, max: 1000, required });
@@ -25,18 +25,7 @@ function TaskLive({ detail }: { detail: CaseDetail }) {
           </Descriptions.Item>
         )}
       </Descriptions>
-      <Typography.Title level={5}>{t('history')}</Typography.Title>
-      <Timeline
-        items={live.history.map((h) => ({
-          title: formatTime(h.at),
-          content: (
-            <>
-              <b>{pick(actionLabel(h.action))}</b> · {h.actorId}
-              {h.note ? `：${h.note}` : ''}
-            </>
-          ),
-        }))}
-      />
+      <HistoryTimeline items={live.history.map((h) => ({ at: h.at, action: h.action, actor: h.actorId, note: h.note }))} />
     </>
   );
 }

@@ -1,15 +1,26 @@
 import type { ComponentType } from 'react';
 import type { CaseDetail } from '../api/types';
 
-type Label = readonly [string, string];
+export type Label = readonly [string, string];
+export type Option = { value: string | number; label: Label };
 
 /** One form field of an action, validated with the same limits as the API's zod schema. */
-export type FieldSpec = { name: string; label: Label; required?: boolean; initial?: unknown } & (
+export type FieldSpec = {
+  name: string;
+  label: Label;
+  required?: boolean;
+  initial?: unknown;
+  /** Shown only when this holds for the case (e.g. 即办件 fields on acceptance). */
+  when?: (detail: CaseDetail) => boolean;
+} & (
   | { kind: 'text' | 'textarea'; max: number }
-  | { kind: 'number'; min: number; max: number; step?: number }
-  | { kind: 'select'; options: { value: string; label: Label }[] }
-  | { kind: 'tags' }
+  | { kind: 'number'; min: number; max: number; step?: number; integer?: boolean }
+  /** Options may come from the case itself (e.g. the materials an application still lacks). */
+  | { kind: 'select' | 'multi'; options: Option[] | ((detail: CaseDetail) => Option[]); max?: number }
+  | { kind: 'tags'; maxItems: number; maxLength: number }
   | { kind: 'switch' }
+  /** An org unit, picked by name. */
+  | { kind: 'unit' }
 );
 
 export interface ActionSpec {
@@ -19,7 +30,7 @@ export interface ActionSpec {
   primary?: boolean;
   danger?: boolean;
   /** Build the request body from the form values when it is not simply `{ type, ...values }`. */
-  toBody?: (values: Record<string, unknown>) => Record<string, unknown>;
+  toBody?: (values: Record<string, unknown>, detail: CaseDetail | undefined) => Record<string, unknown>;
 }
 
 /**

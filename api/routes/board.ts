@@ -1,0 +1,308 @@
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Db } from '../../db';
+import { incidentStats } from '../../db/incident';
+import { caseAssignments, caseClocks, cases, type ClockLevel, type ProcessType } from '../../db/schema/cases';
+import { incidentFacts } from '../../db/schema/incident';
+import { inSubtree, orgUnits, PATH_SEPARATOR } from '../../db/schema/org';
+import { findUnit } from '../../db/units';
+import { notFound, text } from '../admin';
+import type { Principal } from '../auth';
+import { requireUnitScope, SUBTREE_ROLES } from '../authz';
+import type { ApiRoutes } from '../route';
+import { processSchema } from '../schemas';
+import { z } from '../zod';
+import { caseEnvelopeSchema } from './cases';
+
+/*
+ * The supervisor SLA board (DOMAIN §8): every open case in a unit's subtree by SLA colour, grouped by
+ * unit (rolled up to the focus unit's children, for drill-down), by process and by level; the
+ * overdue and near-deadline lists; daily on-time and escalation figures; the four-level split.
+ * Everything is an aggregate in PostgreSQL over the case envelope (`cases`, its partial index on open
+ * cases' colour and deadline, `cases_created_idx`), `incident_facts` and `notices`.
+ */
+
+const DAY_MS = 86_400_000;
+const SHANGHAI_MS = 8 * 3_600_000;
+
+const countsSchema = z
+  .object({ green: z.number().int(), blue: z.number().int(), yellow: z.number().int(), red: z.number().int(), total: z.number().int() })
+  .openapi('ColourCounts');
+type Counts = z.infer<typeof countsSchema>;
+
+const boardCaseSchema = caseEnvelopeSchema
+  .pick({ id: true, process: true, title: true, status: true, currentStep: true, level: true, unitId: true, ownerUnitId: true, colour: true, deadline: true, createdAt: true })
+  .extend({ actions: z.array(z.string()).openapi({ description: '调用者此刻可办理的操作（如 urge 督办、expedite 特事特办）/ what the caller may do now' }) })
+  .openapi('BoardCase');
+
+const boardSchema = z
+  .object({
+    unitId: z.string().openapi({ description: '看板聚焦的单位（默认本人单位）/ the focus unit' }),
+    generatedAt: z.string(),
+    counts: countsSchema,
+    byUnit: z
+      .array(z.object({ unitId: z.string(), self: z.boolean(), drillable: z.boolean(), counts: countsSchema }))
+      .openapi({ description: '按下一级单位汇总（self = 聚焦单位本级）/ rolled up to the focus unit’s children; self = the focus unit itself' }),
+    byProcess: z.array(z.object({ process: processSchema, counts: countsSchema })),
+    byLevel: z.array(z.object({ level: z.number().int().nullable(), counts: countsSchema })),
+    overdue: z.array(boardCaseSchema).openapi({ description: '已超期（红），按期限先后 / red, earliest deadline first' }),
+    near: z.array(boardCaseSchema).openapi({ description: '临近期限（黄、蓝），按期限先后 / yellow and blue, earliest deadline first' }),
+    trend: z
+      .array(
+        z.object({
+          date: z.string().openapi({ example: '2026-03-02' }),
+          created: z.number().int(),
+          onTime: z.number().int(),
+          late: z.number().int(),
+          onTimeRate: z.number().nullable(),
+          escalations: z.number().int(),
+          autoEscalations: z.number().int(),
+          redCards: z.number().int(),
+          urges: z.number().int(),
+        }),
+      )
+      .openapi({
+        description:
+          '按日（北京时间）：当日受理案件中按期办结与超期（办结时有红色时限或仍在办且超期）件数；当日上报事件的上报次数；当日督办通知数 / per day: on-time vs late among cases opened that day, escalations of events reported that day, urging notices',
+      }),
+    resolution: z
+      .object({
+        level1: z.number().int(),
+        level2: z.number().int(),
+        level3: z.number().int(),
+        level4: z.number().int(),
+        unresolved: z.number().int(),
+        total: z.number().int(),
+        disposalRate: z.number().nullable(),
+        onTimeRate: z.number().nullable(),
+        escalationRate: z.number().nullable(),
+      })
+      .openapi({ description: '期间内事件按办结层级的分布（一级至四级）/ incidents of the period by the level they were resolved at' }),
+  })
+  .openapi('SlaBoard');
+
+/** What GET /board answers (the console imports this type). */
+export type SlaBoard = z.infer<typeof boardSchema>;
+
+const boardQuery = z.strictObject({
+  unitId: text(100).optional().openapi({ description: '下钻到的单位（须在您的辖区内）/ drill down to this unit (within your scope)' }),
+  process: processSchema.optional(),
+  level: z.coerce.number().int().min(1).max(4).optional(),
+  days: z.coerce.number().int().min(1).max(366).default(30).openapi({ description: '趋势与分级统计的天数 / days covered by the trend and the level split' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: '超期与临近列表的条数上限 / rows per list' }),
+});
+
+const emptyCounts = (): Counts => ({ green: 0, blue: 0, yellow: 0, red: 0, total: 0 });
+const addCount = (counts: Counts, colour: ClockLevel, n: number) => {
+  counts[colour] += n;
+  counts.total += n;
+};
+const rate = (n: number, d: number) => (d === 0 ? null : n / d);
+
+/** Day keys `YYYY-MM-DD` (Beijing time) from `from` to today. */
+function dayKeys(from: Date, now: Date): string[] {
+  const keys: string[] = [];
+  for (let t = from.getTime(); t <= now.getTime(); t += DAY_MS) keys.push(new Date(t + SHANGHAI_MS).toISOString().slice(0, 10));
+  return keys;
+}
+
+/** Midnight (Beijing time) `days - 1` days before today: the start of the trend period. */
+function periodStart(now: Date, days: number): Date {
+  const today = Math.floor((now.getTime() + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS;
+  return new Date(today - (days - 1) * DAY_MS);
+}
+
+/** The units below `focus` (itself included), and whether that is every unit there is (no filter needed). */
+async function subtreeOf(db: Db, focusPath: string) {
+  const rows = await db
+    .select({ id: orgUnits.id, parentId: orgUnits.parentId, path: orgUnits.path, everything: sql<number>`(select count(*) from ${orgUnits})::int` })
+    .from(orgUnits)
+    .where(inSubtree(focusPath));
+  return { units: rows, everything: rows.length > 0 && rows.length === rows[0]!.everything };
+}
+
+export function registerBoardRoutes(routes: ApiRoutes): void {
+  routes.add({
+    method: 'get',
+    path: '/board',
+    operationId: 'slaBoard',
+    summary: '督办看板：辖区内在办案件的时限颜色、分组、超期与临近列表、趋势和四级分布 / The SLA board of a unit’s subtree',
+    description:
+      '范围为聚焦单位（默认本人单位）辖区内由其负责或主办的在办案件；可按下级单位、流程、层级下钻。列表中的 actions 为调用者此刻可办理的操作。/ Open cases whose responsible or owner unit lies in the focus unit’s subtree, drillable by unit, process and level.',
+    tags: ['cases'],
+    access: { roles: SUBTREE_ROLES },
+    query: boardQuery,
+    response: { schema: boardSchema, description: '看板 / The board' },
+    errors: [404],
+    async handler({ query, principal, deps }) {
+      const db = deps.database.db;
+      const focus = await findUnit(db, query.unitId ?? principal.unitId);
+      if (!focus) throw notFound('unit-not-found', `单位不存在：${query.unitId}`, `No unit ${query.unitId}`);
+      requireUnitScope(principal, focus);
+      const now = new Date();
+      const from = periodStart(now, query.days);
+      const { units, everything } = await subtreeOf(db, focus.path);
+      const ids = units.map((u) => u.id);
+
+      const inScope = (column: typeof cases.unitId | typeof cases.ownerUnitId) => sql`${column} = any(${sql.param(ids)}::text[])`;
+      const caseFilters: (SQL | undefined)[] = [
+        everything ? undefined : or(inScope(cases.unitId), inScope(cases.ownerUnitId)),
+        query.process ? eq(cases.process, query.process) : undefined,
+        query.level ? eq(cases.level, query.level) : undefined,
+      ];
+      const open = and(isNull(cases.closedAt), ...caseFilters);
+      // A passed deadline is red now, even before the case's workflow has woken to project the colour.
+      const colourNow = sql<ClockLevel>`(case when ${cases.deadline} < ${now} then 'red'::clock_level else ${cases.colour} end)`;
+      const listColumns = {
+        id: cases.id,
+        process: cases.process,
+        title: cases.title,
+        status: cases.status,
+        currentStep: cases.currentStep,
+        level: cases.level,
+        unitId: cases.unitId,
+        ownerUnitId: cases.ownerUnitId,
+        colour: cases.colour,
+        deadline: cases.deadline,
+        createdAt: cases.createdAt,
+      };
+      const list = (where: SQL | undefined) =>
+        db
+          .select({ ...listColumns, colour: colourNow })
+          .from(cases)
+          .where(and(open, where))
+          .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
+          .limit(query.limit);
+
+      const incidentsCounted = !query.process || query.process === 'incident';
+      const [groups, overdue, near, trend, escalations, urges, split] = await Promise.all([
+        db.execute<{ unit_id: string | null; process: ProcessType | null; level: number | null; colour: ClockLevel; by: 'all' | 'unit' | 'process' | 'level'; n: number }>(sql`
+          select case when grouping(unit_id) = 0 then 'unit' when grouping(process) = 0 then 'process' when grouping(level) = 0 then 'level' else 'all' end as by,
+                 unit_id, process, level, colour, count(*)::int as n
+          from (select ${cases.unitId} as unit_id, ${cases.process} as process, ${cases.level} as level, ${colourNow} as colour from ${cases} where ${open}) c
+          group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour))`),
+        list(or(eq(cases.colour, 'red'), lt(cases.deadline, now))),
+        list(and(inArray(cases.colour, ['yellow', 'blue']), or(isNull(cases.deadline), gte(cases.deadline, now)))),
+        db.execute<{ day: string; created: number; on_time: number; late: number }>(sql`
+          select to_char((${cases.createdAt} at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as day, count(*)::int as created,
+                 count(*) filter (where ${cases.closedAt} is not null and not l.is_late)::int as on_time,
+                 count(*) filter (where l.is_late or (${cases.closedAt} is null and ${cases.colour} = 'red'))::int as late
+          from ${cases}
+          cross join lateral (select ${cases.closedAt} is not null and (
+              exists (select 1 from ${caseClocks} k where k.case_id = ${cases.id} and k.level = 'red')
+              or exists (select 1 from ${incidentFacts} f where f.case_id = ${cases.id} and f.on_time = false)) as is_late) l
+          where ${and(sql`${cases.createdAt} >= ${from}`, ...caseFilters)}
+          group by 1`),
+        incidentsCounted
+          ? db.execute<{ day: string; escalations: number; auto: number; red_cards: number }>(sql`
+              select to_char((reported_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as day,
+                     coalesce(sum(escalations), 0)::int as escalations, coalesce(sum(auto_escalations), 0)::int as auto,
+                     count(*) filter (where red_card)::int as red_cards
+              from incident_facts
+              where reported_at >= ${from} and (grid_path = ${focus.path} or grid_path like ${`${focus.path}${PATH_SEPARATOR}%`} or unit_ids && ${sql.param(ids)}::text[])
+                ${query.level ? sql`and current_level = ${query.level}` : sql``}
+              group by 1`)
+          : Promise.resolve({ rows: [] }),
+        db.execute<{ day: string; n: number }>(sql`
+          select to_char((n.created_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as day, count(*)::int as n
+          from notices n ${query.process || query.level ? sql`join ${cases} on ${cases.id} = n.case_id` : sql``}
+          where n.created_at >= ${from} ${everything ? sql`` : sql`and n.unit_id = any(${sql.param(ids)}::text[])`}
+            ${query.process ? sql`and ${cases.process} = ${query.process}` : sql``} ${query.level ? sql`and ${cases.level} = ${query.level}` : sql``}
+          group by 1`),
+        incidentsCounted ? incidentStats(db, focus, from, now) : null,
+      ]);
+
+      const listed = [...overdue, ...near];
+      const actions = await myActionsOn(db, principal, listed.map((c) => c.id));
+      const boardCase = (c: (typeof listed)[number]) => ({
+        ...c,
+        deadline: c.deadline?.toISOString() ?? null,
+        createdAt: c.createdAt.toISOString(),
+        actions: actions.get(c.id) ?? [],
+      });
+
+      // Roll each responsible unit up to the focus unit's child on its path (drill-down one level at a time).
+      const byId = new Map(units.map((u) => [u.id, u]));
+      const parents = new Set(units.map((u) => u.parentId));
+      const childOfFocus = (unitId: string) => {
+        const unit = byId.get(unitId);
+        if (!unit || unitId === focus.id) return unitId;
+        const rest = unit.path.slice(focus.path.length + 1).split(PATH_SEPARATOR);
+        return rest[0] ?? unitId;
+      };
+      const counts = emptyCounts();
+      const unitCounts = new Map<string, Counts>();
+      const processCounts = new Map<ProcessType, Counts>();
+      const levelCounts = new Map<number | null, Counts>();
+      const bucket = <K>(map: Map<K, Counts>, key: K) => map.get(key) ?? map.set(key, emptyCounts()).get(key)!;
+      for (const g of groups.rows) {
+        const n = Number(g.n);
+        if (g.by === 'all') addCount(counts, g.colour, n);
+        else if (g.by === 'unit') addCount(bucket(unitCounts, childOfFocus(g.unit_id!)), g.colour, n);
+        else if (g.by === 'process') addCount(bucket(processCounts, g.process!), g.colour, n);
+        else addCount(bucket(levelCounts, g.level), g.colour, n);
+      }
+      // Worst first: most red, then yellow, then blue, then most cases.
+      const byTotal = (a: { counts: Counts }, b: { counts: Counts }) =>
+        b.counts.red - a.counts.red || b.counts.yellow - a.counts.yellow || b.counts.blue - a.counts.blue || b.counts.total - a.counts.total;
+
+      const perDay = <T extends { day: string }>(rows: T[]) => new Map(rows.map((r) => [r.day, r]));
+      const created = perDay(trend.rows);
+      const escalated = perDay(escalations.rows as { day: string; escalations: number; auto: number; red_cards: number }[]);
+      const urged = perDay(urges.rows);
+
+      return {
+        unitId: focus.id,
+        generatedAt: now.toISOString(),
+        counts,
+        byUnit: [...unitCounts]
+          .map(([unitId, c]) => ({ unitId, self: unitId === focus.id, drillable: unitId !== focus.id && byId.has(unitId) && parents.has(unitId), counts: c }))
+          .sort((a, b) => byTotal(a, b) || a.unitId.localeCompare(b.unitId)),
+        byProcess: [...processCounts].map(([process, c]) => ({ process, counts: c })).sort(byTotal),
+        byLevel: [...levelCounts].map(([level, c]) => ({ level, counts: c })).sort((a, b) => (a.level ?? 99) - (b.level ?? 99)),
+        overdue: overdue.map(boardCase),
+        near: near.map(boardCase),
+        trend: dayKeys(from, now).map((date) => {
+          const c = created.get(date);
+          const e = escalated.get(date);
+          const onTime = Number(c?.on_time ?? 0);
+          const late = Number(c?.late ?? 0);
+          return {
+            date,
+            created: Number(c?.created ?? 0),
+            onTime,
+            late,
+            onTimeRate: rate(onTime, onTime + late),
+            escalations: Number(e?.escalations ?? 0),
+            autoEscalations: Number(e?.auto ?? 0),
+            redCards: Number(e?.red_cards ?? 0),
+            urges: Number(urged.get(date)?.n ?? 0),
+          };
+        }),
+        resolution: split
+          ? { ...split.byFinalLevel, total: split.total, disposalRate: split.disposalRate, onTimeRate: split.onTimeRate, escalationRate: split.escalationRate }
+          : { level1: 0, level2: 0, level3: 0, level4: 0, unresolved: 0, total: 0, disposalRate: null, onTimeRate: null, escalationRate: null },
+      };
+    },
+  });
+}
+
+/** The actions the caller holds now on each of `caseIds` (named, or by role in their unit): as the inbox reads them. */
+async function myActionsOn(db: Db, principal: Principal, caseIds: string[]): Promise<Map<string, string[]>> {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db
+    .select({ caseId: caseAssignments.caseId, actions: caseAssignments.actions })
+    .from(caseAssignments)
+    .where(
+      and(
+        inArray(caseAssignments.caseId, caseIds),
+        or(
+          eq(caseAssignments.userId, principal.userId),
+          and(eq(caseAssignments.userId, ''), eq(caseAssignments.unitId, principal.unitId), eq(caseAssignments.role, principal.role)),
+        ),
+      ),
+    );
+  const out = new Map<string, string[]>();
+  for (const r of rows) out.set(r.caseId, [...new Set([...(out.get(r.caseId) ?? []), ...r.actions])]);
+  return out;
+}
+
