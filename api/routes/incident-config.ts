@@ -49,8 +49,9 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     path: '/incident-config',
     operationId: 'getIncidentConfig',
     summary: '事件处置配置：类别、紧急程度、各级时限、派单规则、12345 工单类型、核查与回访规则 / Incident configuration',
+    description: '任何登录用户可读（上报事件需要类别与紧急程度）；仅管理员可修改。/ Readable by every signed-in user (reporting needs the categories and urgencies); only admins change it.',
     tags: ['incident-config'],
-    access: { roles: ['admin', 'supervisor', 'dispatcher'] },
+    access: { roles: 'any' },
     response: { schema: z.object({ categories: z.array(anyObject), urgencies: z.array(anyObject), timeLimits: z.array(anyObject), routingRules: z.array(anyObject), hotlineTypes: z.array(anyObject), settings: anyObject }).openapi('IncidentConfig'), description: '配置 / Configuration' },
     async handler({ deps }) {
       return readIncidentConfig(deps.database.db);

@@ -81,6 +81,11 @@ describe('incident configuration', () => {
     expect((await api().put('/api/v1/incident-config/time-limits/nothing/normal/2').set(admin).send({ limit: { unit: 'hour', amount: 2 } })).status).toBe(404);
     expect((await api().put('/api/v1/incident-config/categories/new-one').set(admin).send({ name: '无部门' })).status).toBe(422);
     expect((await api().put('/api/v1/incident-config/time-limits/environment/normal/2').set(await auth('zhzx.dispatcher')).send({ limit: { unit: 'hour', amount: 2 } })).status).toBe(403);
+    // Reading is for everyone who reports: a grid worker gets the categories and urgencies.
+    const read = await api().get('/api/v1/incident-config').set(await auth('t01.v01.g01.grid'));
+    expect(read.status).toBe(200);
+    expect(read.body.categories.length).toBeGreaterThan(0);
+    expect(read.body.urgencies.length).toBeGreaterThan(0);
     expect(await configAudit()).toBe(before);
     expect(await t.tdb.db.select().from(incidentRoutingRules)).toEqual(rows);
   });

@@ -130,6 +130,9 @@ describe('four levels through the API', () => {
     expect(row).toMatchObject({ process: 'incident', status: 'closed', level: 1 });
     expect(row!.closedAt).not.toBeNull();
     expect(await facts(e.caseId)).toMatchObject({ finalLevel: 1, onTime: true, escalations: 0, status: 'closed' });
+    // The village that verified keeps sight of the closed event; another village still does not see it.
+    expect((await api().get(`/api/v1/cases/${e.caseId}`).set(await auth(VILLAGE))).status).toBe(200);
+    expect((await api().get(`/api/v1/cases/${e.caseId}`).set(await auth('t01.v02.handler'))).status).toBe(404);
   });
 
   it('resolved at L2 after a manual escalation (上报) with a reason (E2)', async () => {

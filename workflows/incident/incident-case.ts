@@ -220,6 +220,8 @@ export class IncidentCase {
     this.held.forEach((u) => add(u, 'handler'));
     add(this.dispatcher(this.level).unitId, 'dispatcher');
     if (this.status === 'verifying') add(this.verifier().unitId, 'verifier');
+    // Every unit that acted on the event keeps sight of it after it moves on or closes.
+    this.history.forEach((h) => add(h.unitId ?? undefined, 'participant'));
     add(this.input.callback?.unitId, 'callback');
     return {
       caseId: this.input.caseId,
