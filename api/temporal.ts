@@ -2,6 +2,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
   ServiceError,
 } from '@temporalio/client';
@@ -39,6 +40,15 @@ export function temporalProblem(err: unknown, caseId: string): Problem | null {
   }
   if (err instanceof WorkflowUpdateFailedError) {
     return new Problem('conflict', { zh: `操作未被接受：${err.message}`, en: `Action refused: ${err.message}` }, { code: 'update-failed' });
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    // The engine did not answer in time (overloaded, or the worker is restarting): the action may
+    // still be carried out. Retrying with the same Idempotency-Key is safe.
+    return new Problem(
+      'unavailable',
+      { zh: '流程引擎繁忙，未能及时确认；请稍后用相同的 Idempotency-Key 重试', en: 'The workflow engine did not confirm in time; retry shortly with the same Idempotency-Key' },
+      { code: 'temporal-timeout' },
+    );
   }
   if (err instanceof ServiceError) {
     return new Problem('unavailable', { zh: '流程引擎暂不可用，请稍后重试', en: 'The workflow engine is unavailable; retry shortly' }, { code: 'temporal-unavailable' });
