@@ -1,4 +1,4 @@
-import type { ClockLevel, ProcessType, Role } from './api/types';
+import type { ClockLevel, PartActionType, PartStatus, ProcessType, Role, SummonsUrgency } from './api/types';
 
 type Label = readonly [string, string];
 
@@ -135,3 +135,33 @@ export const unitKindLabel = lookup(UNIT_KIND_LABEL);
 export const durationUnitLabel = lookup(DURATION_UNIT_LABEL);
 export const clockStateLabel = lookup(CLOCK_STATE_LABEL);
 export const DURATION_UNITS = Object.keys(DURATION_UNIT_LABEL);
+
+/** A department's part of a summons (workflows/summons/definitions.ts PART_STATUS_LABEL). */
+export const PART_STATUS_LABEL: Record<PartStatus, Label> = {
+  notified: ['待报到', 'Awaiting 报到'],
+  disputed: ['职责异议，待县综合指挥中心裁定', 'Disputed, awaiting the command centre'],
+  acknowledged: ['已报到，待到场', 'Acknowledged, not yet on site'],
+  'on-site': ['已到场处置', 'On site'],
+  reported: ['已反馈结果，待乡镇验收', 'Result reported, awaiting acceptance'],
+  accepted: ['已验收，待评价', 'Accepted, awaiting rating'],
+  closed: ['已结束', 'Ended'],
+};
+export const PART_STATUS_TAG: Record<PartStatus, string> = { notified: 'orange', disputed: 'purple', acknowledged: 'blue', 'on-site': 'cyan', reported: 'geekblue', accepted: 'green', closed: 'default' };
+
+export const PART_ACTION_LABEL: Record<PartActionType, Label> = {
+  acknowledge: ['报到', 'Acknowledge (报到)'],
+  arrive: ['到场', 'Arrive on site'],
+  report: ['反馈结果', 'Report result'],
+  dispute: ['职责异议', 'Dispute duty'],
+  rule: ['裁定异议', 'Rule on dispute'],
+  accept: ['验收', 'Accept'],
+  'send-back': ['退回重办', 'Send back'],
+  rate: ['评价', 'Rate'],
+  withdraw: ['撤回召集', 'Withdraw'],
+};
+
+export const URGENCY_LABEL: Record<SummonsUrgency, Label> = { normal: ['一般', 'Normal'], urgent: ['紧急', 'Urgent'], critical: ['特急', 'Critical'] };
+export const URGENCY_TAG: Record<SummonsUrgency, string> = { normal: 'default', urgent: 'orange', critical: 'red' };
+
+/** Assessment grades (default bands 优秀/良好/合格/不合格) and their colours. */
+export const GRADE_COLOUR: Record<string, string> = { excellent: 'green', good: 'blue', pass: 'gold', fail: 'red' };

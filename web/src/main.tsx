@@ -19,6 +19,8 @@ import { LoginPage } from './pages/LoginPage';
 import { NewApprovalPage } from './pages/NewApprovalPage';
 import { NewTaskPage } from './pages/NewTaskPage';
 import { ReportIncidentPage } from './pages/ReportIncidentPage';
+import { SummonsInboxPage } from './pages/SummonsInboxPage';
+import { AssessmentCyclePage, AssessmentCyclesPage } from './pages/AssessmentPages';
 import type { Role } from './api/types';
 
 /** Pages behind the login; `roles` hides a page from roles the server would refuse anyway. */
@@ -54,6 +56,9 @@ function Root() {
                 <Route path="tasks/new" element={<Guard roles={TASK_CREATOR_ROLES}><NewTaskPage /></Guard>} />
                 <Route path="approvals/new" element={<Guard roles={APPLICATION_ROLES}><NewApprovalPage /></Guard>} />
                 <Route path="incidents/new" element={<Guard roles={REPORTER_ROLES}><ReportIncidentPage /></Guard>} />
+                <Route path="summons" element={<SummonsInboxPage />} />
+                <Route path="assessment" element={<AssessmentCyclesPage />} />
+                <Route path="assessment/:id" element={<AssessmentCyclePage />} />
                 <Route path="board" element={<Guard roles={BOARD_ROLES}><BoardPage /></Guard>} />
                 <Route path="admin/org" element={<Guard roles={['admin']}><OrgPage /></Guard>} />
                 <Route path="admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />

@@ -64,6 +64,22 @@ export const api = {
   post: <T>(path: string, body: unknown) => call<T>('POST', path, { body }),
 };
 
+/** Fetch a file below /api/v1 with the bearer token and hand it to the browser as a download. */
+export async function download(path: string, filename: string): Promise<void> {
+  const token = tokenStore.get();
+  const res = await fetch(url(path), { headers: { 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  if (!res.ok) {
+    const problem = (await res.json().catch(() => null)) as Problem | null;
+    throw new ApiError(res.status, problem, problem?.detail ?? `HTTP ${res.status}`);
+  }
+  const href = URL.createObjectURL(await res.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
 /** The text to show a user for any thrown value. */
 export function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);

@@ -14,6 +14,12 @@ import type { ApprovalView } from '../../../workflows/approval/definitions';
 import type { IncidentView } from '../../../workflows/incident/definitions';
 import type { AssignmentSnapshot, CaseSnapshot, ClockSnapshot } from '../../../workflows/shared/case-snapshot';
 import type { TaskAction, TaskView } from '../../../workflows/task/definitions';
+import type { assessmentAppeals, assessmentCycles } from '../../../db/schema/assessment';
+import type { DepartmentSummonsStats } from '../../../db/summons';
+import type { IndicatorLine, RateeResult } from '../../../domain/assessment';
+import type { Rating, SummonsUrgency } from '../../../domain/summons';
+import type { AssessmentPhase } from '../../../workflows/assessment/definitions';
+import type { PartActionType, PartStatus, PartView } from '../../../workflows/summons/definitions';
 import type { z } from 'zod';
 
 export type { ApprovalView, ClockLevel, IncidentView, Principal, ProcessType, Role, SlaBoard, TaskAction, TaskView };
@@ -165,4 +171,77 @@ export interface Problem {
   code?: string;
   issues?: { path: string; message: string; message_en: string }[];
   requestId?: string;
+}
+
+/** A row as JSON carries it: instants become ISO strings. */
+type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+// ── Summons (吹哨报到) ─────────────────────────────────────────────────────────────────────────────
+export type { DepartmentSummonsStats, PartActionType, PartStatus, PartView, Rating, SummonsUrgency };
+
+/**
+ * One item of GET /summons/inbox. The route's zod schema (`inboxItemSchema` in api/routes/summons.ts)
+ * is not exported, so its fields are stated here over the server's own field types.
+ */
+export interface SummonsInboxItem {
+  caseId: string;
+  summonsId: string;
+  title: string;
+  townshipId: string;
+  status: PartStatus;
+  urgency: SummonsUrgency;
+  notifiedAt: string;
+  ackDeadline: string | null;
+  resultDeadline: string | null;
+  deadline: string | null;
+  remainingMs: number | null;
+  colour: ClockLevel;
+  redCard: boolean;
+  misses: number;
+  actions: PartActionType[];
+}
+
+export interface SummonsStats {
+  from: string;
+  to: string;
+  unitId: string;
+  departments: DepartmentSummonsStats[];
+}
+
+// ── Assessment (双向考核) ───────────────────────────────────────────────────────────────────────────
+export type { AssessmentPhase, IndicatorLine };
+
+/** A cycle as the assessment routes present it (`presentCycle`). */
+export type AssessmentCycle = Pick<
+  Jsonified<typeof assessmentCycles.$inferSelect>,
+  'caseId' | 'schemeCode' | 'schemeVersion' | 'schemeName' | 'direction' | 'periodKey' | 'periodLabel' | 'periodStart' | 'periodEnd' | 'ownerUnitId' | 'openedBy' | 'snapshotAt' | 'scoringDeadline' | 'computedAt' | 'publishedAt' | 'appealDeadline' | 'finalAt'
+> & { phase: AssessmentPhase; phaseLabel: string };
+
+/** One row of a ranking (GET /assessment/cycles/:id/results). */
+export type RankingRow = Pick<RateeResult, 'rank' | 'rateeKey' | 'total' | 'grade' | 'gradeLabel' | 'outcome' | 'payGrade'> & {
+  name: string;
+  unitId: string;
+  indicatorScores: Record<string, number>;
+  rectificationCaseId: string | null;
+  final: boolean;
+};
+
+export interface AssessmentRanking {
+  cycle: AssessmentCycle;
+  indicators: { code: string; name: string; side: string; weight: number }[];
+  items: RankingRow[];
+  top: RankingRow[];
+  bottom: RankingRow[];
+}
+
+export type AssessmentAppeal = Jsonified<typeof assessmentAppeals.$inferSelect>;
+
+/** One ratee's breakdown (GET /assessment/cycles/:id/results/:rateeKey). */
+export interface AssessmentBreakdown {
+  cycle: AssessmentCycle;
+  ratee: { rateeKey: string; name: string; type: string; unitId: string; raters: Record<string, string[]> };
+  result: (RateeResult & { final?: boolean }) | null;
+  sourceData: { metric: string; name: string; value: number; caseIds: string[] }[];
+  snapshotAt: string | null;
+  appeals: AssessmentAppeal[];
 }

@@ -9,12 +9,15 @@ import {
   FileSearchOutlined,
   InboxOutlined,
   LogoutOutlined,
+  NotificationOutlined,
+  TrophyOutlined,
   PlusSquareOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
+import { useEffect, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { APPLICATION_ROLES, BOARD_ROLES, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
+import { APPLICATION_ROLES, BOARD_ROLES, loadUnits, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -28,6 +31,11 @@ export function AppLayout() {
   const unitName = useUnitName();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  // Summons are answered by county departments and dispatched agencies: everyone working there.
+  const [summoned, setSummoned] = useState(user.role === 'dept_liaison');
+  useEffect(() => {
+    loadUnits().then((m) => setSummoned((s) => s || ['department', 'agency'].includes(m.get(user.unitId)?.kind ?? '')), () => undefined);
+  }, [user.unitId]);
 
   // The menu shows what the user's role may use; the server enforces the same rules on every call.
   const items: Item[] = [
@@ -36,11 +44,13 @@ export function AppLayout() {
       label: t('menuWork'),
       children: [
         { key: '/inbox', icon: <InboxOutlined />, label: t('menuInbox') },
+        ...(summoned ? [{ key: '/summons', icon: <NotificationOutlined />, label: t('menuSummons') }] : []),
         { key: '/cases', icon: <FileSearchOutlined />, label: t('menuCases') },
         ...(APPLICATION_ROLES.includes(user.role) ? [{ key: '/approvals/new', icon: <FileAddOutlined />, label: t('menuNewApproval') }] : []),
         ...(REPORTER_ROLES.includes(user.role) ? [{ key: '/incidents/new', icon: <EnvironmentOutlined />, label: t('menuReport') }] : []),
         ...(TASK_CREATOR_ROLES.includes(user.role) ? [{ key: '/tasks/new', icon: <PlusSquareOutlined />, label: t('menuNewTask') }] : []),
         ...(BOARD_ROLES.includes(user.role) ? [{ key: '/board', icon: <DashboardOutlined />, label: t('menuBoard') }] : []),
+        { key: '/assessment', icon: <TrophyOutlined />, label: t('menuAssessment') },
       ],
     },
     ...(user.role === 'admin'
@@ -58,7 +68,7 @@ export function AppLayout() {
         ]
       : []),
   ];
-  const selected = ['/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases'].find((k) => pathname.startsWith(k));
+  const selected = ['/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

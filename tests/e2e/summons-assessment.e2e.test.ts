@@ -1,0 +1,131 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { calendarYears, NATIONAL_REGION } from '../../db/schema';
+import { previousPeriod } from '../../domain/assessment';
+import type { AssessmentView } from '../../workflows/assessment/definitions';
+import type { PartView, SummonsView } from '../../workflows/summons/definitions';
+import { screenshot, systemPerFile } from './harness';
+
+// The department inbox (部门报到) and the assessment pages, in headless Chromium against the real
+// system. The whistle, its approval and the assessment cycle are set up through the API.
+
+const system = systemPerFile();
+const E2E_TIMEOUT = 150_000;
+const SCJG = 'lk.dept.scjg';
+const STHJ = 'lk.dept.sthj';
+
+/** Poll `read` until `done` holds (projections reach PostgreSQL asynchronously). */
+async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
+  for (let i = 0; ; i += 1) {
+    const v = await read();
+    if (done(v) || i >= 100) return v;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+async function openMenu(page: Page, name: string): Promise<void> {
+  await page.getByRole('menuitem', { name }).click();
+}
+
+describe('department inbox and assessment pages (Playwright + headless Chromium, real system)', () => {
+  it(
+    'a department liaison sees a summons with its countdown and acknowledges it (报到); another department does not see it',
+    async () => {
+      const sys = system();
+      // Working-day limits may reach into next year, which the seeded package data does not cover.
+      await sys.t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+      const whistle = await sys.apiAs<SummonsView>('t01.dispatcher', 'POST', '/summons', {
+        title: '废品收购站占道堆放、夜间噪声扰民',
+        description: '涉及市场监管、生态环境多部门',
+        reasonCode: 'multi-department',
+        urgency: 'urgent',
+        complexity: 'simple',
+        unitIds: [SCJG, STHJ],
+      });
+      const id = whistle.caseId;
+      await sys.apiAs<SummonsView>('t01.leader', 'POST', `/summons/${id}/actions`, { type: 'approve', note: '同意吹哨' });
+
+      const liaison = await sys.signIn('scjg.liaison');
+      await openMenu(liaison.page, '部门报到');
+      const row = liaison.page.getByTestId('summons-inbox').locator(`tr[data-case="${id}.${SCJG}"]`);
+      await row.waitFor();
+      await row.getByTestId('part-status').filter({ hasText: '待报到' }).waitFor();
+      // 紧急: 报到 within 2 hours, counting down every second.
+      const countdown = row.getByTestId('ack-countdown');
+      await expect.poll(() => countdown.textContent()).toMatch(/^剩余 01:5\d:\d\d$/);
+      const first = await countdown.textContent();
+      await expect.poll(() => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
+      await liaison.page.getByTestId('summons-stats').waitFor();
+      await screenshot(liaison.page, 'g1-liaison-summons-inbox');
+
+      await row.locator('[data-action="acknowledge"]').click();
+      await liaison.page.getByText('报到：操作成功').first().waitFor();
+      await row.getByTestId('part-status').filter({ hasText: '已报到，待到场' }).waitFor();
+      await row.locator('[data-action="arrive"]').waitFor();
+      expect(await row.locator('[data-action="acknowledge"]').count()).toBe(0);
+      await screenshot(liaison.page, 'g2-liaison-acknowledged');
+
+      // The API agrees: the part is acknowledged, on time; the other department's part is untouched.
+      const part = await sys.apiAs<PartView>('scjg.liaison', 'GET', `/summons/${id}/departments/${SCJG}`);
+      expect(part).toMatchObject({ status: 'acknowledged', ackOnTime: true });
+      expect(part.acknowledgedAt).not.toBeNull();
+      expect((await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${STHJ}`)).status).toBe('notified');
+
+      // Another department (自然资源局) is not summoned and sees nothing of it.
+      const other = await sys.signIn('zrzy.liaison');
+      await openMenu(other.page, '部门报到');
+      await other.page.getByText('暂无待办').waitFor();
+      expect(await other.page.getByText(id).count()).toBe(0);
+      await screenshot(other.page, 'g3-other-department-sees-nothing');
+      await Promise.all([liaison.context.close(), other.context.close()]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'a published cycle: the ranking with grade colours and a township’s own breakdown with the cases behind each number',
+    async () => {
+      const sys = system();
+      const month = previousPeriod('month', Date.now());
+      const opened = await sys.apiAs<AssessmentView>('lk.assessor', 'POST', '/assessment/cycles', { schemeCode: 'township-monthly', periodKey: month.key });
+      const id = opened.caseId;
+      await sys.apiAs('scjg.leader', 'POST', `/assessment/cycles/${id}/scores`, {
+        scores: [
+          { rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', score: 90 },
+          { rateeKey: 'unit:lk.t02', indicatorCode: 'enforcement', score: 50 },
+          { rateeKey: 'unit:lk.t03', indicatorCode: 'enforcement', score: 40 },
+        ],
+      });
+      const phase = () => sys.apiAs<{ phase: string }>('lk.assessor', 'GET', `/assessment/cycles/${id}`).then((c) => c.phase);
+      await sys.apiAs('lk.assessor', 'POST', `/assessment/cycles/${id}/close-scoring`, { reason: '评分工作已基本完成' });
+      expect(await eventually(phase, (p) => p === 'review')).toBe('review');
+      await sys.apiAs('lk.assessor', 'POST', `/assessment/cycles/${id}/publish`, { note: '公示 5 个工作日' });
+      expect(await eventually(phase, (p) => p === 'published')).toBe('published');
+
+      const leader = await sys.signIn('t01.leader');
+      await openMenu(leader.page, '考核');
+      await leader.page.getByTestId('cycle-table').getByRole('link', { name: id }).click();
+      await leader.page.getByTestId('cycle-phase').filter({ hasText: '公示中' }).waitFor();
+      const ranking = leader.page.getByTestId('ranking');
+      await ranking.locator('[data-ratee="unit:lk.t01"]').waitFor();
+      expect(await ranking.locator('tbody tr.ant-table-row').count()).toBe(3);
+      expect(await ranking.locator('[data-grade]').count()).toBe(3);
+      await screenshot(leader.page, 'h1-cycle-ranking');
+
+      await ranking.locator('[data-ratee="unit:lk.t01"]').click();
+      const drawer = leader.page.getByTestId('breakdown');
+      await drawer.getByTestId('breakdown-indicators').getByText('督办').first().waitFor();
+      const api = await sys.apiAs<{ result: { total: number } }>('t01.leader', 'GET', `/assessment/cycles/${id}/results/unit:lk.t01`);
+      expect(await drawer.getByTestId('breakdown-total').textContent()).toBe(String(api.result.total));
+      await drawer.getByTestId('breakdown-sources').waitFor();
+      await drawer.locator('[data-action="appeal"]').waitFor();
+      await screenshot(leader.page, 'h2-breakdown');
+      // The source data behind the numbers, at the end of the drawer.
+      await drawer.getByTestId('breakdown-sources').scrollIntoViewIfNeeded();
+      await drawer.getByTestId('breakdown-sources').getByText('督办').first().waitFor();
+      await screenshot(leader.page, 'h3-breakdown-sources');
+      await leader.context.close();
+    },
+    E2E_TIMEOUT,
+  );
+});
