@@ -131,7 +131,9 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await grid.page.getByRole('menuitem', { name: '上报事件' }).click();
       await grid.page.locator('#incident-title').fill('主街早市摊点占道经营');
       await grid.page.locator('#incident-description').fill('胡寨村主街早市摊点占用机动车道，影响通行');
-      await grid.page.locator('#incident-category').fill('city-appearance');
+      // The categories come from the incident configuration every signed-in user may read.
+      await grid.page.locator('#incident-category').click();
+      await grid.page.locator('.ant-select-item-option', { hasText: '市容环境' }).click();
       await grid.page.locator('#incident-address').fill('城关镇胡寨村主街');
       await grid.page.locator('#incident-attachments').fill('photo:before-1');
       await grid.page.keyboard.press('Enter');

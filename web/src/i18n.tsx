@@ -156,7 +156,6 @@ const MESSAGES = {
   redCard: ['红牌', 'Red card'],
   assignee: ['当前处置单位', 'Held by'],
   lateUnits: ['超时单位', 'Late units'],
-  categoryCodeHint: ['您的角色无法读取类别表，请输入类别编码（如 city-appearance）', 'Your role cannot read the category table; type a category code (e.g. city-appearance)'],
   expedite: ['特事特办', 'Expedite'],
   boardScope: ['范围', 'Scope'],
   boardDrill: ['点击单位下钻', 'Click a unit to drill down'],

@@ -52,8 +52,8 @@ export function ReportIncidentPage() {
         <Form.Item name="description" label={t('taskDescription')} rules={[required(t('taskDescription')), { max: 4000 }]}>
           <Input.TextArea id="incident-description" rows={3} maxLength={4000} showCount />
         </Form.Item>
-        <Form.Item name="categoryCode" label={t('category')} rules={[required(t('category')), { max: 40 }]} extra={categories ? undefined : t('categoryCodeHint')}>
-          {categories ? <Select id="incident-category" options={categories.map((c) => ({ value: c.code, label: c.name }))} /> : <Input id="incident-category" maxLength={40} />}
+        <Form.Item name="categoryCode" label={t('category')} rules={[required(t('category')), { max: 40 }]}>
+          <Select id="incident-category" loading={!categories} options={(categories ?? []).map((c) => ({ value: c.code, label: c.name }))} />
         </Form.Item>
         <Form.Item name="urgencyCode" label={t('urgency')} rules={[{ required: true }]}>
           <Select
