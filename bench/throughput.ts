@@ -67,7 +67,7 @@ try {
       ],
     ),
     '',
-    `Failed cases: ${ours.failed.length}. An action is one HTTP request (a start or a step); the bare run makes one update-with-start per case and one update per step.`,
+    `Failed cases: ${ours.failed.length}. An action is one HTTP request (a start or a step); the bare run makes one update-with-start per case and one update per step. A summons case is three workflows (the whistle and one child per summoned department) and its client also reads the whistle until its parts are open and again until they have ended (reads, not counted as actions).`,
     '',
     '## Latency per action (engine, through the API), with overhead over the bare floor',
     '',

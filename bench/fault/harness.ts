@@ -31,7 +31,7 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
   const fullSpec = { ...baseSpec, ...spec };
   const settings = readSettings(fullSpec) as FaultContext<S>['settings'];
   const m = announce(`fault: ${title}`, fullSpec, settings);
-  const mix = scenarioMix(process.env.BENCH_MIX ?? 'approval,incident');
+  const mix = scenarioMix(process.env.BENCH_MIX ?? 'approval,incident,summons');
   const notes: string[] = [];
   const note = (line: string) => {
     const stamped = `${new Date().toISOString().slice(11, 23)} ${line}`;
@@ -82,7 +82,7 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
         [[faults, result.cases.length, result.actions, result.retries, result.failed.length, verdict.bad.length, `${verdict.untracked.length} (${openUntracked.length})`, figures.wallS]],
       ),
       '',
-      'Checked per case: projected status is the final one and the case is closed; projection status (and level) equal the workflow’s own query; audit chain verifies; audit sequence has no gap; the human actions in the audit are exactly the driven ones, each once.',
+      'Checked per case, and for a summons also per child case (one per summoned department): projected status is the final one and the case is closed; projection status (and level) equal the workflow’s own query; audit chain verifies; audit sequence has no gap; the human actions in the audit are exactly the driven ones, each once.',
       '',
       `Retried requests by first answer: ${Object.entries(retryReasons).map(([r, n]) => `${r} ×${n}`).join(', ') || 'none'}.`,
       '',

@@ -52,6 +52,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
+/** Children this script stops or kills on purpose; any other exit is reported with its last output. */
+const stopping = new WeakSet<ChildProcess>();
+function stopChild(child: ChildProcess, signal: NodeJS.Signals): void {
+  stopping.add(child);
+  child.kill(signal);
+}
+
 function waitForExit(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
@@ -90,6 +97,7 @@ function spawnReady(name: string, cmd: string, args: string[], env: Record<strin
     child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => {
       if (!ready) fail(new Error(`${name} exited (${code ?? signal}) before it was ready`));
+      else if (!stopping.has(child)) console.error(`[system] ${name} exited on its own (${code ?? signal}); its last output:\n${tail.join('\n')}`);
     });
   });
 }
@@ -175,7 +183,7 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
       if (!worker) return;
       const w = worker;
       worker = undefined;
-      w.kill(signal);
+      stopChild(w, signal);
       await waitForExit(w);
     },
     startWorker,
@@ -198,7 +206,7 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
     },
     async stop() {
       for (const child of [api, ...extra, ...(worker ? [worker] : [])]) {
-        child.kill('SIGTERM');
+        stopChild(child, 'SIGTERM');
         const exited = waitForExit(child);
         const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
         await exited;

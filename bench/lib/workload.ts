@@ -1,34 +1,78 @@
 // The workload generator: virtual users drive cases through the real HTTP API, each case a
 // scenario written as data (who starts it, then who does which action), so the same description
 // gives the requests, the per-action latency labels, the audit trail to expect and the final state.
-// A new process (e.g. summons, once its routes land) is one more entry in SCENARIOS.
+// A new process is one more entry in SCENARIOS; a process whose case has child cases (a summons
+// and its one part per department) names the part each step acts on.
 import { performance } from 'node:perf_hooks';
+import { partCaseId } from '../../workflows/summons/definitions';
 import { NetworkError, type ApiClient, type ApiResponse } from './api-client';
 import { Latencies, sleep } from './report';
 
-export interface ScenarioStep {
-  /** The action `type` in the body; also the latency label (`<scenario>.<type>`). */
+/** A read polled before a step until it holds: not an action, not measured. */
+export interface ScenarioWait {
+  what: string;
   user: string;
+  path: (caseId: string) => string;
+  until: (body: unknown) => boolean;
+}
+
+export interface ScenarioStep {
+  user: string;
+  /** The action `type` in the body; also the latency label (`<scenario>[.part].<type>`). */
   body: { type: string } & Record<string, unknown>;
+  /** The child case (part) the step acts on, e.g. a summoned unit's id; absent: the case itself. */
+  part?: string;
+  /** Wait for this first, e.g. until the parent has learnt that its children ended. */
+  waitFor?: ScenarioWait;
 }
 
 export interface Scenario {
   name: string;
   start: { user: string; path: string; body: (tag: string) => Record<string, unknown> };
-  actionsPath: (caseId: string) => string;
+  actionsPath: (caseId: string, part?: string) => string;
   steps: ScenarioStep[];
   /** The audit action of the start (the rest are `<auditPrefix>.<type>` per step). */
   startAudit: string;
   auditPrefix: string;
   /** Projected status once every step is done. */
   finalStatus: string;
+  /**
+   * The child cases the steps' `part`s name: their ids, audit prefix and final status, and the
+   * system audit entries that link them: the child's opening one, the parent's per ended child.
+   */
+  parts?: { caseId: (caseId: string, part: string) => string; auditPrefix: string; finalStatus: string; openedAudit: string; endedAudit: string };
 }
 
 const CATERING_MATERIALS = ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
 const GRID = 'lk.t01.v01.g01';
 const GRID_WORKER = 't01.v01.g01.grid';
+/** Two county departments summoned by each whistle; their liaisons are `<code>.liaison`. */
+export const SUMMONED = ['lk.dept.scjg', 'lk.dept.sthj'] as const;
+const liaisonOf = (unitId: string) => `${unitId.replace(/^lk\.dept\./, '')}.liaison`;
+const TOWNSHIP_DISPATCHER = 't01.dispatcher';
+const summonsRead = (id: string) => `/api/v1/summons/${id}`;
+type SummonsRead = { departments?: unknown[]; parts?: { outcome: unknown }[] };
+const partsEnded = (parts: { outcome: unknown }[]) => parts.length === SUMMONED.length && parts.every((p) => p.outcome !== null);
 
-/** The processes the API exposes today, each driven through every step. */
+/** Each summoned unit's part: 报到 → on site → result (the liaison), accepted and rated (the township). */
+function summonsPartSteps(): ScenarioStep[] {
+  const byLiaison = (body: ScenarioStep['body']) => SUMMONED.map((unit) => ({ user: liaisonOf(unit), part: unit, body }));
+  const byTownship = (body: ScenarioStep['body']) => SUMMONED.map((unit) => ({ user: TOWNSHIP_DISPATCHER, part: unit, body }));
+  const [first, ...rest] = byLiaison({ type: 'acknowledge', note: '已派员' });
+  // Liaisons act from their inbox: the parts exist once the approval's answer came (and after a
+  // retried approval, once their projection is written).
+  const partsOpen: ScenarioWait = { what: 'parts opened', user: TOWNSHIP_DISPATCHER, path: summonsRead, until: (b) => (b as SummonsRead).departments?.length === SUMMONED.length };
+  return [
+    { ...first!, waitFor: partsOpen },
+    ...rest,
+    ...byLiaison({ type: 'arrive', note: '已到场' }),
+    ...byLiaison({ type: 'report', result: '已现场处置完毕', evidence: ['photo:site'] }),
+    ...byTownship({ type: 'accept', note: '现场复核通过' }),
+    ...byTownship({ type: 'rate', rating: 'satisfied' }),
+  ];
+}
+
+/** The processes the API exposes, each driven through every step. */
 export const SCENARIOS = {
   /** 小餐饮经营许可: window submit → accept → 4 approval steps → conclude → rating. */
   approval: {
@@ -87,6 +131,34 @@ export const SCENARIOS = {
     auditPrefix: 'task',
     finalStatus: 'done',
   },
+  /**
+   * 吹哨报到: the township dispatcher whistles two departments, the township leader approves (one
+   * child case per department), each liaison acknowledges, arrives and reports, the township
+   * accepts and rates each part, then closes the whistle once every part has reached it as ended.
+   */
+  summons: {
+    name: 'summons',
+    start: {
+      user: TOWNSHIP_DISPATCHER,
+      path: '/api/v1/summons',
+      body: (tag) => ({ title: `压测吹哨 ${tag}`, description: '占道堆放、噪声扰民，涉及多个部门', reasonCode: 'multi-department', urgency: 'normal', complexity: 'complex', unitIds: [...SUMMONED] }),
+    },
+    actionsPath: (id, part?: string) => (part ? `/api/v1/summons/${id}/departments/${part}/actions` : `/api/v1/summons/${id}/actions`),
+    steps: [
+      { user: 't01.leader', body: { type: 'approve', note: '同意' } },
+      ...summonsPartSteps(),
+      {
+        user: TOWNSHIP_DISPATCHER,
+        body: { type: 'close', summary: '各部门已处置并验收' },
+        // A part's end reaches its whistle asynchronously (child workflow result).
+        waitFor: { what: 'every part ended', user: TOWNSHIP_DISPATCHER, path: summonsRead, until: (b) => partsEnded((b as SummonsRead).parts ?? []) },
+      },
+    ],
+    startAudit: 'summons.whistle',
+    auditPrefix: 'summons',
+    finalStatus: 'closed',
+    parts: { caseId: partCaseId, auditPrefix: 'summons.part', finalStatus: 'closed', openedAudit: 'summons.part.notify', endedAudit: 'summons.part-ended' },
+  },
 } satisfies Record<string, Scenario>;
 
 export type ScenarioName = keyof typeof SCENARIOS;
@@ -101,10 +173,33 @@ export function scenarioMix(spec: string | undefined): Scenario[] {
   });
 }
 
-/** The human audit trail a completed case of `s` must have, exactly. */
-export function expectedAudit(s: Scenario): string[] {
-  return [s.startAudit, ...s.steps.map((st) => `${s.auditPrefix}.${st.body.type}`)];
+/** A case (or one of its child cases) as a fully driven case of its scenario must end. */
+export interface ExpectedCase {
+  caseId: string;
+  finalStatus: string;
+  /** The human audit trail, exactly (system entries aside). */
+  audit: string[];
+  /** System audit actions that must occur exactly this often (others, e.g. clock changes, may come and go). */
+  system: Record<string, number>;
 }
+
+/** Every case a fully driven case `caseId` of `s` consists of: itself, then one per part. */
+export function expectedCases(s: Scenario, caseId: string): ExpectedCase[] {
+  const own = s.steps.filter((st) => !st.part);
+  const parts = [...new Set(s.steps.flatMap((st) => (st.part ? [st.part] : [])))];
+  const p = s.parts;
+  if (parts.length && !p) throw new Error(`scenario ${s.name}: steps name parts but the scenario declares none`);
+  const audit = [s.startAudit, ...own.map((st) => `${s.auditPrefix}.${st.body.type}`)];
+  const cases: ExpectedCase[] = [{ caseId, finalStatus: s.finalStatus, audit, system: p ? { [p.endedAudit]: parts.length } : {} }];
+  for (const part of parts) {
+    const steps = s.steps.filter((st) => st.part === part);
+    cases.push({ caseId: p!.caseId(caseId, part), finalStatus: p!.finalStatus, audit: steps.map((st) => `${p!.auditPrefix}.${st.body.type}`), system: { [p!.openedAudit]: 1 } });
+  }
+  return cases;
+}
+
+/** The latency label of a step. */
+const stepLabel = (s: Scenario, step: ScenarioStep) => `${s.name}.${step.part ? 'part.' : ''}${step.body.type}`;
 
 export interface CaseRecord {
   caseId: string;
@@ -178,6 +273,28 @@ async function send(opts: WorkloadOptions, record: { retries: number; retryReaso
   }
 }
 
+/** Poll `wait` until it holds; resilient mode polls on through no answer and 5xx. At most `retryForMs`. */
+async function waitFor(opts: WorkloadOptions, wait: ScenarioWait, caseId: string): Promise<void> {
+  const until = Date.now() + (opts.retryForMs ?? 180_000);
+  for (;;) {
+    let res: ApiResponse | NetworkError;
+    try {
+      res = await opts.client.request('GET', wait.path(caseId), { user: wait.user });
+    } catch (err) {
+      if (!(err instanceof NetworkError)) throw err;
+      res = err;
+    }
+    const what = res instanceof NetworkError ? res.message : `${res.status} ${JSON.stringify(res.body).slice(0, 400)}`;
+    if (!(res instanceof NetworkError) && res.status === 200) {
+      if (wait.until(res.body)) return;
+    } else if (!(opts.resilient && ambiguous(res))) {
+      throw new UnexpectedResponse(`wait for ${wait.what}: ${what}`);
+    }
+    if (Date.now() > until) throw new UnexpectedResponse(`wait for ${wait.what}: still not after ${opts.retryForMs ?? 180_000} ms (last: ${what})`);
+    await sleep(100);
+  }
+}
+
 /** Drive one case of `s` from start to its last step. */
 async function driveCase(opts: WorkloadOptions, s: Scenario, index: number, latencies: Latencies): Promise<CaseRecord> {
   const { client } = opts;
@@ -188,7 +305,8 @@ async function driveCase(opts: WorkloadOptions, s: Scenario, index: number, late
   if (started === 'applied-earlier') throw new UnexpectedResponse(`${s.name}.start: refused after a retry`);
   record.caseId = (started.body as { caseId: string }).caseId;
   for (const step of s.steps) {
-    await send(opts, record, `${s.name}.${step.body.type}`, () => client.request('POST', s.actionsPath(record.caseId), { user: step.user, body: step.body }), 200, latencies);
+    if (step.waitFor) await waitFor(opts, step.waitFor, record.caseId);
+    await send(opts, record, stepLabel(s, step), () => client.request('POST', s.actionsPath(record.caseId, step.part), { user: step.user, body: step.body }), 200, latencies);
     record.done += 1;
   }
   return record;
@@ -200,7 +318,7 @@ export async function runWorkload(opts: WorkloadOptions): Promise<WorkloadResult
   const cases: CaseRecord[] = [];
   const failed: WorkloadResult['failed'] = [];
   // Log every user in first: logins are not part of the workload.
-  const users = new Set(opts.mix.flatMap((s) => [s.start.user, ...s.steps.map((st) => st.user)]));
+  const users = new Set(opts.mix.flatMap((s) => [s.start.user, ...s.steps.flatMap((st) => [st.user, ...(st.waitFor ? [st.waitFor.user] : [])])]));
   await Promise.all([...users].map((u) => opts.client.token(u)));
   let next = 0;
   const started = performance.now();

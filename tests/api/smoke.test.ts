@@ -195,6 +195,11 @@ describe('bad input: 400 with a useful message, nothing written', () => {
     expect(wrongType.body.detail).toMatch(/Invalid request body/);
     expect(wrongType.body.i18n['zh-CN'].detail).toMatch(/请求体校验未通过/);
 
+    // PostgreSQL cannot store U+0000: refused at the boundary, wherever it hides.
+    const nul = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, title: 'a\u0000b' });
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ code: 'nul-character', issues: [expect.objectContaining({ path: 'body.title' })] });
+
     // A time limit of nothing is bad input, not a case that cannot start.
     const zero = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, budget: { unit: 'workday', amount: 0 } });
     expect(zero.status).toBe(400);
