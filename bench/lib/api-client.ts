@@ -36,16 +36,17 @@ export class ApiClient {
     return token;
   }
 
-  /** A request as `user` (or anonymous). */
-  async request(method: string, path: string, opts: { user?: string; body?: unknown } = {}): Promise<ApiResponse> {
+  /** A request as `user` (or anonymous); `idempotencyKey` makes a retried POST safe (api/idempotency.ts). */
+  async request(method: string, path: string, opts: { user?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<ApiResponse> {
     const authorization = opts.user ? `Bearer ${await this.token(opts.user)}` : undefined;
-    return this.raw(method, path, { body: opts.body, authorization });
+    return this.raw(method, path, { body: opts.body, authorization, idempotencyKey: opts.idempotencyKey });
   }
 
-  private async raw(method: string, path: string, opts: { body?: unknown; authorization?: string }): Promise<ApiResponse> {
+  private async raw(method: string, path: string, opts: { body?: unknown; authorization?: string; idempotencyKey?: string }): Promise<ApiResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.authorization) headers.authorization = opts.authorization;
+    if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     const started = performance.now();
     let res: Response;
     try {

@@ -3,6 +3,7 @@
 // gives the requests, the per-action latency labels, the audit trail to expect and the final state.
 // A new process is one more entry in SCENARIOS; a process whose case has child cases (a summons
 // and its one part per department) names the part each step acts on.
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { partCaseId } from '../../workflows/summons/definitions';
 import { NetworkError, type ApiClient, type ApiResponse } from './api-client';
@@ -244,8 +245,11 @@ const ambiguous = (res: ApiResponse | NetworkError) => res instanceof NetworkErr
  * retried action answered 403/409 was applied by the attempt that got no answer: the final audit
  * check (every action exactly once) is what proves or refutes that.
  */
-async function send(opts: WorkloadOptions, record: { retries: number; retryReasons: string[] }, label: string, call: () => Promise<ApiResponse>, expected: number, latencies: Latencies): Promise<ApiResponse | 'applied-earlier'> {
+async function send(opts: WorkloadOptions, record: { retries: number; retryReasons: string[] }, label: string, request: (idempotencyKey: string) => Promise<ApiResponse>, expected: number, latencies: Latencies): Promise<ApiResponse | 'applied-earlier'> {
   const until = Date.now() + (opts.retryForMs ?? 180_000);
+  // One key for every attempt of this request: a retry after no answer is carried out once.
+  const key = randomUUID();
+  const call = () => request(key);
   let retried = false;
   for (let attempt = 0; ; attempt += 1) {
     let res: ApiResponse | NetworkError;
@@ -301,12 +305,12 @@ async function driveCase(opts: WorkloadOptions, s: Scenario, index: number, late
   const tag = `${opts.tag ?? 'bench'}-${index}`;
   const record: CaseRecord = { caseId: '', scenario: s, done: 0, retries: 0, retryReasons: [] };
   const body = s.start.body(tag);
-  const started = await send(opts, record, `${s.name}.start`, () => client.request('POST', s.start.path, { user: s.start.user, body }), 201, latencies);
+  const started = await send(opts, record, `${s.name}.start`, (idempotencyKey) => client.request('POST', s.start.path, { user: s.start.user, body, idempotencyKey }), 201, latencies);
   if (started === 'applied-earlier') throw new UnexpectedResponse(`${s.name}.start: refused after a retry`);
   record.caseId = (started.body as { caseId: string }).caseId;
   for (const step of s.steps) {
     if (step.waitFor) await waitFor(opts, step.waitFor, record.caseId);
-    await send(opts, record, stepLabel(s, step), () => client.request('POST', s.actionsPath(record.caseId, step.part), { user: step.user, body: step.body }), 200, latencies);
+    await send(opts, record, stepLabel(s, step), (idempotencyKey) => client.request('POST', s.actionsPath(record.caseId, step.part), { user: step.user, body: step.body, idempotencyKey }), 200, latencies);
     record.done += 1;
   }
   return record;
