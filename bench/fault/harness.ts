@@ -59,7 +59,8 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
     const openUntracked = verdict.untracked.filter((u) => !u.closed);
     const retryReasons: Record<string, number> = {};
     for (const reason of result.cases.flatMap((c) => c.retryReasons)) retryReasons[reason] = (retryReasons[reason] ?? 0) + 1;
-    passed = faults > 0 && result.failed.length === 0 && verdict.bad.length === 0 && result.cases.length === settings.cases;
+    // Every request carries an Idempotency-Key, so a retried start must not open a second case.
+    passed = faults > 0 && result.failed.length === 0 && verdict.bad.length === 0 && verdict.untracked.length === 0 && result.cases.length === settings.cases;
     const figures = {
       passed,
       faultsInFlight: faults,
@@ -86,7 +87,7 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
       '',
       `Retried requests by first answer: ${Object.entries(retryReasons).map(([r, n]) => `${r} ×${n}`).join(', ') || 'none'}.`,
       '',
-      'Untracked cases are cases created by a start request that the client retried after it got no answer (the API has no idempotency key for starts); they are listed, not failed.',
+      'Untracked cases are cases the driven requests do not account for (e.g. a retried start that opened a second case); every request carries an Idempotency-Key, so any is a failure.',
       '',
       ...(verdict.bad.length ? ['Problems (first 20):', '', ...verdict.bad.slice(0, 20).map((b) => `- ${b.caseId} (${b.scenario}): ${b.problems.join('; ')}`), ''] : []),
       ...(result.failed.length ? ['Failed cases (first 20):', '', ...result.failed.slice(0, 20).map((f) => `- ${f.scenario}: ${f.error}`), ''] : []),
