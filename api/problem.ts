@@ -98,6 +98,21 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return sendProblem(res, req, new Problem('badRequest', { zh: `请求无法处理：${e.message ?? ''}`, en: e.message ?? 'Bad request' }, { code: 'bad-request' }));
   }
+  if (databaseUnavailable(err)) {
+    req.log?.warn({ err }, 'database unavailable');
+    return sendProblem(res, req, new Problem('unavailable', { zh: '数据库暂不可用，请稍后重试（可用相同的 Idempotency-Key 重试）', en: 'The database is unavailable; retry shortly (with the same Idempotency-Key)' }, { code: 'database-unavailable' }));
+  }
   req.log?.error({ err }, 'unhandled error');
   return sendProblem(res, req, new Problem('internal', { zh: '系统内部错误，请稍后重试或联系管理员', en: 'Internal error; retry later or contact the administrator' }, { code: 'internal' }));
 };
+
+/** Network errors and PostgreSQL's "not available" classes (08 connection exception, 57P shutdown, 53 resources). */
+const DB_DOWN_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+export function databaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i += 1) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (DB_DOWN_NET.has(code) || /^(08|57P|53)/.test(code)) return true;
+    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(e.message)) return true;
+  }
+  return false;
+}

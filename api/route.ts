@@ -119,10 +119,13 @@ export class ApiRoutes {
           try {
             result = await spec.handler({ params, query, body, principal, req, res, deps } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
           } catch (err) {
-            await run?.abandon();
+            // Forget the key so a retry runs again; if even that fails (database down), the key
+            // stays pending and retries get 409 until it is stale (10 min).
+            await run?.abandon().catch((e: unknown) => req.log?.warn({ err: e }, 'idempotency key not released'));
             throw err;
           }
-          await run?.complete(status, result);
+          // The work is done: a failure to store the answer must not turn it into an error.
+          await run?.complete(status, result).catch((e: unknown) => req.log?.warn({ err: e }, 'idempotent answer not stored'));
           if (res.headersSent) return;
           if (spec.response.contentType && spec.response.contentType !== 'application/json') {
             res.status(status).type(spec.response.contentType).send(result);

@@ -238,7 +238,9 @@ export interface WorkloadOptions {
 
 class UnexpectedResponse extends Error {}
 
-const ambiguous = (res: ApiResponse | NetworkError) => res instanceof NetworkError || res.status >= 500;
+/** No answer, a 5xx, or the same request still in progress elsewhere (409 request-in-progress): retry. */
+const ambiguous = (res: ApiResponse | NetworkError) =>
+  res instanceof NetworkError || res.status >= 500 || (res.status === 409 && (res.body as { code?: string } | undefined)?.code === 'request-in-progress');
 
 /**
  * Send one request of a case, retrying (resilient mode) while there is no answer or a 5xx. A
@@ -265,7 +267,7 @@ async function send(opts: WorkloadOptions, record: { retries: number; retryReaso
       if (!retried) latencies.record(label, performance.now() - started);
       return res;
     }
-    if (retried && !(res instanceof NetworkError) && (res.status === 409 || res.status === 403)) return 'applied-earlier';
+    if (retried && !(res instanceof NetworkError) && !ambiguous(res) && (res.status === 409 || res.status === 403)) return 'applied-earlier';
     if (!opts.resilient || !ambiguous(res) || Date.now() > until) {
       const what = res instanceof NetworkError ? res.message : `${res.status} ${JSON.stringify(res.body).slice(0, 400)}`;
       throw new UnexpectedResponse(`${label}: ${what}`);

@@ -1,8 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { databaseUnavailable } from '../../api/problem';
 import { temporalProblem } from '../../api/temporal';
 
-/* What the API answers when Temporal throws: never a bare 500 for something the caller can act on. */
+/* What the API answers when a dependency fails: never a bare 500 for something the caller can retry. */
 describe('temporalProblem', () => {
   it('an update the engine did not confirm in time is a 503 to retry with the same Idempotency-Key', () => {
     const p = temporalProblem(new WorkflowUpdateRPCTimeoutOrCancelledError('Timed out or cancelled waiting for Workflow Update'), 'RW-2026-000001');
@@ -14,5 +16,19 @@ describe('temporalProblem', () => {
     expect(temporalProblem(new WorkflowNotFoundError('gone', 'RW-1', undefined), 'RW-1')).toMatchObject({ status: 404, extra: { code: 'case-not-found' } });
     expect(temporalProblem(new WorkflowExecutionAlreadyStartedError('exists', 'RW-1', 'taskWorkflow'), 'RW-1')).toMatchObject({ status: 409, extra: { code: 'case-exists' } });
     expect(temporalProblem(new Error('something else'), 'RW-1')).toBeNull();
+  });
+});
+
+describe('databaseUnavailable', () => {
+  it('recognises a real refused PostgreSQL connection, not an ordinary error', async () => {
+    const client = new pg.Client({ host: '127.0.0.1', port: 1, user: 'x', database: 'x', connectionTimeoutMillis: 2000 });
+    const err = await client.connect().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).not.toBeNull();
+    expect(databaseUnavailable(err)).toBe(true);
+    expect(databaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
+    expect(databaseUnavailable(Object.assign(new Error('the database system is shutting down'), { code: '57P03' }))).toBe(true);
   });
 });
