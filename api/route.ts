@@ -80,12 +80,14 @@ export class ApiRoutes {
     if (spec.params) request.params = spec.params;
     if (spec.query) request.query = spec.query;
     if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
+    // Idempotency-Key (api/idempotency.ts): a reused key is a 422, the same request still running a 409.
     const idempotent = spec.method === 'post' && !isPublic && (spec.response.contentType ?? 'application/json') === 'application/json';
     if (idempotent) request.headers = idempotencyHeader;
+
     const responses: RouteConfig['responses'] = {
       [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
     };
-    const errors = new Set<number>([...(spec.errors ?? []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(isPublic ? [] : [401, 403])]);
+    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(isPublic ? [] : [401, 403])]);
     for (const code of [...errors].sort()) {
       responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
     }

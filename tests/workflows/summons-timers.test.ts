@@ -52,9 +52,13 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
 }
 
 /** The input the API would build from the seeded configuration. */
-async function inputFor(caseId: string, now: number, depts: string[], urgency: SummonsUrgency): Promise<StartSummonsInput> {
+/**
+ * `complexity` 'simple' gives a same-day result limit (24:00 local), 'complex' one in working days:
+ * a test that is not about the result deadline uses 'complex', so it cannot cross midnight.
+ */
+async function inputFor(caseId: string, now: number, depts: string[], urgency: SummonsUrgency, complexity: 'simple' | 'complex' = 'simple'): Promise<StartSummonsInput> {
   const township = (await findUnit(tdb.db, 'lk.t01'))!;
-  const planned = await planWhistle(tdb.db, { township, reasonCode: 'multi-department', urgency, complexity: 'simple', unitIds: depts.map((d) => `lk.dept.${d}`), powerItemCodes: [], withinCapacity: false, keyTask: null, categoryCode: null });
+  const planned = await planWhistle(tdb.db, { township, reasonCode: 'multi-department', urgency, complexity, unitIds: depts.map((d) => `lk.dept.${d}`), powerItemCodes: [], withinCapacity: false, keyTask: null, categoryCode: null });
   if (!planned.ok) throw new Error(planned.violation.en);
   const { plan } = planned;
   return {
@@ -63,7 +67,7 @@ async function inputFor(caseId: string, now: number, depts: string[], urgency: S
     description: '时限测试',
     reason: plan.reason,
     urgency,
-    complexity: 'simple',
+    complexity,
     keyTask: null,
     powerItemCodes: [],
     withinCapacity: false,
@@ -120,7 +124,7 @@ describe('summons timers on the time-skipping server', () => {
   it('three departments: one acknowledges on time, one late (督办), one never (red card at the second miss)', async () => {
     const start = await env.currentTimeMs();
     const caseId = `CS-T-${randomUUID().slice(0, 8)}`;
-    const input = await inputFor(caseId, start, ['scjg', 'sthj', 'zj'], 'critical');
+    const input = await inputFor(caseId, start, ['scjg', 'sthj', 'zj'], 'critical', 'complex');
     const [onTime, late, never] = ['scjg', 'sthj', 'zj'].map((d) => partCaseId(caseId, `lk.dept.${d}`)) as [string, string, string];
     const views = await withWorker(async (taskQueue) => {
       const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', { taskQueue, workflowId: caseId, args: [input] });
