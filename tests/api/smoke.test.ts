@@ -204,6 +204,9 @@ describe('bad input: 400 with a useful message, nothing written', () => {
     const zero = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, budget: { unit: 'workday', amount: 0 } });
     expect(zero.status).toBe(400);
     expect(zero.body.issues).toEqual([expect.objectContaining({ path: 'body.budget.amount', message: expect.stringContaining('大于 0') })]);
+    const endless = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send({ ...newTask, budget: { unit: 'day', amount: 1e300 } });
+    expect(endless.status).toBe(400);
+    expect(endless.body.issues).toEqual([expect.objectContaining({ path: 'body.budget.amount' })]);
     expect(await counts()).toEqual(before);
   });
 
