@@ -1,35 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { and, count, eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
+import { describe, expect, it } from 'vitest';
+import { useTestSystem } from '../support/system';
 import { auditLog, calendarYears, cases, matters, matterVersions, NATIONAL_REGION, notices } from '../../db/schema';
 import { CATALOGUE_TEMPLATES } from '../../db/seed/catalogue';
-import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import { createTestApp, type TestApp } from '../support/app';
-import { createDevEnvironment } from '../support/temporal';
 
-let env: TestWorkflowEnvironment;
-let t: TestApp;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  const taskQueue = `approvals-${randomUUID()}`;
-  const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
-  env = e;
-  t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await t?.close();
-  await env?.teardown();
-});
+const t = useTestSystem('approvals');
 
 type Body = Record<string, unknown>;
 const api = () => request(t.app);

@@ -1,37 +1,11 @@
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { count, eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
-import { auditLog, calendarYears, caseNumberCounters, cases, incidentFacts, NATIONAL_REGION } from '../../db/schema';
-import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import { createTestApp, type TestApp } from '../support/app';
-import { createDevEnvironment } from '../support/temporal';
+import { describe, expect, it } from 'vitest';
+import { useTestSystem } from '../support/system';
+import { auditLog, caseNumberCounters, cases, incidentFacts } from '../../db/schema';
 
-let env: TestWorkflowEnvironment;
-let t: TestApp;
-let worker: Worker;
-let running: Promise<void>;
+const t = useTestSystem('incidents', { nextYearCalendar: true });
 const startedAt = new Date(Date.now() - 60_000).toISOString();
-
-beforeAll(async () => {
-  const taskQueue = `incidents-${randomUUID()}`;
-  const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
-  env = e;
-  t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
-  // Working-day limits may reach into next year, which the seeded package data does not cover.
-  await t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await t?.close();
-  await env?.teardown();
-});
 
 type Body = Record<string, unknown>;
 const api = () => request(t.app);

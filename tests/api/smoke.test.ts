@@ -1,34 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { count, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
+import { describe, expect, it } from 'vitest';
+import { useTestSystem } from '../support/system';
 import { auditLog, cases } from '../../db/schema';
-import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import { createTestApp, type TestApp } from '../support/app';
-import { createDevEnvironment } from '../support/temporal';
+import { createTestApp } from '../support/app';
 
-let env: TestWorkflowEnvironment;
-let t: TestApp;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  const taskQueue = `smoke-${randomUUID()}`;
-  const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
-  env = e;
-  t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await t?.close();
-  await env?.teardown();
-});
+const t = useTestSystem('smoke');
 
 const api = () => request(t.app);
 const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });

@@ -1,16 +1,10 @@
 // Fault test 4: two users act on the same step at the same moment, 100 times: exactly one succeeds
 // each time, the other gets a 409 problem+json, and the loser changes nothing.
-import { randomUUID } from 'node:crypto';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { asc, eq } from 'drizzle-orm';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities } from '../../activities';
+import { describe, expect, it } from 'vitest';
+import { useTestSystem } from '../support/system';
 import { auditLog, cases } from '../../db/schema';
-import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import { createTestApp, type TestApp } from '../support/app';
-import { createDevEnvironment } from '../support/temporal';
 
 const ROUNDS = 100;
 /** XK-SMALL-CATERING's `review` and `decide` steps are both held by the two scjg approvers: two rounds per case. */
@@ -18,25 +12,7 @@ const RACED_STEPS = ['review', 'decide'] as const;
 const RACERS = ['scjg.approver', 'scjg.leader'] as const;
 const CATERING_MATERIALS = ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
 
-let env: TestWorkflowEnvironment;
-let t: TestApp;
-let worker: Worker;
-let running: Promise<void>;
-
-beforeAll(async () => {
-  const taskQueue = `concurrent-step-${randomUUID()}`;
-  const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
-  env = e;
-  t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
-  worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db }), workflowBundle: bundle });
-  running = worker.run();
-});
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await t?.close();
-  await env?.teardown();
-});
+const t = useTestSystem('concurrent-step');
 
 type Body = Record<string, unknown>;
 const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
