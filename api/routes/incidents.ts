@@ -52,6 +52,7 @@ const incidentActionBody = z
     z.strictObject({ type: z.literal('verify'), passed: z.boolean(), note: text(1000), evidence: refs('核查照片 / verification photos').optional() }),
     z.strictObject({ type: z.literal('callback'), satisfaction: z.enum(SATISFACTION), resolved: z.boolean(), note: text(1000).optional() }),
     z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
+    z.strictObject({ type: z.literal('urge'), message: text(1000).openapi({ description: '督办意见（乡镇或县督查员）/ what the supervisor asks of the holding unit' }) }),
   ])
   .openapi('IncidentAction');
 
@@ -72,6 +73,7 @@ const incidentViewSchema = z
     lateUnits: z.array(z.object({ level: z.number().int(), unitId: z.string(), deadline: z.string().nullable(), at: z.string() })),
     reopens: z.number().int(),
     redCard: z.boolean(),
+    urgeCount: z.number().int(),
     clocks: z.array(clockWithLedgerSchema),
   })
   .openapi('IncidentView', { description: '事件实时状态（另含描述、位置、附件、上报与异议记录、核查与回访记录、历史）/ live state; more fields than listed' });
@@ -194,11 +196,11 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     method: 'post',
     path: '/incidents/:id/actions',
     operationId: 'actOnIncident',
-    summary: '办理事件：签收 / 异议 / 派单 / 上报 / 办结 / 核查 / 回访 / 延期 / Act on an incident',
+    summary: '办理事件：签收 / 异议 / 派单 / 上报 / 办结 / 核查 / 回访 / 延期 / 督办 / Act on an incident',
     description:
-      '一个接口，按 type 区分动作；单位只能办理派给本单位的事件，指挥员在辖区内派单和上报。被拒绝的操作不改变案件：403 非本环节办理人，409 状态不符，422 规则不允许（如逐级上报、四级不能再上报）。/ One endpoint with a typed action union; a refused action changes nothing.',
+      '一个接口，按 type 区分动作；单位只能办理派给本单位的事件，指挥员在辖区内派单和上报，乡镇（一至三级）和县督查员可督办。被拒绝的操作不改变案件：403 非本环节办理人，409 状态不符，422 规则不允许（如逐级上报、四级不能再上报）。/ One endpoint with a typed action union; a refused action changes nothing.',
     tags: ['incidents'],
-    access: { roles: ['grid_worker', 'handler', 'dispatcher'] },
+    access: { roles: ['grid_worker', 'handler', 'dispatcher', 'supervisor'] },
     params: idParam,
     body: incidentActionBody,
     response: { schema: incidentViewSchema, description: '办理后的事件 / The incident after the action' },

@@ -1,8 +1,8 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
-import { auditLog, caseNumberCounters, cases, incidentFacts } from '../../db/schema';
+import { auditLog, caseNumberCounters, cases, incidentFacts, notices } from '../../db/schema';
 
 const t = useTestSystem('incidents', { nextYearCalendar: true });
 const startedAt = new Date(Date.now() - 60_000).toISOString();
@@ -296,5 +296,46 @@ describe('statistics', () => {
     // Outside one's scope: refused.
     const res = await api().get('/api/v1/incidents/stats').query({ unitId: 'lk.t02', from: startedAt, to }).set(await auth('t01.supervisor'));
     expect(res.status).toBe(403);
+  });
+});
+
+// After the statistics above, so these events do not change their hand-computed counts.
+describe('督办 (urging) by supervisors', () => {
+  const urges = (id: string) => t.tdb.db.select().from(notices).where(and(eq(notices.caseId, id), eq(notices.kind, 'urge')));
+
+  it('the township supervisor urges the holder of an event in the township; a supervisor elsewhere and the holder cannot', async () => {
+    const e = await open(GRID_WORKER, { title: '垃圾堆放未清运' });
+    expect(await inboxActions('t01.supervisor', e.caseId)).toEqual(['urge']);
+    expect(await inboxActions('lk.supervisor', e.caseId)).toEqual(['urge']);
+    await refused(GRID_WORKER, e.caseId, { type: 'urge', message: '快' }, 403, 'not-your-action');
+    await refused('t02.supervisor', e.caseId, { type: 'urge', message: '快' }, 404);
+    await refused('t01.supervisor', e.caseId, { type: 'urge', message: '' }, 400);
+
+    const urged = await ok('t01.supervisor', e.caseId, { type: 'urge', message: '请今日内清运完毕' });
+    expect(urged).toMatchObject({ status: 'dispatched', level: 1, urgeCount: 1 });
+    expect(urged.history.at(-1)).toMatchObject({ action: 'urge', actorId: 'u.lk.t01.supervisor', note: '请今日内清运完毕' });
+    const sent = await urges(e.caseId);
+    expect(sent).toEqual([expect.objectContaining({ unitId: GRID, key: 'urge:1' })]);
+    expect(sent[0]!.message).toMatch(/^【督办】事件“垃圾堆放未清运”.*一级.*待签收.*请今日内清运完毕$/);
+
+    // Resolved: the event now waits for the village's on-site verification, and the 督办 goes there, to its leader too.
+    await ok(GRID_WORKER, e.caseId, { type: 'sign' });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:after'] });
+    await ok('lk.supervisor', e.caseId, { type: 'urge', message: '请尽快核查' });
+    const second = (await urges(e.caseId)).find((n) => n.key === 'urge:2');
+    expect(second).toMatchObject({ unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader' });
+
+    // Closed (no callback due for a patrol report, so its workflow has ended): nothing to urge.
+    await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清运' });
+    const closed = await refused('t01.supervisor', e.caseId, { type: 'urge', message: '快' }, 409, 'case-finished');
+    expect(closed.detail).toBe(`案件已办结，不能再办理：${e.caseId}`);
+  });
+
+  it('at L4 (a county department) only the county supervisor urges', async () => {
+    const e = await open(GRID_WORKER, { urgencyCode: 'critical', title: '广告牌松动' });
+    await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '危及行人', toLevel: 4 });
+    await refused('t01.supervisor', e.caseId, { type: 'urge', message: '快' }, 403, 'not-your-action');
+    expect(await ok('lk.supervisor', e.caseId, { type: 'urge', message: '两小时内处置' })).toMatchObject({ urgeCount: 1 });
+    expect(await urges(e.caseId)).toEqual([expect.objectContaining({ unitId: 'lk.dept.cgzf', recipientUserId: 'u.lk.cgzf.leader' })]);
   });
 });

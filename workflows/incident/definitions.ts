@@ -44,6 +44,8 @@ export type IncidentAction =
   | { type: 'verify'; passed: boolean; note: string; evidence?: string[] }
   | { type: 'callback'; satisfaction: Satisfaction; resolved: boolean; note?: string }
   | { type: 'extend'; amount: number; reason: string }
+  /** 督办 by a supervisor of the event's township or county: a notice to the holding unit and its leader. */
+  | { type: 'urge'; message: string }
   /** Sent by the summons API only: the whistle was checked against the rules; the event starts it as a child. */
   | { type: 'whistle'; summons: StartSummonsInput };
 
@@ -58,6 +60,7 @@ export const INCIDENT_ACTION_LABEL: Record<IncidentActionType, string> = {
   verify: '核查',
   callback: '回访',
   extend: '延期',
+  urge: '督办',
   whistle: '吹哨',
 };
 
@@ -157,6 +160,8 @@ export interface IncidentView {
   callbacks: CallbackRecord[];
   reopens: number;
   redCard: boolean;
+  /** 督办 notices sent by supervisors (the red card's automatic 督办 is not counted here). */
+  urgeCount: number;
   /** Whistles blown from this event (L3), with their outcome once closed or rejected. */
   summonses: IncidentSummonsRef[];
   hotline: (HotlineOrder & { deadline: string | null; overdue: boolean; callbackDue: boolean }) | null;

@@ -40,6 +40,8 @@ const ORDER = 'order';
 const ORDER_LABEL = '12345 工单办理时限';
 /** States in which the current level's unit is working on the event and its clock runs. */
 const OPEN: ReadonlySet<IncidentStatus> = new Set(['dispatched', 'disputed', 'handling', 'summoning']);
+/** States in which a supervisor may send 督办 (someone is expected to act and a clock runs). */
+const URGEABLE: ReadonlySet<IncidentStatus> = new Set(['dispatched', 'disputed', 'handling', 'verifying']);
 /** The level at which the township may blow the whistle (DOMAIN §5: 难事不出乡). */
 const WHISTLE_LEVEL: IncidentLevelNo = 3;
 
@@ -80,6 +82,9 @@ export class IncidentCase {
   callbacks: CallbackRecord[] = [];
   reopens = 0;
   redCard = false;
+  urgeCount = 0;
+  /** Notices an action's commit asks for, handed to the workflow by `apply`. */
+  private outbox: NoticeRequest[] = [];
   summonses: IncidentSummonsRef[] = [];
   /** The state a whistle interrupted, resumed when the summons ends. */
   private beforeSummons: IncidentStatus = 'handling';
@@ -156,6 +161,11 @@ export class IncidentCase {
     if (this.input.hotline && OPEN.has(this.status)) {
       give(this.input.callback, ['extend', ...(this.callbackDue ? (['callback'] as const) : [])]);
     }
+    // 督办: the supervisors of the event's township (while it is handled in the township) and county.
+    if (URGEABLE.has(this.status)) {
+      if (this.level < TOP_LEVEL) give({ unitId: this.input.territory.townshipId, role: 'supervisor' }, ['urge']);
+      give({ unitId: this.input.territory.countyId, role: 'supervisor' }, ['urge']);
+    }
     return mergeAssignments(out);
   }
 
@@ -171,9 +181,11 @@ export class IncidentCase {
     const note = carryOut(this.clocks, plan, now);
     const at = this.touch(now);
     this.history.push({ ...this.entry(actor, action.type, note, at), level });
+    const notices = this.outbox;
+    this.outbox = [];
     return {
       notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `incident.${action.type}`, reason: note, before, after: this.auditState(), at }],
-      notices: [],
+      notices,
       ...(action.type === 'whistle' ? { summons: action.summons } : {}),
     };
   }
@@ -272,6 +284,7 @@ export class IncidentCase {
       callbacks: this.callbacks,
       reopens: this.reopens,
       redCard: this.redCard,
+      urgeCount: this.urgeCount,
       summonses: this.summonses,
       hotline: i.hotline ? { ...i.hotline, deadline: order?.deadline ?? null, overdue: this.orderOverdue, callbackDue: this.callbackDue } : null,
       closedAt: this.closedAt,
@@ -404,6 +417,26 @@ export class IncidentCase {
         };
       case 'callback':
         return this.planCallback(actor, action, now);
+      case 'urge':
+        return {
+          clocks: [],
+          commit: () => {
+            this.urgeCount += 1;
+            const overdue = this.clocks.status(this.levelClock, now)?.overdue ? '，已超期' : '';
+            // Whoever the event waits for: the dispatcher after a dispute, the verifier after resolving, else the holder.
+            const unitId = this.status === 'disputed' ? this.dispatcher(this.level).unitId : this.status === 'verifying' ? this.verifier().unitId : this.assignee.unitId;
+            this.outbox.push({
+              caseId: this.input.caseId,
+              key: `urge:${this.urgeCount}`,
+              kind: 'urge',
+              unitId,
+              toLeader: true,
+              message: `【督办】事件“${this.input.title}”（${this.input.caseId}）${LEVEL_LABEL[this.level]}${INCIDENT_STATUS_LABEL[this.status]}${overdue}，请抓紧办理并反馈。${action.message}`,
+              at: new Date(now).toISOString(),
+            });
+            return action.message;
+          },
+        };
       case 'whistle': {
         if (this.level !== WHISTLE_LEVEL) throw rule('whistle-level', '只有在三级（乡镇/街道）处置的事件才能吹哨', 'Only an event at L3 (township) can blow the whistle');
         const paused = planClock(this.clocks, this.levelClock, this.levelLabel(this.level), (c) => pauseClock(c!, now, `吹哨（${action.summons.caseId}），等待部门报到处置`, actor.userId), now);

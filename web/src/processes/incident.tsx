@@ -43,6 +43,7 @@ const ACTIONS: Record<string, ActionSpec> = {
     ],
   },
   extend: { label: ['延期', 'Extend'], fields: [{ name: 'amount', label: ['延长时限（与本级时限同单位）', 'Extend by (same unit as the limit)'], kind: 'number', min: 0.01, max: 365, required: true }, note('reason', ['延期理由', 'Reason'])] },
+  urge: { label: ['督办', 'Urge'], danger: true, fields: [note('message', ['督办意见', 'What to do, by when'])] },
 };
 
 function IncidentLive({ detail }: { detail: CaseDetail }) {
@@ -74,6 +75,7 @@ function IncidentLive({ detail }: { detail: CaseDetail }) {
             {pick(LEVEL_LABEL[view.resolution.level])} · {view.resolution.result}（{view.resolution.evidence.join('、')}）
           </Descriptions.Item>
         )}
+        {view.urgeCount > 0 && <Descriptions.Item label={t('urgeCount')}>{view.urgeCount}</Descriptions.Item>}
         {view.lateUnits.length > 0 && (
           <Descriptions.Item label={t('lateUnits')} span={2}>
             {view.lateUnits.map((l) => `${pick(LEVEL_LABEL[l.level])} ${unitName(l.unitId)}`).join('；')}
