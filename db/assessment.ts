@@ -11,7 +11,7 @@ import {
   type UnitSelector,
 } from '../domain/assessment';
 import { buildCalendar, CalendarYearMissingError } from '../domain/calendar';
-import type { CycleRatee, StartAssessmentInput } from '../workflows/assessment/definitions';
+import type { AssessmentPhase, CycleRatee, StartAssessmentInput } from '../workflows/assessment/definitions';
 import type { Actor } from '../workflows/shared/actor';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
 import { allocateCaseNumber } from './case-numbers';
@@ -460,7 +460,7 @@ export function cycleAppeals(db: Reader, caseId: string) {
 }
 
 /** A ratee's results across cycles, newest period first, from cycles in `phases`. */
-export function rateeHistory(db: Reader, rateeKey: string, phases: readonly string[]) {
+export function rateeHistory(db: Reader, rateeKey: string, phases: readonly AssessmentPhase[]) {
   return db
     .select({ cycle: assessmentCycles, result: assessmentResults, ownerPath: orgUnits.path })
     .from(assessmentResults)

@@ -17,7 +17,7 @@ import { assessmentCycles, assessmentRatees } from '../../db/schema/assessment';
 import { cases } from '../../db/schema/cases';
 import { findUnit } from '../../db/units';
 import { manualIndicators, METRICS, topAndBottom, type MetricKey, type SchemeDefinition } from '../../domain/assessment';
-import { assessmentActionUpdate, ASSESSMENT_PHASE_LABEL, ASSESSMENT_PHASES, type AssessmentAction, type AssessmentView } from '../../workflows/assessment/definitions';
+import { assessmentActionUpdate, ASSESSMENT_PHASE_LABEL, ASSESSMENT_PHASES, type AssessmentAction, type AssessmentPhase, type AssessmentView } from '../../workflows/assessment/definitions';
 import { notFound, text } from '../admin';
 import type { Principal } from '../auth';
 import { isWithin, requireUnitScope } from '../authz';
@@ -42,7 +42,7 @@ import { actorOf } from './tasks';
  * - published and final results (ranking, totals, grades, indicator scores) are visible county-wide.
  */
 
-const PUBLIC_PHASES: readonly string[] = ['published', 'final'];
+const PUBLIC_PHASES: readonly AssessmentPhase[] = ['published', 'final'];
 const cycleIdParam = z.strictObject({ id: z.string().min(1).max(100) });
 const anyObject = z.record(z.string(), z.unknown());
 
@@ -92,7 +92,8 @@ async function act(deps: AppDeps, principal: Principal, id: string, action: Asse
   return withTemporal(id, () => deps.temporal.workflow.getHandle(id).executeUpdate(assessmentActionUpdate, { args: [{ actor, action }] }));
 }
 
-const cycleSchema = z
+/** A cycle as the assessment routes present it (`presentCycle`); the console's types are inferred from these schemas. */
+export const cycleSchema = z
   .object({
     caseId: z.string(),
     schemeCode: z.string(),
@@ -104,7 +105,7 @@ const cycleSchema = z
     periodStart: z.string(),
     periodEnd: z.string(),
     ownerUnitId: z.string(),
-    phase: z.string(),
+    phase: z.enum(ASSESSMENT_PHASES),
     phaseLabel: z.string(),
     openedBy: z.string(),
     snapshotAt: z.string().nullable(),
@@ -166,7 +167,7 @@ const viewSchema = z
   })
   .openapi('AssessmentView', { description: '考核实时概况（各阶段时间、评分进度、申诉数）/ live summary of a cycle' });
 
-const rankingRowSchema = z
+export const rankingRowSchema = z
   .object({
     rank: z.number().int(),
     rateeKey: z.string(),
@@ -182,6 +183,16 @@ const rankingRowSchema = z
     final: z.boolean(),
   })
   .openapi('AssessmentRankingRow');
+
+export const rankingSchema = z
+  .object({
+    cycle: cycleSchema,
+    indicators: z.array(z.object({ code: z.string(), name: z.string(), side: z.string(), weight: z.number() })),
+    items: z.array(rankingRowSchema),
+    top: z.array(rankingRowSchema),
+    bottom: z.array(rankingRowSchema),
+  })
+  .openapi('AssessmentRanking');
 
 async function ranking(deps: AppDeps, c: Cycle) {
   const rows = await cycleResults(deps.database.db, c.cycle.caseId);
@@ -460,10 +471,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: 'any' },
     params: cycleIdParam,
-    response: {
-      schema: z.object({ cycle: cycleSchema, indicators: z.array(z.object({ code: z.string(), name: z.string(), side: z.string(), weight: z.number() })), items: z.array(rankingRowSchema), top: z.array(rankingRowSchema), bottom: z.array(rankingRowSchema) }),
-      description: '排名 / The ranking',
-    },
+    response: { schema: rankingSchema, description: '排名 / The ranking' },
     errors: [403, 404],
     async handler({ params, principal, deps }) {
       const { c, rows, def } = await readableRanking(deps, principal, params.id);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import type { IndicatorLine, MetricValues, SchemeDefinition, SideLine } from '../../domain/assessment';
+import type { AssessmentPhase } from '../../workflows/assessment/definitions';
 
 /*
  * Two-way assessment (双向考核, DOMAIN §7): versioned indicator schemes (configuration) and the read
@@ -54,7 +55,7 @@ export const assessmentCycles = pgTable(
     periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
     periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
     ownerUnitId: text('owner_unit_id').notNull(),
-    phase: text('phase').notNull(),
+    phase: text('phase').$type<AssessmentPhase>().notNull(),
     openedBy: text('opened_by').notNull(),
     snapshotHash: text('snapshot_hash'),
     snapshotAt: timestamp('snapshot_at', { withTimezone: true }),

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { calendarYears, NATIONAL_REGION } from '../../db/schema';
 import { previousPeriod } from '../../domain/assessment';
 import type { AssessmentView } from '../../workflows/assessment/definitions';
+import type { AssessmentAppeal } from '../../web/src/api/types';
 import type { PartView, SummonsView } from '../../workflows/summons/definitions';
 import { screenshot, systemPerFile } from './harness';
 
@@ -124,7 +126,51 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await drawer.getByTestId('breakdown-sources').scrollIntoViewIfNeeded();
       await drawer.getByTestId('breakdown-sources').getByText('督办').first().waitFor();
       await screenshot(leader.page, 'h3-breakdown-sources');
+
+      // The township appeals one indicator from its own breakdown.
+      await drawer.locator('[data-action="appeal"]').click();
+      const appealForm = leader.page.locator('.ant-modal').filter({ hasText: '申诉理由' });
+      await appealForm.getByTestId('appeal-indicator').click();
+      await leader.page.locator('.ant-select-dropdown:visible').getByText('执法工作及成效（部门评价）').click();
+      await appealForm.getByTestId('appeal-reason').fill('本月联合执法检查 12 次，记录已报送市场监管局，评分未计入');
+      await screenshot(leader.page, 'h4-appeal-form');
+      await appealForm.getByTestId('appeal-submit').click();
+      await drawer.getByTestId('appeals').getByText('A1').waitFor();
+      const filed = await sys.apiAs<{ items: AssessmentAppeal[] }>('t01.leader', 'GET', `/assessment/cycles/${id}/appeals`);
+      expect(filed.items).toMatchObject([{ appealId: 'A1', rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', status: 'pending' }]);
       await leader.context.close();
+
+      // The county assessor decides it on the cycle page: the indicator is adjusted and the total recomputed.
+      const assessor = await sys.signIn('lk.assessor');
+      await assessor.page.goto(`/assessment/${id}`);
+      await assessor.page.getByTestId('appeals').locator('[data-action="decide"]').click();
+      const decideForm = assessor.page.locator('.ant-modal').filter({ hasText: '复核' });
+      await decideForm.getByTestId('decision').click();
+      await assessor.page.locator('.ant-select-dropdown:visible').getByText('调整得分').click();
+      await decideForm.getByTestId('adjust-score').fill('100');
+      await decideForm.getByTestId('decision-reason').fill('经核实执法检查记录属实，执法工作得分调整为 100');
+      await screenshot(assessor.page, 'h5-appeal-decision-form');
+      await decideForm.getByTestId('decide-submit').click();
+      const decided = await eventually(
+        () => sys.apiAs<{ result: { total: number }; appeals: AssessmentAppeal[] }>('lk.assessor', 'GET', `/assessment/cycles/${id}/results/unit:lk.t01`),
+        (b) => b.appeals[0]?.status === 'adjusted',
+      );
+      expect(decided.appeals[0]).toMatchObject({ status: 'adjusted', decisionReason: '经核实执法检查记录属实，执法工作得分调整为 100' });
+      // 10 points of weight: from 90 to 100 on that indicator adds 1 to the total.
+      expect(decided.result.total).toBeCloseTo(api.result.total + 1, 5);
+      await assessor.page.getByTestId('appeals').getByText('调整得分').waitFor();
+      await screenshot(assessor.page, 'h6-appeal-decided');
+
+      // Both exports download from the cycle page, with the recomputed total.
+      const [csvFile] = await Promise.all([assessor.page.waitForEvent('download'), assessor.page.getByTestId('export-csv').click()]);
+      expect(csvFile.suggestedFilename()).toBe(`${id}.csv`);
+      const csv = readFileSync((await csvFile.path())!, 'utf8');
+      expect(csv.startsWith('\uFEFF名次,考核对象,代码,总分')).toBe(true);
+      expect(csv.split('\r\n').find((line) => line.includes('unit:lk.t01'))).toContain(`,${decided.result.total},`);
+      const [xlsxFile] = await Promise.all([assessor.page.waitForEvent('download'), assessor.page.getByTestId('export-xlsx').click()]);
+      expect(xlsxFile.suggestedFilename()).toBe(`${id}.xlsx`);
+      expect(readFileSync((await xlsxFile.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      await assessor.context.close();
     },
     E2E_TIMEOUT,
   );

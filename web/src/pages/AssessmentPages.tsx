@@ -51,10 +51,10 @@ function AppealModal({ cycleId, b, onClose, onDone }: { cycleId: string; b: Asse
     <Modal open title={t('appeal')} okText={t('submit')} cancelText={t('cancel')} confirmLoading={busy} onCancel={onClose} onOk={() => void form.validateFields().then(submit, () => undefined)} okButtonProps={{ 'data-testid': 'appeal-submit' }}>
       <Form form={form} layout="vertical">
         <Form.Item name="indicatorCode" label={t('indicator')}>
-          <Select allowClear options={(b.result?.indicators ?? []).map((i) => ({ value: i.code, label: i.name }))} />
+          <Select allowClear data-testid="appeal-indicator" options={(b.result?.indicators ?? []).map((i) => ({ value: i.code, label: i.name }))} />
         </Form.Item>
         <Form.Item name="reason" label={t('appealReason')} rules={[{ required: true, whitespace: true, message: `${t('appealReason')}${t('required')}` }]}>
-          <Input.TextArea rows={3} maxLength={2000} showCount />
+          <Input.TextArea rows={3} maxLength={2000} showCount data-testid="appeal-reason" />
         </Form.Item>
       </Form>
       {error && <Alert type="error" showIcon title={error} data-testid="action-error" />}
@@ -75,26 +75,27 @@ function DecideModal({ cycleId, appeal, onClose, onDone }: { cycleId: string; ap
     onDone,
   );
   return (
-    <Modal open title={`${t('decide')} ${appeal.appealId}`} okText={t('submit')} cancelText={t('cancel')} confirmLoading={busy} onCancel={onClose} onOk={() => void form.validateFields().then(submit, () => undefined)}>
+    <Modal open title={`${t('decide')} ${appeal.appealId}`} okText={t('submit')} cancelText={t('cancel')} confirmLoading={busy} onCancel={onClose} onOk={() => void form.validateFields().then(submit, () => undefined)} okButtonProps={{ 'data-testid': 'decide-submit' }}>
       <Form form={form} layout="vertical" initialValues={{ decision: 'maintain' }}>
         <Form.Item name="decision" label={t('decision')}>
-          <Select options={[{ value: 'maintain', label: t('maintain') }, { value: 'adjust', label: t('adjust') }]} />
+          <Select data-testid="decision" options={[{ value: 'maintain', label: t('maintain') }, { value: 'adjust', label: t('adjust') }]} />
         </Form.Item>
         {decision === 'adjust' && appeal.indicatorCode && (
           <Form.Item name="score" label={`${t('adjustScore')} · ${appeal.indicatorCode}`} rules={[{ required: true, type: 'number' }]}>
-            <InputNumber min={0} max={100} />
+            <InputNumber min={0} max={100} data-testid="adjust-score" />
           </Form.Item>
         )}
         <Form.Item name="reason" label={t('decisionReason')} rules={[{ required: true, whitespace: true, message: `${t('decisionReason')}${t('required')}` }]}>
-          <Input.TextArea rows={3} maxLength={2000} />
+          <Input.TextArea rows={3} maxLength={2000} data-testid="decision-reason" />
         </Form.Item>
       </Form>
-      {error && <Alert type="error" showIcon title={error} />}
+      {error && <Alert type="error" showIcon title={error} data-testid="action-error" />}
     </Modal>
   );
 }
 
-function AppealsTable({ appeals, cycleId, canDecide, onDone }: { appeals: AssessmentAppeal[]; cycleId: string; canDecide: boolean; onDone: () => void }) {
+/** `names` shows ratees and indicators by name rather than by key or code. */
+function AppealsTable({ appeals, cycleId, canDecide, onDone, names = {} }: { appeals: AssessmentAppeal[]; cycleId: string; canDecide: boolean; onDone: () => void; names?: Record<string, string> }) {
   const { t } = useI18n();
   const [deciding, setDeciding] = useState<AssessmentAppeal>();
   return (
@@ -107,12 +108,12 @@ function AppealsTable({ appeals, cycleId, canDecide, onDone }: { appeals: Assess
         pagination={false}
         columns={[
           { title: 'ID', dataIndex: 'appealId' },
-          { title: t('ratee'), dataIndex: 'rateeKey' },
-          { title: t('indicator'), dataIndex: 'indicatorCode', render: (v: string | null) => v ?? '—' },
+          { title: t('ratee'), dataIndex: 'rateeKey', render: (v: string) => names[v] ?? v },
+          { title: t('indicator'), dataIndex: 'indicatorCode', render: (v: string | null) => (v ? (names[v] ?? v) : '—') },
           { title: t('appealReason'), dataIndex: 'reason' },
           { title: t('status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'pending' ? 'orange' : 'green'}>{s === 'pending' ? t('open') : s === 'adjusted' ? t('adjust') : t('maintain')}</Tag> },
           { title: t('decisionReason'), dataIndex: 'decisionReason', render: (v: string | null, a) => (v ? `${v}${a.before && a.after ? `（${a.before.total} → ${a.after.total}）` : ''}` : '—') },
-          ...(canDecide ? [{ title: t('actions'), key: 'd', render: (_v: unknown, a: AssessmentAppeal) => a.status === 'pending' && <Button size="small" type="primary" onClick={() => setDeciding(a)}>{t('decide')}</Button> }] : []),
+          ...(canDecide ? [{ title: t('actions'), key: 'd', render: (_v: unknown, a: AssessmentAppeal) => a.status === 'pending' && <Button size="small" type="primary" onClick={() => setDeciding(a)} data-action="decide">{t('decide')}</Button> }] : []),
         ]}
       />
       {deciding && (
@@ -188,7 +189,15 @@ function BreakdownDrawer({ cycle, rateeKey, onClose }: { cycle: AssessmentCycle;
               ]}
             />
           </Card>
-          {d.appeals.length > 0 && <AppealsTable appeals={d.appeals} cycleId={cycle.caseId} canDecide={false} onDone={b.reload} />}
+          {d.appeals.length > 0 && (
+            <AppealsTable
+              appeals={d.appeals}
+              cycleId={cycle.caseId}
+              canDecide={false}
+              onDone={b.reload}
+              names={Object.fromEntries([[d.ratee.rateeKey, d.ratee.name], ...(d.result?.indicators ?? []).map((i) => [i.code, i.name])])}
+            />
+          )}
         </Space>
       )}
       {appealing && d && (
@@ -255,7 +264,7 @@ export function AssessmentCyclePage() {
             columns={[
               { title: t('rank'), dataIndex: 'rank', width: 60, fixed: 'left' },
               { title: t('ratee'), dataIndex: 'name', fixed: 'left', render: (n: string, r) => <Button type="link" size="small" onClick={() => setOpen(r.rateeKey)} data-ratee={r.rateeKey}>{n}</Button> },
-              { title: t('totalScore'), dataIndex: 'total', render: (v: number) => <Typography.Text strong>{v}</Typography.Text> },
+              { title: t('totalScore'), dataIndex: 'total', width: 72, render: (v: number) => <Typography.Text strong>{v}</Typography.Text> },
               { title: t('grade'), dataIndex: 'gradeLabel', render: (l: string, r) => <GradeTag grade={r.grade} label={l} /> },
               ...ranking.data.indicators.map((i) => ({ title: `${i.name}（${i.weight}）`, key: i.code, render: (_v: unknown, r: RankingRow) => r.indicatorScores[i.code] ?? '—' })),
             ]}
@@ -264,7 +273,13 @@ export function AssessmentCyclePage() {
       </Card>
       {appeals.data && appeals.data.items.length > 0 && (
         <Card title={t('appeals')}>
-          <AppealsTable appeals={appeals.data.items} cycleId={id} canDecide={user.role === 'assessor'} onDone={() => { appeals.reload(); ranking.reload(); }} />
+          <AppealsTable
+            appeals={appeals.data.items}
+            cycleId={id}
+            canDecide={user.role === 'assessor'}
+            onDone={() => { appeals.reload(); ranking.reload(); }}
+            names={Object.fromEntries([...(ranking.data?.items ?? []).map((r) => [r.rateeKey, r.name]), ...(ranking.data?.indicators ?? []).map((i) => [i.code, i.name])])}
+          />
         </Card>
       )}
       {open && c && <BreakdownDrawer cycle={c} rateeKey={open} onClose={() => setOpen(undefined)} />}
