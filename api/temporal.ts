@@ -29,7 +29,7 @@ export function temporalProblem(err: unknown, caseId: string): Problem | null {
   if (err instanceof WorkflowNotFoundError) {
     // An action on a case whose workflow has ended (e.g. an incident closed without a callback).
     if (/already completed/i.test(err.message)) {
-      return new Problem('conflict', { zh: `案件已办结，不能再办理：${caseId}`, en: `Case ${caseId} is finished; nothing more can be done on it` }, { code: 'case-finished' });
+      return new Problem('conflict', { zh: `案件已结束，不能再办理：${caseId}`, en: `Case ${caseId} has ended; no further action is possible` }, { code: 'case-closed' });
     }
     return new Problem('notFound', { zh: `案件不存在：${caseId}`, en: `No case ${caseId}` }, { code: 'case-not-found' });
   }

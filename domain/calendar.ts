@@ -30,11 +30,15 @@ export const durationSchema = z.object({
 export type Duration = z.infer<typeof durationSchema>;
 /** The largest amount a case's time limit may have, in any unit (a million days is still a valid date). */
 export const MAX_DURATION_AMOUNT = 1_000_000;
+/** More than zero and at most {@link MAX_DURATION_AMOUNT}: beyond that no deadline is a real date (and a case that cannot compute one cannot start). */
+const allowingTime = <S extends z.ZodType<Duration>>(schema: S) =>
+  schema
+    .refine((d) => d.amount > 0, { message: '时限必须大于 0 / the time limit must be more than zero', path: ['amount'] })
+    .refine((d) => d.amount <= MAX_DURATION_AMOUNT, { message: `时限不能超过 ${MAX_DURATION_AMOUNT} / the time limit may not exceed ${MAX_DURATION_AMOUNT}`, path: ['amount'] });
 /** A time limit that actually allows some time: what a case's budget must be. */
-export const positiveDurationSchema = durationSchema
-  .refine((d) => d.amount > 0, { message: '时限必须大于 0 / the time limit must be more than zero', path: ['amount'] })
-  // Beyond this no deadline is a real date (and a case that cannot compute one cannot start).
-  .refine((d) => d.amount <= MAX_DURATION_AMOUNT, { message: `时限不能超过 ${MAX_DURATION_AMOUNT} / the time limit may not exceed ${MAX_DURATION_AMOUNT}`, path: ['amount'] });
+export const positiveDurationSchema = allowingTime(durationSchema);
+/** The same, refusing unknown keys: for configured limits (incident levels, 报到). */
+export const strictPositiveDurationSchema = allowingTime(durationSchema.strict());
 
 /** A `YYYY-MM-DD` calendar date that exists. */
 export const localDateSchema = z.string().refine(isLocalDate, { message: 'expected a real date as YYYY-MM-DD' });

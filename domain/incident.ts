@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, type Duration, type WorkingCalendar } from './calendar';
+import { strictPositiveDurationSchema, type Duration, type WorkingCalendar } from './calendar';
 import { MINUTE_MS, toEpochMs, type Instant } from './time';
 
 /*
@@ -27,7 +27,7 @@ export const SATISFACTION_LABEL: Record<Satisfaction, string> = { satisfied: '�
  * A level's time limit: a duration, or `same-workday` (L1 "当日办结"), which runs to 24:00 of the
  * working day the level starts in — or of the next working day when it starts on a non-working day.
  */
-export const incidentLimitSchema = z.union([z.strictObject({ unit: z.literal('same-workday') }), durationSchema.strict().refine((d) => d.amount > 0, 'amount must be positive')]);
+export const incidentLimitSchema = z.union([z.strictObject({ unit: z.literal('same-workday') }), strictPositiveDurationSchema]);
 export type IncidentLimit = z.infer<typeof incidentLimitSchema>;
 
 /** The code of the default urgencies; 特急 may skip levels when escalated by hand. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { durationSchema, type Duration } from './calendar';
+import { strictPositiveDurationSchema, type Duration } from './calendar';
 import { incidentLimitSchema, type IncidentLimit } from './incident';
 
 /*
@@ -185,9 +185,9 @@ export function evaluateWhistle(rules: readonly SummonsRule[], facts: WhistleFac
 /** Response (报到) limits per urgency, handling limits per complexity, and misses before a red card. */
 export const summonsSettingsSchema = z.strictObject({
   responseLimits: z.strictObject({
-    normal: durationSchema.strict().refine((d) => d.amount > 0, 'amount must be positive'),
-    urgent: durationSchema.strict().refine((d) => d.amount > 0, 'amount must be positive'),
-    critical: durationSchema.strict().refine((d) => d.amount > 0, 'amount must be positive'),
+    normal: strictPositiveDurationSchema,
+    urgent: strictPositiveDurationSchema,
+    critical: strictPositiveDurationSchema,
   }),
   handlingLimits: z.strictObject({ simple: incidentLimitSchema, complex: incidentLimitSchema }),
   /** The miss that gives a red card (the ones before raise 督办). */

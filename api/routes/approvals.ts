@@ -261,15 +261,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      try {
-        return await withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(approvalActionUpdate, { args: [{ actor: actorOf(principal), action }] }));
-      } catch (err) {
-        // A closed case whose workflow has ended (nothing more can happen to it) is a conflict, not unknown.
-        if (err instanceof Problem && err.extra.code === 'case-not-found' && row.closedAt) {
-          throw new Problem('conflict', { zh: `案件已结束（${row.status}），不能再办理`, en: `The case is closed (${row.status}); no further action is possible` }, { code: 'case-closed' });
-        }
-        throw err;
-      }
+      return withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(approvalActionUpdate, { args: [{ actor: actorOf(principal), action }] }));
     },
   });
 }

@@ -78,6 +78,12 @@ describe('incident configuration', () => {
     expect((await api().put('/api/v1/incident-config/routing-rules/environment/4').set(admin).send({ mode: 'unit', target: 'lk.t01' })).status).toBe(422);
     expect((await api().put('/api/v1/incident-config/routing-rules/environment/4').set(admin).send({ mode: 'ancestor' })).status).toBe(422);
     expect((await api().put('/api/v1/incident-config/time-limits/environment/normal/5').set(admin).send({ limit: { unit: 'hour', amount: 2 } })).status).toBe(400);
+    // A limit too large to be a real deadline date, or none at all, is refused at the boundary.
+    for (const amount of [2_000_000, 0]) {
+      const res = await api().put('/api/v1/incident-config/time-limits/environment/normal/2').set(admin).send({ limit: { unit: 'workday', amount } });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.issues[0].path).toBe('body.limit.amount');
+    }
     expect((await api().put('/api/v1/incident-config/time-limits/nothing/normal/2').set(admin).send({ limit: { unit: 'hour', amount: 2 } })).status).toBe(404);
     expect((await api().put('/api/v1/incident-config/categories/new-one').set(admin).send({ name: '无部门' })).status).toBe(422);
     expect((await api().put('/api/v1/incident-config/time-limits/environment/normal/2').set(await auth('zhzx.dispatcher')).send({ limit: { unit: 'hour', amount: 2 } })).status).toBe(403);

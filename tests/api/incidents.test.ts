@@ -327,8 +327,8 @@ describe('督办 (urging) by supervisors', () => {
 
     // Closed (no callback due for a patrol report, so its workflow has ended): nothing to urge.
     await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清运' });
-    const closed = await refused('t01.supervisor', e.caseId, { type: 'urge', message: '快' }, 409, 'case-finished');
-    expect(closed.detail).toBe(`案件已办结，不能再办理：${e.caseId}`);
+    const closed = await refused('t01.supervisor', e.caseId, { type: 'urge', message: '快' }, 409, 'case-closed');
+    expect(closed.detail).toBe(`案件已结束，不能再办理：${e.caseId}`);
   });
 
   it('at L4 (a county department) only the county supervisor urges', async () => {

@@ -14,6 +14,8 @@ describe('temporalProblem', () => {
 
   it('unknown and existing cases', () => {
     expect(temporalProblem(new WorkflowNotFoundError('gone', 'RW-1', undefined), 'RW-1')).toMatchObject({ status: 404, extra: { code: 'case-not-found' } });
+    // What the server says when an Update reaches a workflow that has ended.
+    expect(temporalProblem(new WorkflowNotFoundError('workflow execution already completed', 'RW-1', undefined), 'RW-1')).toMatchObject({ status: 409, extra: { code: 'case-closed' } });
     expect(temporalProblem(new WorkflowExecutionAlreadyStartedError('exists', 'RW-1', 'taskWorkflow'), 'RW-1')).toMatchObject({ status: 409, extra: { code: 'case-exists' } });
     expect(temporalProblem(new Error('something else'), 'RW-1')).toBeNull();
   });

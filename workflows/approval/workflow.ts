@@ -1,12 +1,13 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
-import { caseActivities } from '../shared/activities';
+import { caseActivities, projectionActivities } from '../shared/activities';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
 import { openRectificationTask } from '../shared/rectification';
 import { ApprovalCase, type ApprovalEffects } from './approval-case';
 import { approvalActionUpdate, type ApprovalView, type StartApprovalInput } from './definitions';
 
-const { recordTransition, loadCalendar, sendNotices } = caseActivities;
+const { loadCalendar, sendNotices } = caseActivities;
+const { recordTransition } = projectionActivities;
 
 /** An approval case (政务服务审批): see workflows/approval/definitions.ts. */
 export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {

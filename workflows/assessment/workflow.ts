@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarFallback } from '../../domain/calendar';
-import { caseActivities } from '../shared/activities';
+import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
@@ -17,7 +17,8 @@ import { openRectificationTask } from '../shared/rectification';
 import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
 import { assessmentActionUpdate, type AssessmentProjection, type AssessmentView, type StartAssessmentInput } from './definitions';
 
-const { recordAssessmentTransition, snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, loadCalendar, sendNotices } = caseActivities;
+const { snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, loadCalendar, sendNotices } = caseActivities;
+const { recordAssessmentTransition } = projectionActivities;
 
 /** History length after which a cycle continues as new (well inside Temporal's 50k-event limit). */
 const DEFAULT_HISTORY_LIMIT = 10_000;

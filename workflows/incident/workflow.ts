@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, setHandler, startChild } from '@temporalio/workflow';
-import { caseActivities } from '../shared/activities';
+import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
@@ -8,7 +8,8 @@ import type { summonsWorkflow } from '../summons/workflow';
 import { incidentActionUpdate, type IncidentFactsRecord, type IncidentView, type StartIncidentInput } from './definitions';
 import { IncidentCase, type IncidentEffects } from './incident-case';
 
-const { recordTransition, recordIncidentFacts, loadCalendar, sendNotices } = caseActivities;
+const { loadCalendar, sendNotices } = caseActivities;
+const { recordTransition, recordIncidentFacts } = projectionActivities;
 
 /** A grid incident or 12345 order (四级处置): see workflows/incident/definitions.ts. */
 export async function incidentWorkflow(input: StartIncidentInput): Promise<IncidentView> {

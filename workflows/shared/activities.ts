@@ -1,9 +1,35 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 
-/** The activities every case workflow uses, with the shared retry policy. */
-export const caseActivities = proxyActivities<Activities>({
+const OPTIONS = {
   startToCloseTimeout: '30 seconds',
   // PostgreSQL may be away for a while: keep retrying, never give up on a projection.
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+} as const;
+
+/** The activities every case workflow uses, with the shared retry policy. */
+export const caseActivities = proxyActivities<Activities>(OPTIONS);
+
+const localActivities = proxyLocalActivities<Activities>(OPTIONS);
+
+/** Since this patch the projection writes below run as local activities; older histories replay their scheduled activities. */
+export const LOCAL_PROJECTION_PATCH = 'projection-local-activities';
+
+type ProjectionWrites = Pick<Activities, 'recordTransition' | 'recordIncidentFacts' | 'recordSummonsFacts' | 'recordSummonsPartFacts' | 'recordAssessmentTransition'>;
+
+const writer = (): ProjectionWrites => (patched(LOCAL_PROJECTION_PATCH) ? localActivities : caseActivities);
+
+/**
+ * The writes of the read model (case envelope, audit, statistics facts) that every action awaits
+ * before it answers. As local activities they run in the worker that runs the workflow task, with
+ * no round trip through the server's activity queue: an action's answer waits for one workflow
+ * task instead of three. They are idempotent by the transition's sequence number, so a retry after
+ * a worker crash writes nothing twice. Notices (SMS) and calendar reads stay regular activities.
+ */
+export const projectionActivities: ProjectionWrites = {
+  recordTransition: (record) => writer().recordTransition(record),
+  recordIncidentFacts: (facts) => writer().recordIncidentFacts(facts),
+  recordSummonsFacts: (facts) => writer().recordSummonsFacts(facts),
+  recordSummonsPartFacts: (facts) => writer().recordSummonsPartFacts(facts),
+  recordAssessmentTransition: (input) => writer().recordAssessmentTransition(input),
+};

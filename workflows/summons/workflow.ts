@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, setHandler, startChild } from '@temporalio/workflow';
-import { caseActivities } from '../shared/activities';
+import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
@@ -18,7 +18,8 @@ import {
 import { PartCase, type PartEffects } from './part-case';
 import { SummonsCase, type SummonsEffects } from './summons-case';
 
-const { recordTransition, recordSummonsFacts, recordSummonsPartFacts, loadCalendar, sendNotices } = caseActivities;
+const { loadCalendar, sendNotices } = caseActivities;
+const { recordTransition, recordSummonsFacts, recordSummonsPartFacts } = projectionActivities;
 
 /**
  * A recorder that writes the envelope, then the facts as they were at that transition, in order.

@@ -1,11 +1,12 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
-import { caseActivities } from '../shared/activities';
+import { caseActivities, projectionActivities } from '../shared/activities';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
 import { taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
 import { TaskCase } from './task-case';
 
-const { recordTransition, loadCalendar, sendNotices } = caseActivities;
+const { loadCalendar, sendNotices } = caseActivities;
+const { recordTransition } = projectionActivities;
 
 /** A rectification task (整改任务): see workflows/task/definitions.ts. */
 export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {

@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { Worker } from '@temporalio/worker';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorkflows } from '../../worker/create-worker';
+
+/*
+ * Running cases must survive a deploy: histories recorded by an earlier version of the workflows
+ * replay without a non-determinism error. The fixtures in tests/fixtures/histories were recorded
+ * before the projection writes became local activities (`LOCAL_PROJECTION_PATCH` in
+ * workflows/shared/activities.ts): they schedule recordTransition / recordIncidentFacts as regular
+ * activities, which the patched code must still do when it replays them.
+ */
+const fixture = (name: string) => historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
+
+describe('replay of histories from earlier versions', () => {
+  let workflowBundle: Awaited<ReturnType<typeof bundleWorkflows>>;
+  beforeAll(async () => {
+    workflowBundle = await bundleWorkflows();
+  });
+
+  it.each(['approval-regular-activities', 'incident-regular-activities'])('%s replays with the current workflows', async (name) => {
+    await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
+  });
+});
