@@ -37,7 +37,8 @@ import { actorOf } from './tasks';
 
 const unitIdText = text(100);
 
-const whistleBody = z
+/** Body of POST /summons (the console types its whistle form with it). */
+export const whistleBody = z
   .strictObject({
     title: text(200).openapi({ example: '废品收购站占道堆放、噪声扰民' }),
     description: text(4000),
@@ -53,7 +54,8 @@ const whistleBody = z
   })
   .openapi('Whistle');
 
-const summonsActionBody = z
+/** Body of POST /summons/:id/actions: the leader approves or rejects, the township closes. */
+export const summonsActionBody = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('approve'), note: text(1000).optional() }),
     z.strictObject({ type: z.literal('reject'), reason: text(1000) }),
@@ -62,7 +64,8 @@ const summonsActionBody = z
   .openapi('SummonsAction');
 
 const rating = z.enum(RATINGS).openapi({ description: '满意 satisfied / 基本满意 basic / 不满意 unsatisfied' });
-const partActionBody = z
+/** Body of POST /summons/:id/departments/:unitId/actions: one action on a unit’s part. */
+export const partActionBody = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('acknowledge'), note: text(1000).optional() }),
     z.strictObject({ type: z.literal('arrive'), note: text(1000).optional() }),
@@ -78,7 +81,8 @@ const partActionBody = z
 
 const partParams = z.strictObject({ id: z.string().min(1).max(100), unitId: unitIdText });
 
-const partViewSchema = z
+/** Response of GET /summons/:id/departments/:unitId (documents part of PartView). */
+export const partViewSchema = z
   .object({
     caseId: z.string(),
     summonsId: z.string(),
@@ -98,7 +102,8 @@ const partViewSchema = z
   })
   .openapi('SummonsPartView', { description: '部门报到实时状态（另含结果、退回、异议、评价、历史）/ live state of one unit’s part; more fields than listed' });
 
-const summonsViewSchema = z
+/** Response of GET /summons/:id and the whistle actions (documents part of SummonsView). */
+export const summonsViewSchema = z
   .object({
     caseId: z.string(),
     status: z.enum(SUMMONS_STATUSES),
@@ -114,7 +119,8 @@ const summonsViewSchema = z
   })
   .openapi('SummonsView', { description: '吹哨实时状态 / live state of a whistle; more fields than listed' });
 
-const inboxItemSchema = z
+/** One item of GET /summons/inbox. */
+export const inboxItemSchema = z
   .object({
     caseId: z.string(),
     summonsId: z.string(),
@@ -136,7 +142,8 @@ const inboxItemSchema = z
 
 const instant = z.iso.datetime({ offset: true });
 const rateSchema = z.number().nullable();
-const statsSchema = z
+/** Response of GET /summons/stats. */
+export const statsSchema = z
   .object({
     from: z.string(),
     to: z.string(),

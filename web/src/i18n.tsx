@@ -21,6 +21,8 @@ const MESSAGES = {
   menuUsers: ['用户', 'Users'],
   menuMatters: ['事项目录', 'Matter catalogue'],
   menuCalendar: ['工作日历', 'Working calendar'],
+  menuIncidentConfig: ['事件处置规则', 'Incident rules'],
+  menuSummonsConfig: ['吹哨规则', 'Whistle rules'],
   refresh: ['刷新', 'Refresh'],
   search: ['查询', 'Search'],
   reset: ['重置', 'Reset'],
@@ -225,6 +227,7 @@ const MESSAGES = {
   overridden: ['申诉调整：原 {o} 分', 'Adjusted on appeal: was {o}'],
   resultHidden: ['结果尚未公示', 'Results not yet published'],
   comingSoon: ['该流程的办理页面将在后续版本提供', 'The action page for this process comes in a later version'],
+  openWhistle: ['打开吹哨详情办理', 'Open the whistle to act on it'],
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -1,4 +1,5 @@
 import type { ClockLevel, PartActionType, PartStatus, ProcessType, Role, SummonsUrgency } from './api/types';
+import type { Complexity, PartOutcomeKind, Rating, SummonsStatus } from './api/types';
 
 type Label = readonly [string, string];
 
@@ -162,6 +163,20 @@ export const PART_ACTION_LABEL: Record<PartActionType, Label> = {
 
 export const URGENCY_LABEL: Record<SummonsUrgency, Label> = { normal: ['一般', 'Normal'], urgent: ['紧急', 'Urgent'], critical: ['特急', 'Critical'] };
 export const URGENCY_TAG: Record<SummonsUrgency, string> = { normal: 'default', urgent: 'orange', critical: 'red' };
+
+/** A whistle's own status (workflows/summons/definitions.ts SUMMONS_STATUS_LABEL). */
+export const SUMMONS_STATUS_LABEL: Record<SummonsStatus, Label> = {
+  'awaiting-approval': ['待领导审批', 'Awaiting the leader'],
+  rejected: ['领导未批准', 'Rejected by the leader'],
+  summoning: ['吹哨中（部门报到）', 'Summoning departments'],
+  closed: ['已办结', 'Closed'],
+};
+export const SUMMONS_STATUS_TAG: Record<SummonsStatus, string> = { 'awaiting-approval': 'gold', rejected: 'default', summoning: 'processing', closed: 'green' };
+export const COMPLEXITY_LABEL: Record<Complexity, Label> = { simple: ['简单事项', 'Simple'], complex: ['复杂事项', 'Complex'] };
+export const RATING_LABEL: Record<Rating, Label> = { satisfied: ['满意', 'Satisfied'], basic: ['基本满意', 'Basically satisfied'], unsatisfied: ['不满意', 'Unsatisfied'] };
+export const RATING_TAG: Record<Rating, string> = { satisfied: 'green', basic: 'gold', unsatisfied: 'red' };
+/** How a summoned unit's part ended (workflows/summons/summons-case.ts OUTCOME_LABEL). */
+export const PART_OUTCOME_LABEL: Record<PartOutcomeKind, Label> = { completed: ['已验收', 'Accepted'], released: ['异议成立，不属其职责', 'Released: not its duty'], withdrawn: ['已撤回', 'Withdrawn'] };
 
 /** Assessment grades (default bands 优秀/良好/合格/不合格) and their colours. */
 export const GRADE_COLOUR: Record<string, string> = { excellent: 'green', good: 'blue', pass: 'gold', fail: 'red' };

@@ -8,8 +8,11 @@ import { APPLICATION_ROLES, AuthProvider, BOARD_ROLES, REPORTER_ROLES, TASK_CREA
 import { AppLayout } from './components/AppLayout';
 import { I18nProvider, useI18n } from './i18n';
 import { CalendarPage } from './pages/admin/CalendarPage';
+import { IncidentConfigPage } from './pages/admin/IncidentConfigPage';
+import { MatterEditorPage } from './pages/admin/MatterEditorPage';
 import { MattersPage } from './pages/admin/MattersPage';
 import { OrgPage } from './pages/admin/OrgPage';
+import { SummonsConfigPage } from './pages/admin/SummonsConfigPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { BoardPage } from './pages/BoardPage';
 import { CaseListPage } from './pages/CaseListPage';
@@ -20,6 +23,10 @@ import { NewApprovalPage } from './pages/NewApprovalPage';
 import { NewTaskPage } from './pages/NewTaskPage';
 import { ReportIncidentPage } from './pages/ReportIncidentPage';
 import { SummonsInboxPage } from './pages/SummonsInboxPage';
+import { WHISTLE_ROLES, WHISTLE_VIEWER_ROLES } from './pages/whistles/access';
+import { WhistleDetailPage } from './pages/whistles/WhistleDetailPage';
+import { WhistleFormPage } from './pages/whistles/WhistleFormPage';
+import { WhistleListPage } from './pages/whistles/WhistleListPage';
 import { AssessmentCyclePage, AssessmentCyclesPage } from './pages/AssessmentPages';
 import type { Role } from './api/types';
 
@@ -57,6 +64,9 @@ function Root() {
                 <Route path="approvals/new" element={<Guard roles={APPLICATION_ROLES}><NewApprovalPage /></Guard>} />
                 <Route path="incidents/new" element={<Guard roles={REPORTER_ROLES}><ReportIncidentPage /></Guard>} />
                 <Route path="summons" element={<SummonsInboxPage />} />
+                <Route path="whistles" element={<Guard roles={WHISTLE_VIEWER_ROLES}><WhistleListPage /></Guard>} />
+                <Route path="whistles/new" element={<Guard roles={WHISTLE_ROLES}><WhistleFormPage /></Guard>} />
+                <Route path="whistles/:id" element={<Guard roles={WHISTLE_VIEWER_ROLES}><WhistleDetailPage /></Guard>} />
                 <Route path="assessment" element={<AssessmentCyclesPage />} />
                 <Route path="assessment/:id" element={<AssessmentCyclePage />} />
                 <Route path="board" element={<Guard roles={BOARD_ROLES}><BoardPage /></Guard>} />
@@ -64,6 +74,10 @@ function Root() {
                 <Route path="admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
                 <Route path="admin/matters" element={<Guard roles={['admin']}><MattersPage /></Guard>} />
                 <Route path="admin/calendar" element={<Guard roles={['admin']}><CalendarPage /></Guard>} />
+                <Route path="admin/matters/new" element={<Guard roles={['admin']}><MatterEditorPage /></Guard>} />
+                <Route path="admin/matters/:code/edit" element={<Guard roles={['admin']}><MatterEditorPage /></Guard>} />
+                <Route path="admin/incident-config" element={<Guard roles={['admin']}><IncidentConfigPage /></Guard>} />
+                <Route path="admin/summons-config" element={<Guard roles={['admin']}><SummonsConfigPage /></Guard>} />
                 <Route path="*" element={<Navigate to="/inbox" replace />} />
               </Route>
             </Routes>

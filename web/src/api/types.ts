@@ -14,7 +14,8 @@ import type { ApprovalView } from '../../../workflows/approval/definitions';
 import type { IncidentView } from '../../../workflows/incident/definitions';
 import type { AssignmentSnapshot, CaseSnapshot, ClockSnapshot } from '../../../workflows/shared/case-snapshot';
 import type { TaskAction, TaskView } from '../../../workflows/task/definitions';
-import type { assessmentAppeals, assessmentCycles } from '../../../db/schema/assessment';
+import type { assessmentAppeals } from '../../../db/schema/assessment';
+import type { cycleSchema, rankingRowSchema, rankingSchema } from '../../../api/routes/assessment';
 import type { DepartmentSummonsStats } from '../../../db/summons';
 import type { IndicatorLine, RateeResult } from '../../../domain/assessment';
 import type { Rating, SummonsUrgency } from '../../../domain/summons';
@@ -177,62 +178,50 @@ export interface Problem {
 type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
 // ── Summons (吹哨报到) ─────────────────────────────────────────────────────────────────────────────
-export type { DepartmentSummonsStats, PartActionType, PartStatus, PartView, Rating, SummonsUrgency };
+import type { inboxItemSchema, partActionBody, statsSchema, summonsActionBody, whistleBody } from '../../../api/routes/summons';
+import type { summonsDepartments } from '../../../db/schema/summons';
+import type { Complexity } from '../../../domain/summons';
+import type { PartOutcomeKind, SummonsPartRef, SummonsStatus, SummonsView } from '../../../workflows/summons/definitions';
+
+export type { Complexity, DepartmentSummonsStats, PartActionType, PartOutcomeKind, PartStatus, PartView, Rating, SummonsPartRef, SummonsStatus, SummonsUrgency, SummonsView };
 
 /**
- * One item of GET /summons/inbox. The route's zod schema (`inboxItemSchema` in api/routes/summons.ts)
- * is not exported, so its fields are stated here over the server's own field types.
+ * One item of GET /summons/inbox, inferred from the route's schema. The schema documents
+ * `urgency`, `colour` and `actions` as plain strings; the server fills them from the whistle's
+ * urgency, the case's SLA colour and the part's assignment, so they are narrowed to those types.
  */
-export interface SummonsInboxItem {
-  caseId: string;
-  summonsId: string;
-  title: string;
-  townshipId: string;
-  status: PartStatus;
-  urgency: SummonsUrgency;
-  notifiedAt: string;
-  ackDeadline: string | null;
-  resultDeadline: string | null;
-  deadline: string | null;
-  remainingMs: number | null;
-  colour: ClockLevel;
-  redCard: boolean;
-  misses: number;
-  actions: PartActionType[];
-}
+export type SummonsInboxItem = Omit<z.infer<typeof inboxItemSchema>, 'urgency' | 'colour' | 'actions'> & { urgency: SummonsUrgency; colour: ClockLevel; actions: PartActionType[] };
 
-export interface SummonsStats {
-  from: string;
-  to: string;
-  unitId: string;
-  departments: DepartmentSummonsStats[];
-}
+/** GET /summons/stats: per summoned unit and per township. */
+export type SummonsStats = z.infer<typeof statsSchema>;
+
+/** One summoned unit's part as stored (the `departments` of GET /summons/:id; instants as ISO strings). */
+export type SummonsDepartmentRow = Jsonified<typeof summonsDepartments.$inferSelect>;
+
+/**
+ * GET /summons/:id: the whistle as projected — without its history and assignments, which
+ * GET /cases/:id carries — and every unit's part as stored.
+ */
+export type SummonsDetail = Omit<SummonsView, 'history' | 'assignments'> & { departments: SummonsDepartmentRow[] };
+
+/** POST /summons/:id/departments/:unitId/actions answers the part; an upheld ruling may add the re-summoned part. */
+export type SummonsPartActionResult = PartView & { resummoned?: PartView | null };
+
+/** Request bodies, as the API's zod schemas accept them (defaults may be left out). */
+export type WhistleBody = z.input<typeof whistleBody>;
+export type SummonsActionBody = z.input<typeof summonsActionBody>;
+export type SummonsPartActionBody = z.input<typeof partActionBody>;
 
 // ── Assessment (双向考核) ───────────────────────────────────────────────────────────────────────────
 export type { AssessmentPhase, IndicatorLine };
 
 /** A cycle as the assessment routes present it (`presentCycle`). */
-export type AssessmentCycle = Pick<
-  Jsonified<typeof assessmentCycles.$inferSelect>,
-  'caseId' | 'schemeCode' | 'schemeVersion' | 'schemeName' | 'direction' | 'periodKey' | 'periodLabel' | 'periodStart' | 'periodEnd' | 'ownerUnitId' | 'openedBy' | 'snapshotAt' | 'scoringDeadline' | 'computedAt' | 'publishedAt' | 'appealDeadline' | 'finalAt'
-> & { phase: AssessmentPhase; phaseLabel: string };
+export type AssessmentCycle = z.infer<typeof cycleSchema>;
 
 /** One row of a ranking (GET /assessment/cycles/:id/results). */
-export type RankingRow = Pick<RateeResult, 'rank' | 'rateeKey' | 'total' | 'grade' | 'gradeLabel' | 'outcome' | 'payGrade'> & {
-  name: string;
-  unitId: string;
-  indicatorScores: Record<string, number>;
-  rectificationCaseId: string | null;
-  final: boolean;
-};
+export type RankingRow = z.infer<typeof rankingRowSchema>;
 
-export interface AssessmentRanking {
-  cycle: AssessmentCycle;
-  indicators: { code: string; name: string; side: string; weight: number }[];
-  items: RankingRow[];
-  top: RankingRow[];
-  bottom: RankingRow[];
-}
+export type AssessmentRanking = z.infer<typeof rankingSchema>;
 
 export type AssessmentAppeal = Jsonified<typeof assessmentAppeals.$inferSelect>;
 
@@ -245,3 +234,41 @@ export interface AssessmentBreakdown {
   snapshotAt: string | null;
   appeals: AssessmentAppeal[];
 }
+
+// ── Admin (事项目录编辑、事件与吹哨规则表) ───────────────────────────────────────────────────────────
+import type { readIncidentConfig } from '../../../db/incident';
+import type { readSummonsConfig } from '../../../db/summons';
+import type { Duration, DurationUnit } from '../../../domain/calendar';
+import type { matterShapeSchema, UnitRule } from '../../../domain/catalogue';
+import type { IncidentLevelNo, IncidentLimit, IncidentSettings, IncidentSource, RoutingMode, Verifier } from '../../../domain/incident';
+import type { SummonsRule, SummonsRuleCondition, SummonsRuleKind, SummonsSettings } from '../../../domain/summons';
+
+export type { Duration, DurationUnit, IncidentLevelNo, IncidentLimit, IncidentSettings, IncidentSource, MatterDefinition, RoutingMode, SummonsRule, SummonsRuleCondition, SummonsRuleKind, SummonsSettings, UnitRule, Verifier };
+
+export type MatterStep = MatterDefinition['steps'][number];
+export type MatterMaterial = MatterDefinition['materials'][number];
+/** The body of POST /matters and PUT /matters/:code (defaults such as `fees` may be left out). */
+export type MatterInput = z.input<typeof matterShapeSchema> & { reason?: string };
+
+/** One row of GET /matters/:code/versions (newest first). */
+export interface MatterVersionSummary {
+  version: number;
+  name: string;
+  stepCount: number;
+  statutoryLimitDays: number;
+  promisedLimitDays: number;
+  createdBy: string;
+  createdAt: string;
+  current: boolean;
+}
+
+/** GET /incident-config: every incident rule table, as the server reads them. */
+export type IncidentConfig = Awaited<ReturnType<typeof readIncidentConfig>>;
+export type IncidentCategory = IncidentConfig['categories'][number];
+export type IncidentUrgency = IncidentConfig['urgencies'][number];
+export type IncidentTimeLimit = IncidentConfig['timeLimits'][number];
+export type IncidentRoutingRule = IncidentConfig['routingRules'][number];
+export type HotlineOrderType = IncidentConfig['hotlineTypes'][number];
+
+/** GET /summons-config: the whistle rules and limits. */
+export type SummonsConfig = Awaited<ReturnType<typeof readSummonsConfig>>;

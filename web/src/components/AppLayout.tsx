@@ -2,6 +2,7 @@ import {
   AlertOutlined,
   ApartmentOutlined,
   BookOutlined,
+  ControlOutlined,
   CalendarOutlined,
   DashboardOutlined,
   EnvironmentOutlined,
@@ -12,6 +13,7 @@ import {
   NotificationOutlined,
   TrophyOutlined,
   PlusSquareOutlined,
+  SoundOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
@@ -21,6 +23,7 @@ import { APPLICATION_ROLES, BOARD_ROLES, loadUnits, REPORTER_ROLES, TASK_CREATOR
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
+import { useWhistleAccess, WHISTLE_MENU_KEYS, whistleMenuItems } from '../pages/whistles/access';
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -31,6 +34,7 @@ export function AppLayout() {
   const unitName = useUnitName();
   const navigate = useNavigate();
   const { pathname } = useLocation();
+  const whistles = useWhistleAccess();
   // Summons are answered by county departments and dispatched agencies: everyone working there.
   const [summoned, setSummoned] = useState(user.role === 'dept_liaison');
   useEffect(() => {
@@ -45,6 +49,7 @@ export function AppLayout() {
       children: [
         { key: '/inbox', icon: <InboxOutlined />, label: t('menuInbox') },
         ...(summoned ? [{ key: '/summons', icon: <NotificationOutlined />, label: t('menuSummons') }] : []),
+        ...whistleMenuItems(whistles, pick),
         { key: '/cases', icon: <FileSearchOutlined />, label: t('menuCases') },
         ...(APPLICATION_ROLES.includes(user.role) ? [{ key: '/approvals/new', icon: <FileAddOutlined />, label: t('menuNewApproval') }] : []),
         ...(REPORTER_ROLES.includes(user.role) ? [{ key: '/incidents/new', icon: <EnvironmentOutlined />, label: t('menuReport') }] : []),
@@ -63,12 +68,14 @@ export function AppLayout() {
               { key: '/admin/users', icon: <TeamOutlined />, label: t('menuUsers') },
               { key: '/admin/matters', icon: <BookOutlined />, label: t('menuMatters') },
               { key: '/admin/calendar', icon: <CalendarOutlined />, label: t('menuCalendar') },
+              { key: '/admin/incident-config', icon: <ControlOutlined />, label: t('menuIncidentConfig') },
+              { key: '/admin/summons-config', icon: <SoundOutlined />, label: t('menuSummonsConfig') },
             ],
           },
         ]
       : []),
   ];
-  const selected = ['/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
+  const selected = [...WHISTLE_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

@@ -12,6 +12,7 @@ import { useI18n } from '../i18n';
 import { actionLabel, clockStateLabel, COLOUR_LABEL, durationUnitLabel, PROCESS_LABEL, ROLE_LABEL, statusLabel } from '../labels';
 import { myActions, PROCESSES } from '../processes';
 import type { Role } from '../api/types';
+import { useWhistleAccess } from './whistles/access';
 
 export function CasePage() {
   const { id = '' } = useParams();
@@ -111,12 +112,19 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
   const user = useUser();
   const { t, pick } = useI18n();
   const [open, setOpen] = useState<string | null>(null);
+  const navigate = useNavigate();
+  const access = useWhistleAccess();
   const module = PROCESSES[detail.process];
   const actions = myActions(detail, user);
   const spec = open ? module?.actions[open] : undefined;
   return (
     <Card title={t('myActions')} size="small" data-testid="my-actions">
-      {!module ? (
+      {detail.process === 'summons' ? (
+        // A whistle and each department's part are handled on their own pages.
+        <Button type="primary" data-testid="open-summons" onClick={() => void navigate(access.canView ? `/whistles/${encodeURIComponent(detail.id.split('.')[0]!)}` : '/summons')}>
+          {t(access.canView ? 'openWhistle' : 'menuSummons')}
+        </Button>
+      ) : !module ? (
         <Empty description={t('comingSoon')} />
       ) : actions.length === 0 ? (
         <Empty description={t('noActions')} image={Empty.PRESENTED_IMAGE_SIMPLE} />

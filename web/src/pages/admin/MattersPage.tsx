@@ -1,4 +1,6 @@
-import { Alert, Card, Spin, Steps, Table, Tag } from 'antd';
+import { EditOutlined, PlusOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Spin, Steps, Table, Tag } from 'antd';
+import { Link, useNavigate } from 'react-router-dom';
 import { api } from '../../api/client';
 import type { MatterGuide, MatterSummary } from '../../api/types';
 import { useLoad } from '../../hooks';
@@ -36,14 +38,23 @@ function MatterSteps({ code }: { code: string }) {
 }
 
 export function MattersPage() {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
+  const navigate = useNavigate();
   const matters = useLoad(() => api.get<MatterSummary[]>('/matters'), []);
   return (
-    <Card title={t('menuMatters')}>
+    <Card
+      title={t('menuMatters')}
+      extra={
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/admin/matters/new')} data-testid="matter-new">
+          {pick(['新建事项', 'New matter'])}
+        </Button>
+      }
+    >
       {matters.error && <Alert type="error" showIcon title={matters.error} />}
       <Table<MatterSummary>
         size="small"
         rowKey="code"
+        data-testid="matters-table"
         loading={matters.loading}
         dataSource={matters.data ?? []}
         pagination={false}
@@ -57,6 +68,16 @@ export function MattersPage() {
           { title: t('steps'), dataIndex: 'stepCount', width: 80 },
           { title: t('version'), dataIndex: 'currentVersion', width: 70 },
           { title: t('active'), dataIndex: 'active', width: 70, render: (v: boolean) => (v ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>) },
+          {
+            title: pick(['操作', 'Actions']),
+            key: 'edit',
+            width: 130,
+            render: (_v, m) => (
+              <Link to={`/admin/matters/${encodeURIComponent(m.code)}/edit`} data-testid={`matter-edit-${m.code}`}>
+                <EditOutlined /> {pick(['编辑/发布新版', 'Edit / new version'])}
+              </Link>
+            ),
+          },
         ]}
       />
     </Card>
