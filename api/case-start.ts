@@ -1,11 +1,14 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { loadCalendarData } from '../activities';
 import type { OrgUnit } from '../db/schema/org';
+import { allocateCaseNumber } from '../db/case-numbers';
+import type { ProcessType } from '../db/schema/cases';
 import { calendarRegionOf } from '../db/units';
 import { buildCalendar, CalendarYearMissingError, type Duration, type WorkingCalendar } from '../domain/calendar';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
 import { caseOpenedUpdate } from '../workflows/shared/definitions';
 import type { AppDeps } from './deps';
+import type { IdempotentRun } from './idempotency';
 import { Problem } from './problem';
 import { withTemporal } from './temporal';
 
@@ -41,15 +44,33 @@ export function requireDeadlineComputable(calendar: CalendarContext, budget: Dur
 }
 
 /**
+ * The number of a new case: allocated once per request. A request retried with its Idempotency-Key
+ * after an attempt that got no answer (e.g. a 503 because the engine did not confirm in time)
+ * gets the number that attempt allocated, so the retry opens that case rather than a second one.
+ */
+export async function newCaseId(ctx: { deps: AppDeps; idempotency: IdempotentRun | null }, process: ProcessType, now: number): Promise<string> {
+  if (ctx.idempotency?.caseId) return ctx.idempotency.caseId;
+  const caseId = await allocateCaseNumber(ctx.deps.database.db, process, new Date(now));
+  await ctx.idempotency?.rememberCaseId(caseId);
+  return caseId;
+}
+
+/**
  * Start a case workflow with update-with-start: answers once the opening transition is in
- * PostgreSQL, so the caller reads its own write. The case number is the workflow id.
+ * PostgreSQL, so the caller reads its own write. The case number is the workflow id. Starting the
+ * same case again while it runs joins it (`USE_EXISTING`) and, the opening update having a fixed
+ * id, gets that update's answer instead of opening it twice; a finished case is never restarted.
  */
 export function startCase<View>(deps: AppDeps, workflowType: string, caseId: string, input: unknown): Promise<View> {
   const start = new WithStartWorkflowOperation(workflowType, {
     workflowId: caseId,
     taskQueue: deps.config.temporal.taskQueue,
-    workflowIdConflictPolicy: 'FAIL',
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
   });
-  return withTemporal(caseId, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start })) as Promise<View>;
+  return withTemporal(caseId, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID })) as Promise<View>;
 }
+
+/** The id of every case's opening update (one per workflow run), which makes a repeated start idempotent. */
+export const OPENING_UPDATE_ID = 'case-opened';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
 import type { Request } from 'express';
 import type { Db } from '../db';
 import { idempotencyKeys } from '../db/schema';
@@ -25,9 +25,17 @@ export type Replay = { status: number; body: unknown };
 export interface IdempotentRun {
   /** The stored answer of an earlier request with this key: send it and do nothing else. */
   replay: Replay | null;
+  /** The case number an earlier attempt of this request allocated (see {@link rememberCaseId}). */
+  caseId: string | null;
+  /** Keep the case number this request allocated, so that a retry opens the same case. */
+  rememberCaseId(caseId: string): Promise<void>;
   /** Record the answer of this, the first, request. */
   complete(status: number, body: unknown): Promise<void>;
-  /** The request failed: forget the key so that a retry runs again. */
+  /**
+   * The request failed: forget the key so that a retry runs again — unless it allocated a case
+   * number, which the retry must reuse (the case may already exist in the engine, e.g. after a 503
+   * because the engine did not confirm in time): then the key is released to the next attempt.
+   */
   abandon(): Promise<void>;
 }
 
@@ -59,16 +67,25 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
   await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.requestHash, requestHash), lt(idempotencyKeys.createdAt, new Date(now - STALE_PENDING_MS)), isNull(idempotencyKeys.status)));
 
   const claimed = await db.insert(idempotencyKeys).values({ userId, key, request, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
-  const run: IdempotentRun = {
-    replay: null,
-    complete: async (status, body) => {
-      await db.update(idempotencyKeys).set({ status, response: body, completedAt: new Date() }).where(mine);
-    },
-    abandon: async () => {
-      await db.delete(idempotencyKeys).where(mine);
-    },
+  const run = (caseId: string | null): IdempotentRun => {
+    let allocated = caseId;
+    return {
+      replay: null,
+      caseId,
+      rememberCaseId: async (id) => {
+        allocated = id;
+        await db.update(idempotencyKeys).set({ caseId: id }).where(mine);
+      },
+      complete: async (status, body) => {
+        await db.update(idempotencyKeys).set({ status, response: body, completedAt: new Date() }).where(mine);
+      },
+      abandon: async () => {
+        if (allocated) await db.update(idempotencyKeys).set({ releasedAt: new Date() }).where(mine);
+        else await db.delete(idempotencyKeys).where(mine);
+      },
+    };
   };
-  if (claimed.length) return run;
+  if (claimed.length) return run(null);
 
   const [earlier] = await db.select().from(idempotencyKeys).where(mine);
   if (!earlier) return claimIdempotencyKey(db, userId, key, req); // deleted in between: claim again
@@ -82,8 +99,17 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
       { code: 'idempotency-key-reused' },
     );
   }
+  if (earlier.status === null && earlier.releasedAt !== null) {
+    // The earlier attempt gave up without an answer after allocating a case: this one takes over (one taker only).
+    const [taken] = await db
+      .update(idempotencyKeys)
+      .set({ releasedAt: null, createdAt: new Date() })
+      .where(and(mine, isNull(idempotencyKeys.status), isNotNull(idempotencyKeys.releasedAt)))
+      .returning({ caseId: idempotencyKeys.caseId });
+    if (taken) return run(taken.caseId);
+  }
   if (earlier.status === null) {
     throw new Problem('conflict', { zh: '同一请求仍在处理中，请稍后用同一个键重试', en: 'The same request is still being processed; retry with the same key shortly' }, { code: 'request-in-progress' });
   }
-  return { ...run, replay: { status: earlier.status, body: earlier.response } };
+  return { ...run(earlier.caseId), replay: { status: earlier.status!, body: earlier.response } };
 }

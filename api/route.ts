@@ -3,7 +3,7 @@ import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openap
 import type { Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { authenticate, type Principal } from './auth';
-import { claimIdempotencyKey, IDEMPOTENCY_HEADER, idempotencyKeyOf } from './idempotency';
+import { claimIdempotencyKey, IDEMPOTENCY_HEADER, idempotencyKeyOf, type IdempotentRun } from './idempotency';
 import { requireRole } from './authz';
 import { problemSchema } from './problem';
 import { validate } from './validation';
@@ -24,6 +24,8 @@ export interface RouteContext<P, Q, B> {
   req: Request;
   res: Response;
   deps: AppDeps;
+  /** The request's Idempotency-Key run, when it has one (see api/idempotency.ts; case starts use it for their number). */
+  idempotency: IdempotentRun | null;
 }
 
 export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
@@ -119,10 +121,10 @@ export class ApiRoutes {
           }
           let result: unknown;
           try {
-            result = await spec.handler({ params, query, body, principal, req, res, deps } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
+            result = await spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
           } catch (err) {
-            // Forget the key so a retry runs again; if even that fails (database down), the key
-            // stays pending and retries get 409 until it is stale (10 min).
+            // Forget the key (or hand an allocated case number on) so a retry runs again; if even that
+            // fails (database down), the key stays pending and retries get 409 until it is stale (10 min).
             await run?.abandon().catch((e: unknown) => req.log?.warn({ err: e }, 'idempotency key not released'));
             throw err;
           }

@@ -16,7 +16,7 @@ import {
 } from '../../workflows/approval/definitions';
 import { notFound, refuse, text } from '../admin';
 import { loadPrincipal, type Principal } from '../auth';
-import { calendarFor, requireDeadlineComputable, startCase } from '../case-start';
+import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import { requireRole } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
@@ -210,7 +210,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     body: createApprovalBody,
     response: { status: 201, schema: approvalViewSchema, description: '已提交 / Submitted' },
     errors: [404, 409, 422, 503],
-    async handler({ body, principal, deps }) {
+    async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const unit = await submittingUnit(db, principal, body);
       const matter = await getMatterVersion(db, body.matterCode);
@@ -226,7 +226,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const calendar = await calendarFor(deps, unit);
       const now = Date.now();
       if (def.kind === 'promise') requireDeadlineComputable(calendar, { unit: 'workday', amount: def.promisedLimitDays }, now);
-      const caseId = await allocateCaseNumber(db, 'approval', new Date(now));
+      const caseId = await newCaseId({ deps, idempotency }, 'approval', now);
       const input: StartApprovalInput = {
         caseId,
         matter,

@@ -1,11 +1,10 @@
-import { allocateCaseNumber } from '../../db/case-numbers';
 import { handlingRoleOf, incidentStats, loadIncidentSettings, planIncident } from '../../db/incident';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
 import { INCIDENT_SOURCES, limitBudget, SATISFACTION, type IncidentLevelNo } from '../../domain/incident';
 import { incidentActionUpdate, INCIDENT_STATUSES, type IncidentAction, type IncidentView, type StartIncidentInput } from '../../workflows/incident/definitions';
 import { notFound, refuse, text } from '../admin';
-import { calendarFor, requireDeadlineComputable, startCase } from '../case-start';
+import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import type { Principal } from '../auth';
 import { isWithin, requireUnitScope } from '../authz';
 import type { AppDeps } from '../deps';
@@ -151,7 +150,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     body: createIncidentBody,
     response: { status: 201, schema: incidentViewSchema, description: '已上报并派单 / Reported and dispatched' },
     errors: [403, 404, 422, 503],
-    async handler({ body, principal, deps }) {
+    async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const grid = await activeUnit(deps, body.gridId, '网格');
       const startLevel = await checkReporter(deps, principal, grid, body);
@@ -164,7 +163,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
       const calendar = await calendarFor(deps, grid);
       const now = Date.now();
       requireDeadlineComputable(calendar, (working) => limitBudget(plan.limits[startLevel - 1]!, now, working), now);
-      const caseId = await allocateCaseNumber(db, 'incident', new Date(now));
+      const caseId = await newCaseId({ deps, idempotency }, 'incident', now);
       const input: StartIncidentInput = {
         caseId,
         title: body.title,

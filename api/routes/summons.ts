@@ -1,5 +1,4 @@
 import { and, asc, eq, isNull, or, sql } from 'drizzle-orm';
-import { allocateCaseNumber } from '../../db/case-numbers';
 import { loadIncidentSettings } from '../../db/incident';
 import { caseAssignments, cases } from '../../db/schema/cases';
 import type { OrgUnit } from '../../db/schema/org';
@@ -25,7 +24,7 @@ import {
 import { notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
 import { canSeeUnit, isWithin } from '../authz';
-import { calendarFor, requireDeadlineComputable, startCase } from '../case-start';
+import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
@@ -273,7 +272,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     body: whistleBody,
     response: { status: 201, schema: summonsViewSchema, description: '已吹哨，待领导审批 / Blown, awaiting the leader' },
     errors: [403, 404, 409, 422, 503],
-    async handler({ body, principal, deps }) {
+    async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const township = await findUnit(db, principal.unitId);
       if (!township || !TOWNSHIP_KINDS.includes(township.kind)) {
@@ -301,7 +300,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       const calendar = await calendarFor(deps, township);
       const now = Date.now();
       requireDeadlineComputable(calendar, plan.limits.response, now);
-      const caseId = await allocateCaseNumber(db, 'summons', new Date(now));
+      const caseId = await newCaseId({ deps, idempotency }, 'summons', now);
       const input: StartSummonsInput = {
         caseId,
         title: body.title,

@@ -1,10 +1,9 @@
-import { allocateCaseNumber } from '../../db/case-numbers';
 import { findUnit } from '../../db/units';
 import { positiveDurationSchema } from '../../domain/calendar';
 import type { Actor } from '../../workflows/shared/actor';
 import { taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
 import type { Principal } from '../auth';
-import { calendarFor, requireDeadlineComputable, startCase } from '../case-start';
+import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import { requireUnitScope } from '../authz';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
@@ -63,7 +62,7 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     body: createTaskBody,
     response: { status: 201, schema: taskViewSchema, description: '已下达 / Opened' },
     errors: [404, 422, 503],
-    async handler({ body, principal, deps }) {
+    async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const unit = await findUnit(db, body.unitId);
       if (!unit || !unit.active) throw new Problem('notFound', { zh: `责任单位不存在或已停用：${body.unitId}`, en: `No active unit ${body.unitId}` }, { code: 'unit-not-found' });
@@ -71,7 +70,7 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
       const calendar = await calendarFor(deps, unit);
       const now = Date.now();
       requireDeadlineComputable(calendar, body.budget, now);
-      const caseId = await allocateCaseNumber(db, 'task', new Date(now));
+      const caseId = await newCaseId({ deps, idempotency }, 'task', now);
       const input: StartTaskInput = { caseId, ...body, ownerUnitId: principal.unitId, createdBy: actorOf(principal), calendar };
       return startCase<TaskView>(deps, 'taskWorkflow', caseId, input);
     },

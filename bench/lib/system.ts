@@ -4,7 +4,7 @@
 // (api/index.ts, the production entrypoint). Everything lives in one temporary folder that is
 // removed on stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,8 +165,15 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
 
   const apiPort = await freePort();
   const api = await spawnReady('api', process.execPath, [...TSX, 'api/index.ts'], { ...common, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, /API listening/);
-  api.stdout!.resume();
-  api.stderr!.resume();
+  // Errors the API logged (pino level ≥ 50) are kept for the report: a 500 must be explainable.
+  const errorLog = path.join(ROOT, 'bench', 'results', 'api-errors.log');
+  mkdirSync(path.dirname(errorLog), { recursive: true });
+  const keepErrors = (chunk: Buffer) => {
+    const lines = chunk.toString().split('\n').filter((l) => /"level":(50|60)/.test(l));
+    if (lines.length) appendFileSync(errorLog, `${lines.join('\n')}\n`);
+  };
+  api.stdout!.on('data', keepErrors);
+  api.stderr!.on('data', keepErrors);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   log(`API up on ${apiUrl}`);
 

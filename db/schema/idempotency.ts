@@ -18,6 +18,10 @@ export const idempotencyKeys = pgTable(
     response: jsonb('response'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     completedAt: timestamp('completed_at', { withTimezone: true }),
+    /** The case number a start request allocated: a retry opens that case, never a second one. */
+    caseId: text('case_id'),
+    /** Set when an attempt ended without an answer to keep (e.g. 503) but had allocated `caseId`: the next retry takes over. */
+    releasedAt: timestamp('released_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] }), index('idempotency_keys_created_idx').on(t.createdAt)],
 );

@@ -3,7 +3,11 @@ import { count, eq, sql } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
-import { auditLog, cases } from '../../db/schema';
+import { Client, Connection } from '@temporalio/client';
+import { Registry } from 'prom-client';
+import { auditLog, cases, idempotencyKeys } from '../../db/schema';
+import { createApp } from '../../api/app';
+import { startCase } from '../../api/case-start';
 import { createTestApp } from '../support/app';
 
 const t = useTestSystem('smoke');
@@ -264,6 +268,37 @@ describe('Idempotency-Key on POST', () => {
     const reused = await post(`/tasks/${id}/actions`, { ...urge, message: '另一条' }, key);
     expect(reused.status).toBe(422);
     expect(reused.body).toMatchObject({ code: 'idempotency-key-reused' });
+    expect((await counts()).audit).toBe(audit);
+  });
+
+  it('a start whose engine did not answer keeps its case number: the retry with the same key opens that case, once', async () => {
+    // The same API and database, but the workflow engine unreachable: the start allocates a number, then answers 503.
+    const away = createApp({ ...t.deps, metrics: new Registry(), temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }) });
+    const key = randomUUID();
+    const before = await counts();
+    const first = await request(away).post('/api/v1/tasks').set(await auth('t01.supervisor')).set('idempotency-key', key).send(newTask);
+    expect(first.status, JSON.stringify(first.body)).toBe(503);
+    const [kept] = await t.tdb.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    expect(kept).toMatchObject({ status: null, caseId: expect.stringMatching(/^RW-\d{4}-\d{6}$/) });
+    expect(kept!.releasedAt).not.toBeNull();
+
+    const again = await post('/tasks', newTask, key);
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect(again.body.caseId).toBe(kept!.caseId);
+    expect((await counts()).cases).toBe(before.cases + 1);
+    // Answered now: a third attempt replays that answer.
+    const third = await post('/tasks', newTask, key);
+    expect(third.headers['idempotent-replayed']).toBe('true');
+    expect(third.body.caseId).toBe(kept!.caseId);
+  });
+
+  it('starting a running case again joins it and gets its opening answer; nothing is recorded twice', async () => {
+    const id = await openTask();
+    const [row] = await t.tdb.db.select().from(cases).where(eq(cases.id, id));
+    const audit = (await counts()).audit;
+    // The start input is not needed to join: a running workflow with this id is used as it is.
+    const view = await startCase<{ caseId: string; status: string }>(t.deps, 'taskWorkflow', id, { ignored: true });
+    expect(view).toMatchObject({ caseId: id, status: row!.status });
     expect((await counts()).audit).toBe(audit);
   });
 
