@@ -10,7 +10,7 @@ import { caseOpenedUpdate } from '../workflows/shared/definitions';
 import type { AppDeps } from './deps';
 import type { IdempotentRun } from './idempotency';
 import { Problem } from './problem';
-import { withTemporal } from './temporal';
+import { withEngineDeadline, withTemporal } from './temporal';
 
 /** What every new case needs before its workflow starts, shared by the process routes. */
 
@@ -69,7 +69,7 @@ export function startCase<View>(deps: AppDeps, workflowType: string, caseId: str
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
   });
-  return withTemporal(caseId, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID })) as Promise<View>;
+  return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID }))) as Promise<View>;
 }
 
 /** The id of every case's opening update (one per workflow run), which makes a repeated start idempotent. */

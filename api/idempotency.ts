@@ -27,6 +27,8 @@ export interface IdempotentRun {
   replay: Replay | null;
   /** The case number an earlier attempt of this request allocated (see {@link rememberCaseId}). */
   caseId: string | null;
+  /** The workflow Update id of this request: the same for every attempt with this key, so the engine carries it out once. */
+  updateId: string;
   /** Keep the case number this request allocated, so that a retry opens the same case. */
   rememberCaseId(caseId: string): Promise<void>;
   /** Record the answer of this, the first, request. */
@@ -67,11 +69,13 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
   await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.requestHash, requestHash), lt(idempotencyKeys.createdAt, new Date(now - STALE_PENDING_MS)), isNull(idempotencyKeys.status)));
 
   const claimed = await db.insert(idempotencyKeys).values({ userId, key, request, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  const updateId = `idem-${createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 40)}`;
   const run = (caseId: string | null): IdempotentRun => {
     let allocated = caseId;
     return {
       replay: null,
       caseId,
+      updateId,
       rememberCaseId: async (id) => {
         allocated = id;
         await db.update(idempotencyKeys).set({ caseId: id }).where(mine);

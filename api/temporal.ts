@@ -6,8 +6,10 @@ import {
   type Client,
   ServiceError,
 } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseErrorDetail } from '../workflows/shared/errors';
+import type { IdempotentRun } from './idempotency';
 import { Problem, type ProblemKind } from './problem';
 
 const KIND_BY_TYPE: Record<string, ProblemKind> = { Forbidden: 'forbidden', InvalidState: 'conflict', RuleRefused: 'ruleRefused' };
@@ -70,3 +72,25 @@ export async function withTemporal<T>(caseId: string, call: () => Promise<T>): P
 }
 
 export type { Client };
+
+/**
+ * How long a request waits for the engine to carry out a start or an action. Past it the answer is
+ * a 503 to retry with the same Idempotency-Key (the engine may still carry it out; the retry then
+ * gets that outcome rather than doing it again), never a request hanging until the client gives up.
+ */
+export const ENGINE_ANSWER_TIMEOUT_MS = 30_000;
+
+/** Run `call` (a start or an update) with the engine's answer deadline. */
+export function withEngineDeadline<T>(client: Client, call: () => Promise<T>): Promise<T> {
+  return client.withDeadline(Date.now() + ENGINE_ANSWER_TIMEOUT_MS, call);
+}
+
+/**
+ * Send an action (an Update) to a case's workflow and return its answer. With an Idempotency-Key
+ * the Update's id comes from the key, so a retry after no answer is the same Update to the engine:
+ * carried out once, its outcome returned again.
+ */
+export function actOnCase<Ret, Arg>(client: Client, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, idempotency: IdempotentRun | null): Promise<Ret> {
+  const handle = client.workflow.getHandle(caseId);
+  return withTemporal(caseId, () => withEngineDeadline(client, () => handle.executeUpdate(update, { args: [arg], ...(idempotency ? { updateId: idempotency.updateId } : {}) })));
+}

@@ -22,7 +22,7 @@ import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
-import { withTemporal } from '../temporal';
+import { actOnCase } from '../temporal';
 import { z } from '../zod';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
@@ -257,11 +257,11 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     body: approvalActionBody,
     response: { schema: approvalViewSchema, description: '办理后的案件 / The case after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps }) {
+    async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      return withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(approvalActionUpdate, { args: [{ actor: actorOf(principal), action }] }));
+      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency);
     },
   });
 }

@@ -11,7 +11,7 @@ import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
-import { withTemporal } from '../temporal';
+import { actOnCase } from '../temporal';
 import { z } from '../zod';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
@@ -204,7 +204,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     body: incidentActionBody,
     response: { schema: incidentViewSchema, description: '办理后的事件 / The incident after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps }) {
+    async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'incident') throw notFound('case-not-found', `不是事件：${params.id}`, `${params.id} is not an incident`);
       let action: IncidentAction;
@@ -217,7 +217,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
       } else {
         action = body;
       }
-      return withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(incidentActionUpdate, { args: [{ actor: actorOf(principal), action }] }));
+      return actOnCase(deps.temporal, params.id, incidentActionUpdate, { actor: actorOf(principal), action }, idempotency);
     },
   });
 

@@ -29,7 +29,7 @@ import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
-import { withTemporal } from '../temporal';
+import { actOnCase, withEngineDeadline, withTemporal } from '../temporal';
 import { z } from '../zod';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
@@ -324,7 +324,9 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       if (!incident) return startCase<SummonsView>(deps, 'summonsWorkflow', caseId, input);
       // The incident starts the whistle as its child and waits for it.
       const incidentId = incident.row.id;
-      await withTemporal(incidentId, () => deps.temporal.workflow.getHandle(incidentId).executeUpdate(incidentActionUpdate, { args: [{ actor: actorOf(principal), action: { type: 'whistle', summons: input } }] }));
+      // The whistle's Update id is its case number: a retried request reusing that number whistles once.
+      const handle = deps.temporal.workflow.getHandle(incidentId);
+      await withTemporal(incidentId, () => withEngineDeadline(deps.temporal, () => handle.executeUpdate(incidentActionUpdate, { args: [{ actor: actorOf(principal), action: { type: 'whistle', summons: input } }], updateId: `whistle:${caseId}` })));
       return withTemporal(caseId, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(caseOpenedUpdate)) as Promise<SummonsView>;
     },
   });
@@ -342,10 +344,10 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     body: summonsActionBody,
     response: { schema: summonsViewSchema, description: '办理后的吹哨 / The whistle after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps }) {
+    async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadWhistle(deps, principal, params.id);
       requireOpen(row);
-      const view = await withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(summonsActionUpdate, { args: [{ actor: actorOf(principal), action: body }] }));
+      const view = await actOnCase(deps.temporal, params.id, summonsActionUpdate, { actor: actorOf(principal), action: body }, idempotency);
       if (body.type === 'approve') await partsOpened(deps, view.parts.map((p) => p.caseId));
       return { ...view, departments: await departmentsOf(deps, params.id) };
     },
@@ -472,7 +474,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     body: partActionBody,
     response: { schema: partViewSchema.extend({ resummoned: partViewSchema.nullable().optional() }), description: '办理后的部门报到 / The part after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps }) {
+    async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadPart(deps, principal, params.id, params.unitId);
       requireOpen(row);
       let action: PartAction;
@@ -488,7 +490,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       } else {
         action = body.type === 'rule' ? { type: 'rule', upheld: body.upheld, note: body.note } : body;
       }
-      const view = await withTemporal(row.id, () => deps.temporal.workflow.getHandle(row.id).executeUpdate(partActionUpdate, { args: [{ actor: actorOf(principal), action }] }));
+      const view = await actOnCase(deps.temporal, row.id, partActionUpdate, { actor: actorOf(principal), action }, idempotency);
       if (action.type === 'rule' && action.resummon) return { ...view, resummoned: await resummonedPart(deps, partCaseId(params.id, action.resummon.unitId)) };
       return view;
     },

@@ -8,7 +8,7 @@ import { requireUnitScope } from '../authz';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
-import { withTemporal } from '../temporal';
+import { actOnCase } from '../temporal';
 import { documented, z } from '../zod';
 import { loadVisibleCase } from './cases';
 
@@ -89,10 +89,10 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     body: taskActionBody,
     response: { schema: taskViewSchema, description: '办理后的任务 / The task after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps }) {
+    async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'task') throw new Problem('notFound', { zh: `不是整改任务：${params.id}`, en: `${params.id} is not a task` }, { code: 'case-not-found' });
-      return withTemporal(params.id, () => deps.temporal.workflow.getHandle(params.id).executeUpdate(taskActionUpdate, { args: [{ actor: actorOf(principal), action: body }] }));
+      return actOnCase(deps.temporal, params.id, taskActionUpdate, { actor: actorOf(principal), action: body }, idempotency);
     },
   });
 }
