@@ -218,7 +218,7 @@ async function whistlingIncident(deps: AppDeps, principal: Principal, incidentId
 
 /** Wait until each part has its opening transition in PostgreSQL, so callers (and liaisons) read it at once. */
 async function partsOpened(deps: AppDeps, caseIds: readonly string[]): Promise<void> {
-  await Promise.all(caseIds.map((id) => withTemporal(id, () => deps.temporal.workflow.getHandle(id).executeUpdate(caseOpenedUpdate))));
+  await Promise.all(caseIds.map((id) => withTemporal(id, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(id).executeUpdate(caseOpenedUpdate)))));
 }
 
 /**
@@ -327,7 +327,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       // The whistle's Update id is its case number: a retried request reusing that number whistles once.
       const handle = deps.temporal.workflow.getHandle(incidentId);
       await withTemporal(incidentId, () => withEngineDeadline(deps.temporal, () => handle.executeUpdate(incidentActionUpdate, { args: [{ actor: actorOf(principal), action: { type: 'whistle', summons: input } }], updateId: `whistle:${caseId}` })));
-      return withTemporal(caseId, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(caseOpenedUpdate)) as Promise<SummonsView>;
+      return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(caseOpenedUpdate))) as Promise<SummonsView>;
     },
   });
 

@@ -10,6 +10,7 @@ import { runWorkload, scenarioMix } from '../lib/workload';
 const baseSpec = {
   cases: { default: 500, help: 'cases driven through every step' },
   concurrency: { default: 500, help: 'virtual users (= cases in flight at once)' },
+  retryForS: { default: 180, help: 'how long a virtual user keeps retrying one request that got 503 or no answer before its case counts as failed' },
 };
 
 type Spec = Record<string, { default: number; help: string }>;
@@ -50,6 +51,7 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
       cases: settings.cases,
       concurrency: settings.concurrency,
       resilient: true,
+      retryForMs: settings.retryForS * 1_000,
       tag: name,
     }).finally(() => void (finished = true));
     const injected = inject({ sys, settings, finished: () => finished, note });
