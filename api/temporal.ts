@@ -56,6 +56,14 @@ export function temporalProblem(err: unknown, caseId: string): Problem | null {
       { code: 'temporal-timeout' },
     );
   }
+  if (err instanceof Error && /Workflow Task in failed state/i.test(err.message)) {
+    // The case's workflow task is being retried (e.g. its worker was killed mid-task): transient.
+    return new Problem(
+      'unavailable',
+      { zh: '流程引擎正在恢复该案件，请稍后用相同的 Idempotency-Key 重试', en: 'The workflow engine is recovering this case; retry shortly with the same Idempotency-Key' },
+      { code: 'temporal-recovering' },
+    );
+  }
   if (err instanceof ServiceError) {
     return new Problem('unavailable', { zh: '流程引擎暂不可用，请稍后重试', en: 'The workflow engine is unavailable; retry shortly' }, { code: 'temporal-unavailable' });
   }

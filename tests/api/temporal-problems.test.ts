@@ -12,6 +12,12 @@ describe('temporalProblem', () => {
     expect(p!.detail.zh).toContain('Idempotency-Key');
   });
 
+  it('an update refused because the case’s workflow task is failing (its worker died mid-task) is a 503 to retry, not a 500', () => {
+    // As the server answers update-with-start then (seen in fault worker-kill at 500 cases in flight).
+    const err = Object.assign(new Error('Unable to perform workflow execution update due to Workflow Task in failed state.'), { code: 9 });
+    expect(temporalProblem(err, 'SJ-2026-000001')).toMatchObject({ status: 503, extra: { code: 'temporal-recovering' } });
+  });
+
   it('unknown and existing cases', () => {
     expect(temporalProblem(new WorkflowNotFoundError('gone', 'RW-1', undefined), 'RW-1')).toMatchObject({ status: 404, extra: { code: 'case-not-found' } });
     // What the server says when an Update reaches a workflow that has ended.
