@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { and, eq, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Request } from 'express';
 import type { Db } from '../db';
 import { idempotencyKeys } from '../db/schema';
@@ -17,8 +17,14 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 /** How long an answer is replayed. */
 export const KEY_TTL_MS = 24 * 3_600_000;
-/** A first request still unanswered after this long is taken to have died with its process. */
-const STALE_PENDING_MS = 10 * 60_000;
+/**
+ * An attempt still unanswered after this long is taken to have died (with its process, or while the
+ * database was away so it could not let go): a retry takes over, keeping its case number. Two
+ * attempts running at once are safe anyway — a start reuses the case number and an action its
+ * Update id, which the engine carries out once — so this only needs to outlast one attempt (the
+ * engine's 30 s answer deadline plus the database work around it).
+ */
+const STALE_PENDING_MS = 90_000;
 
 export type Replay = { status: number; body: unknown };
 
@@ -64,9 +70,8 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
   const requestHash = createHash('sha256').update(canonicalize({ request, body: req.body ?? null }) ?? '').digest('hex');
   const mine = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   const now = Date.now();
-  // Expired answers and dead first attempts give the key back.
+  // Expired answers give the key back.
   await db.delete(idempotencyKeys).where(and(mine, lt(idempotencyKeys.createdAt, new Date(now - KEY_TTL_MS))));
-  await db.delete(idempotencyKeys).where(and(mine, eq(idempotencyKeys.requestHash, requestHash), lt(idempotencyKeys.createdAt, new Date(now - STALE_PENDING_MS)), isNull(idempotencyKeys.status)));
 
   const claimed = await db.insert(idempotencyKeys).values({ userId, key, request, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
   const updateId = `idem-${createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 40)}`;
@@ -103,12 +108,13 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
       { code: 'idempotency-key-reused' },
     );
   }
-  if (earlier.status === null && earlier.releasedAt !== null) {
-    // The earlier attempt gave up without an answer after allocating a case: this one takes over (one taker only).
+  const stale = lt(idempotencyKeys.createdAt, new Date(now - STALE_PENDING_MS));
+  if (earlier.status === null && (earlier.releasedAt !== null || earlier.createdAt.getTime() < now - STALE_PENDING_MS)) {
+    // The earlier attempt let go without an answer, or died: this one takes over (one taker only), with its case number.
     const [taken] = await db
       .update(idempotencyKeys)
-      .set({ releasedAt: null, createdAt: new Date() })
-      .where(and(mine, isNull(idempotencyKeys.status), isNotNull(idempotencyKeys.releasedAt)))
+      .set({ releasedAt: null, createdAt: new Date(now) })
+      .where(and(mine, isNull(idempotencyKeys.status), or(isNotNull(idempotencyKeys.releasedAt), stale)))
       .returning({ caseId: idempotencyKeys.caseId });
     if (taken) return run(taken.caseId);
   }

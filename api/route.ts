@@ -124,7 +124,7 @@ export class ApiRoutes {
             result = await spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
           } catch (err) {
             // Forget the key (or hand an allocated case number on) so a retry runs again; if even that
-            // fails (database down), the key stays pending and retries get 409 until it is stale (10 min).
+            // fails (database down), the key stays pending: retries get 409 until it is stale (90 s), then take over.
             await run?.abandon().catch((e: unknown) => req.log?.warn({ err: e }, 'idempotency key not released'));
             throw err;
           }

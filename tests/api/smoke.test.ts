@@ -285,6 +285,11 @@ describe('Idempotency-Key on POST', () => {
     expect(kept).toMatchObject({ status: null, caseId: expect.stringMatching(/^RW-\d{4}-\d{6}$/) });
     expect(kept!.releasedAt).not.toBeNull();
 
+    // An attempt that died without letting go (its process, or the database, went away) blocks retries for a while…
+    await t.tdb.db.update(idempotencyKeys).set({ releasedAt: null }).where(eq(idempotencyKeys.key, key));
+    expect((await post('/tasks', newTask, key)).body).toMatchObject({ status: 409, code: 'request-in-progress' });
+    // …then the next retry takes over, still with that attempt's case number.
+    await t.tdb.db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 120_000) }).where(eq(idempotencyKeys.key, key));
     const again = await post('/tasks', newTask, key);
     expect(again.status, JSON.stringify(again.body)).toBe(201);
     expect(again.body.caseId).toBe(kept!.caseId);
