@@ -106,6 +106,8 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
 
       const leader = await sys.signIn('t01.leader');
       await openMenu(leader.page, '考核');
+      await leader.page.getByTestId('cycle-table').getByRole('link', { name: id }).waitFor();
+      await screenshot(leader.page, 'h0-cycle-list');
       await leader.page.getByTestId('cycle-table').getByRole('link', { name: id }).click();
       await leader.page.getByTestId('cycle-phase').filter({ hasText: '公示中' }).waitFor();
       const ranking = leader.page.getByTestId('ranking');
