@@ -3,6 +3,7 @@
 // the same minute; then: how long until every one has turned red and sent its 督办 (the task's
 // escalation), how late each timer fired (the red transition's instant minus the deadline), and
 // the worker's resident memory meanwhile.
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { ApiClient } from './lib/api-client';
@@ -32,15 +33,21 @@ const sampler = setInterval(() => {
 try {
   const client = new ApiClient(sys.apiUrl);
   await client.token('lk.supervisor');
+  let retriedCreations = 0;
   const create = async (i: number, deadline: number) => {
     const amount = (deadline - Date.now()) / 60_000;
     if (amount <= 0) throw new Error(`creation fell behind the deadlines at case ${i}: raise LEAD_S`);
-    const res = await client.request('POST', '/api/v1/tasks', {
-      user: 'lk.supervisor',
-      body: { title: i < 0 ? `定时压测探测 ${-i}` : `${TITLE}${i}`, description: '到期升级', unitId: `lk.t0${1 + (Math.abs(i) % 3)}`, budget: { unit: 'minute', amount } },
-    });
-    if (res.status !== 201) throw new Error(`create task ${i}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
-    return (res.body as { caseId: string }).caseId;
+    const body = { title: i < 0 ? `定时压测探测 ${-i}` : `${TITLE}${i}`, description: '到期升级', unitId: `lk.t0${1 + (Math.abs(i) % 3)}`, budget: { unit: 'minute', amount } };
+    // A busy engine answers 503 after 30 s: retry with the same Idempotency-Key (the case opens once).
+    const idempotencyKey = randomUUID();
+    for (let attempt = 1; ; attempt += 1) {
+      const res = await client.request('POST', '/api/v1/tasks', { user: 'lk.supervisor', body, idempotencyKey });
+      if (res.status === 201) return (res.body as { caseId: string }).caseId;
+      const busy = res.status === 503 || (res.status === 409 && (res.body as { code?: string }).code === 'request-in-progress');
+      if (!busy || attempt >= 30) throw new Error(`create task ${i}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      retriedCreations += 1;
+      await sleep(1_000);
+    }
   };
 
   // A probe (not counted) tells how fast cases can be created, to place the deadline minute after the last.
@@ -104,7 +111,7 @@ try {
   const lateness = percentiles(late.rows.map((r) => Number(r.ms)));
   const during = memory.filter((s) => s.t >= minuteStart - createStart);
   const mem = { beforeDeadlinesMiB: memBefore, peakMiB: Math.max(...memory.map((s) => s.mib)), peakDuringEscalationMiB: during.length ? Math.max(...during.map((s) => s.mib)) : null, samples: memory };
-  const figures = { cases: ids.length, createS: createdMs / 1000, allEscalatedAfterFirstDeadlineS: allRedMs / 1000, allEscalatedAfterLastDeadlineS: afterLastMs / 1000, latenessMs: lateness, workerMemory: mem };
+  const figures = { cases: ids.length, createS: createdMs / 1000, retriedCreations, allEscalatedAfterFirstDeadlineS: allRedMs / 1000, allEscalatedAfterLastDeadlineS: afterLastMs / 1000, latenessMs: lateness, workerMemory: mem };
   const md = [
     table(
       ['open cases', 'created in s', 'all escalated, s after the first deadline', 's after the last deadline', 'lateness p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'worker RSS before MiB', 'peak MiB'],
@@ -112,6 +119,7 @@ try {
     ),
     '',
     'Escalated = the task’s clock projected red and its 督办 (overdue notice) written. Deadlines are spread evenly over one minute. Lateness = the red transition’s instant in the audit log minus the projected deadline.',
+    `Creations retried after a 503 or 409 request-in-progress (same Idempotency-Key): ${retriedCreations}.`,
   ].join('\n');
   writeResults('timers', 'npm run bench:timers', m, settings, figures, md);
 } finally {
