@@ -9,7 +9,6 @@ import {
 import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseErrorDetail } from '../workflows/shared/errors';
-import type { IdempotentRun } from './idempotency';
 import { Problem, type ProblemKind } from './problem';
 
 const KIND_BY_TYPE: Record<string, ProblemKind> = { Forbidden: 'forbidden', InvalidState: 'conflict', RuleRefused: 'ruleRefused' };
@@ -94,11 +93,11 @@ export function withEngineDeadline<T>(client: Client, call: () => Promise<T>): P
 }
 
 /**
- * Send an action (an Update) to a case's workflow and return its answer. With an Idempotency-Key
- * the Update's id comes from the key, so a retry after no answer is the same Update to the engine:
- * carried out once, its outcome returned again.
+ * Send an action (an Update) to a case's workflow and return its answer. With an `updateId` (from
+ * the request's Idempotency-Key, `IdempotentRun.updateId`) a retry after no answer is the same
+ * Update to the engine: carried out once, its outcome returned again.
  */
-export function actOnCase<Ret, Arg>(client: Client, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, idempotency: IdempotentRun | null): Promise<Ret> {
+export function actOnCase<Ret, Arg>(client: Client, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string): Promise<Ret> {
   const handle = client.workflow.getHandle(caseId);
-  return withTemporal(caseId, () => withEngineDeadline(client, () => handle.executeUpdate(update, { args: [arg], ...(idempotency ? { updateId: idempotency.updateId } : {}) })));
+  return withTemporal(caseId, () => withEngineDeadline(client, () => handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) })));
 }

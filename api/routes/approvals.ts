@@ -261,7 +261,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency);
+      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
     },
   });
 }

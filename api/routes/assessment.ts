@@ -26,7 +26,7 @@ import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, pageOf, pageQuery } from '../schemas';
-import { withTemporal } from '../temporal';
+import { actOnCase } from '../temporal';
 import { z } from '../zod';
 import { actorOf } from './tasks';
 
@@ -89,7 +89,7 @@ async function act(deps: AppDeps, principal: Principal, id: string, action: Asse
   const c = await loadCycle(deps, id);
   if (c.cycle.phase === 'final') throw new Problem('conflict', { zh: '考核已终结，结果不可更改', en: 'The cycle is final and cannot change' }, { code: 'cycle-final' });
   const actor = { ...actorOf(principal), isLeader: principal.isLeader };
-  return withTemporal(id, () => deps.temporal.workflow.getHandle(id).executeUpdate(assessmentActionUpdate, { args: [{ actor, action }] }));
+  return actOnCase(deps.temporal, id, assessmentActionUpdate, { actor, action });
 }
 
 /** A cycle as the assessment routes present it (`presentCycle`); the console's types are inferred from these schemas. */

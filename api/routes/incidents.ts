@@ -217,7 +217,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
       } else {
         action = body;
       }
-      return actOnCase(deps.temporal, params.id, incidentActionUpdate, { actor: actorOf(principal), action }, idempotency);
+      return actOnCase(deps.temporal, params.id, incidentActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
     },
   });
 

@@ -325,8 +325,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       // The incident starts the whistle as its child and waits for it.
       const incidentId = incident.row.id;
       // The whistle's Update id is its case number: a retried request reusing that number whistles once.
-      const handle = deps.temporal.workflow.getHandle(incidentId);
-      await withTemporal(incidentId, () => withEngineDeadline(deps.temporal, () => handle.executeUpdate(incidentActionUpdate, { args: [{ actor: actorOf(principal), action: { type: 'whistle', summons: input } }], updateId: `whistle:${caseId}` })));
+      await actOnCase(deps.temporal, incidentId, incidentActionUpdate, { actor: actorOf(principal), action: { type: 'whistle', summons: input } }, `whistle:${caseId}`);
       return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(caseOpenedUpdate))) as Promise<SummonsView>;
     },
   });
@@ -347,7 +346,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadWhistle(deps, principal, params.id);
       requireOpen(row);
-      const view = await actOnCase(deps.temporal, params.id, summonsActionUpdate, { actor: actorOf(principal), action: body }, idempotency);
+      const view = await actOnCase(deps.temporal, params.id, summonsActionUpdate, { actor: actorOf(principal), action: body }, idempotency?.updateId);
       if (body.type === 'approve') await partsOpened(deps, view.parts.map((p) => p.caseId));
       return { ...view, departments: await departmentsOf(deps, params.id) };
     },
@@ -490,7 +489,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       } else {
         action = body.type === 'rule' ? { type: 'rule', upheld: body.upheld, note: body.note } : body;
       }
-      const view = await actOnCase(deps.temporal, row.id, partActionUpdate, { actor: actorOf(principal), action }, idempotency);
+      const view = await actOnCase(deps.temporal, row.id, partActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
       if (action.type === 'rule' && action.resummon) return { ...view, resummoned: await resummonedPart(deps, partCaseId(params.id, action.resummon.unitId)) };
       return view;
     },

@@ -92,7 +92,7 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'task') throw new Problem('notFound', { zh: `不是整改任务：${params.id}`, en: `${params.id} is not a task` }, { code: 'case-not-found' });
-      return actOnCase(deps.temporal, params.id, taskActionUpdate, { actor: actorOf(principal), action: body }, idempotency);
+      return actOnCase(deps.temporal, params.id, taskActionUpdate, { actor: actorOf(principal), action: body }, idempotency?.updateId);
     },
   });
 }

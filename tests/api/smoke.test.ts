@@ -8,7 +8,6 @@ import { Registry } from 'prom-client';
 import { auditLog, cases, idempotencyKeys } from '../../db/schema';
 import { createApp } from '../../api/app';
 import { startCase } from '../../api/case-start';
-import type { IdempotentRun } from '../../api/idempotency';
 import { actOnCase } from '../../api/temporal';
 import { taskActionUpdate } from '../../workflows/task/definitions';
 import { createTestApp } from '../support/app';
@@ -313,7 +312,7 @@ describe('Idempotency-Key on POST', () => {
   it('an action sent again with the same Update id (a retry after no answer) is carried out once, with the same answer', async () => {
     const id = await openTask();
     const audit = (await counts()).audit;
-    const retry = { updateId: `idem-${randomUUID()}` } as IdempotentRun;
+    const retry = `idem-${randomUUID()}`;
     const urge = { actor: { userId: 'u.lk.t01.supervisor', role: 'supervisor', unitId: 'lk.t01', unitPath: 'lk/t01' }, action: { type: 'urge' as const, message: '请加快办理' } };
     const first = await actOnCase(t.deps.temporal, id, taskActionUpdate, urge, retry);
     const again = await actOnCase(t.deps.temporal, id, taskActionUpdate, urge, retry);
@@ -321,7 +320,7 @@ describe('Idempotency-Key on POST', () => {
     expect(again).toEqual(first);
     expect((await counts()).audit).toBe(audit + 1);
     // A different id is a new action.
-    expect((await actOnCase(t.deps.temporal, id, taskActionUpdate, urge, null)).urgeCount).toBe(2);
+    expect((await actOnCase(t.deps.temporal, id, taskActionUpdate, urge)).urgeCount).toBe(2);
   });
 
   it('concurrent duplicates open one case; a refused request keeps no answer; a malformed key is a 400', async () => {
