@@ -45,10 +45,12 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const row = handler.page.getByTestId('inbox-table').locator('tr', { hasText: id });
       await row.waitFor();
       await expect(row.textContent()).resolves.toContain('办结');
-      // The countdown ticks: two readings a second apart differ.
+      // The countdown ticks: a later reading differs from the first (polled, since a loaded CI
+      // machine can delay the browser's one-second timer past a fixed wait).
       const first = await row.locator('.countdown').textContent();
-      await handler.page.waitForTimeout(1200);
-      expect(await row.locator('.countdown').textContent()).not.toBe(first);
+      await expect
+        .poll(() => row.locator('.countdown').textContent(), { timeout: 10_000, interval: 500 })
+        .not.toBe(first);
       await screenshot(handler.page, 'a2-handler-inbox');
 
       await row.getByRole('link', { name: id }).click();
