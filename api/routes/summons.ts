@@ -29,7 +29,7 @@ import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
-import { actOnCase, withEngineDeadline, withTemporal } from '../temporal';
+import { actOnCase, ENGINE_ANSWER_TIMEOUT_MS, withEngineDeadline, withTemporal } from '../temporal';
 import { z } from '../zod';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
@@ -246,6 +246,33 @@ async function departmentsOf(deps: AppDeps, summonsId: string) {
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
 }
 
+/**
+ * Close a whistle. A part writes its end before the whistle's workflow takes in its result, which
+ * arrives in the whistle's next workflow task (later still while the engine catches up after an
+ * outage, or while the whistle is busy writing), and the engine checks an action before it applies
+ * results that came with it. So for a moment the records show every part ended while the whistle
+ * still counts one open. A close refused in that moment is tried again until the whistle has caught
+ * up (at most the engine's answer deadline); one refused for a part the records also show open is
+ * answered at once.
+ */
+async function closeWhenPartsEnded<T>(deps: AppDeps, summonsId: string, close: () => Promise<T>): Promise<T> {
+  const giveUpAt = Date.now() + ENGINE_ANSWER_TIMEOUT_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await close();
+    } catch (err) {
+      if (!(err instanceof Problem) || err.extra.code !== 'summons-parts-open' || Date.now() >= giveUpAt) throw err;
+      const open = await deps.database.db
+        .select({ caseId: summonsDepartments.caseId })
+        .from(summonsDepartments)
+        .where(and(eq(summonsDepartments.summonsId, summonsId), isNull(summonsDepartments.endedAt)))
+        .limit(1);
+      if (open.length > 0) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
 async function loadWhistle(deps: AppDeps, principal: Principal, id: string) {
   const row = await loadVisibleCase(deps, principal, id);
   if (row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons') throw notFound('case-not-found', `不是吹哨：${id}`, `${id} is not a whistle`);
@@ -346,7 +373,8 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadWhistle(deps, principal, params.id);
       requireOpen(row);
-      const view = await actOnCase(deps.temporal, params.id, summonsActionUpdate, { actor: actorOf(principal), action: body }, idempotency?.updateId);
+      const act = () => actOnCase(deps.temporal, params.id, summonsActionUpdate, { actor: actorOf(principal), action: body }, idempotency?.updateId);
+      const view = body.type === 'close' ? await closeWhenPartsEnded(deps, params.id, act) : await act();
       if (body.type === 'approve') await partsOpened(deps, view.parts.map((p) => p.caseId));
       return { ...view, departments: await departmentsOf(deps, params.id) };
     },

@@ -1,4 +1,5 @@
 import { count, eq } from 'drizzle-orm';
+import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
@@ -348,5 +349,43 @@ describe('statistics', () => {
     // The township sees the units it summoned.
     const township = await api().get(`/api/v1/summons/stats?from=${from}&to=${to}`).set(await auth('t01.dispatcher'));
     expect(township.body.departments).toHaveLength(5);
+  });
+});
+
+describe('closing right after the last part ends', () => {
+  it('a close that reaches the whistle before it has taken in its parts’ ends waits for them instead of being refused', async () => {
+    const [A, B] = [dept('jtys'), dept('nync')];
+    const s = await whistle({ unitIds: [A, B] });
+    const id = s.caseId;
+    await ok('t01.leader', id, { type: 'approve' });
+    await work('jtys.liaison', id, A);
+    await work('nync.liaison', id, B);
+    // Hold the whistle's row in PostgreSQL (as an outage or a slow write would), so its workflow is
+    // stuck writing part A's end while part B ends and the close arrives: the engine then hands the
+    // whistle B's end and the close together, in one workflow task.
+    const lock = new pg.Client({ connectionString: t.tdb.url });
+    await lock.connect();
+    try {
+      await lock.query('begin');
+      await lock.query('select 1 from cases where id = $1 for no key update', [id]);
+      await partOk('t01.dispatcher', id, A, { type: 'accept', rating: 'satisfied' });
+      const blocked = await eventually(
+        async () => (await lock.query<{ n: number }>("select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'")).rows[0]!.n,
+        (n) => n > 0,
+      );
+      expect(blocked).toBeGreaterThan(0);
+      await partOk('t01.dispatcher', id, B, { type: 'accept', rating: 'basic' });
+      // Both parts show ended to the township, which closes the whistle.
+      expect((await getSummons('t01.dispatcher', id)).body.departments.map((d: { endedAt: string | null }) => d.endedAt !== null)).toEqual([true, true]);
+      const closing = act('t01.dispatcher', id, { type: 'close', summary: '两部门已处置完毕' }).then((r) => r);
+      await new Promise((r) => setTimeout(r, 1_000));
+      await lock.query('rollback');
+      const res = await closing;
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
+      expect(res.body.parts.map((p: { outcome: { outcome: string } | null }) => p.outcome?.outcome)).toEqual(['completed', 'completed']);
+    } finally {
+      await lock.end();
+    }
   });
 });

@@ -156,7 +156,6 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await page.locator('#matter_name').fill('个体工商户登记');
       await page.locator('#matter_legalBasis').fill('《促进个体工商户发展条例》');
       await page.locator('#matter_statutoryLimitDays').fill('10');
-      await page.locator('#matter_promisedLimitDays').fill('15');
 
       // Up to four steps; the fifth cannot be added.
       const addStep = page.getByTestId('add-step');
@@ -172,6 +171,8 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await screenshot(page, 'b1-fifth-step-refused');
 
       // promised 15 > statutory 10: the form refuses with the API's own words and sends nothing.
+      // (Filled only now: its inline message moves the buttons below while they are being clicked.)
+      await page.locator('#matter_promisedLimitDays').fill('15');
       await page.locator('#matter-reason').fill('测试规则');
       await page.getByTestId('matter-submit').click();
       await page.getByText('承诺时限（15 个工作日）不能超过法定时限（10 个工作日）').waitFor();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createActivities } from '../../activities';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { createTestApp, type TestApp } from '../support/app';
@@ -114,6 +114,13 @@ export function systemPerFile(): () => System {
   beforeAll(async () => {
     sys = await startSystem();
   }, 180_000);
+  // A failed test leaves a screenshot of every page still open, to see what the browser showed.
+  afterEach(async (ctx) => {
+    if (ctx.task.result?.state !== 'fail' || !sys) return;
+    const pages = sys.browser.contexts().flatMap((c) => c.pages());
+    const name = ctx.task.name.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60);
+    await Promise.all(pages.map((p, i) => screenshot(p, `failed-${name}-${i + 1}`).catch(() => undefined)));
+  });
   afterAll(async () => {
     await sys?.stop();
   });
