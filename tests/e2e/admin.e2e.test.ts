@@ -1,7 +1,7 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { IncidentConfig, MatterGuide, MatterSummary, MatterVersionSummary, SummonsConfig } from '../../web/src/api/types';
-import { screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // The administrator's editors in a real headless Chromium against the real system (API + Temporal
 // dev server + worker + PostgreSQL): the matter catalogue editor and the incident / whistle rule
@@ -13,10 +13,8 @@ const system = systemPerFile();
 const E2E_TIMEOUT = 150_000;
 
 /** Open the antd Select `field`, optionally type `search`, and pick the option showing `option`. */
-async function choose(page: Page, field: Locator, option: string | RegExp, search?: string): Promise<void> {
-  await field.click();
-  if (search) await page.keyboard.type(search);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).first().click();
+function choose(page: Page, field: Locator, option: string | RegExp, search?: string): Promise<void> {
+  return pickOption(page, field, option, { search });
 }
 
 /** The API writes (not reads) the page sends to paths containing `fragment`, counted from now on. */
@@ -41,7 +39,7 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       const { page, context } = await sys.signIn('admin');
       const code = 'GG-E2E-ELDER-MEAL';
 
-      await page.getByRole('menuitem', { name: '事项目录' }).click();
+      await openMenu(page, '事项目录');
       await page.getByTestId('matters-table').locator('tr', { hasText: 'XK-SMALL-CATERING' }).waitFor();
       await screenshot(page, 'a1-matter-list');
       await page.getByTestId('matter-new').click();
@@ -214,7 +212,7 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
     async () => {
       const sys = system();
       const { page, context } = await sys.signIn('admin');
-      await page.getByRole('menuitem', { name: '事件处置规则' }).click();
+      await openMenu(page, '事件处置规则');
       await page.waitForURL(/\/admin\/incident-config$/);
       await choose(page, page.locator('#time-limit-category'), '环境保护');
       await expect.poll(() => page.getByTestId('tl-value-normal-2').textContent()).toBe('3 工作日');
@@ -306,7 +304,7 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
     async () => {
       const sys = system();
       const { page, context } = await sys.signIn('admin');
-      await page.getByRole('menuitem', { name: '吹哨规则' }).click();
+      await openMenu(page, '吹哨规则');
       await page.waitForURL(/\/admin\/summons-config$/);
       await expect.poll(() => page.getByTestId('rule-condition-multi-department').textContent()).toBe('至少召集 2 个部门或派驻机构');
       await screenshot(page, 'd1-whistle-rules');

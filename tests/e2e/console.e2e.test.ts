@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../workflows/task/definitions';
-import { screenshot, systemPerFile } from './harness';
+import { openMenu, screenshot, systemPerFile } from './harness';
 
 // The web console in a real headless Chromium against the real system: API + Temporal dev server +
 // worker + PostgreSQL, all started here. Screenshots go to test-results/screenshots/.
@@ -12,7 +12,7 @@ const E2E_TIMEOUT = 150_000;
 
 /** Fill and submit the 下达整改任务 form as the signed-in supervisor; returns the new case id. */
 async function openTaskInUi(page: Page, task: { title: string; village: string; amount: string; unit: string }): Promise<string> {
-  await page.getByRole('menuitem', { name: '下达整改任务' }).click();
+  await openMenu(page, '下达整改任务');
   await page.locator('#task-title').fill(task.title);
   await page.locator('#task-description').fill('清理占道经营摊点，建立巡查台账并反馈整改照片');
   await page.locator('#task-unit').click();
@@ -87,7 +87,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const sup = await sys.signIn('t01.supervisor');
       // 0.05 natural minutes = 3 s: blue at 1.5 s, yellow at 2.4 s, red at 3 s (the real workflow timers).
       const id = await openTaskInUi(sup.page, { title: `整改：河道垃圾清理 ${Date.now()}`, village: '范场村', amount: '0.05', unit: '分钟' });
-      await sup.page.getByRole('menuitem', { name: '督办看板' }).click();
+      await openMenu(sup.page, '督办看板');
       const overdueRow = sup.page.getByTestId('board-overdue').locator('tr', { hasText: id });
       await overdueRow.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
         await screenshot(sup.page, 'failed-board');
@@ -150,23 +150,23 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const sys = system();
       const admin = await sys.signIn('admin');
       const { page } = admin;
-      await page.getByRole('menuitem', { name: '组织机构' }).click();
+      await openMenu(page, '组织机构');
       await page.locator('.ant-tree-title', { hasText: '城关镇' }).first().click();
       await page.getByText('权责清单（25）').waitFor();
       await screenshot(page, 'd1-admin-org');
-      await page.getByRole('menuitem', { name: '用户' }).click();
+      await openMenu(page, '用户');
       await page.getByPlaceholder('用户名 / 姓名').fill('t01.');
       await page.keyboard.press('Enter');
       await page.getByRole('cell', { name: 't01.supervisor', exact: true }).waitFor();
       await screenshot(page, 'd2-admin-users');
-      await page.getByRole('menuitem', { name: '事项目录' }).click();
+      await openMenu(page, '事项目录');
       await page.locator('.ant-table-row-expand-icon').first().click();
       await page.locator('.ant-steps-item').first().waitFor();
       await screenshot(page, 'd3-admin-matters');
-      await page.getByRole('menuitem', { name: '工作日历' }).click();
+      await openMenu(page, '工作日历');
       await page.getByText('春节').first().waitFor();
       await screenshot(page, 'd4-admin-calendar');
-      await page.getByRole('menuitem', { name: '案件查询' }).click();
+      await openMenu(page, '案件查询');
       await page.getByTestId('case-table').locator('tr', { hasText: 'RW-' }).first().waitFor();
       await screenshot(page, 'd5-case-list');
       await admin.context.close();

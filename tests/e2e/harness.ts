@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createActivities } from '../../activities';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
@@ -106,6 +106,54 @@ export async function startSystem(): Promise<System> {
 /** Save a full-page screenshot as test-results/screenshots/<name>.png (kept as a CI artefact). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * Pick `option` in the antd Select whose input is `field`: open it, type `search` if given, click
+ * the option and check that it shows as chosen. On a loaded machine a click can land while the
+ * filtered list is re-rendering and be lost, so a click that chose nothing is tried again (the
+ * option must still be there: a missing option fails). `close` presses Escape afterwards (a
+ * multiple select stays open) and waits for the list to go.
+ */
+export async function pickOption(page: Page, field: Locator, option: string | RegExp, opts: { search?: string; close?: boolean } = {}): Promise<void> {
+  const open = page.locator('.ant-select-dropdown:visible');
+  const item = open.locator('.ant-select-item-option', { hasText: option }).first();
+  const select = field.locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
+  const chosen = select.locator('.ant-select-content-has-value, .ant-select-selection-item', { hasText: option }).first();
+  for (let attempt = 1; ; attempt += 1) {
+    if (attempt === 1 || (await open.count()) === 0) {
+      await field.click();
+      if (opts.search) await page.keyboard.type(opts.search);
+    }
+    await item.click();
+    try {
+      await chosen.waitFor({ timeout: 3_000 });
+      break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+  if (opts.close) {
+    await page.keyboard.press('Escape');
+    await open.first().waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+}
+
+/**
+ * Open a page from the side menu and wait until the menu shows it selected. A click while the
+ * freshly signed-in console is still re-rendering can be lost on a loaded machine; it is tried again.
+ */
+export async function openMenu(page: Page, name: string): Promise<void> {
+  const item = page.getByRole('menuitem', { name });
+  for (let attempt = 1; ; attempt += 1) {
+    await item.click();
+    try {
+      await item.and(page.locator('.ant-menu-item-selected')).waitFor({ timeout: 5_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
 }
 
 /** One started system for the whole test file (started before its first test, stopped after its last). */

@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../workflows/approval/definitions';
 import type { IncidentView } from '../../workflows/incident/definitions';
-import { screenshot, systemPerFile } from './harness';
+import { openMenu, screenshot, systemPerFile } from './harness';
 
 // Approvals and incidents in the console, in a real headless Chromium against the real system.
 // Steps a test does not need to click through are set up with API calls as the seeded users.
@@ -31,7 +31,7 @@ async function act(page: Page, action: string, label: string, fill?: (modal: Loc
 
 /** The case page of `id` reached from the user's inbox (as a clerk would). */
 async function openFromInbox(page: Page, id: string): Promise<void> {
-  await page.getByRole('menuitem', { name: '我的待办' }).click();
+  await openMenu(page, '我的待办');
   const row = page.getByTestId('inbox-table').locator('tr', { hasText: id });
   await row.waitFor();
   await row.getByRole('link', { name: id }).click();
@@ -44,7 +44,7 @@ describe('processes in the console (Playwright + headless Chromium, real system)
     async () => {
       const sys = system();
       const clerk = await sys.signIn('t01.window');
-      await clerk.page.getByRole('menuitem', { name: '受理申请' }).click();
+      await openMenu(clerk.page, '受理申请');
       await clerk.page.locator('#approval-matter').click();
       await clerk.page.keyboard.type('临时救助');
       await clerk.page.locator('.ant-select-item-option', { hasText: '临时救助审批' }).click();
@@ -128,7 +128,7 @@ describe('processes in the console (Playwright + headless Chromium, real system)
     async () => {
       const sys = system();
       const grid = await sys.signIn('t01.v01.g01.grid');
-      await grid.page.getByRole('menuitem', { name: '上报事件' }).click();
+      await openMenu(grid.page, '上报事件');
       await grid.page.locator('#incident-title').fill('主街早市摊点占道经营');
       await grid.page.locator('#incident-description').fill('胡寨村主街早市摊点占用机动车道，影响通行');
       // The categories come from the incident configuration every signed-in user may read.

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { calendarYears, NATIONAL_REGION } from '../../db/schema';
 import { previousPeriod } from '../../domain/assessment';
 import type { AssessmentView } from '../../workflows/assessment/definitions';
 import type { AssessmentAppeal } from '../../web/src/api/types';
 import type { PartView, SummonsView } from '../../workflows/summons/definitions';
-import { screenshot, systemPerFile } from './harness';
+import { openMenu, screenshot, systemPerFile } from './harness';
 
 // The department inbox (部门报到) and the assessment pages, in headless Chromium against the real
 // system. The whistle, its approval and the assessment cycle are set up through the API.
@@ -23,10 +22,6 @@ async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): P
     if (done(v) || i >= 100) return v;
     await new Promise((r) => setTimeout(r, 200));
   }
-}
-
-async function openMenu(page: Page, name: string): Promise<void> {
-  await page.getByRole('menuitem', { name }).click();
 }
 
 describe('department inbox and assessment pages (Playwright + headless Chromium, real system)', () => {

@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { calendarYears, NATIONAL_REGION, summonsDepartments, summonsDisputes, summonsRefusals } from '../../db/schema';
 import type { PartView, SummonsView } from '../../workflows/summons/definitions';
-import { screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // The township side of 吹哨报到 in headless Chromium against the real system: the whistle form, the
 // leader's approval, accepting / sending back / rating a department's result, the county command
@@ -52,13 +52,9 @@ async function act(page: Page, scope: Locator, action: string, label: string, fi
   await modal.waitFor({ state: 'hidden' });
 }
 
-/** Pick an option of an antd select by typing part of its name; wait until the dropdown has closed. */
-async function pickOption(page: Page, select: Locator, typed: string, option: string, multiple = false): Promise<void> {
-  await select.click();
-  await page.keyboard.type(typed);
-  await page.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: option }).click();
-  // A multiple select stays open for more choices.
-  if (multiple) await page.keyboard.press('Escape');
+/** Pick an option of an antd select by typing part of its name; wait until the list has closed. */
+async function choose(page: Page, select: Locator, typed: string, option: string, multiple = false): Promise<void> {
+  await pickOption(page, select, option, { search: typed, close: multiple });
   await expect.poll(() => page.locator('.ant-select-dropdown:visible').count(), { timeout: 5_000 }).toBe(0);
 }
 
@@ -89,11 +85,11 @@ describe('township summons screens (Playwright + headless Chromium, real system)
 
       await page.locator('#whistle-title').fill('废品收购站占道堆放、夜间噪声扰民');
       await page.locator('#whistle-description').fill('城关镇东街废品收购站长期占道堆放，夜间分拣噪声扰民，涉及市场监管、生态环境多部门');
-      await pickOption(page, page.locator('#whistle-reason'), '多部门', '需多部门协同处置');
+      await choose(page, page.locator('#whistle-reason'), '多部门', '需多部门协同处置');
       await page.getByText('乡镇无法单独解决、需要多个部门协同的问题').waitFor();
       await radio(page.getByTestId('whistle-form'), '紧急').click();
       await page.getByTestId('whistle-limits').filter({ hasText: '报到时限 2 小时' }).waitFor();
-      await pickOption(page, page.locator('#whistle-units'), '市场监督', '兰考县市场监督管理局', true);
+      await choose(page, page.locator('#whistle-units'), '市场监督', '兰考县市场监督管理局', true);
 
       // One department is not "several": the API refuses by rule, in plain Chinese, and creates nothing.
       await page.locator('#whistle-submit').click();
@@ -103,7 +99,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       expect(refusals.map((r) => [r.ruleCode, r.userId])).toEqual([['multi-department', 'u.lk.t01.dispatcher']]);
       expect((await sys.apiAs<{ total: number }>('t01.dispatcher', 'GET', '/cases?process=summons')).total).toBe(0);
 
-      await pickOption(page, page.locator('#whistle-units'), '生态环境', '兰考县生态环境局', true);
+      await choose(page, page.locator('#whistle-units'), '生态环境', '兰考县生态环境局', true);
       // The refusal was about the values sent: it goes once the form changes.
       await page.getByTestId('form-error').waitFor({ state: 'hidden' });
       await screenshot(page, 's2-whistle-form');
@@ -131,13 +127,13 @@ describe('township summons screens (Playwright + headless Chromium, real system)
 
       // The leader finds it in 吹哨记录, marked as waiting for them, and approves it.
       const leader = await sys.signIn('t01.leader');
-      await leader.page.getByRole('menuitem', { name: '吹哨记录' }).click();
+      await openMenu(leader.page, '吹哨记录');
       const row = leader.page.getByTestId('whistle-table').locator(`tr[data-case="${id}"]`);
       await row.getByTestId('whistle-status').filter({ hasText: '待领导审批' }).waitFor();
       await row.getByTestId('whistle-mine').getByText('批准吹哨').waitFor();
       await screenshot(leader.page, 's4-leader-whistle-list');
       // From the inbox the whistle opens as a case; its page leads to the whistle page where it is handled.
-      await leader.page.getByRole('menuitem', { name: '我的待办' }).click();
+      await openMenu(leader.page, '我的待办');
       await leader.page.getByRole('link', { name: id }).click();
       await leader.page.getByTestId('open-summons').click();
       await leader.page.getByTestId('whistle-id').filter({ hasText: id }).waitFor();
@@ -259,7 +255,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
 
       const { context, page } = await sys.signIn('zhzx.dispatcher');
       // The command centre is no township: it follows whistles but does not blow them.
-      await page.getByRole('menuitem', { name: '吹哨记录' }).click();
+      await openMenu(page, '吹哨记录');
       expect(await page.getByRole('menuitem', { name: /吹哨$/ }).count()).toBe(0);
       const row = page.getByTestId('whistle-table').locator(`tr[data-case="${disputedId}"]`);
       await row.getByTestId('whistle-mine').getByText('裁定异议').waitFor();
@@ -280,7 +276,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
         async (m) => {
           await radio(m, '异议成立').click();
           await m.locator('textarea').fill('经核实属城市建成区违建，改由城管执法局处置');
-          await pickOption(page, m.locator('#resummon-unit'), '城市管理', '兰考县城市管理综合执法局');
+          await choose(page, m.locator('#resummon-unit'), '城市管理', '兰考县城市管理综合执法局');
         },
         's13-ruling-form',
       );
@@ -326,7 +322,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       expect(await page.getByTestId('part-card').count()).toBe(0);
       await screenshot(page, 's15-other-township-denied');
 
-      await page.getByRole('menuitem', { name: '吹哨记录' }).click();
+      await openMenu(page, '吹哨记录');
       await page.getByText('暂无吹哨记录').waitFor();
       expect(await page.getByText(id).count()).toBe(0);
       await screenshot(page, 's16-other-township-list');
