@@ -33,6 +33,7 @@ const envSchema = z
     TEMPORAL_TEST_SERVER_PATH: z.string().optional(),
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
+    WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
 
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).default('township-cases'),
@@ -80,6 +81,8 @@ export interface Config {
     devPort: number;
     uiPort: number;
     devDbFile: string;
+    /** Open cases the worker keeps in memory (unset: sized from its heap, see worker/create-worker.ts). */
+    maxCachedWorkflows?: number;
   };
   auth: {
     /** Dev login (tokens for seeded users) is on only outside production. */
@@ -134,6 +137,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       devDbFile: path.join(dataDir, 'temporal.sqlite'),
+      maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     auth: {
       devLogin: !production,

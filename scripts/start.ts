@@ -69,6 +69,7 @@ async function main(): Promise<void> {
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({ db: database.db }),
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
   const running = worker.run();
   stops.unshift(async () => {

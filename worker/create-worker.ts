@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
@@ -51,6 +52,18 @@ export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBu
 const noop = () => {};
 const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
 
+/**
+ * How many workflows the worker keeps cached, from its heap limit. The SDK's default assumes about
+ * 1.7 MiB of heap per cached workflow; ours weigh more (each evaluates its own copy of our modules
+ * and carries its calendar), and at the SDK's default the heap filled with about 5,000 open cases on
+ * a 4 GiB heap: workflow tasks then stalled past the SDK's 5 s limit, which crashed the workflow
+ * thread (a Node vm timeout corrupts its async hooks). Budgeting 3 MiB each keeps well clear; a
+ * workflow evicted from the cache is replayed from its history when it next has work.
+ */
+export function defaultMaxCachedWorkflows(heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024): number {
+  return Math.max(100, Math.floor((heapLimitMiB - 512) / 3));
+}
+
 /** A worker for all our workflows and activities on one task queue. */
 export async function createWorker(opts: {
   connection: NativeConnection;
@@ -58,6 +71,8 @@ export async function createWorker(opts: {
   taskQueue: string;
   activities: Activities;
   workflowBundle?: WorkflowBundleWithSourceMap;
+  /** Default: `defaultMaxCachedWorkflows()`. */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -65,5 +80,6 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     activities: opts.activities,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+    maxCachedWorkflows: opts.maxCachedWorkflows ?? defaultMaxCachedWorkflows(),
   });
 }

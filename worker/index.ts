@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   await runMigrations(database.db);
   await seedNationalCalendar(database.db);
   const connection = await connectWorker(config.temporal, config.temporal.address);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }) });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();

@@ -19,6 +19,7 @@ const worker = await createWorker({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   activities: createActivities({ db: database.db }),
+  maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
   workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url))),
 });

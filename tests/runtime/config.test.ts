@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config';
 import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
+import { defaultMaxCachedWorkflows } from '../../worker/create-worker';
 
 describe('config', () => {
   it('has embedded defaults', () => {
@@ -25,6 +26,15 @@ describe('config', () => {
     }
     throw new Error('expected a ConfigError');
   };
+
+  it('sizes the worker cache from its heap unless WORKER_MAX_CACHED_WORKFLOWS says otherwise', () => {
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBeUndefined();
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500' }).temporal.maxCachedWorkflows).toBe(500);
+    expect(issuesOf({ WORKER_MAX_CACHED_WORKFLOWS: '-1' })).toContain('WORKER_MAX_CACHED_WORKFLOWS');
+    // 3 MiB per cached workflow above a 512 MiB reserve (a 4 GiB heap keeps 1,210), never below 100.
+    expect(defaultMaxCachedWorkflows(4144)).toBe(1210);
+    expect(defaultMaxCachedWorkflows(600)).toBe(100);
+  });
 
   it('lists every malformed setting at once', () => {
     const issues = issuesOf({ PORT: 'eighty', CALENDAR_FALLBACK: 'guess', DATABASE_URL: 'not a url' });
