@@ -101,7 +101,7 @@ try {
     1_000,
   );
   const lastDeadline = minuteStart + ((settings.cases - 1) * 59_000) / settings.cases;
-  const afterLastMs = Date.now() - lastDeadline;
+  const afterLastMs = Math.round(Date.now() - lastDeadline);
 
   // Lateness: the red transition's instant (recorded by the workflow when its timer fired) minus the deadline.
   const late = await db.execute<{ ms: number }>(sql`
