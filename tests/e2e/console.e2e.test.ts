@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../workflows/task/definitions';
-import { openMenu, screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // The web console in a real headless Chromium against the real system: API + Temporal dev server +
 // worker + PostgreSQL, all started here. Screenshots go to test-results/screenshots/.
@@ -19,8 +19,7 @@ async function openTaskInUi(page: Page, task: { title: string; village: string; 
   await page.keyboard.type(task.village);
   await page.locator('.ant-select-tree-title', { hasText: `${task.village}（村）` }).click();
   await page.locator('#task-amount').fill(task.amount);
-  await page.locator('#task-budget-unit').click();
-  await page.locator('.ant-select-item-option').filter({ hasText: new RegExp(`^${task.unit}$`) }).click();
+  await pickOption(page, page.locator('#task-budget-unit'), new RegExp(`^${task.unit}$`));
   await page.getByRole('button', { name: /提\s*交/ }).click();
   await page.waitForURL(/\/cases\/RW-\d{4}-\d{6}$/);
   const id = (await page.getByTestId('case-id').textContent())!;

@@ -2,7 +2,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../workflows/approval/definitions';
 import type { IncidentView } from '../../workflows/incident/definitions';
-import { openMenu, screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // Approvals and incidents in the console, in a real headless Chromium against the real system.
 // Steps a test does not need to click through are set up with API calls as the seeded users.
@@ -45,9 +45,7 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       const sys = system();
       const clerk = await sys.signIn('t01.window');
       await openMenu(clerk.page, '受理申请');
-      await clerk.page.locator('#approval-matter').click();
-      await clerk.page.keyboard.type('临时救助');
-      await clerk.page.locator('.ant-select-item-option', { hasText: '临时救助审批' }).click();
+      await pickOption(clerk.page, clerk.page.locator('#approval-matter'), '临时救助审批', { search: '临时救助' });
       await clerk.page.getByTestId('matter-guide').getByText('县民政局审批').waitFor();
       // Submitting without the applicant is refused by the form, with the API's rule.
       await clerk.page.locator('#approval-submit').click();
@@ -132,8 +130,7 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await grid.page.locator('#incident-title').fill('主街早市摊点占道经营');
       await grid.page.locator('#incident-description').fill('胡寨村主街早市摊点占用机动车道，影响通行');
       // The categories come from the incident configuration every signed-in user may read.
-      await grid.page.locator('#incident-category').click();
-      await grid.page.locator('.ant-select-item-option', { hasText: '市容环境' }).click();
+      await pickOption(grid.page, grid.page.locator('#incident-category'), '市容环境');
       await grid.page.locator('#incident-address').fill('城关镇胡寨村主街');
       await grid.page.locator('#incident-attachments').fill('photo:before-1');
       await grid.page.keyboard.press('Enter');

@@ -5,7 +5,7 @@ import { previousPeriod } from '../../domain/assessment';
 import type { AssessmentView } from '../../workflows/assessment/definitions';
 import type { AssessmentAppeal } from '../../web/src/api/types';
 import type { PartView, SummonsView } from '../../workflows/summons/definitions';
-import { openMenu, screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // The department inbox (部门报到) and the assessment pages, in headless Chromium against the real
 // system. The whistle, its approval and the assessment cycle are set up through the API.
@@ -127,8 +127,7 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       // The township appeals one indicator from its own breakdown.
       await drawer.locator('[data-action="appeal"]').click();
       const appealForm = leader.page.locator('.ant-modal').filter({ hasText: '申诉理由' });
-      await appealForm.getByTestId('appeal-indicator').click();
-      await leader.page.locator('.ant-select-dropdown:visible').getByText('执法工作及成效（部门评价）').click();
+      await pickOption(leader.page, appealForm.getByTestId('appeal-indicator'), '执法工作及成效（部门评价）');
       await appealForm.getByTestId('appeal-reason').fill('本月联合执法检查 12 次，记录已报送市场监管局，评分未计入');
       await screenshot(leader.page, 'h4-appeal-form');
       await appealForm.getByTestId('appeal-submit').click();
@@ -142,8 +141,7 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await assessor.page.goto(`/assessment/${id}`);
       await assessor.page.getByTestId('appeals').locator('[data-action="decide"]').click();
       const decideForm = assessor.page.locator('.ant-modal').filter({ hasText: '复核' });
-      await decideForm.getByTestId('decision').click();
-      await assessor.page.locator('.ant-select-dropdown:visible').getByText('调整得分').click();
+      await pickOption(assessor.page, decideForm.getByTestId('decision'), '调整得分');
       await decideForm.getByTestId('adjust-score').fill('100');
       await decideForm.getByTestId('decision-reason').fill('经核实执法检查记录属实，执法工作得分调整为 100');
       await screenshot(assessor.page, 'h5-appeal-decision-form');
