@@ -252,8 +252,8 @@ async function departmentsOf(deps: AppDeps, summonsId: string) {
  * outage, or while the whistle is busy writing), and the engine checks an action before it applies
  * results that came with it. So for a moment the records show every part ended while the whistle
  * still counts one open. A close refused in that moment is tried again until the whistle has caught
- * up (at most the engine's answer deadline); one refused for a part the records also show open is
- * answered at once.
+ * up (no new try once the engine's answer deadline has passed since the first); one refused for a
+ * part the records also show open is answered at once.
  */
 async function closeWhenPartsEnded<T>(deps: AppDeps, summonsId: string, close: () => Promise<T>): Promise<T> {
   const giveUpAt = Date.now() + ENGINE_ANSWER_TIMEOUT_MS;

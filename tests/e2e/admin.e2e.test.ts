@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { IncidentConfig, MatterGuide, MatterSummary, MatterVersionSummary, SummonsConfig } from '../../web/src/api/types';
 import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
@@ -11,11 +11,6 @@ import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 const system = systemPerFile();
 
 const E2E_TIMEOUT = 150_000;
-
-/** Open the antd Select `field`, optionally type `search`, and pick the option showing `option`. */
-function choose(page: Page, field: Locator, option: string | RegExp, search?: string): Promise<void> {
-  return pickOption(page, field, option, { search });
-}
 
 /** The API writes (not reads) the page sends to paths containing `fragment`, counted from now on. */
 function recordWrites(page: Page, fragment: string): string[] {
@@ -65,15 +60,15 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await page.locator('#matter_steps_1_name').fill('联合会签');
       await page.locator('#matter_steps_1_key').fill('joint-sign');
       await joint.getByText('会签', { exact: true }).click();
-      await choose(page, page.locator('#matter_steps_1_unitIds'), '中共兰考县委机构编制委员会办公室', 'lk.bb');
-      await choose(page, page.locator('#matter_steps_1_unitIds'), '兰考县委县政府办公室', 'lk.office');
+      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '中共兰考县委机构编制委员会办公室', { search: 'lk.bb' });
+      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '兰考县委县政府办公室', { search: 'lk.office' });
       await page.keyboard.press('Escape');
 
       // Step 3: the 民政局 review with a step limit.
       await page.getByTestId('add-step').click();
       await page.locator('#matter_steps_2_name').fill('民政局审核');
       await page.locator('#matter_steps_2_key').fill('review');
-      await choose(page, page.locator('#matter_steps_2_unitIds'), '兰考县民政局', 'lk.dept.mzj');
+      await pickOption(page, page.locator('#matter_steps_2_unitIds'), '兰考县民政局', { search: 'lk.dept.mzj' });
       await page.locator('#matter_steps_2_limitDays').fill('5');
 
       // Step 4, then removed again.
@@ -183,8 +178,8 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       for (const i of [3, 2]) await page.getByTestId(`step-remove-${i}`).click();
       expect(await page.locator('[data-testid^="step-card-"]').count()).toBe(2);
       await page.locator('#matter_steps_1_name').fill('市场监管窗口初审');
-      await choose(page, page.locator('#matter_steps_1_role'), '窗口人员');
-      await choose(page, page.locator('#matter_steps_1_unitIds'), '兰考县市场监督管理局', 'lk.dept.scjg');
+      await pickOption(page, page.locator('#matter_steps_1_role'), '窗口人员');
+      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '兰考县市场监督管理局', { search: 'lk.dept.scjg' });
       await page.keyboard.press('Escape');
       await page.getByTestId('matter-submit').click();
       const problem = page.getByTestId('server-problem');
@@ -214,7 +209,7 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       const { page, context } = await sys.signIn('admin');
       await openMenu(page, '事件处置规则');
       await page.waitForURL(/\/admin\/incident-config$/);
-      await choose(page, page.locator('#time-limit-category'), '环境保护');
+      await pickOption(page, page.locator('#time-limit-category'), '环境保护');
       await expect.poll(() => page.getByTestId('tl-value-normal-2').textContent()).toBe('3 工作日');
       expect(await page.getByTestId('tl-value-normal-1').textContent()).toBe('当日（工作日内办结）');
       expect(await page.getByTestId('tl-value-critical-4').textContent()).toBe('2 小时');
@@ -241,7 +236,7 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await expect.poll(() => page.getByTestId('rr-value-law-enforcement-3').textContent()).toBe('本级属地单位：所在乡镇（街道）');
       await page.getByTestId('rr-edit-law-enforcement-3').click();
       await page.locator('.ant-modal:visible').getByText('乡镇派驻机构', { exact: true }).click();
-      await choose(page, page.locator('#routing-agency'), 'scjgs');
+      await pickOption(page, page.locator('#routing-agency'), 'scjgs');
       await page.locator('#routing-reason').fill('行政执法类事件在乡镇一级派市场监管所');
       await screenshot(page, 'c4-routing-rule-modal');
       await page.getByTestId('config-save').click();
