@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
+import { DEFAULT_SLA_THRESHOLDS } from '../domain/sla-clock';
 import { ApiClient } from './lib/api-client';
 import { announce, percentiles, readSettings, sleep, table, writeResults } from './lib/report';
 import { residentMiB, startSystem } from './lib/system';
@@ -19,6 +20,19 @@ const spec = {
 };
 const settings = readSettings(spec);
 const m = announce('timers at scale', spec, settings);
+
+/**
+ * The lead time (creation start → first deadline) that keeps the colour waves apart. A task created
+ * at c with deadline D turns blue at c + 0.5·(D − c), yellow at c + 0.8·(D − c), red at D, so every
+ * wave of N transitions lands within a short window and takes about as long as creating N cases
+ * (one workflow task each). Each wave must start after the previous one is done and the last must
+ * be done before the deadline minute: lead ≥ creation time / the smallest gap between thresholds
+ * (0.5, 0.3, 0.2 → 5×). With 1.6× the waves piled onto creation and a 10,000 run starved.
+ */
+function leadForColourWaves(creationMs: number): number {
+  const { blue, yellow, red } = DEFAULT_SLA_THRESHOLDS;
+  return creationMs / Math.min(blue, yellow - blue, red - yellow);
+}
 
 /** The title prefix of the measured cases (the probe's are not counted). */
 const TITLE = '定时压测#';
@@ -60,7 +74,7 @@ try {
       while (n < probe) await create(-++n, Date.now() + 3_600_000);
     }));
     const perCaseMs = (performance.now() - p0) / probe;
-    leadMs = Math.round(perCaseMs * settings.cases * 1.6 + 30_000);
+    leadMs = Math.round(leadForColourWaves(perCaseMs * settings.cases) + 30_000);
     console.log(`[bench] probe: ${perCaseMs.toFixed(1)} ms per case → first deadline ${Math.round(leadMs / 1000)} s after creation starts`);
   }
   const createStart = Date.now();
