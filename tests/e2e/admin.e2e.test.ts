@@ -235,7 +235,11 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await page.getByRole('tab', { name: '派单规则' }).click();
       await expect.poll(() => page.getByTestId('rr-value-law-enforcement-3').textContent()).toBe('本级属地单位：所在乡镇（街道）');
       await page.getByTestId('rr-edit-law-enforcement-3').click();
-      await page.locator('.ant-modal:visible').getByText('乡镇派驻机构', { exact: true }).click();
+      // A click landing while the modal still animates in is lost on a loaded machine: click until the agency field shows.
+      await expect.poll(async () => {
+        await page.locator('.ant-modal:visible').getByText('乡镇派驻机构', { exact: true }).click();
+        return page.locator('#routing-agency').isVisible();
+      }, { timeout: 30_000 }).toBe(true);
       await pickOption(page, page.locator('#routing-agency'), 'scjgs');
       await page.locator('#routing-reason').fill('行政执法类事件在乡镇一级派市场监管所');
       await screenshot(page, 'c4-routing-rule-modal');
