@@ -2,10 +2,11 @@ import { and, count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
-import { auditLog, calendarYears, cases, matters, matterVersions, NATIONAL_REGION, notices } from '../../db/schema';
+import { auditLog, cases, matters, matterVersions, notices } from '../../db/schema';
 import { CATALOGUE_TEMPLATES } from '../../db/seed/catalogue';
 
-const t = useTestSystem('approvals');
+// Long promises (duty admission from December, the 45-working-day 重大执法决定) reach next year.
+const t = useTestSystem('approvals', { nextYearCalendar: true });
 
 type Body = Record<string, unknown>;
 const api = () => request(t.app);
@@ -209,8 +210,6 @@ describe('templates end to end through the API', () => {
   });
 
   it('ZZ-DUTY-ADMISSION: online by a department, department → county 编办 → city 编办 → county office', async () => {
-    // Its promise reaches next year from December on, which the seeded calendar may not cover yet.
-    await t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
     const channelRefused = await submit('zj.liaison', { matterCode: 'ZZ-DUTY-ADMISSION', channel: 'window', materials: ['application', 'duty-list-comparison'] });
     expect(channelRefused.status).toBe(403);
     const noTownship = await submit('zj.liaison', { matterCode: 'ZZ-DUTY-ADMISSION', channel: 'online', materials: ['application', 'duty-list-comparison'] });
@@ -237,9 +236,6 @@ describe('templates end to end through the API', () => {
   });
 
   it('ZF-MAJOR-DECISION: 立案 → 调查 → 法制审核 (司法局) → 决定', async () => {
-    // Its 45-working-day promise may end next year, which the seeded calendar (chinese-days) may not
-    // cover yet: a case is refused rather than counted on a guessed week, so enter that year first.
-    await t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
     const id = await open('t01.window', { matterCode: 'ZF-MAJOR-DECISION', channel: 'window', materials: ['case-source', 'inspection-record', 'recording'] });
     await ok('t01.window', id, { type: 'accept' });
     await ok('t01.approver', id, { type: 'approve', opinion: '符合立案条件，予以立案', step: 'file' });
