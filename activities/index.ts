@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import type { CalendarData } from '../domain/calendar';
 import type { Db } from '../db';
@@ -5,6 +6,7 @@ import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calen
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../workflows/incident/definitions';
 import { createAssessmentActivities } from './assessment';
+import { createCalendarRecomputeActivities } from './calendar-recompute';
 import { recordIncidentFacts } from './incident';
 import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
@@ -13,6 +15,8 @@ import type { PartFactsRecord, SummonsFactsRecord } from '../workflows/summons/d
 
 export interface ActivityDeps {
   db: Db;
+  /** The process's Temporal client (convention 9): the calendar fan-out signals live cases with it. */
+  temporal: Client;
   notifier?: Notifier;
 }
 
@@ -40,6 +44,7 @@ export async function loadCalendarData(db: Db, region?: string): Promise<Calenda
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createAssessmentActivities(deps, loadCalendarData),
+    ...createCalendarRecomputeActivities(deps),
     async recordTransition(record: TransitionRecord): Promise<{ applied: boolean }> {
       return recordTransition(deps.db, record);
     },

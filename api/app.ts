@@ -15,6 +15,7 @@ import { registerCaseRoutes } from './routes/cases';
 import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerOrgRoutes } from './routes/org';
 import { registerCalendarRoutes } from './routes/calendar';
+import { registerCalendarRecomputeRoutes } from './routes/calendar-recomputes';
 import { registerTaskRoutes } from './routes/tasks';
 import { registerIncidentRoutes } from './routes/incidents';
 import { registerIncidentConfigRoutes } from './routes/incident-config';
@@ -33,6 +34,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerAuthRoutes(routes);
   registerOrgRoutes(routes);
   registerCalendarRoutes(routes);
+  registerCalendarRecomputeRoutes(routes);
   registerCatalogueRoutes(routes);
   registerCaseRoutes(routes);
   registerTaskRoutes(routes);

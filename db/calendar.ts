@@ -1,7 +1,7 @@
-import { and, asc, between, count, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, between, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from './index';
 import { orgUnits } from './schema/org';
-import { calendarDays, calendarYears, type CalendarDay, type CalendarDayKind, type CalendarSource, type CalendarYear } from './schema/calendar';
+import { calendarDays, calendarYears, NATIONAL_REGION, type CalendarDay, type CalendarDayKind, type CalendarSource, type CalendarYear } from './schema/calendar';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Reader = Db | Tx;
@@ -95,6 +95,21 @@ export async function deleteDay(tx: Tx, region: string, date: string): Promise<b
   return rows.length > 0;
 }
 
+/** Delete a region's rows in `year` and its coverage of the year; false when it had neither. Call inside a transaction. */
+export async function deleteYear(tx: Tx, region: string, year: number): Promise<boolean> {
+  const days = await tx.delete(calendarDays).where(and(eq(calendarDays.region, region), inYear(year))).returning({ date: calendarDays.date });
+  const years = await tx.delete(calendarYears).where(and(eq(calendarYears.region, region), eq(calendarYears.year, year))).returning({ year: calendarYears.year });
+  return days.length > 0 || years.length > 0;
+}
+
+/** The regions other than the national one with rows or coverage in `year`. */
+export async function overlaysInYear(db: Reader, year: number): Promise<string[]> {
+  const [days, years] = await Promise.all([
+    db.selectDistinct({ region: calendarDays.region }).from(calendarDays).where(and(ne(calendarDays.region, NATIONAL_REGION), inYear(year))),
+    db.selectDistinct({ region: calendarYears.region }).from(calendarYears).where(and(ne(calendarYears.region, NATIONAL_REGION), eq(calendarYears.year, year))),
+  ]);
+  return [...new Set([...days, ...years].map((r) => r.region))].sort();
+}
 
 /** Whether a region code means anything here: a unit uses it, or the calendar already has rows for it. */
 export async function regionKnown(db: Reader, region: string): Promise<boolean> {

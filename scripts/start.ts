@@ -62,12 +62,14 @@ async function main(): Promise<void> {
     step(`Temporal 开发服务器已启动（${source}）`, `Temporal dev server up (${source})`);
   }
 
+  const client = await connectClient(config.temporal, address);
+  stops.unshift(() => client.connection.close());
   const workerConnection = await connectWorker(config.temporal, address);
   const worker = await createWorker({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ db: database.db }),
+    activities: createActivities({ db: database.db, temporal: client }),
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });
@@ -79,8 +81,6 @@ async function main(): Promise<void> {
   });
   step('Worker 已启动', 'worker running');
 
-  const client = await connectClient(config.temporal, address);
-  stops.unshift(() => client.connection.close());
   await ensureAssessmentSchedules(client, database.db, { taskQueue: config.temporal.taskQueue, calendarFallback: config.calendarFallback });
   const server: Server = await startApiServer(config, database, client, logger);
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
 import { createLogger } from '../runtime/logger';
-import { connectWorker } from '../runtime/temporal-connection';
+import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
 import { createWorker } from './create-worker';
 
@@ -20,10 +20,13 @@ async function main(): Promise<void> {
   await runMigrations(database.db);
   await seedNationalCalendar(database.db);
   const connection = await connectWorker(config.temporal, config.temporal.address);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
+  // The activities' client (the calendar fan-out signals live cases with it).
+  const client = await connectClient(config.temporal, config.temporal.address);
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
+  await client.connection.close();
   await connection.close();
   await database.close();
 }

@@ -1,15 +1,15 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { isNull } from 'drizzle-orm';
-import type { Request } from 'express';
-import type { Logger } from 'pino';
+import type { Request, Response } from 'express';
 import { loadCalendarData } from '../../activities';
 import type { Db, Tx } from '../../db';
+import { casesDependingOnYear } from '../../db/calendar-recomputes';
 import {
   coverageOf,
   coverageRows,
   dayCountsByYear,
   deleteDay,
+  deleteYear,
   findDay,
+  overlaysInYear,
   regionKnown,
   replaceYear,
   upsertDay,
@@ -18,23 +18,18 @@ import {
   type CalendarYearCounts,
 } from '../../db/calendar';
 import { CALENDAR_DAY_KINDS, CALENDAR_SOURCES, NATIONAL_REGION, type CalendarDay as CalendarRow, type CalendarDayKind } from '../../db/schema/calendar';
-import { cases } from '../../db/schema/cases';
 import { buildCalendar, CalendarYearMissingError, DURATION_UNITS, localDateSchema, type CalendarDay, type WorkingCalendar } from '../../domain/calendar';
 import { dayIndexOf, dayStartMs, formatShanghai, isLocalDate, localDateOf, localDayIndex, weekdayOf } from '../../domain/time';
-import { calendarChangedSignal } from '../../workflows/shared/definitions';
-import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
+import { ADMIN_ONLY, auditedWrite, conflict, notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
 import { Problem, type Bilingual, type ProblemIssue } from '../problem';
 import type { ApiRoutes } from '../route';
 import { documented, z } from '../zod';
+import { acceptedRecompute, queueRecompute, recomputeLinkSchema, startRecompute } from './calendar-recomputes';
 
 /** Every calendar write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:calendar';
-/** Live cases signalled at once after a calendar change: enough to be quick, few enough not to flood Temporal. */
-const SIGNAL_BATCH = 20;
-/** How long one batch of signals may take before Temporal counts as unreachable. */
-const SIGNAL_BATCH_DEADLINE_MS = 10_000;
 /** The calculator's upper bound: years of working days, far beyond any statutory limit. */
 const MAX_AMOUNT = 1000;
 
@@ -111,14 +106,12 @@ const yearViewSchema = z
   })
   .openapi('CalendarYear');
 
-const signalled = {
-  signalledCases: z.number().int().openapi({ description: '已通知重新计算期限的在办案件数 / Live cases told to recompute their deadlines' }),
-  signalFailures: z.number().int().openapi({ description: '未能通知的案件数（变更已生效，详见日志）/ Cases that could not be told (the change stands; see the log)' }),
-};
+/** Every calendar write answers 202: the change is saved, live deadlines are recomputed in the background. */
+const recomputing = { recompute: recomputeLinkSchema };
 
 const dayRowSchema = z.object({ kind: z.enum(CALENDAR_DAY_KINDS), name: z.string(), source: calendarSourceSchema }).nullable();
 const dayChangeSchema = z
-  .object({ region: z.string(), date: z.string(), before: dayRowSchema, after: dayRowSchema, day: dayViewSchema, ...signalled })
+  .object({ region: z.string(), date: z.string(), before: dayRowSchema, after: dayRowSchema, day: dayViewSchema, ...recomputing })
   .openapi('CalendarDayChange');
 
 /** An instant with an explicit zone (a zone-less time would be read in the server's zone); seconds optional. */
@@ -322,46 +315,21 @@ async function yearSummaries(db: Db, region: string): Promise<z.infer<typeof yea
   });
 }
 
-/** Tell every live case to reload the calendar. Failures are logged, never thrown: the change is committed. */
-async function signalLiveCases(deps: AppDeps, log: Logger): Promise<{ signalledCases: number; signalFailures: number }> {
-  const live = await deps.database.db.select({ id: cases.id }).from(cases).where(isNull(cases.closedAt));
-  let signalledCases = 0;
-  let signalFailures = 0;
-  for (let i = 0; i < live.length; i += SIGNAL_BATCH) {
-    const batch = live.slice(i, i + SIGNAL_BATCH);
-    const results = await deps.temporal.withDeadline(Date.now() + SIGNAL_BATCH_DEADLINE_MS, () =>
-      Promise.allSettled(batch.map(({ id }) => deps.temporal.workflow.getHandle(id).signal(calendarChangedSignal))),
-    );
-    let failed = 0;
-    results.forEach((r, j) => {
-      if (r.status === 'fulfilled') signalledCases += 1;
-      // The case finished after its projection was read: nothing left to recompute.
-      else if (!(r.reason instanceof WorkflowNotFoundError)) {
-        failed += 1;
-        log.warn({ err: r.reason, caseId: batch[j]?.id }, 'calendar change not signalled to a live case');
-      }
-    });
-    signalFailures += failed;
-    if (failed === batch.length) {
-      // Temporal is away: do not make the admin wait for every remaining batch to time out as well.
-      const rest = live.length - i - batch.length;
-      if (rest > 0) log.warn({ cases: rest }, 'Temporal unreachable: remaining live cases not signalled of the calendar change');
-      signalFailures += rest;
-      break;
-    }
-  }
-  return { signalledCases, signalFailures };
-}
-
-/** An audited calendar write ({@link auditedWrite}); afterwards every live case is told to recompute. */
+/**
+ * An audited calendar write ({@link auditedWrite}) that also records the change's recompute, in the
+ * same transaction; then the fan-out is started and the request answers 202 with its `Location`.
+ */
 async function calendarWrite<T>(
-  ctx: { deps: AppDeps; principal: Principal; req: Request },
-  action: string,
-  reasonText: string,
+  ctx: { deps: AppDeps; principal: Principal; req: Request; res: Response },
+  change: { action: string; region: string; reason: string },
   write: (tx: Tx) => Promise<{ before: unknown; after: unknown; result: T }>,
-): Promise<T & { signalledCases: number; signalFailures: number }> {
-  const result = await auditedWrite(ctx, AUDIT_STREAM, action, reasonText, write);
-  return { ...result, ...(await signalLiveCases(ctx.deps, ctx.req.log)) };
+): Promise<T & z.infer<z.ZodObject<typeof recomputing>>> {
+  const { result, recompute } = await auditedWrite(ctx, AUDIT_STREAM, change.action, change.reason, async (tx) => {
+    const written = await write(tx);
+    return { ...written, result: { result: written.result, recompute: await queueRecompute(tx, ctx.principal, change.action, change.region) } };
+  });
+  await startRecompute(ctx.deps, ctx.req.log);
+  return { ...result, recompute: acceptedRecompute(ctx.res, recompute) };
 }
 
 const entryOf = (r: CalendarRow) => ({ date: r.date, name: r.name });
@@ -394,7 +362,7 @@ async function nationalHolidaysIn(tx: Tx, region: string, year: number): Promise
  * the region's calendar now sees it.
  */
 async function dayWrite(
-  ctx: { params: { date: string }; query: { region?: string | undefined }; body: { reason: string }; deps: AppDeps; principal: Principal; req: Request },
+  ctx: { params: { date: string }; query: { region?: string | undefined }; body: { reason: string }; deps: AppDeps; principal: Principal; req: Request; res: Response },
   action: string,
   write: (tx: Tx, region: string, before: CalendarRow | undefined) => Promise<CalendarRow | undefined>,
 ): Promise<z.infer<typeof dayChangeSchema>> {
@@ -403,17 +371,43 @@ async function dayWrite(
   const region = ctx.query.region ?? NATIONAL_REGION;
   const db = deps.database.db;
   await requireRegion(db, region);
-  const { before, after, ...signals } = await calendarWrite(ctx, action, ctx.body.reason, async (tx) => {
+  const { before, after, recompute } = await calendarWrite(ctx, { action, region, reason: ctx.body.reason }, async (tx) => {
     await requireNationalYear(tx, yearOfDate(date), { zh: '只更正单日', en: 'correct a single day' });
     const current = await findDay(tx, region, date);
     const next = await write(tx, region, current);
     return { before: auditedDay(current), after: auditedDay(next), result: { before: current, after: next } };
   });
   const [calendar, national] = await Promise.all([calendarFor(db, region, deps), findDay(db, NATIONAL_REGION, date)]);
-  return { region, date, before: rowOf(before), after: rowOf(after), day: dayView(calendar.describeDay(date), national, region), ...signals };
+  return { region, date, before: rowOf(before), after: rowOf(after), day: dayView(calendar.describeDay(date), national, region), recompute };
 }
 
 const yearOfDate = (date: string) => Number(date.slice(0, 4));
+
+/**
+ * A year may not be deleted while live deadlines depend on it, nor national data while a regional
+ * overlay sits on it. An overlay's year is checked against every live case, not only the region's.
+ */
+async function refuseYearInUse(tx: Tx, region: string, year: number): Promise<void> {
+  if (region === NATIONAL_REGION) {
+    const overlays = await overlaysInYear(tx, year);
+    if (overlays.length > 0) {
+      throw conflict(
+        'calendar-year-has-overlays',
+        `${year} 年还有地方叠加（${overlays.join('、')}），请先删除地方叠加再删除全国数据`,
+        `Regional overlays (${overlays.join(', ')}) still sit on ${year}; delete them before the national data`,
+        { year, regions: overlays },
+      );
+    }
+  }
+  const { count, caseIds } = await casesDependingOnYear(tx, year);
+  if (count === 0) return;
+  throw conflict(
+    'calendar-year-in-use',
+    `${count} 个在办案件的期限仍依赖 ${year} 年的日历（${caseIds.join('、')}${count > caseIds.length ? ' 等' : ''}），不能删除；待这些案件办结后再删除`,
+    `The deadlines of ${count} live case(s) still depend on the ${year} calendar (${caseIds.join(', ')}${count > caseIds.length ? ', …' : ''}); it cannot be deleted until they are closed`,
+    { year, count, caseIds },
+  );
+}
 
 /** 24:00 of the previous day for an instant at local midnight, else `HH:MM`; with the weekday. */
 function localText(ms: number): string {
@@ -466,14 +460,14 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     operationId: 'replaceCalendarYear',
     summary: '录入或替换某年全国放假安排（或某区划的地方叠加）/ Enter or replace a year’s national schedule (or a region’s overlay)',
     description:
-      '国务院公布放假安排后由管理员整年录入：日期须在该年内、不得重复、同一天不能既放假又上班、调休上班日须为周末（地方叠加可用以取消全国假日）。保存后所有在办案件重新计算期限。/ ' +
-      'Entered by an admin once the State Council announces the year: dates in the year, none twice, never both holiday and workday, make-up workdays on weekends (an overlay may also cancel a national holiday). Every live case then recomputes its deadlines.',
+      '国务院公布放假安排后由管理员整年录入：日期须在该年内、不得重复、同一天不能既放假又上班、调休上班日须为周末（地方叠加可用以取消全国假日）。保存后所有在办案件在后台重新计算期限（202，进度见 Location）。/ ' +
+      'Entered by an admin once the State Council announces the year: dates in the year, none twice, never both holiday and workday, make-up workdays on weekends (an overlay may also cancel a national holiday). Every live case then recomputes its deadlines in the background (202; follow Location for the progress).',
     tags: ['calendar'],
     access: ADMIN_ONLY,
     params: yearParam,
     query: regionQuery,
     body: yearBody,
-    response: { schema: yearViewSchema.extend(signalled).openapi('CalendarYearReplaced'), description: '保存后的该年日历 / The year as saved' },
+    response: { status: 202, schema: yearViewSchema.extend(recomputing).openapi('CalendarYearReplaced'), description: '保存后的该年日历；在办案件的期限在后台重算 / The year as saved; live deadlines are being recomputed' },
     errors: [404, 422],
     async handler(ctx) {
       const { params, query, body, deps } = ctx;
@@ -481,14 +475,14 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
       const region = query.region ?? NATIONAL_REGION;
       await requireRegion(deps.database.db, region);
       const entries = entriesOf(body);
-      const { signalledCases, signalFailures } = await calendarWrite(ctx, 'calendar.year.replace', body.reason, async (tx) => {
+      const { recompute } = await calendarWrite(ctx, { action: 'calendar.year.replace', region, reason: body.reason }, async (tx) => {
         if (region !== NATIONAL_REGION) await requireNationalYear(tx, year, { zh: `录入 ${region} 的地方叠加`, en: `enter the overlay of ${region}` });
         checkYearEntries(year, region, entries, await nationalHolidaysIn(tx, region, year));
         const before = await yearSnapshot(tx, region, year);
         await replaceYear(tx, region, year, entries.map(({ path: _p, ...e }) => e), 'admin');
         return { before, after: await yearSnapshot(tx, region, year), result: {} };
       });
-      return { ...(await yearView(deps, region, year)), signalledCases, signalFailures };
+      return { ...(await yearView(deps, region, year)), recompute };
     },
   });
 
@@ -503,7 +497,7 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     params: dateParam,
     query: regionQuery,
     body: dayBody,
-    response: { schema: dayChangeSchema, description: '更正结果 / The change' },
+    response: { status: 202, schema: dayChangeSchema, description: '更正结果；在办案件的期限在后台重算 / The change; live deadlines are being recomputed' },
     errors: [404, 422],
     handler: (ctx) =>
       dayWrite(ctx, 'calendar.day.put', async (tx, region) => {
@@ -526,7 +520,7 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     params: dateParam,
     query: regionQuery,
     body: z.strictObject({ reason }),
-    response: { schema: dayChangeSchema, description: '更正结果 / The change' },
+    response: { status: 202, schema: dayChangeSchema, description: '更正结果；在办案件的期限在后台重算 / The change; live deadlines are being recomputed' },
     errors: [404, 422],
     handler: (ctx) =>
       dayWrite(ctx, 'calendar.day.delete', async (tx, region, before) => {
@@ -588,6 +582,67 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
         if (err instanceof CalendarYearMissingError) throw calendarYearMissingProblem(err);
         throw err;
       }
+    },
+  });
+  routes.add({
+    method: 'get',
+    path: '/calendar/days/:date',
+    operationId: 'getCalendarDay',
+    summary: '某一天按日历如何认定：工作日、周末、放假或调休上班 / How the calendar sees one day: workday, weekend, holiday or make-up workday',
+    description: '指定 region 时按该区划的日历（含地方叠加）。该年尚无全国数据时 404。/ With ?region= the region’s calendar, overlay included. 404 when the year has no national data.',
+    tags: ['calendar'],
+    access: { roles: 'any' },
+    params: dateParam,
+    query: regionQuery,
+    response: { schema: dayViewSchema, description: '该日 / The day' },
+    errors: [404],
+    async handler({ params, query, deps }) {
+      const region = query.region ?? NATIONAL_REGION;
+      const db = deps.database.db;
+      await requireRegion(db, region);
+      const year = yearOfDate(params.date);
+      if (!(await coverageOf(db, NATIONAL_REGION, year))) throw yearNotFound(year);
+      const [calendar, national] = await Promise.all([calendarFor(db, region, deps), findDay(db, NATIONAL_REGION, params.date)]);
+      return dayView(calendar.describeDay(params.date), national, region);
+    },
+  });
+
+  routes.add({
+    method: 'delete',
+    path: '/calendar/years/:year',
+    operationId: 'deleteCalendarYear',
+    summary: '删除某年全国放假安排（或某区划该年的地方叠加）/ Delete a year’s national schedule (or a region’s overlay in the year)',
+    description:
+      '仍有在办案件的期限依赖该年（案件从受理到期限的跨度落入该年，或时钟暂停、期限未定）时拒绝（409），全国数据还有地方叠加时也拒绝。删除后在办案件在后台重算（202）。/ ' +
+      'Refused (409) while a live case’s deadlines depend on the year (its span from opening to a deadline reaches into the year, or a clock is paused or without a deadline), and for national data while a regional overlay sits on it. Live cases then recompute in the background (202).',
+    tags: ['calendar'],
+    access: ADMIN_ONLY,
+    params: yearParam,
+    query: regionQuery,
+    body: z.strictObject({ reason }),
+    response: {
+      status: 202,
+      schema: z
+        .object({ region: z.string(), year: z.number().int(), deleted: z.object({ holidays: z.number().int(), workdays: z.number().int() }), ...recomputing })
+        .openapi('CalendarYearDeleted'),
+      description: '已删除；在办案件的期限在后台重算 / Deleted; live deadlines are being recomputed',
+    },
+    errors: [404, 409],
+    async handler(ctx) {
+      const { year } = ctx.params;
+      const region = ctx.query.region ?? NATIONAL_REGION;
+      await requireRegion(ctx.deps.database.db, region);
+      const { deleted, recompute } = await calendarWrite(ctx, { action: 'calendar.year.delete', region, reason: ctx.body.reason }, async (tx) => {
+        const before = await yearSnapshot(tx, region, year);
+        if (!before.covered && before.holidays.length + before.workdays.length === 0) {
+          if (region === NATIONAL_REGION) throw yearNotFound(year);
+          throw notFound('calendar-overlay-not-found', `${region} 在 ${year} 年没有地方叠加数据`, `${region} has no overlay in ${year}`, { region, year });
+        }
+        await refuseYearInUse(tx, region, year);
+        await deleteYear(tx, region, year);
+        return { before, after: null, result: { deleted: { holidays: before.holidays.length, workdays: before.workdays.length } } };
+      });
+      return { region, year, deleted, recompute };
     },
   });
 }

@@ -6,7 +6,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../config';
 import { openDatabase } from '../../db';
-import { connectWorker } from '../../runtime/temporal-connection';
+import { connectClient, connectWorker } from '../../runtime/temporal-connection';
 import { cachedWorkflowBundle, createWorker } from '../../worker/create-worker';
 
 const config = loadConfig();
@@ -14,16 +14,18 @@ if (!config.db.url || !config.temporal.address) throw new Error('DATABASE_URL an
 Runtime.install({ logger: new DefaultLogger('WARN') });
 const database = openDatabase(config.db.url);
 const connection = await connectWorker(config.temporal, config.temporal.address);
+const client = await connectClient(config.temporal, config.temporal.address);
 const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  activities: createActivities({ db: database.db }),
+  activities: createActivities({ db: database.db, temporal: client }),
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
   workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url))),
 });
 console.log('worker ready');
 await worker.run();
+await client.connection.close();
 await connection.close();
 await database.close();

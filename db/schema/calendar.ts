@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import {
   check,
   date,
+  index,
   integer,
   pgEnum,
   pgTable,
@@ -85,3 +86,54 @@ export type NewCalendarDay = typeof calendarDays.$inferInsert;
 export type CalendarYear = typeof calendarYears.$inferSelect;
 /** Row of {@link calendarYears} as inserted. */
 export type NewCalendarYear = typeof calendarYears.$inferInsert;
+
+/**
+ * Where a calendar change's recompute stands: `pending` until the fan-out workflow claims it,
+ * `running` while a walk over the live cases covers it, `done` once every live case was told.
+ */
+export const CALENDAR_RECOMPUTE_STATUSES = ['pending', 'running', 'done'] as const;
+/** One of {@link CALENDAR_RECOMPUTE_STATUSES}. */
+export type CalendarRecomputeStatus = (typeof CALENDAR_RECOMPUTE_STATUSES)[number];
+
+/**
+ * One row per calendar change: the progress of telling every live case to recompute its deadlines
+ * (workflows/calendar-recompute). Written in the change's own transaction, then only by the
+ * fan-out's activities. Changes that arrive while a walk runs are coalesced into one new walk from
+ * the beginning, which then carries every row it covers (`walkId`).
+ */
+export const calendarRecomputes = pgTable(
+  'calendar_recomputes',
+  {
+    id: text('id').primaryKey(),
+    /** The audited calendar action behind it, e.g. `calendar.day.put`. */
+    action: text('action').notNull(),
+    region: text('region').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    status: text('status').$type<CalendarRecomputeStatus>().notNull().default('pending'),
+    /** The walk that covers the change now; a later change restarts the walk under a new id. */
+    walkId: text('walk_id'),
+    /** How many walks have covered it (more than one when later changes restarted the walk). */
+    walks: integer('walks').notNull().default(0),
+    /** Live cases when the current walk began. */
+    total: integer('total'),
+    /** Live cases told to recompute in the current walk. */
+    done: integer('done').notNull().default(0),
+    /** Cases that ended before they were told: nothing left to recompute. */
+    closed: integer('closed').notNull().default(0),
+    /** Signals that failed and were retried (each walk's failures add up). */
+    failures: integer('failures').notNull().default(0),
+    lastError: text('last_error'),
+    /** The last case id of the current walk that was told (keyset pagination on case id). */
+    cursor: text('cursor'),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('calendar_recomputes_open_idx').on(t.status).where(sql`${t.status} <> 'done'`),
+    index('calendar_recomputes_walk_idx').on(t.walkId),
+  ],
+);
+
+/** Row of {@link calendarRecomputes} as read. */
+export type CalendarRecompute = typeof calendarRecomputes.$inferSelect;

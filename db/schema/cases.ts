@@ -65,6 +65,8 @@ export const cases = pgTable(
     // Lists of open work (the default of every inbox and board drill-down) newest first
     // (a backward scan serves `created_at desc, id desc`), without walking closed cases.
     index('cases_open_created_idx').on(t.createdAt, t.id).where(sql`${t.closedAt} is null`),
+    // The calendar fan-out walks the open cases by id (keyset pagination), never the closed ones.
+    index('cases_open_id_idx').on(t.id).where(sql`${t.closedAt} is null`),
   ],
 );
 

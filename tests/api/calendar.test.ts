@@ -9,10 +9,10 @@ import { verifyStream } from '../../db/audit';
 import { DEMO_COUNTY_REGION_CODE } from '../../db/seed/demo-county';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import { createTestApp, type TestApp } from '../support/app';
+import { listedDays as listedDaysOf, localDate, localMidnight, nextWorkingDay, pollUntil, workdayDeadline } from '../support/calendar-oracle';
 import { createDevEnvironment } from '../support/temporal';
 
 const DAY = 86_400_000;
-const SH = 8 * 3_600_000;
 const REGION = DEMO_COUNTY_REGION_CODE;
 const TASK_QUEUE = `calendar-api-${randomUUID()}`;
 
@@ -61,6 +61,14 @@ async function expectRefused(status: number, code: string, send: () => Promise<r
   expect(res.body.i18n.en.detail).toBeTruthy();
   expect(await calendarState()).toEqual(before);
   return res;
+}
+
+/** A calendar write's answer: 202 with `Location` at its recompute's progress, which is pending or later. */
+function expectAccepted(res: request.Response): void {
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.body.recompute).toMatchObject({ id: expect.any(String), status: expect.stringMatching(/^(pending|running|done)$/) });
+  expect(res.body.recompute.href).toBe(`/api/v1/calendar/recomputes/${res.body.recompute.id}`);
+  expect(res.headers.location).toBe(res.body.recompute.href);
 }
 
 const deadlineOf = (start: string, amount: number, region?: string) =>
@@ -144,8 +152,8 @@ describe('deadline calculator', () => {
 describe('admin enters a year', () => {
   it('PUT 2027 makes the calculator answer for it', async () => {
     const res = await admin('put', '/calendar/years/2027', schedule2027);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(res.body).toMatchObject({ year: 2027, region: 'CN', source: 'admin', holidays: 9, workdays: 1, signalledCases: 0, signalFailures: 0 });
+    expectAccepted(res);
+    expect(res.body).toMatchObject({ year: 2027, region: 'CN', source: 'admin', holidays: 9, workdays: 1 });
     expect(res.body.days.find((d: { date: string }) => d.date === '2027-02-14')).toMatchObject({ kind: 'makeup-workday', name: '春节' });
 
     const years = await clerk('/calendar/years');
@@ -163,7 +171,7 @@ describe('admin enters a year', () => {
 
   it('a second PUT replaces the whole year', async () => {
     const res = await admin('put', '/calendar/years/2027', { ...schedule2027, workdays: [] });
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expectAccepted(res);
     expect(res.body).toMatchObject({ holidays: 9, workdays: 0 });
     expect(res.body.days.some((d: { date: string }) => d.date === '2027-02-14')).toBe(false);
     const restored = await admin('put', '/calendar/years/2027', schedule2027);
@@ -212,11 +220,11 @@ describe('refusals leave the calendar and the audit log as they were', () => {
 describe('regional overlays and single days', () => {
   it('an overlay day applies in its region only, is marked as such, and may cancel a national holiday', async () => {
     const added = await admin('put', `/calendar/days/2025-03-03?region=${REGION}`, { kind: 'holiday', name: '地方节日（测试）', reason: '地方规定' });
-    expect(added.status, JSON.stringify(added.body)).toBe(200);
+    expectAccepted(added);
     expect(added.body).toMatchObject({ region: REGION, before: null, after: { kind: 'holiday', source: 'admin' }, day: { kind: 'holiday', overlay: true, source: REGION } });
     // A Tuesday that is a national holiday: the overlay may make it a working day there.
     const cancel = await admin('put', `/calendar/days/2025-01-28?region=${REGION}`, { kind: 'workday', name: '地方上班（测试）', reason: '地方规定' });
-    expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+    expectAccepted(cancel);
     expect(cancel.body.day).toMatchObject({ working: true, overlay: true, overrides: { kind: 'holiday', name: '春节' } });
 
     const year = await clerk(`/calendar/years/2025?region=${REGION}`);
@@ -233,7 +241,7 @@ describe('regional overlays and single days', () => {
 
     for (const date of ['2025-03-03', '2025-01-28']) {
       const removed = await admin('delete', `/calendar/days/${date}?region=${REGION}`, { reason: '测试结束' });
-      expect(removed.status, JSON.stringify(removed.body)).toBe(200);
+      expectAccepted(removed);
       expect(removed.body.after).toBeNull();
     }
     expect((await deadlineOf('2025-02-28T10:00+08:00', 1, REGION)).body.deadline).toBe('2025-03-03T16:00:00.000Z');
@@ -246,71 +254,115 @@ describe('regional overlays and single days', () => {
   });
 });
 
+// ── single days and whole years ─────────────────────────────────────────────────────────────
+
+describe('GET /calendar/days/{date}', () => {
+  it('says how the calendar sees a day: holiday, make-up workday, weekend, workday, overlay', async () => {
+    const day = async (path: string) => {
+      const res = await clerk(path);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body;
+    };
+    expect(await day('/calendar/days/2025-01-28')).toMatchObject({ date: '2025-01-28', kind: 'holiday', working: false, name: '春节', weekdayName: '星期二', source: 'national', overlay: false });
+    expect(await day('/calendar/days/2025-01-26')).toMatchObject({ kind: 'makeup-workday', working: true, name: '春节', weekday: 0 });
+    expect(await day('/calendar/days/2025-03-08')).toMatchObject({ kind: 'weekend', working: false, name: null, source: null });
+    expect(await day('/calendar/days/2025-03-04')).toMatchObject({ kind: 'workday', working: true, name: null, fallback: false });
+
+    const added = await admin('put', `/calendar/days/2025-03-04?region=${REGION}`, { kind: 'holiday', name: '地方节日（测试）', reason: '地方规定' });
+    expectAccepted(added);
+    expect(await day(`/calendar/days/2025-03-04?region=${REGION}`)).toMatchObject({ kind: 'holiday', working: false, overlay: true, source: REGION });
+    expect(await day('/calendar/days/2025-03-04')).toMatchObject({ kind: 'workday', overlay: false });
+    expectAccepted(await admin('delete', `/calendar/days/2025-03-04?region=${REGION}`, { reason: '测试结束' }));
+  });
+
+  it('404 for a year without national data or an unknown region, 400 for a date that does not exist', async () => {
+    const missing = await expectRefused(404, 'calendar-year-not-found', () => clerk('/calendar/days/2031-05-01'));
+    expect(missing.body.i18n['zh-CN'].detail).toMatch(/^2031 年尚无节假日数据/);
+    await expectRefused(404, 'region-unknown', () => clerk('/calendar/days/2025-03-04?region=999999'));
+    await expectRefused(400, 'validation-failed', () => clerk('/calendar/days/2025-02-30'));
+    await expectRefused(401, 'unauthenticated', () => call(null, 'get', '/calendar/days/2025-03-04'));
+  });
+});
+
+describe('DELETE /calendar/years/{year} without live cases', () => {
+  const overlay2027 = { holidays: [{ date: '2027-03-01', name: '地方节日（测试）' }], workdays: [], reason: '地方规定' };
+
+  it('refuses national data under an overlay, deletes the overlay, then the national year', async () => {
+    expectAccepted(await admin('put', `/calendar/years/2027?region=${REGION}`, overlay2027));
+    const under = await expectRefused(409, 'calendar-year-has-overlays', () => admin('delete', '/calendar/years/2027', { reason: '录入有误' }));
+    expect(under.body.regions).toEqual([REGION]);
+    expect(under.body.i18n['zh-CN'].detail).toMatch(/请先删除地方叠加/);
+
+    const overlay = await admin('delete', `/calendar/years/2027?region=${REGION}`, { reason: '地方规定撤销' });
+    expectAccepted(overlay);
+    expect(overlay.body).toMatchObject({ region: REGION, year: 2027, deleted: { holidays: 1, workdays: 0 } });
+    expect((await clerk(`/calendar/days/2027-03-01?region=${REGION}`)).body).toMatchObject({ kind: 'workday', overlay: false });
+
+    const national = await admin('delete', '/calendar/years/2027', { reason: '录入有误，重新录入' });
+    expectAccepted(national);
+    expect(national.body).toMatchObject({ region: 'CN', year: 2027, deleted: { holidays: 9, workdays: 1 } });
+    await expectRefused(404, 'calendar-year-not-found', () => clerk('/calendar/years/2027'));
+    await expectRefused(422, 'calendar-year-missing', () => deadlineOf('2027-02-04T10:00+08:00', 3));
+
+    expectAccepted(await admin('put', '/calendar/years/2027', schedule2027));
+    expect((await deadlineOf('2027-02-04T10:00+08:00', 3)).body.deadline).toBe('2027-02-15T16:00:00.000Z');
+  });
+
+  it('404 for a year or overlay without data, 403 for a non-admin, 400 without a reason', async () => {
+    await expectRefused(404, 'calendar-year-not-found', () => admin('delete', '/calendar/years/2031', { reason: '测试' }));
+    await expectRefused(404, 'calendar-overlay-not-found', () => admin('delete', `/calendar/years/2027?region=${REGION}`, { reason: '测试' }));
+    await expectRefused(403, 'role-forbidden', () => call('t01.supervisor', 'delete', '/calendar/years/2027', { reason: '测试' }));
+    await expectRefused(400, 'validation-failed', () => admin('delete', '/calendar/years/2027', {}));
+  });
+
+  it('every delete is in the verified audit stream', async () => {
+    // 7 writes before; the day overlay added and removed, the 2027 overlay entered and deleted, 2027 deleted and entered again.
+    expect(await verifyStream(t.deps.database.db, 'admin:calendar')).toMatchObject({ ok: true, entries: 13 });
+  });
+});
+
 // ── live recompute through real Temporal ─────────────────────────────────────────────────────
 
-const localDate = (ms: number) => new Date(ms + SH).toISOString().slice(0, 10);
-const localMidnight = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
-
-/** Whether a date is a working day per the listed days of the calendar API, else by the day of the week. */
-type Listed = Map<string, boolean>;
-function isWorking(listed: Listed, date: string): boolean {
-  const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
-  return listed.get(date) ?? (weekday !== 0 && weekday !== 6);
-}
-
-/** The first working day strictly after `date`. */
-function nextWorkingDay(listed: Listed, date: string): string {
-  let day = localMidnight(date) + DAY;
-  while (!isWorking(listed, localDate(day))) day += DAY;
-  return localDate(day);
-}
-
-/** End (24:00 local) of the n-th working day after the start day: an oracle independent of domain/calendar.ts. */
-function workdayDeadline(listed: Listed, startMs: number, n: number): number {
-  let date = localDate(startMs);
-  for (let i = 0; i < n; i++) date = nextWorkingDay(listed, date);
-  return localMidnight(date) + DAY;
-}
-
-async function listedDays(years: number[]): Promise<Listed> {
-  const listed: Listed = new Map();
-  for (const year of years) {
-    const res = await clerk(`/calendar/years/${year}?region=${REGION}`);
-    expect(res.status, JSON.stringify(res.body)).toBe(200);
-    for (const d of res.body.days as { date: string; working: boolean }[]) listed.set(d.date, d.working);
-  }
-  return listed;
-}
+const listedDays = (years: number[]) => listedDaysOf(clerk, years, REGION);
 
 interface CaseDetail {
   deadline: string;
   createdAt: string;
+  closedAt: string | null;
   clocks: { deadline: string }[];
   live?: { clocks: { deadline: string | null }[] } | null;
 }
 
-/** Read the case until `done` holds or 30 s pass; returns the last reading. */
-async function pollCase(read: () => Promise<CaseDetail>, done: (d: CaseDetail) => boolean): Promise<CaseDetail> {
-  let last = await read();
-  for (const until = Date.now() + 30_000; !done(last) && Date.now() < until; ) {
-    await new Promise((r) => setTimeout(r, 250));
-    last = await read();
-  }
-  return last;
+interface RecomputeProgress {
+  status: string;
+  total: number | null;
+  done: number;
+  closed: number;
+  failures: number;
+  startedAt: string | null;
+  finishedAt: string | null;
 }
 
 describe('a calendar change recomputes live deadlines', () => {
+  const thisYear = Number(localDate(Date.now()).slice(0, 4));
+  const years = [thisYear, thisYear + 1];
+  let caseId = '';
+  const detail = async (): Promise<CaseDetail> => {
+    const res = await call('t01.supervisor', 'get', `/cases/${caseId}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body;
+  };
+  const newWorker = () =>
+    createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities: createActivities({ db: t.deps.database.db, temporal: env.client }), workflowBundle: bundle });
+
   it('a holiday inside a task’s window moves its deadline by exactly one working day', { timeout: 120_000 }, async () => {
     // Tests run on any date: make sure this year and the next have data before the task starts.
-    const thisYear = Number(localDate(Date.now()).slice(0, 4));
-    const years = [thisYear, thisYear + 1];
     for (const year of years) {
       if ((await clerk(`/calendar/years/${year}`)).status !== 404) continue;
-      const put = await admin('put', `/calendar/years/${year}`, { holidays: [{ date: `${year}-01-01`, name: '元旦' }], workdays: [], reason: '测试所需' });
-      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      expectAccepted(await admin('put', `/calendar/years/${year}`, { holidays: [{ date: `${year}-01-01`, name: '元旦' }], workdays: [], reason: '测试所需' }));
     }
 
-    const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue: TASK_QUEUE, activities: createActivities({ db: t.deps.database.db }), workflowBundle: bundle });
+    const worker = await newWorker();
     await worker.runUntil(async () => {
       const created = await call('t01.supervisor', 'post', '/tasks', {
         title: '整改：背街小巷占道经营回潮',
@@ -319,12 +371,7 @@ describe('a calendar change recomputes live deadlines', () => {
         budget: { unit: 'workday', amount: 5 },
       });
       expect(created.status, JSON.stringify(created.body)).toBe(201);
-      const caseId: string = created.body.caseId;
-      const detail = async (): Promise<CaseDetail> => {
-        const res = await call('t01.supervisor', 'get', `/cases/${caseId}`);
-        expect(res.status, JSON.stringify(res.body)).toBe(200);
-        return res.body;
-      };
+      caseId = created.body.caseId;
       const before = await detail();
       const startMs = Date.parse(before.createdAt);
       const listed = await listedDays(years);
@@ -335,18 +382,55 @@ describe('a calendar change recomputes live deadlines', () => {
       const holiday = nextWorkingDay(listed, localDate(startMs));
       const expected = localMidnight(nextWorkingDay(listed, localDate(oldDeadline - 1))) + DAY;
       const put = await admin('put', `/calendar/days/${holiday}`, { kind: 'holiday', name: '临时放假（测试）', reason: '日历变更重算测试' });
-      expect(put.status, JSON.stringify(put.body)).toBe(200);
-      expect(put.body).toMatchObject({ signalledCases: 1, signalFailures: 0, day: { kind: 'holiday', working: false } });
+      expectAccepted(put);
+      expect(put.body).toMatchObject({ day: { kind: 'holiday', working: false } });
+
+      // The fan-out tells the live case (and finishes every earlier change of this file with it).
+      const progress = await pollUntil(
+        async () => (await admin('get', `/calendar/recomputes/${put.body.recompute.id}`)).body as RecomputeProgress,
+        (p) => p.status === 'done',
+        60_000,
+      );
+      expect(progress).toMatchObject({ status: 'done', total: 1, done: 1, closed: 0, failures: 0 });
+      expect(Date.parse(progress.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(progress.startedAt!));
 
       // First the live workflow (Temporal query) recomputes, then its projection in PostgreSQL follows.
       const want = new Date(expected).toISOString();
       const liveDeadline = (d: CaseDetail) => d.live?.clocks[0]?.deadline;
-      const live = await pollCase(detail, (d) => liveDeadline(d) === want);
+      const live = await pollUntil(detail, (d) => liveDeadline(d) === want);
       expect(liveDeadline(live), 'the live workflow recomputes its deadline').toBe(want);
-      const projected = await pollCase(detail, (d) => d.deadline === want);
+      const projected = await pollUntil(detail, (d) => d.deadline === want);
       expect(projected.deadline, `the projection follows the live deadline (live: ${liveDeadline(projected)})`).toBe(want);
       expect(projected.clocks[0]?.deadline).toBe(want);
       expect((await verifyStream(t.deps.database.db, 'admin:calendar')).ok).toBe(true);
+    });
+  });
+
+  it('a year a live deadline depends on cannot be deleted until the case is closed; another year can', { timeout: 120_000 }, async () => {
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const before = await detail();
+      const refused = await expectRefused(409, 'calendar-year-in-use', () => admin('delete', `/calendar/years/${thisYear}`, { reason: '测试删除' }));
+      expect(refused.body).toMatchObject({ year: thisYear, count: 1, caseIds: [caseId] });
+      expect(refused.body.i18n['zh-CN'].detail).toMatch(new RegExp(`1 个在办案件的期限仍依赖 ${thisYear} 年的日历（${caseId}）`));
+      expect(refused.body.i18n.en.detail).toMatch(/cannot be deleted until they are closed/);
+      // 2025 lies before the case was opened: nothing live depends on it.
+      const old = await admin('delete', '/calendar/years/2025', { reason: '历史数据清理（测试）' });
+      expectAccepted(old);
+      const told = await pollUntil(async () => (await admin('get', `/calendar/recomputes/${old.body.recompute.id}`)).body as RecomputeProgress, (p) => p.status === 'done', 60_000);
+      expect(told).toMatchObject({ status: 'done', total: 1, done: 1 });
+      expect((await detail()).deadline).toBe(before.deadline);
+
+      // An action that lands while the case takes in the calendar signal may be answered 503 (retry with the same key).
+      const [key, token] = [randomUUID(), await t.tokenFor('t01.v01.handler')];
+      const complete = () =>
+        request(t.app).post(`/api/v1/tasks/${caseId}/actions`).set('Authorization', `Bearer ${token}`).set('Idempotency-Key', key).send({ type: 'complete', result: '已清理' });
+      const done = await pollUntil(complete, (r) => r.status !== 503);
+      expect(done.status, JSON.stringify(done.body)).toBe(200);
+      const closed = await pollUntil(detail, (d) => d.closedAt !== null);
+      expect(closed.closedAt).not.toBeNull();
+      expectAccepted(await admin('delete', `/calendar/years/${thisYear}`, { reason: '测试删除' }));
+      await expectRefused(404, 'calendar-year-not-found', () => clerk(`/calendar/years/${thisYear}`));
     });
   });
 });

@@ -101,7 +101,7 @@ const CATERING = ['business-licence', 'operator-id', 'premises-layout', 'food-sa
  */
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `approval-sla-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db }), workflowBundle: bundle });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db, temporal: env.client }), workflowBundle: bundle });
   try {
     return await worker.runUntil(fn(taskQueue));
   } finally {

@@ -87,7 +87,7 @@ describe('an assessment cycle on the time-skipping server', () => {
     const caseId = opened.caseId;
 
     const taskQueue = `assessment-${randomUUID()}`;
-    const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db }), workflowBundle: bundle });
+    const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db, temporal: env.client }), workflowBundle: bundle });
     await worker.runUntil(async () => {
       // A small history limit makes the cycle continue as new several times on the way.
       const handle = await env.client.workflow.start<typeof assessmentCycleWorkflow>('assessmentCycleWorkflow', { taskQueue, workflowId: caseId, args: [{ ...start.input, historyLimit: 60 }] });

@@ -68,7 +68,7 @@ const supervisor = { userId: 'u.lk.t01.supervisor', role: 'supervisor', unitId: 
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `sla-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db }), workflowBundle: bundle });
+  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db, temporal: env.client }), workflowBundle: bundle });
   return worker.runUntil(fn(taskQueue));
 }
 
