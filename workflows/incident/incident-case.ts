@@ -104,10 +104,15 @@ export class IncidentCase {
   /** Nothing more can happen (callback done or none due). */
   finishedAt: string | null = null;
 
+  /** 督办 to the late unit when a level below L4 expires (off only when replaying an event started before that rule). */
+  private readonly lateUnitNotices: boolean;
+
   constructor(
     readonly input: StartIncidentInput,
     now: number,
+    { lateUnitNotices = true }: { lateUnitNotices?: boolean } = {},
   ) {
+    this.lateUnitNotices = lateUnitNotices;
     this.clocks = new CaseClocks(input.calendar);
     this.createdAt = new Date(now).toISOString();
     this.updatedAt = this.createdAt;
@@ -205,7 +210,8 @@ export class IncidentCase {
 
   /**
    * Timers: record colour changes; a level whose limit expired unresolved moves up one level with
-   * the late unit recorded (at L4: red card and 督办 to the department and the county leadership);
+   * the late unit recorded and urged (督办 to it and its leader; at L4: red card and 督办 to the
+   * department and the county leadership);
    * a 12345 order past its deadline is due for a callback, with 督办 to the handling unit.
    */
   tick(now: number): IncidentEffects {
@@ -531,9 +537,22 @@ export class IncidentCase {
       const target = (this.level + 1) as IncidentLevelNo;
       const plan = this.planEscalation(target, `${LEVEL_LABEL[this.level]}处置时限已到未办结，自动上报`, true, now);
       this.lateUnits.push(late);
+      const expired = this.levelClock;
       const note = carryOut(this.clocks, plan, now);
       this.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'auto-escalate', level: late.level, note });
       effects.notes.push(this.systemNote('incident.auto-escalate', note, before, { ...this.auditState(), late }, at));
+      // DOMAIN §3/§5: the late unit and its leader are urged at every level, not only at L4.
+      if (this.lateUnitNotices) {
+        effects.notices.push({
+          caseId: this.input.caseId,
+          key: `overdue:${expired}`,
+          kind: 'overdue',
+          unitId: late.unitId,
+          toLeader: true,
+          message: `【督办】事件“${this.input.title}”（${this.input.caseId}）${LEVEL_LABEL[late.level]}处置时限已到未办结，已自动上报至${LEVEL_LABEL[target]}；请贵单位说明超时原因并配合办理。`,
+          at,
+        });
+      }
       return;
     }
     if (this.redCard) return;
