@@ -13,8 +13,9 @@ const { recordTransition, recordIncidentFacts } = projectionActivities;
 
 /** A grid incident or 12345 order (四级处置): see workflows/incident/definitions.ts. */
 export async function incidentWorkflow(input: StartIncidentInput): Promise<IncidentView> {
-  // Events started before late units were urged below L4 replay without those notices.
-  const incident = new IncidentCase(input, Date.now(), { lateUnitNotices: patched('incident-late-unit-notices') });
+  // Events started before these rules replay without them: no 督办 to late units below L4, and a
+  // 12345 order's disputes decided by the level's dispatcher rather than the order's sender.
+  const incident = new IncidentCase(input, Date.now(), { lateUnitNotices: patched('incident-late-unit-notices'), senderDecides: patched('incident-order-sender-decides') });
   // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
   const facts = new Map<number, IncidentFactsRecord>();
   const recorder = new CaseRecorder(async (transition) => {
