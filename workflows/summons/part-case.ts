@@ -76,10 +76,18 @@ export class PartCase {
   readonly clocks: CaseClocks;
   updatedAt: string;
 
+  /**
+   * Close a missed 报到 window (off only when replaying a part started before that rule: its
+   * envelope deadline, and so what a calendar change recorded, counted the missed window).
+   */
+  private readonly closeMissedWindows: boolean;
+
   constructor(
     readonly input: StartPartInput,
     now: number,
+    { closeMissedWindows = true }: { closeMissedWindows?: boolean } = {},
   ) {
+    this.closeMissedWindows = closeMissedWindows;
     this.clocks = new CaseClocks(input.calendar);
     this.notifiedAt = new Date(now).toISOString();
     this.updatedAt = this.notifiedAt;
@@ -470,9 +478,11 @@ export class PartCase {
     }
     const what = kind === 'acknowledge' ? '未按时报到' : '未按时反馈结果';
     if (kind === 'acknowledge') {
-      const closed = this.stopRunning(now, { userId: 'system' }, `报到时限已过（第 ${ordinal} 次${what}），本次报到窗口关闭`);
-      carryOut(this.clocks, { clocks: closed, commit: () => null }, now);
-      this.runningClock = '';
+      if (this.closeMissedWindows) {
+        const closed = this.stopRunning(now, { userId: 'system' }, `报到时限已过（第 ${ordinal} 次${what}），本次报到窗口关闭`);
+        carryOut(this.clocks, { clocks: closed, commit: () => null }, now);
+        this.runningClock = '';
+      }
       if (!this.redCard) {
         this.respondRound += 1;
         const next = this.respondClock(now, `第 ${ordinal} 次${what}，督办后重新计时`);
