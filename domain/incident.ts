@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { strictPositiveDurationSchema, type Duration, type WorkingCalendar } from './calendar';
-import { MINUTE_MS, toEpochMs, type Instant } from './time';
+import { CalendarYearMissingError, strictPositiveDurationSchema, type Duration, type WorkingCalendar } from './calendar';
+import { formatShanghai, MINUTE_MS, toEpochMs, type Instant } from './time';
 
 /*
  * Four-level incident escalation (网格事件 四级处置, DOMAIN §5) and 12345 orders (§6): pure rules shared
@@ -76,8 +76,16 @@ export type RoutingMode = (typeof ROUTING_MODES)[number];
 export const VERIFIERS = ['reporting-grid', 'level-above'] as const;
 export type Verifier = (typeof VERIFIERS)[number];
 
+/**
+ * DOMAIN §5: a dispatched unit may dispute (派单异议) "within a short period". Default: 2 working
+ * hours from the dispatch (office hours on the working-day calendar).
+ */
+export const DEFAULT_DISPUTE_WINDOW: Duration = { unit: 'workhour', amount: 2 };
+
 /** Verification, callback and indicator rules (configurable as one settings document). */
 export const incidentSettingsSchema = z.strictObject({
+  /** How long after a dispatch its unit may dispute it (派单异议); later it must sign and handle it. */
+  disputeWindow: strictPositiveDurationSchema.default(DEFAULT_DISPUTE_WINDOW),
   /** The county command centre (综合指挥中心): dispatches at L4 and owns 12345 orders; acts countywide. */
   commandCentreUnitId: z.string().min(1).max(100),
   /** Verifier per resolving level; a grid that resolved its own event cannot verify itself. */
@@ -93,6 +101,7 @@ export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
 
 /** Default rules, less the county-specific command centre. */
 export const DEFAULT_INCIDENT_RULES: Omit<IncidentSettings, 'commandCentreUnitId'> = {
+  disputeWindow: DEFAULT_DISPUTE_WINDOW,
   verifier: { 1: 'level-above', 2: 'reporting-grid', 3: 'reporting-grid', 4: 'reporting-grid' },
   callbackSources: ['hotline', 'photo'],
   hotlineWeights: { response: 0.3, resolution: 0.35, satisfaction: 0.35 },
@@ -142,4 +151,33 @@ export function limitBudget(limit: IncidentLimit, at: Instant, calendar: Working
 export function limitLabel(limit: IncidentLimit): string {
   const unit: Record<string, string> = { workday: '个工作日', workhour: '个工作小时', minute: '分钟', hour: '小时', day: '天' };
   return limit.unit === 'same-workday' ? '当日（工作日）' : `${limit.amount} ${unit[limit.unit] ?? limit.unit}`;
+}
+
+const EN_UNIT: Record<Duration['unit'], string> = { workday: 'working day(s)', workhour: 'working hour(s)', minute: 'minute(s)', hour: 'hour(s)', day: 'day(s)' };
+
+/** The end of the dispute window (派单异议) of a dispatch made at `dispatchedAt`. Throws the calendar's error when a year has no data. */
+export function disputeDeadline(window: Duration, dispatchedAt: Instant, calendar: WorkingCalendar): Date {
+  return calendar.deadline(window.unit, dispatchedAt, window.amount).value;
+}
+
+/**
+ * A dispute (派单异议) raised after its window, refused naming the rule; null when it is in time.
+ * When the calendar cannot compute the window's end (a year without data) the dispute is let through:
+ * a missing calendar must not take a unit's right to object away.
+ */
+export function disputeTooLate(window: Duration, dispatchedAt: Instant, now: Instant, calendar: WorkingCalendar): IncidentViolation | null {
+  let deadline: Date;
+  try {
+    deadline = disputeDeadline(window, dispatchedAt, calendar);
+  } catch (err) {
+    if (err instanceof CalendarYearMissingError) return null;
+    throw err;
+  }
+  if (toEpochMs(now) <= deadline.getTime()) return null;
+  const by = formatShanghai(deadline);
+  return {
+    code: 'dispute-window-passed',
+    zh: `派单异议须在派单后 ${limitLabel(window)}内提出（规则：派单异议期限，截止 ${by}）；异议期已过，请签收办理`,
+    en: `A dispatch dispute must be raised within ${window.amount} ${EN_UNIT[window.unit]} of the dispatch (rule: dispute window, ended ${by}); the window has passed: sign for it and handle it`,
+  };
 }

@@ -44,8 +44,16 @@ const createIncidentBody = z
 const incidentActionBody = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('sign'), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('dispute'), reason: text(1000), basis: text(1000).optional().openapi({ description: '异议依据（12345 工单必填）/ basis, required for 12345 orders' }) }),
-    z.strictObject({ type: z.literal('dispatch'), unitId: text(100), note: text(1000).optional() }),
+    z.strictObject({
+      type: z.literal('dispute'),
+      reason: text(1000),
+      basis: text(1000).optional().openapi({ description: '异议依据（12345 工单必填）；须在派单异议期限内提出 / basis, required for 12345 orders; only within the dispute window' }),
+    }),
+    z.strictObject({
+      type: z.literal('dispatch'),
+      unitId: text(100).openapi({ description: '改派单位；12345 工单有异议时由派单方（县综合指挥中心）裁定：改派他单位即异议成立，派回原单位即异议不成立 / for a disputed 12345 order its sender decides: another unit upholds the dispute, the same unit rejects it' }),
+      note: text(1000).optional(),
+    }),
     z.strictObject({ type: z.literal('escalate'), reason: text(1000), toLevel: level.optional().openapi({ description: '特急事件可越级至 3 或 4 / 特急 may jump to 3 or 4' }) }),
     z.strictObject({ type: z.literal('resolve'), result: text(4000), evidence: refs('处置证据 / evidence references').min(1) }),
     z.strictObject({ type: z.literal('verify'), passed: z.boolean(), note: text(1000), evidence: refs('核查照片 / verification photos').optional() }),
@@ -68,6 +76,8 @@ const incidentViewSchema = z
     gridId: z.string(),
     level: z.number().int(),
     assignee: holder,
+    firstReceiverUnitId: z.string().nullable().openapi({ description: '12345 工单的首接单位（首次派至的单位，不随改派变化）/ a 12345 order’s first receiver: the unit it was first dispatched to' }),
+    disputeDeadline: z.string().nullable().openapi({ description: '派单异议截止时间（待签收时）/ until when the dispatched unit may dispute' }),
     finalLevel: z.number().int().nullable(),
     lateUnits: z.array(z.object({ level: z.number().int(), unitId: z.string(), deadline: z.string().nullable(), at: z.string() })),
     reopens: z.number().int(),
@@ -186,6 +196,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
             : null,
         reportedBy: actorOf(principal),
         calendar,
+        disputeWindow: plan.settings.disputeWindow,
       };
       return startCase<IncidentView>(deps, 'incidentWorkflow', caseId, input);
     },

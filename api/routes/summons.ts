@@ -241,8 +241,13 @@ function requireOpen(row: { id: string; closedAt: Date | null; currentStep: stri
   if (row.closedAt) throw new Problem('conflict', { zh: `案件已结束（${row.currentStep ?? ''}），不能再办理：${row.id}`, en: `Case ${row.id} has ended; no more actions` }, { code: 'case-closed' });
 }
 
-async function departmentsOf(deps: AppDeps, summonsId: string) {
-  const rows = await deps.database.db.select().from(summonsDepartments).where(eq(summonsDepartments.summonsId, summonsId)).orderBy(asc(summonsDepartments.notifiedAt), asc(summonsDepartments.caseId));
+/** The stored parts of a whistle: every unit's, or only `unitId`'s. */
+async function departmentsOf(deps: AppDeps, summonsId: string, unitId?: string) {
+  const rows = await deps.database.db
+    .select()
+    .from(summonsDepartments)
+    .where(and(eq(summonsDepartments.summonsId, summonsId), unitId === undefined ? undefined : eq(summonsDepartments.unitId, unitId)))
+    .orderBy(asc(summonsDepartments.notifiedAt), asc(summonsDepartments.caseId));
   return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
 }
 
@@ -277,6 +282,36 @@ async function loadWhistle(deps: AppDeps, principal: Principal, id: string) {
   const row = await loadVisibleCase(deps, principal, id);
   if (row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons') throw notFound('case-not-found', `不是吹哨：${id}`, `${id} is not a whistle`);
   return row;
+}
+
+/**
+ * What a summoned unit sees of a whistle addressed to it (it is not among the whistle's units, so
+ * `loadWhistle` does not reveal it): the public part — title, description, reason, urgency,
+ * township, status — and its own part, never the other units' parts, the approval or the history.
+ * Null when the caller's unit has no part in this whistle.
+ */
+async function whistleForSummonedUnit(deps: AppDeps, principal: Principal, id: string) {
+  const departments = await departmentsOf(deps, id, principal.unitId);
+  if (departments.length === 0) return null;
+  const [row] = await deps.database.db.select().from(cases).where(eq(cases.id, id));
+  if (!row || row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons') return null;
+  const v = row.data as unknown as SummonsView;
+  return {
+    caseId: v.caseId,
+    status: v.status,
+    statusLabel: v.statusLabel,
+    title: v.title,
+    description: v.description,
+    reason: v.reason,
+    urgency: v.urgency,
+    complexity: v.complexity,
+    keyTask: v.keyTask,
+    townshipId: v.townshipId,
+    incidentId: v.incidentId,
+    closedAt: v.closedAt,
+    parts: v.parts.filter((p) => p.unit.unitId === principal.unitId),
+    departments,
+  };
 }
 
 async function loadPart(deps: AppDeps, principal: Principal, summonsId: string, unitId: string) {
@@ -457,14 +492,22 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     path: '/summons/:id',
     operationId: 'getSummons',
     summary: '吹哨详情（含各单位报到情况）/ A whistle with every unit’s part',
-    description: '乡镇、县综合指挥中心及其上级可见；被召集的部门只能看到本单位的部分（/summons/{id}/departments/{unitId}）。/ Summoned units see only their own part.',
+    description:
+      '乡镇、县综合指挥中心及其上级可见全部；被召集的单位只看到吹哨的公开部分（标题、事由、紧急程度、乡镇、状态）和本单位的部分，看不到其他单位的部分。/ The township, the command centre and their superiors see everything; a summoned unit sees the whistle’s public part and its own part only.',
     tags: ['summons'],
     access: { roles: 'any' },
     params: idParam,
     response: { schema: summonsViewSchema, description: '吹哨 / The whistle' },
     errors: [404],
     async handler({ params, principal, deps }) {
-      const row = await loadWhistle(deps, principal, params.id);
+      let row: Awaited<ReturnType<typeof loadWhistle>>;
+      try {
+        row = await loadWhistle(deps, principal, params.id);
+      } catch (err) {
+        const summoned = err instanceof Problem && err.extra.code === 'case-not-found' ? await whistleForSummonedUnit(deps, principal, params.id) : null;
+        if (summoned) return summoned;
+        throw err;
+      }
       const { kind: _k, ...data } = row.data as Record<string, unknown>;
       return { ...(data as unknown as SummonsView), departments: await departmentsOf(deps, params.id) };
     },

@@ -43,7 +43,7 @@ describe('incident configuration', () => {
       ['ordinary', { unit: 'day', amount: 7 }],
       ['utilities', { unit: 'hour', amount: 24 }],
     ]);
-    expect(settings).toMatchObject({ commandCentreUnitId: 'lk.zhzx', callbackSources: ['hotline', 'photo'], hotlineWeights: { response: 0.3, resolution: 0.35, satisfaction: 0.35 } });
+    expect(settings).toMatchObject({ commandCentreUnitId: 'lk.zhzx', callbackSources: ['hotline', 'photo'], hotlineWeights: { response: 0.3, resolution: 0.35, satisfaction: 0.35 }, disputeWindow: { unit: 'workhour', amount: 2 } });
   });
 
   it('an admin edits a limit and a routing rule, audited', async () => {

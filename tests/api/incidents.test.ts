@@ -339,3 +339,67 @@ describe('督办 (urging) by supervisors', () => {
     expect(await urges(e.caseId)).toEqual([expect.objectContaining({ unitId: 'lk.dept.cgzf', recipientUserId: 'u.lk.cgzf.leader' })]);
   });
 });
+
+// After the statistics above, so these orders do not change their hand-computed counts.
+describe('12345 disputes (派单异议): the sender decides, within the dispute window', () => {
+  const ORDER: Body = {
+    source: 'hotline',
+    categoryCode: 'livelihood',
+    gridId: 'lk.t01.v01.g02',
+    level: 3,
+    title: '小区门口违规搭建',
+    hotline: { orderType: 'ordinary', requester: { name: '李先生' } },
+  };
+
+  it('a disputed 12345 order is decided by its sender: the county command centre re-assigns it to a department; the first receiver stays the township (E11)', async () => {
+    const e = await open('zhzx.dispatcher', ORDER);
+    expect(e).toMatchObject({ assignee: { unitId: 'lk.t01' }, firstReceiverUnitId: 'lk.t01', hotline: expect.objectContaining({ sender: { unitId: 'lk.zhzx', role: 'dispatcher' } }) });
+    expect(Date.parse((e as unknown as { disputeDeadline: string }).disputeDeadline)).toBeGreaterThan(Date.now());
+    const disputed = await ok('t01.handler', e.caseId, { type: 'dispute', reason: '违建查处属住建部门职责', basis: '《城乡规划法》第六十四条' });
+    expect(disputed).toMatchObject({ status: 'disputed', disputeDeadline: null });
+    expect(await inboxActions('zhzx.dispatcher', e.caseId)).toEqual(['dispatch', 'extend']);
+    // The township's dispatcher neither decides the dispute nor dispatches to a county department.
+    await refused('t01.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.t01.scjgs' }, 403, 'not-your-action');
+    await refused('t01.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.dept.zj' }, 403, 'unit-forbidden');
+    const reassigned = await ok('zhzx.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.dept.zj', note: '异议成立，改派住建局' });
+    expect(reassigned).toMatchObject({ status: 'dispatched', level: 3, assignee: { unitId: 'lk.dept.zj', role: 'handler' }, firstReceiverUnitId: 'lk.t01' });
+    expect(reassigned.disputes).toEqual([expect.objectContaining({ unitId: 'lk.t01', ruling: 'upheld', ruledBy: 'u.lk.zhzx.dispatcher' })]);
+    const signed = await ok('zj.handler', e.caseId, { type: 'sign' });
+    expect(signed).toMatchObject({ status: 'handling', firstReceiverUnitId: 'lk.t01' });
+  });
+
+  it('the sender may rule a 12345 dispute unfounded: the order goes back to the township, which may not dispute it again (E12)', async () => {
+    const e = await open('zhzx.dispatcher', ORDER);
+    await ok('t01.handler', e.caseId, { type: 'dispute', reason: '不属乡镇职责', basis: '乡镇权责清单无此项' });
+    const back = await ok('zhzx.dispatcher', e.caseId, { type: 'dispatch', unitId: 'lk.t01', note: '属乡镇属地管理职责' });
+    expect(back).toMatchObject({ status: 'dispatched', assignee: { unitId: 'lk.t01' }, firstReceiverUnitId: 'lk.t01' });
+    expect(back.disputes).toEqual([expect.objectContaining({ ruling: 'rejected', ruledBy: 'u.lk.zhzx.dispatcher' })]);
+    await refused('t01.handler', e.caseId, { type: 'dispute', reason: '仍不属乡镇职责', basis: '同上' }, 422, 'dispute-already-ruled');
+    expect(await ok('t01.handler', e.caseId, { type: 'sign' })).toMatchObject({ status: 'handling' });
+  });
+
+  it('a dispute after the configured dispute window is refused naming the rule, in the caller’s language (E13)', async () => {
+    const admin = await auth('admin');
+    const config = await api().get('/api/v1/incident-config').set(admin);
+    const settings = config.body.settings as Body;
+    expect(settings.disputeWindow).toEqual({ unit: 'workhour', amount: 2 });
+    const put = (disputeWindow: unknown) => api().put('/api/v1/incident-config/settings').set(admin).send({ ...settings, disputeWindow, reason: '测试派单异议期限' });
+    expect((await put({ unit: 'minute', amount: 0 })).status).toBe(400);
+    expect((await put({ unit: 'minute', amount: 0.02 })).status).toBe(200);
+    try {
+      const e = await open('zhzx.dispatcher', ORDER);
+      const deadline = Date.parse((e as unknown as { disputeDeadline: string }).disputeDeadline);
+      expect(deadline - Date.now()).toBeLessThanOrEqual(1_200);
+      await new Promise((r) => setTimeout(r, Math.max(0, deadline - Date.now()) + 200));
+      const zh = await refused('t01.handler', e.caseId, { type: 'dispute', reason: '不属乡镇职责', basis: '乡镇权责清单无此项' }, 422, 'dispute-window-passed');
+      expect(zh.detail).toContain('派单异议须在派单后');
+      expect(zh.detail).toContain('规则：派单异议期限');
+      const en = await api().post(`/api/v1/incidents/${e.caseId}/actions`).set(await auth('t01.handler')).set('accept-language', 'en').send({ type: 'dispute', reason: 'not ours', basis: 'power list' });
+      expect(en.body).toMatchObject({ status: 422, code: 'dispute-window-passed', detail: expect.stringContaining('rule: dispute window') });
+      // Past the window the first receiver signs and handles it.
+      expect(await ok('t01.handler', e.caseId, { type: 'sign' })).toMatchObject({ status: 'handling' });
+    } finally {
+      expect((await put(settings.disputeWindow)).status).toBe(200);
+    }
+  });
+});

@@ -198,10 +198,20 @@ describe('the summons workflow through the API', () => {
     expect(item!.remainingMs).toBeLessThanOrEqual(120 * 60_000);
     expect((await inbox('sthj.liaison')).filter((i) => i.summonsId === id).map((i) => i.caseId)).toEqual([`${id}.${B}`]);
 
-    // Department A cannot see or act on department B's part, nor on the whistle with every part.
+    // Department A cannot see or act on department B's part.
     expect((await api().get(`/api/v1/summons/${id}/departments/${B}`).set(await auth('scjg.liaison'))).status).toBe(404);
     await refusedPart('scjg.liaison', id, B, { type: 'acknowledge' }, 404, 'case-not-found');
-    expect((await getSummons('scjg.liaison', id)).status).toBe(404);
+    // Of the whistle it sees the public part and its own part only: not B's, nor the approval or history.
+    const summoned = await getSummons('scjg.liaison', id);
+    expect(summoned.status, JSON.stringify(summoned.body)).toBe(200);
+    expect(summoned.body).toMatchObject({ caseId: id, status: 'summoning', title: WHISTLE.title, reason: { code: 'multi-department' }, urgency: 'urgent', townshipId: 'lk.t01' });
+    expect(summoned.body.parts.map((p: { caseId: string }) => p.caseId)).toEqual([`${id}.${A}`]);
+    expect(summoned.body.departments.map((d: { unitId: string; status: string }) => [d.unitId, d.status])).toEqual([[A, 'notified']]);
+    expect(summoned.body).not.toHaveProperty('history');
+    expect(summoned.body).not.toHaveProperty('approval');
+    expect(JSON.stringify(summoned.body)).not.toContain(B);
+    // A unit this whistle did not summon sees nothing of it.
+    expect((await getSummons('jtys.liaison', id)).status).toBe(404);
     expect((await api().get(`/api/v1/cases/${id}.${B}`).set(await auth('scjg.liaison'))).status).toBe(404);
     // Its own part it sees; the township sees the whistle with both parts.
     expect((await api().get(`/api/v1/summons/${id}/departments/${A}`).set(await auth('scjg.liaison'))).body).toMatchObject({ status: 'notified', unit: { unitId: A } });

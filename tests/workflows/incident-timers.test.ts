@@ -124,7 +124,7 @@ async function noticesFor(caseId: string, n: number) {
 const deadlineOf = (view: IncidentView, key: string) => Date.parse(view.clocks.find((c) => c.key === key)!.deadline!);
 
 describe('incident timers on the time-skipping server', () => {
-  it('escalates L1 → L2 → L3 → L4 purely by expiring limits, recording the late units; red card and 督办 at L4 expiry', async () => {
+  it('escalates L1 → L2 → L3 → L4 purely by expiring limits, recording and urging (督办) the late unit at every level; red card at L4 expiry', async () => {
     const start = await env.currentTimeMs();
     const caseId = `SJ-T-${randomUUID().slice(0, 8)}`;
     const input = await inputFor(caseId, start, { source: 'patrol', startLevel: 1, reportedBy: gridWorker });
@@ -157,7 +157,7 @@ describe('incident timers on the time-skipping server', () => {
       expect(deadlineOf(v, 'level-4')).toBe(l4);
       await sleepPast(l4);
       const last = await settled(query, (x) => x.redCard);
-      await noticesFor(caseId, 2);
+      await noticesFor(caseId, 5);
       return last;
     });
     expect(view).toMatchObject({ level: 4, status: 'dispatched', redCard: true, finalLevel: null });
@@ -172,8 +172,12 @@ describe('incident timers on the time-skipping server', () => {
       [3, 'lk.t01'],
       [4, 'lk.dept.cgzf'],
     ]);
-    const sent = await noticesFor(caseId, 2);
+    const sent = await noticesFor(caseId, 5);
     expect(sent).toEqual([
+      // Each level's late unit, and its leader where the unit has one (a grid has none).
+      expect.objectContaining({ kind: 'overdue', key: 'overdue:level-1', unitId: 'lk.t01.v01.g01', recipientUserId: null, message: expect.stringContaining('一级（网格）处置时限已到未办结') }),
+      expect.objectContaining({ kind: 'overdue', key: 'overdue:level-2', unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader', message: expect.stringContaining('已自动上报至三级') }),
+      expect.objectContaining({ kind: 'overdue', key: 'overdue:level-3', unitId: 'lk.t01', recipientUserId: 'u.lk.t01.leader', message: expect.stringContaining('【督办】') }),
       expect.objectContaining({ kind: 'red-card', unitId: 'lk.dept.cgzf', recipientUserId: 'u.lk.cgzf.leader' }),
       expect.objectContaining({ kind: 'overdue', unitId: 'lk', recipientUserId: 'u.lk.lk.leader' }),
     ]);
@@ -200,7 +204,8 @@ describe('incident timers on the time-skipping server', () => {
       await env.sleep(deadline - (await env.currentTimeMs()) + 1000);
       const due = await settled(async () => (await h.query(caseStateQuery)) as IncidentView, (x) => x.hotline?.callbackDue === true);
       expect(due.hotline).toMatchObject({ overdue: true, callbackDue: true });
-      expect(due.assignments).toContainEqual({ unitId: 'lk.zhzx', role: 'dispatcher', actions: ['extend', 'callback'] });
+      // The command centre sent the order: it may re-assign it, extend it and call back.
+      expect(due.assignments).toContainEqual({ unitId: 'lk.zhzx', role: 'dispatcher', actions: ['dispatch', 'extend', 'callback'] });
       // Still at L3 with the township: only the order deadline passed.
       expect(due).toMatchObject({ status: 'dispatched', level: 3, lateUnits: [] });
 

@@ -4,11 +4,12 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { asc, eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { notices, summonsDepartments, summonsFacts, summonsMisses } from '../../db/schema';
+import { caseClocks, cases, notices, summonsDepartments, summonsFacts, summonsMisses } from '../../db/schema';
 import { seedDemoCounty } from '../../db/seed/seed';
 import { planWhistle } from '../../db/summons';
 import { findUnit } from '../../db/units';
 import type { CalendarData } from '../../domain/calendar';
+import type { SlaLedgerEntry } from '../../domain/sla-clock';
 import type { SummonsUrgency } from '../../domain/summons';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import type { Actor } from '../../workflows/shared/actor';
@@ -149,8 +150,10 @@ describe('summons timers on the time-skipping server', () => {
       await env.sleep(deadline1 - (await env.currentTimeMs()) + 1000);
       const lateMissed = await settled(() => view(late), (v) => v.misses.length === 1);
       expect(lateMissed).toMatchObject({ status: 'notified', ackOnTime: false, redCard: false });
-      expect(lateMissed.misses).toEqual([expect.objectContaining({ ordinal: 1, kind: 'acknowledge', deadline: lateMissed.ackDeadline, redCard: false })]);
-      expect(Date.parse(lateMissed.misses[0]!.at)).toBeGreaterThanOrEqual(Date.parse(lateMissed.ackDeadline!));
+      // The missed window is respond-1; ackDeadline is now that of the window that runs (respond-2).
+      const missedWindow = lateMissed.clocks.find((c) => c.key === 'respond-1')!.deadline;
+      expect(lateMissed.misses).toEqual([expect.objectContaining({ ordinal: 1, kind: 'acknowledge', deadline: missedWindow, redCard: false })]);
+      expect(Date.parse(lateMissed.misses[0]!.at)).toBeGreaterThanOrEqual(Date.parse(missedWindow!));
       await act(late, liaison('sthj'), { type: 'acknowledge', note: '迟到报到' });
 
       const second = await settled(() => view(never), (v) => v.misses.length === 1);
@@ -205,6 +208,73 @@ describe('summons timers on the time-skipping server', () => {
     ]);
     const [whistle] = await tdb.db.select().from(summonsFacts).where(eq(summonsFacts.caseId, caseId));
     expect(whistle).toMatchObject({ status: 'summoning', approvedBy: 'u.lk.t01.leader', unitCount: 3, townshipId: 'lk.t01' });
+  });
+
+  it('a missed 报到 window closes (red, then stopped): the case, inbox row and board follow the window that runs now', async () => {
+    const start = await env.currentTimeMs();
+    const caseId = `CS-T-${randomUUID().slice(0, 8)}`;
+    const input = await inputFor(caseId, start, ['sthj', 'zj'], 'critical', 'complex');
+    const [late, never] = ['sthj', 'zj'].map((d) => partCaseId(caseId, `lk.dept.${d}`)) as [string, string];
+    const envelope = (id: string) => async () => (await tdb.db.select().from(cases).where(eq(cases.id, id)))[0];
+    const projectedClocks = async (id: string) => (await tdb.db.select().from(caseClocks).where(eq(caseClocks.caseId, id)).orderBy(asc(caseClocks.key))).map((c) => [c.key, c.state, c.level]);
+    const respondStates = (v: PartView) => v.clocks.filter((c) => c.key.startsWith('respond-')).map((c) => [c.key, c.state]);
+    const tail = (v: PartView, key: string) => (v.clocks.find((c) => c.key === key)!.ledger.slice(-2) as SlaLedgerEntry[]).map((e) => (e.kind === 'level' ? `level:${e.to}` : e.kind));
+    await withWorker(async (taskQueue) => {
+      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      await whistle.executeUpdate(summonsActionUpdate, { args: [{ actor: leader, action: { type: 'approve' } }] });
+      const view = async (id: string) => (await env.client.workflow.getHandle(id).query(caseStateQuery)) as PartView;
+      const act = (id: string, who: Actor, action: PartAction) => env.client.workflow.getHandle(id).executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
+      const first = await settled(() => view(late), (v) => v.ackDeadline !== null);
+      await env.sleep(Date.parse(first.ackDeadline!) - (await env.currentTimeMs()) + 1000);
+
+      // First miss: window 1 is closed (breached, then stopped); window 2 runs and is what everyone counts down to.
+      const missed = await settled(() => view(late), (v) => v.misses.length === 1);
+      expect(respondStates(missed)).toEqual([
+        ['respond-1', 'stopped'],
+        ['respond-2', 'running'],
+      ]);
+      expect(tail(missed, 'respond-1')).toEqual(['level:red', 'stop']);
+      const window2 = missed.clocks.find((c) => c.key === 'respond-2')!.deadline!;
+      expect(missed.ackDeadline).toBe(window2);
+      const afterMiss = await settled(envelope(late), (r) => r?.deadline?.toISOString() === window2);
+      expect(afterMiss).toMatchObject({ colour: 'green', status: 'notified' });
+      const [inboxRow] = await settled(() => tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.caseId, late)), (rows) => rows[0]?.missCount === 1);
+      expect(inboxRow!.ackDeadline?.toISOString()).toBe(window2);
+
+      // A late 报到: both 报到 windows are closed and the part follows its (green) result clock.
+      const acked = await act(late, liaison('sthj'), { type: 'acknowledge', note: '迟到报到' });
+      expect(respondStates(acked)).toEqual([
+        ['respond-1', 'stopped'],
+        ['respond-2', 'stopped'],
+      ]);
+      const afterAck = await settled(envelope(late), (r) => r?.status === 'acknowledged');
+      expect(afterAck).toMatchObject({ colour: 'green' });
+      expect(afterAck!.deadline?.toISOString()).toBe(acked.resultDeadline);
+      expect(await projectedClocks(late)).toEqual([
+        ['handle-1', 'running', 'green'],
+        ['respond-1', 'stopped', 'red'],
+        ['respond-2', 'stopped', 'green'],
+      ]);
+
+      // The second miss is a red card: that window closes too and none runs; the part stays red, with no countdown.
+      const second = await settled(() => view(never), (v) => v.misses.length === 1);
+      await env.sleep(Date.parse(second.ackDeadline!) - (await env.currentTimeMs()) + 1000);
+      const red = await settled(() => view(never), (v) => v.redCard);
+      expect(respondStates(red)).toEqual([
+        ['respond-1', 'stopped'],
+        ['respond-2', 'stopped'],
+      ]);
+      expect(tail(red, 'respond-2')).toEqual(['level:red', 'stop']);
+      expect(red.ackDeadline).toBe(second.ackDeadline);
+      const afterRed = await settled(envelope(never), (r) => r?.colour === 'red');
+      expect(afterRed).toMatchObject({ colour: 'red', deadline: null, status: 'notified' });
+      // Still answerable: a 报到 after the red card starts the result clock.
+      const ackedAfterRed = await act(never, liaison('zj'), { type: 'acknowledge' });
+      expect(ackedAfterRed).toMatchObject({ status: 'acknowledged', ackOnTime: false, redCard: true });
+      const afterLateAck = await settled(envelope(never), (r) => r?.status === 'acknowledged');
+      expect(afterLateAck).toMatchObject({ colour: 'green' });
+      await stopAll(caseId, ['sthj', 'zj']);
+    });
   });
 
   it('a dispute pauses the 报到 clock until the ruling; a missed result deadline is a miss with 督办', async () => {

@@ -99,6 +99,20 @@ export interface StartIncidentInput {
   hotline: HotlineOrder | null;
   reportedBy: Actor;
   calendar: CalendarContext;
+  /** How long after a dispatch its unit may dispute it (派单异议); absent for events started before the rule. */
+  disputeWindow?: Duration;
+}
+
+/** A dispatch dispute (派单异议) and, once the dispatcher (for a 12345 order: its sender) re-dispatched, the decision. */
+export interface DisputeRecord {
+  unitId: string;
+  reason: string;
+  basis: string | null;
+  at: string;
+  /** upheld: re-assigned to another unit; rejected: sent back to the disputing unit. */
+  ruling: 'upheld' | 'rejected' | null;
+  ruledBy: string | null;
+  ruledAt: string | null;
 }
 
 export interface LateUnit {
@@ -150,10 +164,13 @@ export interface IncidentView {
   gridId: string;
   level: IncidentLevelNo;
   assignee: IncidentHolder;
+  /** 首接: for a 12345 order, the unit it was first dispatched to, whoever signs for it later. */
   firstReceiverUnitId: string | null;
+  /** The end of the current dispatch's dispute window, while its unit may dispute (null otherwise). */
+  disputeDeadline: string | null;
   escalations: { from: IncidentLevelNo; to: IncidentLevelNo; automatic: boolean; reason: string; at: string }[];
   lateUnits: LateUnit[];
-  disputes: { unitId: string; reason: string; basis: string | null; at: string }[];
+  disputes: DisputeRecord[];
   resolution: { level: IncidentLevelNo; unitId: string; result: string; evidence: string[]; at: string } | null;
   finalLevel: IncidentLevelNo | null;
   verifications: { passed: boolean; note: string; by: string; at: string }[];
@@ -164,7 +181,8 @@ export interface IncidentView {
   urgeCount: number;
   /** Whistles blown from this event (L3), with their outcome once closed or rejected. */
   summonses: IncidentSummonsRef[];
-  hotline: (HotlineOrder & { deadline: string | null; overdue: boolean; callbackDue: boolean }) | null;
+  /** `sender`: who sent the order and decides its disputes (派单异议), re-assigning it. */
+  hotline: (HotlineOrder & { deadline: string | null; overdue: boolean; callbackDue: boolean; sender: IncidentHolder }) | null;
   closedAt: string | null;
   history: IncidentHistoryEntry[];
   assignments: AssignmentSnapshot[];

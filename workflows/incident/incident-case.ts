@@ -1,6 +1,8 @@
 import type { NoticeRequest } from '../../activities/notices';
 import { buildCalendar, CalendarYearMissingError, type Duration } from '../../domain/calendar';
 import {
+  disputeDeadline,
+  disputeTooLate,
   escalationTarget,
   isViolation,
   LEVEL_LABEL,
@@ -104,16 +106,32 @@ export class IncidentCase {
   /** Nothing more can happen (callback done or none due). */
   finishedAt: string | null = null;
 
+  /** 督办 to the late unit when a level below L4 expires (off only when replaying an event started before that rule). */
+  private readonly lateUnitNotices: boolean;
+  /**
+   * A 12345 order's sender decides its disputes and re-assigns it (off only when replaying an event
+   * started before that rule, whose updates were authorised by the level's dispatcher).
+   */
+  private readonly senderDecides: boolean;
+  /** When the current assignee was dispatched to (its dispute window starts then). */
+  private dispatchedAt: number;
+
   constructor(
     readonly input: StartIncidentInput,
     now: number,
+    { lateUnitNotices = true, senderDecides = true }: { lateUnitNotices?: boolean; senderDecides?: boolean } = {},
   ) {
+    this.lateUnitNotices = lateUnitNotices;
+    this.senderDecides = senderDecides;
     this.clocks = new CaseClocks(input.calendar);
     this.createdAt = new Date(now).toISOString();
     this.updatedAt = this.createdAt;
+    this.dispatchedAt = now;
     this.level = input.startLevel;
     this.assignee = this.route(input.startLevel);
     this.held.push(this.assignee.unitId);
+    // 首接负责制: the unit a 12345 order is first dispatched to stays its first receiver.
+    if (input.hotline && senderDecides) this.firstReceiverUnitId = this.assignee.unitId;
     const start = this.levelClockPlan(input.startLevel, now, '事件上报');
     this.clocks.apply(start.key, start.label, () => start.clock, now);
     this.levelClock = start.key;
@@ -135,13 +153,17 @@ export class IncidentCase {
     const dispatcher = this.dispatcher(this.level);
     const canEscalate: IncidentActionType[] = this.level < TOP_LEVEL || blocked ? ['escalate'] : [];
     const canWhistle: IncidentActionType[] = this.level === WHISTLE_LEVEL || blocked ? ['whistle'] : [];
+    const sender = this.senderDecides ? this.sender() : null;
     switch (this.status) {
       case 'dispatched':
         give(this.assignee, ['sign', 'dispute', ...canEscalate]);
         give(dispatcher, ['dispatch', ...canEscalate, ...canWhistle]);
+        give(sender, ['dispatch']);
         break;
       case 'disputed':
-        give(dispatcher, ['dispatch', ...canEscalate]);
+        // A 12345 order's dispute is decided by its sender (the command centre), anywhere in the county.
+        if (sender) give(sender, ['dispatch']);
+        else give(dispatcher, ['dispatch', ...canEscalate]);
         break;
       case 'handling':
         give(this.assignee, ['resolve', ...canEscalate]);
@@ -205,7 +227,8 @@ export class IncidentCase {
 
   /**
    * Timers: record colour changes; a level whose limit expired unresolved moves up one level with
-   * the late unit recorded (at L4: red card and 督办 to the department and the county leadership);
+   * the late unit recorded and urged (督办 to it and its leader; at L4: red card and 督办 to the
+   * department and the county leadership);
    * a 12345 order past its deadline is due for a callback, with 督办 to the handling unit.
    */
   tick(now: number): IncidentEffects {
@@ -275,6 +298,7 @@ export class IncidentCase {
       level: this.level,
       assignee: this.assignee,
       firstReceiverUnitId: this.firstReceiverUnitId,
+      disputeDeadline: this.disputeDeadline(),
       escalations: this.escalations,
       lateUnits: this.lateUnits,
       disputes: this.disputes,
@@ -286,7 +310,7 @@ export class IncidentCase {
       redCard: this.redCard,
       urgeCount: this.urgeCount,
       summonses: this.summonses,
-      hotline: i.hotline ? { ...i.hotline, deadline: order?.deadline ?? null, overdue: this.orderOverdue, callbackDue: this.callbackDue } : null,
+      hotline: i.hotline ? { ...i.hotline, deadline: order?.deadline ?? null, overdue: this.orderOverdue, callbackDue: this.callbackDue, sender: this.sender()! } : null,
       closedAt: this.closedAt,
       history: this.history,
       assignments: this.assignments(),
@@ -351,39 +375,53 @@ export class IncidentCase {
           clocks: [],
           commit: () => {
             this.status = 'handling';
-            if (this.input.hotline && this.firstReceiverUnitId === null) {
-              this.firstReceiverUnitId = actor.unitId;
+            if (this.input.hotline && this.firstSignedAt === null) {
+              this.firstReceiverUnitId ??= actor.unitId;
               this.firstSignedAt = new Date(now).toISOString();
               this.signedLate = this.orderOverdue;
             }
             return action.note ?? null;
           },
         };
-      case 'dispute':
+      case 'dispute': {
         if (this.input.hotline && !action.basis) {
           throw rule('hotline-dispute-needs-basis', '12345 工单实行首接负责制，不得拒收；如确非本单位职责，须提出正式异议并写明依据', 'A 12345 order cannot be refused (first-receiver responsibility); a formal dispute must state its basis');
+        }
+        const window = this.input.disputeWindow;
+        const late = window ? disputeTooLate(window, this.dispatchedAt, now, this.clocks.workingCalendar) : null;
+        if (late) throw rule(late.code, late.zh, late.en);
+        if (this.disputes.some((d) => d.unitId === actor.unitId && d.ruling === 'rejected')) {
+          throw rule('dispute-already-ruled', '本单位对此派单的异议已被裁定不成立，请签收办理', 'Your unit’s dispute of this dispatch was already ruled unfounded: sign for it and handle it');
         }
         return {
           clocks: [],
           commit: () => {
-            this.disputes.push({ unitId: actor.unitId, reason: action.reason, basis: action.basis ?? null, at: new Date(now).toISOString() });
+            this.disputes.push({ unitId: actor.unitId, reason: action.reason, basis: action.basis ?? null, at: new Date(now).toISOString(), ruling: null, ruledBy: null, ruledAt: null });
             this.status = 'disputed';
             return action.basis ? `${action.reason}（依据：${action.basis}）` : action.reason;
           },
         };
-      case 'dispatch':
-        if (action.to.unitId === this.assignee.unitId && this.status === 'disputed') {
+      }
+      case 'dispatch': {
+        const disputed = this.status === 'disputed' ? this.disputes.at(-1) : undefined;
+        // A 12345 order's sender may rule a dispute unfounded by sending the order back to the same unit.
+        const rejects = disputed !== undefined && action.to.unitId === this.assignee.unitId;
+        if (rejects && !(this.senderDecides && this.input.hotline)) {
           throw rule('dispatch-same-unit', '该单位已对派单提出异议，请改派其他单位', 'This unit disputed the order; dispatch it to another unit');
         }
         return {
           clocks: [],
           commit: () => {
+            if (disputed) Object.assign(disputed, { ruling: rejects ? 'rejected' : 'upheld', ruledBy: actor.userId, ruledAt: new Date(now).toISOString() });
             this.assignee = { ...action.to };
             this.held.push(action.to.unitId);
             this.status = 'dispatched';
-            return `改派至 ${action.to.unitId}${action.note ? `：${action.note}` : ''}`;
+            this.dispatchedAt = now;
+            if (rejects) return `异议不成立，仍由 ${action.to.unitId} 办理${action.note ? `：${action.note}` : ''}`;
+            return `${disputed ? '异议成立，' : ''}改派至 ${action.to.unitId}${action.note ? `：${action.note}` : ''}`;
           },
         };
+      }
       case 'escalate': {
         const target = escalationTarget(this.level, action.toLevel, this.input.urgency.mayJump);
         if (isViolation(target)) throw rule(target.code, target.zh, target.en);
@@ -517,6 +555,7 @@ export class IncidentCase {
         this.assignee = this.route(target);
         this.held.push(this.assignee.unitId);
         this.status = 'dispatched';
+        this.dispatchedAt = now;
         return `${LEVEL_LABEL[from]} → ${LEVEL_LABEL[target]}：${reason}`;
       },
     };
@@ -531,9 +570,22 @@ export class IncidentCase {
       const target = (this.level + 1) as IncidentLevelNo;
       const plan = this.planEscalation(target, `${LEVEL_LABEL[this.level]}处置时限已到未办结，自动上报`, true, now);
       this.lateUnits.push(late);
+      const expired = this.levelClock;
       const note = carryOut(this.clocks, plan, now);
       this.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'auto-escalate', level: late.level, note });
       effects.notes.push(this.systemNote('incident.auto-escalate', note, before, { ...this.auditState(), late }, at));
+      // DOMAIN §3/§5: the late unit and its leader are urged at every level, not only at L4.
+      if (this.lateUnitNotices) {
+        effects.notices.push({
+          caseId: this.input.caseId,
+          key: `overdue:${expired}`,
+          kind: 'overdue',
+          unitId: late.unitId,
+          toLeader: true,
+          message: `【督办】事件“${this.input.title}”（${this.input.caseId}）${LEVEL_LABEL[late.level]}处置时限已到未办结，已自动上报至${LEVEL_LABEL[target]}；请贵单位说明超时原因并配合办理。`,
+          at,
+        });
+      }
       return;
     }
     if (this.redCard) return;
@@ -616,6 +668,24 @@ export class IncidentCase {
   private finish(now: number): void {
     this.status = 'closed';
     this.finishedAt = new Date(now).toISOString();
+  }
+
+  /** Who sent a 12345 order (the dispatcher who entered it, normally the county command centre); null for other events. */
+  private sender(): IncidentHolder | null {
+    const by = this.input.reportedBy;
+    return this.input.hotline ? { unitId: by.unitId, role: by.role } : null;
+  }
+
+  /** The end of the dispute window while the dispatched unit may still dispute; null otherwise or when the calendar cannot say. */
+  private disputeDeadline(): string | null {
+    const window = this.input.disputeWindow;
+    if (!window || this.status !== 'dispatched') return null;
+    try {
+      return disputeDeadline(window, this.dispatchedAt, this.clocks.workingCalendar).toISOString();
+    } catch (err) {
+      if (err instanceof CalendarYearMissingError) return null;
+      throw err;
+    }
   }
 
   private route(level: IncidentLevelNo): IncidentHolder {

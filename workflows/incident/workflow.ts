@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, setHandler, startChild } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
@@ -13,7 +13,9 @@ const { recordTransition, recordIncidentFacts } = projectionActivities;
 
 /** A grid incident or 12345 order (四级处置): see workflows/incident/definitions.ts. */
 export async function incidentWorkflow(input: StartIncidentInput): Promise<IncidentView> {
-  const incident = new IncidentCase(input, Date.now());
+  // Events started before these rules replay without them: no 督办 to late units below L4, and a
+  // 12345 order's disputes decided by the level's dispatcher rather than the order's sender.
+  const incident = new IncidentCase(input, Date.now(), { lateUnitNotices: patched('incident-late-unit-notices'), senderDecides: patched('incident-order-sender-decides') });
   // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
   const facts = new Map<number, IncidentFactsRecord>();
   const recorder = new CaseRecorder(async (transition) => {

@@ -51,6 +51,11 @@ export class CaseClocks {
     return this.context;
   }
 
+  /** The working calendar the clocks count on (for rules that need a deadline without a clock). */
+  get workingCalendar(): WorkingCalendar {
+    return this.calendar;
+  }
+
   /** Swap in new calendar data (admins edited it): every live deadline is recomputed from it. */
   setCalendar(context: CalendarContext): void {
     this.context = context;

@@ -76,10 +76,18 @@ export class PartCase {
   readonly clocks: CaseClocks;
   updatedAt: string;
 
+  /**
+   * Close a missed 报到 window (off only when replaying a part started before that rule: its
+   * envelope deadline, and so what a calendar change recorded, counted the missed window).
+   */
+  private readonly closeMissedWindows: boolean;
+
   constructor(
     readonly input: StartPartInput,
     now: number,
+    { closeMissedWindows = true }: { closeMissedWindows?: boolean } = {},
   ) {
+    this.closeMissedWindows = closeMissedWindows;
     this.clocks = new CaseClocks(input.calendar);
     this.notifiedAt = new Date(now).toISOString();
     this.updatedAt = this.notifiedAt;
@@ -93,9 +101,12 @@ export class PartCase {
     return this.status === 'closed';
   }
 
-  /** The first 报到 window's deadline, moved by any time in dispute (null while paused). */
+  /**
+   * The deadline of the current 报到 window (a miss closes its window and opens the next), moved by
+   * any time in dispute (null while paused); after 报到, of the window it was made in.
+   */
   ackDeadline(now: number): string | null {
-    return this.deadlineOf('respond-1', now);
+    return this.deadlineOf(`respond-${this.respondRound}`, now);
   }
 
   /** The current result window's deadline (a send-back opens a new one); null before 报到. */
@@ -177,6 +188,8 @@ export class PartCase {
     const summary = this.clocks.summary(now);
     const { clocks: _c, assignments, history: _h, ...data } = this.view(now);
     const i = this.input;
+    // Red-carded and still not 报到: no window runs, but the part is overdue on every list.
+    const owesAck = this.redCard && this.acknowledgedAt === null && this.status !== 'closed';
     return {
       caseId: i.caseId,
       process: 'summons',
@@ -186,7 +199,7 @@ export class PartCase {
       level: null,
       unitId: i.unit.unitId,
       ownerUnitId: i.township.unitId,
-      colour: summary.colour,
+      colour: owesAck ? 'red' : summary.colour,
       deadline: summary.deadline,
       calendarWarnings: summary.calendarWarnings,
       data: { kind: 'summons-part', ...data } as unknown as Record<string, unknown>,
@@ -341,9 +354,10 @@ export class PartCase {
         };
       case 'dispute': {
         const key = this.runningClock;
-        const paused = planClock(this.clocks, key, this.clocks.clocks[key]!.label, (c) => pauseClock(c!, now, `职责异议：${action.reason}`, actor.userId), now);
+        // After a red card no 报到 window runs: nothing to pause.
+        const paused = key ? [planClock(this.clocks, key, this.clocks.clocks[key]!.label, (c) => pauseClock(c!, now, `职责异议：${action.reason}`, actor.userId), now)] : [];
         return {
-          clocks: [paused],
+          clocks: paused,
           commit: () => {
             this.disputes.push({ ordinal: this.disputes.length + 1, reason: action.reason, raisedBy: actor.userId, raisedAt: at, ruling: null, ruledBy: null, ruledAt: null, ruleNote: null, resummonedUnitId: null, disputedMs: null });
             this.beforeDispute = this.status;
@@ -396,14 +410,17 @@ export class PartCase {
     const at = new Date(now).toISOString();
     const pending = this.disputes.at(-1)!;
     const key = this.runningClock;
-    const label = this.clocks.clocks[key]!.label;
     if (!action.upheld && action.resummon) throw rule('summons-resummon-needs-upheld', '驳回异议时不能改召其他单位', 'Only an upheld dispute can re-summon another unit');
-    const clock = planClock(this.clocks, key, label, (c) => {
-      const resumed = resumeClock(c!, now, { actor: actor.userId, reason: action.upheld ? '异议成立' : '异议不成立，恢复计时' });
-      return action.upheld ? stopClock(resumed, now, { actor: actor.userId, reason: '异议成立，不属该单位职责' }) : resumed;
-    }, now);
+    const clocks = key
+      ? [
+          planClock(this.clocks, key, this.clocks.clocks[key]!.label, (c) => {
+            const resumed = resumeClock(c!, now, { actor: actor.userId, reason: action.upheld ? '异议成立' : '异议不成立，恢复计时' });
+            return action.upheld ? stopClock(resumed, now, { actor: actor.userId, reason: '异议成立，不属该单位职责' }) : resumed;
+          }, now),
+        ]
+      : [];
     return {
-      clocks: [clock],
+      clocks,
       commit: () => {
         Object.assign(pending, {
           ruling: action.upheld ? 'upheld' : 'rejected',
@@ -441,7 +458,8 @@ export class PartCase {
   /**
    * A running limit expired: record the miss; before the red-card miss, 督办 to the unit's leader
    * (and an agency's department) and the county command centre, and a new 报到 window; at it, a
-   * red card to the same.
+   * red card to the same. A missed 报到 window is closed (its ledger: red, then stopped), so the
+   * case's colour and deadline follow the window that runs now; after the red card none runs.
    */
   private miss(now: number, effects: PartEffects): void {
     const i = this.input;
@@ -459,11 +477,18 @@ export class PartCase {
       this.redCardAt = at;
     }
     const what = kind === 'acknowledge' ? '未按时报到' : '未按时反馈结果';
-    if (kind === 'acknowledge' && !this.redCard) {
-      this.respondRound += 1;
-      const next = this.respondClock(now, `第 ${ordinal} 次${what}，督办后重新计时`);
-      carryOut(this.clocks, { clocks: [next], commit: () => null }, now);
-      this.runningClock = next.key;
+    if (kind === 'acknowledge') {
+      if (this.closeMissedWindows) {
+        const closed = this.stopRunning(now, { userId: 'system' }, `报到时限已过（第 ${ordinal} 次${what}），本次报到窗口关闭`);
+        carryOut(this.clocks, { clocks: closed, commit: () => null }, now);
+        this.runningClock = '';
+      }
+      if (!this.redCard) {
+        this.respondRound += 1;
+        const next = this.respondClock(now, `第 ${ordinal} 次${what}，督办后重新计时`);
+        carryOut(this.clocks, { clocks: [next], commit: () => null }, now);
+        this.runningClock = next.key;
+      }
     }
     const reason = `${i.unit.name}${what}（第 ${ordinal} 次）${redCard ? '：红牌' : '：督办'}`;
     this.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: redCard ? 'red-card' : 'miss', note: reason });
@@ -507,7 +532,7 @@ export class PartCase {
     return { key: `handle-${round}`, label: `结果反馈时限（第 ${round} 轮）`, clock };
   }
 
-  private stopRunning(now: number, actor: Actor, reason: string): ClockChange[] {
+  private stopRunning(now: number, actor: Pick<Actor, 'userId'>, reason: string): ClockChange[] {
     const key = this.runningClock;
     const named = key ? this.clocks.clocks[key] : undefined;
     if (!named || named.clock.stoppedAt !== null) return [];

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, setHandler, startChild } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
@@ -89,7 +89,8 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
 
 /** One summoned unit's part (部门报到): see workflows/summons/definitions.ts. */
 export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOutcome> {
-  const part = new PartCase(input, Date.now());
+  // Parts started before missed 报到 windows were closed replay with them left running.
+  const part = new PartCase(input, Date.now(), { closeMissedWindows: patched('summons-close-missed-windows') });
   const { recorder, record: write } = recorderWithFacts<PartFactsRecord>(recordSummonsPartFacts);
   const watch = new ClockWatch(part.clocks, recorder, loadCalendar, (now) => part.snapshot(now));
   const reads = serveCaseReads(() => part.view(Date.now()));

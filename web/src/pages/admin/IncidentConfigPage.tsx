@@ -343,6 +343,7 @@ type SettingsValues = {
   verifier: Record<`${IncidentLevelNo}`, Verifier>;
   callbackSources: IncidentSource[];
   weights: { response: number; resolution: number; satisfaction: number };
+  disputeWindow: LimitDraft;
   reason: string;
 };
 
@@ -357,6 +358,7 @@ function SettingsTab({ settings, reload }: { settings: IncidentSettings; reload:
     verifier: { 1: settings.verifier[1], 2: settings.verifier[2], 3: settings.verifier[3], 4: settings.verifier[4] },
     callbackSources: settings.callbackSources,
     weights: { response: percent(settings.hotlineWeights.response), resolution: percent(settings.hotlineWeights.resolution), satisfaction: percent(settings.hotlineWeights.satisfaction) },
+    disputeWindow: settings.disputeWindow,
     reason: '',
   };
   const write = useWrite(
@@ -367,6 +369,7 @@ function SettingsTab({ settings, reload }: { settings: IncidentSettings; reload:
         callbackSources: v.callbackSources,
         // Percentages typed by a clerk (30/35/35) as the shares the API takes (0.3/0.35/0.35).
         hotlineWeights: { response: v.weights.response / 100, resolution: v.weights.resolution / 100, satisfaction: v.weights.satisfaction / 100 },
+        disputeWindow: toDuration(v.disputeWindow),
         reason: v.reason.trim(),
       } satisfies IncidentSettings & { reason: string }),
     () => {
@@ -415,6 +418,13 @@ function SettingsTab({ settings, reload }: { settings: IncidentSettings; reload:
           </Col>
         ))}
       </Row>
+      <Form.Item
+        name="disputeWindow"
+        label={pick(['派单异议期限（派单后多久内可提出异议，逾期须签收办理）', 'Dispute window (how long after a dispatch its unit may dispute it; later it must sign)'])}
+        rules={[limitRule(pick)]}
+      >
+        <LimitInput id="incident-dispute-window" />
+      </Form.Item>
       <Form.Item name="callbackSources" label={pick(['需回访的事件来源', 'Sources called back after closing'])}>
         <Checkbox.Group options={(Object.entries(SOURCE_LABEL) as [IncidentSource, Label][]).map(([value, l]) => ({ value, label: pick(l) }))} />
       </Form.Item>
