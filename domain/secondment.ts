@@ -47,11 +47,6 @@ export function barEndDate(decidedAt: Instant): LocalDate {
   return new Date(Date.UTC(y + 1, m - 1, d)).toISOString().slice(0, 10);
 }
 
-/** True while a bar ending on `until` is in force at `now`. */
-export function barInForce(until: LocalDate, now: Instant): boolean {
-  return shanghaiDate(now) < until;
-}
-
 /** The refusal of a barred person, naming the rule and the day the bar ends (Chinese first). */
 export function barRefusal(person: { userId: string; name: string }, until: LocalDate, cycleId: string | null): { code: string; zh: string; en: string } {
   const source = cycleId ? `（考核 ${cycleId}）` : '';
