@@ -103,7 +103,8 @@ export function registerAssessmentSchemeRoutes(routes: ApiRoutes): void {
         const [owner] = await tx.select().from(orgUnits).where(eq(orgUnits.id, body.definition.ownerUnitId));
         if (!owner || !owner.active) throw refuse('owner-unit-missing', `考核组织单位不存在或已停用：${body.definition.ownerUnitId}`, `No active organising unit ${body.definition.ownerUnitId}`);
         const { ratees } = body.definition;
-        if (body.definition.direction === 'seconded-staff' && ratees.type === 'users' && ratees.userIds?.length) {
+        // A barred person may stay listed in a scheme that is switched off; an active one would assess them again.
+        if (body.active && body.definition.direction === 'seconded-staff' && ratees.type === 'users' && ratees.userIds?.length) {
           const people = await tx.select({ userId: users.id, name: users.displayName }).from(users).where(inArray(users.id, ratees.userIds));
           await refuseBarred(tx, people, Date.now());
         }

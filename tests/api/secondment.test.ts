@@ -199,6 +199,10 @@ describe('a seconded-staff yearly cycle carries out its outcomes when it becomes
     expect(relisted.body.detail).toContain(until);
     const nextCycle = await call('post', 'lk.assessor', '/assessment/cycles', { schemeCode: 'seconded-annual', periodKey: String(Number(LAST_YEAR) - 1) });
     expect([nextCycle.status, nextCycle.body.code, nextCycle.body.barUntil]).toEqual([422, 'secondment-barred', until]);
+    // Switching the scheme off with the person still listed assesses no one: allowed; switching it on again is not.
+    await ok('put', 'admin', '/assessment/schemes/seconded-annual', { ...shortWindows('seconded-annual'), active: false, reason: '暂停' });
+    const reactivated = await call('put', 'admin', '/assessment/schemes/seconded-annual', { ...shortWindows('seconded-annual'), active: true });
+    expect([reactivated.status, reactivated.body.code]).toEqual([422, 'secondment-barred']);
     const body = { userId: HANDLER.t02, hostUnitId: 'lk.t02.v02', origin: { unitId: 'lk.dept.mzj' }, startDate: '2026-12-01', plannedEndDate: '2027-11-30' };
     const zh = await call('post', 'admin', '/secondments', body);
     expect([zh.status, zh.body.code, zh.body.barUntil]).toEqual([422, 'secondment-barred', until]);
