@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { cycleStartInput, openCycle, snapshotCycle } from '../db/assessment';
 import { allocateCaseNumber } from '../db/case-numbers';
+import { carryCycleOutcomes, type CycleOutcomes, type CycleOutcomesInput } from '../db/secondment';
 import { assessmentAppeals, assessmentCycles, assessmentResults, assessmentScores } from '../db/schema/assessment';
 import type { ProcessType } from '../db/schema/cases';
 import { previousPeriod, type PeriodInfo, type SchemeDefinition } from '../domain/assessment';
@@ -89,6 +90,14 @@ export function createAssessmentActivities(deps: { db: Db }, loadCalendarData: (
     /** Measure the automatic indicators once and freeze them (a retry returns the stored snapshot). */
     async snapshotAssessment(input: { caseId: string; definition: SchemeDefinition; period: PeriodInfo }) {
       return snapshotCycle(deps.db, input.caseId, input.definition, input.period, new Date());
+    },
+    /**
+     * Carry out what a final cycle decided about people: seconded staff returned (with their bar),
+     * put forward for conversion or continued, grid workers' pay grades recorded. Idempotent on
+     * cycle and person (db/secondment.ts), so a retry or a replay changes nothing.
+     */
+    async carryCycleOutcomes(input: CycleOutcomesInput): Promise<CycleOutcomes> {
+      return carryCycleOutcomes(deps.db, input);
     },
     /** Allocate case numbers, e.g. for the rectification tasks of 不合格 units. */
     async allocateCaseNumbers(input: { process: ProcessType; count: number }): Promise<string[]> {

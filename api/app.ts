@@ -24,6 +24,8 @@ import { registerAssessmentSchemeRoutes } from './routes/assessment-schemes';
 import { registerSummonsRoutes } from './routes/summons';
 import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { registerBoardRoutes } from './routes/board';
+import { registerPayrollRoutes } from './routes/payroll';
+import { registerSecondmentRoutes } from './routes/secondments';
 import { docsPage, registerSystemRoutes } from './routes/system';
 
 /** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
@@ -46,6 +48,8 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerSummonsRoutes(routes);
   registerSummonsConfigRoutes(routes);
   registerBoardRoutes(routes);
+  registerSecondmentRoutes(routes);
+  registerPayrollRoutes(routes);
   return { routes, registry };
 }
 

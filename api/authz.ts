@@ -1,22 +1,10 @@
-import type { Role } from '../db/schema/org';
+import { ROLE_LABEL, type Role } from '../db/schema/org';
 import type { Principal } from './auth';
 import { Problem } from './problem';
 
 /** Roles whose scope is their unit's whole subtree rather than the unit alone (DOMAIN §1). */
 export const SUBTREE_ROLES: readonly Role[] = ['dispatcher', 'supervisor', 'assessor', 'admin'];
 
-const ROLE_LABEL: Record<Role, string> = {
-  window_staff: '窗口人员',
-  agent: '村代办员',
-  approver: '审核/审批人',
-  grid_worker: '网格员',
-  handler: '处置人',
-  dispatcher: '指挥员',
-  dept_liaison: '部门联络员',
-  supervisor: '督查员',
-  assessor: '考核员',
-  admin: '管理员',
-};
 
 /** True when `path` is `ancestor` itself or lies below it in the org tree. */
 export function isWithin(path: string, ancestor: string): boolean {

@@ -14,7 +14,9 @@ import { buildCalendar, CalendarYearMissingError } from '../domain/calendar';
 import type { AssessmentPhase, CycleRatee, StartAssessmentInput } from '../workflows/assessment/definitions';
 import type { Actor } from '../workflows/shared/actor';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
+import { barRefusal } from '../domain/secondment';
 import { allocateCaseNumber } from './case-numbers';
+import { activeBars } from './secondment';
 import type { Db, Tx } from './index';
 import { assessmentAppeals, assessmentCycles, assessmentRatees, assessmentResults, assessmentSchemes, assessmentSchemeVersions, assessmentScores, assessmentSnapshots } from './schema/assessment';
 import { caseClocks, cases, caseUnits, notices } from './schema/cases';
@@ -140,7 +142,7 @@ export async function resolveRatees(db: Reader, def: SchemeDefinition): Promise<
 /** What a new cycle is assessed on, or why it cannot open. */
 export type CycleOpening =
   | { ok: true; scheme: SchemeWithVersion; period: PeriodInfo; owner: OrgUnit; ratees: CycleRatee[] }
-  | { ok: false; code: string; zh: string; en: string; status: 404 | 409 | 422; caseId?: string };
+  | { ok: false; code: string; zh: string; en: string; status: 404 | 409 | 422; caseId?: string; extra?: Record<string, unknown> };
 
 /** Check that a scheme's cycle for `periodKey` may open now, and resolve its ratees and raters. */
 export async function prepareCycle(db: Reader, schemeCode: string, periodKeyOf: string | ((def: SchemeDefinition) => string), now: number): Promise<CycleOpening> {
@@ -157,6 +159,14 @@ export async function prepareCycle(db: Reader, schemeCode: string, periodKeyOf: 
   if (!owner || !owner.active) return { ok: false, status: 422, code: 'owner-unit-missing', zh: `考核组织单位不存在或已停用：${scheme.definition.ownerUnitId}`, en: `The organising unit ${scheme.definition.ownerUnitId} is missing or inactive` };
   const ratees = await resolveRatees(db, scheme.definition);
   if (ratees.length === 0) return { ok: false, status: 422, code: 'no-ratees', zh: '该方案没有可考核的对象', en: 'The scheme selects no ratees' };
+  if (scheme.definition.direction === 'seconded-staff') {
+    const people = ratees.filter((r) => r.type === 'user');
+    const bars = await activeBars(db, people.map((r) => r.id), now);
+    for (const r of people) {
+      const bar = bars.get(r.id);
+      if (bar) return { ok: false, status: 422, ...barRefusal({ userId: r.id, name: r.name }, bar.until, bar.caseId), extra: { userId: r.id, barUntil: bar.until, cycleId: bar.caseId } };
+    }
+  }
   return { ok: true, scheme, period, owner, ratees };
 }
 

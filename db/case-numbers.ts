@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { Db } from './index';
+import type { Db, Tx } from './index';
 import { CASE_NO_PREFIX, caseNumberCounters, type ProcessType } from './schema/cases';
 
 /** Allocate the next human-readable case number for a process, e.g. `SP-2026-000123` (year in Asia/Shanghai). */
-export async function allocateCaseNumber(db: Db, process: ProcessType, at: Date): Promise<string> {
+export async function allocateCaseNumber(db: Db | Tx, process: ProcessType, at: Date): Promise<string> {
   const year = new Date(at.getTime() + 8 * 3600_000).getUTCFullYear();
   const [row] = await db
     .insert(caseNumberCounters)

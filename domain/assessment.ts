@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from './calendar';
+import { SECONDMENT_EFFECTS } from './secondment';
 import { shanghaiInstant } from './time';
 
 /*
@@ -130,7 +131,11 @@ export const sideSchema = z.strictObject({
 });
 export type Side = z.infer<typeof sideSchema>;
 
-/** Grade bands, best first; `rectify` opens a rectification task (不合格); `outcome` / `payGrade` say what the grade means. */
+/**
+ * Grade bands, best first; `rectify` opens a rectification task (不合格); `outcome` / `payGrade` say
+ * what the grade means; `secondment` what a seconded-staff cycle does with it once final (default:
+ * the best band converts, the lowest returns, the rest continue — domain/secondment.ts).
+ */
 export const bandSchema = z.strictObject({
   code,
   label: z.string().trim().min(1).max(20),
@@ -138,6 +143,7 @@ export const bandSchema = z.strictObject({
   rectify: z.boolean().default(false),
   outcome: z.string().max(200).optional(),
   payGrade: z.string().max(40).optional(),
+  secondment: z.enum(SECONDMENT_EFFECTS).optional(),
 });
 export type Band = z.infer<typeof bandSchema>;
 
@@ -174,6 +180,12 @@ export const schemeDefinitionSchema = z
     period: z.enum(ASSESSMENT_PERIODS),
     /** The organising unit: its assessors run the cycle and decide appeals. */
     ownerUnitId: z.string().min(1).max(100),
+    /**
+     * The organisation department (组织部门) that carries out a seconded-staff cycle's outcomes that
+     * need people: conversions (转为乡镇在编) and returns to a unit outside the system. Default: the
+     * organising unit.
+     */
+    personnelUnitId: z.string().min(1).max(100).optional(),
     ratees: rateeSelectorSchema,
     sides: z.array(sideSchema).min(1).max(5),
     indicators: z.array(indicatorSchema).min(1).max(50),

@@ -1,13 +1,13 @@
 import { listSchemes, loadScheme, saveSchemeVersion, schemeVersions } from '../../db/assessment';
-import { orgUnits } from '../../db/schema/org';
-import { ROLES } from '../../db/schema/org';
+import { orgUnits, ROLES, users } from '../../db/schema/org';
 import { describeFormula, DIRECTION_LABEL, METRICS, schemeDefinitionSchema, type SchemeDefinition } from '../../domain/assessment';
 import { ensureAssessmentSchedules } from '../../worker/assessment-schedules';
 import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
 import type { AppDeps } from '../deps';
 import type { ApiRoutes } from '../route';
 import { z } from '../zod';
-import { eq } from 'drizzle-orm';
+import { refuseBarred } from './secondments';
+import { eq, inArray } from 'drizzle-orm';
 
 /** Every scheme change is chained in this audit stream. */
 const AUDIT_STREAM = 'admin:assessment';
@@ -102,6 +102,12 @@ export function registerAssessmentSchemeRoutes(routes: ApiRoutes): void {
       const saved = await auditedWrite(ctx, AUDIT_STREAM, 'assessment.scheme.put', body.reason ?? null, async (tx) => {
         const [owner] = await tx.select().from(orgUnits).where(eq(orgUnits.id, body.definition.ownerUnitId));
         if (!owner || !owner.active) throw refuse('owner-unit-missing', `考核组织单位不存在或已停用：${body.definition.ownerUnitId}`, `No active organising unit ${body.definition.ownerUnitId}`);
+        const { ratees } = body.definition;
+        // A barred person may stay listed in a scheme that is switched off; an active one would assess them again.
+        if (body.active && body.definition.direction === 'seconded-staff' && ratees.type === 'users' && ratees.userIds?.length) {
+          const people = await tx.select({ userId: users.id, name: users.displayName }).from(users).where(inArray(users.id, ratees.userIds));
+          await refuseBarred(tx, people, Date.now());
+        }
         const before = await loadScheme(tx, params.code);
         const after = await saveSchemeVersion(tx, { code: params.code, name: body.name, active: body.active, definition: body.definition, reason: body.reason ?? null, userId: principal.userId });
         return { before: before ? { version: before.version, definition: before.definition } : null, after: { version: after.version, definition: after.definition }, result: after };

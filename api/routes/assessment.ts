@@ -14,9 +14,11 @@ import {
   rateeHistory,
 } from '../../db/assessment';
 import { assessmentCycles, assessmentRatees } from '../../db/schema/assessment';
+import { cycleOutcomes } from '../../db/secondment';
 import { cases } from '../../db/schema/cases';
 import { findUnit } from '../../db/units';
 import { manualIndicators, METRICS, topAndBottom, type MetricKey, type SchemeDefinition } from '../../domain/assessment';
+import { SECONDMENT_EFFECT_LABEL } from '../../domain/secondment';
 import { assessmentActionUpdate, ASSESSMENT_PHASE_LABEL, ASSESSMENT_PHASES, type AssessmentAction, type AssessmentPhase, type AssessmentView } from '../../workflows/assessment/definitions';
 import { notFound, text } from '../admin';
 import type { Principal } from '../auth';
@@ -181,6 +183,10 @@ export const rankingRowSchema = z
     indicatorScores: z.record(z.string(), z.number()),
     rectificationCaseId: z.string().nullable(),
     final: z.boolean(),
+    secondment: z
+      .object({ effect: z.enum(['convert', 'return', 'continue']), effectLabel: z.string(), note: z.string(), barUntil: z.string().nullable(), taskCaseId: z.string().nullable() })
+      .nullable()
+      .openapi({ description: '选派人员考核终结后已办理的结果运用（转编任务、退回及禁止期、继续选派）/ what the final cycle did to a seconded person' }),
   })
   .openapi('AssessmentRankingRow');
 
@@ -195,7 +201,8 @@ export const rankingSchema = z
   .openapi('AssessmentRanking');
 
 async function ranking(deps: AppDeps, c: Cycle) {
-  const rows = await cycleResults(deps.database.db, c.cycle.caseId);
+  const [rows, outcomes] = await Promise.all([cycleResults(deps.database.db, c.cycle.caseId), cycleOutcomes(deps.database.db, c.cycle.caseId)]);
+  const outcomeOf = new Map(outcomes.map((o) => [`user:${o.userId}`, { effect: o.effect, effectLabel: SECONDMENT_EFFECT_LABEL[o.effect], note: o.note, barUntil: o.barUntil, taskCaseId: o.taskCaseId }]));
   return rows.map(({ result: r, ratee }) => ({
     rank: r.rank,
     rateeKey: r.rateeKey,
@@ -209,6 +216,7 @@ async function ranking(deps: AppDeps, c: Cycle) {
     indicatorScores: Object.fromEntries(r.indicators.map((i) => [i.code, i.score])),
     rectificationCaseId: r.rectificationCaseId,
     final: r.final,
+    secondment: outcomeOf.get(r.rateeKey) ?? null,
   }));
 }
 
@@ -223,21 +231,26 @@ async function readableRanking(deps: AppDeps, principal: Principal, id: string) 
 /** Header and rows of a ranking table: rank, ratee, total, grade, meaning, then every indicator's score. */
 function exportTable(def: SchemeDefinition, rows: Awaited<ReturnType<typeof ranking>>): (string | number)[][] {
   const header = ['名次', '考核对象', '代码', '总分', '等次', '结果运用', ...def.indicators.map((i) => `${i.name}（${i.weight}分）`), '整改任务'];
-  return [header, ...rows.map((r) => [r.rank, r.name, r.rateeKey, r.total, r.gradeLabel, r.outcome ?? r.payGrade ?? '', ...def.indicators.map((i) => r.indicatorScores[i.code] ?? ''), r.rectificationCaseId ?? ''])];
+  return [header, ...rows.map((r) => [r.rank, r.name, r.rateeKey, r.total, r.gradeLabel, r.secondment?.note ?? r.outcome ?? r.payGrade ?? '', ...def.indicators.map((i) => r.indicatorScores[i.code] ?? ''), r.rectificationCaseId ?? ''])];
 }
 
-/** RFC 4180 CSV with a UTF-8 BOM so that Excel opens Chinese text correctly. */
+/**
+ * RFC 4180 CSV with a UTF-8 BOM so that Excel opens Chinese text correctly. A text cell that a
+ * spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) gets a
+ * leading apostrophe (OWASP CSV injection).
+ */
 export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
   const cell = (v: string | number) => {
-    const s = String(v);
+    const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return `\uFEFF${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }
 
-async function toXlsx(title: string, rows: (string | number)[][]): Promise<Buffer> {
+/** A one-sheet workbook: a bold title row, then the table with its header in bold. */
+export async function toXlsx(title: string, rows: (string | number)[][], sheetName = '考核结果'): Promise<Buffer> {
   const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('考核结果');
+  const sheet = book.addWorksheet(sheetName);
   sheet.addRow([title]).font = { bold: true, size: 14 };
   for (const r of rows) sheet.addRow(r);
   sheet.getRow(2).font = { bold: true };
@@ -264,7 +277,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
       const db = deps.database.db;
       const now = Date.now();
       const prepared = await prepareCycle(db, body.schemeCode, body.periodKey, now);
-      if (!prepared.ok && prepared.code !== 'cycle-exists') throw new Problem(prepared.status === 404 ? 'notFound' : 'ruleRefused', { zh: prepared.zh, en: prepared.en }, { code: prepared.code });
+      if (!prepared.ok && prepared.code !== 'cycle-exists') throw new Problem(prepared.status === 404 ? 'notFound' : 'ruleRefused', { zh: prepared.zh, en: prepared.en }, { code: prepared.code, ...prepared.extra });
       const scheme = await loadScheme(db, body.schemeCode);
       const owner = await findUnit(db, scheme!.definition.ownerUnitId);
       requireUnitScope(principal, owner!);

@@ -204,7 +204,7 @@ async function loadUnit(db: Db | Tx, id: string): Promise<OrgUnit> {
 }
 
 /** A unit named in a request body (`field`): it must exist and be active. */
-async function activeUnit(tx: Tx, id: string, field: string): Promise<OrgUnit> {
+export async function activeUnit(tx: Tx, id: string, field: string): Promise<OrgUnit> {
   const unit = await unitById(tx, id);
   if (!unit) throw refuse('unit-unknown', `${field} 指向的单位不存在：${id}`, `${field} names no org unit: ${id}`);
   if (!unit.active) throw refuse('unit-inactive', `${field} 指向的单位「${unit.name}」已停用`, `${field} names an inactive unit: ${id}`);
@@ -245,7 +245,7 @@ async function checkNewUnit(tx: Tx, body: Omit<z.infer<typeof createUnitBody>, '
 }
 
 /** A role tied to kinds of unit (grid worker → grid …) must sit in such a unit (DOMAIN §1). */
-function checkRoleFits(role: Role, unit: OrgUnit): void {
+export function checkRoleFits(role: Role, unit: OrgUnit): void {
   const allowed = ROLE_UNIT_KINDS[role];
   if (!allowed || allowed.includes(unit.kind)) return;
   throw refuse(

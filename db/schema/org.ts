@@ -44,6 +44,20 @@ export const ROLES = [
 /** One of {@link ROLES}. */
 export type Role = (typeof ROLES)[number];
 
+/** Chinese label of each role. */
+export const ROLE_LABEL: Record<Role, string> = {
+  window_staff: '窗口人员',
+  agent: '村代办员',
+  approver: '审核/审批人',
+  grid_worker: '网格员',
+  handler: '处置人',
+  dispatcher: '指挥员',
+  dept_liaison: '部门联络员',
+  supervisor: '督查员',
+  assessor: '考核员',
+  admin: '管理员',
+};
+
 /** Power-list categories (权责清单 事项类别). Chinese labels in {@link POWER_CATEGORY_LABELS}. */
 export const POWER_CATEGORIES = [
   'penalty',

@@ -1,7 +1,9 @@
+import { inArray } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { schemeDefinitionSchema, type SchemeDefinitionInput } from '../../domain/assessment';
 import { assessmentSchemes, assessmentSchemeVersions } from '../schema/assessment';
-import { DEMO_COMMAND_CENTRE_ID, DEMO_COUNTY_ID, demoUserId } from './demo-county';
+import { secondments } from '../schema/secondment';
+import { DEMO_COMMAND_CENTRE_ID, DEMO_COUNTY_ID, DEMO_ORGANISATION_DEPARTMENT_ID, demoUserId } from './demo-county';
 
 /*
  * The demo county's indicator schemes (DOMAIN §7), one per direction. Raters: a rater unit's
@@ -14,6 +16,17 @@ const TOWNSHIPS = { kinds: ['township' as const, 'street' as const] };
 
 /** Seconded staff (选派人员) of the demo: the handlers of three villages/communities stand in for them. */
 export const DEMO_SECONDED_STAFF = ['t01.v01.handler', 't02.v01.handler', 't03.c01.handler'].map(demoUserId);
+
+/**
+ * Their secondments: two from county bureaus in the org tree (a return restores their unit and
+ * role there), one from a county public institution outside the system (a return deactivates the
+ * account and hands the person back through the organisation department).
+ */
+export const DEMO_SECONDMENTS = [
+  { userId: demoUserId('t01.v01.handler'), hostUnitId: 'lk.t01.v01', originUnitId: 'lk.dept.nync', originUnitName: null, originRole: 'handler' as const },
+  { userId: demoUserId('t02.v01.handler'), hostUnitId: 'lk.t02.v01', originUnitId: 'lk.dept.mzj', originUnitName: null, originRole: 'handler' as const },
+  { userId: demoUserId('t03.c01.handler'), hostUnitId: 'lk.t03.c01', originUnitId: null, originUnitName: '兰考县农业技术推广中心', originRole: null },
+].map((s) => ({ ...s, startDate: '2025-03-01', plannedEndDate: '2028-02-29', createdBy: 'seed' }));
 
 export const DEMO_ASSESSMENT_SCHEMES: readonly { code: string; name: string; definition: SchemeDefinitionInput }[] = [
   {
@@ -112,6 +125,7 @@ export const DEMO_ASSESSMENT_SCHEMES: readonly { code: string; name: string; def
       direction: 'seconded-staff',
       period: 'year',
       ownerUnitId: DEMO_COUNTY_ID,
+      personnelUnitId: DEMO_ORGANISATION_DEPARTMENT_ID,
       ratees: { type: 'users', userIds: DEMO_SECONDED_STAFF },
       sides: [
         { code: 'township', name: '所在乡镇评价', weight: 0.5, raters: { relation: 'ratee-township', roles: ['assessor'], leaders: true } },
@@ -123,9 +137,9 @@ export const DEMO_ASSESSMENT_SCHEMES: readonly { code: string; name: string; def
         { code: 'annual-review', name: '年度考评', side: 'county', weight: 100, formula: { type: 'manual', max: 100 } },
       ],
       bands: [
-        { code: 'excellent', label: '优秀', min: 90, outcome: '转为乡镇在编人员' },
-        { code: 'pass', label: '合格', min: 60, outcome: '维持现状' },
-        { code: 'fail', label: '不合格', min: 0, outcome: '退回原单位，一年内不得再选派' },
+        { code: 'excellent', label: '优秀', min: 90, outcome: '转为乡镇在编人员', secondment: 'convert' },
+        { code: 'pass', label: '合格', min: 60, outcome: '维持现状', secondment: 'continue' },
+        { code: 'fail', label: '不合格', min: 0, outcome: '退回原单位，一年内不得再选派', secondment: 'return' },
       ],
     },
   },
@@ -141,4 +155,12 @@ export async function seedAssessmentSchemes<TSchema extends Record<string, unkno
     inserted += 1;
   }
   return inserted;
+}
+
+/** Seed the demo secondments for people who have none yet (an administrator's records are left alone). */
+export async function seedSecondments<TSchema extends Record<string, unknown>>(db: Pick<NodePgDatabase<TSchema>, 'insert' | 'select'>): Promise<number> {
+  const existing = new Set((await db.select({ userId: secondments.userId }).from(secondments).where(inArray(secondments.userId, DEMO_SECONDED_STAFF))).map((r) => r.userId));
+  const rows = DEMO_SECONDMENTS.filter((s) => !existing.has(s.userId));
+  if (rows.length === 0) return 0;
+  return (await db.insert(secondments).values(rows).returning({ id: secondments.id })).length;
 }

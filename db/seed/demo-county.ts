@@ -29,6 +29,9 @@ export const DEMO_COUNTY_REGION_CODE = '410225';
 /** Id of the county command centre 综合指挥中心 (home of the county dispatchers). */
 export const DEMO_COMMAND_CENTRE_ID = 'lk.zhzx';
 
+/** Id of the county Party committee's organisation department 组织部 (seconded staff's conversions and returns). */
+export const DEMO_ORGANISATION_DEPARTMENT_ID = 'lk.zzb';
+
 interface DepartmentSpec {
   code: string;
   name: string;
@@ -58,6 +61,8 @@ const COUNTY_OFFICES: readonly DepartmentSpec[] = [
   { code: 'zwfw', name: '兰考县政务服务中心', nameEn: 'County Government Service Centre' },
   // Stands in for the city level: the city 编办 reviews duty admission (职责准入) after the county 编办.
   { code: 'sbb', name: '开封市委编办（上级审核对接）', nameEn: 'City Commission Office for Public Sector Reform (city-level stand-in)' },
+  // Carries out seconded staff's yearly outcomes: conversions to township staff and hand-backs.
+  { code: 'zzb', name: '中共兰考县委组织部', nameEn: 'Organisation Department of the County Party Committee' },
 ];
 
 interface AgencySpec {
@@ -236,6 +241,10 @@ const OFFICE_USERS: Readonly<Record<string, readonly UserSpec[]>> = {
     { slug: 'leader', role: 'dispatcher', isLeader: true },
   ],
   'lk.sbb': [{ slug: 'approver', role: 'approver' }],
+  'lk.zzb': [
+    { slug: 'handler', role: 'handler' },
+    { slug: 'leader', role: 'handler', isLeader: true },
+  ],
   'lk.zwfw': [
     { slug: 'window', role: 'window_staff' },
     { slug: 'approver', role: 'approver' },

@@ -12,7 +12,7 @@ import { orgUnits, powerListItems, users, type NewOrgUnit } from '../schema/org'
 import type { CalendarData } from '../../domain/calendar';
 import { chineseDaysCalendarData } from '../../domain/calendar-data';
 import { seedCatalogue } from './catalogue';
-import { seedAssessmentSchemes } from './assessment';
+import { seedAssessmentSchemes, seedSecondments } from './assessment';
 import { seedIncidentConfig } from './incident';
 import { seedSummonsConfig } from './summons';
 import { DEMO_POWER_LISTS, DEMO_UNIT_LEADERS, DEMO_UNITS, DEMO_USERS } from './demo-county';
@@ -66,6 +66,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
       matters: 0,
       incidentConfig: 0,
       assessmentSchemes: 0,
+      secondments: 0,
       summonsConfig: 0,
     };
 
@@ -120,6 +121,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
     inserted.matters = await seedCatalogue(tx);
     inserted.incidentConfig = await seedIncidentConfig(tx);
     inserted.assessmentSchemes = await seedAssessmentSchemes(tx);
+    inserted.secondments = await seedSecondments(tx);
     inserted.summonsConfig = await seedSummonsConfig(tx);
 
     return { inserted };

@@ -1,6 +1,8 @@
 import type { NoticeRequest } from '../../activities/notices';
 import { computeResults, manualIndicators, type Indicator, type SchemeDefinition } from '../../domain/assessment';
+import { secondmentEffectOf } from '../../domain/secondment';
 import { formatShanghai } from '../../domain/time';
+import type { CycleOutcomes, CycleOutcomesInput } from '../../db/secondment';
 import { startClock, stopClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import { mergeAssignments } from '../shared/assignments';
@@ -151,16 +153,65 @@ export class AssessmentCycle {
     return this.state.results.filter((r) => r.rectify && !this.state.rectifications[r.rateeKey]).map((r) => this.ratees.get(r.rateeKey)!).filter((r) => r.type === 'unit');
   }
 
-  /** Become final (immutable), with the rectification task numbers allocated for the 不合格 units. */
-  finalise(now: number, taskIds: string[]): { note: AuditNote; tasks: StartTaskInput[] } {
+  /**
+   * What becoming final carries out beyond the cycle itself, for the activity that does it:
+   * seconded staff's outcomes (converted, returned, continued) and grid workers' monthly pay
+   * grades. Null for other directions.
+   */
+  outcomesInput(now: number): CycleOutcomesInput | null {
+    const { direction, bands } = this.def;
+    if (direction !== 'seconded-staff' && direction !== 'grid-worker') return null;
+    const { plan } = this;
+    const results = this.state.results.flatMap((r) => {
+      const ratee = this.ratees.get(r.rateeKey);
+      if (!ratee || ratee.type !== 'user') return [];
+      return [{
+        userId: ratee.id,
+        rateeName: ratee.name,
+        unitPath: ratee.unitPath,
+        total: r.total,
+        grade: r.grade,
+        gradeLabel: r.gradeLabel,
+        payGrade: r.payGrade,
+        effect: direction === 'seconded-staff' ? secondmentEffectOf(bands, r.grade) : null,
+        indicators: r.indicators.map((i) => ({ code: i.code, name: i.name, score: i.score })),
+      }];
+    });
+    return {
+      caseId: plan.caseId,
+      schemeName: plan.schemeName,
+      periodKey: plan.period.key,
+      periodLabel: plan.period.label,
+      direction,
+      decidedAt: new Date(now).toISOString(),
+      personnelUnitId: this.def.personnelUnitId ?? plan.owner.unitId,
+      results,
+    };
+  }
+
+  /**
+   * Become final (immutable), with the rectification task numbers allocated for the 不合格 units
+   * and what the outcomes activity carried out (its tasks are opened with the rectifications).
+   */
+  finalise(now: number, taskIds: string[], carried: CycleOutcomes | null = null): { note: AuditNote; tasks: StartTaskInput[] } {
     const due = this.rectificationsDue();
     const tasks = due.map((ratee, i) => this.rectification(ratee, taskIds[i]!));
     for (const t of tasks) this.state.rectifications[`unit:${t.unitId}`] = t.caseId;
+    const personnelUnitId = this.def.personnelUnitId ?? this.plan.owner.unitId;
+    const outcomeTasks = (carried?.tasks ?? []).map((t) => this.task(t.caseId, t.title, t.description, personnelUnitId));
     this.state.phase = 'final';
     const at = this.touch(now);
     this.state.finalAt = at;
-    this.state.history.push({ at, actorId: 'system', action: 'final', note: tasks.length ? `整改任务：${tasks.map((t) => t.caseId).join('、')}` : null });
-    return { note: this.systemNote('assessment.final', `申诉期结束，考核结果终结${tasks.length ? `；${tasks.length} 个不合格单位已下达整改任务` : ''}`, at, { rectifications: this.state.rectifications }), tasks };
+    const outcomes = carried?.outcomes ?? [];
+    const notes = [
+      tasks.length ? `整改任务：${tasks.map((t) => t.caseId).join('、')}` : null,
+      ...outcomes.map((o) => `${this.ratees.get(`user:${o.userId}`)?.name ?? o.userId} ${o.note}`),
+      carried?.payGrades ? `${carried.payGrades} 名网格员的绩效档次已记入工资核算` : null,
+    ].filter((n): n is string => n !== null);
+    this.state.history.push({ at, actorId: 'system', action: 'final', note: notes.length ? notes.join('；') : null });
+    const reason = `申诉期结束，考核结果终结${tasks.length ? `；${tasks.length} 个不合格单位已下达整改任务` : ''}${outcomes.length ? `；选派人员考核结果已运用：${outcomes.map((o) => o.note).join('；')}` : ''}${carried?.payGrades ? `；${carried.payGrades} 名网格员的绩效档次已记入工资核算` : ''}`;
+    const after = carried ? { rectifications: this.state.rectifications, secondment: outcomes, payGrades: carried.payGrades } : { rectifications: this.state.rectifications };
+    return { note: this.systemNote('assessment.final', reason, at, after), tasks: [...tasks, ...outcomeTasks] };
   }
 
   // ── Human actions ───────────────────────────────────────────────────────────────────────────
@@ -513,11 +564,22 @@ export class AssessmentCycle {
   private rectification(ratee: CycleRatee, caseId: string): StartTaskInput {
     const { plan } = this;
     const result = this.state.results.find((r) => r.rateeKey === ratee.key)!;
+    return this.task(
+      caseId,
+      `考核整改：${plan.schemeName}（${plan.period.label}）— ${ratee.name}`,
+      `本期考核得分 ${result.total}，等次“${result.gradeLabel}”。请在期限内提交整改方案并落实。考核：${plan.caseId}`,
+      ratee.unitId,
+    );
+  }
+
+  /** A task the cycle issues to `unitId`, supervised by the organising unit, due within the scheme's rectification limit. */
+  private task(caseId: string, title: string, description: string, unitId: string): StartTaskInput {
+    const { plan } = this;
     return {
       caseId,
-      title: `考核整改：${plan.schemeName}（${plan.period.label}）— ${ratee.name}`,
-      description: `本期考核得分 ${result.total}，等次“${result.gradeLabel}”。请在期限内提交整改方案并落实。考核：${plan.caseId}`,
-      unitId: ratee.unitId,
+      title,
+      description,
+      unitId,
       ownerUnitId: plan.owner.unitId,
       createdBy: { userId: 'system', displayName: '系统（考核）', role: 'system', unitId: plan.owner.unitId, unitPath: plan.owner.unitPath },
       budget: this.def.rectification,

@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   workflowInfo,
@@ -17,12 +18,18 @@ import { openRectificationTask } from '../shared/rectification';
 import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
 import { assessmentActionUpdate, type AssessmentProjection, type AssessmentView, type StartAssessmentInput } from './definitions';
 
-const { snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, loadCalendar, sendNotices } = caseActivities;
+const { snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, loadCalendar, sendNotices, carryCycleOutcomes } = caseActivities;
 const { recordAssessmentTransition } = projectionActivities;
 
 /** History length after which a cycle continues as new (well inside Temporal's 50k-event limit). */
 const DEFAULT_HISTORY_LIMIT = 10_000;
 const NOTHING_CHANGED: CycleEffects['changed'] = { scores: [], results: false, appeals: [] };
+/**
+ * Since this patch a seconded-staff or grid-worker cycle carries out its outcomes (secondments,
+ * bars, conversion and handover tasks, pay grades) before it records itself final; cycles that
+ * became final before it replay without that activity.
+ */
+export const CYCLE_OUTCOMES_PATCH = 'assessment-cycle-outcomes';
 
 /** An assessment cycle (考核周期): see workflows/assessment/definitions.ts. */
 export async function assessmentCycleWorkflow(input: StartAssessmentInput): Promise<AssessmentView> {
@@ -68,7 +75,10 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     if (cycle.finalisable(Date.now())) {
       const due = cycle.rectificationsDue();
       const ids = due.length ? await allocateCaseNumbers({ process: 'task', count: due.length }) : [];
-      const { note, tasks } = cycle.finalise(Date.now(), ids);
+      const decidedAt = Date.now();
+      const outcomes = cycle.outcomesInput(decidedAt);
+      const carried = outcomes && patched(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
+      const { note, tasks } = cycle.finalise(decidedAt, ids, carried);
       await record(note, { ...NOTHING_CHANGED, results: true });
       for (const task of tasks) await openRectificationTask(task);
       break;
