@@ -185,7 +185,7 @@ describe('a seconded-staff yearly cycle carries out its outcomes when it becomes
       audit: (await readStream(t.tdb.db, SECONDMENT_AUDIT_STREAM)).length,
     });
     const before = await snapshot();
-    const activities = createActivities({ db: t.tdb.db });
+    const activities = createActivities({ db: t.tdb.db, temporal: t.deps.temporal });
     expect(await activities.carryCycleOutcomes(input)).toEqual(first);
     expect(await activities.carryCycleOutcomes({ ...input, decidedAt: new Date().toISOString() })).toEqual(first);
     expect(await snapshot()).toEqual(before);
