@@ -3,6 +3,7 @@ import { createActivities } from '../activities';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
+import { loadAuditKey } from '../runtime/audit-key';
 import { createLogger } from '../runtime/logger';
 import { connectWorker } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   await runMigrations(database.db);
   await seedNationalCalendar(database.db);
   const connection = await connectWorker(config.temporal, config.temporal.address);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, auditKey: loadAuditKey(config.audit) }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
