@@ -6,13 +6,16 @@ import type { AuditAnchor, AuditKey, ChainVerdict } from '../domain/audit-chain'
 import type { AuditSweepPage, BrokenStream } from '../workflows/audit/definitions';
 import { auditAnchorQuery } from '../workflows/shared/definitions';
 
+/** How long verify waits for the engine's anchor before it checks by signature alone. */
+const ANCHOR_QUERY_TIMEOUT_MS = 10_000;
+
 /**
  * A case's audit anchor as its workflow keeps it, or null when the engine cannot say (the workflow
  * is gone past its retention, or Temporal is away): verify then relies on the signatures alone.
  */
 export async function queryAuditAnchor(client: Client, caseId: string): Promise<AuditAnchor | null> {
   try {
-    return await client.workflow.getHandle(caseId).query(auditAnchorQuery);
+    return await client.withDeadline(Date.now() + ANCHOR_QUERY_TIMEOUT_MS, () => client.workflow.getHandle(caseId).query(auditAnchorQuery));
   } catch {
     return null;
   }

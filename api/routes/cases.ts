@@ -57,6 +57,7 @@ const auditEntrySchema = z
     at: z.string(),
     prevHash: z.string(),
     hash: z.string(),
+    mac: z.string().nullable().openapi({ description: '条目哈希的签名（HMAC-SHA256，密钥不在数据库中）/ Signature of the hash (HMAC-SHA256, key not in the database)' }),
   })
   .openapi('AuditEntry');
 
