@@ -40,6 +40,8 @@ const envSchema = z
     AUTH_JWKS_URL: z.string().url().optional(),
     DEV_AUTH_SECRET: z.string().min(32).optional(),
 
+    AUDIT_HMAC_KEY: z.string().min(32).optional(),
+
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
     PATH: z.string().default(''),
   })
@@ -57,6 +59,10 @@ const envSchema = z
         path: ['AUTH_JWKS_URL'],
         message: 'AUTH_ISSUER and AUTH_JWKS_URL are required when APP_ENV=production (生产环境必须配置身份认证签发方与 JWKS)',
       });
+    }
+    if (!env.AUDIT_HMAC_KEY) {
+      // Worker and API processes must sign with one key, which the database must not hold.
+      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'required when APP_ENV=production, at least 32 characters (生产环境必须配置审计签名密钥)' });
     }
   });
 
@@ -91,6 +97,11 @@ export interface Config {
     audience: string;
     jwksUrl?: string;
     devSecret?: string;
+  };
+  audit: {
+    /** The secret that signs audit entries (AUDIT_HMAC_KEY); unset in the embedded default, which keeps one in `keyFile`. */
+    hmacKey?: string;
+    keyFile: string;
   };
   calendarFallback: 'refuse' | 'weekdays';
   /** The system PATH, where a `temporal` CLI may be found. */
@@ -146,6 +157,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwksUrl: e.AUTH_JWKS_URL,
       devSecret: e.DEV_AUTH_SECRET,
     },
+    audit: { hmacKey: e.AUDIT_HMAC_KEY, keyFile: path.join(dataDir, 'audit-hmac.key') },
     calendarFallback: e.CALENDAR_FALLBACK,
     systemPath: e.PATH,
   };

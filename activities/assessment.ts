@@ -1,6 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import type { AuditWrite } from '../db/audit';
+import type { AuditKey } from '../domain/audit-chain';
 import { cycleStartInput, openCycle, snapshotCycle } from '../db/assessment';
 import { allocateCaseNumber } from '../db/case-numbers';
 import { carryCycleOutcomes, type CycleOutcomes, type CycleOutcomesInput } from '../db/secondment';
@@ -76,16 +78,20 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
 }
 
 /** The assessment activities, built with their dependencies (convention 2). */
-export function createAssessmentActivities(deps: { db: Db }, loadCalendarData: (db: Db, region?: string) => Promise<CalendarData>) {
+export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }, loadCalendarData: (db: Db, region?: string) => Promise<CalendarData>) {
   const calendarOf = (fallback: CalendarFallback) => async (unit: OrgUnit) => {
     const region = await calendarRegionOf(deps.db, unit);
     return { data: await loadCalendarData(deps.db, region), region, fallback };
   };
   return {
-    /** One transition of a cycle: the case envelope and audit entry, then the cycle's read model. */
-    async recordAssessmentTransition(input: { transition: TransitionRecord; projection: AssessmentProjection }): Promise<{ applied: boolean }> {
-      await recordTransition(deps.db, input.transition);
-      return recordAssessmentProjection(deps.db, input.projection);
+    /**
+     * One transition of a cycle: the case envelope and audit entry, then the cycle's read model.
+     * Answers whether the read model changed, and the audit entry's sequence and hash (the anchor).
+     */
+    async recordAssessmentTransition(input: { transition: TransitionRecord; projection: AssessmentProjection }): Promise<AuditWrite> {
+      const { seq, hash } = await recordTransition(deps.db, input.transition, deps.auditKey);
+      const { applied } = await recordAssessmentProjection(deps.db, input.projection);
+      return { applied, seq, hash };
     },
     /** Measure the automatic indicators once and freeze them (a retry returns the stored snapshot). */
     async snapshotAssessment(input: { caseId: string; definition: SchemeDefinition; period: PeriodInfo }) {

@@ -2,11 +2,14 @@ import type { Client } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import type { CalendarData } from '../domain/calendar';
 import type { Db } from '../db';
+import type { AuditWrite } from '../db/audit';
+import type { AuditKey } from '../domain/audit-chain';
 import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calendar';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../workflows/incident/definitions';
 import { createAssessmentActivities } from './assessment';
 import { createCalendarRecomputeActivities } from './calendar-recompute';
+import { createAuditActivities } from './audit';
 import { recordIncidentFacts } from './incident';
 import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
@@ -18,6 +21,8 @@ export interface ActivityDeps {
   /** The process's Temporal client (convention 9): the calendar fan-out signals live cases with it. */
   temporal: Client;
   notifier?: Notifier;
+  /** Signs each audit entry (runtime/audit-key.ts); without it entries are written unsigned and verify reports them. */
+  auditKey?: AuditKey;
 }
 
 /** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
@@ -45,8 +50,9 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAssessmentActivities(deps, loadCalendarData),
     ...createCalendarRecomputeActivities(deps),
-    async recordTransition(record: TransitionRecord): Promise<{ applied: boolean }> {
-      return recordTransition(deps.db, record);
+    ...createAuditActivities(deps),
+    async recordTransition(record: TransitionRecord): Promise<AuditWrite> {
+      return recordTransition(deps.db, record, deps.auditKey);
     },
     async loadCalendar(input: { region?: string }): Promise<CalendarData> {
       return loadCalendarData(deps.db, input.region);

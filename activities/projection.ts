@@ -1,21 +1,23 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { appendAudit, lockStream } from '../db/audit';
+import { appendAudit, lockStream, type AuditWrite } from '../db/audit';
+import type { AuditKey } from '../domain/audit-chain';
 import { caseAssignments, caseClocks, cases, caseUnits } from '../db/schema';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
 
 /**
- * Write one transition: its audit entry and the new envelope, in one transaction. Idempotent on
- * (case id, sequence): a retried or replayed record changes nothing.
+ * Write one transition: its audit entry (signed with `key`) and the new envelope, in one
+ * transaction. Idempotent on (case id, sequence): a retried or replayed record changes nothing.
+ * Answers the entry's sequence and hash, which the workflow keeps as its audit anchor.
  */
-export async function recordTransition(db: Db, record: TransitionRecord): Promise<{ applied: boolean }> {
+export async function recordTransition(db: Db, record: TransitionRecord, key?: AuditKey): Promise<AuditWrite> {
   const s = record.snapshot;
   return db.transaction(async (tx) => {
     await lockStream(tx, s.caseId);
-    const applied = await appendAudit(tx, { ...record.audit, streamId: s.caseId, seq: record.seq, at: new Date(record.audit.at) });
-    if (!applied) return { applied: false };
+    const written = await appendAudit(tx, { ...record.audit, streamId: s.caseId, seq: record.seq, at: new Date(record.audit.at) }, key);
+    if (!written.applied) return written;
     const row = {
       id: s.caseId,
       process: s.process,
@@ -54,6 +56,6 @@ export async function recordTransition(db: Db, record: TransitionRecord): Promis
     if (s.clocks.length) {
       await tx.insert(caseClocks).values(s.clocks.map((c) => ({ caseId: s.caseId, ...c, deadline: toDate(c.deadline) })));
     }
-    return { applied: true };
+    return written;
   });
 }

@@ -56,7 +56,7 @@ export async function auditedWrite<T>(
         before: written.before ?? null,
         after: written.after ?? null,
         at: new Date(),
-      });
+      }, ctx.deps.auditKey);
       return written.result;
     });
   } catch (err) {

@@ -10,6 +10,7 @@ import type { AppDeps } from './deps';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerApprovalRoutes } from './routes/approvals';
+import { registerAuditRoutes } from './routes/audit';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCatalogueRoutes } from './routes/catalogue';
@@ -50,6 +51,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerBoardRoutes(routes);
   registerSecondmentRoutes(routes);
   registerPayrollRoutes(routes);
+  registerAuditRoutes(routes);
   return { routes, registry };
 }
 

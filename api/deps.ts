@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Database } from '../db';
+import type { AuditKey } from '../domain/audit-chain';
 import type { Authenticator } from './auth';
 
 /** Everything a request handler may use, created once at boot (convention 9). */
@@ -13,4 +14,6 @@ export interface AppDeps {
   auth: Authenticator;
   logger: Logger;
   metrics: Registry;
+  /** Signs and verifies audit entries (runtime/audit-key.ts). */
+  auditKey: AuditKey;
 }

@@ -12,6 +12,7 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations, type Database } from '../db';
 import { seedDemoCounty } from '../db/seed/seed';
 import { startApiServer } from '../runtime/api-server';
+import { loadAuditKey } from '../runtime/audit-key';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/embedded-postgres';
 import { createLogger } from '../runtime/logger';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ db: database.db, temporal: client }),
+    activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   });

@@ -3,6 +3,7 @@ import { createActivities } from '../activities';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
+import { loadAuditKey } from '../runtime/audit-key';
 import { createLogger } from '../runtime/logger';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.temporal, config.temporal.address);
   // The activities' client (the calendar fan-out signals live cases with it).
   const client = await connectClient(config.temporal, config.temporal.address);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();

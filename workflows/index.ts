@@ -5,3 +5,4 @@ export { incidentWorkflow } from './incident/workflow';
 export { summonsWorkflow, summonsPartWorkflow } from './summons/workflow';
 export { assessmentCycleWorkflow, assessmentScheduleWorkflow } from './assessment/workflow';
 export { calendarRecomputeWorkflow } from './calendar-recompute/workflow';
+export { auditSweepWorkflow } from './audit/workflow';

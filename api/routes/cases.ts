@@ -1,5 +1,7 @@
 import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { readStream, verifyStream } from '../../db/audit';
+import { verifyAuditStream } from '../../activities/audit';
+import { readStream } from '../../db/audit';
+import { ANCHOR_CHECKS, CHAIN_BREAKS } from '../../domain/audit-verdict';
 import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_LEVELS, NOTICE_KINDS, notices } from '../../db/schema/cases';
 import { orgUnits } from '../../db/schema/org';
 import { caseStateQuery } from '../../workflows/shared/definitions';
@@ -55,8 +57,24 @@ const auditEntrySchema = z
     at: z.string(),
     prevHash: z.string(),
     hash: z.string(),
+    mac: z.string().nullable().openapi({ description: '条目哈希的签名（HMAC-SHA256，密钥不在数据库中）/ Signature of the hash (HMAC-SHA256, key not in the database)' }),
   })
   .openapi('AuditEntry');
+
+/** The answer of an audit verify (domain/audit-chain.ts `ChainVerdict`). */
+export const auditVerdictSchema = z
+  .object({
+    ok: z.boolean(),
+    entries: z.number().int(),
+    head: z.string().optional(),
+    brokenAtSeq: z.number().int().optional().openapi({ description: '第一条出问题的记录序号 / The first broken entry' }),
+    kind: z.enum(CHAIN_BREAKS).optional().openapi({ description: '破坏类型 / Kind of break' }),
+    problem: z.string().optional().openapi({ description: '发现问题的校验项 / Which check found it' }),
+    signed: z.boolean().openapi({ description: '是否校验了签名 / Whether signatures were checked' }),
+    anchor: z.enum(ANCHOR_CHECKS).openapi({ description: '与流程引擎的锚点比对 / Comparison with the engine’s anchor' }),
+    message: z.object({ zh: z.string(), en: z.string() }),
+  })
+  .openapi('AuditVerdict');
 
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 
@@ -255,19 +273,16 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     path: '/cases/:id/audit/verify',
     operationId: 'verifyCaseAudit',
     summary: '校验案件审计链是否被篡改 / Verify a case’s audit chain',
+    description:
+      '重算哈希链，校验每条记录的签名（密钥不在数据库中），并与流程引擎保存的最后一条记录（序号与哈希）比对：指出第一条出问题的记录及类型（edited 被修改、missing 缺失、re-chained 改后重算、unsigned 无签名、truncated 末尾被删）。\n\nRecomputes the hash chain, checks every entry\'s signature (the key is not in the database) and compares the database with the last entry the workflow engine kept (sequence and hash): names the first broken entry and the kind of break.',
     tags: ['audit'],
     access: { roles: 'any' },
     params: idParam,
-    response: {
-      schema: z
-        .object({ ok: z.boolean(), entries: z.number().int(), head: z.string().optional(), brokenAtSeq: z.number().int().optional(), problem: z.string().optional() })
-        .openapi('AuditVerdict'),
-      description: '校验结果 / Verdict',
-    },
+    response: { schema: auditVerdictSchema, description: '校验结果 / Verdict' },
     errors: [404],
     async handler({ params, principal, deps }) {
       await loadVisibleCase(deps, principal, params.id);
-      return verifyStream(deps.database.db, params.id);
+      return verifyAuditStream({ db: deps.database.db, client: deps.temporal, key: deps.auditKey }, params.id);
     },
   });
 

@@ -6,6 +6,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { loadConfig } from '../../config';
 import { openDatabase } from '../../db';
+import { loadAuditKey } from '../../runtime/audit-key';
 import { connectClient, connectWorker } from '../../runtime/temporal-connection';
 import { cachedWorkflowBundle, createWorker } from '../../worker/create-worker';
 
@@ -19,7 +20,7 @@ const worker = await createWorker({
   connection,
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
-  activities: createActivities({ db: database.db, temporal: client }),
+  activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
   workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url))),

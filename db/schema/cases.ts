@@ -146,6 +146,8 @@ export const auditLog = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** HMAC of `hash` under the application's audit key (domain/audit-chain.ts); null on entries written before signing. */
+    mac: text('mac'),
   },
   (t) => [uniqueIndex('audit_log_stream_seq_idx').on(t.streamId, t.seq)],
 );

@@ -60,7 +60,7 @@ export async function startSystem(): Promise<System> {
   };
   try {
     t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db, temporal: env.client }), workflowBundle: bundle });
+    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db, temporal: env.client, auditKey: t.deps.auditKey }), workflowBundle: bundle });
     running = worker.run();
     const app = t.app;
     server = await new Promise<Server>((resolve) => {

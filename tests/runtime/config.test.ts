@@ -1,8 +1,9 @@
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../config';
+import { loadAuditKey } from '../../runtime/audit-key';
 import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
 import { defaultMaxCachedWorkflows } from '../../worker/create-worker';
 
@@ -43,12 +44,12 @@ describe('config', () => {
 
   it('lists every setting production requires', () => {
     const issues = issuesOf({ APP_ENV: 'production' });
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_JWKS_URL']) expect(issues).toContain(key);
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_JWKS_URL', 'AUDIT_HMAC_KEY']) expect(issues).toContain(key);
     expect(issues).toContain('生产环境');
   });
 
   it('turns dev login off in production', () => {
-    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_JWKS_URL: 'https://idp/jwks' });
+    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_JWKS_URL: 'https://idp/jwks', AUDIT_HMAC_KEY: 'k'.repeat(32) });
     expect(c.auth.devLogin).toBe(false);
   });
 });
@@ -75,5 +76,25 @@ describe('Temporal binary resolution order', () => {
 
   it('refuses an explicit path that is not executable', () => {
     expect(() => resolveTemporalBinary('temporal', { explicitPath: path.join(dir, 'missing') })).toThrow(/not executable/);
+  });
+});
+
+describe('the audit signing key', () => {
+  it('comes from AUDIT_HMAC_KEY, or is generated once and kept in the data folder', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'audit-key-'));
+    const embedded = loadConfig({ DATA_DIR: dir }).audit;
+    expect(embedded.hmacKey).toBeUndefined();
+    const first = loadAuditKey(embedded);
+    const again = loadAuditKey(embedded);
+    expect(again.sign('h')).toBe(first.sign('h'));
+    expect(statSync(embedded.keyFile).mode & 0o777).toBe(0o600);
+    const configured = loadAuditKey(loadConfig({ DATA_DIR: dir, AUDIT_HMAC_KEY: 'x'.repeat(32) }).audit);
+    expect(configured.sign('h')).not.toBe(first.sign('h'));
+    expect(configured.verify('h', configured.sign('h'))).toBe(true);
+    expect(configured.verify('h', first.sign('h'))).toBe(false);
+  });
+
+  it('refuses a short AUDIT_HMAC_KEY', () => {
+    expect(() => loadConfig({ AUDIT_HMAC_KEY: 'short' })).toThrow(/AUDIT_HMAC_KEY/);
   });
 });

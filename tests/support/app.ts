@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -8,6 +9,7 @@ import { createApp } from '../../api/app';
 import { createAuthenticator } from '../../api/auth';
 import type { AppDeps } from '../../api/deps';
 import { seedDemoCounty } from '../../db/seed/seed';
+import { loadAuditKey } from '../../runtime/audit-key';
 import { createTestDatabase, type TestDatabase } from './db';
 
 export interface TestApp {
@@ -28,7 +30,7 @@ export interface TestApp {
 export async function createTestApp(opts: { temporal?: Client; env?: Record<string, string>; seed?: boolean } = {}): Promise<TestApp> {
   const tdb = await createTestDatabase();
   if (opts.seed !== false) await seedDemoCounty(tdb.db);
-  const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: tdb.url, ...opts.env });
+  const config = loadConfig({ APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: tdb.url, AUDIT_HMAC_KEY: randomBytes(32).toString('hex'), ...opts.env });
   const temporal = opts.temporal ?? new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
   const deps: AppDeps = {
     config,
@@ -37,6 +39,7 @@ export async function createTestApp(opts: { temporal?: Client; env?: Record<stri
     auth: await createAuthenticator(config, { persistKey: false }),
     logger: pino({ level: 'silent' }),
     metrics: new Registry(),
+    auditKey: loadAuditKey(config.audit),
   };
   const app = createApp(deps);
   const tokens = new Map<string, string>();

@@ -27,7 +27,7 @@ export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean }
     if (opts.nextYearCalendar) {
       await app.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
     }
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: app.tdb.db, temporal: env.client }), workflowBundle: bundle });
+    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: app.tdb.db, temporal: env.client, auditKey: app.deps.auditKey }), workflowBundle: bundle });
     running = worker.run();
   });
   afterAll(async () => {

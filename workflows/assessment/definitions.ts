@@ -112,6 +112,8 @@ export interface AssessmentState {
   clocks: Record<string, NamedClock>;
   reminders: string[];
   seq: number;
+  /** The hash of the audit entry at `seq` (the recorder's anchor), carried across continue-as-new. */
+  auditHash?: string | null;
   createdAt: string;
   updatedAt: string;
   computedAt: string | null;

@@ -39,8 +39,9 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
   const recorder = new CaseRecorder(async (transition) => {
     const projection = projections.get(transition.seq)!;
     projections.delete(transition.seq);
-    await recordAssessmentTransition({ transition, projection });
-  }, cycle.state.seq);
+    const written = await recordAssessmentTransition({ transition, projection });
+    return written;
+  }, cycle.state.seq, cycle.state.auditHash ?? null);
   const record = (note: AuditNote, changed: CycleEffects['changed']) => {
     const seq = recorder.seq + 1;
     projections.set(seq, cycle.projection(seq, changed, Date.now()));
@@ -87,6 +88,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     if (info.continueAsNewSuggested || info.historyLength > limit) {
       await condition(allHandlersFinished);
       cycle.state.seq = recorder.seq;
+      cycle.state.auditHash = recorder.anchorHash;
       await continueAsNew<typeof assessmentCycleWorkflow>({ ...input, calendar: cycle.clocks.calendarContext, resume: cycle.state });
     }
     await watch.sleep(() => cycle.finished || cycle.finalisable(Date.now()));

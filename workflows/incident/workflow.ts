@@ -19,10 +19,11 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
   // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
   const facts = new Map<number, IncidentFactsRecord>();
   const recorder = new CaseRecorder(async (transition) => {
-    await recordTransition(transition);
+    const written = await recordTransition(transition);
     const f = facts.get(transition.seq);
     facts.delete(transition.seq);
     if (f) await recordIncidentFacts(f);
+    return written;
   });
   const watch = new ClockWatch(incident.clocks, recorder, loadCalendar, (now) => incident.snapshot(now));
   const reads = serveCaseReads(() => incident.view(Date.now()));

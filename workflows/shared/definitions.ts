@@ -1,4 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { AuditAnchor } from '../../domain/audit-verdict';
 
 /** Every case workflow answers this query with its live state (read by `GET /cases/:id`). */
 export const caseStateQuery = defineQuery<unknown>('caseState');
@@ -11,3 +12,10 @@ export const calendarChangedSignal = defineSignal('calendarChanged');
  * PostgreSQL, so the caller can read its own write straight away.
  */
 export const caseOpenedUpdate = defineUpdate<unknown, []>('caseOpened');
+
+/**
+ * Every case workflow answers this query with its audit anchor: the sequence and hash of the last
+ * audit entry its projection wrote, kept in the engine (outside the database) so that verify can
+ * tell a deleted tail or a rewritten chain.
+ */
+export const auditAnchorQuery = defineQuery<AuditAnchor>('auditAnchor');

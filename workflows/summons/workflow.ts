@@ -28,10 +28,11 @@ const { recordTransition, recordSummonsFacts, recordSummonsPartFacts } = project
 function recorderWithFacts<F>(write: (f: F) => Promise<unknown>): { recorder: CaseRecorder; record: (note: AuditNote, snapshot: () => Parameters<typeof recordTransition>[0]['snapshot'], facts: (seq: number) => F) => Promise<void> } {
   const pending = new Map<number, F>();
   const recorder = new CaseRecorder(async (transition) => {
-    await recordTransition(transition);
+    const written = await recordTransition(transition);
     const f = pending.get(transition.seq);
     pending.delete(transition.seq);
     if (f !== undefined) await write(f);
+    return written;
   });
   return {
     recorder,
