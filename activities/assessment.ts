@@ -103,7 +103,7 @@ export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }
      * cycle and person (db/secondment.ts), so a retry or a replay changes nothing.
      */
     async carryCycleOutcomes(input: CycleOutcomesInput): Promise<CycleOutcomes> {
-      return carryCycleOutcomes(deps.db, input);
+      return carryCycleOutcomes(deps.db, input, deps.auditKey);
     },
     /** Allocate case numbers, e.g. for the rectification tasks of 不合格 units. */
     async allocateCaseNumbers(input: { process: ProcessType; count: number }): Promise<string[]> {

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
 import { barEndDate, SECONDMENT_EFFECT_LABEL, type SecondmentEffect } from '../domain/secondment';
 import { shanghaiDate } from '../domain/time';
 import { appendAudit, lockStream } from './audit';
+import type { AuditKey } from '../domain/audit-chain';
 import { allocateCaseNumber } from './case-numbers';
 import type { Db, Tx } from './index';
 import { orgUnits, PATH_SEPARATOR, ROLE_LABEL, users } from './schema/org';
@@ -143,7 +144,7 @@ function outcomeTask(input: CycleOutcomesInput, r: FinalResult, row: { effect: S
  * - 优秀 (convert): a conversion task (转为乡镇在编) for the organisation department, with the evidence.
  * - 合格 (continue): recorded as continued.
  */
-export async function carryCycleOutcomes(db: Db, input: CycleOutcomesInput): Promise<CycleOutcomes> {
+export async function carryCycleOutcomes(db: Db, input: CycleOutcomesInput, key?: AuditKey): Promise<CycleOutcomes> {
   return db.transaction(async (tx) => {
     await lockStream(tx, SECONDMENT_AUDIT_STREAM);
     const decidedAt = new Date(input.decidedAt);
@@ -151,7 +152,7 @@ export async function carryCycleOutcomes(db: Db, input: CycleOutcomesInput): Pro
     for (const r of input.results) {
       if (!r.effect) continue;
       const [existing] = await tx.select().from(secondmentOutcomes).where(and(eq(secondmentOutcomes.caseId, input.caseId), eq(secondmentOutcomes.userId, r.userId)));
-      const row = existing ?? (await carryOne(tx, input, r, r.effect, decidedAt));
+      const row = existing ?? (await carryOne(tx, input, r, r.effect, decidedAt, key));
       const [sec] = row.secondmentId ? await tx.select().from(secondments).where(eq(secondments.id, row.secondmentId)) : [];
       const task = outcomeTask(input, r, row, sec?.originUnitName ?? null);
       out.outcomes.push({ userId: r.userId, effect: row.effect, note: row.note, barUntil: row.barUntil, taskCaseId: row.taskCaseId });
@@ -162,7 +163,7 @@ export async function carryCycleOutcomes(db: Db, input: CycleOutcomesInput): Pro
   });
 }
 
-async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effect: SecondmentEffect, decidedAt: Date) {
+async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effect: SecondmentEffect, decidedAt: Date, key?: AuditKey) {
   const [user] = await tx.select().from(users).where(eq(users.id, r.userId)).for('update');
   if (!user) throw new Error(`no user ${r.userId}`);
   const [sec] = await tx.select().from(secondments).where(and(eq(secondments.userId, r.userId), eq(secondments.status, 'active'))).for('update');
@@ -222,7 +223,7 @@ async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effec
     before: { userId: r.userId, secondment: sec ? { id: sec.id, status: sec.status } : null, user: change?.before ?? null },
     after: { userId: r.userId, secondment: sec ? { id: sec.id, status: effect === 'return' ? 'returned' : sec.status } : null, user: change?.after ?? null, barUntil, taskCaseId },
     at: decidedAt,
-  });
+  }, key);
   return row!;
 }
 
