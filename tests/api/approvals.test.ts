@@ -364,6 +364,27 @@ describe('pre-check: 一次性告知, 补正, 容缺受理, refuse', () => {
     expect((await ok('t01.window', id, { type: 'accept' })).status).toBe('in-progress');
   });
 
+  it('a one-time notice that leaves out any missing material is refused, naming it; a complete one can always be followed to acceptance', async () => {
+    const id = await open('t01.window', { matterCode: 'XK-SMALL-CATERING', channel: 'window', materials: ['business-licence'] });
+    const partial = { type: 'notify-missing', missing: ['operator-id', 'premises-layout'] };
+    const zh = await refused('t01.window', id, partial, 422, 'notice-incomplete');
+    expect(zh.detail).toContain('“食品安全管理制度”、“从业人员健康证明”');
+    expect(zh.detail).toContain('第三十二条');
+    const en = await api().post(`/api/v1/approvals/${id}/actions`).set(await auth('t01.window')).set('accept-language', 'en').send(partial);
+    expect(en.status).toBe(422);
+    expect(en.body.detail).toBe('A one-time notice must list every missing material at once (Administrative Licensing Law §32); it leaves out: food-safety-rules, health-certificates');
+
+    const all = ['operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
+    await ok('t01.window', id, { type: 'notify-missing', missing: all });
+    // Whatever the applicant has handed in so far, someone can move the case on.
+    for (const material of all) {
+      expect(await inboxActions('t01.window', id)).toEqual(expect.arrayContaining(['accept', 'refuse', 'supplement']));
+      await ok('t01.window', id, { type: 'supplement', materials: [material] });
+    }
+    expect(await inboxActions('t01.window', id)).toEqual(['accept', 'refuse', 'supplement', 'withdraw']);
+    expect((await ok('t01.window', id, { type: 'accept' })).status).toBe('in-progress');
+  });
+
   it('容缺受理: a non-key material may be tolerated with a catch-up period ≤ the promised limit; the supplement stops that clock', async () => {
     const id = await open('t01.window', { matterCode: 'XK-SMALL-CATERING', channel: 'window', materials: CATERING_MATERIALS.filter((m) => m !== 'health-certificates') });
     await refused('t01.window', id, { type: 'accept' }, 422, 'materials-missing');
@@ -443,6 +464,19 @@ describe('supervision: suspension, extension, urge, 特事特办, rating', () =>
     expect(expedited.clocks.find((c: { key: string }) => c.key === 'case').state).toBe('stopped');
     expect((await detail('lk.supervisor', id)).deadline).toBe(clock.deadline);
     await refused('scjg.approver', id, { type: 'request-extension', days: 2, reason: '延期' }, 422, 'expedited-no-extension');
+  });
+
+  it('特事特办: a township supervisor expedites its own township’s application, not another township’s', async () => {
+    const id = await cateringAtReview();
+    expect(await inboxActions('t01.supervisor', id)).toEqual(['expedite']);
+    expect(await inboxActions('t02.supervisor', id)).toBeNull();
+    await refused('t02.supervisor', id, { type: 'expedite', budget: { unit: 'hour', amount: 2 }, reason: '抢险' }, 404, 'case-not-found');
+    const expedited = await ok('t01.supervisor', id, { type: 'expedite', budget: { unit: 'hour', amount: 4 }, reason: '防汛物资保障，特事特办' });
+    expect(expedited.expedited).toMatchObject({ by: 'u.lk.t01.supervisor', budget: { unit: 'hour', amount: 4 } });
+    expect(expedited.clocks.find((c: { key: string }) => c.key === 'expedite')).toMatchObject({ state: 'running' });
+    // Once expedited, neither supervisor is offered it again.
+    expect(await inboxActions('t01.supervisor', id)).toBeNull();
+    await refused('lk.supervisor', id, { type: 'expedite', budget: { unit: 'hour', amount: 1 }, reason: '再次' }, 409, 'wrong-state');
   });
 
   it('a bad rating opens a rectification task for the handling unit, visible in its case list', async () => {

@@ -122,15 +122,20 @@ export class ApprovalCase {
   updatedAt: string;
   closedAt: string | null = null;
 
+  /** Whether a one-time notice must list every missing material (see {@link noticeViolation}). */
+  private readonly completeNotice: boolean;
+
   /**
-   * `precheck` starts the §32 pre-check clock at submission (off only when replaying a case that
-   * was started before the rule existed).
+   * `precheck` starts the §32 pre-check clock at submission; `completeNotice` requires a one-time
+   * notice to list every missing material, not only the key ones. Each is off only when replaying
+   * a case that was started before the rule existed.
    */
   constructor(
     readonly input: StartApprovalInput,
     now: number,
-    { precheck = true }: { precheck?: boolean } = {},
+    { precheck = true, completeNotice = true }: { precheck?: boolean; completeNotice?: boolean } = {},
   ) {
+    this.completeNotice = completeNotice;
     this.provided = unique(input.materials);
     this.signatures = input.steps.map(() => []);
     this.clocks = new CaseClocks(input.calendar);
@@ -195,6 +200,11 @@ export class ApprovalCase {
     const window = (actions: string[]) => out.push({ unitId: this.input.townshipId, role: 'window_staff', actions });
     const applicant = (actions: string[]) => out.push({ ...this.applicantHolder(), actions });
     const supervisor = (actions: string[]) => out.push({ unitId: this.input.supervisingUnitId, role: 'supervisor', actions });
+    // 特事特办 (DOMAIN §4): a county supervisor anywhere, a township supervisor within its own township.
+    const expedite = () => (this.expedited ? [] : ['expedite']);
+    const townshipSupervisor = () => {
+      if (this.input.townshipId !== this.input.supervisingUnitId) out.push({ unitId: this.input.townshipId, role: 'supervisor', actions: expedite() });
+    };
     const stepHolders = (actions: string[]) => {
       const step = this.currentStep()!;
       for (const unitId of this.pendingUnits()) {
@@ -217,7 +227,8 @@ export class ApprovalCase {
         stepHolders(['approve', 'reject', ...(this.stepIndex > 0 ? ['return'] : []), 'transfer', 'suspend', ...(this.pendingExtension ? [] : ['request-extension'])]);
         window(['urge', ...catchUp]);
         applicant(['withdraw', ...catchUp]);
-        supervisor([...(this.expedited ? [] : ['expedite']), ...decide]);
+        supervisor([...expedite(), ...decide]);
+        townshipSupervisor();
         break;
       case 'suspended':
         stepHolders(['resume']);
@@ -228,7 +239,8 @@ export class ApprovalCase {
       case 'awaiting-conclusion':
         window(['conclude', ...catchUp]);
         applicant(['withdraw', ...catchUp]);
-        supervisor([...(this.expedited ? [] : ['expedite']), ...decide]);
+        supervisor([...expedite(), ...decide]);
+        townshipSupervisor();
         break;
       default:
         if (this.ratingOpen) {
@@ -518,7 +530,7 @@ export class ApprovalCase {
 
   private planNotice(actor: Actor, listed: string[], extra: string | undefined, now: number): Plan {
     const missing = unique(listed);
-    const v = noticeViolation(this.matter.materials, this.provided, missing);
+    const v = noticeViolation(this.matter.materials, this.provided, missing, { allMissing: this.completeNotice });
     if (v) throw refused(v);
     const clock = this.build(SUPPLEMENT, SUPPLEMENT_LABEL, () => startClock({ unit: 'workday', amount: this.matter.supplementDays }, now, { actor: actor.userId, reason: '一次性告知' }), now);
     return {
@@ -561,7 +573,7 @@ export class ApprovalCase {
     if (instant && !conclude) throw rule('instant-needs-conclusion', '即办件须受理并当场办结（请填写办理结果）', 'An on-the-spot matter is accepted and concluded in one action: give the result');
     if (instant && tolerate.length) throw rule('instant-no-tolerance', '即办件不适用容缺受理', 'An on-the-spot matter cannot be accepted with missing materials');
     if (!instant && conclude) throw rule('not-instant', '承诺件不能在受理时办结', 'A promise matter cannot be concluded at acceptance');
-    const v = acceptanceViolation(def.materials, this.provided, tolerate);
+    const v = acceptanceViolation(def.materials, this.provided, tolerate, { noticeGiven: this.notice !== null });
     if (v) throw refused(v);
     if (action.catchUpDays !== undefined && tolerate.length === 0) throw rule('catch-up-without-tolerance', '未容缺受理，无需补齐期限', 'A catch-up period is only for tolerated materials');
     const catchUpDays = action.catchUpDays ?? def.promisedLimitDays;
