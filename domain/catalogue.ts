@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bilingual } from './bilingual';
 
 /**
  * The matter catalogue (事项清单 / 办事指南) as pure data and rules (DOMAIN §4). The drizzle tables
@@ -52,11 +53,11 @@ export const stepSchema = z
     limitDays: z.number().positive().max(365).optional(),
   })
   .refine((s) => s.mode === 'single' || s.unitRule.kind === 'units', {
-    message: '会签/或签环节须列明参与单位 / an all-of-N or any-of-N step must list its units',
+    message: bilingual('会签/或签环节须列明参与单位', 'an all-of-N or any-of-N step must list its units'),
     path: ['unitRule'],
   })
   .refine((s) => s.mode !== 'single' || s.unitRule.kind !== 'units' || s.unitRule.unitIds.length === 1, {
-    message: '单人审批环节只能指定一个单位 / a single-sign step names exactly one unit',
+    message: bilingual('单人审批环节只能指定一个单位', 'a single-sign step names exactly one unit'),
     path: ['unitRule'],
   });
 export type Step = z.infer<typeof stepSchema>;
@@ -91,13 +92,14 @@ export const matterShapeSchema = z.strictObject({
     channels: z.array(z.enum(CHANNELS)).min(1),
     /** Working days the applicant has to supplement (补正) after a one-time notice, else the application lapses. */
     supplementDays: z.number().int().min(1).max(60).default(5),
-    steps: z.array(stepSchema).min(1).max(20),
+    /** 1 to 4 steps: more is refused by {@link matterRuleViolations} (422, naming the rule), whatever the count. */
+    steps: z.array(stepSchema).min(1),
     hotline: z.string().trim().max(50).optional(),
   });
 
 /** A matter that satisfies every catalogue rule (used for stored versions and workflow input). */
 export const matterDefinitionSchema = matterShapeSchema.superRefine((m, ctx) => {
-  for (const issue of matterRuleViolations(m)) ctx.addIssue({ code: 'custom', path: issue.path, message: `${issue.zh} / ${issue.en}` });
+  for (const issue of matterRuleViolations(m)) ctx.addIssue({ code: 'custom', path: issue.path, message: bilingual(issue.zh, issue.en) });
 });
 export type MatterDefinition = z.infer<typeof matterShapeSchema>;
 
