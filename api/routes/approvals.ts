@@ -105,6 +105,8 @@ const approvalViewSchema = z
       tolerated: z.array(z.string()),
       outstanding: z.array(z.string()),
     }),
+    caseDeadline: z.string().nullable().openapi({ description: '承诺期限（特事特办后为其时限）；受理前、中止计时期间和结案后为空 / the promised limit’s deadline (the expedited one once expedited); null before acceptance, while suspended and once closed' }),
+    stepDeadline: z.string().nullable().openapi({ description: '当前环节时限 / the current step’s own limit, while it runs' }),
     precheckDeadline: z.string().nullable().openapi({ description: '受理审查期限：逾期未告知视为受理（行政许可法第三十二条）/ end of the pre-check period; silence after it counts as acceptance' }),
     supplementDeadline: z.string().nullable(),
     catchUpDeadline: z.string().nullable(),

@@ -503,6 +503,40 @@ describe('supervision: suspension, extension, urge, 特事特办, rating', () =>
   });
 });
 
+describe('deadlines: the promised limit, the current step’s limit and the pre-acceptance clocks', () => {
+  /** Open approvals on the township board, per clock kind. */
+  async function boardKinds(): Promise<Record<string, number>> {
+    const res = await api().get('/api/v1/board').query({ process: 'approval' }).set(await auth('t01.supervisor'));
+    expect(res.status).toBe(200);
+    return Object.fromEntries((res.body.byKind as { kind: string; counts: { total: number } }[]).map((k) => [k.kind, k.counts.total]));
+  }
+  const clock = (view: { clocks: { key: string; deadline: string | null }[] }, key: string) => view.clocks.find((c) => c.key === key)?.deadline;
+
+  it('exposes the case deadline and the step deadline separately; before acceptance only the pre-check clock runs, as its own kind', async () => {
+    const before = await boardKinds();
+    const id = await open('t01.window', { matterCode: 'XK-SMALL-CATERING', channel: 'window', materials: CATERING_MATERIALS });
+    const submitted = await detail('t01.window', id);
+    expect(submitted).toMatchObject({ clockKind: 'pre-acceptance', caseDeadline: null, stepDeadline: null, deadline: clock(submitted, 'precheck') });
+    expect(submitted.live).toMatchObject({ caseDeadline: null, stepDeadline: null });
+    expect(await boardKinds()).toEqual({ ...before, 'pre-acceptance': (before['pre-acceptance'] ?? 0) + 1 });
+
+    const accepted = await ok('t01.window', id, { type: 'accept' });
+    const promised = clock(accepted, 'case')!;
+    const firstStep = clock(accepted, 'step:accept')!;
+    expect(Date.parse(firstStep)).toBeLessThan(Date.parse(promised));
+    expect(accepted).toMatchObject({ caseDeadline: promised, stepDeadline: firstStep });
+    // `deadline` keeps its meaning (the nearest running deadline: here the step's); the promised limit is caseDeadline.
+    expect(await detail('lk.supervisor', id)).toMatchObject({ clockKind: 'case', caseDeadline: promised, stepDeadline: firstStep, deadline: firstStep });
+    expect(await boardKinds()).toEqual({ ...before, case: (before.case ?? 0) + 1 });
+    const listed = await api().get('/api/v1/cases?process=approval&pageSize=200').set(await auth('t01.window'));
+    expect(listed.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ caseDeadline: promised, stepDeadline: firstStep, clockKind: 'case' });
+
+    const next = await ok('t01.window', id, { type: 'approve', opinion: '材料齐全' });
+    expect(next).toMatchObject({ caseDeadline: promised, stepDeadline: clock(next, 'step:inspect') });
+    expect(await detail('t01.window', id)).toMatchObject({ caseDeadline: promised, stepDeadline: clock(next, 'step:inspect') });
+  });
+});
+
 describe('scope and submission rules', () => {
   it('a clerk of another township can neither see nor act on the case', async () => {
     const id = await acceptedCatering();

@@ -60,6 +60,8 @@ const stepClockLabel = (step: ResolvedStep) => `环节时限：${step.name}`;
 const STEP_ACTIONS: ReadonlySet<ApprovalActionType> = new Set(['approve', 'reject', 'return', 'transfer']);
 const CLOSED: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected', 'refused', 'withdrawn', 'lapsed', 'terminated']);
 const RATABLE: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected']);
+/** Before acceptance only the §32 pre-check and the applicant's 补正 period run, not the promised limit. */
+const PRE_ACCEPTANCE: ReadonlySet<ApprovalStatus> = new Set(['submitted', 'awaiting-supplement']);
 /** Clocks whose red means the administration is late (督办); the applicant's own clocks lapse instead. */
 const isOfficeClock = (key: string) => key === CASE || key === EXPEDITE || key.startsWith('step:');
 
@@ -365,6 +367,9 @@ export class ApprovalCase {
       ownerUnitId: this.input.townshipId,
       colour: summary.colour,
       deadline: summary.deadline,
+      caseDeadline: view.caseDeadline,
+      stepDeadline: view.stepDeadline,
+      clockKind: PRE_ACCEPTANCE.has(this.status) ? 'pre-acceptance' : 'case',
       calendarWarnings: summary.calendarWarnings,
       data: { ...data, applicant: { name: applicant.name } },
       createdAt: this.createdAt,
@@ -398,6 +403,8 @@ export class ApprovalCase {
         tolerated: this.tolerated,
         outstanding: this.outstanding(),
       },
+      caseDeadline: this.clocks.status(this.caseClockKey(), now)?.deadline ?? null,
+      stepDeadline: this.stepDeadline(now),
       precheckDeadline: this.clocks.status(PRECHECK, now)?.deadline ?? null,
       supplementDeadline: this.clocks.status(SUPPLEMENT, now)?.deadline ?? null,
       catchUpDeadline: this.clocks.status(CATCH_UP, now)?.deadline ?? null,
@@ -819,6 +826,12 @@ export class ApprovalCase {
 
   private caseClockKey(): string {
     return this.expedited ? EXPEDITE : CASE;
+  }
+
+  /** The deadline of the current step's own limit, while it runs. */
+  private stepDeadline(now: number): string | null {
+    const step = this.currentStep();
+    return step ? (this.clocks.status(stepClockKey(step), now)?.deadline ?? null) : null;
   }
 
   private running(key: string): boolean {

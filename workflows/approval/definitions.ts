@@ -191,6 +191,10 @@ export interface ApprovalView {
   receiptNo: string | null;
   acceptedAt: string | null;
   materials: MaterialsView;
+  /** The promised limit's deadline (承诺期限; the 特事特办 limit once expedited): null before acceptance, while suspended and once closed. */
+  caseDeadline: string | null;
+  /** The current step's own limit (环节时限), while it runs; null when the step has none. */
+  stepDeadline: string | null;
   /** §32: the end of the window's pre-check period; no notice or decision by then counts as acceptance. */
   precheckDeadline: string | null;
   supplementDeadline: string | null;
