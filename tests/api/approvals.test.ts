@@ -313,6 +313,73 @@ describe('step actions', () => {
     expect(await inboxActions('t01.approver', id)).toEqual(LATER_STEP_ACTIONS);
   });
 
+  it('会签 among people: every member of a review panel (named users and a role, in one unit) signs in person', async () => {
+    const panelStep = (signers: object[], extra: object = {}) => ({
+      key: 'panel-review',
+      name: '评审组会签',
+      role: 'approver',
+      unitRule: { kind: 'units', unitIds: ['lk.dept.scjg'] },
+      mode: 'all',
+      signers,
+      ...extra,
+    });
+    const catering = CATALOGUE_TEMPLATES.find((m) => m.code === 'XK-SMALL-CATERING')!;
+    const matter = (steps: object[]) => ({
+      ...catering,
+      code: 'XK-PANEL-REVIEW',
+      name: '大型餐饮评审（评审组会签）',
+      steps: [{ key: 'accept', name: '受理审查', role: 'window_staff', unitRule: { kind: 'submitting-township' } }, ...steps],
+    });
+    const panel = [{ userId: 'u.lk.scjg.approver' }, { userId: 'u.lk.scjg.leader' }, { role: 'handler' }];
+    const define = async (steps: object[]) => api().post('/api/v1/matters').set(await auth('admin')).send(matter(steps));
+    // The catalogue's validator: a panel only on a 会签 step, in one unit, of that unit's staff, nobody twice.
+    for (const [steps, code] of [
+      [[panelStep(panel, { mode: 'single' })], 'signers-not-joint'],
+      [[panelStep([...panel, { role: 'handler' }])], 'signers-duplicate'],
+      [[panelStep(panel, { unitRule: { kind: 'units', unitIds: ['lk.dept.scjg', 'lk.dept.mzj'] } })], 'signers-one-unit'],
+      [[panelStep([{ userId: 'u.lk.mzj.approver' }, { role: 'handler' }])], 'signer-not-in-unit'],
+    ] as const) {
+      const res = await define([...steps]);
+      expect([res.status, res.body.code], JSON.stringify(res.body)).toEqual([422, code]);
+    }
+    const created = await define([panelStep(panel)]);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const id = await open('t01.window', { matterCode: 'XK-PANEL-REVIEW', channel: 'window', materials: CATERING_MATERIALS });
+    await ok('t01.window', id, { type: 'accept' });
+    await ok('t01.window', id, { type: 'approve', opinion: '受理审查通过' });
+    const panelActions = LATER_STEP_ACTIONS.filter((a) => a !== 'transfer');
+    for (const member of ['scjg.approver', 'scjg.leader', 'scjg.handler']) expect(await inboxActions(member, id), member).toEqual(panelActions);
+    expect(await inboxActions('scjg.liaison', id)).toBeNull();
+    expect((await detail('scjg.leader', id)).assignments).toEqual(
+      expect.arrayContaining([
+        { unitId: 'lk.dept.scjg', role: 'approver', userId: 'u.lk.scjg.approver', actions: panelActions },
+        { unitId: 'lk.dept.scjg', role: 'approver', userId: 'u.lk.scjg.leader', actions: panelActions },
+        { unitId: 'lk.dept.scjg', role: 'handler', userId: '', actions: panelActions },
+      ]),
+    );
+
+    // Two approvers of one unit are two signatures here, not one.
+    const first = await ok('scjg.approver', id, { type: 'approve', opinion: '同意（评审组成员甲）' });
+    expect(first.currentStep).toBe('评审组会签');
+    expect(await inboxActions('scjg.approver', id)).toBeNull();
+    await refused('scjg.approver', id, { type: 'approve', opinion: '再次同意' }, 409, 'already-signed');
+    await refused('scjg.leader', id, { type: 'transfer', toUser: 'scjg.approver' }, 422, 'panel-no-transfer');
+    const second = await ok('scjg.leader', id, { type: 'approve', opinion: '同意（评审组组长）' });
+    expect(second.currentStep).toBe('评审组会签');
+    expect(second.steps[1].signers.map((g: { key: string; signature: { actorId: string } | null }) => [g.key, g.signature?.actorId ?? null])).toEqual([
+      ['user:u.lk.scjg.approver', 'u.lk.scjg.approver'],
+      ['user:u.lk.scjg.leader', 'u.lk.scjg.leader'],
+      ['role:handler', null],
+    ]);
+    expect(await inboxActions('scjg.handler', id)).toEqual(panelActions);
+
+    const done = await ok('scjg.handler', id, { type: 'approve', opinion: '现场核查意见：同意' });
+    expect(done.status).toBe('awaiting-conclusion');
+    expect(done.steps[1].signers[2]).toMatchObject({ key: 'role:handler', role: 'handler', userId: null, signature: { actorId: 'u.lk.scjg.handler', signer: 'role:handler', role: 'handler' } });
+    expect(done.steps[1].signatures).toHaveLength(3);
+  });
+
   it('或签 (any): the first unit to sign completes the step', async () => {
     const id = await open('t01.window', { matterCode: 'GG-EMPLOYMENT-CARD', channel: 'window', materials: ['id-card', 'photo'] });
     await ok('t01.window', id, { type: 'accept' });

@@ -43,6 +43,7 @@ const MESSAGES = {
   preAcceptance: ['受理前', 'Pre-acceptance'],
   caseDeadline: ['承诺期限', 'Promised deadline'],
   stepDeadline: ['当前环节时限', 'Current step deadline'],
+  notSigned: ['待会签', 'not signed yet'],
   countdown: ['剩余时间', 'Time left'],
   actions: ['可办理', 'Actions'],
   createdAt: ['创建时间', 'Created'],

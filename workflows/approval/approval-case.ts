@@ -13,7 +13,7 @@ import {
   unknownMaterialViolation,
 } from '../../domain/approval';
 import { unitMs } from '../../domain/calendar';
-import type { Material, ResolvedStep, RuleViolation } from '../../domain/catalogue';
+import type { Material, ResolvedSigner, ResolvedStep, RuleViolation } from '../../domain/catalogue';
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
@@ -86,6 +86,12 @@ const conflict = (code: string, zh: string, en: string) => caseError(CaseErrorTy
 const unique = (keys: readonly string[]) => [...new Set(keys)];
 const materialNames = (materials: readonly Material[], keys: readonly string[]) =>
   keys.map((k) => `“${materials.find((m) => m.key === k)?.name ?? k}”`).join('、');
+
+/** Whether `actor` is among a step's holders: its role in one of its units, or a member of its 会签 panel. */
+function mayHold(step: ResolvedStep, actor: Actor): boolean {
+  if (!step.seats) return step.role === actor.role && step.unitIds.includes(actor.unitId);
+  return step.seats.some((seat) => (seat.userId ? seat.userId === actor.userId : seat.role === actor.role && step.unitIds.includes(actor.unitId)));
+}
 
 function isPaused(clock: SlaClock): boolean {
   const last = clock.pauses.at(-1);
@@ -183,8 +189,17 @@ export class ApprovalCase {
   pendingUnits(): string[] {
     const step = this.currentStep();
     if (!step) return [];
+    if (step.seats) return this.pendingSeats().length ? step.unitIds : [];
     const signed = this.signatures[this.stepIndex] ?? [];
     return step.unitIds.filter((u) => !signed.some((s) => s.unitId === u));
+  }
+
+  /** Members of the current step's 会签 panel (among people) who have not signed yet. */
+  pendingSeats(): ResolvedSigner[] {
+    const step = this.currentStep();
+    if (!step?.seats) return [];
+    const signed = this.signatures[this.stepIndex] ?? [];
+    return step.seats.filter((seat) => !signed.some((s) => s.signer === seat.key));
   }
 
   missing(): string[] {
@@ -209,6 +224,12 @@ export class ApprovalCase {
     };
     const stepHolders = (actions: string[]) => {
       const step = this.currentStep()!;
+      if (step.seats) {
+        // Each panel member signs in person: a named user, or whoever holds the role; no transfer.
+        const panelActions = actions.filter((a) => a !== 'transfer');
+        for (const seat of this.pendingSeats()) out.push({ unitId: step.unitIds[0]!, role: seat.role, ...(seat.userId ? { userId: seat.userId } : {}), actions: panelActions });
+        return;
+      }
       for (const unitId of this.pendingUnits()) {
         const to = this.transfers[unitId];
         out.push({ unitId, role: step.role, ...(to ? { userId: to.userId } : {}), actions });
@@ -505,7 +526,7 @@ export class ApprovalCase {
       const to = this.transfers[actor.unitId];
       throw caseError(CaseErrorType.Forbidden, 'transferred', `本环节已转交给 ${to?.displayName ?? transferred.userId} 办理`, `This step was transferred to ${transferred.userId}`);
     }
-    if (STEP_ACTIONS.has(action.type) && this.input.steps.some((s) => s.role === actor.role && s.unitIds.includes(actor.unitId))) {
+    if (STEP_ACTIONS.has(action.type) && this.input.steps.some((s) => mayHold(s, actor))) {
       throw conflict(
         'not-current-step',
         `案件当前不在您的环节（当前：${this.phaseName() ?? APPROVAL_STATUS_LABEL[this.status]}），可能已由他人办理`,
@@ -519,7 +540,13 @@ export class ApprovalCase {
     if (STEP_ACTIONS.has(action.type) && 'step' in action && action.step !== undefined && action.step !== step?.key) {
       return conflict('not-current-step', `“${action.step}”不是当前环节，可能已由他人办理`, `Step ${action.step} is not the current step; someone may have acted already`);
     }
-    if (action.type === 'approve' && step && step.mode === 'all' && actor.role === step.role && (this.signatures[this.stepIndex] ?? []).some((s) => s.unitId === actor.unitId)) {
+    if (action.type === 'approve' && step?.seats && (this.signatures[this.stepIndex] ?? []).some((s) => s.actorId === actor.userId)) {
+      return conflict('already-signed', `您已在“${step.name}”会签`, `You have already signed step ${step.key}`);
+    }
+    if (action.type === 'transfer' && step?.seats && mayHold(step, actor)) {
+      return rule('panel-no-transfer', `“${step.name}”为按人员会签，须本人签署，不能转交`, `Step ${step.key} is signed by each panel member in person; it cannot be transferred`);
+    }
+    if (action.type === 'approve' && step && !step.seats && step.mode === 'all' && actor.role === step.role && (this.signatures[this.stepIndex] ?? []).some((s) => s.unitId === actor.unitId)) {
       return conflict('already-signed', `本单位已在“${step.name}”会签`, `Your unit has already signed step ${step.key}`);
     }
     if (action.type === 'return' && this.status === 'in-progress' && this.stepIndex === 0) {
@@ -621,8 +648,12 @@ export class ApprovalCase {
   private planApprove(actor: Actor, opinion: string, now: number): Plan {
     const index = this.stepIndex;
     const step = this.input.steps[index]!;
-    const signed = [...(this.signatures[index] ?? []), { unitId: actor.unitId, actorId: actor.userId, actorName: actor.displayName ?? null, at: new Date(now).toISOString(), opinion }];
-    const complete = step.mode !== 'all' || step.unitIds.every((u) => signed.some((s) => s.unitId === u));
+    const seat = step.seats ? this.seatFor(step, actor) : undefined;
+    const signature: Signature = { unitId: actor.unitId, actorId: actor.userId, actorName: actor.displayName ?? null, at: new Date(now).toISOString(), opinion, ...(seat ? { signer: seat.key, role: actor.role } : {}) };
+    const signed = [...(this.signatures[index] ?? []), signature];
+    const complete = step.seats
+      ? step.seats.every((k) => signed.some((s) => s.signer === k.key))
+      : step.mode !== 'all' || step.unitIds.every((u) => signed.some((s) => s.unitId === u));
     const next = complete ? this.input.steps[index + 1] : undefined;
     const clocks: ClockChange[] = [];
     if (complete && this.running(stepClockKey(step))) clocks.push(this.stop(stepClockKey(step), now, '环节办结', actor.userId));
@@ -631,7 +662,7 @@ export class ApprovalCase {
       clocks,
       commit: () => {
         this.signatures[index] = signed;
-        if (!complete) return { note: `会签同意（${signed.length}/${step.unitIds.length}）：${opinion}` };
+        if (!complete) return { note: `会签同意（${signed.length}/${step.seats?.length ?? step.unitIds.length}）：${opinion}` };
         this.transfers = {};
         if (next) {
           this.stepIndex = index + 1;
@@ -643,6 +674,14 @@ export class ApprovalCase {
         return { note: `同意，审批完成，待办结：${opinion}` };
       },
     };
+  }
+
+  /** The panel member `actor` signs for: its own named seat first, else a seat of its role in the unit. */
+  private seatFor(step: ResolvedStep, actor: Actor): ResolvedSigner {
+    const pending = this.pendingSeats();
+    const seat = pending.find((s) => s.userId === actor.userId) ?? pending.find((s) => !s.userId && s.role === actor.role && step.unitIds.includes(actor.unitId));
+    if (!seat) throw conflict('already-signed', `“${step.name}”中您可签署的会签已完成`, `Your place on step ${step.key} has been signed already`);
+    return seat;
   }
 
   private planReturn(actor: Actor, reason: string, now: number): Plan {
@@ -901,6 +940,13 @@ export class ApprovalCase {
       limitDays: step.limitDays ?? null,
       state: current ? 'current' : index < this.stepIndex ? 'done' : 'pending',
       signatures: this.signatures[index] ?? [],
+      signers: (step.seats ?? []).map((seat) => ({
+        key: seat.key,
+        role: seat.role,
+        userId: seat.userId ?? null,
+        displayName: seat.displayName ?? null,
+        signature: (this.signatures[index] ?? []).find((s) => s.signer === seat.key) ?? null,
+      })),
       pendingUnitIds: current ? this.pendingUnits() : [],
       transfers: current ? this.transfers : {},
     };

@@ -149,6 +149,20 @@ export interface Signature {
   actorName: string | null;
   at: string;
   opinion: string;
+  /** On a 会签 among people: the panel member signed for (`user:<id>` or `role:<role>`). */
+  signer?: string;
+  /** On a 会签 among people: the role the actor signed with. */
+  role?: string;
+}
+
+/** A member of a 会签 panel within one unit, and its signature once given. */
+export interface SignerView {
+  key: string;
+  role: string;
+  /** The named person; null when anyone holding `role` in the unit may sign. */
+  userId: string | null;
+  displayName: string | null;
+  signature: Signature | null;
 }
 
 export interface StepView {
@@ -160,6 +174,8 @@ export interface StepView {
   limitDays: number | null;
   state: 'pending' | 'current' | 'done';
   signatures: Signature[];
+  /** The panel of a 会签 among people (who must sign, who has); empty for other steps. */
+  signers: SignerView[];
   /** Units still expected to sign the current step. */
   pendingUnitIds: string[];
   /** Unit → user the step was transferred to (转交). */

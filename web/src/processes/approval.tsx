@@ -171,6 +171,14 @@ function ApprovalLive({ detail }: { detail: CaseDetail }) {
                   ✔ {g.actorName ?? g.actorId}（{formatTime(g.at)}）：{g.opinion}
                 </div>
               ))}
+              {/* 会签 among people: the panel members who have not signed yet. */}
+              {s.signers
+                .filter((g) => !g.signature)
+                .map((g) => (
+                  <div key={g.key} data-testid="panel-pending">
+                    ○ {g.displayName ?? pick(ROLE_LABEL[g.role as keyof typeof ROLE_LABEL] ?? [g.role, g.role])}（{t('notSigned')}）
+                  </div>
+                ))}
             </>
           ),
         }))}
