@@ -1,5 +1,5 @@
 import { and, eq, inArray } from 'drizzle-orm';
-import { STEP_ROLE_LABEL, type MatterDefinition, type ResolvedStep, type RuleViolation, type Step } from '../domain/catalogue';
+import { signerKey, STEP_ROLE_LABEL, type MatterDefinition, type ResolvedSigner, type ResolvedStep, type RuleViolation, type Step } from '../domain/catalogue';
 import type { Db, Tx } from './index';
 import { matters, matterVersions } from './schema/catalogue';
 import { orgUnits, users, type OrgUnit } from './schema/org';
@@ -30,27 +30,45 @@ const TOWNSHIP_KINDS: readonly OrgUnit['kind'][] = ['township', 'street'];
 
 type UnitFacts = Pick<OrgUnit, 'id' | 'name' | 'kind' | 'active'>;
 
-/** The units named and which of them have an active user of each role. */
-async function unitFacts(db: Db | Tx, ids: string[]): Promise<{ units: Map<string, UnitFacts>; staffed: Set<string> }> {
-  if (ids.length === 0) return { units: new Map(), staffed: new Set() };
-  const [unitRows, staffRows] = await Promise.all([
-    db.select({ id: orgUnits.id, name: orgUnits.name, kind: orgUnits.kind, active: orgUnits.active }).from(orgUnits).where(inArray(orgUnits.id, ids)),
-    db.selectDistinct({ unitId: users.unitId, role: users.role }).from(users).where(and(inArray(users.unitId, ids), eq(users.active, true))),
+type PersonFacts = { id: string; unitId: string; role: string; displayName: string; active: boolean };
+
+/** The units named, which of them have an active user of each role, and the users named as 会签 signers. */
+async function unitFacts(
+  db: Db | Tx,
+  ids: string[],
+  userIds: string[] = [],
+): Promise<{ units: Map<string, UnitFacts>; staffed: Set<string>; people: Map<string, PersonFacts> }> {
+  const [unitRows, staffRows, people] = await Promise.all([
+    ids.length === 0 ? [] : db.select({ id: orgUnits.id, name: orgUnits.name, kind: orgUnits.kind, active: orgUnits.active }).from(orgUnits).where(inArray(orgUnits.id, ids)),
+    ids.length === 0 ? [] : db.selectDistinct({ unitId: users.unitId, role: users.role }).from(users).where(and(inArray(users.unitId, ids), eq(users.active, true))),
+    userIds.length === 0
+      ? []
+      : db.select({ id: users.id, unitId: users.unitId, role: users.role, displayName: users.displayName, active: users.active }).from(users).where(inArray(users.id, userIds)),
   ]);
-  return { units: new Map(unitRows.map((u) => [u.id, u])), staffed: new Set(staffRows.map((s) => `${s.unitId}|${s.role}`)) };
+  return { units: new Map(unitRows.map((u) => [u.id, u])), staffed: new Set(staffRows.map((s) => `${s.unitId}|${s.role}`)), people: new Map(people.map((p) => [p.id, p])) };
 }
+
+/** Users named as 会签 signers in `steps`. */
+const namedSigners = (steps: readonly Step[]) => [...new Set(steps.flatMap((s) => (s.signers ?? []).flatMap((g) => ('userId' in g ? [g.userId] : []))))];
 
 function unresolvable(step: Step, index: number, zh: string, en: string): RuleViolation {
   return { code: 'step-unit-unresolvable', path: ['steps', index, 'unitRule'], zh: `环节「${step.name}」${zh}`, en: `Step "${step.key}" ${en}` };
 }
 
-/** Why the step cannot be held by `unitIds`, or null: every unit must exist, be active and have staff with the step's role. */
+/**
+ * Why the step cannot be held by `unitIds`, or null: every unit must exist, be active and have staff
+ * with the step's role — or, for a 会签 panel, with each listed role, and every named signer must be
+ * an active user of that unit.
+ */
 function unitsViolation(step: Step, index: number, unitIds: string[], facts: Awaited<ReturnType<typeof unitFacts>>): RuleViolation | null {
   for (const id of unitIds) {
     const unit = facts.units.get(id);
     if (!unit) return unresolvable(step, index, `指定的单位不存在：${id}`, `names no org unit: ${id}`);
     if (!unit.active) return unresolvable(step, index, `指定的单位「${unit.name}」已停用`, `names an inactive unit: ${id}`);
-    if (!facts.staffed.has(`${id}|${step.role}`)) {
+    if (step.signers) {
+      const panel = panelViolation(step, index, unit, facts);
+      if (panel) return panel;
+    } else if (!facts.staffed.has(`${id}|${step.role}`)) {
       return {
         code: 'step-without-staff',
         path: ['steps', index, 'unitRule'],
@@ -60,6 +78,30 @@ function unitsViolation(step: Step, index: number, unitIds: string[], facts: Awa
     }
   }
   return null;
+}
+
+function panelViolation(step: Step, index: number, unit: UnitFacts, facts: Awaited<ReturnType<typeof unitFacts>>): RuleViolation | null {
+  const path = ['steps', index, 'signers'];
+  for (const signer of step.signers ?? []) {
+    if ('role' in signer) {
+      if (facts.staffed.has(`${unit.id}|${signer.role}`)) continue;
+      return { code: 'step-without-staff', path, zh: `环节「${step.name}」的会签单位「${unit.name}」没有在岗的${STEP_ROLE_LABEL[signer.role]}`, en: `Step "${step.key}": unit ${unit.id} has no active user with role ${signer.role}` };
+    }
+    const person = facts.people.get(signer.userId);
+    if (!person || !person.active || person.unitId !== unit.id) {
+      return { code: 'signer-not-in-unit', path, zh: `环节「${step.name}」的会签人员 ${signer.userId} 不是「${unit.name}」的在岗人员`, en: `Step "${step.key}": signer ${signer.userId} is not an active user of ${unit.id}` };
+    }
+  }
+  return null;
+}
+
+/** The panel of a 会签 step among people, resolved: each named user with its role and name, each role as listed. */
+function seatsOf(step: Step, facts: Awaited<ReturnType<typeof unitFacts>>): ResolvedSigner[] | undefined {
+  return step.signers?.map((g) => {
+    if ('role' in g) return { key: signerKey(g), role: g.role };
+    const person = facts.people.get(g.userId)!;
+    return { key: signerKey(g), role: person.role, userId: person.id, displayName: person.displayName };
+  });
 }
 
 /**
@@ -75,7 +117,7 @@ export async function resolveStepUnits(
 ): Promise<{ ok: true; steps: ResolvedStep[] } | { ok: false; violation: RuleViolation }> {
   const township = submittingTownshipId ? [submittingTownshipId] : [];
   const unitIdsOf = (s: Step) => (s.unitRule.kind === 'units' ? s.unitRule.unitIds : township);
-  const facts = await unitFacts(db, [...new Set(definition.steps.flatMap(unitIdsOf))]);
+  const facts = await unitFacts(db, [...new Set(definition.steps.flatMap(unitIdsOf))], namedSigners(definition.steps));
   const steps: ResolvedStep[] = [];
   for (const [i, step] of definition.steps.entries()) {
     if (step.unitRule.kind === 'submitting-township') {
@@ -90,7 +132,8 @@ export async function resolveStepUnits(
     const unitIds = unitIdsOf(step);
     const violation = unitsViolation(step, i, unitIds, facts);
     if (violation) return { ok: false, violation };
-    steps.push({ ...step, unitIds: [...unitIds] });
+    const seats = seatsOf(step, facts);
+    steps.push({ ...step, unitIds: [...unitIds], ...(seats ? { seats } : {}) });
   }
   return { ok: true, steps };
 }
@@ -101,6 +144,6 @@ export async function resolveStepUnits(
  */
 export async function fixedStepUnitViolations(db: Db | Tx, definition: Pick<MatterDefinition, 'steps'>): Promise<RuleViolation[]> {
   const fixed = definition.steps.flatMap((s, i) => (s.unitRule.kind === 'units' ? [{ step: s, index: i, unitIds: s.unitRule.unitIds }] : []));
-  const facts = await unitFacts(db, [...new Set(fixed.flatMap((f) => f.unitIds))]);
+  const facts = await unitFacts(db, [...new Set(fixed.flatMap((f) => f.unitIds))], namedSigners(definition.steps));
   return fixed.flatMap((f) => unitsViolation(f.step, f.index, f.unitIds, facts) ?? []);
 }

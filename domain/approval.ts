@@ -39,10 +39,17 @@ export function unknownMaterialViolation(materials: readonly Material[], listed:
 }
 
 /**
- * A one-time notice must list materials that are really missing and every missing key material at
- * once (a missing non-key material may be left out: it can still be tolerated at acceptance).
+ * A one-time notice (一次性告知, 行政许可法 §32(4): "一次告知申请人需要补正的全部内容") must list
+ * materials that are really missing, and every missing material at once: a second notice is not
+ * allowed, so an item left out could never be asked for again. `allMissing: false` is the rule
+ * before it was tightened (only key materials had to be listed), kept for cases that began then.
  */
-export function noticeViolation(materials: readonly Material[], provided: readonly string[], listed: readonly string[]): RuleViolation | null {
+export function noticeViolation(
+  materials: readonly Material[],
+  provided: readonly string[],
+  listed: readonly string[],
+  { allMissing = true }: { allMissing?: boolean } = {},
+): RuleViolation | null {
   const unknown = unknownMaterialViolation(materials, listed);
   if (unknown) return unknown;
   if (listed.length === 0) return violation('notice-empty', '一次性告知须列明需补正的材料', 'A one-time notice must list the materials to supplement');
@@ -50,12 +57,12 @@ export function noticeViolation(materials: readonly Material[], provided: readon
   if (alreadyProvided.length) {
     return violation('notice-lists-provided', `告知书列入了申请人已提交的材料：${names(alreadyProvided)}`, `The notice lists materials already provided: ${keys(alreadyProvided)}`);
   }
-  const omitted = missingMaterials(materials, provided).filter((m) => m.isKey && !listed.includes(m.key));
+  const omitted = missingMaterials(materials, provided).filter((m) => (allMissing || m.isKey) && !listed.includes(m.key));
   if (omitted.length) {
     return violation(
       'notice-incomplete',
-      `一次性告知须一次列明全部缺少的关键材料，遗漏了：${names(omitted)}`,
-      `A one-time notice must list every missing key material at once; it leaves out: ${keys(omitted)}`,
+      `一次性告知须一次列明需补正的全部材料（行政许可法第三十二条），遗漏了：${names(omitted)}`,
+      `A one-time notice must list every missing material at once (Administrative Licensing Law §32); it leaves out: ${keys(omitted)}`,
     );
   }
   return null;
@@ -63,15 +70,26 @@ export function noticeViolation(materials: readonly Material[], provided: readon
 
 /**
  * Acceptance: every key material must be present; every missing non-key material must be tolerated
- * explicitly (容缺受理), and only missing non-key materials may be tolerated.
+ * explicitly (容缺受理), and only missing non-key materials may be tolerated. `noticeGiven`: the
+ * one-time notice was already used, so the refusal points to 补正 or 容缺 rather than to a notice.
  */
-export function acceptanceViolation(materials: readonly Material[], provided: readonly string[], tolerate: readonly string[]): RuleViolation | null {
+export function acceptanceViolation(
+  materials: readonly Material[],
+  provided: readonly string[],
+  tolerate: readonly string[],
+  { noticeGiven = false }: { noticeGiven?: boolean } = {},
+): RuleViolation | null {
   const unknown = unknownMaterialViolation(materials, tolerate);
   if (unknown) return unknown;
   const missing = missingMaterials(materials, provided);
   const missingKey = missing.filter((m) => m.isKey);
   if (missingKey.length) {
-    return violation('key-material-missing', `关键材料不齐，不能受理（含容缺受理）：${names(missingKey)}`, `Key materials are missing; the application cannot be accepted: ${keys(missingKey)}`);
+    const next = noticeGiven ? { zh: '；已作过一次性告知，请申请人补正或不予受理', en: '; the one-time notice was given: the applicant supplements, or the application is refused' } : { zh: '', en: '' };
+    return violation(
+      'key-material-missing',
+      `关键材料不齐，不能受理（含容缺受理）：${names(missingKey)}${next.zh}`,
+      `Key materials are missing; the application cannot be accepted: ${keys(missingKey)}${next.en}`,
+    );
   }
   const notTolerable = materials.filter((m) => tolerate.includes(m.key) && (m.isKey || provided.includes(m.key)));
   if (notTolerable.length) {
@@ -81,8 +99,12 @@ export function acceptanceViolation(materials: readonly Material[], provided: re
   if (untolerated.length) {
     return violation(
       'materials-missing',
-      `材料不齐：${names(untolerated)}；请一次性告知补正，或对非关键材料容缺受理`,
-      `Materials are missing: ${keys(untolerated)}; give a one-time notice or tolerate the non-key ones`,
+      noticeGiven
+        ? `材料不齐：${names(untolerated)}；已作过一次性告知，请申请人补正，或对这些非关键材料容缺受理（tolerate）`
+        : `材料不齐：${names(untolerated)}；请一次性告知补正，或对非关键材料容缺受理`,
+      noticeGiven
+        ? `Materials are missing: ${keys(untolerated)}; the one-time notice was given: the applicant supplements them, or accept tolerating these non-key materials`
+        : `Materials are missing: ${keys(untolerated)}; give a one-time notice or tolerate the non-key ones`,
     );
   }
   return null;

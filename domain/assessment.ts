@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bilingual } from './bilingual';
 import { durationSchema } from './calendar';
 import { SECONDMENT_EFFECTS } from './secondment';
 import { shanghaiInstant } from './time';
@@ -199,7 +200,7 @@ export const schemeDefinitionSchema = z
     schedule: z.boolean().default(true),
   })
   .superRefine((d, ctx) => {
-    for (const v of schemeViolations(d)) ctx.addIssue({ code: 'custom', path: v.path, message: `${v.zh} / ${v.en}` });
+    for (const v of schemeViolations(d)) ctx.addIssue({ code: 'custom', path: v.path, message: bilingual(v.zh, v.en) });
   });
 export type SchemeDefinition = z.infer<typeof schemeDefinitionSchema>;
 export type SchemeDefinitionInput = z.input<typeof schemeDefinitionSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bilingual } from './bilingual';
 
 /**
  * The matter catalogue (事项清单 / 办事指南) as pure data and rules (DOMAIN §4). The drizzle tables
@@ -23,7 +24,10 @@ export const MATTER_KIND_LABEL: Record<(typeof MATTER_KINDS)[number], string> = 
 export const CHANNELS = ['window', 'agent', 'online'] as const;
 export const HANDLING_LEVELS = ['county', 'township', 'village'] as const;
 
-/** single 单人审批; all 会签 (every unit signs); any 或签 (the first unit to sign decides). */
+/**
+ * single 单人审批; all 会签 (every unit signs, or — with `signers` — every listed person or role in
+ * the step's one unit, e.g. a review panel); any 或签 (the first unit to sign decides).
+ */
 export const STEP_MODES = ['single', 'all', 'any'] as const;
 export const STEP_MODE_LABEL: Record<(typeof STEP_MODES)[number], string> = { single: '单人审批', all: '会签', any: '或签' };
 
@@ -41,6 +45,16 @@ export const unitRuleSchema = z.discriminatedUnion('kind', [
 ]);
 export type UnitRule = z.infer<typeof unitRuleSchema>;
 
+/** A member of a 会签 panel within one unit: a named user, or whoever holds a role there. */
+export const signerSchema = z.union([z.strictObject({ userId: z.string().trim().min(1).max(100) }), z.strictObject({ role: z.enum(STEP_ROLES) })]);
+export type Signer = z.infer<typeof signerSchema>;
+
+/** How many people or roles a 会签 panel may list. */
+export const MAX_SIGNERS = 10;
+
+/** The key of a panel member in signatures and assignments: `user:<id>` or `role:<role>`. */
+export const signerKey = (s: Signer): string => ('userId' in s ? `user:${s.userId}` : `role:${s.role}`);
+
 export const stepSchema = z
   .strictObject({
     key: z.string().regex(/^[a-z][a-z0-9-]{0,39}$/),
@@ -50,13 +64,18 @@ export const stepSchema = z
     mode: z.enum(STEP_MODES).default('single'),
     /** Optional step limit in working days, inside the whole-case promised limit. */
     limitDays: z.number().positive().max(365).optional(),
+    /**
+     * 会签 among people: every one of these (named users, or roles — someone holding each) in the
+     * step's one unit signs. Without it a 会签 step counts units.
+     */
+    signers: z.array(signerSchema).max(MAX_SIGNERS).optional(),
   })
-  .refine((s) => s.mode === 'single' || s.unitRule.kind === 'units', {
-    message: '会签/或签环节须列明参与单位 / an all-of-N or any-of-N step must list its units',
+  .refine((s) => s.mode === 'single' || s.unitRule.kind === 'units' || s.signers !== undefined, {
+    message: bilingual('会签/或签环节须列明参与单位', 'an all-of-N or any-of-N step must list its units'),
     path: ['unitRule'],
   })
   .refine((s) => s.mode !== 'single' || s.unitRule.kind !== 'units' || s.unitRule.unitIds.length === 1, {
-    message: '单人审批环节只能指定一个单位 / a single-sign step names exactly one unit',
+    message: bilingual('单人审批环节只能指定一个单位', 'a single-sign step names exactly one unit'),
     path: ['unitRule'],
   });
 export type Step = z.infer<typeof stepSchema>;
@@ -91,13 +110,14 @@ export const matterShapeSchema = z.strictObject({
     channels: z.array(z.enum(CHANNELS)).min(1),
     /** Working days the applicant has to supplement (补正) after a one-time notice, else the application lapses. */
     supplementDays: z.number().int().min(1).max(60).default(5),
-    steps: z.array(stepSchema).min(1).max(20),
+    /** 1 to 4 steps: more is refused by {@link matterRuleViolations} (422, naming the rule), whatever the count. */
+    steps: z.array(stepSchema).min(1),
     hotline: z.string().trim().max(50).optional(),
   });
 
 /** A matter that satisfies every catalogue rule (used for stored versions and workflow input). */
 export const matterDefinitionSchema = matterShapeSchema.superRefine((m, ctx) => {
-  for (const issue of matterRuleViolations(m)) ctx.addIssue({ code: 'custom', path: issue.path, message: `${issue.zh} / ${issue.en}` });
+  for (const issue of matterRuleViolations(m)) ctx.addIssue({ code: 'custom', path: issue.path, message: bilingual(issue.zh, issue.en) });
 });
 export type MatterDefinition = z.infer<typeof matterShapeSchema>;
 
@@ -141,6 +161,7 @@ export function matterRuleViolations(m: Pick<MatterDefinition, 'steps' | 'statut
   for (const key of duplicates(m.materials.map((s) => s.key))) {
     out.push({ code: 'duplicate-material', path: ['materials'], zh: `材料标识重复：${key}`, en: `Duplicate material key: ${key}` });
   }
+  m.steps.forEach((s, i) => out.push(...signerViolations(s, i)));
   m.steps.forEach((s, i) => {
     if (s.limitDays !== undefined && m.kind === 'promise' && s.limitDays > m.promisedLimitDays) {
       out.push({
@@ -154,7 +175,41 @@ export function matterRuleViolations(m: Pick<MatterDefinition, 'steps' | 'statut
   return out;
 }
 
+/**
+ * The rules of a 会签 panel (`signers`): only on a 会签 step, within exactly one unit, at least two
+ * members, none twice; named users only in a fixed unit (the submitting township's staff differ
+ * per application).
+ */
+function signerViolations(s: Step, i: number): RuleViolation[] {
+  if (s.signers === undefined) return [];
+  const path = ['steps', i, 'signers'];
+  const v = (code: string, zh: string, en: string): RuleViolation => ({ code, path, zh: `环节“${s.name}”${zh}`, en: `Step "${s.key}": ${en}` });
+  if (s.mode !== 'all') return [v('signers-not-joint', '只有会签环节才能列明会签人员', 'only a 会签 (all) step lists signers')];
+  const out: RuleViolation[] = [];
+  if (s.unitRule.kind === 'units' && s.unitRule.unitIds.length !== 1) {
+    out.push(v('signers-one-unit', '按人员会签须在一个单位内（多单位会签请按单位列明）', 'a panel of people signs within one unit (list units for a multi-unit 会签)'));
+  }
+  if (s.signers.length < 2) out.push(v('signers-too-few', '会签人员至少 2 名', 'a panel has at least 2 members'));
+  const keys = s.signers.map(signerKey);
+  const twice = keys.filter((k, j) => keys.indexOf(k) !== j);
+  if (twice.length) out.push(v('signers-duplicate', `会签人员重复：${twice.join('、')}`, `signers listed twice: ${twice.join(', ')}`));
+  if (s.unitRule.kind === 'submitting-township' && s.signers.some((g) => 'userId' in g)) {
+    out.push(v('signers-named-in-township', '由申请所在乡镇办理的环节只能按角色列明会签人员', 'a step held by the submitting township lists signers by role, not by name'));
+  }
+  return out;
+}
+
+/** A member of a 会签 panel as resolved for one case: the role it signs with and, for a named user, who. */
+export interface ResolvedSigner {
+  key: string;
+  role: string;
+  userId?: string;
+  displayName?: string;
+}
+
 /** A step with its units resolved for one case: who may sign it. */
 export interface ResolvedStep extends Step {
   unitIds: string[];
+  /** The panel of a 会签 among people (from `signers`), resolved at submission. */
+  seats?: ResolvedSigner[];
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bilingual } from './bilingual';
 import { CalendarYearMissingError, strictPositiveDurationSchema, type Duration, type WorkingCalendar } from './calendar';
 import { formatShanghai, MINUTE_MS, toEpochMs, type Instant } from './time';
 
@@ -95,7 +96,7 @@ export const incidentSettingsSchema = z.strictObject({
   /** 三率 weights (response, resolution, satisfaction), summing to 1. */
   hotlineWeights: z
     .strictObject({ response: z.number().min(0).max(1), resolution: z.number().min(0).max(1), satisfaction: z.number().min(0).max(1) })
-    .refine((w) => Math.abs(w.response + w.resolution + w.satisfaction - 1) < 1e-9, 'weights must sum to 1'),
+    .refine((w) => Math.abs(w.response + w.resolution + w.satisfaction - 1) < 1e-9, bilingual('三率权重（响应率、解决率、满意率）之和须为 1', 'the weights (response, resolution, satisfaction) must sum to 1')),
 });
 export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
 

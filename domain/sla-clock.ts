@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bilingual } from './bilingual';
 import { durationSchema, type CalendarResult, type Duration, type WorkingCalendar } from './calendar';
 import { dayStartMs, localDayIndex, toEpochMs, toIso, type Instant } from './time';
 
@@ -15,7 +16,7 @@ const WARNING_LEVELS: readonly WarningLevel[] = ['blue', 'yellow', 'red'];
  */
 export const slaThresholdsSchema = z
   .object({ blue: z.number().positive(), yellow: z.number().positive(), red: z.number().positive() })
-  .refine((t) => t.blue < t.yellow && t.yellow < t.red, { message: 'thresholds must satisfy blue < yellow < red' });
+  .refine((t) => t.blue < t.yellow && t.yellow < t.red, { message: bilingual('预警阈值须满足 蓝 < 黄 < 红', 'thresholds must satisfy blue < yellow < red') });
 /** See {@link slaThresholdsSchema}. */
 export type SlaThresholds = z.infer<typeof slaThresholdsSchema>;
 

@@ -83,7 +83,15 @@ const approvalActionBody = z
 
 type ApprovalActionBody = z.infer<typeof approvalActionBody>;
 
-const signatureSchema = z.object({ unitId: z.string(), actorId: z.string(), actorName: z.string().nullable(), at: z.string(), opinion: z.string() });
+const signatureSchema = z.object({
+  unitId: z.string(),
+  actorId: z.string(),
+  actorName: z.string().nullable(),
+  at: z.string(),
+  opinion: z.string(),
+  signer: z.string().optional().openapi({ description: '按人员会签：所签的会签席位（user:… 或 role:…）/ on a panel: the member signed for' }),
+  role: z.string().optional(),
+});
 
 const approvalViewSchema = z
   .object({
@@ -105,6 +113,8 @@ const approvalViewSchema = z
       tolerated: z.array(z.string()),
       outstanding: z.array(z.string()),
     }),
+    caseDeadline: z.string().nullable().openapi({ description: '承诺期限（特事特办后为其时限）；受理前、中止计时期间和结案后为空 / the promised limit’s deadline (the expedited one once expedited); null before acceptance, while suspended and once closed' }),
+    stepDeadline: z.string().nullable().openapi({ description: '当前环节时限 / the current step’s own limit, while it runs' }),
     precheckDeadline: z.string().nullable().openapi({ description: '受理审查期限：逾期未告知视为受理（行政许可法第三十二条）/ end of the pre-check period; silence after it counts as acceptance' }),
     supplementDeadline: z.string().nullable(),
     catchUpDeadline: z.string().nullable(),
@@ -119,6 +129,9 @@ const approvalViewSchema = z
         limitDays: z.number().nullable(),
         state: z.enum(['pending', 'current', 'done']),
         signatures: z.array(signatureSchema),
+        signers: z
+          .array(z.object({ key: z.string(), role: z.string(), userId: z.string().nullable(), displayName: z.string().nullable(), signature: signatureSchema.nullable() }))
+          .openapi({ description: '按人员会签（评审组）：每位须签署的人员或角色及其签署 / a panel of people or roles who must each sign, with their signatures' }),
         pendingUnitIds: z.array(z.string()),
         transfers: z.record(z.string(), z.object({ userId: z.string(), unitId: z.string(), role: z.string(), displayName: z.string().optional() })),
       }),

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { incidentStats } from '../../db/incident';
-import { caseAssignments, caseClocks, cases, type ClockLevel, type ProcessType } from '../../db/schema/cases';
+import { caseAssignments, caseClocks, cases, CLOCK_KINDS, type ClockKind, type ClockLevel, type ProcessType } from '../../db/schema/cases';
 import { incidentFacts } from '../../db/schema/incident';
 import { inSubtree, orgUnits, PATH_SEPARATOR } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
@@ -30,7 +30,7 @@ const countsSchema = z
 type Counts = z.infer<typeof countsSchema>;
 
 const boardCaseSchema = caseEnvelopeSchema
-  .pick({ id: true, process: true, title: true, status: true, currentStep: true, level: true, unitId: true, ownerUnitId: true, colour: true, deadline: true, createdAt: true })
+  .pick({ id: true, process: true, title: true, status: true, currentStep: true, level: true, unitId: true, ownerUnitId: true, colour: true, deadline: true, caseDeadline: true, stepDeadline: true, clockKind: true, createdAt: true })
   .extend({ actions: z.array(z.string()).openapi({ description: '调用者此刻可办理的操作（如 urge 督办、expedite 特事特办）/ what the caller may do now' }) })
   .openapi('BoardCase');
 
@@ -44,6 +44,9 @@ const boardSchema = z
       .openapi({ description: '按下一级单位汇总（self = 聚焦单位本级）/ rolled up to the focus unit’s children; self = the focus unit itself' }),
     byProcess: z.array(z.object({ process: processSchema, counts: countsSchema })),
     byLevel: z.array(z.object({ level: z.number().int().nullable(), counts: countsSchema })),
+    byKind: z
+      .array(z.object({ kind: z.enum(CLOCK_KINDS), counts: countsSchema }))
+      .openapi({ description: '按时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限（非承诺时限）/ by what the colour follows: the case’s limits, or an approval’s pre-acceptance periods (not its promised limit)' }),
     overdue: z.array(boardCaseSchema).openapi({ description: '已超期（红），按期限先后 / red, earliest deadline first' }),
     near: z.array(boardCaseSchema).openapi({ description: '临近期限（黄、蓝），按期限先后 / yellow and blue, earliest deadline first' }),
     trend: z
@@ -163,6 +166,9 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
         ownerUnitId: cases.ownerUnitId,
         colour: cases.colour,
         deadline: cases.deadline,
+        caseDeadline: cases.caseDeadline,
+        stepDeadline: cases.stepDeadline,
+        clockKind: cases.clockKind,
         createdAt: cases.createdAt,
       };
       const list = (where: SQL | undefined) =>
@@ -175,11 +181,11 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
 
       const incidentsCounted = !query.process || query.process === 'incident';
       const [groups, overdue, near, trend, escalations, urges, split] = await Promise.all([
-        db.execute<{ unit_id: string | null; process: ProcessType | null; level: number | null; colour: ClockLevel; by: 'all' | 'unit' | 'process' | 'level'; n: number }>(sql`
-          select case when grouping(unit_id) = 0 then 'unit' when grouping(process) = 0 then 'process' when grouping(level) = 0 then 'level' else 'all' end as by,
-                 unit_id, process, level, colour, count(*)::int as n
-          from (select ${cases.unitId} as unit_id, ${cases.process} as process, ${cases.level} as level, ${colourNow} as colour from ${cases} where ${open}) c
-          group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour))`),
+        db.execute<{ unit_id: string | null; process: ProcessType | null; level: number | null; kind: ClockKind | null; colour: ClockLevel; by: 'all' | 'unit' | 'process' | 'level' | 'kind'; n: number }>(sql`
+          select case when grouping(unit_id) = 0 then 'unit' when grouping(process) = 0 then 'process' when grouping(level) = 0 then 'level' when grouping(kind) = 0 then 'kind' else 'all' end as by,
+                 unit_id, process, level, kind, colour, count(*)::int as n
+          from (select ${cases.unitId} as unit_id, ${cases.process} as process, ${cases.level} as level, ${cases.clockKind} as kind, ${colourNow} as colour from ${cases} where ${open}) c
+          group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour), (kind, colour))`),
         list(or(eq(cases.colour, 'red'), lt(cases.deadline, now))),
         list(and(inArray(cases.colour, ['yellow', 'blue']), or(isNull(cases.deadline), gte(cases.deadline, now)))),
         db.execute<{ day: string; created: number; on_time: number; late: number }>(sql`
@@ -216,6 +222,8 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       const boardCase = (c: (typeof listed)[number]) => ({
         ...c,
         deadline: c.deadline?.toISOString() ?? null,
+        caseDeadline: c.caseDeadline?.toISOString() ?? null,
+        stepDeadline: c.stepDeadline?.toISOString() ?? null,
         createdAt: c.createdAt.toISOString(),
         actions: actions.get(c.id) ?? [],
       });
@@ -233,12 +241,14 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       const unitCounts = new Map<string, Counts>();
       const processCounts = new Map<ProcessType, Counts>();
       const levelCounts = new Map<number | null, Counts>();
+      const kindCounts = new Map<ClockKind, Counts>();
       const bucket = <K>(map: Map<K, Counts>, key: K) => map.get(key) ?? map.set(key, emptyCounts()).get(key)!;
       for (const g of groups.rows) {
         const n = Number(g.n);
         if (g.by === 'all') addCount(counts, g.colour, n);
         else if (g.by === 'unit') addCount(bucket(unitCounts, childOfFocus(g.unit_id!)), g.colour, n);
         else if (g.by === 'process') addCount(bucket(processCounts, g.process!), g.colour, n);
+        else if (g.by === 'kind') addCount(bucket(kindCounts, g.kind!), g.colour, n);
         else addCount(bucket(levelCounts, g.level), g.colour, n);
       }
       // Worst first: most red, then yellow, then blue, then most cases.
@@ -259,6 +269,7 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
           .sort((a, b) => byTotal(a, b) || a.unitId.localeCompare(b.unitId)),
         byProcess: [...processCounts].map(([process, c]) => ({ process, counts: c })).sort(byTotal),
         byLevel: [...levelCounts].map(([level, c]) => ({ level, counts: c })).sort((a, b) => (a.level ?? 99) - (b.level ?? 99)),
+        byKind: CLOCK_KINDS.filter((kind) => kindCounts.has(kind)).map((kind) => ({ kind, counts: kindCounts.get(kind)! })),
         overdue: overdue.map(boardCase),
         near: near.map(boardCase),
         trend: dayKeys(from, now).map((date) => {

@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzl
 import { verifyAuditStream } from '../../activities/audit';
 import { readStream } from '../../db/audit';
 import { ANCHOR_CHECKS, CHAIN_BREAKS } from '../../domain/audit-verdict';
-import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_LEVELS, NOTICE_KINDS, notices } from '../../db/schema/cases';
+import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_KINDS, CLOCK_LEVELS, NOTICE_KINDS, notices } from '../../db/schema/cases';
 import { orgUnits } from '../../db/schema/org';
 import { caseStateQuery } from '../../workflows/shared/definitions';
 import type { Principal } from '../auth';
@@ -24,7 +24,10 @@ export const caseEnvelopeSchema = z
     unitId: z.string(),
     ownerUnitId: z.string(),
     colour: clockLevelSchema,
-    deadline: z.string().nullable(),
+    deadline: z.string().nullable().openapi({ description: '最近的在计时期限（当前环节时限、受理审查期限等），颜色按它计 / the nearest running deadline (a step limit, a pre-check period, …), which the colour follows' }),
+    caseDeadline: z.string().nullable().openapi({ description: '案件本身的期限：审批为承诺期限（受理前为空），其他流程同 deadline / the case’s own deadline: an approval’s promised limit (null before acceptance); other processes: as deadline' }),
+    stepDeadline: z.string().nullable().openapi({ description: '当前环节时限 / the current step’s own limit' }),
+    clockKind: z.enum(CLOCK_KINDS).openapi({ description: 'deadline 与颜色所依据的时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限 / what deadline and colour follow: the case’s limits, or an approval’s pre-acceptance periods' }),
     overdue: z.boolean(),
     calendarWarnings: z.array(z.string()),
     createdAt: z.string(),
@@ -131,6 +134,9 @@ function envelope(row: typeof cases.$inferSelect, now: Date) {
     ownerUnitId: row.ownerUnitId,
     colour: row.colour,
     deadline: row.deadline?.toISOString() ?? null,
+    caseDeadline: row.caseDeadline?.toISOString() ?? null,
+    stepDeadline: row.stepDeadline?.toISOString() ?? null,
+    clockKind: row.clockKind,
     overdue: !row.closedAt && !!row.deadline && row.deadline < now,
     calendarWarnings: row.calendarWarnings,
     createdAt: row.createdAt.toISOString(),

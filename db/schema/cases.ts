@@ -28,6 +28,14 @@ export const CASE_NO_PREFIX: Record<ProcessType, string> = {
 export const CLOCK_LEVELS = ['green', 'blue', 'yellow', 'red'] as const;
 export type ClockLevel = (typeof CLOCK_LEVELS)[number];
 
+/**
+ * What the envelope's colour and nearest deadline follow: the case's own limit (and its steps), or
+ * an approval's clocks before acceptance (the §32 pre-check and the applicant's 补正 period), which
+ * are not the promised limit and are shown as their own kind.
+ */
+export const CLOCK_KINDS = ['case', 'pre-acceptance'] as const;
+export type ClockKind = (typeof CLOCK_KINDS)[number];
+
 export const processType = pgEnum('process_type', PROCESS_TYPES);
 export const clockLevel = pgEnum('clock_level', CLOCK_LEVELS);
 
@@ -48,7 +56,13 @@ export const cases = pgTable(
     unitId: text('unit_id').notNull(),
     ownerUnitId: text('owner_unit_id').notNull(),
     colour: clockLevel('colour').notNull().default('green'),
+    /** The nearest deadline of any running clock (a step limit, a pre-check period, …): what is due next. */
     deadline: timestamp('deadline', { withTimezone: true }),
+    /** The case's own deadline: an approval's promised limit (承诺期限, or its 特事特办 limit); null before acceptance. */
+    caseDeadline: timestamp('case_deadline', { withTimezone: true }),
+    /** The current step's limit (an approval step's 环节时限), when it has one. */
+    stepDeadline: timestamp('step_deadline', { withTimezone: true }),
+    clockKind: text('clock_kind').$type<ClockKind>().notNull().default('case'),
     calendarWarnings: jsonb('calendar_warnings').$type<string[]>().notNull().default([]),
     data: jsonb('data').$type<Record<string, unknown>>().notNull().default({}),
     projectedSeq: integer('projected_seq').notNull(),

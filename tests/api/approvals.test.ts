@@ -313,6 +313,73 @@ describe('step actions', () => {
     expect(await inboxActions('t01.approver', id)).toEqual(LATER_STEP_ACTIONS);
   });
 
+  it('会签 among people: every member of a review panel (named users and a role, in one unit) signs in person', async () => {
+    const panelStep = (signers: object[], extra: object = {}) => ({
+      key: 'panel-review',
+      name: '评审组会签',
+      role: 'approver',
+      unitRule: { kind: 'units', unitIds: ['lk.dept.scjg'] },
+      mode: 'all',
+      signers,
+      ...extra,
+    });
+    const catering = CATALOGUE_TEMPLATES.find((m) => m.code === 'XK-SMALL-CATERING')!;
+    const matter = (steps: object[]) => ({
+      ...catering,
+      code: 'XK-PANEL-REVIEW',
+      name: '大型餐饮评审（评审组会签）',
+      steps: [{ key: 'accept', name: '受理审查', role: 'window_staff', unitRule: { kind: 'submitting-township' } }, ...steps],
+    });
+    const panel = [{ userId: 'u.lk.scjg.approver' }, { userId: 'u.lk.scjg.leader' }, { role: 'handler' }];
+    const define = async (steps: object[]) => api().post('/api/v1/matters').set(await auth('admin')).send(matter(steps));
+    // The catalogue's validator: a panel only on a 会签 step, in one unit, of that unit's staff, nobody twice.
+    for (const [steps, code] of [
+      [[panelStep(panel, { mode: 'single' })], 'signers-not-joint'],
+      [[panelStep([...panel, { role: 'handler' }])], 'signers-duplicate'],
+      [[panelStep(panel, { unitRule: { kind: 'units', unitIds: ['lk.dept.scjg', 'lk.dept.mzj'] } })], 'signers-one-unit'],
+      [[panelStep([{ userId: 'u.lk.mzj.approver' }, { role: 'handler' }])], 'signer-not-in-unit'],
+    ] as const) {
+      const res = await define([...steps]);
+      expect([res.status, res.body.code], JSON.stringify(res.body)).toEqual([422, code]);
+    }
+    const created = await define([panelStep(panel)]);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+
+    const id = await open('t01.window', { matterCode: 'XK-PANEL-REVIEW', channel: 'window', materials: CATERING_MATERIALS });
+    await ok('t01.window', id, { type: 'accept' });
+    await ok('t01.window', id, { type: 'approve', opinion: '受理审查通过' });
+    const panelActions = LATER_STEP_ACTIONS.filter((a) => a !== 'transfer');
+    for (const member of ['scjg.approver', 'scjg.leader', 'scjg.handler']) expect(await inboxActions(member, id), member).toEqual(panelActions);
+    expect(await inboxActions('scjg.liaison', id)).toBeNull();
+    expect((await detail('scjg.leader', id)).assignments).toEqual(
+      expect.arrayContaining([
+        { unitId: 'lk.dept.scjg', role: 'approver', userId: 'u.lk.scjg.approver', actions: panelActions },
+        { unitId: 'lk.dept.scjg', role: 'approver', userId: 'u.lk.scjg.leader', actions: panelActions },
+        { unitId: 'lk.dept.scjg', role: 'handler', userId: '', actions: panelActions },
+      ]),
+    );
+
+    // Two approvers of one unit are two signatures here, not one.
+    const first = await ok('scjg.approver', id, { type: 'approve', opinion: '同意（评审组成员甲）' });
+    expect(first.currentStep).toBe('评审组会签');
+    expect(await inboxActions('scjg.approver', id)).toBeNull();
+    await refused('scjg.approver', id, { type: 'approve', opinion: '再次同意' }, 409, 'already-signed');
+    await refused('scjg.leader', id, { type: 'transfer', toUser: 'scjg.approver' }, 422, 'panel-no-transfer');
+    const second = await ok('scjg.leader', id, { type: 'approve', opinion: '同意（评审组组长）' });
+    expect(second.currentStep).toBe('评审组会签');
+    expect(second.steps[1].signers.map((g: { key: string; signature: { actorId: string } | null }) => [g.key, g.signature?.actorId ?? null])).toEqual([
+      ['user:u.lk.scjg.approver', 'u.lk.scjg.approver'],
+      ['user:u.lk.scjg.leader', 'u.lk.scjg.leader'],
+      ['role:handler', null],
+    ]);
+    expect(await inboxActions('scjg.handler', id)).toEqual(panelActions);
+
+    const done = await ok('scjg.handler', id, { type: 'approve', opinion: '现场核查意见：同意' });
+    expect(done.status).toBe('awaiting-conclusion');
+    expect(done.steps[1].signers[2]).toMatchObject({ key: 'role:handler', role: 'handler', userId: null, signature: { actorId: 'u.lk.scjg.handler', signer: 'role:handler', role: 'handler' } });
+    expect(done.steps[1].signatures).toHaveLength(3);
+  });
+
   it('或签 (any): the first unit to sign completes the step', async () => {
     const id = await open('t01.window', { matterCode: 'GG-EMPLOYMENT-CARD', channel: 'window', materials: ['id-card', 'photo'] });
     await ok('t01.window', id, { type: 'accept' });
@@ -360,6 +427,27 @@ describe('pre-check: 一次性告知, 补正, 容缺受理, refuse', () => {
     const complete = await ok('t01.window', id, { type: 'supplement', materials: ['health-certificates'] });
     expect(complete).toMatchObject({ status: 'submitted', materials: { missing: [] } });
     expect(complete.clocks.find((c: { key: string }) => c.key === 'supplement')).toMatchObject({ state: 'stopped' });
+    expect(await inboxActions('t01.window', id)).toEqual(['accept', 'refuse', 'supplement', 'withdraw']);
+    expect((await ok('t01.window', id, { type: 'accept' })).status).toBe('in-progress');
+  });
+
+  it('a one-time notice that leaves out any missing material is refused, naming it; a complete one can always be followed to acceptance', async () => {
+    const id = await open('t01.window', { matterCode: 'XK-SMALL-CATERING', channel: 'window', materials: ['business-licence'] });
+    const partial = { type: 'notify-missing', missing: ['operator-id', 'premises-layout'] };
+    const zh = await refused('t01.window', id, partial, 422, 'notice-incomplete');
+    expect(zh.detail).toContain('“食品安全管理制度”、“从业人员健康证明”');
+    expect(zh.detail).toContain('第三十二条');
+    const en = await api().post(`/api/v1/approvals/${id}/actions`).set(await auth('t01.window')).set('accept-language', 'en').send(partial);
+    expect(en.status).toBe(422);
+    expect(en.body.detail).toBe('A one-time notice must list every missing material at once (Administrative Licensing Law §32); it leaves out: food-safety-rules, health-certificates');
+
+    const all = ['operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
+    await ok('t01.window', id, { type: 'notify-missing', missing: all });
+    // Whatever the applicant has handed in so far, someone can move the case on.
+    for (const material of all) {
+      expect(await inboxActions('t01.window', id)).toEqual(expect.arrayContaining(['accept', 'refuse', 'supplement']));
+      await ok('t01.window', id, { type: 'supplement', materials: [material] });
+    }
     expect(await inboxActions('t01.window', id)).toEqual(['accept', 'refuse', 'supplement', 'withdraw']);
     expect((await ok('t01.window', id, { type: 'accept' })).status).toBe('in-progress');
   });
@@ -445,6 +533,19 @@ describe('supervision: suspension, extension, urge, 特事特办, rating', () =>
     await refused('scjg.approver', id, { type: 'request-extension', days: 2, reason: '延期' }, 422, 'expedited-no-extension');
   });
 
+  it('特事特办: a township supervisor expedites its own township’s application, not another township’s', async () => {
+    const id = await cateringAtReview();
+    expect(await inboxActions('t01.supervisor', id)).toEqual(['expedite']);
+    expect(await inboxActions('t02.supervisor', id)).toBeNull();
+    await refused('t02.supervisor', id, { type: 'expedite', budget: { unit: 'hour', amount: 2 }, reason: '抢险' }, 404, 'case-not-found');
+    const expedited = await ok('t01.supervisor', id, { type: 'expedite', budget: { unit: 'hour', amount: 4 }, reason: '防汛物资保障，特事特办' });
+    expect(expedited.expedited).toMatchObject({ by: 'u.lk.t01.supervisor', budget: { unit: 'hour', amount: 4 } });
+    expect(expedited.clocks.find((c: { key: string }) => c.key === 'expedite')).toMatchObject({ state: 'running' });
+    // Once expedited, neither supervisor is offered it again.
+    expect(await inboxActions('t01.supervisor', id)).toBeNull();
+    await refused('lk.supervisor', id, { type: 'expedite', budget: { unit: 'hour', amount: 1 }, reason: '再次' }, 409, 'wrong-state');
+  });
+
   it('a bad rating opens a rectification task for the handling unit, visible in its case list', async () => {
     const id = await cateringAtReview();
     await ok('scjg.approver', id, { type: 'approve', opinion: '同意' });
@@ -466,6 +567,40 @@ describe('supervision: suspension, extension, urge, 特事特办, rating', () =>
     expect(task).toMatchObject({ process: 'task', ownerUnitId: 'lk', status: 'open' });
     expect(task.clocks[0]).toMatchObject({ budget: { unit: 'workday', amount: 15 } });
     expect(await inboxActions('scjg.handler', taskId)).toEqual(['complete']);
+  });
+});
+
+describe('deadlines: the promised limit, the current step’s limit and the pre-acceptance clocks', () => {
+  /** Open approvals on the township board, per clock kind. */
+  async function boardKinds(): Promise<Record<string, number>> {
+    const res = await api().get('/api/v1/board').query({ process: 'approval' }).set(await auth('t01.supervisor'));
+    expect(res.status).toBe(200);
+    return Object.fromEntries((res.body.byKind as { kind: string; counts: { total: number } }[]).map((k) => [k.kind, k.counts.total]));
+  }
+  const clock = (view: { clocks: { key: string; deadline: string | null }[] }, key: string) => view.clocks.find((c) => c.key === key)?.deadline;
+
+  it('exposes the case deadline and the step deadline separately; before acceptance only the pre-check clock runs, as its own kind', async () => {
+    const before = await boardKinds();
+    const id = await open('t01.window', { matterCode: 'XK-SMALL-CATERING', channel: 'window', materials: CATERING_MATERIALS });
+    const submitted = await detail('t01.window', id);
+    expect(submitted).toMatchObject({ clockKind: 'pre-acceptance', caseDeadline: null, stepDeadline: null, deadline: clock(submitted, 'precheck') });
+    expect(submitted.live).toMatchObject({ caseDeadline: null, stepDeadline: null });
+    expect(await boardKinds()).toEqual({ ...before, 'pre-acceptance': (before['pre-acceptance'] ?? 0) + 1 });
+
+    const accepted = await ok('t01.window', id, { type: 'accept' });
+    const promised = clock(accepted, 'case')!;
+    const firstStep = clock(accepted, 'step:accept')!;
+    expect(Date.parse(firstStep)).toBeLessThan(Date.parse(promised));
+    expect(accepted).toMatchObject({ caseDeadline: promised, stepDeadline: firstStep });
+    // `deadline` keeps its meaning (the nearest running deadline: here the step's); the promised limit is caseDeadline.
+    expect(await detail('lk.supervisor', id)).toMatchObject({ clockKind: 'case', caseDeadline: promised, stepDeadline: firstStep, deadline: firstStep });
+    expect(await boardKinds()).toEqual({ ...before, case: (before.case ?? 0) + 1 });
+    const listed = await api().get('/api/v1/cases?process=approval&pageSize=200').set(await auth('t01.window'));
+    expect(listed.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({ caseDeadline: promised, stepDeadline: firstStep, clockKind: 'case' });
+
+    const next = await ok('t01.window', id, { type: 'approve', opinion: '材料齐全' });
+    expect(next).toMatchObject({ caseDeadline: promised, stepDeadline: clock(next, 'step:inspect') });
+    expect(await detail('t01.window', id)).toMatchObject({ caseDeadline: promised, stepDeadline: clock(next, 'step:inspect') });
   });
 });
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseAssignments, caseClocks, cases, incidentFacts, notices } from '../../db/schema';
-import type { ProcessType } from '../../db/schema/cases';
+import type { ClockKind, ProcessType } from '../../db/schema/cases';
 import { createTestApp, type TestApp } from '../support/app';
 
 // The SLA board reads only the PostgreSQL read model, so the cases are written here as the projection
@@ -17,13 +17,14 @@ const dayOf = (d: Date) => new Date(d.getTime() + 8 * H).toISOString().slice(0, 
 const recent = at(-60_000);
 const earlier = at(-3 * D);
 
-type Row = { id: string; process: ProcessType; unitId: string; ownerUnitId: string; colour: 'green' | 'blue' | 'yellow' | 'red'; deadline: Date | null; level?: number; createdAt: Date; closedAt?: Date };
+type Row = { id: string; process: ProcessType; unitId: string; ownerUnitId: string; colour: 'green' | 'blue' | 'yellow' | 'red'; deadline: Date | null; level?: number; clockKind?: ClockKind; createdAt: Date; closedAt?: Date };
 
 const ROWS: Row[] = [
   { id: 'RW-2026-900001', process: 'task', unitId: 'lk.t01.v01', ownerUnitId: 'lk.t01', colour: 'red', deadline: at(-2 * H), createdAt: earlier },
   { id: 'SJ-2026-900002', process: 'incident', unitId: 'lk.t01.v01.g01', ownerUnitId: 'lk.t01', colour: 'yellow', deadline: at(H), level: 1, createdAt: earlier },
   { id: 'SP-2026-900003', process: 'approval', unitId: 'lk.dept.scjg', ownerUnitId: 'lk.t01', colour: 'blue', deadline: at(5 * H), createdAt: earlier },
-  { id: 'SP-2026-900004', process: 'approval', unitId: 'lk.t01', ownerUnitId: 'lk.t01', colour: 'green', deadline: at(5 * D), createdAt: earlier },
+  // Not yet accepted: its colour and deadline are the §32 pre-check period's, not a promised limit.
+  { id: 'SP-2026-900004', process: 'approval', unitId: 'lk.t01', ownerUnitId: 'lk.t01', colour: 'green', deadline: at(5 * D), clockKind: 'pre-acceptance', createdAt: earlier },
   { id: 'RW-2026-900005', process: 'task', unitId: 'lk.t02', ownerUnitId: 'lk.t02', colour: 'red', deadline: at(-H), createdAt: earlier },
   // Its deadline has passed but its workflow has not yet projected red: the board shows it red now.
   { id: 'RW-2026-900009', process: 'task', unitId: 'lk.t02', ownerUnitId: 'lk.t02', colour: 'yellow', deadline: at(-30 * 60_000), createdAt: earlier },
@@ -116,6 +117,10 @@ describe('GET /board', () => {
       { level: 1, counts: counts(0, 0, 1, 0) },
       { level: null, counts: counts(1, 1, 0, 1) },
     ]);
+    expect(b.byKind).toEqual([
+      { kind: 'case', counts: counts(0, 1, 1, 1) },
+      { kind: 'pre-acceptance', counts: counts(1, 0, 0, 0) },
+    ]);
   });
 
   it('lists overdue and near-deadline cases by deadline, with what the caller may do on each', async () => {
@@ -126,7 +131,7 @@ describe('GET /board', () => {
       ['SJ-2026-900002', 'yellow'],
       ['SP-2026-900003', 'blue'],
     ]);
-    expect(b.near[1].actions).toEqual([]);
+    expect(b.near[1]).toMatchObject({ actions: [], clockKind: 'case', caseDeadline: null, stepDeadline: null });
     // The county supervisor holds 特事特办 on the approval, and sees every township.
     const county = await ok('lk.supervisor');
     expect(county.overdue.map((c: { id: string; colour: string }) => [c.id, c.colour])).toEqual([

@@ -32,6 +32,22 @@ const base: Input = {
 
 const codes = (m: Input) => matterRuleViolations(matterShapeSchema.parse(m)).map((v) => v.code);
 
+describe('会签 among people (signers)', () => {
+  const township = { kind: 'submitting-township' as const };
+  it('accepts a panel of named users or roles in one unit, and a role panel of the submitting township', () => {
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ userId: 'u.a' }, { userId: 'u.b' }, { role: 'handler' }] })] })).toEqual([]);
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', unitRule: township, signers: [{ role: 'approver' }, { role: 'supervisor' }] })] })).toEqual([]);
+  });
+
+  it('refuses a panel on a non-会签 step, across units, of one member, twice the same, or naming the submitting township’s staff', () => {
+    expect(codes({ ...base, steps: [step('a', { mode: 'any', unitRule: { kind: 'units', unitIds: ['x', 'y'] }, signers: [{ role: 'approver' }, { role: 'handler' }] })] })).toEqual(['signers-not-joint']);
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', unitRule: { kind: 'units', unitIds: ['x', 'y'] }, signers: [{ role: 'approver' }, { role: 'handler' }] })] })).toEqual(['signers-one-unit']);
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ role: 'approver' }] })] })).toEqual(['signers-too-few']);
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ userId: 'u.a' }, { userId: 'u.a' }] })] })).toEqual(['signers-duplicate']);
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', unitRule: township, signers: [{ userId: 'u.a' }, { role: 'approver' }] })] })).toEqual(['signers-named-in-township']);
+  });
+});
+
 describe('matterRuleViolations', () => {
   it('accepts a well-formed matter, and fills the defaults', () => {
     const parsed = matterDefinitionSchema.parse(base);

@@ -94,6 +94,7 @@ describe('ApprovalCase', () => {
     expect(c.assignments()).toEqual([
       { unitId: 'lk.t01', role: 'window_staff', actions: ['approve', 'reject', 'transfer', 'suspend', 'request-extension', 'urge', 'withdraw'] },
       { unitId: 'lk', role: 'supervisor', actions: ['expedite'] },
+      { unitId: 'lk.t01', role: 'supervisor', actions: ['expedite'] },
     ]);
   });
 

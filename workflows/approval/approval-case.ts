@@ -13,7 +13,7 @@ import {
   unknownMaterialViolation,
 } from '../../domain/approval';
 import { unitMs } from '../../domain/calendar';
-import type { Material, ResolvedStep, RuleViolation } from '../../domain/catalogue';
+import type { Material, ResolvedSigner, ResolvedStep, RuleViolation } from '../../domain/catalogue';
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
@@ -60,6 +60,8 @@ const stepClockLabel = (step: ResolvedStep) => `环节时限：${step.name}`;
 const STEP_ACTIONS: ReadonlySet<ApprovalActionType> = new Set(['approve', 'reject', 'return', 'transfer']);
 const CLOSED: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected', 'refused', 'withdrawn', 'lapsed', 'terminated']);
 const RATABLE: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected']);
+/** Before acceptance only the §32 pre-check and the applicant's 补正 period run, not the promised limit. */
+const PRE_ACCEPTANCE: ReadonlySet<ApprovalStatus> = new Set(['submitted', 'awaiting-supplement']);
 /** Clocks whose red means the administration is late (督办); the applicant's own clocks lapse instead. */
 const isOfficeClock = (key: string) => key === CASE || key === EXPEDITE || key.startsWith('step:');
 
@@ -84,6 +86,12 @@ const conflict = (code: string, zh: string, en: string) => caseError(CaseErrorTy
 const unique = (keys: readonly string[]) => [...new Set(keys)];
 const materialNames = (materials: readonly Material[], keys: readonly string[]) =>
   keys.map((k) => `“${materials.find((m) => m.key === k)?.name ?? k}”`).join('、');
+
+/** Whether `actor` is among a step's holders: its role in one of its units, or a member of its 会签 panel. */
+function mayHold(step: ResolvedStep, actor: Actor): boolean {
+  if (!step.seats) return step.role === actor.role && step.unitIds.includes(actor.unitId);
+  return step.seats.some((seat) => (seat.userId ? seat.userId === actor.userId : seat.role === actor.role && step.unitIds.includes(actor.unitId)));
+}
 
 function isPaused(clock: SlaClock): boolean {
   const last = clock.pauses.at(-1);
@@ -122,15 +130,20 @@ export class ApprovalCase {
   updatedAt: string;
   closedAt: string | null = null;
 
+  /** Whether a one-time notice must list every missing material (see {@link noticeViolation}). */
+  private readonly completeNotice: boolean;
+
   /**
-   * `precheck` starts the §32 pre-check clock at submission (off only when replaying a case that
-   * was started before the rule existed).
+   * `precheck` starts the §32 pre-check clock at submission; `completeNotice` requires a one-time
+   * notice to list every missing material, not only the key ones. Each is off only when replaying
+   * a case that was started before the rule existed.
    */
   constructor(
     readonly input: StartApprovalInput,
     now: number,
-    { precheck = true }: { precheck?: boolean } = {},
+    { precheck = true, completeNotice = true }: { precheck?: boolean; completeNotice?: boolean } = {},
   ) {
+    this.completeNotice = completeNotice;
     this.provided = unique(input.materials);
     this.signatures = input.steps.map(() => []);
     this.clocks = new CaseClocks(input.calendar);
@@ -176,8 +189,17 @@ export class ApprovalCase {
   pendingUnits(): string[] {
     const step = this.currentStep();
     if (!step) return [];
+    if (step.seats) return this.pendingSeats().length ? step.unitIds : [];
     const signed = this.signatures[this.stepIndex] ?? [];
     return step.unitIds.filter((u) => !signed.some((s) => s.unitId === u));
+  }
+
+  /** Members of the current step's 会签 panel (among people) who have not signed yet. */
+  pendingSeats(): ResolvedSigner[] {
+    const step = this.currentStep();
+    if (!step?.seats) return [];
+    const signed = this.signatures[this.stepIndex] ?? [];
+    return step.seats.filter((seat) => !signed.some((s) => s.signer === seat.key));
   }
 
   missing(): string[] {
@@ -195,8 +217,19 @@ export class ApprovalCase {
     const window = (actions: string[]) => out.push({ unitId: this.input.townshipId, role: 'window_staff', actions });
     const applicant = (actions: string[]) => out.push({ ...this.applicantHolder(), actions });
     const supervisor = (actions: string[]) => out.push({ unitId: this.input.supervisingUnitId, role: 'supervisor', actions });
+    // 特事特办 (DOMAIN §4): a county supervisor anywhere, a township supervisor within its own township.
+    const expedite = () => (this.expedited ? [] : ['expedite']);
+    const townshipSupervisor = () => {
+      if (this.input.townshipId !== this.input.supervisingUnitId) out.push({ unitId: this.input.townshipId, role: 'supervisor', actions: expedite() });
+    };
     const stepHolders = (actions: string[]) => {
       const step = this.currentStep()!;
+      if (step.seats) {
+        // Each panel member signs in person: a named user, or whoever holds the role; no transfer.
+        const panelActions = actions.filter((a) => a !== 'transfer');
+        for (const seat of this.pendingSeats()) out.push({ unitId: step.unitIds[0]!, role: seat.role, ...(seat.userId ? { userId: seat.userId } : {}), actions: panelActions });
+        return;
+      }
       for (const unitId of this.pendingUnits()) {
         const to = this.transfers[unitId];
         out.push({ unitId, role: step.role, ...(to ? { userId: to.userId } : {}), actions });
@@ -217,7 +250,8 @@ export class ApprovalCase {
         stepHolders(['approve', 'reject', ...(this.stepIndex > 0 ? ['return'] : []), 'transfer', 'suspend', ...(this.pendingExtension ? [] : ['request-extension'])]);
         window(['urge', ...catchUp]);
         applicant(['withdraw', ...catchUp]);
-        supervisor([...(this.expedited ? [] : ['expedite']), ...decide]);
+        supervisor([...expedite(), ...decide]);
+        townshipSupervisor();
         break;
       case 'suspended':
         stepHolders(['resume']);
@@ -228,7 +262,8 @@ export class ApprovalCase {
       case 'awaiting-conclusion':
         window(['conclude', ...catchUp]);
         applicant(['withdraw', ...catchUp]);
-        supervisor([...(this.expedited ? [] : ['expedite']), ...decide]);
+        supervisor([...expedite(), ...decide]);
+        townshipSupervisor();
         break;
       default:
         if (this.ratingOpen) {
@@ -353,6 +388,9 @@ export class ApprovalCase {
       ownerUnitId: this.input.townshipId,
       colour: summary.colour,
       deadline: summary.deadline,
+      caseDeadline: view.caseDeadline,
+      stepDeadline: view.stepDeadline,
+      clockKind: PRE_ACCEPTANCE.has(this.status) ? 'pre-acceptance' : 'case',
       calendarWarnings: summary.calendarWarnings,
       data: { ...data, applicant: { name: applicant.name } },
       createdAt: this.createdAt,
@@ -386,6 +424,8 @@ export class ApprovalCase {
         tolerated: this.tolerated,
         outstanding: this.outstanding(),
       },
+      caseDeadline: this.clocks.status(this.caseClockKey(), now)?.deadline ?? null,
+      stepDeadline: this.stepDeadline(now),
       precheckDeadline: this.clocks.status(PRECHECK, now)?.deadline ?? null,
       supplementDeadline: this.clocks.status(SUPPLEMENT, now)?.deadline ?? null,
       catchUpDeadline: this.clocks.status(CATCH_UP, now)?.deadline ?? null,
@@ -486,7 +526,7 @@ export class ApprovalCase {
       const to = this.transfers[actor.unitId];
       throw caseError(CaseErrorType.Forbidden, 'transferred', `本环节已转交给 ${to?.displayName ?? transferred.userId} 办理`, `This step was transferred to ${transferred.userId}`);
     }
-    if (STEP_ACTIONS.has(action.type) && this.input.steps.some((s) => s.role === actor.role && s.unitIds.includes(actor.unitId))) {
+    if (STEP_ACTIONS.has(action.type) && this.input.steps.some((s) => mayHold(s, actor))) {
       throw conflict(
         'not-current-step',
         `案件当前不在您的环节（当前：${this.phaseName() ?? APPROVAL_STATUS_LABEL[this.status]}），可能已由他人办理`,
@@ -500,7 +540,13 @@ export class ApprovalCase {
     if (STEP_ACTIONS.has(action.type) && 'step' in action && action.step !== undefined && action.step !== step?.key) {
       return conflict('not-current-step', `“${action.step}”不是当前环节，可能已由他人办理`, `Step ${action.step} is not the current step; someone may have acted already`);
     }
-    if (action.type === 'approve' && step && step.mode === 'all' && actor.role === step.role && (this.signatures[this.stepIndex] ?? []).some((s) => s.unitId === actor.unitId)) {
+    if (action.type === 'approve' && step?.seats && (this.signatures[this.stepIndex] ?? []).some((s) => s.actorId === actor.userId)) {
+      return conflict('already-signed', `您已在“${step.name}”会签`, `You have already signed step ${step.key}`);
+    }
+    if (action.type === 'transfer' && step?.seats && mayHold(step, actor)) {
+      return rule('panel-no-transfer', `“${step.name}”为按人员会签，须本人签署，不能转交`, `Step ${step.key} is signed by each panel member in person; it cannot be transferred`);
+    }
+    if (action.type === 'approve' && step && !step.seats && step.mode === 'all' && actor.role === step.role && (this.signatures[this.stepIndex] ?? []).some((s) => s.unitId === actor.unitId)) {
       return conflict('already-signed', `本单位已在“${step.name}”会签`, `Your unit has already signed step ${step.key}`);
     }
     if (action.type === 'return' && this.status === 'in-progress' && this.stepIndex === 0) {
@@ -518,7 +564,7 @@ export class ApprovalCase {
 
   private planNotice(actor: Actor, listed: string[], extra: string | undefined, now: number): Plan {
     const missing = unique(listed);
-    const v = noticeViolation(this.matter.materials, this.provided, missing);
+    const v = noticeViolation(this.matter.materials, this.provided, missing, { allMissing: this.completeNotice });
     if (v) throw refused(v);
     const clock = this.build(SUPPLEMENT, SUPPLEMENT_LABEL, () => startClock({ unit: 'workday', amount: this.matter.supplementDays }, now, { actor: actor.userId, reason: '一次性告知' }), now);
     return {
@@ -561,7 +607,7 @@ export class ApprovalCase {
     if (instant && !conclude) throw rule('instant-needs-conclusion', '即办件须受理并当场办结（请填写办理结果）', 'An on-the-spot matter is accepted and concluded in one action: give the result');
     if (instant && tolerate.length) throw rule('instant-no-tolerance', '即办件不适用容缺受理', 'An on-the-spot matter cannot be accepted with missing materials');
     if (!instant && conclude) throw rule('not-instant', '承诺件不能在受理时办结', 'A promise matter cannot be concluded at acceptance');
-    const v = acceptanceViolation(def.materials, this.provided, tolerate);
+    const v = acceptanceViolation(def.materials, this.provided, tolerate, { noticeGiven: this.notice !== null });
     if (v) throw refused(v);
     if (action.catchUpDays !== undefined && tolerate.length === 0) throw rule('catch-up-without-tolerance', '未容缺受理，无需补齐期限', 'A catch-up period is only for tolerated materials');
     const catchUpDays = action.catchUpDays ?? def.promisedLimitDays;
@@ -602,8 +648,12 @@ export class ApprovalCase {
   private planApprove(actor: Actor, opinion: string, now: number): Plan {
     const index = this.stepIndex;
     const step = this.input.steps[index]!;
-    const signed = [...(this.signatures[index] ?? []), { unitId: actor.unitId, actorId: actor.userId, actorName: actor.displayName ?? null, at: new Date(now).toISOString(), opinion }];
-    const complete = step.mode !== 'all' || step.unitIds.every((u) => signed.some((s) => s.unitId === u));
+    const seat = step.seats ? this.seatFor(step, actor) : undefined;
+    const signature: Signature = { unitId: actor.unitId, actorId: actor.userId, actorName: actor.displayName ?? null, at: new Date(now).toISOString(), opinion, ...(seat ? { signer: seat.key, role: actor.role } : {}) };
+    const signed = [...(this.signatures[index] ?? []), signature];
+    const complete = step.seats
+      ? step.seats.every((k) => signed.some((s) => s.signer === k.key))
+      : step.mode !== 'all' || step.unitIds.every((u) => signed.some((s) => s.unitId === u));
     const next = complete ? this.input.steps[index + 1] : undefined;
     const clocks: ClockChange[] = [];
     if (complete && this.running(stepClockKey(step))) clocks.push(this.stop(stepClockKey(step), now, '环节办结', actor.userId));
@@ -612,7 +662,7 @@ export class ApprovalCase {
       clocks,
       commit: () => {
         this.signatures[index] = signed;
-        if (!complete) return { note: `会签同意（${signed.length}/${step.unitIds.length}）：${opinion}` };
+        if (!complete) return { note: `会签同意（${signed.length}/${step.seats?.length ?? step.unitIds.length}）：${opinion}` };
         this.transfers = {};
         if (next) {
           this.stepIndex = index + 1;
@@ -624,6 +674,14 @@ export class ApprovalCase {
         return { note: `同意，审批完成，待办结：${opinion}` };
       },
     };
+  }
+
+  /** The panel member `actor` signs for: its own named seat first, else a seat of its role in the unit. */
+  private seatFor(step: ResolvedStep, actor: Actor): ResolvedSigner {
+    const pending = this.pendingSeats();
+    const seat = pending.find((s) => s.userId === actor.userId) ?? pending.find((s) => !s.userId && s.role === actor.role && step.unitIds.includes(actor.unitId));
+    if (!seat) throw conflict('already-signed', `“${step.name}”中您可签署的会签已完成`, `Your place on step ${step.key} has been signed already`);
+    return seat;
   }
 
   private planReturn(actor: Actor, reason: string, now: number): Plan {
@@ -809,6 +867,12 @@ export class ApprovalCase {
     return this.expedited ? EXPEDITE : CASE;
   }
 
+  /** The deadline of the current step's own limit, while it runs. */
+  private stepDeadline(now: number): string | null {
+    const step = this.currentStep();
+    return step ? (this.clocks.status(stepClockKey(step), now)?.deadline ?? null) : null;
+  }
+
   private running(key: string): boolean {
     return this.clocks.clocks[key]?.clock.stoppedAt === null;
   }
@@ -876,6 +940,13 @@ export class ApprovalCase {
       limitDays: step.limitDays ?? null,
       state: current ? 'current' : index < this.stepIndex ? 'done' : 'pending',
       signatures: this.signatures[index] ?? [],
+      signers: (step.seats ?? []).map((seat) => ({
+        key: seat.key,
+        role: seat.role,
+        userId: seat.userId ?? null,
+        displayName: seat.displayName ?? null,
+        signature: (this.signatures[index] ?? []).find((s) => s.signer === seat.key) ?? null,
+      })),
       pendingUnitIds: current ? this.pendingUnits() : [],
       transfers: current ? this.transfers : {},
     };

@@ -149,6 +149,20 @@ export interface Signature {
   actorName: string | null;
   at: string;
   opinion: string;
+  /** On a 会签 among people: the panel member signed for (`user:<id>` or `role:<role>`). */
+  signer?: string;
+  /** On a 会签 among people: the role the actor signed with. */
+  role?: string;
+}
+
+/** A member of a 会签 panel within one unit, and its signature once given. */
+export interface SignerView {
+  key: string;
+  role: string;
+  /** The named person; null when anyone holding `role` in the unit may sign. */
+  userId: string | null;
+  displayName: string | null;
+  signature: Signature | null;
 }
 
 export interface StepView {
@@ -160,6 +174,8 @@ export interface StepView {
   limitDays: number | null;
   state: 'pending' | 'current' | 'done';
   signatures: Signature[];
+  /** The panel of a 会签 among people (who must sign, who has); empty for other steps. */
+  signers: SignerView[];
   /** Units still expected to sign the current step. */
   pendingUnitIds: string[];
   /** Unit → user the step was transferred to (转交). */
@@ -191,6 +207,10 @@ export interface ApprovalView {
   receiptNo: string | null;
   acceptedAt: string | null;
   materials: MaterialsView;
+  /** The promised limit's deadline (承诺期限; the 特事特办 limit once expedited): null before acceptance, while suspended and once closed. */
+  caseDeadline: string | null;
+  /** The current step's own limit (环节时限), while it runs; null when the step has none. */
+  stepDeadline: string | null;
   /** §32: the end of the window's pre-check period; no notice or decision by then counts as acceptance. */
   precheckDeadline: string | null;
   supplementDeadline: string | null;

@@ -11,8 +11,8 @@ const { recordTransition } = projectionActivities;
 
 /** An approval case (政务服务审批): see workflows/approval/definitions.ts. */
 export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {
-  // Cases started before the §32 pre-check clock existed replay without it.
-  const approval = new ApprovalCase(input, Date.now(), { precheck: patched('approval-precheck-clock') });
+  // Cases started before the §32 pre-check clock (or the complete-notice rule) existed replay without it.
+  const approval = new ApprovalCase(input, Date.now(), { precheck: patched('approval-precheck-clock'), completeNotice: patched('approval-complete-notice') });
   const recorder = new CaseRecorder(recordTransition);
   const watch = new ClockWatch(approval.clocks, recorder, loadCalendar, (now) => approval.snapshot(now));
   const reads = serveCaseReads(() => approval.view(Date.now()));

@@ -1,4 +1,4 @@
-import type { ClockLevel, ProcessType } from '../../db/schema/cases';
+import type { ClockKind, ClockLevel, ProcessType } from '../../db/schema/cases';
 
 /** One projected SLA clock of a case. */
 export interface ClockSnapshot {
@@ -32,7 +32,14 @@ export interface CaseSnapshot {
   unitId: string;
   ownerUnitId: string;
   colour: ClockLevel;
+  /** The nearest deadline of any running clock: what is due next (a step limit, a pre-check period, …). */
   deadline: string | null;
+  /** The case's own deadline (an approval's promised limit); omitted: the same as `deadline`. */
+  caseDeadline?: string | null;
+  /** The current step's limit, for processes whose steps have limits of their own. */
+  stepDeadline?: string | null;
+  /** What `colour` and `deadline` follow; omitted: `case`. */
+  clockKind?: ClockKind;
   calendarWarnings: string[];
   data: Record<string, unknown>;
   createdAt: string;

@@ -10,7 +10,7 @@ type Column<T> = NonNullable<TableProps<T>['columns']>[number];
 
 /** The one case table: inbox, case list and board lists differ only in extra columns and paging. */
 /** The fields a case table shows: the envelope, or the board's lighter rows. */
-export type CaseRow = Pick<CaseEnvelope, 'id' | 'title' | 'process' | 'status' | 'unitId' | 'colour' | 'deadline'> & { closedAt?: string | null; actions?: string[] };
+export type CaseRow = Pick<CaseEnvelope, 'id' | 'title' | 'process' | 'status' | 'unitId' | 'colour' | 'deadline'> & { clockKind?: CaseEnvelope['clockKind']; closedAt?: string | null; actions?: string[] };
 
 export function CaseTable<T extends CaseRow>({
   rows,
@@ -38,7 +38,18 @@ export function CaseTable<T extends CaseRow>({
     { title: t('process'), dataIndex: 'process', width: 100, render: (p: T['process']) => pick(PROCESS_LABEL[p]) },
     { title: t('status'), dataIndex: 'status', width: 80, render: (s: string) => pick(statusLabel(s)) },
     { title: t('unit'), dataIndex: 'unitId', width: 130, render: (u: string) => unitName(u) },
-    { title: t('colour'), dataIndex: 'colour', width: 80, render: (_c, row) => <ColourTag colour={row.colour} /> },
+    {
+      title: t('colour'),
+      dataIndex: 'colour',
+      width: 80,
+      // Before acceptance the colour is the §32 pre-check or 补正 period's, not the promised limit's.
+      render: (_c, row) => (
+        <>
+          <ColourTag colour={row.colour} />
+          {row.clockKind === 'pre-acceptance' && <Tag data-testid="pre-acceptance">{t('preAcceptance')}</Tag>}
+        </>
+      ),
+    },
     { title: t('deadline'), dataIndex: 'deadline', width: 150, render: (d: string | null) => formatDeadline(d) },
     { title: t('countdown'), key: 'countdown', width: 160, render: (_v, row) => <Countdown deadline={row.deadline} stopped={!!row.closedAt} /> },
   ];

@@ -2,7 +2,7 @@ import { Descriptions, Steps, Table, Tag, Typography } from 'antd';
 import { HistoryTimeline } from '../components/HistoryTimeline';
 import type { ApprovalView, CaseDetail } from '../api/types';
 import { useUnitName } from '../auth';
-import { formatTime } from '../components/sla';
+import { formatDeadline, formatTime } from '../components/sla';
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import type { SuspensionKind } from '../../../workflows/approval/definitions';
@@ -139,6 +139,10 @@ function ApprovalLive({ detail }: { detail: CaseDetail }) {
         <Descriptions.Item label={t('limits')}>
           {view.matter.statutoryLimitDays} / {view.matter.promisedLimitDays}
         </Descriptions.Item>
+        <Descriptions.Item label={t('caseDeadline')}>
+          <span data-testid="case-deadline">{formatDeadline(view.caseDeadline)}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('stepDeadline')}>{formatDeadline(view.stepDeadline)}</Descriptions.Item>
         <Descriptions.Item label={t('urgeCount')}>{view.urgeCount}</Descriptions.Item>
         {view.suspension && <Descriptions.Item label={t('suspended')} span={2}>{`${pick(SUSPENSION_LABEL[view.suspension.kind])}：${view.suspension.reason}`}</Descriptions.Item>}
         {view.expedited && <Descriptions.Item label={pick(ACTIONS.expedite!.label)} span={2}>{`${view.expedited.budget.amount} ${view.expedited.budget.unit} · ${view.expedited.reason}`}</Descriptions.Item>}
@@ -167,6 +171,14 @@ function ApprovalLive({ detail }: { detail: CaseDetail }) {
                   ✔ {g.actorName ?? g.actorId}（{formatTime(g.at)}）：{g.opinion}
                 </div>
               ))}
+              {/* 会签 among people: the panel members who have not signed yet. */}
+              {s.signers
+                .filter((g) => !g.signature)
+                .map((g) => (
+                  <div key={g.key} data-testid="panel-pending">
+                    ○ {g.displayName ?? pick(ROLE_LABEL[g.role as keyof typeof ROLE_LABEL] ?? [g.role, g.role])}（{t('notSigned')}）
+                  </div>
+                ))}
             </>
           ),
         }))}

@@ -113,8 +113,17 @@ function fromDefinition(d: MatterDefinition): MatterValues {
   };
 }
 
-function toInput(v: MatterValues): MatterInput {
+/**
+ * `v` as the API's input. A 会签 panel (`signers`) has no fields in this form yet: a step keeps the
+ * panel of the step with the same key in `previous` (the version being edited), as long as it is
+ * still a 会签 step.
+ */
+function toInput(v: MatterValues, previous?: MatterDefinition): MatterInput {
   const hotline = v.hotline?.trim();
+  const panelOf = (key: string, mode: StepMode) => {
+    const signers = previous?.steps.find((p) => p.key === key)?.signers;
+    return signers && mode === 'all' ? { signers } : {};
+  };
   return {
     code: v.code.trim(),
     name: v.name.trim(),
@@ -135,6 +144,7 @@ function toInput(v: MatterValues): MatterInput {
       mode: s.mode,
       unitRule: s.holder === 'units' ? { kind: 'units', unitIds: s.unitIds ?? [] } : { kind: 'submitting-township' },
       ...(s.limitDays === null || s.limitDays === undefined ? {} : { limitDays: s.limitDays }),
+      ...panelOf(s.key.trim(), s.mode),
     })),
     ...(hotline ? { hotline } : {}),
     reason: v.reason.trim(),
@@ -465,7 +475,8 @@ export function MatterEditorPage() {
   const labelOf = useMemo(() => fieldLabel(pick), [pick]);
 
   const write = useWrite(
-    (v: MatterValues) => (editing ? api.put<MatterGuide>(`/matters/${encodeURIComponent(v.code)}`, toInput(v)) : api.post<MatterGuide>('/matters', toInput(v))),
+    (v: MatterValues) =>
+      editing ? api.put<MatterGuide>(`/matters/${encodeURIComponent(v.code)}`, toInput(v, guide.data?.definition)) : api.post<MatterGuide>('/matters', toInput(v)),
     (saved) => {
       if (editing && saved.version === guide.data?.version) void message.info(pick(['内容与当前版本相同，未产生新版本', 'Nothing changed: no new version']));
       else void message.success(pick([`已发布事项 ${saved.code} 第 ${saved.version} 版`, `Published ${saved.code} version ${saved.version}`]));
