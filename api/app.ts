@@ -6,6 +6,7 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { Histogram } from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
+import { bodyLimits } from './body-limits';
 import type { AppDeps } from './deps';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
@@ -96,7 +97,8 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(express.json({ limit: deps.config.http.body.limitBytes, strict: true }));
+  app.use(bodyLimits(deps.config.http.body));
 
   const { routes, registry } = buildRoutes();
   const document = openApiDocument(registry);
