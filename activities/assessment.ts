@@ -13,6 +13,7 @@ import type { AssessmentProjection, StartAssessmentInput } from '../workflows/as
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import { SYSTEM_ACTOR } from '../workflows/shared/actor';
 import { recordTransition } from './projection';
+import { guardProjection } from './projection-guard';
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
 
@@ -83,8 +84,10 @@ export function createAssessmentActivities(deps: { db: Db }, loadCalendarData: (
   return {
     /** One transition of a cycle: the case envelope and audit entry, then the cycle's read model. */
     async recordAssessmentTransition(input: { transition: TransitionRecord; projection: AssessmentProjection }): Promise<{ applied: boolean }> {
-      await recordTransition(deps.db, input.transition);
-      return recordAssessmentProjection(deps.db, input.projection);
+      return guardProjection(input.projection.caseId, 'transition', input, async () => {
+        await recordTransition(deps.db, input.transition);
+        return recordAssessmentProjection(deps.db, input.projection);
+      });
     },
     /** Measure the automatic indicators once and freeze them (a retry returns the stored snapshot). */
     async snapshotAssessment(input: { caseId: string; definition: SchemeDefinition; period: PeriodInfo }) {

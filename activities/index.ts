@@ -8,6 +8,7 @@ import { createAssessmentActivities } from './assessment';
 import { recordIncidentFacts } from './incident';
 import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
+import { guardProjection } from './projection-guard';
 import { recordSummonsFacts, recordSummonsPartFacts } from './summons';
 import type { PartFactsRecord, SummonsFactsRecord } from '../workflows/summons/definitions';
 
@@ -41,7 +42,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createAssessmentActivities(deps, loadCalendarData),
     async recordTransition(record: TransitionRecord): Promise<{ applied: boolean }> {
-      return recordTransition(deps.db, record);
+      return guardProjection(record.snapshot.caseId, 'transition', record, () => recordTransition(deps.db, record));
     },
     async loadCalendar(input: { region?: string }): Promise<CalendarData> {
       return loadCalendarData(deps.db, input.region);
@@ -50,13 +51,13 @@ export function createActivities(deps: ActivityDeps) {
       return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests);
     },
     async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
-      return recordIncidentFacts(deps.db, facts);
+      return guardProjection(facts.caseId, 'facts', facts, () => recordIncidentFacts(deps.db, facts));
     },
     async recordSummonsFacts(facts: SummonsFactsRecord): Promise<{ applied: boolean }> {
-      return recordSummonsFacts(deps.db, facts);
+      return guardProjection(facts.caseId, 'facts', facts, () => recordSummonsFacts(deps.db, facts));
     },
     async recordSummonsPartFacts(facts: PartFactsRecord): Promise<{ applied: boolean }> {
-      return recordSummonsPartFacts(deps.db, facts);
+      return guardProjection(facts.caseId, 'facts', facts, () => recordSummonsPartFacts(deps.db, facts));
     },
   };
 }

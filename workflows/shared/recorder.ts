@@ -6,17 +6,26 @@ import type { AuditNote, CaseSnapshot, TransitionRecord } from './case-snapshot'
  */
 export class CaseRecorder {
   private chain: Promise<unknown> = Promise.resolve();
+  /** The last sequence written to PostgreSQL. */
+  written: number;
 
   constructor(
     private readonly write: (record: TransitionRecord) => Promise<unknown>,
     public seq = 0,
-  ) {}
+  ) {
+    this.written = seq;
+  }
 
   record(snapshot: CaseSnapshot, audit: AuditNote): Promise<void> {
     this.seq += 1;
     const record: TransitionRecord = { seq: this.seq, snapshot, audit };
-    const done = this.chain.then(() => this.write(record));
+    const done = this.chain.then(() => this.write(record)).then(() => void (this.written = Math.max(this.written, record.seq)));
     this.chain = done.catch(() => undefined);
-    return done.then(() => undefined);
+    return done;
+  }
+
+  /** Forget the numbers handed out after the last transition written (their writes were refused). */
+  rewind(): void {
+    this.seq = this.written;
   }
 }
