@@ -96,6 +96,9 @@ describe('text that cannot be stored', () => {
     expect(key.status).toBe(400);
     expect(key.body.code).toBe('ill-formed-text');
     await nothingWritten();
+    // Counted for operators.
+    const metrics = await request(t.app).get('/metrics');
+    expect(metrics.text).toMatch(/unstorable_input_refused_total\{stage="request"\} 3/);
   });
 });
 
