@@ -16,6 +16,11 @@ const envSchema = z
     APP_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: port.default(3000),
     HOST: z.string().default('127.0.0.1'),
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+    BODY_MAX_DEPTH: z.coerce.number().int().min(2).max(1000).default(32),
+    BODY_MAX_KEYS: z.coerce.number().int().min(10).default(20_000),
     DATA_DIR: z.string().default('.data'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
@@ -70,7 +75,15 @@ export type Env = z.input<typeof envSchema>;
 
 export interface Config {
   env: 'development' | 'test' | 'production';
-  http: { port: number; host: string };
+  http: {
+    port: number;
+    host: string;
+    /** Time a client has to send a request's headers, and the whole request (a slow body is cut off). */
+    headersTimeoutMs: number;
+    requestTimeoutMs: number;
+    /** Caps on a JSON body, checked before validation: bytes (413), nesting depth (400), keys and array items (413). */
+    body: { limitBytes: number; maxDepth: number; maxKeys: number };
+  };
   dataDir: string;
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   db: { url?: string; embeddedPort: number; embeddedDir: string };
@@ -131,7 +144,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const production = e.APP_ENV === 'production';
   return {
     env: e.APP_ENV,
-    http: { port: e.PORT, host: e.HOST },
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      headersTimeoutMs: Math.min(e.HTTP_HEADERS_TIMEOUT_MS, e.HTTP_REQUEST_TIMEOUT_MS),
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      body: { limitBytes: e.BODY_LIMIT_BYTES, maxDepth: e.BODY_MAX_DEPTH, maxKeys: e.BODY_MAX_KEYS },
+    },
     dataDir,
     logLevel: e.LOG_LEVEL,
     db: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT, embeddedDir: path.join(dataDir, 'postgres') },

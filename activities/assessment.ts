@@ -16,6 +16,7 @@ import type { AssessmentProjection, StartAssessmentInput } from '../workflows/as
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import { SYSTEM_ACTOR } from '../workflows/shared/actor';
 import { recordTransition } from './projection';
+import { guardProjection } from './projection-guard';
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
 
@@ -89,9 +90,11 @@ export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }
      * Answers whether the read model changed, and the audit entry's sequence and hash (the anchor).
      */
     async recordAssessmentTransition(input: { transition: TransitionRecord; projection: AssessmentProjection }): Promise<AuditWrite> {
-      const { seq, hash } = await recordTransition(deps.db, input.transition, deps.auditKey);
-      const { applied } = await recordAssessmentProjection(deps.db, input.projection);
-      return { applied, seq, hash };
+      return guardProjection(input.projection.caseId, 'transition', input, async () => {
+        const { seq, hash } = await recordTransition(deps.db, input.transition, deps.auditKey);
+        const { applied } = await recordAssessmentProjection(deps.db, input.projection);
+        return { applied, seq, hash };
+      });
     },
     /** Measure the automatic indicators once and freeze them (a retry returns the stored snapshot). */
     async snapshotAssessment(input: { caseId: string; definition: SchemeDefinition; period: PeriodInfo }) {

@@ -13,6 +13,7 @@ import { createAuditActivities } from './audit';
 import { recordIncidentFacts } from './incident';
 import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
+import { guardProjection } from './projection-guard';
 import { recordSummonsFacts, recordSummonsPartFacts } from './summons';
 import type { PartFactsRecord, SummonsFactsRecord } from '../workflows/summons/definitions';
 
@@ -52,7 +53,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),
     async recordTransition(record: TransitionRecord): Promise<AuditWrite> {
-      return recordTransition(deps.db, record, deps.auditKey);
+      return guardProjection(record.snapshot.caseId, 'transition', record, () => recordTransition(deps.db, record, deps.auditKey));
     },
     async loadCalendar(input: { region?: string }): Promise<CalendarData> {
       return loadCalendarData(deps.db, input.region);
@@ -61,13 +62,13 @@ export function createActivities(deps: ActivityDeps) {
       return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests);
     },
     async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
-      return recordIncidentFacts(deps.db, facts);
+      return guardProjection(facts.caseId, 'facts', facts, () => recordIncidentFacts(deps.db, facts));
     },
     async recordSummonsFacts(facts: SummonsFactsRecord): Promise<{ applied: boolean }> {
-      return recordSummonsFacts(deps.db, facts);
+      return guardProjection(facts.caseId, 'facts', facts, () => recordSummonsFacts(deps.db, facts));
     },
     async recordSummonsPartFacts(facts: PartFactsRecord): Promise<{ applied: boolean }> {
-      return recordSummonsPartFacts(deps.db, facts);
+      return guardProjection(facts.caseId, 'facts', facts, () => recordSummonsPartFacts(deps.db, facts));
     },
   };
 }

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
-import express, { type Express } from 'express';
+import express, { type ErrorRequestHandler, type Express } from 'express';
 import { pinoHttp } from 'pino-http';
-import { Histogram } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
+import { bodyLimits } from './body-limits';
 import type { AppDeps } from './deps';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
@@ -104,7 +105,8 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(express.json({ limit: '1mb', strict: true }));
+  app.use(express.json({ limit: deps.config.http.body.limitBytes, strict: true }));
+  app.use(bodyLimits(deps.config.http.body));
 
   const { routes, registry } = buildRoutes();
   const document = openApiDocument(registry);
@@ -130,8 +132,31 @@ export function createApp(deps: AppDeps): Express {
   app.use((req, _res, next) => {
     next(new Problem('notFound', { zh: `没有这个接口：${req.method} ${req.path}`, en: `No such endpoint: ${req.method} ${req.path}` }, { code: 'no-route' }));
   });
+  app.use(countUnstorable(deps));
   app.use(problemHandler);
   return app;
+}
+
+/**
+ * Count (and log) what was refused because it could not be stored: text refused at the request
+ * boundary, and actions or starts whose transition the projection rejected (the workflow undid them).
+ */
+function countUnstorable(deps: AppDeps): ErrorRequestHandler {
+  const refused = new Counter({
+    name: 'unstorable_input_refused_total',
+    help: 'Requests refused because their data cannot be stored: at the request boundary (request) or by the projection, the action undone (projection)',
+    labelNames: ['stage'] as const,
+    registers: [deps.metrics],
+  });
+  return (err, req, _res, next) => {
+    const code = err instanceof Problem ? err.extra.code : undefined;
+    if (code === 'ill-formed-text' || code === 'nul-character') refused.inc({ stage: 'request' });
+    if (code === 'action-not-recordable') {
+      refused.inc({ stage: 'projection' });
+      req.log?.error({ err, code }, 'action undone: its transition cannot be stored');
+    }
+    next(err);
+  };
 }
 
 // ── Web console ─────────────────────────────────────────────────────────────────────────────────

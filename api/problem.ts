@@ -13,6 +13,7 @@ export const PROBLEM_TYPES = {
   forbidden: { status: 403, title: { zh: '无权执行此操作', en: 'Forbidden' } },
   notFound: { status: 404, title: { zh: '未找到', en: 'Not found' } },
   conflict: { status: 409, title: { zh: '状态冲突', en: 'Conflict' } },
+  tooLarge: { status: 413, title: { zh: '请求体过大', en: 'Content too large' } },
   ruleRefused: { status: 422, title: { zh: '业务规则不允许', en: 'Refused by a rule' } },
   unavailable: { status: 503, title: { zh: '服务暂不可用', en: 'Service unavailable' } },
   internal: { status: 500, title: { zh: '系统内部错误', en: 'Internal error' } },
@@ -93,7 +94,12 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
     return sendProblem(res, req, new Problem('badRequest', { zh: `请求体不是合法的 JSON：${e.message ?? ''}`, en: `Request body is not valid JSON: ${e.message ?? ''}` }, { code: 'malformed-json' }));
   }
   if (e?.type === 'entity.too.large') {
-    return sendProblem(res, req, new Problem('badRequest', { zh: '请求体过大', en: 'Request body too large' }, { code: 'body-too-large' }));
+    const limit = (e as { limit?: number }).limit;
+    return sendProblem(
+      res,
+      req,
+      new Problem('tooLarge', { zh: `请求体过大${limit ? `（上限 ${limit} 字节）` : ''}`, en: `Request body too large${limit ? ` (limit ${limit} bytes)` : ''}` }, { code: 'body-too-large', ...(limit ? { limit } : {}) }),
+    );
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return sendProblem(res, req, new Problem('badRequest', { zh: `请求无法处理：${e.message ?? ''}`, en: e.message ?? 'Bad request' }, { code: 'bad-request' }));

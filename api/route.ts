@@ -43,7 +43,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   body?: B;
   response: { status?: 200 | 201 | 202; schema: R; description: string; contentType?: string };
   /** Error statuses this route may answer with, documented as problem+json. */
-  errors?: readonly (400 | 401 | 403 | 404 | 409 | 422 | 503)[];
+  errors?: readonly (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[];
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | z.infer<R>>;
 }
 
@@ -53,6 +53,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: '无权操作 / Forbidden',
   404: '未找到 / Not found',
   409: '状态冲突 / Conflict with the current state',
+  413: '请求体过大（字节数或字段数超过上限）/ Request body too large (bytes, or keys and array items)',
   422: '业务规则不允许 / Refused by a domain rule',
   503: '依赖服务不可用 / A dependency is unavailable',
 };
@@ -89,7 +90,7 @@ export class ApiRoutes {
     const responses: RouteConfig['responses'] = {
       [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
     };
-    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(isPublic ? [] : [401, 403])]);
+    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(spec.body ? [413] : []), ...(isPublic ? [] : [401, 403])]);
     for (const code of [...errors].sort()) {
       responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
     }

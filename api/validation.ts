@@ -1,5 +1,6 @@
 import { bilingual, splitBilingual } from '../domain/bilingual';
 import { z } from './zod';
+import { findUnstorableText, UNSTORABLE_REASON_TEXT } from '../domain/text';
 import { Problem, type Bilingual, type ProblemIssue } from './problem';
 
 const zhLocale = z.locales.zhCN().localeError;
@@ -102,15 +103,7 @@ function messageOf(message: string): Bilingual {
  * in Chinese and English. Nothing has been written when this throws.
  */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, location: 'body' | 'query' | 'path'): z.infer<S> {
-  const nul = nulPaths(input, [location]);
-  if (nul.length) {
-    const issues: ProblemIssue[] = nul.map((p) => ({ path: p, message: { zh: '含有空字符（U+0000），无法保存', en: 'contains a NUL character (U+0000), which cannot be stored' } }));
-    throw new Problem(
-      'badRequest',
-      { zh: `请求含有空字符（U+0000）：${nul.join('、')}`, en: `The request contains a NUL character (U+0000) at ${nul.join(', ')}` },
-      { code: 'nul-character', issues },
-    );
-  }
+  refuseUnstorableText(input, location);
   const parsed = schema.safeParse(input, { error: bilingualErrors });
   if (parsed.success) return parsed.data;
   const issues: ProblemIssue[] = parsed.error.issues.map((issue) => ({ path: [location, ...issue.path.map(String)].join('.'), message: messageOf(issue.message) }));
@@ -126,14 +119,21 @@ export function validate<S extends z.ZodType>(schema: S, input: unknown, locatio
 }
 
 /**
- * Where `input` holds a string (value or key) with U+0000: PostgreSQL cannot store it in text or
- * jsonb, so it is refused for every route here, before it can reach a query or a workflow.
+ * Refuse (400, naming each field) a request holding a string — value or key — that PostgreSQL or
+ * the audit hash cannot take: U+0000, or a lone UTF-16 surrogate (see domain/text.ts). Checked for
+ * every route here, before any query, workflow or projection sees it.
  */
-function nulPaths(input: unknown, path: string[]): string[] {
-  if (typeof input === 'string') return input.includes('\u0000') ? [path.join('.')] : [];
-  if (Array.isArray(input)) return input.flatMap((v, i) => nulPaths(v, [...path, String(i)]));
-  if (input && typeof input === 'object') {
-    return Object.entries(input).flatMap(([k, v]) => (k.includes('\u0000') ? [[...path, k].join('.')] : nulPaths(v, [...path, k])));
+export function refuseUnstorableText(input: unknown, location: string): void {
+  const found = findUnstorableText(input, location);
+  if (found.length === 0) return;
+  const issues: ProblemIssue[] = found.map((f) => ({ path: f.path, message: UNSTORABLE_REASON_TEXT[f.reason] }));
+  const paths = found.map((f) => f.path);
+  if (found.every((f) => f.reason === 'nul')) {
+    throw new Problem('badRequest', { zh: `请求含有空字符（U+0000）：${paths.join('、')}`, en: `The request contains a NUL character (U+0000) at ${paths.join(', ')}` }, { code: 'nul-character', issues });
   }
-  return [];
+  throw new Problem(
+    'badRequest',
+    { zh: `请求含有无法保存的文字（不合法的 Unicode 或空字符）：${paths.join('、')}`, en: `The request contains text that cannot be stored (ill-formed Unicode or NUL) at ${paths.join(', ')}` },
+    { code: 'ill-formed-text', issues },
+  );
 }

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
@@ -8,13 +8,33 @@ import type { Config } from '../config';
 import type { Database } from '../db';
 import { loadAuditKey } from './audit-key';
 
+/**
+ * Listen with the configured header and request timeouts: a client that sends its headers or its
+ * body too slowly is cut off (408) rather than holding a connection. Node checks the timeouts
+ * every `connectionsCheckingInterval` (30 s by default), so that interval follows the shorter one.
+ */
+export function listenHttp(handler: RequestListener, http: Config['http']): Promise<Server> {
+  const server = createServer(
+    {
+      headersTimeout: http.headersTimeoutMs,
+      requestTimeout: http.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(http.headersTimeoutMs / 4))),
+    },
+    handler,
+  );
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(http.port, http.host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
+}
+
 /** Build the app with its dependencies and listen; resolves once the port is open. */
 export async function startApiServer(config: Config, database: Database, temporal: Client, logger: Logger): Promise<Server> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const app = createApp({ config, database, temporal, auth: await createAuthenticator(config), logger, metrics, auditKey: loadAuditKey(config.audit) });
-  return new Promise((resolve, reject) => {
-    const server = app.listen(config.http.port, config.http.host, () => resolve(server));
-    server.on('error', reject);
-  });
+  return listenHttp(app, config.http);
 }

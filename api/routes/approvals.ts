@@ -1,9 +1,8 @@
 import type { Db } from '../../db';
 import { getMatterVersion, resolveStepUnits } from '../../db/catalogue';
-import { allocateCaseNumber } from '../../db/case-numbers';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
-import { BAD_RATING_MAX, unknownMaterialViolation } from '../../domain/approval';
+import { unknownMaterialViolation } from '../../domain/approval';
 import { CHANNELS } from '../../domain/catalogue';
 import {
   APPROVAL_STATUSES,
@@ -193,7 +192,8 @@ function stepSeen(data: unknown): string | undefined {
 
 /**
  * Turn the request body into the workflow's action: bind step actions to the step seen, resolve a
- * transfer's user, number a rectification task.
+ * transfer's user. (A bad rating's rectification task is numbered by the workflow, once the rating
+ * is accepted, so refused ratings use up no numbers.)
  */
 async function workflowAction(deps: AppDeps, input: ApprovalActionBody, projection: unknown): Promise<ApprovalAction> {
   const db = deps.database.db;
@@ -203,9 +203,6 @@ async function workflowAction(deps: AppDeps, input: ApprovalActionBody, projecti
     const to = await loadPrincipal(db, toUser);
     if (!to) throw refuse('unknown-user', `转交对象不存在或已停用：${toUser}`, `No active user ${toUser}`);
     return { ...rest, to: { userId: to.userId, unitId: to.unitId, role: to.role, displayName: to.displayName } };
-  }
-  if (body.type === 'rate' && body.score <= BAD_RATING_MAX) {
-    return { ...body, rectificationCaseId: await allocateCaseNumber(db, 'task', new Date()) };
   }
   return body;
 }

@@ -568,6 +568,23 @@ describe('supervision: suspension, extension, urge, 特事特办, rating', () =>
     expect(task.clocks[0]).toMatchObject({ budget: { unit: 'workday', amount: 15 } });
     expect(await inboxActions('scjg.handler', taskId)).toEqual(['complete']);
   });
+  it('refused ratings use up no case numbers: the rectification task is numbered right after the last task', async () => {
+    const id = await cateringAtReview();
+    const task = await api()
+      .post('/api/v1/tasks')
+      .set(await auth('lk.supervisor'))
+      .send({ title: '整改：窗口服务', description: '核查', unitId: 'lk.t01', budget: { unit: 'workday', amount: 5 } });
+    expect(task.status, JSON.stringify(task.body)).toBe(201);
+    const [, year, last] = /^RW-(\d{4})-(\d{6})$/.exec(task.body.caseId as string)!;
+    // Ten bad ratings before the case is concluded (409), ten by someone who may not rate (403).
+    for (let i = 0; i < 10; i += 1) await refused('t01.window', id, { type: 'rate', score: 1, comment: `太慢 ${i}` }, 409);
+    await ok('scjg.approver', id, { type: 'approve', opinion: '同意' });
+    await ok('scjg.leader', id, { type: 'approve', opinion: '准予许可' });
+    await ok('t01.window', id, { type: 'conclude', result: '准予许可', certificateNo: 'JY34102250003' });
+    for (let i = 0; i < 10; i += 1) await refused('scjg.leader', id, { type: 'rate', score: 2 }, 403);
+    const rated = await ok('t01.window', id, { type: 'rate', score: 1, comment: '多次往返' });
+    expect(rated.rating.rectificationCaseId).toBe(`RW-${year}-${String(Number(last) + 1).padStart(6, '0')}`);
+  });
 });
 
 describe('deadlines: the promised limit, the current step’s limit and the pre-acceptance clocks', () => {

@@ -128,10 +128,13 @@ describe('ApprovalCase', () => {
     expect(refusal(c, window, { type: 'rate', score: 5 }, closesAt + 1)).toMatchObject({ code: 'wrong-state' });
   });
 
-  it('a bad rating must carry the rectification number and opens a 15-working-day task for the handling unit', () => {
+  it('a bad rating is checked without a number, applied only with one, and opens a 15-working-day task for the handling unit', () => {
     const c = newCase('JB-ELDER-CARD');
     apply(c, window, { type: 'accept', conclude: { result: '已发证' } });
-    expect(refusal(c, window, { type: 'rate', score: 2 })).toEqual({ type: 'RuleRefused', code: 'rectification-number-missing' });
+    // The workflow numbers the task once the rating passes its check (so refused ratings use no number).
+    expect(() => c.check({ actor: window, action: { type: 'rate', score: 2 } }, T0 + HOUR)).not.toThrow();
+    expect(() => c.apply({ actor: window, action: { type: 'rate', score: 2 } }, T0 + HOUR)).toThrow(/rectification case number/);
+    expect(c.rating).toBeNull();
     const effects = apply(c, window, { type: 'rate', score: 2, rectificationCaseId: 'RW-2026-000009' });
     expect(effects.rectification).toMatchObject({ caseId: 'RW-2026-000009', unitId: 'lk.t01', ownerUnitId: 'lk', budget: { unit: 'workday', amount: 15 } });
     expect(c.finished).toBe(true);

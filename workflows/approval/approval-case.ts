@@ -282,6 +282,10 @@ export class ApprovalCase {
   /** Perform an action (checked again here); returns what the workflow must record and send. */
   apply(input: ApprovalActionInput, now: number): ApprovalEffects {
     const { actor, action } = input;
+    // The workflow numbers a bad rating's rectification task once the rating is checked (workflow.ts).
+    if (action.type === 'rate' && action.score <= BAD_RATING_MAX && !action.rectificationCaseId) {
+      throw rule('rectification-number-missing', '差评须同时生成整改任务编号', 'A bad rating needs a rectification case number');
+    }
     const plan = this.plan(input, now);
     const before = this.auditState(now);
     const step = this.currentStep()?.key ?? null;
@@ -830,7 +834,6 @@ export class ApprovalCase {
     const { score, comment, rectificationCaseId } = action;
     if (!Number.isInteger(score) || score < 1 || score > 5) throw rule('invalid-score', '评价须为 1–5 分', 'A rating is 1 to 5');
     const bad = score <= BAD_RATING_MAX;
-    if (bad && !rectificationCaseId) throw rule('rectification-number-missing', '差评须同时生成整改任务编号', 'A bad rating needs a rectification case number');
     return {
       clocks: [],
       commit: () => {

@@ -12,7 +12,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarFallback } from '../../domain/calendar';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
-import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseChanges } from '../shared/case-changes';
+import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
 import { openRectificationTask } from '../shared/rectification';
 import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
@@ -51,37 +52,41 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     for (const [i, note] of effects.notes.entries()) await record(note, i === 0 ? effects.changed : NOTHING_CHANGED);
     if (effects.notices.length) await sendNotices(effects.notices);
   };
-  const watch = new ClockWatch(cycle.clocks, recorder, loadCalendar, (now) => cycle.snapshot(now));
+  const changes = new CaseChanges(cycle, recorder, (note) => record(note, NOTHING_CHANGED));
+  const watch = new ClockWatch(cycle.clocks, changes, loadCalendar, (now) => cycle.snapshot(now));
   const reads = serveCaseReads(() => cycle.view(Date.now()));
 
   setHandler(
     assessmentActionUpdate,
-    async (action) => {
-      await perform(cycle.apply(action, Date.now()));
-      return cycle.view(Date.now());
-    },
+    (action) =>
+      changes.act(async () => {
+        await perform(cycle.apply(action, Date.now()));
+        return cycle.view(Date.now());
+      }),
     { validator: (action) => cycle.check(action, Date.now()) },
   );
 
-  if (!input.resume) {
+  await openCase(changes, reads, async () => {
+    if (input.resume) return;
     await record(cycle.creationNote(), NOTHING_CHANGED);
     const { plan } = cycle;
     const snapshot = await snapshotAssessment({ caseId: plan.caseId, definition: plan.definition, period: plan.period });
     await perform(cycle.snapshotTaken(snapshot, Date.now()));
-  }
-  reads.opened();
+  });
 
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   while (!cycle.finished) {
     if (cycle.finalisable(Date.now())) {
-      const due = cycle.rectificationsDue();
-      const ids = due.length ? await allocateCaseNumbers({ process: 'task', count: due.length }) : [];
-      const decidedAt = Date.now();
-      const outcomes = cycle.outcomesInput(decidedAt);
-      const carried = outcomes && patched(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
-      const { note, tasks } = cycle.finalise(decidedAt, ids, carried);
-      await record(note, { ...NOTHING_CHANGED, results: true });
-      for (const task of tasks) await openRectificationTask(task);
+      await changes.step(async () => {
+        const due = cycle.rectificationsDue();
+        const ids = due.length ? await allocateCaseNumbers({ process: 'task', count: due.length }) : [];
+        const decidedAt = Date.now();
+        const outcomes = cycle.outcomesInput(decidedAt);
+        const carried = outcomes && patched(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
+        const { note, tasks } = cycle.finalise(decidedAt, ids, carried);
+        await record(note, { ...NOTHING_CHANGED, results: true });
+        for (const task of tasks) await openRectificationTask(task);
+      });
       break;
     }
     const info = workflowInfo();
@@ -92,7 +97,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
       await continueAsNew<typeof assessmentCycleWorkflow>({ ...input, calendar: cycle.clocks.calendarContext, resume: cycle.state });
     }
     await watch.sleep(() => cycle.finished || cycle.finalisable(Date.now()));
-    await perform(cycle.tick(Date.now()));
+    await changes.step(() => perform(cycle.tick(Date.now())));
   }
   await condition(allHandlersFinished);
   return cycle.view(Date.now());

@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
-import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseChanges } from '../shared/case-changes';
+import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
 import type { SummonsOutcome } from '../summons/definitions';
 import type { summonsWorkflow } from '../summons/workflow';
@@ -25,12 +26,13 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
     if (f) await recordIncidentFacts(f);
     return written;
   });
-  const watch = new ClockWatch(incident.clocks, recorder, loadCalendar, (now) => incident.snapshot(now));
-  const reads = serveCaseReads(() => incident.view(Date.now()));
   const record = (note: AuditNote) => {
     facts.set(recorder.seq + 1, incident.facts(recorder.seq + 1));
     return recorder.record(incident.snapshot(Date.now()), note);
   };
+  const changes = new CaseChanges(incident, recorder, record);
+  const watch = new ClockWatch(incident.clocks, changes, loadCalendar, (now) => incident.snapshot(now));
+  const reads = serveCaseReads(() => incident.view(Date.now()));
   const summonsEnded: SummonsOutcome[] = [];
   const perform = async (effects: IncidentEffects) => {
     for (const note of effects.notes) await record(note);
@@ -48,20 +50,22 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
 
   setHandler(
     incidentActionUpdate,
-    async (action) => {
-      await perform(incident.apply(action, Date.now()));
-      return incident.view(Date.now());
-    },
+    (action) =>
+      changes.act(async () => {
+        await perform(incident.apply(action, Date.now()));
+        return incident.view(Date.now());
+      }),
     { validator: (action) => incident.check(action, Date.now()) },
   );
 
-  await record(incident.creationNote());
-  reads.opened();
+  await openCase(changes, reads, () => record(incident.creationNote()));
 
   while (!incident.finished) {
     await watch.sleep(() => incident.finished || summonsEnded.length > 0);
-    while (summonsEnded.length > 0) await perform(incident.summonsEnded(summonsEnded.shift()!, Date.now()));
-    await perform(incident.tick(Date.now()));
+    await changes.step(async () => {
+      while (summonsEnded.length > 0) await perform(incident.summonsEnded(summonsEnded.shift()!, Date.now()));
+      await perform(incident.tick(Date.now()));
+    });
   }
   await condition(allHandlersFinished);
   return incident.view(Date.now());

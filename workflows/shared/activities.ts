@@ -3,7 +3,8 @@ import type { Activities } from '../../activities';
 
 const OPTIONS = {
   startToCloseTimeout: '30 seconds',
-  // PostgreSQL may be away for a while: keep retrying, never give up on a projection.
+  // PostgreSQL may be away for a while: keep retrying. Only a write that can never succeed is
+  // raised non-retryable (ProjectionRejected, activities/projection-guard.ts) and undone by the workflow.
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 } as const;
 

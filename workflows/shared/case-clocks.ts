@@ -10,6 +10,7 @@ import {
 } from '../../domain/sla-clock';
 import type { ClockSnapshot } from './case-snapshot';
 import { CaseErrorType, caseError } from './errors';
+import { shareInMementos } from './memento';
 
 /** The calendar a case computes with: data, region and fallback policy; plain JSON in workflow state. */
 export interface CalendarContext {
@@ -44,7 +45,7 @@ export class CaseClocks {
     private context: CalendarContext,
     readonly clocks: Record<string, NamedClock> = {},
   ) {
-    this.calendar = buildCalendar(context.data, { region: context.region, fallback: context.fallback });
+    this.calendar = this.build(context);
   }
 
   get calendarContext(): CalendarContext {
@@ -59,7 +60,14 @@ export class CaseClocks {
   /** Swap in new calendar data (admins edited it): every live deadline is recomputed from it. */
   setCalendar(context: CalendarContext): void {
     this.context = context;
-    this.calendar = buildCalendar(context.data, { region: context.region, fallback: context.fallback });
+    this.calendar = this.build(context);
+  }
+
+  /** The calendar and its data are replaced, never changed in place: an action's memento shares them. */
+  private build(context: CalendarContext): WorkingCalendar {
+    const calendar = buildCalendar(context.data, { region: context.region, fallback: context.fallback });
+    [context, context.data, calendar].forEach(shareInMementos);
+    return calendar;
   }
 
   status(key: string, now: number): SlaClockStatus | null {

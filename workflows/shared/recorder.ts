@@ -28,6 +28,11 @@ export class CaseRecorder {
     setHandler(auditAnchorQuery, () => this.anchor);
   }
 
+  /** The last sequence written to PostgreSQL. */
+  get written(): number {
+    return this.anchor.seq;
+  }
+
   /** The last written entry's hash (carried across continue-as-new with `seq`). */
   get anchorHash(): string | null {
     return this.anchor.hash;
@@ -36,8 +41,17 @@ export class CaseRecorder {
   record(snapshot: CaseSnapshot, audit: AuditNote): Promise<void> {
     this.seq += 1;
     const record: TransitionRecord = { seq: this.seq, snapshot, audit };
-    const done = this.chain.then(() => this.write(record));
+    const done = this.chain
+      .then(() => this.write(record))
+      .then((written) => {
+        if (record.seq > this.anchor.seq) this.anchor = { seq: record.seq, hash: hashOf(written) };
+      });
     this.chain = done.catch(() => undefined);
-    return done.then((written) => void (this.anchor = { seq: record.seq, hash: hashOf(written) }));
+    return done;
+  }
+
+  /** Forget the numbers handed out after the last transition written (their writes were refused). */
+  rewind(): void {
+    this.seq = this.anchor.seq;
   }
 }

@@ -1,7 +1,8 @@
 import { allHandlersFinished, condition, patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
-import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseChanges } from '../shared/case-changes';
+import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
 import {
   partActionUpdate,
@@ -47,9 +48,10 @@ function recorderWithFacts<F>(write: (f: F) => Promise<unknown>): { recorder: Ca
 export async function summonsWorkflow(input: StartSummonsInput): Promise<SummonsOutcome> {
   const summons = new SummonsCase(input, Date.now());
   const { recorder, record: write } = recorderWithFacts<SummonsFactsRecord>(recordSummonsFacts);
-  const watch = new ClockWatch(summons.clocks, recorder, loadCalendar);
-  const reads = serveCaseReads(() => summons.view());
   const record = (note: AuditNote) => write(note, () => summons.snapshot(Date.now()), (seq) => summons.facts(seq));
+  const changes = new CaseChanges(summons, recorder, record);
+  const watch = new ClockWatch(summons.clocks, changes, loadCalendar);
+  const reads = serveCaseReads(() => summons.view());
   const ended: PartOutcome[] = [];
 
   const startParts = async (parts: StartPartInput[]) => {
@@ -70,19 +72,21 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
 
   setHandler(
     summonsActionUpdate,
-    async (action): Promise<SummonsView> => {
-      await perform(summons.apply(action, Date.now()));
-      return summons.view();
-    },
+    (action): Promise<SummonsView> =>
+      changes.act(async () => {
+        await perform(summons.apply(action, Date.now()));
+        return summons.view();
+      }),
     { validator: (action) => summons.check(action, Date.now()) },
   );
 
-  await record(summons.creationNote());
-  reads.opened();
+  await openCase(changes, reads, () => record(summons.creationNote()));
 
   while (!summons.finished) {
     await watch.sleep(() => summons.finished || ended.length > 0);
-    while (ended.length > 0) await perform(summons.partEnded(ended.shift()!, Date.now()));
+    await changes.step(async () => {
+      while (ended.length > 0) await perform(summons.partEnded(ended.shift()!, Date.now()));
+    });
   }
   await condition(allHandlersFinished);
   return summons.outcome();
@@ -93,9 +97,10 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
   // Parts started before missed 报到 windows were closed replay with them left running.
   const part = new PartCase(input, Date.now(), { closeMissedWindows: patched('summons-close-missed-windows') });
   const { recorder, record: write } = recorderWithFacts<PartFactsRecord>(recordSummonsPartFacts);
-  const watch = new ClockWatch(part.clocks, recorder, loadCalendar, (now) => part.snapshot(now));
-  const reads = serveCaseReads(() => part.view(Date.now()));
   const record = (note: AuditNote) => write(note, () => part.snapshot(Date.now()), (seq) => part.facts(seq, Date.now()));
+  const changes = new CaseChanges(part, recorder, record);
+  const watch = new ClockWatch(part.clocks, changes, loadCalendar, (now) => part.snapshot(now));
+  const reads = serveCaseReads(() => part.view(Date.now()));
   const perform = async (effects: PartEffects) => {
     for (const note of effects.notes) await record(note);
     if (effects.notices.length) await sendNotices(effects.notices);
@@ -103,20 +108,22 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
 
   setHandler(
     partActionUpdate,
-    async (action): Promise<PartView> => {
-      await perform(part.apply(action, Date.now()));
-      return part.view(Date.now());
-    },
+    (action): Promise<PartView> =>
+      changes.act(async () => {
+        await perform(part.apply(action, Date.now()));
+        return part.view(Date.now());
+      }),
     { validator: (action) => part.check(action, Date.now()) },
   );
 
-  await record(part.creationNote());
-  await sendNotices(part.creationNotices());
-  reads.opened();
+  await openCase(changes, reads, async () => {
+    await record(part.creationNote());
+    await sendNotices(part.creationNotices());
+  });
 
   while (!part.finished) {
     await watch.sleep(() => part.finished);
-    await perform(part.tick(Date.now()));
+    await changes.step(() => perform(part.tick(Date.now())));
   }
   await condition(allHandlersFinished);
   return part.outcomeRecord();

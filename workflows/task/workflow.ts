@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
-import { ClockWatch, serveCaseReads } from '../shared/case-workflow';
+import { CaseChanges } from '../shared/case-changes';
+import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
 import { CaseRecorder } from '../shared/recorder';
 import { taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
 import { TaskCase } from './task-case';
@@ -12,29 +13,32 @@ const { recordTransition } = projectionActivities;
 export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
   const task = new TaskCase(input, Date.now());
   const recorder = new CaseRecorder(recordTransition);
-  const watch = new ClockWatch(task.clocks, recorder, loadCalendar, (now) => task.snapshot(now));
+  const changes = new CaseChanges(task, recorder, (note) => recorder.record(task.snapshot(Date.now()), note));
+  const watch = new ClockWatch(task.clocks, changes, loadCalendar, (now) => task.snapshot(now));
   const reads = serveCaseReads(() => task.view(Date.now()));
 
   setHandler(
     taskActionUpdate,
-    async (action) => {
-      const note = task.apply(action, Date.now());
-      await recorder.record(task.snapshot(Date.now()), note);
-      return task.view(Date.now());
-    },
+    (action) =>
+      changes.act(async () => {
+        const note = task.apply(action, Date.now());
+        await recorder.record(task.snapshot(Date.now()), note);
+        return task.view(Date.now());
+      }),
     { validator: (action) => task.check(action, Date.now()) },
   );
 
-  await recorder.record(task.snapshot(Date.now()), task.creationNote());
-  reads.opened();
+  await openCase(changes, reads, () => recorder.record(task.snapshot(Date.now()), task.creationNote()));
 
   while (!task.closed) {
     await watch.sleep(() => task.closed);
-    const tick = task.tick(Date.now());
-    if (!tick) continue;
-    await recorder.record(task.snapshot(Date.now()), tick.note);
-    const overdue = task.overdueNotices(tick.changes);
-    if (overdue.length) await sendNotices(overdue);
+    await changes.step(async () => {
+      const tick = task.tick(Date.now());
+      if (!tick) return;
+      await recorder.record(task.snapshot(Date.now()), tick.note);
+      const overdue = task.overdueNotices(tick.changes);
+      if (overdue.length) await sendNotices(overdue);
+    });
   }
   await condition(allHandlersFinished);
   return task.view(Date.now());
