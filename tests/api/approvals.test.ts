@@ -485,6 +485,36 @@ describe('scope and submission rules', () => {
     expect(await stateOf(id)).toEqual(before);
   });
 
+  it('online applications only from an applicant identity: own-township window or agent, or a department for its own matter; other staff 403', async () => {
+    const before = await t.tdb.db.select({ n: count() }).from(cases);
+    const refusals = [
+      ['t02.v01.g01.grid', 'JB-ELDER-CARD', []],
+      ['t01.v01.g01.grid', 'JB-ELDER-CARD', []],
+      ['scjg.liaison', 'XK-SMALL-CATERING', CATERING_MATERIALS],
+      // 职责准入 of the 住建局 template: another department is not its applicant.
+      ['scjg.liaison', 'ZZ-DUTY-ADMISSION', ['application', 'duty-list-comparison']],
+      ['t01.supervisor', 'JB-ELDER-CARD', []],
+      ['t01.approver', 'JB-ELDER-CARD', []],
+      ['t02.window', 'JB-ELDER-CARD', []],
+      ['t02.v01.agent', 'JB-ELDER-CARD', []],
+    ] as const;
+    for (const [username, matterCode, materials] of refusals) {
+      const res = await submit(username, { matterCode, channel: 'online', townshipId: 'lk.t01', materials });
+      expect(res.status, `${username} ${matterCode}: ${JSON.stringify(res.body)}`).toBe(403);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'online-applicant-forbidden', detail: expect.stringContaining('网上申请只能由本乡镇的窗口人员、村代办员代为提交') });
+    }
+    const en = await api().post('/api/v1/approvals').set(await auth('t02.v01.g01.grid')).set('accept-language', 'en').send({ applicant, matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
+    expect(en.status).toBe(403);
+    expect(en.body.detail).toMatch(/only that township's window clerks and village agents/);
+    expect(await t.tdb.db.select({ n: count() }).from(cases)).toEqual(before);
+
+    // On a resident's behalf in their own township: the window and the village agent.
+    const byWindow = await open('t01.window', { matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
+    expect((await detail('t01.window', byWindow)).data).toMatchObject({ channel: 'online', townshipId: 'lk.t01', submittedBy: 'u.lk.t01.window' });
+    await open('t01.v01.agent', { matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
+  });
+
   it('refuses unknown or inactive matters, a promise the calendar cannot count, disallowed channels, unknown materials and bad bodies', async () => {
     const catering = CATALOGUE_TEMPLATES.find((m) => m.code === 'XK-SMALL-CATERING')!;
     const fixtures = [
