@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
@@ -6,9 +5,11 @@ import express, { type Express } from 'express';
 import { pinoHttp } from 'pino-http';
 import { Histogram } from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
+import { auditRefusals } from './access-audit';
 import type { AppDeps } from './deps';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
+import { registerAccessAuditRoutes } from './routes/access-audit';
 import { registerApprovalRoutes } from './routes/approvals';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
@@ -23,7 +24,8 @@ import { registerAssessmentSchemeRoutes } from './routes/assessment-schemes';
 import { registerSummonsRoutes } from './routes/summons';
 import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { registerBoardRoutes } from './routes/board';
-import { docsPage, registerSystemRoutes } from './routes/system';
+import { docsPage, DOCS_INIT_SCRIPT, registerSystemRoutes } from './routes/system';
+import { createRateLimiters, noStore, requestId, securityHeaders } from './security';
 
 /** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
 export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } {
@@ -44,6 +46,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerSummonsRoutes(routes);
   registerSummonsConfigRoutes(routes);
   registerBoardRoutes(routes);
+  registerAccessAuditRoutes(routes);
   return { routes, registry };
 }
 
@@ -77,10 +80,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
+      genReqId: requestId,
+      // Who made the request, once the token is verified (the completion line is written after it).
+      customProps: (req) => {
+        const principal = (req as express.Request).principal;
+        return principal ? { userId: principal.userId } : {};
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
       // Compact request lines; never log credentials.
@@ -96,6 +100,11 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
+  app.use(auditRefusals(deps.database.db));
+  app.use(securityHeaders());
+  const limits = createRateLimiters(deps.config.rateLimits);
+  app.use('/api/v1', noStore, limits.authFailuresPerIp);
+  app.use('/api/v1/auth', limits.authPerIp);
   app.use(express.json({ limit: '1mb', strict: true }));
 
   const { routes, registry } = buildRoutes();
@@ -108,6 +117,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('text/javascript').send(DOCS_INIT_SCRIPT);
+  });
   if (deps.auth.publicJwks) {
     const jwks = deps.auth.publicJwks;
     app.get('/.well-known/jwks.json', (_req, res) => {
@@ -116,7 +128,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   const v1 = express.Router();
-  routes.mount(v1, deps);
+  routes.mount(v1, deps, { authenticated: limits.writesPerUser });
   app.use('/api/v1', v1);
   serveConsole(app);
   app.use((req, _res, next) => {

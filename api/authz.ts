@@ -16,6 +16,7 @@ const ROLE_LABEL: Record<Role, string> = {
   supervisor: '督查员',
   assessor: '考核员',
   admin: '管理员',
+  auditor: '安全审计员',
 };
 
 /** True when `path` is `ancestor` itself or lies below it in the org tree. */

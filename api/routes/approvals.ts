@@ -14,6 +14,7 @@ import {
   type ApprovalView,
   type StartApprovalInput,
 } from '../../workflows/approval/definitions';
+import { recordApplicantRead } from '../access-audit';
 import { notFound, refuse, text } from '../admin';
 import { loadPrincipal, type Principal } from '../auth';
 import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
@@ -283,11 +284,15 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     body: approvalActionBody,
     response: { schema: approvalViewSchema, description: '办理后的案件 / The case after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps, idempotency }) {
+    async handler({ params, body, principal, deps, idempotency, req }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      const view = await actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      // The answer shows the applicant's phone and masked ID number to the actor: audited like a read
+      // (the action has taken effect, so a failed audit write is logged rather than answered as a failure).
+      await recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) => req.log?.error({ err }, 'access audit not written'));
+      return view;
     },
   });
 }

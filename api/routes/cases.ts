@@ -7,6 +7,7 @@ import type { Principal } from '../auth';
 import { SUBTREE_ROLES } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
+import { recordApplicantRead } from '../access-audit';
 import type { ApiRoutes } from '../route';
 import { clockLevelSchema, clockWithLedgerSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
 import { z } from '../zod';
@@ -206,7 +207,7 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     params: idParam,
     response: { schema: caseDetailSchema, description: '案件详情 / Case detail' },
     errors: [404],
-    async handler({ params, principal, deps }) {
+    async handler({ params, principal, deps, req }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       const db = deps.database.db;
       const [clocks, assignments, units] = await Promise.all([
@@ -221,6 +222,8 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       } catch (err) {
         liveError = err instanceof Error ? err.message : String(err);
       }
+      // An approval's applicant (name, phone, masked ID number; the live view has them all) is personal data: the read is audited before it is answered.
+      if (row.process === 'approval') await recordApplicantRead(db, req, row.id, live ?? row.data);
       return {
         ...envelope(row, new Date()),
         data: row.data,

@@ -515,6 +515,39 @@ describe('scope and submission rules', () => {
     await open('t01.v01.agent', { matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
   });
 
+  it('who read an applicant\'s ID number is in the access audit, for the auditor only', async () => {
+    const id = await open('t01.window', { matterCode: 'JB-ELDER-CARD', channel: 'window', materials: ['id-card', 'photo'] });
+    const seen = await api().get(`/api/v1/cases/${id}`).set(await auth('t01.supervisor')).set('x-request-id', `read-${id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.live.applicant).toEqual({ name: '李秀英', phone: '13800000000', idNumber: '4102**********1234' });
+    const audit = await api().get('/api/v1/access-audit').query({ kind: 'personal-data-read', subject: id }).set(await auth('lk.auditor'));
+    expect(audit.status, JSON.stringify(audit.body)).toBe(200);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        userId: 'u.lk.t01.supervisor',
+        role: 'supervisor',
+        unitId: 'lk.t01',
+        method: 'GET',
+        path: `/api/v1/cases/${id}`,
+        requestId: `read-${id}`,
+        subject: id,
+        detail: { fields: ['applicant.name', 'applicant.phone', 'applicant.idNumber'], idNumber: '4102**********1234' },
+      }),
+    ]);
+    // A case that cannot be seen is not read: nothing recorded for the other township's clerk.
+    expect((await api().get(`/api/v1/cases/${id}`).set(await auth('t02.window'))).status).toBe(404);
+    let again = await api().get('/api/v1/access-audit').query({ kind: 'personal-data-read', subject: id }).set(await auth('lk.auditor'));
+    expect(again.body.total).toBe(1);
+    // An action's answer shows the applicant too.
+    await ok('t01.window', id, { type: 'accept', conclude: { result: '当场发放优待证' } });
+    again = await api().get('/api/v1/access-audit').query({ kind: 'personal-data-read', subject: id }).set(await auth('lk.auditor'));
+    expect(again.body.items.map((e: { userId: string; method: string }) => [e.userId, e.method])).toEqual([
+      ['u.lk.t01.window', 'POST'],
+      ['u.lk.t01.supervisor', 'GET'],
+    ]);
+    expect((await api().get('/api/v1/access-audit').set(await auth('t01.supervisor'))).status).toBe(403);
+  });
+
   it('refuses unknown or inactive matters, a promise the calendar cannot count, disallowed channels, unknown materials and bad bodies', async () => {
     const catering = CATALOGUE_TEMPLATES.find((m) => m.code === 'XK-SMALL-CATERING')!;
     const fixtures = [
