@@ -6,7 +6,7 @@ import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../workflows/incident/definitions';
 import { createAssessmentActivities } from './assessment';
 import { recordIncidentFacts } from './incident';
-import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
+import { DEFAULT_DELIVERY_POLICY, deliverDueNotices, recordOnlyNotifier, sendNotices, type DeliveryPolicy, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
 import { recordSummonsFacts, recordSummonsPartFacts } from './summons';
 import type { PartFactsRecord, SummonsFactsRecord } from '../workflows/summons/definitions';
@@ -14,6 +14,8 @@ import type { PartFactsRecord, SummonsFactsRecord } from '../workflows/summons/d
 export interface ActivityDeps {
   db: Db;
   notifier?: Notifier;
+  /** Attempts and back-off of notice delivery (default {@link DEFAULT_DELIVERY_POLICY}). */
+  deliveryPolicy?: DeliveryPolicy;
 }
 
 /** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
@@ -47,7 +49,10 @@ export function createActivities(deps: ActivityDeps) {
       return loadCalendarData(deps.db, input.region);
     },
     async sendNotices(requests: NoticeRequest[]): Promise<{ created: number }> {
-      return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests);
+      return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests, deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY);
+    },
+    async deliverDueNotices(input: { limit: number }): Promise<{ delivered: number; pending: number; failed: number }> {
+      return deliverDueNotices(deps.db, deps.notifier ?? recordOnlyNotifier, deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY, input.limit);
     },
     async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
       return recordIncidentFacts(deps.db, facts);

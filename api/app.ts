@@ -11,6 +11,7 @@ import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerAccessAuditRoutes } from './routes/access-audit';
 import { registerApprovalRoutes } from './routes/approvals';
+import { registerNoticeDeliveryRoutes } from './routes/notice-deliveries';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCatalogueRoutes } from './routes/catalogue';
@@ -47,6 +48,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerSummonsConfigRoutes(routes);
   registerBoardRoutes(routes);
   registerAccessAuditRoutes(routes);
+  registerNoticeDeliveryRoutes(routes);
   return { routes, registry };
 }
 

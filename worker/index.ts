@@ -4,9 +4,10 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
 import { createLogger } from '../runtime/logger';
-import { connectWorker } from '../runtime/temporal-connection';
+import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
 import { createWorker } from './create-worker';
+import { ensureNoticeDelivery } from './notice-delivery';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.temporal, config.temporal.address);
   const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
+  const client = await connectClient(config.temporal, config.temporal.address);
+  await ensureNoticeDelivery(client, config.temporal.taskQueue).finally(() => client.connection.close());
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await connection.close();

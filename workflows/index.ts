@@ -4,3 +4,4 @@ export { approvalWorkflow } from './approval/workflow';
 export { incidentWorkflow } from './incident/workflow';
 export { summonsWorkflow, summonsPartWorkflow } from './summons/workflow';
 export { assessmentCycleWorkflow, assessmentScheduleWorkflow } from './assessment/workflow';
+export { noticeDeliveryWorkflow } from './notices/workflow';

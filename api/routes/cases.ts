@@ -295,7 +295,8 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
         db.select({ n: count() }).from(notices).where(where),
       ]);
       return {
-        items: rows.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+        // Delivery state (attempts, gateway errors) is for admins: GET /notice-deliveries.
+        items: rows.map(({ deliveryStatus: _s, attempts: _a, lastError: _e, nextAttemptAt: _n, deliveredAt: _d, ...n }) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
         page: query.page,
         pageSize: query.pageSize,
         total: total?.n ?? 0,
