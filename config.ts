@@ -48,6 +48,15 @@ const envSchema = z
     AUDIT_HMAC_KEY: z.string().min(32).optional(),
 
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
+
+    RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
+    RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(0).default(300),
+    RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(0).default(300),
+    RATE_LIMIT_WRITES_PER_USER: z.coerce.number().int().min(0).default(3000),
+    METRICS_TOKEN: z.string().min(16).optional(),
+    METRICS_PUBLIC: boolish.optional(),
+    METRICS_PORT: port.optional(),
+    METRICS_HOST: z.string().optional(),
     PATH: z.string().default(''),
   })
   .superRefine((env, ctx) => {
@@ -117,6 +126,14 @@ export interface Config {
     keyFile: string;
   };
   calendarFallback: 'refuse' | 'weekdays';
+  /** Requests per window before 429 (0 = no limit): see api/security.ts. */
+  rateLimits: { windowMs: number; authPerIp: number; authFailuresPerIp: number; writesPerUser: number };
+  /**
+   * Who may read /metrics: with `token`, callers sending `Authorization: Bearer <token>`; with
+   * `port`, only a separate listener (host:port) serves it; otherwise it is open only when `public`
+   * (the default outside production).
+   */
+  metrics: { token?: string; public: boolean; port?: number; host: string };
   /** The system PATH, where a `temporal` CLI may be found. */
   systemPath: string;
 }
@@ -178,6 +195,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     audit: { hmacKey: e.AUDIT_HMAC_KEY, keyFile: path.join(dataDir, 'audit-hmac.key') },
     calendarFallback: e.CALENDAR_FALLBACK,
+    rateLimits: {
+      windowMs: e.RATE_LIMIT_WINDOW_S * 1000,
+      authPerIp: e.RATE_LIMIT_AUTH_PER_IP,
+      authFailuresPerIp: e.RATE_LIMIT_AUTH_FAILURES_PER_IP,
+      writesPerUser: e.RATE_LIMIT_WRITES_PER_USER,
+    },
+    metrics: { token: e.METRICS_TOKEN, public: e.METRICS_PUBLIC ?? !production, port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST },
     systemPath: e.PATH,
   };
 }

@@ -11,7 +11,7 @@ import { createAssessmentActivities } from './assessment';
 import { createCalendarRecomputeActivities } from './calendar-recompute';
 import { createAuditActivities } from './audit';
 import { recordIncidentFacts } from './incident';
-import { recordOnlyNotifier, sendNotices, type NoticeRequest, type Notifier } from './notices';
+import { DEFAULT_DELIVERY_POLICY, deliverDueNotices, recordOnlyNotifier, sendNotices, type DeliveryPolicy, type NoticeRequest, type Notifier } from './notices';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 import { recordSummonsFacts, recordSummonsPartFacts } from './summons';
@@ -24,6 +24,8 @@ export interface ActivityDeps {
   notifier?: Notifier;
   /** Signs each audit entry (runtime/audit-key.ts); without it entries are written unsigned and verify reports them. */
   auditKey?: AuditKey;
+  /** Attempts and back-off of notice delivery (default {@link DEFAULT_DELIVERY_POLICY}). */
+  deliveryPolicy?: DeliveryPolicy;
 }
 
 /** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
@@ -59,7 +61,10 @@ export function createActivities(deps: ActivityDeps) {
       return loadCalendarData(deps.db, input.region);
     },
     async sendNotices(requests: NoticeRequest[]): Promise<{ created: number }> {
-      return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests);
+      return sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests, deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY);
+    },
+    async deliverDueNotices(input: { limit: number }): Promise<{ delivered: number; pending: number; failed: number }> {
+      return deliverDueNotices(deps.db, deps.notifier ?? recordOnlyNotifier, deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY, input.limit);
     },
     async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
       return guardProjection(facts.caseId, 'facts', facts, () => recordIncidentFacts(deps.db, facts));

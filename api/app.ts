@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
@@ -7,11 +6,14 @@ import { pinoHttp } from 'pino-http';
 import { Counter, Histogram } from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
 import { bodyLimits } from './body-limits';
+import { auditRefusals } from './access-audit';
 import type { AppDeps } from './deps';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
+import { registerAccessAuditRoutes } from './routes/access-audit';
 import { registerApprovalRoutes } from './routes/approvals';
 import { registerAuditRoutes } from './routes/audit';
+import { registerNoticeDeliveryRoutes } from './routes/notice-deliveries';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
 import { registerCatalogueRoutes } from './routes/catalogue';
@@ -28,7 +30,8 @@ import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { registerBoardRoutes } from './routes/board';
 import { registerPayrollRoutes } from './routes/payroll';
 import { registerSecondmentRoutes } from './routes/secondments';
-import { docsPage, registerSystemRoutes } from './routes/system';
+import { docsPage, DOCS_INIT_SCRIPT, registerSystemRoutes } from './routes/system';
+import { createRateLimiters, noStore, requestId, securityHeaders } from './security';
 
 /** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
 export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } {
@@ -53,6 +56,8 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerSecondmentRoutes(routes);
   registerPayrollRoutes(routes);
   registerAuditRoutes(routes);
+  registerAccessAuditRoutes(routes);
+  registerNoticeDeliveryRoutes(routes);
   return { routes, registry };
 }
 
@@ -86,10 +91,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     pinoHttp({
       logger: deps.logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
+      genReqId: requestId,
+      // Who made the request, once the token is verified (the completion line is written after it).
+      customProps: (req) => {
+        const principal = (req as express.Request).principal;
+        return principal ? { userId: principal.userId } : {};
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
       // Compact request lines; never log credentials.
@@ -105,6 +111,11 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
+  app.use(auditRefusals(deps.database.db));
+  app.use(securityHeaders());
+  const limits = createRateLimiters(deps.config.rateLimits);
+  app.use('/api/v1', noStore, limits.authFailuresPerIp);
+  app.use('/api/v1/auth', limits.authPerIp);
   app.use(express.json({ limit: deps.config.http.body.limitBytes, strict: true }));
   app.use(bodyLimits(deps.config.http.body));
 
@@ -118,6 +129,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/docs', (_req, res) => {
     res.type('html').send(docsPage());
   });
+  app.get('/docs/init.js', (_req, res) => {
+    res.type('text/javascript').send(DOCS_INIT_SCRIPT);
+  });
   if (deps.auth.publicJwks) {
     const jwks = deps.auth.publicJwks;
     app.get('/.well-known/jwks.json', (_req, res) => {
@@ -126,7 +140,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   const v1 = express.Router();
-  routes.mount(v1, deps);
+  routes.mount(v1, deps, { authenticated: limits.writesPerUser });
   app.use('/api/v1', v1);
   serveConsole(app);
   app.use((req, _res, next) => {

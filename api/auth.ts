@@ -33,6 +33,13 @@ export interface Principal {
   unitIsSoleRoot: boolean;
 }
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set once the request's bearer token is verified (api/route.ts); read by logs, audit and limits. */
+    principal?: Principal;
+  }
+}
+
 export interface Authenticator {
   /** Verify a bearer token and return its subject. */
   verify(token: string): Promise<{ subject: string }>;

@@ -15,6 +15,7 @@ export const PROBLEM_TYPES = {
   conflict: { status: 409, title: { zh: '状态冲突', en: 'Conflict' } },
   tooLarge: { status: 413, title: { zh: '请求体过大', en: 'Content too large' } },
   ruleRefused: { status: 422, title: { zh: '业务规则不允许', en: 'Refused by a rule' } },
+  tooManyRequests: { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
   unavailable: { status: 503, title: { zh: '服务暂不可用', en: 'Service unavailable' } },
   internal: { status: 500, title: { zh: '系统内部错误', en: 'Internal error' } },
 } as const satisfies Record<string, { status: number; title: Bilingual }>;
@@ -82,6 +83,8 @@ export function renderProblem(problem: Problem, req: Request): Record<string, un
 }
 
 function sendProblem(res: Parameters<ErrorRequestHandler>[2], req: Request, problem: Problem): void {
+  // Read by the access audit of refusals (api/access-audit.ts).
+  res.locals.problemCode = problem.extra.code ?? problem.kind;
   res.status(problem.status).type('application/problem+json').send(JSON.stringify(renderProblem(problem, req)));
 }
 

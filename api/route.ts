@@ -47,6 +47,11 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | z.infer<R>>;
 }
 
+/** Run for every authenticated request once its principal is known (the per-user write limit). */
+export interface MountHooks {
+  authenticated?: (req: Request, res: Response) => Promise<void>;
+}
+
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: '请求内容有误 / Bad request',
   401: '未登录 / Not authenticated',
@@ -55,6 +60,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: '状态冲突 / Conflict with the current state',
   413: '请求体过大（字节数或字段数超过上限）/ Request body too large (bytes, or keys and array items)',
   422: '业务规则不允许 / Refused by a domain rule',
+  429: '请求过于频繁，见 Retry-After / Too many requests; see Retry-After',
   503: '依赖服务不可用 / A dependency is unavailable',
 };
 
@@ -71,7 +77,7 @@ const idempotencyHeader = z.object({
  * the OpenAPI document. Every route is authenticated and role-checked here unless marked public.
  */
 export class ApiRoutes {
-  private readonly mounts: ((router: Router, deps: AppDeps) => void)[] = [];
+  private readonly mounts: ((router: Router, deps: AppDeps, hooks: MountHooks) => void)[] = [];
 
   constructor(private readonly registry: OpenAPIRegistry) {}
 
@@ -90,7 +96,8 @@ export class ApiRoutes {
     const responses: RouteConfig['responses'] = {
       [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
     };
-    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(spec.body ? [413] : []), ...(isPublic ? [] : [401, 403])]);
+    // Every /api/v1 request may meet a rate limit (api/security.ts).
+    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(spec.body ? [413] : []), ...(isPublic ? [] : [401, 403]), 429]);
     for (const code of [...errors].sort()) {
       responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
     }
@@ -106,10 +113,14 @@ export class ApiRoutes {
       responses,
     });
 
-    this.mounts.push((router, deps) => {
+    this.mounts.push((router, deps, hooks) => {
       router[spec.method](spec.path, async (req, res, next) => {
         try {
           const principal = access === 'public' ? undefined : await authenticate(req, deps);
+          if (principal) {
+            req.principal = principal;
+            await hooks.authenticated?.(req, res);
+          }
           if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
           const params = spec.params ? validate(spec.params, req.params, 'path') : {};
           const query = spec.query ? validate(spec.query, req.query, 'query') : {};
@@ -144,7 +155,7 @@ export class ApiRoutes {
     });
   }
 
-  mount(router: Router, deps: AppDeps): void {
-    for (const m of this.mounts) m(router, deps);
+  mount(router: Router, deps: AppDeps, hooks: MountHooks = {}): void {
+    for (const m of this.mounts) m(router, deps, hooks);
   }
 }

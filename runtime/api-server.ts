@@ -1,9 +1,13 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
+import express from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
 import { createApp } from '../api/app';
 import { createAuthenticator } from '../api/auth';
+import { problemHandler } from '../api/problem';
+import { serveMetrics } from '../api/routes/system';
+import { metricsGuard } from '../api/security';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import { loadAuditKey } from './audit-key';
@@ -36,5 +40,15 @@ export async function startApiServer(config: Config, database: Database, tempora
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const app = createApp({ config, database, temporal, auth: await createAuthenticator(config), logger, metrics, auditKey: loadAuditKey(config.audit) });
-  return listenHttp(app, config.http);
+  const server = await listenHttp(app, config.http);
+  if (config.metrics.port) {
+    // A separate listener (e.g. on an internal interface) for Prometheus only: open there unless a token is set too.
+    const metricsApp = express();
+    metricsApp.disable('x-powered-by');
+    metricsApp.get('/metrics', metricsGuard({ ...config.metrics, public: true }), serveMetrics({ metrics }));
+    metricsApp.use(problemHandler);
+    const metricsServer = await listenHttp(metricsApp, { ...config.http, port: config.metrics.port, host: config.metrics.host });
+    server.on('close', () => metricsServer.close());
+  }
+  return server;
 }

@@ -19,6 +19,7 @@ import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { resolveTemporalBinary } from '../runtime/temporal-binaries';
 import { ensureAssessmentSchedules } from '../worker/assessment-schedules';
 import { cachedWorkflowBundle, createWorker } from '../worker/create-worker';
+import { ensureNoticeDelivery } from '../worker/notice-delivery';
 
 const started = performance.now();
 const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -83,6 +84,7 @@ async function main(): Promise<void> {
   step('Worker 已启动', 'worker running');
 
   await ensureAssessmentSchedules(client, database.db, { taskQueue: config.temporal.taskQueue, calendarFallback: config.calendarFallback });
+  await ensureNoticeDelivery(client, config.temporal.taskQueue);
   const server: Server = await startApiServer(config, database, client, logger);
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));
 

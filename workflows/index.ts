@@ -6,3 +6,4 @@ export { summonsWorkflow, summonsPartWorkflow } from './summons/workflow';
 export { assessmentCycleWorkflow, assessmentScheduleWorkflow } from './assessment/workflow';
 export { calendarRecomputeWorkflow } from './calendar-recompute/workflow';
 export { auditSweepWorkflow } from './audit/workflow';
+export { noticeDeliveryWorkflow } from './notices/workflow';

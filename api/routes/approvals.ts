@@ -2,8 +2,8 @@ import type { Db } from '../../db';
 import { getMatterVersion, resolveStepUnits } from '../../db/catalogue';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
-import { unknownMaterialViolation } from '../../domain/approval';
-import { CHANNELS } from '../../domain/catalogue';
+import { BAD_RATING_MAX, unknownMaterialViolation } from '../../domain/approval';
+import { CHANNELS, type ResolvedStep } from '../../domain/catalogue';
 import {
   APPROVAL_STATUSES,
   approvalActionUpdate,
@@ -13,10 +13,11 @@ import {
   type ApprovalView,
   type StartApprovalInput,
 } from '../../workflows/approval/definitions';
+import { recordApplicantRead } from '../access-audit';
 import { notFound, refuse, text } from '../admin';
 import { loadPrincipal, type Principal } from '../auth';
 import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
-import { requireRole } from '../authz';
+import { requireRole, ROLE_LABEL } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
@@ -164,7 +165,7 @@ async function submittingUnit(db: Db, principal: Principal, body: CreateApproval
     id = body.townshipId;
   } else {
     requireRole(principal, [body.channel === 'window' ? 'window_staff' : 'agent']);
-    id = body.channel === 'window' ? principal.unitId : ((await findUnit(db, principal.unitId))?.parentId ?? principal.unitId);
+    id = await ownTownship(db, principal);
     if (body.townshipId && body.townshipId !== id) {
       throw refuse('township-mismatch', `窗口和代办申请由您所在的乡镇（${id}）受理，不能指定其他乡镇`, `Window and agent applications are handled by your own township (${id})`);
     }
@@ -175,6 +176,31 @@ async function submittingUnit(db: Db, principal: Principal, body: CreateApproval
     throw refuse('not-a-township', `“${unit.name}”不是乡镇或街道`, `${unit.id} is not a township or street`);
   }
   return unit;
+}
+
+/** The township a window clerk works in (their unit) or a village agent serves (their village's township). */
+async function ownTownship(db: Db, principal: Principal): Promise<string> {
+  return principal.role === 'agent' ? ((await findUnit(db, principal.unitId))?.parentId ?? principal.unitId) : principal.unitId;
+}
+
+/**
+ * Who may file an online application and so become its applicant (withdraw, supplement, rate):
+ * a window clerk or village agent keying it in for a resident of their own township, or a county
+ * department applying for a matter whose chain opens with that department's own application
+ * (职责准入: "县级职能部门提出书面申请"). The model has no citizen role; any other staff member would
+ * be filing in a resident's name, so is refused.
+ */
+async function requireOnlineApplicant(db: Db, principal: Principal, township: OrgUnit, steps: readonly ResolvedStep[]): Promise<void> {
+  if ((principal.role === 'window_staff' || principal.role === 'agent') && (await ownTownship(db, principal)) === township.id) return;
+  if (principal.role === 'dept_liaison' && steps[0]?.unitIds.includes(principal.unitId)) return;
+  throw new Problem(
+    'forbidden',
+    {
+      zh: `${ROLE_LABEL[principal.role]}不能以申请人身份网上申请${township.name}的事项：网上申请只能由本乡镇的窗口人员、村代办员代为提交，或由县直部门申请以本部门为首个环节的事项`,
+      en: `A ${principal.role} may not file an online application with ${township.id} as its applicant: only that township's window clerks and village agents (on a resident's behalf), or a county department for a matter whose first step is its own`,
+    },
+    { code: 'online-applicant-forbidden' },
+  );
 }
 
 const STEP_ACTION_TYPES: ReadonlySet<string> = new Set(['approve', 'reject', 'return', 'transfer']);
@@ -233,6 +259,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       if (unknown) throw refuse(unknown.code, unknown.zh, unknown.en);
       const resolved = await resolveStepUnits(db, def, unit.id);
       if (!resolved.ok) throw refuse(resolved.violation.code, resolved.violation.zh, resolved.violation.en);
+      if (body.channel === 'online') await requireOnlineApplicant(db, principal, unit, resolved.steps);
       const calendar = await calendarFor(deps, unit);
       const now = Date.now();
       if (def.kind === 'promise') requireDeadlineComputable(calendar, { unit: 'workday', amount: def.promisedLimitDays }, now);
@@ -267,11 +294,15 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     body: approvalActionBody,
     response: { schema: approvalViewSchema, description: '办理后的案件 / The case after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps, idempotency }) {
+    async handler({ params, body, principal, deps, idempotency, req }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      const view = await actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      // The answer shows the applicant's phone and masked ID number to the actor: audited like a read
+      // (the action has taken effect, so a failed audit write is logged rather than answered as a failure).
+      await recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) => req.log?.error({ err }, 'access audit not written'));
+      return view;
     },
   });
 }

@@ -234,15 +234,19 @@ function exportTable(def: SchemeDefinition, rows: Awaited<ReturnType<typeof rank
   return [header, ...rows.map((r) => [r.rank, r.name, r.rateeKey, r.total, r.gradeLabel, r.secondment?.note ?? r.outcome ?? r.payGrade ?? '', ...def.indicators.map((i) => r.indicatorScores[i.code] ?? ''), r.rectificationCaseId ?? ''])];
 }
 
+/** A text cell a spreadsheet would read as a formula (OWASP "CSV injection"): = + - @, tab, CR. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 /**
- * RFC 4180 CSV with a UTF-8 BOM so that Excel opens Chinese text correctly. A text cell that a
- * spreadsheet would read as a formula (starting with = + - @, a tab or a carriage return) gets a
- * leading apostrophe (OWASP CSV injection).
+ * RFC 4180 CSV with a UTF-8 BOM so that Excel opens Chinese text correctly. Text that starts like a
+ * formula (a unit named `=HYPERLINK(…)`) gets a leading `'` and quotes, so Excel and WPS show it as
+ * text; numbers stay numbers.
  */
 export function toCsv(rows: readonly (readonly (string | number)[])[]): string {
   const cell = (v: string | number) => {
-    const s = typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    const formula = typeof v === 'string' && FORMULA_START.test(v);
+    const s = formula ? `'${v}` : String(v);
+    return formula || /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return `\uFEFF${rows.map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
 }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema/org';
+import { recordAccess } from '../access-audit';
 import { loadPrincipal } from '../auth';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
@@ -21,14 +22,18 @@ export function registerAuthRoutes(routes: ApiRoutes): void {
       description: '令牌 / Token',
     },
     errors: [403, 404],
-    async handler({ body, deps }) {
+    async handler({ body, deps, req }) {
       if (!deps.config.auth.devLogin || !deps.auth.issueDevToken) {
         throw new Problem('forbidden', { zh: '生产环境不提供开发登录，请通过统一身份认证登录', en: 'Dev login is disabled in production; sign in through the identity provider' }, { code: 'dev-login-disabled' });
       }
       const [user] = await deps.database.db.select({ id: users.id }).from(users).where(eq(users.username, body.username));
       const principal = user ? await loadPrincipal(deps.database.db, user.id) : null;
-      if (!principal) throw new Problem('notFound', { zh: `用户不存在或已停用：${body.username}`, en: `No active user named ${body.username}` }, { code: 'unknown-user' });
+      if (!principal) {
+        await recordAccess(deps.database.db, req, { kind: 'login-failed', username: body.username, status: 404, detail: { code: 'unknown-user' } });
+        throw new Problem('notFound', { zh: `用户不存在或已停用：${body.username}`, en: `No active user named ${body.username}` }, { code: 'unknown-user' });
+      }
       const { token, expiresAt } = await deps.auth.issueDevToken(principal.userId);
+      await recordAccess(deps.database.db, req, { kind: 'login', principal, status: 200, detail: { method: 'dev-login' } });
       return { token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString(), user: principal };
     },
   });

@@ -9,6 +9,7 @@ import type { Principal } from '../auth';
 import { SUBTREE_ROLES } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
+import { recordApplicantRead } from '../access-audit';
 import type { ApiRoutes } from '../route';
 import { clockLevelSchema, clockWithLedgerSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
 import { z } from '../zod';
@@ -230,7 +231,7 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     params: idParam,
     response: { schema: caseDetailSchema, description: '案件详情 / Case detail' },
     errors: [404],
-    async handler({ params, principal, deps }) {
+    async handler({ params, principal, deps, req }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       const db = deps.database.db;
       const [clocks, assignments, units] = await Promise.all([
@@ -245,6 +246,8 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       } catch (err) {
         liveError = err instanceof Error ? err.message : String(err);
       }
+      // An approval's applicant (name, phone, masked ID number; the live view has them all) is personal data: the read is audited before it is answered.
+      if (row.process === 'approval') await recordApplicantRead(db, req, row.id, live ?? row.data);
       return {
         ...envelope(row, new Date()),
         data: row.data,
@@ -313,7 +316,8 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
         db.select({ n: count() }).from(notices).where(where),
       ]);
       return {
-        items: rows.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+        // Delivery state (attempts, gateway errors) is for admins: GET /notice-deliveries.
+        items: rows.map(({ deliveryStatus: _s, attempts: _a, lastError: _e, nextAttemptAt: _n, deliveredAt: _d, ...n }) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
         page: query.page,
         pageSize: query.pageSize,
         total: total?.n ?? 0,

@@ -13,6 +13,7 @@ import {
   type OrgUnitKind,
   type Role,
 } from '../../db/schema/org';
+import { recordPhoneRead } from '../access-audit';
 import type { Principal } from '../auth';
 import { ROLE_LABEL, SUBTREE_ROLES } from '../authz';
 import type { AppDeps } from '../deps';
@@ -397,7 +398,7 @@ export function registerOrgRoutes(routes: ApiRoutes): void {
       ...pageQuery,
     }),
     response: { schema: pageOf(userSchema, 'UserPage'), description: '分页结果 / A page of users' },
-    async handler({ query, principal, deps }) {
+    async handler({ query, principal, deps, req }) {
       const db = deps.database.db;
       const where = and(
         usersVisibleTo(principal),
@@ -410,6 +411,7 @@ export function registerOrgRoutes(routes: ApiRoutes): void {
         db.select().from(users).where(where).orderBy(asc(users.username)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
         db.select({ n: count() }).from(users).where(where),
       ]);
+      await recordPhoneRead(db, req, 'users', rows);
       return { items: rows.map(view), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
     },
   });
@@ -424,9 +426,11 @@ export function registerOrgRoutes(routes: ApiRoutes): void {
     params: idParam,
     response: { schema: userSchema, description: '用户 / User' },
     errors: [404],
-    async handler({ params, principal, deps }) {
+    async handler({ params, principal, deps, req }) {
       const [row] = await deps.database.db.select().from(users).where(and(eq(users.id, params.id), usersVisibleTo(principal)));
-      return view(must(row, () => userNotFound(params.id)));
+      const user = must(row, () => userNotFound(params.id));
+      await recordPhoneRead(deps.database.db, req, user.id, [user]);
+      return view(user);
     },
   });
 

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
-import type { Express } from 'express';
+import type { Express, RequestHandler } from 'express';
 import type { AppDeps } from '../deps';
+import { metricsGuard } from '../security';
 
 async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 2000): Promise<{ name: string; ok: boolean; error?: string }> {
   try {
@@ -24,9 +25,16 @@ export function registerSystemRoutes(app: Express, deps: AppDeps): void {
     const ok = checks.every((c) => c.ok);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not-ready', checks });
   });
-  app.get('/metrics', async (_req, res) => {
+  // With a separate metrics listener (METRICS_PORT) the public port does not serve them at all.
+  const metrics = deps.config.metrics;
+  app.get('/metrics', metricsGuard(metrics.port ? { public: false, host: metrics.host } : metrics), serveMetrics(deps));
+}
+
+/** Prometheus text of the process's registry. */
+export function serveMetrics(deps: Pick<AppDeps, 'metrics'>): RequestHandler {
+  return async (_req, res) => {
     res.type(deps.metrics.contentType).send(await deps.metrics.metrics());
-  });
+  };
 }
 
 /** Interactive API docs from the locally installed swagger-ui (no CDN: these machines are offline). */
@@ -41,9 +49,10 @@ export function docsPage(): string {
 <body>
   <div id="swagger-ui"></div>
   <script src="/docs/assets/swagger-ui-bundle.js"></script>
-  <script>
-    window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true });
-  </script>
+  <script src="/docs/init.js"></script>
 </body>
 </html>`;
 }
+
+/** The docs page's start script, served as a file: the CSP allows no inline script. */
+export const DOCS_INIT_SCRIPT = "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true });\n";

@@ -181,10 +181,15 @@ export const caseNumberCounters = pgTable(
 export const NOTICE_KINDS = ['overdue', 'urge', 'red-card', 'info'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
+/** Delivery of a notice outside the system (SMS, IM webhook): see activities/notices.ts. */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
 /**
  * Notices to a unit and, when known, a named user (e.g. the unit's leader): 督办 on an overdue
- * clock, 催办, red cards. Written by activities, idempotently per (case, key); delivery by SMS or
- * other channels reads from here.
+ * clock, 催办, red cards. Written by activities, idempotently per (case, key). The row is also the
+ * delivery outbox: `pending` until the notifier accepts it (`delivered`) or it has used up its
+ * attempts (`failed`); `nextAttemptAt` is when the sweeper may try it next (a claim pushes it on).
  */
 export const notices = pgTable(
   'notices',
@@ -198,6 +203,15 @@ export const notices = pgTable(
     message: text('message').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     readAt: timestamp('read_at', { withTimezone: true }),
+    deliveryStatus: text('delivery_status').$type<DeliveryStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
   },
-  (t) => [uniqueIndex('notices_case_key_idx').on(t.caseId, t.key, t.unitId), index('notices_unit_idx').on(t.unitId, t.createdAt)],
+  (t) => [
+    uniqueIndex('notices_case_key_idx').on(t.caseId, t.key, t.unitId),
+    index('notices_unit_idx').on(t.unitId, t.createdAt),
+    index('notices_delivery_due_idx').on(t.nextAttemptAt).where(sql`${t.deliveryStatus} = 'pending'`),
+  ],
 );

@@ -7,3 +7,4 @@ export * from './summons';
 export * from './assessment';
 export * from './idempotency';
 export * from './secondment';
+export * from './access-audit';

@@ -28,7 +28,11 @@ export const ORG_UNIT_KINDS = [
 /** One of {@link ORG_UNIT_KINDS}. */
 export type OrgUnitKind = (typeof ORG_UNIT_KINDS)[number];
 
-/** The ten user roles of DOMAIN §1 — the single source of truth for role codes. */
+/**
+ * The ten user roles of DOMAIN §1, plus `auditor` (安全审计员): the audit administrator a 等保 2.0
+ * level-3 system keeps apart from the system administrator (三员分立), who reads the access audit —
+ * the single source of truth for role codes.
+ */
 export const ROLES = [
   'window_staff',
   'agent',
@@ -40,6 +44,7 @@ export const ROLES = [
   'supervisor',
   'assessor',
   'admin',
+  'auditor',
 ] as const;
 /** One of {@link ROLES}. */
 export type Role = (typeof ROLES)[number];
@@ -56,6 +61,7 @@ export const ROLE_LABEL: Record<Role, string> = {
   supervisor: '督查员',
   assessor: '考核员',
   admin: '管理员',
+  auditor: '安全审计员',
 };
 
 /** Power-list categories (权责清单 事项类别). Chinese labels in {@link POWER_CATEGORY_LABELS}. */

@@ -315,6 +315,8 @@ function buildUsers(): NewUser[] {
       });
     }
   }
+  // Last, so that every other demo user keeps its name: the county's audit administrator (三员分立).
+  users.push({ id: demoUserId('lk.auditor'), username: 'lk.auditor', displayName: '安全审计员', role: 'auditor', unitId: DEMO_COUNTY_ID, isLeader: false });
   return users;
 }
 

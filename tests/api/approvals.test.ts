@@ -637,6 +637,69 @@ describe('scope and submission rules', () => {
     expect(await stateOf(id)).toEqual(before);
   });
 
+  it('online applications only from an applicant identity: own-township window or agent, or a department for its own matter; other staff 403', async () => {
+    const before = await t.tdb.db.select({ n: count() }).from(cases);
+    const refusals = [
+      ['t02.v01.g01.grid', 'JB-ELDER-CARD', []],
+      ['t01.v01.g01.grid', 'JB-ELDER-CARD', []],
+      ['scjg.liaison', 'XK-SMALL-CATERING', CATERING_MATERIALS],
+      // 职责准入 of the 住建局 template: another department is not its applicant.
+      ['scjg.liaison', 'ZZ-DUTY-ADMISSION', ['application', 'duty-list-comparison']],
+      ['t01.supervisor', 'JB-ELDER-CARD', []],
+      ['t01.approver', 'JB-ELDER-CARD', []],
+      ['t02.window', 'JB-ELDER-CARD', []],
+      ['t02.v01.agent', 'JB-ELDER-CARD', []],
+    ] as const;
+    for (const [username, matterCode, materials] of refusals) {
+      const res = await submit(username, { matterCode, channel: 'online', townshipId: 'lk.t01', materials });
+      expect(res.status, `${username} ${matterCode}: ${JSON.stringify(res.body)}`).toBe(403);
+      expect(res.headers['content-type']).toMatch(/problem\+json/);
+      expect(res.body).toMatchObject({ code: 'online-applicant-forbidden', detail: expect.stringContaining('网上申请只能由本乡镇的窗口人员、村代办员代为提交') });
+    }
+    const en = await api().post('/api/v1/approvals').set(await auth('t02.v01.g01.grid')).set('accept-language', 'en').send({ applicant, matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
+    expect(en.status).toBe(403);
+    expect(en.body.detail).toMatch(/only that township's window clerks and village agents/);
+    expect(await t.tdb.db.select({ n: count() }).from(cases)).toEqual(before);
+
+    // On a resident's behalf in their own township: the window and the village agent.
+    const byWindow = await open('t01.window', { matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
+    expect((await detail('t01.window', byWindow)).data).toMatchObject({ channel: 'online', townshipId: 'lk.t01', submittedBy: 'u.lk.t01.window' });
+    await open('t01.v01.agent', { matterCode: 'JB-ELDER-CARD', channel: 'online', townshipId: 'lk.t01', materials: [] });
+  });
+
+  it('who read an applicant\'s ID number is in the access audit, for the auditor only', async () => {
+    const id = await open('t01.window', { matterCode: 'JB-ELDER-CARD', channel: 'window', materials: ['id-card', 'photo'] });
+    const seen = await api().get(`/api/v1/cases/${id}`).set(await auth('t01.supervisor')).set('x-request-id', `read-${id}`);
+    expect(seen.status).toBe(200);
+    expect(seen.body.live.applicant).toEqual({ name: '李秀英', phone: '13800000000', idNumber: '4102**********1234' });
+    const audit = await api().get('/api/v1/access-audit').query({ kind: 'personal-data-read', subject: id }).set(await auth('lk.auditor'));
+    expect(audit.status, JSON.stringify(audit.body)).toBe(200);
+    expect(audit.body.items).toEqual([
+      expect.objectContaining({
+        userId: 'u.lk.t01.supervisor',
+        role: 'supervisor',
+        unitId: 'lk.t01',
+        method: 'GET',
+        path: `/api/v1/cases/${id}`,
+        requestId: `read-${id}`,
+        subject: id,
+        detail: { fields: ['applicant.name', 'applicant.phone', 'applicant.idNumber'], idNumber: '4102**********1234' },
+      }),
+    ]);
+    // A case that cannot be seen is not read: nothing recorded for the other township's clerk.
+    expect((await api().get(`/api/v1/cases/${id}`).set(await auth('t02.window'))).status).toBe(404);
+    let again = await api().get('/api/v1/access-audit').query({ kind: 'personal-data-read', subject: id }).set(await auth('lk.auditor'));
+    expect(again.body.total).toBe(1);
+    // An action's answer shows the applicant too.
+    await ok('t01.window', id, { type: 'accept', conclude: { result: '当场发放优待证' } });
+    again = await api().get('/api/v1/access-audit').query({ kind: 'personal-data-read', subject: id }).set(await auth('lk.auditor'));
+    expect(again.body.items.map((e: { userId: string; method: string }) => [e.userId, e.method])).toEqual([
+      ['u.lk.t01.window', 'POST'],
+      ['u.lk.t01.supervisor', 'GET'],
+    ]);
+    expect((await api().get('/api/v1/access-audit').set(await auth('t01.supervisor'))).status).toBe(403);
+  });
+
   it('refuses unknown or inactive matters, a promise the calendar cannot count, disallowed channels, unknown materials and bad bodies', async () => {
     const catering = CATALOGUE_TEMPLATES.find((m) => m.code === 'XK-SMALL-CATERING')!;
     const fixtures = [

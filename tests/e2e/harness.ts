@@ -29,6 +29,10 @@ export interface System {
   browser: Browser;
   /** A fresh browser session (its own sessionStorage), signed in as `username` through the login page. */
   signIn(username: string): Promise<{ context: BrowserContext; page: Page }>;
+  /** Content-Security-Policy violations Chromium reported on any page so far (each test expects none: see systemPerFile). */
+  cspViolations: string[];
+  /** A fresh signed-out browser session whose CSP violations are collected. */
+  newContext(): Promise<BrowserContext>;
   /** Call the API directly, as a seeded user (for setting up what a test does not click through). */
   apiAs<T>(username: string, method: string, apiPath: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -71,12 +75,23 @@ export async function startSystem(): Promise<System> {
     browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
     const b = browser;
     const tokens = t;
+    const cspViolations: string[] = [];
+    const newContext = async () => {
+      const context = await b.newContext({ baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+      // Chromium reports a blocked script, style, image or connection as a console error naming the policy.
+      context.on('console', (msg) => {
+        if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);
+      });
+      return context;
+    };
     return {
       t,
       baseUrl,
       browser,
+      cspViolations,
+      newContext,
       async signIn(username) {
-        const context = await b.newContext({ baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+        const context = await newContext();
         const page = await context.newPage();
         await page.goto('/login');
         await page.locator('#username').fill(username);
@@ -162,6 +177,12 @@ export function systemPerFile(): () => System {
   beforeAll(async () => {
     sys = await startSystem();
   }, 180_000);
+  // The console and the API docs must run under the CSP (api/security.ts) without a single violation.
+  afterEach(() => {
+    if (!sys) return;
+    const violations = sys.cspViolations.splice(0);
+    if (violations.length) throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`);
+  });
   // A failed test leaves a screenshot of every page still open, to see what the browser showed.
   afterEach(async (ctx) => {
     if (ctx.task.result?.state !== 'fail' || !sys) return;

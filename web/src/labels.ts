@@ -14,6 +14,7 @@ export const ROLE_LABEL: Record<Role, Label> = {
   supervisor: ['督查员', 'Supervisor'],
   assessor: ['考核员', 'Assessor'],
   admin: ['管理员', 'Administrator'],
+  auditor: ['安全审计员', 'Security auditor'],
 };
 
 export const PROCESS_LABEL: Record<ProcessType, Label> = {
