@@ -26,8 +26,7 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal, config.temporal.address);
   const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
-  const client = await connectClient(config.temporal, config.temporal.address);
-  await ensureNoticeDelivery(client, config.temporal.taskQueue).finally(() => client.connection.close());
+  await ensureNoticeDelivery(client, config.temporal.taskQueue);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');
   await worker.run();
   await client.connection.close();

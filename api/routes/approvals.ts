@@ -2,7 +2,7 @@ import type { Db } from '../../db';
 import { getMatterVersion, resolveStepUnits } from '../../db/catalogue';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
-import { BAD_RATING_MAX, unknownMaterialViolation } from '../../domain/approval';
+import { unknownMaterialViolation } from '../../domain/approval';
 import { CHANNELS, type ResolvedStep } from '../../domain/catalogue';
 import {
   APPROVAL_STATUSES,

@@ -15,7 +15,7 @@ import { createDevEnvironment } from './temporal';
  * complete plain calendar year, for working-day limits that reach past the package's data;
  * `activities` gives the worker's activities other dependencies (a fake notifier, a delivery policy).
  */
-export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; activities?: Omit<ActivityDeps, 'db'> } = {}): TestApp {
+export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; activities?: Omit<ActivityDeps, 'db' | 'temporal'> } = {}): TestApp {
   let env: TestWorkflowEnvironment | undefined;
   let app: TestApp | undefined;
   let worker: Worker | undefined;
