@@ -25,12 +25,15 @@ import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { registerBoardRoutes } from './routes/board';
 import { docsPage, registerSystemRoutes } from './routes/system';
 
-/** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
-export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } {
+/**
+ * Build the OpenAPI registry with every route; shared by the app and `bench/fault/route-access.ts`.
+ * Dev login is only built when it is on (documentation tools see it by default).
+ */
+export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): { routes: ApiRoutes; registry: OpenAPIRegistry } {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const routes = new ApiRoutes(registry);
-  registerAuthRoutes(routes);
+  registerAuthRoutes(routes, opts);
   registerOrgRoutes(routes);
   registerCalendarRoutes(routes);
   registerCatalogueRoutes(routes);
@@ -96,9 +99,8 @@ export function createApp(deps: AppDeps): Express {
     res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
-  app.use(express.json({ limit: '1mb', strict: true }));
 
-  const { routes, registry } = buildRoutes();
+  const { routes, registry } = buildRoutes({ devLogin: deps.config.auth.devLogin });
   const document = openApiDocument(registry);
   registerSystemRoutes(app, deps);
   app.get('/openapi.json', (_req, res) => {
@@ -116,7 +118,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   const v1 = express.Router();
-  routes.mount(v1, deps);
+  routes.mount(v1, deps, express.json({ limit: '1mb', strict: true }));
   app.use('/api/v1', v1);
   serveConsole(app);
   app.use((req, _res, next) => {

@@ -1,4 +1,4 @@
-import type { Request, Response, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
@@ -70,7 +70,7 @@ const idempotencyHeader = z.object({
  * the OpenAPI document. Every route is authenticated and role-checked here unless marked public.
  */
 export class ApiRoutes {
-  private readonly mounts: ((router: Router, deps: AppDeps) => void)[] = [];
+  private readonly mounts: ((router: Router, deps: AppDeps, jsonBody: RequestHandler) => void)[] = [];
 
   constructor(private readonly registry: OpenAPIRegistry) {}
 
@@ -105,8 +105,8 @@ export class ApiRoutes {
       responses,
     });
 
-    this.mounts.push((router, deps) => {
-      router[spec.method](spec.path, async (req, res, next) => {
+    this.mounts.push((router, deps, jsonBody) => {
+      router[spec.method](spec.path, ...(spec.body ? [jsonBody] : []), async (req, res, next) => {
         try {
           const principal = access === 'public' ? undefined : await authenticate(req, deps);
           if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
@@ -143,7 +143,11 @@ export class ApiRoutes {
     });
   }
 
-  mount(router: Router, deps: AppDeps): void {
-    for (const m of this.mounts) m(router, deps);
+  /**
+   * Mount every route. `jsonBody` parses a request body only on routes that take one, after the
+   * path has matched: a body sent anywhere else (an unknown or unmounted path) is never read.
+   */
+  mount(router: Router, deps: AppDeps, jsonBody: RequestHandler): void {
+    for (const m of this.mounts) m(router, deps, jsonBody);
   }
 }

@@ -24,7 +24,7 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const step = (zh: string, en: string) => console.log(`[start] ${zh} / ${en} (${elapsed()})`);
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(undefined, { embedded: true });
   const logger = createLogger(config, 'township');
   mkdirSync(config.dataDir, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });

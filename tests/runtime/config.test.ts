@@ -8,7 +8,7 @@ import { defaultMaxCachedWorkflows } from '../../worker/create-worker';
 
 describe('config', () => {
   it('has embedded defaults', () => {
-    const c = loadConfig({});
+    const c = loadConfig({}, { embedded: true });
     expect(c.http.port).toBe(3000);
     expect(c.db.url).toBeUndefined();
     expect(c.temporal.address).toBeUndefined();
@@ -43,12 +43,12 @@ describe('config', () => {
 
   it('lists every setting production requires', () => {
     const issues = issuesOf({ APP_ENV: 'production' });
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_JWKS_URL']) expect(issues).toContain(key);
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_ISSUER', 'AUTH_CLIENT_ID']) expect(issues).toContain(key);
     expect(issues).toContain('生产环境');
   });
 
   it('turns dev login off in production', () => {
-    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_JWKS_URL: 'https://idp/jwks' });
+    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'township-console' });
     expect(c.auth.devLogin).toBe(false);
   });
 });
