@@ -7,6 +7,7 @@ import { pinoHttp } from 'pino-http';
 import { Histogram } from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
 import type { AppDeps } from './deps';
+import { oidcRouter } from './oidc';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerApprovalRoutes } from './routes/approvals';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
     });
   }
 
+  if (deps.auth.oidc) app.use('/api/v1/auth/oidc', oidcRouter(deps));
   const v1 = express.Router();
   routes.mount(v1, deps, express.json({ limit: '1mb', strict: true }));
   app.use('/api/v1', v1);

@@ -21,6 +21,9 @@ import type { Db } from '../db';
 import { orgUnits, users, type OrgUnitKind, type Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { Problem } from './problem';
+import { oidcConfiguration } from './oidc';
+import { sessionUserId } from './session';
+import type { Configuration as OidcConfiguration } from 'openid-client';
 
 /** The caller of a request, resolved from the token's subject to a seeded or provisioned user. */
 export interface Principal {
@@ -43,6 +46,8 @@ export interface Authenticator {
   issueDevToken?: (user: { id: string; username: string }) => Promise<{ token: string; expiresAt: Date }>;
   /** Public keys, served at /.well-known/jwks.json in dev mode so other tools can verify. */
   publicJwks?: { keys: JWK[] };
+  /** The identity provider's client configuration for console sign-in (api/oidc.ts); absent without AUTH_CLIENT_ID. */
+  oidc?: () => Promise<OidcConfiguration>;
 }
 
 const DEV_ALG = 'ES256';
@@ -126,7 +131,8 @@ function issuerKeys(auth: Config['auth']): JWTVerifyGetKey {
 export async function createAuthenticator(config: Config, opts: { persistKey?: boolean } = {}): Promise<Authenticator> {
   const { auth } = config;
   const external = auth.issuer !== DEV_ISSUER || auth.jwksUrl || !auth.devLogin ? issuerKeys(auth) : null;
-  if (!auth.devLogin) return { verify: (token) => verifyUnderRules(token, external!, auth) };
+  const oidc = oidcConfiguration(config);
+  if (!auth.devLogin) return { verify: (token) => verifyUnderRules(token, external!, auth), oidc };
   const pair = await loadOrCreateDevKey(opts.persistKey === false ? null : path.join(config.dataDir, 'dev-auth-key.json'));
   const devKeys = createLocalJWKSet({ keys: [pair.publicJwk] });
   const devRules = { ...auth, issuer: DEV_ISSUER };
@@ -153,6 +159,7 @@ export async function createAuthenticator(config: Config, opts: { persistKey?: b
       return { token, expiresAt };
     },
     publicJwks: { keys: [pair.publicJwk] },
+    oidc,
   };
 }
 
@@ -204,11 +211,21 @@ export async function principalOfClaims(db: Db, auth: Config['auth'], claims: JW
   return principal;
 }
 
-/** Resolve the bearer token of a request to a principal, or throw a 401 Problem. */
+/**
+ * Resolve a request to a principal — by its bearer token (API clients), else by its console
+ * session cookie (api/session.ts) — or throw a 401 Problem.
+ */
 export async function authenticate(req: Request, deps: Pick<AppDeps, 'auth' | 'database' | 'config'>): Promise<Principal> {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (!match?.[1]) throw unauthenticated('unauthenticated', '请先登录：缺少 Authorization: Bearer 令牌', 'Sign in first: missing Authorization: Bearer token');
-  const claims = await deps.auth.verify(match[1]);
-  return principalOfClaims(deps.database.db, deps.config.auth, claims);
+  const db = deps.database.db;
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1]) throw unauthenticated('unauthenticated', '请先登录：Authorization 须为 Bearer 令牌', 'Sign in first: Authorization must be a Bearer token');
+    return principalOfClaims(db, deps.config.auth, await deps.auth.verify(match[1]));
+  }
+  const userId = await sessionUserId(req, db, deps.config);
+  if (userId === null) throw unauthenticated('unauthenticated', '请先登录', 'Sign in first: no session and no Authorization: Bearer token');
+  const principal = await loadPrincipal(db, userId);
+  if (!principal) throw unauthenticated('unknown-user', '账号已停用，请联系本单位系统管理员', 'Your account is disabled; ask your administrator');
+  return principal;
 }

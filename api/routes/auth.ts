@@ -1,4 +1,6 @@
 import { loadPrincipal } from '../auth';
+import { endSessionUrl } from '../oidc';
+import { closeSession, openSession } from '../session';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { z } from '../zod';
@@ -7,6 +9,41 @@ import { principalSchema } from '../schemas';
 /** `devLogin: false` leaves the dev-login route out entirely: not mounted, not documented, its body never read. */
 export function registerAuthRoutes(routes: ApiRoutes, opts: { devLogin: boolean }): void {
   if (opts.devLogin) registerDevLogin(routes);
+
+  routes.add({
+    method: 'get',
+    path: '/auth/config',
+    operationId: 'getSignInMethods',
+    summary: '可用的登录方式 / The sign-in methods this installation offers',
+    tags: ['auth'],
+    access: 'public',
+    response: {
+      schema: z.object({
+        oidc: z.boolean().openapi({ description: '统一身份认证登录：浏览器打开 /api/v1/auth/oidc/login?returnTo=<页面> / Sign-in through the identity provider: open /api/v1/auth/oidc/login?returnTo=<page>' }),
+        devLogin: z.boolean(),
+      }),
+      description: '登录方式 / Sign-in methods',
+    },
+    async handler({ deps }) {
+      return { oidc: deps.auth.oidc !== undefined, devLogin: deps.config.auth.devLogin };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/auth/logout',
+    operationId: 'logout',
+    summary: '退出登录：结束控制台会话 / Sign out: end the console session',
+    description:
+      '清除会话 Cookie；若会话来自统一身份认证且其支持退出，返回 endSessionUrl，浏览器应打开它以退出统一身份认证。/ Clears the session cookie; for a session from the identity provider that supports sign-out, returns endSessionUrl for the browser to open.',
+    tags: ['auth'],
+    access: 'public',
+    response: { schema: z.object({ endSessionUrl: z.string().nullable() }), description: '已退出 / Signed out' },
+    async handler({ req, res, deps }) {
+      const ended = await closeSession(deps.database.db, deps.config, req, res);
+      return { endSessionUrl: ended?.method === 'oidc' ? await endSessionUrl(deps, ended.idToken) : null };
+    },
+  });
 
   routes.add({
     method: 'get',
@@ -37,10 +74,12 @@ function registerDevLogin(routes: ApiRoutes): void {
       description: '令牌 / Token',
     },
     errors: [404],
-    async handler({ body, deps }) {
+    async handler({ body, deps, res }) {
       const principal = await loadPrincipal(deps.database.db, body.username, 'username');
       if (!principal || !deps.auth.issueDevToken) throw new Problem('notFound', { zh: `用户不存在或已停用：${body.username}`, en: `No active user named ${body.username}` }, { code: 'unknown-user' });
       const { token, expiresAt } = await deps.auth.issueDevToken({ id: principal.userId, username: principal.username });
+      // The console uses the session cookie; API clients (curl, tests) the token.
+      await openSession(deps.database.db, deps.config, res, { userId: principal.userId, method: 'dev', maxAgeS: Math.floor((expiresAt.getTime() - Date.now()) / 1000) });
       return { token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString(), user: principal };
     },
   });

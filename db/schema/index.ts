@@ -6,3 +6,4 @@ export * from './incident';
 export * from './summons';
 export * from './assessment';
 export * from './idempotency';
+export * from './sessions';

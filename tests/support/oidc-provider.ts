@@ -88,3 +88,48 @@ export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?
       }),
   };
 }
+
+/** A browser's cookies for one site, enough to walk the provider's redirects with fetch. */
+class CookieJar {
+  private readonly cookies = new Map<string, string>();
+  take(res: Response): void {
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(';');
+      const at = pair?.indexOf('=') ?? -1;
+      if (pair && at > 0) this.cookies.set(pair.slice(0, at).trim(), pair.slice(at + 1).trim());
+    }
+  }
+  header(): string {
+    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  }
+}
+
+/**
+ * What a person does at the provider, without a browser: open the authorization URL the app sent
+ * them to, type `login` (and any password) into the provider's form, follow its redirects, and come
+ * back with the URL the provider sends them to (the app's callback, with code and state).
+ */
+export async function signInAtProvider(authorizationUrl: string, login: string): Promise<URL> {
+  const jar = new CookieJar();
+  let url = new URL(authorizationUrl);
+  let body: URLSearchParams | undefined;
+  for (let hop = 0; hop < 10; hop += 1) {
+    const res = await fetch(url, { method: body ? 'POST' : 'GET', body, headers: { cookie: jar.header() }, redirect: 'manual' });
+    jar.take(res);
+    body = undefined;
+    const location = res.headers.get('location');
+    if (res.status >= 300 && res.status < 400 && location) {
+      const next = new URL(location, url);
+      if (next.origin !== url.origin) return next;
+      url = next;
+      continue;
+    }
+    if (res.status === 200 && /\/interaction\/[^/]+$/.test(url.pathname)) {
+      await res.text();
+      body = new URLSearchParams({ prompt: 'login', login, password: 'any' });
+      continue;
+    }
+    throw new Error(`unexpected answer from the provider at ${url.href}: ${res.status} ${await res.text()}`);
+  }
+  throw new Error('too many redirects at the provider');
+}
