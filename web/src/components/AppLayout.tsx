@@ -94,7 +94,7 @@ export function AppLayout() {
           <Tag color="blue">{pick(ROLE_LABEL[user.role])}</Tag>
           <Typography.Text type="secondary">{unitName(user.unitId)}</Typography.Text>
           <LanguageSwitch />
-          <Button icon={<LogoutOutlined />} size="small" onClick={logout}>
+          <Button icon={<LogoutOutlined />} size="small" onClick={() => void logout()}>
             {t('logout')}
           </Button>
         </Layout.Header>
