@@ -24,6 +24,7 @@ import { registerAssessmentSchemeRoutes } from './routes/assessment-schemes';
 import { registerSummonsRoutes } from './routes/summons';
 import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { registerBoardRoutes } from './routes/board';
+import { registerImportRoutes } from './routes/import';
 import { docsPage, registerSystemRoutes } from './routes/system';
 
 /**
@@ -48,6 +49,7 @@ export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): {
   registerSummonsRoutes(routes);
   registerSummonsConfigRoutes(routes);
   registerBoardRoutes(routes);
+  registerImportRoutes(routes);
   return { routes, registry };
 }
 
