@@ -48,6 +48,7 @@ const envSchema = z
     AUTH_SESSION_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(8 * 3_600),
     PUBLIC_URL: z.string().url().optional(),
     DEV_LOGIN: z.enum(['on', 'off']).optional(),
+    DEMO_DATA: z.enum(['on', 'off']).optional(),
     DEV_AUTH_SECRET: z.string().min(32).optional(),
 
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
@@ -136,6 +137,8 @@ export interface Config {
   };
   /** The URL users open the console at (redirect and cookie settings derive from it). */
   publicUrl: string;
+  /** `npm start` seeds the demo county: on by default there, never in production (DEMO_DATA=off for a real county). */
+  demoData: boolean;
   calendarFallback: 'refuse' | 'weekdays';
   /** The system PATH, where a `temporal` CLI may be found. */
   systemPath: string;
@@ -199,6 +202,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sessionMaxAgeS: e.AUTH_SESSION_MAX_AGE_S,
       devSecret: e.DEV_AUTH_SECRET,
     },
+    demoData: !production && e.DEMO_DATA !== 'off',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     calendarFallback: e.CALENDAR_FALLBACK,
     systemPath: e.PATH,

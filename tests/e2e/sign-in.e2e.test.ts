@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { orgUnits } from '../../db/schema/org';
 import { sessions } from '../../db/schema/sessions';
 import { freePort } from '../../runtime/free-port';
 import { startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
@@ -132,6 +133,36 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
       // Signed out at the provider too: signing in asks for the login again.
       await page.locator('#oidc-login').click();
       await page.locator('input[name="login"]').waitFor();
+      await context.close();
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'an administrator signed in through the provider imports an org spreadsheet: dry run, then apply',
+    async () => {
+      const s = sys!;
+      const context = await s.browser.newContext({ baseURL: s.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+      const page = await context.newPage();
+      await page.goto('/admin/import');
+      await page.locator('#oidc-login').click();
+      await page.locator('input[name="login"]').fill('admin');
+      await page.locator('input[name="password"]').fill('any-password');
+      await page.locator('button[type="submit"]').click();
+      await page.waitForURL(`${s.baseUrl}/admin/import`);
+      await page.getByTestId('current-user').filter({ hasText: 'admin' }).waitFor();
+
+      const csv = '单位编码,上级单位编码,类型,单位名称,英文名称,所属部门编码,区划代码\nlk.t01.v08,lk.t01,村,孟寨村,Mengzhai Village,,\nlk.t01.v08.g01,lk.t01.v08,网格,孟寨村第一网格,,,\n';
+      await page.locator('input[type="file"]').setInputFiles({ name: '组织机构.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      await page.locator('#import-dry-run').click();
+      const report = page.getByTestId('import-report');
+      await report.getByText('未写入（试运行）').waitFor();
+      await screenshot(page, 's7-import-dry-run');
+      await page.locator('#import-apply').click();
+      await report.getByText('已导入').waitFor();
+      await screenshot(page, 's8-import-applied');
+      const [village] = await s.t.tdb.db.select().from(orgUnits).where(eq(orgUnits.id, 'lk.t01.v08'));
+      expect(village).toMatchObject({ name: '孟寨村', path: 'lk/lk.t01/lk.t01.v08' });
       await context.close();
     },
     E2E_TIMEOUT,

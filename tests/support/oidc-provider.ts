@@ -25,7 +25,7 @@ export const TEST_CLIENT_ID = 'township-console';
 const TEST_CLIENT_SECRET = 'test-client-secret-0123456789abcdef';
 
 /** Start the provider; `appUrl` is where the app under test runs (its callback and post-logout URLs). */
-export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?: number } = {}): Promise<TestIdentityProvider> {
+export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?: number; port?: number } = {}): Promise<TestIdentityProvider> {
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const kid = `test-${Date.now().toString(36)}`;
   const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
@@ -33,7 +33,7 @@ export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?
   // Bind first to learn the port: the issuer URL must be known before the provider is built.
   const routed: { callback?: ReturnType<Provider['callback']> } = {};
   const server: Server = createServer((req, res) => void routed.callback?.(req, res));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const provider = new Provider(issuer, {
