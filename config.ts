@@ -43,6 +43,17 @@ const envSchema = z
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).default('township-cases'),
     AUTH_JWKS_URL: z.string().url().optional(),
+    AUTH_USER_CLAIM: z.string().regex(/^[A-Za-z_][\w.:-]*$/, { error: 'a claim name such as sub or preferred_username' }).default('sub'),
+    AUTH_USER_FIELD: z.enum(['id', 'username']).optional(),
+    AUTH_MAX_TOKEN_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(12 * 3_600),
+    AUTH_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(600).default(60),
+    AUTH_CLIENT_ID: z.string().min(1).optional(),
+    AUTH_CLIENT_SECRET: z.string().min(1).optional(),
+    AUTH_SCOPES: z.string().regex(/(^|\s)openid(\s|$)/, { error: 'must include openid' }).default('openid profile'),
+    AUTH_SESSION_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(8 * 3_600),
+    PUBLIC_URL: z.string().url().optional(),
+    DEV_LOGIN: z.enum(['on', 'off']).optional(),
+    DEMO_DATA: z.enum(['on', 'off']).optional(),
     DEV_AUTH_SECRET: z.string().min(32).optional(),
 
     AUDIT_HMAC_KEY: z.string().min(32).optional(),
@@ -67,11 +78,25 @@ const envSchema = z
     if (!env.TEMPORAL_ADDRESS) {
       ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'required when APP_ENV=production (生产环境必须配置 Temporal 地址)' });
     }
-    if (!env.AUTH_ISSUER || !env.AUTH_JWKS_URL) {
+    if (!env.AUTH_ISSUER) {
       ctx.addIssue({
         code: 'custom',
-        path: ['AUTH_JWKS_URL'],
-        message: 'AUTH_ISSUER and AUTH_JWKS_URL are required when APP_ENV=production (生产环境必须配置身份认证签发方与 JWKS)',
+        path: ['AUTH_ISSUER'],
+        message: 'AUTH_ISSUER is required when APP_ENV=production (生产环境必须配置统一身份认证的签发方地址)',
+      });
+    }
+    if (!env.AUTH_CLIENT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_CLIENT_ID'],
+        message: 'AUTH_CLIENT_ID is required when APP_ENV=production: the console signs in through the identity provider (生产环境必须配置控制台在统一身份认证中的客户端编号)',
+      });
+    }
+    if (env.DEV_LOGIN === 'on') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DEV_LOGIN'],
+        message: 'DEV_LOGIN=on is not allowed when APP_ENV=production (生产环境不允许开启开发登录)',
       });
     }
     if (!env.AUDIT_HMAC_KEY) {
@@ -81,6 +106,9 @@ const envSchema = z
   });
 
 export type Env = z.input<typeof envSchema>;
+
+/** The issuer of dev-login tokens, and the configured issuer when AUTH_ISSUER is unset. */
+export const DEV_ISSUER = 'township-cases-dev';
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -113,11 +141,26 @@ export interface Config {
     maxCachedWorkflows?: number;
   };
   auth: {
-    /** Dev login (tokens for seeded users) is on only outside production. */
+    /**
+     * Dev login (tokens for seeded users): on in the embedded default (`npm start`), off everywhere
+     * else unless DEV_LOGIN=on (never in production). When off, its route is not mounted at all.
+     */
     devLogin: boolean;
     issuer: string;
     audience: string;
+    /** The issuer's JWKS; discovered from its OIDC discovery document when unset. */
     jwksUrl?: string;
+    /** The one token claim that names the user, and the user column it must equal. */
+    userClaim: string;
+    userField: 'id' | 'username';
+    /** Tokens older than this (by `iat`) are refused, whatever their `exp`. */
+    maxTokenAgeS: number;
+    /** Clock skew allowed on `exp`, `nbf` and `iat`. */
+    clockToleranceS: number;
+    /** The console's OIDC client (authorization code + PKCE); console sign-in is off without it. */
+    oidc?: { clientId: string; clientSecret?: string; scopes: string };
+    /** How long a console session lasts before the user must sign in again. */
+    sessionMaxAgeS: number;
     devSecret?: string;
   };
   audit: {
@@ -125,6 +168,10 @@ export interface Config {
     hmacKey?: string;
     keyFile: string;
   };
+  /** The URL users open the console at (redirect and cookie settings derive from it). */
+  publicUrl: string;
+  /** `npm start` seeds the demo county: on by default there, never in production (DEMO_DATA=off for a real county). */
+  demoData: boolean;
   calendarFallback: 'refuse' | 'weekdays';
   /** Requests per window before 429 (0 = no limit): see api/security.ts. */
   rateLimits: { windowMs: number; authPerIp: number; authFailuresPerIp: number; writesPerUser: number };
@@ -145,8 +192,11 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parse and validate the environment; throws `ConfigError` listing every problem at once. */
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+/**
+ * Parse and validate the environment; throws `ConfigError` listing every problem at once.
+ * `embedded` is set only by `npm start` (scripts/start.ts), the one place where dev login is on by default.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env, opts: { embedded?: boolean } = {}): Config {
   const known = Object.fromEntries(
     Object.keys(envSchema.shape)
       .filter((k) => source[k] !== undefined && source[k] !== '')
@@ -187,13 +237,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
     },
     auth: {
-      devLogin: !production,
-      issuer: e.AUTH_ISSUER ?? 'township-cases-dev',
+      devLogin: !production && (e.DEV_LOGIN ? e.DEV_LOGIN === 'on' : opts.embedded === true),
+      issuer: e.AUTH_ISSUER ?? DEV_ISSUER,
       audience: e.AUTH_AUDIENCE,
       jwksUrl: e.AUTH_JWKS_URL,
+      userClaim: e.AUTH_USER_CLAIM,
+      userField: e.AUTH_USER_FIELD ?? (e.AUTH_USER_CLAIM === 'sub' ? 'id' : 'username'),
+      maxTokenAgeS: e.AUTH_MAX_TOKEN_AGE_S,
+      clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
+      oidc: e.AUTH_CLIENT_ID && e.AUTH_ISSUER ? { clientId: e.AUTH_CLIENT_ID, clientSecret: e.AUTH_CLIENT_SECRET, scopes: e.AUTH_SCOPES } : undefined,
+      sessionMaxAgeS: e.AUTH_SESSION_MAX_AGE_S,
       devSecret: e.DEV_AUTH_SECRET,
     },
     audit: { hmacKey: e.AUDIT_HMAC_KEY, keyFile: path.join(dataDir, 'audit-hmac.key') },
+    demoData: !production && e.DEMO_DATA !== 'off',
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     calendarFallback: e.CALENDAR_FALLBACK,
     rateLimits: {
       windowMs: e.RATE_LIMIT_WINDOW_S * 1000,

@@ -8,6 +8,7 @@ import swaggerUi from 'swagger-ui-dist';
 import { bodyLimits } from './body-limits';
 import { auditRefusals } from './access-audit';
 import type { AppDeps } from './deps';
+import { oidcRouter } from './oidc';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerAccessAuditRoutes } from './routes/access-audit';
@@ -28,17 +29,21 @@ import { registerAssessmentSchemeRoutes } from './routes/assessment-schemes';
 import { registerSummonsRoutes } from './routes/summons';
 import { registerSummonsConfigRoutes } from './routes/summons-config';
 import { registerBoardRoutes } from './routes/board';
+import { registerImportRoutes } from './routes/import';
 import { registerPayrollRoutes } from './routes/payroll';
 import { registerSecondmentRoutes } from './routes/secondments';
 import { docsPage, DOCS_INIT_SCRIPT, registerSystemRoutes } from './routes/system';
 import { createRateLimiters, noStore, requestId, securityHeaders } from './security';
 
-/** Build the OpenAPI registry with every route; shared by the app and `scripts/openapi.ts`. */
-export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } {
+/**
+ * Build the OpenAPI registry with every route; shared by the app and `bench/fault/route-access.ts`.
+ * Dev login is only built when it is on (documentation tools see it by default).
+ */
+export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): { routes: ApiRoutes; registry: OpenAPIRegistry } {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const routes = new ApiRoutes(registry);
-  registerAuthRoutes(routes);
+  registerAuthRoutes(routes, opts);
   registerOrgRoutes(routes);
   registerCalendarRoutes(routes);
   registerCalendarRecomputeRoutes(routes);
@@ -58,6 +63,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerAuditRoutes(routes);
   registerAccessAuditRoutes(routes);
   registerNoticeDeliveryRoutes(routes);
+  registerImportRoutes(routes);
   return { routes, registry };
 }
 
@@ -116,10 +122,8 @@ export function createApp(deps: AppDeps): Express {
   const limits = createRateLimiters(deps.config.rateLimits);
   app.use('/api/v1', noStore, limits.authFailuresPerIp);
   app.use('/api/v1/auth', limits.authPerIp);
-  app.use(express.json({ limit: deps.config.http.body.limitBytes, strict: true }));
-  app.use(bodyLimits(deps.config.http.body));
 
-  const { routes, registry } = buildRoutes();
+  const { routes, registry } = buildRoutes({ devLogin: deps.config.auth.devLogin });
   const document = openApiDocument(registry);
   registerSystemRoutes(app, deps);
   app.get('/openapi.json', (_req, res) => {
@@ -139,8 +143,10 @@ export function createApp(deps: AppDeps): Express {
     });
   }
 
+  if (deps.auth.oidc) app.use('/api/v1/auth/oidc', oidcRouter(deps));
   const v1 = express.Router();
-  routes.mount(v1, deps, { authenticated: limits.writesPerUser });
+  // A body is parsed (and its size, depth and keys checked) only on routes that take one.
+  routes.mount(v1, deps, { authenticated: limits.writesPerUser, jsonBody: [express.json({ limit: deps.config.http.body.limitBytes, strict: true }), bodyLimits(deps.config.http.body)] });
   app.use('/api/v1', v1);
   serveConsole(app);
   app.use((req, _res, next) => {

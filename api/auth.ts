@@ -5,19 +5,25 @@ import { eq, isNull, or } from 'drizzle-orm';
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  decodeProtectedHeader,
   exportJWK,
   generateKeyPair,
   importJWK,
   jwtVerify,
+  errors as joseErrors,
   SignJWT,
   type JWK,
+  type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import type { Config } from '../config';
+import { DEV_ISSUER, type Config } from '../config';
 import type { Db } from '../db';
 import { orgUnits, users, type OrgUnitKind, type Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { Problem } from './problem';
+import { oidcConfiguration } from './oidc';
+import { sessionUserId } from './session';
+import type { Configuration as OidcConfiguration } from 'openid-client';
 
 /** The caller of a request, resolved from the token's subject to a seeded or provisioned user. */
 export interface Principal {
@@ -41,12 +47,14 @@ declare module 'express-serve-static-core' {
 }
 
 export interface Authenticator {
-  /** Verify a bearer token and return its subject. */
-  verify(token: string): Promise<{ subject: string }>;
+  /** Verify a bearer token under the token rules (signature, issuer, audience, exp, iat); throws a 401 Problem. */
+  verify(token: string): Promise<JWTPayload>;
   /** Issue a token for a user; only present when dev login is on. */
-  issueDevToken?: (userId: string) => Promise<{ token: string; expiresAt: Date }>;
+  issueDevToken?: (user: { id: string; username: string }) => Promise<{ token: string; expiresAt: Date }>;
   /** Public keys, served at /.well-known/jwks.json in dev mode so other tools can verify. */
   publicJwks?: { keys: JWK[] };
+  /** The identity provider's client configuration for console sign-in (api/oidc.ts); absent without AUTH_CLIENT_ID. */
+  oidc?: () => Promise<OidcConfiguration>;
 }
 
 const DEV_ALG = 'ES256';
@@ -64,55 +72,116 @@ async function loadOrCreateDevKey(file: string | null): Promise<{ privateJwk: JW
   return pair;
 }
 
+const unauthenticated = (code: string, zh: string, en: string) => new Problem('unauthenticated', { zh, en }, { code });
+
 /**
- * Tokens are always verified against a JWKS: the configured issuer's (any OIDC provider) in
- * production, or a local key pair kept in the data folder in the embedded default, which also
- * signs dev-login tokens.
+ * The token rules, whoever signed the token: `exp` is required; a token whose `iat` is older than
+ * the maximum token age is refused even if its `exp` is far away (jose requires `iat` once a maximum
+ * age is set), and so is one whose `iat` lies in the future; both beyond the clock tolerance.
+ */
+async function verifyUnderRules(token: string, keys: JWTVerifyGetKey, auth: Config['auth']): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, keys, {
+      issuer: auth.issuer,
+      audience: auth.audience,
+      requiredClaims: ['exp'],
+      maxTokenAge: auth.maxTokenAgeS,
+      clockTolerance: auth.clockToleranceS,
+    });
+    return payload;
+  } catch (err) {
+    throw tokenProblem(err);
+  }
+}
+
+function tokenProblem(err: unknown): Problem {
+  if (err instanceof joseErrors.JWTExpired) {
+    return err.claim === 'iat'
+      ? unauthenticated('token-too-old', '登录令牌签发时间过久，请重新登录', 'The token was issued too long ago; sign in again')
+      : unauthenticated('token-expired', '登录已过期，请重新登录', 'The sign-in has expired; sign in again');
+  }
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'exp') return unauthenticated('token-claims-invalid', '登录令牌缺少过期时间（exp），不予接受', 'The token has no expiry (exp) and is not accepted');
+    if (err.claim === 'iat' && err.reason === 'missing') return unauthenticated('token-claims-invalid', '登录令牌缺少签发时间（iat），不予接受', 'The token has no issue time (iat) and is not accepted');
+    if (err.claim === 'iat') return unauthenticated('token-claims-invalid', '登录令牌的签发时间（iat）在未来，请检查身份认证服务器的时钟', 'The token’s issue time (iat) lies in the future; check the identity provider’s clock');
+    if (err.claim === 'nbf') return unauthenticated('token-claims-invalid', '登录令牌尚未生效（nbf）', 'The token is not valid yet (nbf)');
+    return unauthenticated('token-claims-invalid', `登录令牌的声明（${err.claim}）不符合本系统的配置`, `The token’s ${err.claim} claim does not match this system’s configuration`);
+  }
+  return unauthenticated('token-invalid', '登录令牌无效，请重新登录', 'The token is invalid; sign in again');
+}
+
+/** The issuer's JWKS: the configured URL, or the `jwks_uri` of its discovery document (fetched once, again after a failure). */
+function issuerKeys(auth: Config['auth']): JWTVerifyGetKey {
+  if (auth.jwksUrl) return createRemoteJWKSet(new URL(auth.jwksUrl));
+  let keys: Promise<JWTVerifyGetKey> | null = null;
+  const discover = async () => {
+    const res = await fetch(new URL(`${auth.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`));
+    if (!res.ok) throw new Error(`OIDC discovery answered ${res.status}`);
+    const { jwks_uri: uri } = (await res.json()) as { jwks_uri?: unknown };
+    if (typeof uri !== 'string') throw new Error('OIDC discovery has no jwks_uri');
+    return createRemoteJWKSet(new URL(uri));
+  };
+  return async (header, token) => {
+    keys ??= discover().catch((err: unknown) => {
+      keys = null;
+      throw err;
+    });
+    return (await keys)(header, token);
+  };
+}
+
+/**
+ * Tokens are always verified against a JWKS: the configured issuer's (any OIDC provider), and, when
+ * dev login is on, a local key pair kept in the data folder that signs dev-login tokens (its own
+ * issuer, `township-cases-dev`; a token is checked against the dev key only when it names that key).
  */
 export async function createAuthenticator(config: Config, opts: { persistKey?: boolean } = {}): Promise<Authenticator> {
-  const { issuer, audience, jwksUrl } = config.auth;
-  if (jwksUrl) {
-    const keys: JWTVerifyGetKey = createRemoteJWKSet(new URL(jwksUrl));
-    return {
-      async verify(token) {
-        const { payload } = await jwtVerify(token, keys, { issuer, audience });
-        return { subject: String(payload.sub ?? payload.preferred_username ?? '') };
-      },
-    };
-  }
-  if (!config.auth.devLogin) throw new Error('production requires AUTH_JWKS_URL');
+  const { auth } = config;
+  const external = auth.issuer !== DEV_ISSUER || auth.jwksUrl || !auth.devLogin ? issuerKeys(auth) : null;
+  const oidc = oidcConfiguration(config);
+  if (!auth.devLogin) return { verify: (token) => verifyUnderRules(token, external!, auth), oidc };
   const pair = await loadOrCreateDevKey(opts.persistKey === false ? null : path.join(config.dataDir, 'dev-auth-key.json'));
-  const keys = createLocalJWKSet({ keys: [pair.publicJwk] });
+  const devKeys = createLocalJWKSet({ keys: [pair.publicJwk] });
+  const devRules = { ...auth, issuer: DEV_ISSUER };
   const signingKey = await importJWK(pair.privateJwk, DEV_ALG);
+  const isDevToken = (token: string) => {
+    try {
+      return decodeProtectedHeader(token).kid === pair.publicJwk.kid;
+    } catch {
+      return false;
+    }
+  };
   return {
-    async verify(token) {
-      const { payload } = await jwtVerify(token, keys, { issuer, audience });
-      return { subject: String(payload.sub ?? '') };
-    },
-    async issueDevToken(userId) {
-      const expiresAt = new Date(Date.now() + DEV_TOKEN_TTL_S * 1000);
-      const token = await new SignJWT({})
+    verify: (token) => (external && !isDevToken(token) ? verifyUnderRules(token, external, auth) : verifyUnderRules(token, devKeys, devRules)),
+    async issueDevToken(user) {
+      const expiresAt = new Date(Date.now() + Math.min(DEV_TOKEN_TTL_S, auth.maxTokenAgeS) * 1000);
+      const token = await new SignJWT({ preferred_username: user.username })
         .setProtectedHeader({ alg: DEV_ALG, kid: pair.publicJwk.kid })
-        .setSubject(userId)
-        .setIssuer(issuer)
-        .setAudience(audience)
+        .setSubject(user.id)
+        .setIssuer(DEV_ISSUER)
+        .setAudience(auth.audience)
         .setIssuedAt()
         .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
         .sign(signingKey);
       return { token, expiresAt };
     },
     publicJwks: { keys: [pair.publicJwk] },
+    oidc,
   };
 }
 
-/** Load a principal by user id or username; null when unknown or inactive. */
-export async function loadPrincipal(db: Db, subject: string): Promise<Principal | null> {
-  const rows = await db
-    .select({ user: users, unit: orgUnits })
-    .from(users)
-    .innerJoin(orgUnits, eq(users.unitId, orgUnits.id))
-    .where(or(eq(users.id, subject), eq(users.username, subject)))
-    .limit(1);
+/** How a user is looked up: by id, by username, or (for people typing either, e.g. a transfer) by whichever matches. */
+export type UserKey = 'id' | 'username' | 'id-or-username';
+
+/**
+ * Load a principal; null when unknown or inactive. Ids and usernames never collide (the database
+ * refuses a username equal to another user's id, migration 0010), so even `id-or-username` names at
+ * most one user.
+ */
+export async function loadPrincipal(db: Db, value: string, by: UserKey = 'id'): Promise<Principal | null> {
+  const where = by === 'id' ? eq(users.id, value) : by === 'username' ? eq(users.username, value) : or(eq(users.id, value), eq(users.username, value));
+  const rows = await db.select({ user: users, unit: orgUnits }).from(users).innerJoin(orgUnits, eq(users.unitId, orgUnits.id)).where(where);
+  if (rows.length > 1) throw new Error(`${value} names ${rows.length} users`);
   const row = rows[0];
   if (!row || !row.user.active) return null;
   const roots = row.unit.parentId === null ? await db.select({ id: orgUnits.id }).from(orgUnits).where(isNull(orgUnits.parentId)).limit(2) : [];
@@ -129,20 +198,41 @@ export async function loadPrincipal(db: Db, subject: string): Promise<Principal 
   };
 }
 
-const unauthenticated = (zh: string, en: string) => new Problem('unauthenticated', { zh, en }, { code: 'unauthenticated' });
-
-/** Resolve the bearer token of a request to a principal, or throw a 401 Problem. */
-export async function authenticate(req: Request, deps: Pick<AppDeps, 'auth' | 'database'>): Promise<Principal> {
-  const header = req.headers.authorization ?? '';
-  const match = /^Bearer\s+(.+)$/i.exec(header);
-  if (!match?.[1]) throw unauthenticated('请先登录：缺少 Authorization: Bearer 令牌', 'Sign in first: missing Authorization: Bearer token');
-  let subject: string;
-  try {
-    ({ subject } = await deps.auth.verify(match[1]));
-  } catch {
-    throw unauthenticated('登录令牌无效或已过期，请重新登录', 'Token is invalid or expired; sign in again');
+/**
+ * The one user a verified token (or ID token) names: the configured claim must be a non-empty
+ * string and equal exactly one active user's id or username (by configuration, never either).
+ */
+export async function principalOfClaims(db: Db, auth: Config['auth'], claims: JWTPayload): Promise<Principal> {
+  const value = claims[auth.userClaim];
+  if (typeof value !== 'string' || value === '') {
+    throw unauthenticated('token-user-claim-missing', `登录令牌中没有用于识别用户的声明「${auth.userClaim}」，请联系管理员检查统一身份认证配置`, `The token has no "${auth.userClaim}" claim to identify the user; ask the administrator to check the identity provider settings`);
   }
-  const principal = await loadPrincipal(deps.database.db, subject);
-  if (!principal) throw unauthenticated('令牌对应的用户不存在或已停用', 'The token’s user does not exist or is disabled');
+  const principal = await loadPrincipal(db, value, auth.userField);
+  if (!principal) {
+    throw unauthenticated(
+      'unknown-user',
+      `统一身份认证账号「${value}」尚未在本系统开通或已停用，请联系本单位系统管理员添加`,
+      `The account "${value}" has not been added to this system or is disabled; ask your administrator to add you`,
+      );
+  }
+  return principal;
+}
+
+/**
+ * Resolve a request to a principal — by its bearer token (API clients), else by its console
+ * session cookie (api/session.ts) — or throw a 401 Problem.
+ */
+export async function authenticate(req: Request, deps: Pick<AppDeps, 'auth' | 'database' | 'config'>): Promise<Principal> {
+  const db = deps.database.db;
+  const header = req.headers.authorization;
+  if (header !== undefined) {
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    if (!match?.[1]) throw unauthenticated('unauthenticated', '请先登录：Authorization 须为 Bearer 令牌', 'Sign in first: Authorization must be a Bearer token');
+    return principalOfClaims(db, deps.config.auth, await deps.auth.verify(match[1]));
+  }
+  const userId = await sessionUserId(req, db, deps.config);
+  if (userId === null) throw unauthenticated('unauthenticated', '请先登录', 'Sign in first: no session and no Authorization: Bearer token');
+  const principal = await loadPrincipal(db, userId);
+  if (!principal) throw unauthenticated('unknown-user', '账号已停用，请联系本单位系统管理员', 'Your account is disabled; ask your administrator');
   return principal;
 }

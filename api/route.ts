@@ -1,11 +1,11 @@
-import type { Request, Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { authenticate, type Principal } from './auth';
 import { claimIdempotencyKey, IDEMPOTENCY_HEADER, idempotencyKeyOf, type IdempotentRun } from './idempotency';
 import { requireRole } from './authz';
-import { problemSchema } from './problem';
+import { Problem, problemSchema } from './problem';
 import { validate } from './validation';
 import { z } from './zod';
 
@@ -41,6 +41,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   params?: P;
   query?: Q;
   body?: B;
+  /** A file upload instead of a JSON body: the raw bytes (a Buffer) arrive as `body`. */
+  upload?: { contentTypes: readonly string[]; maxBytes: number; description: string };
   response: { status?: 200 | 201 | 202; schema: R; description: string; contentType?: string };
   /** Error statuses this route may answer with, documented as problem+json. */
   errors?: readonly (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[];
@@ -50,6 +52,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
 /** Run for every authenticated request once its principal is known (the per-user write limit). */
 export interface MountHooks {
   authenticated?: (req: Request, res: Response) => Promise<void>;
+  /** Parses and checks a JSON body; mounted only on routes that take one. */
+  jsonBody: RequestHandler[];
 }
 
 const ERROR_DESCRIPTIONS: Record<number, string> = {
@@ -89,15 +93,20 @@ export class ApiRoutes {
     if (spec.params) request.params = spec.params;
     if (spec.query) request.query = spec.query;
     if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } }, required: true };
+    const upload = spec.upload;
+    if (upload) {
+      const file = z.string().openapi({ type: 'string', format: 'binary' });
+      request.body = { description: upload.description, content: Object.fromEntries(upload.contentTypes.map((t) => [t, { schema: file }])), required: true };
+    }
     // Idempotency-Key (api/idempotency.ts): a reused key is a 422, the same request still running a 409.
-    const idempotent = spec.method === 'post' && !isPublic && (spec.response.contentType ?? 'application/json') === 'application/json';
+    const idempotent = spec.method === 'post' && !isPublic && !upload && (spec.response.contentType ?? 'application/json') === 'application/json';
     if (idempotent) request.headers = idempotencyHeader;
 
     const responses: RouteConfig['responses'] = {
       [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
     };
     // Every /api/v1 request may meet a rate limit (api/security.ts).
-    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || spec.query || spec.params ? [400] : []), ...(spec.body ? [413] : []), ...(isPublic ? [] : [401, 403]), 429]);
+    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || upload || spec.query || spec.params ? [400] : []), ...(spec.body ? [413] : []), ...(isPublic ? [] : [401, 403]), 429]);
     for (const code of [...errors].sort()) {
       responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
     }
@@ -113,8 +122,9 @@ export class ApiRoutes {
       responses,
     });
 
+    const rawBody = upload ? express.raw({ type: [...upload.contentTypes], limit: upload.maxBytes }) : undefined;
     this.mounts.push((router, deps, hooks) => {
-      router[spec.method](spec.path, async (req, res, next) => {
+      router[spec.method](spec.path, ...(spec.body ? hooks.jsonBody : []), ...(rawBody ? [rawBody] : []), async (req, res, next) => {
         try {
           const principal = access === 'public' ? undefined : await authenticate(req, deps);
           if (principal) {
@@ -124,7 +134,7 @@ export class ApiRoutes {
           if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
           const params = spec.params ? validate(spec.params, req.params, 'path') : {};
           const query = spec.query ? validate(spec.query, req.query, 'query') : {};
-          const body = spec.body ? validate(spec.body, req.body, 'body') : undefined;
+          const body = spec.body ? validate(spec.body, req.body, 'body') : upload ? uploadedFile(req, upload.contentTypes) : undefined;
           const key = idempotent && principal ? idempotencyKeyOf(req) : null;
           const run = key && principal ? await claimIdempotencyKey(deps.database.db, principal.userId, key, req) : null;
           if (run?.replay) {
@@ -155,7 +165,23 @@ export class ApiRoutes {
     });
   }
 
-  mount(router: Router, deps: AppDeps, hooks: MountHooks = {}): void {
+  /**
+   * Mount every route. `hooks.jsonBody` parses a request body only on routes that take one, after the
+   * path has matched: a body sent anywhere else (an unknown or unmounted path) is never read.
+   */
+  mount(router: Router, deps: AppDeps, hooks: MountHooks): void {
     for (const m of this.mounts) m(router, deps, hooks);
   }
+}
+
+/** The bytes of an upload route's body; a missing file or another content type is a 400. */
+function uploadedFile(req: Request, contentTypes: readonly string[]): Buffer {
+  if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
+    throw new Problem(
+      'badRequest',
+      { zh: `请上传文件（Content-Type 须为 ${contentTypes.join(' 或 ')}）`, en: `Upload a file (Content-Type ${contentTypes.join(' or ')})` },
+      { code: 'file-required' },
+    );
+  }
+  return req.body;
 }

@@ -120,7 +120,7 @@ try {
 
   const startApi = async (db: Database) => {
     const port = await freePort();
-    const config = loadConfig({ APP_ENV: 'development', LOG_LEVEL: 'silent', DATABASE_URL: pg.url, PORT: String(port), DATA_DIR: dir });
+    const config = loadConfig({ APP_ENV: 'development', DEV_LOGIN: 'on', LOG_LEVEL: 'silent', DATABASE_URL: pg.url, PORT: String(port), DATA_DIR: dir });
     // Reads need no Temporal: a lazy client that never connects.
     const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     servers.push(await startApiServer(config, db, temporal, pino({ level: 'silent' })));

@@ -135,8 +135,12 @@ function handOver(bin, args) {
 
 checkNode();
 ensureNodeModules();
-ensureTemporalBinaries();
+// The first-run setup only talks to PostgreSQL.
+if (command !== 'setup') ensureTemporalBinaries();
 switch (command) {
+  case 'setup':
+    handOver('tsx', ['scripts/setup.ts', ...rest]);
+    break;
   case 'start':
     ensureConsoleBuilt();
     handOver('tsx', ['scripts/start.ts', ...rest]);
@@ -166,5 +170,5 @@ switch (command) {
     handOver('tsx', rest);
     break;
   default:
-    fail(`未知命令：${command}`, `unknown command: ${command} (use start | test | bench)`);
+    fail(`未知命令：${command}`, `unknown command: ${command} (use start | setup | test | bench)`);
 }

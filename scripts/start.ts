@@ -10,7 +10,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations, type Database } from '../db';
-import { seedDemoCounty } from '../db/seed/seed';
+import { seedDemoCounty, seedNationalCalendar } from '../db/seed/seed';
 import { startApiServer } from '../runtime/api-server';
 import { loadAuditKey } from '../runtime/audit-key';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/embedded-postgres';
@@ -26,7 +26,7 @@ const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
 const step = (zh: string, en: string) => console.log(`[start] ${zh} / ${en} (${elapsed()})`);
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfig(undefined, { embedded: true });
   const logger = createLogger(config, 'township');
   mkdirSync(config.dataDir, { recursive: true });
   Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
@@ -43,8 +43,13 @@ async function main(): Promise<void> {
   const database: Database = openDatabase(dbUrl);
   stops.unshift(() => database.close());
   await runMigrations(database.db);
-  const { inserted } = await seedDemoCounty(database.db);
-  step(`数据库已迁移，演示数据新增 ${inserted.orgUnits} 个单位、${inserted.users} 个用户`, `migrated; seeded ${inserted.orgUnits} units, ${inserted.users} users`);
+  if (config.demoData) {
+    const { inserted } = await seedDemoCounty(database.db);
+    step(`数据库已迁移，演示数据新增 ${inserted.orgUnits} 个单位、${inserted.users} 个用户`, `migrated; seeded ${inserted.orgUnits} units, ${inserted.users} users`);
+  } else {
+    await seedNationalCalendar(database.db);
+    step('数据库已迁移（不加载演示数据）', 'migrated (no demo data)');
+  }
 
   let address = config.temporal.address;
   if (!address) {
@@ -99,7 +104,7 @@ async function main(): Promise<void> {
   指标 / metrics            ${base}/metrics
   Temporal UI             ${config.temporal.address ? '(external Temporal)' : `http://localhost:${config.temporal.uiPort}`}
   数据目录 / data           ${config.dataDir}
-  演示登录 / demo login      curl -X POST ${base}/api/v1/auth/dev-login -H 'content-type: application/json' -d '{"username":"t01.supervisor"}'
+  ${config.auth.devLogin ? `演示登录 / demo login      curl -X POST ${base}/api/v1/auth/dev-login -H 'content-type: application/json' -d '{"username":"t01.supervisor"}'` : `登录 / sign in            ${config.auth.oidc ? `统一身份认证 ${config.auth.issuer}` : '（未配置登录方式 / no sign-in method configured）'}`}
 按 Ctrl-C 停止 / press Ctrl-C to stop
 `);
 

@@ -226,7 +226,7 @@ async function workflowAction(deps: AppDeps, input: ApprovalActionBody, projecti
   const body = STEP_ACTION_TYPES.has(input.type) && !('step' in input && input.step) ? { ...input, step: stepSeen(projection) } : input;
   if (body.type === 'transfer') {
     const { toUser, ...rest } = body;
-    const to = await loadPrincipal(db, toUser);
+    const to = await loadPrincipal(db, toUser, 'id-or-username');
     if (!to) throw refuse('unknown-user', `转交对象不存在或已停用：${toUser}`, `No active user ${toUser}`);
     return { ...rest, to: { userId: to.userId, unitId: to.unitId, role: to.role, displayName: to.displayName } };
   }

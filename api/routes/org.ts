@@ -26,7 +26,7 @@ import { z } from '../zod';
 /** Every org, user and power-list write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:org';
 
-const KIND_LABEL: Record<OrgUnitKind, string> = {
+export const KIND_LABEL: Record<OrgUnitKind, string> = {
   county: '县',
   township: '乡镇',
   street: '街道',
@@ -38,7 +38,7 @@ const KIND_LABEL: Record<OrgUnitKind, string> = {
 };
 
 /** Where each kind of unit may sit (DOMAIN §2); the county alone is the root. */
-const PARENT_KINDS: Record<OrgUnitKind, readonly OrgUnitKind[]> = {
+export const PARENT_KINDS: Record<OrgUnitKind, readonly OrgUnitKind[]> = {
   county: [],
   township: ['county'],
   street: ['county'],
@@ -50,14 +50,14 @@ const PARENT_KINDS: Record<OrgUnitKind, readonly OrgUnitKind[]> = {
 };
 
 /** Roles tied to kinds of unit (DOMAIN §1); every other role may belong to any unit. */
-const ROLE_UNIT_KINDS: Partial<Record<Role, readonly OrgUnitKind[]>> = {
+export const ROLE_UNIT_KINDS: Partial<Record<Role, readonly OrgUnitKind[]>> = {
   grid_worker: ['grid'],
   agent: ['village', 'community'],
   window_staff: ['township', 'street', 'department'],
   dept_liaison: ['department', 'agency'],
 };
 
-const POWER_LIST_KINDS: readonly OrgUnitKind[] = ['township', 'street'];
+export const POWER_LIST_KINDS: readonly OrgUnitKind[] = ['township', 'street'];
 
 
 const kindsZh = (kinds: readonly OrgUnitKind[]) => kinds.map((k) => KIND_LABEL[k]).join('或');

@@ -155,7 +155,7 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
   log(`Temporal dev server up on ${temporalAddress}`);
 
   const taskQueue = 'township-bench';
-  const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development' };
+  const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development', DEV_LOGIN: 'on' };
   let worker: ChildProcess | undefined;
   const startWorker = async () => {
     worker = await spawnReady('worker', process.execPath, [...TSX, 'bench/lib/worker-main.ts'], { ...common, ...opts.workerEnv }, /worker ready/);

@@ -8,3 +8,4 @@ export * from './assessment';
 export * from './idempotency';
 export * from './secondment';
 export * from './access-audit';
+export * from './sessions';

@@ -132,7 +132,7 @@ describe('rate limits (low limits set through configuration)', () => {
 
   it('writes per user: the fourth change by one user gets 429; reads and other users go on', async () => {
     // The sign-in limiter above has spent this address's logins: mint tokens with the app's own authenticator.
-    const bearer = async (userId: string) => `Bearer ${(await low.deps.auth.issueDevToken!(userId)).token}`;
+    const bearer = async (userId: string) => `Bearer ${(await low.deps.auth.issueDevToken!({ id: userId, username: userId.replace(/^u\.lk\./, '') })).token}`;
     const write = async (userId: string) => request(low.app).post('/api/v1/tasks').set('authorization', await bearer(userId)).send({ title: '' });
     for (let i = 0; i < 3; i += 1) expect((await write('u.lk.t01.supervisor')).status).toBe(400);
     expect429(await write('u.lk.t01.supervisor'));

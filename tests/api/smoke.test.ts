@@ -10,7 +10,6 @@ import { createApp } from '../../api/app';
 import { startCase } from '../../api/case-start';
 import { actOnCase } from '../../api/temporal';
 import { taskActionUpdate } from '../../workflows/task/definitions';
-import { createTestApp } from '../support/app';
 
 const t = useTestSystem('smoke');
 
@@ -216,17 +215,6 @@ describe('system endpoints', () => {
     expect((await api().get('/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
     const metrics = await api().get('/metrics');
     expect(metrics.text).toContain('http_request_duration_seconds');
-  });
-
-  it('dev login is refused under production configuration', async () => {
-    const prod = await createTestApp({ env: { APP_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'https://idp.example', AUTH_JWKS_URL: 'https://idp.example/jwks' }, seed: false });
-    try {
-      const res = await request(prod.app).post('/api/v1/auth/dev-login').send({ username: 'admin' });
-      expect(res.status).toBe(403);
-      expect(res.body.code).toBe('dev-login-disabled');
-    } finally {
-      await prod.close();
-    }
   });
 });
 

@@ -27,7 +27,7 @@ export interface System {
   t: TestApp;
   baseUrl: string;
   browser: Browser;
-  /** A fresh browser session (its own sessionStorage), signed in as `username` through the login page. */
+  /** A fresh browser session (its own cookies), signed in as `username` through the login page's dev login. */
   signIn(username: string): Promise<{ context: BrowserContext; page: Page }>;
   /** Content-Security-Policy violations Chromium reported on any page so far (each test expects none: see systemPerFile). */
   cspViolations: string[];
@@ -38,7 +38,11 @@ export interface System {
   stop(): Promise<void>;
 }
 
-export async function startSystem(): Promise<System> {
+/**
+ * `port` fixes the app's port (0: any free one) and `env` adds configuration — for a system whose
+ * URL must be known in advance, e.g. registered with an identity provider.
+ */
+export async function startSystem(opts: { port?: number; env?: Record<string, string> } = {}): Promise<System> {
   if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
     throw new Error('web/dist is missing: run `npm test` (it builds the console) or `node_modules/.bin/vite build web` first');
   }
@@ -63,12 +67,12 @@ export async function startSystem(): Promise<System> {
     await (env as TestWorkflowEnvironment | undefined)?.teardown();
   };
   try {
-    t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
+    t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue, ...opts.env } });
     worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db, temporal: env.client, auditKey: t.deps.auditKey }), workflowBundle: bundle });
     running = worker.run();
     const app = t.app;
     server = await new Promise<Server>((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+      const s = app.listen(opts.port ?? 0, '127.0.0.1', () => resolve(s));
     });
     const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     // Playwright starts every launch with a new, empty profile (its own --user-data-dir).

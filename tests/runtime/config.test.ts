@@ -9,7 +9,7 @@ import { defaultMaxCachedWorkflows } from '../../worker/create-worker';
 
 describe('config', () => {
   it('has embedded defaults', () => {
-    const c = loadConfig({});
+    const c = loadConfig({}, { embedded: true });
     expect(c.http.port).toBe(3000);
     expect(c.db.url).toBeUndefined();
     expect(c.temporal.address).toBeUndefined();
@@ -44,12 +44,12 @@ describe('config', () => {
 
   it('lists every setting production requires', () => {
     const issues = issuesOf({ APP_ENV: 'production' });
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_JWKS_URL', 'AUDIT_HMAC_KEY']) expect(issues).toContain(key);
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUDIT_HMAC_KEY']) expect(issues).toContain(key);
     expect(issues).toContain('生产环境');
   });
 
   it('turns dev login off in production', () => {
-    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_JWKS_URL: 'https://idp/jwks', AUDIT_HMAC_KEY: 'k'.repeat(32) });
+    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'township-console', AUDIT_HMAC_KEY: 'k'.repeat(32) });
     expect(c.auth.devLogin).toBe(false);
   });
 });

@@ -1,40 +1,60 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
-import { api, setUnauthenticatedHandler, tokenStore } from './api/client';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { api, setUnauthenticatedHandler } from './api/client';
 import type { LoginResult, OrgUnit, Principal, Role } from './api/types';
 import { useI18n } from './i18n';
 
 interface Auth {
   user: Principal | null;
-  /** True while the stored token is being checked with GET /me. */
+  /** True while the session (if any) is being checked with GET /me. */
   checking: boolean;
+  /** The session ended while the user was working (401): the login page says "请重新登录". */
+  expired: boolean;
+  /** Dev login (only where the server offers it). */
   login: (username: string) => Promise<Principal>;
-  logout: () => void;
+  /** End the session; signs out of the identity provider too when the session came from it. */
+  logout: () => Promise<void>;
 }
 
 const AuthContext = createContext<Auth | null>(null);
 
+/** Where the console starts a sign-in through the identity provider, returning to `returnTo` afterwards. */
+export const oidcLoginUrl = (returnTo: string) => `/api/v1/auth/oidc/login?returnTo=${encodeURIComponent(returnTo)}`;
+
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<Principal | null>(null);
-  const [checking, setChecking] = useState(() => tokenStore.get() !== null);
-  const logout = useCallback(() => {
-    tokenStore.clear();
-    setUser(null);
+  const [checking, setChecking] = useState(true);
+  const [expired, setExpired] = useState(false);
+  const signedIn = useRef(false);
+  const signedInAs = useCallback((p: Principal | null) => {
+    signedIn.current = p !== null;
+    setUser(p);
+    if (p) setExpired(false);
   }, []);
   useEffect(() => {
-    setUnauthenticatedHandler(logout);
-    if (!tokenStore.get()) return;
+    setUnauthenticatedHandler(() => {
+      if (!signedIn.current) return;
+      setExpired(true);
+      signedInAs(null);
+    });
     api
       .get<Principal>('/me')
-      .then(setUser, () => tokenStore.clear())
+      .then(signedInAs, () => signedInAs(null))
       .finally(() => setChecking(false));
-  }, [logout]);
-  const login = useCallback(async (username: string) => {
-    const res = await api.post<LoginResult>('/auth/dev-login', { username });
-    tokenStore.set(res.token);
-    setUser(res.user);
-    return res.user;
-  }, []);
-  const value = useMemo(() => ({ user, checking, login, logout }), [user, checking, login, logout]);
+  }, [signedInAs]);
+  const login = useCallback(
+    async (username: string) => {
+      const res = await api.post<LoginResult>('/auth/dev-login', { username });
+      signedInAs(res.user);
+      return res.user;
+    },
+    [signedInAs],
+  );
+  const logout = useCallback(async () => {
+    const res = await api.post<{ endSessionUrl: string | null }>('/auth/logout', {}).catch(() => ({ endSessionUrl: null }));
+    signedInAs(null);
+    if (res.endSessionUrl) window.location.assign(res.endSessionUrl);
+  }, [signedInAs]);
+  const value = useMemo(() => ({ user, checking, expired, login, logout }), [user, checking, expired, login, logout]);
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -8,6 +8,7 @@ import { APPLICATION_ROLES, AuthProvider, BOARD_ROLES, REPORTER_ROLES, TASK_CREA
 import { AppLayout } from './components/AppLayout';
 import { I18nProvider, useI18n } from './i18n';
 import { CalendarPage } from './pages/admin/CalendarPage';
+import { ImportPage } from './pages/admin/ImportPage';
 import { IncidentConfigPage } from './pages/admin/IncidentConfigPage';
 import { MatterEditorPage } from './pages/admin/MatterEditorPage';
 import { MattersPage } from './pages/admin/MattersPage';
@@ -78,6 +79,7 @@ function Root() {
                 <Route path="admin/matters/:code/edit" element={<Guard roles={['admin']}><MatterEditorPage /></Guard>} />
                 <Route path="admin/incident-config" element={<Guard roles={['admin']}><IncidentConfigPage /></Guard>} />
                 <Route path="admin/summons-config" element={<Guard roles={['admin']}><SummonsConfigPage /></Guard>} />
+                <Route path="admin/import" element={<Guard roles={['admin']}><ImportPage /></Guard>} />
                 <Route path="*" element={<Navigate to="/inbox" replace />} />
               </Route>
             </Routes>

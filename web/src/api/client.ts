@@ -1,13 +1,8 @@
 import { currentLang } from '../i18n';
 import type { Problem } from './types';
 
-const TOKEN_KEY = 'tc.token';
-
-export const tokenStore = {
-  get: () => sessionStorage.getItem(TOKEN_KEY),
-  set: (token: string) => sessionStorage.setItem(TOKEN_KEY, token),
-  clear: () => sessionStorage.removeItem(TOKEN_KEY),
-};
+// The console holds no token: the server keeps the session and the browser sends its httpOnly
+// cookie with every same-origin request (api/session.ts).
 
 /** A failed call; `message` is the server's `detail`, in the language the console asked for. */
 export class ApiError extends Error {
@@ -21,9 +16,9 @@ export class ApiError extends Error {
   }
 }
 
-/** Called when the server says the session has expired (401). */
-let onUnauthenticated: () => void = () => undefined;
-export function setUnauthenticatedHandler(fn: () => void): void {
+/** Called when the server says the session has ended (401 on a request made while signed in). */
+let onUnauthenticated: (problem: Problem | null) => void = () => undefined;
+export function setUnauthenticatedHandler(fn: (problem: Problem | null) => void): void {
   onUnauthenticated = fn;
 }
 
@@ -36,14 +31,13 @@ function url(path: string, query?: Query): string {
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
 }
 
-async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
+async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string } } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN' };
-  const token = tokenStore.get();
-  if (token) headers.authorization = `Bearer ${token}`;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.file) headers['content-type'] = opts.file.type;
   let res: Response;
   try {
-    res = await fetch(url(path, opts.query), { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(url(path, opts.query), { method, headers, credentials: 'same-origin', body: opts.file ? opts.file.data : opts.body === undefined ? undefined : JSON.stringify(opts.body) });
   } catch {
     throw new ApiError(0, null, currentLang() === 'en' ? 'Cannot reach the server' : '无法连接服务器，请检查网络');
   }
@@ -51,7 +45,7 @@ async function call<T>(method: string, path: string, opts: { query?: Query; body
   const json: unknown = text ? JSON.parse(text) : undefined;
   if (!res.ok) {
     const problem = (json ?? null) as Problem | null;
-    if (res.status === 401 && token) onUnauthenticated();
+    if (res.status === 401) onUnauthenticated(problem);
     const issues = problem?.issues?.map((i) => i.message).join('；');
     throw new ApiError(res.status, problem, [problem?.detail ?? `HTTP ${res.status}`, issues].filter(Boolean).join('：'));
   }
@@ -63,12 +57,14 @@ export const api = {
   get: <T>(path: string, query?: Query) => call<T>('GET', path, { query }),
   post: <T>(path: string, body: unknown) => call<T>('POST', path, { body }),
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, { body }),
+  /** POST a file (XLSX or CSV, by its name) as the raw request body. */
+  upload: <T>(path: string, file: File, query?: Query) =>
+    call<T>('POST', path, { query, file: { data: file, type: /\.csv$/i.test(file.name) ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
 };
 
-/** Fetch a file below /api/v1 with the bearer token and hand it to the browser as a download. */
+/** Fetch a file below /api/v1 (with the session cookie) and hand it to the browser as a download. */
 export async function download(path: string, filename: string): Promise<void> {
-  const token = tokenStore.get();
-  const res = await fetch(url(path), { headers: { 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const res = await fetch(url(path), { credentials: 'same-origin', headers: { 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN' } });
   if (!res.ok) {
     const problem = (await res.json().catch(() => null)) as Problem | null;
     throw new ApiError(res.status, problem, problem?.detail ?? `HTTP ${res.status}`);

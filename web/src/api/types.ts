@@ -26,6 +26,18 @@ import type { z } from 'zod';
 export type { ApprovalView, ClockLevel, IncidentView, Principal, ProcessType, Role, SlaBoard, TaskAction, TaskView };
 export type UnitKind = OrgUnitKind;
 
+/** What POST /import/{kind} answers (api/routes/import.ts). */
+export interface ImportReport {
+  kind: 'org' | 'users' | 'powers';
+  applied: boolean;
+  rows: number;
+  errors: { row: number; column: string; message: string; messageEn: string }[];
+  created: string[];
+  updated: { key: string; fields: string[] }[];
+  unchanged: number;
+  missing: string[];
+}
+
 export interface LoginResult {
   token: string;
   tokenType: 'Bearer';

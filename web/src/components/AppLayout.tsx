@@ -14,6 +14,7 @@ import {
   TrophyOutlined,
   PlusSquareOutlined,
   SoundOutlined,
+  UploadOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
 import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
@@ -70,12 +71,13 @@ export function AppLayout() {
               { key: '/admin/calendar', icon: <CalendarOutlined />, label: t('menuCalendar') },
               { key: '/admin/incident-config', icon: <ControlOutlined />, label: t('menuIncidentConfig') },
               { key: '/admin/summons-config', icon: <SoundOutlined />, label: t('menuSummonsConfig') },
+              { key: '/admin/import', icon: <UploadOutlined />, label: t('menuImport') },
             ],
           },
         ]
       : []),
   ];
-  const selected = [...WHISTLE_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
+  const selected = [...WHISTLE_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/admin/import', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -94,7 +96,7 @@ export function AppLayout() {
           <Tag color="blue">{pick(ROLE_LABEL[user.role])}</Tag>
           <Typography.Text type="secondary">{unitName(user.unitId)}</Typography.Text>
           <LanguageSwitch />
-          <Button icon={<LogoutOutlined />} size="small" onClick={logout}>
+          <Button icon={<LogoutOutlined />} size="small" onClick={() => void logout()}>
             {t('logout')}
           </Button>
         </Layout.Header>
