@@ -17,6 +17,7 @@ import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerOrgRoutes } from './routes/org';
 import { registerCalendarRoutes } from './routes/calendar';
 import { registerCalendarRecomputeRoutes } from './routes/calendar-recomputes';
+import { registerCalendarStatusRoutes } from './routes/calendar-status';
 import { registerTaskRoutes } from './routes/tasks';
 import { registerIncidentRoutes } from './routes/incidents';
 import { registerIncidentConfigRoutes } from './routes/incident-config';
@@ -38,6 +39,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerOrgRoutes(routes);
   registerCalendarRoutes(routes);
   registerCalendarRecomputeRoutes(routes);
+  registerCalendarStatusRoutes(routes);
   registerCatalogueRoutes(routes);
   registerCaseRoutes(routes);
   registerTaskRoutes(routes);
