@@ -250,7 +250,7 @@ export function ScoreSheet({ cycle, onSaved }: { cycle: CycleDetail; onSaved: ()
                   {figures.length === 0 ? (
                     <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pick(TEXT.noFigures)} />
                   ) : (
-                    <Descriptions size="small" column={1} bordered style={{ marginTop: 8 }} data-testid="snapshot-figures" items={figures.map((f) => ({ key: f.metric, label: f.name, children: f.value }))} />
+                    <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered style={{ marginTop: 8 }} data-testid="snapshot-figures" items={figures.map((f) => ({ key: f.metric, label: f.name, children: f.value }))} />
                   )}
                 </Col>
                 <Col xs={24} lg={15}>
