@@ -21,6 +21,7 @@ import { registerCatalogueRoutes } from './routes/catalogue';
 import { registerOrgRoutes } from './routes/org';
 import { registerCalendarRoutes } from './routes/calendar';
 import { registerCalendarRecomputeRoutes } from './routes/calendar-recomputes';
+import { registerCalendarStatusRoutes } from './routes/calendar-status';
 import { registerTaskRoutes } from './routes/tasks';
 import { registerIncidentRoutes } from './routes/incidents';
 import { registerIncidentConfigRoutes } from './routes/incident-config';
@@ -47,6 +48,7 @@ export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): {
   registerOrgRoutes(routes);
   registerCalendarRoutes(routes);
   registerCalendarRecomputeRoutes(routes);
+  registerCalendarStatusRoutes(routes);
   registerCatalogueRoutes(routes);
   registerCaseRoutes(routes);
   registerTaskRoutes(routes);

@@ -16,6 +16,7 @@ import {
 import { assessmentCycles, assessmentRatees } from '../../db/schema/assessment';
 import { cycleOutcomes } from '../../db/secondment';
 import { cases } from '../../db/schema/cases';
+import { orgUnits } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
 import { manualIndicators, METRICS, topAndBottom, type MetricKey, type SchemeDefinition } from '../../domain/assessment';
 import { SECONDMENT_EFFECT_LABEL } from '../../domain/secondment';
@@ -340,8 +341,27 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     response: {
       schema: cycleSchema.extend({
         ratees: z.number().int(),
-        scoreSheet: z.array(z.object({ rateeKey: z.string(), name: z.string(), indicatorCode: z.string(), indicatorName: z.string(), max: z.number(), score: z.number().nullable() })),
+        scoreSheet: z.array(
+          z.object({
+            rateeKey: z.string(),
+            name: z.string(),
+            indicatorCode: z.string(),
+            indicatorName: z.string(),
+            max: z.number(),
+            score: z.number().nullable(),
+            comment: z.string().nullable(),
+            weight: z.number(),
+            guidance: z.string().nullable().openapi({ description: '方案中该指标的评分说明 / The scheme’s guidance for the indicator' }),
+          }),
+        ),
+        figures: z
+          .record(z.string(), z.array(z.object({ metric: z.string(), name: z.string(), value: z.number() })))
+          .openapi({ description: '评分单位所评对象的自动指标快照（rateeKey → 数据项），评分时参考 / The snapshot figures of the rater’s ratees, beside the score sheet' }),
         missingByRater: z.record(z.string(), z.number()).nullable(),
+        progressByRater: z
+          .array(z.object({ unitId: z.string(), name: z.string(), expected: z.number().int(), given: z.number().int() }))
+          .nullable()
+          .openapi({ description: '考核员：各评分单位应评与已评项数 / For assessors: scores expected and given per rater unit' }),
         top: z.array(rankingRowSchema).nullable(),
         bottom: z.array(rankingRowSchema).nullable(),
       }),
@@ -359,16 +379,36 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
       const scoreSheet = ratees.flatMap((r) =>
         manual
           .filter((ind) => (r.raters[ind.side] ?? []).includes(principal.unitId))
-          .map((ind) => ({ rateeKey: r.rateeKey, name: r.name, indicatorCode: ind.code, indicatorName: ind.name, max: ind.formula.type === 'manual' ? ind.formula.max : 100, score: mine.find((s) => s.rateeKey === r.rateeKey && s.indicatorCode === ind.code)?.score ?? null })),
+          .map((ind) => {
+            const given = mine.find((s) => s.rateeKey === r.rateeKey && s.indicatorCode === ind.code);
+            return { rateeKey: r.rateeKey, name: r.name, indicatorCode: ind.code, indicatorName: ind.name, max: ind.formula.type === 'manual' ? ind.formula.max : 100, score: given?.score ?? null, comment: given?.comment ?? null, weight: ind.weight, guidance: ind.description ?? null };
+          }),
+      );
+      const sheetRatees = [...new Set(scoreSheet.map((s) => s.rateeKey))];
+      const snapshots = await Promise.all(sheetRatees.map((k) => rateeDetail(db, params.id, k).then((d) => [k, d.snapshot] as const)));
+      const figures = Object.fromEntries(
+        snapshots.map(([k, snap]) => [k, Object.entries(snap?.metrics ?? {}).map(([metric, value]) => ({ metric, name: METRICS[metric as MetricKey]?.zh ?? metric, value: value ?? 0 }))]),
       );
       let missingByRater: Record<string, number> | null = null;
+      let progressByRater: { unitId: string; name: string; expected: number; given: number }[] | null = null;
       if (assessor) {
-        const given = new Set((await Promise.all([...new Set(ratees.flatMap((r) => Object.values(r.raters).flat()))].map((u) => raterScores(db, params.id, u)))).flat().map((s) => `${s.rateeKey}|${s.indicatorCode}|${s.raterUnitId}`));
+        const raterUnits = [...new Set(ratees.flatMap((r) => Object.values(r.raters).flat()))];
+        const given = new Set((await Promise.all(raterUnits.map((u) => raterScores(db, params.id, u)))).flat().map((s) => `${s.rateeKey}|${s.indicatorCode}|${s.raterUnitId}`));
         missingByRater = {};
-        for (const r of ratees) for (const ind of manual) for (const u of r.raters[ind.side] ?? []) if (!given.has(`${r.rateeKey}|${ind.code}|${u}`)) missingByRater[u] = (missingByRater[u] ?? 0) + 1;
+        const tally = new Map(raterUnits.map((u) => [u, { expected: 0, given: 0 }]));
+        for (const r of ratees)
+          for (const ind of manual)
+            for (const u of r.raters[ind.side] ?? []) {
+              const t = tally.get(u)!;
+              t.expected += 1;
+              if (given.has(`${r.rateeKey}|${ind.code}|${u}`)) t.given += 1;
+              else missingByRater[u] = (missingByRater[u] ?? 0) + 1;
+            }
+        const names = new Map((raterUnits.length ? await db.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits).where(inArray(orgUnits.id, raterUnits)) : []).map((u) => [u.id, u.name]));
+        progressByRater = raterUnits.map((u) => ({ unitId: u, name: names.get(u) ?? u, ...tally.get(u)! })).sort((a, b) => a.given / a.expected - b.given / b.expected || a.unitId.localeCompare(b.unitId));
       }
       const lists = mayReadRanking(principal, c) ? topAndBottom(await ranking(deps, c), def.ranking) : null;
-      return { ...presentCycle(c.cycle), ratees: ratees.length, scoreSheet, missingByRater, top: lists?.top ?? null, bottom: lists?.bottom ?? null };
+      return { ...presentCycle(c.cycle), ratees: ratees.length, scoreSheet, figures, missingByRater, progressByRater, top: lists?.top ?? null, bottom: lists?.bottom ?? null };
     },
   });
 

@@ -6,7 +6,7 @@ import { and, count, eq } from 'drizzle-orm';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../activities';
-import { assessmentCycles, assessmentRatees, assessmentScores, calendarYears, caseClocks, cases, incidentFacts, NATIONAL_REGION, notices, summonsDepartments, type IncidentFacts } from '../../db/schema';
+import { assessmentCycles, assessmentRatees, assessmentScores, assessmentSnapshots, calendarYears, caseClocks, cases, incidentFacts, NATIONAL_REGION, notices, summonsDepartments, type IncidentFacts } from '../../db/schema';
 import { DEMO_ASSESSMENT_SCHEMES } from '../../db/seed/assessment';
 import { previousPeriod } from '../../domain/assessment';
 import { assessmentScheduleId, ensureAssessmentSchedules } from '../../worker/assessment-schedules';
@@ -168,6 +168,20 @@ describe('a monthly county-to-township cycle through the API', () => {
     expect(progress.missingByRater['lk.dept.scjg']).toBeUndefined();
     expect(progress.missingByRater['lk.dept.zrzy']).toBe(2);
     expect(progress.missingByRater['lk.dept.sthj']).toBe(3);
+    // Per rater unit, by name: how many scores it owes and has given (the console's progress table).
+    const byUnit = new Map(progress.progressByRater.map((p: { unitId: string }) => [p.unitId, p]));
+    expect(byUnit.get('lk.dept.scjg')).toMatchObject({ name: '兰考县市场监督管理局', expected: 3, given: 3 });
+    expect(byUnit.get('lk.dept.zrzy')).toMatchObject({ expected: 3, given: 1 });
+    expect(byUnit.get('lk.dept.sthj')).toMatchObject({ expected: 3, given: 0 });
+    expect(progress.progressByRater[0].given).toBe(0);
+    // A rater's sheet carries the indicator's guidance and the snapshot figures of each ratee; others get no progress.
+    const mineNow = await ok('get', 'scjg.leader', `/assessment/cycles/${id}`);
+    expect(mineNow.progressByRater).toBeNull();
+    expect(mineNow.scoreSheet[0]).toMatchObject({ rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', score: 90, weight: 10 });
+    expect(mineNow.scoreSheet[0].guidance).toContain('联合执法');
+    const figures = mineNow.figures['unit:lk.t01'] as { metric: string; name: string; value: number }[];
+    const snapshot = await t.tdb.db.select().from(assessmentSnapshots).where(and(eq(assessmentSnapshots.caseId, id), eq(assessmentSnapshots.rateeKey, 'unit:lk.t01')));
+    expect(figures.find((f) => f.metric === 'notice.overdue')).toEqual({ metric: 'notice.overdue', name: '督办次数', value: snapshot[0]!.metrics['notice.overdue'] ?? 0 });
     // Raters see the cycle in their inbox.
     const inbox = await ok('get', 'sthj.leader', '/inbox?pageSize=200');
     expect(inbox.items.find((i: { id: string }) => i.id === id)?.actions).toEqual(['score']);

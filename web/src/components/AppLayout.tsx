@@ -25,6 +25,7 @@ import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useWhistleAccess, WHISTLE_MENU_KEYS, whistleMenuItems } from '../pages/whistles/access';
+import { CalendarYearBanner } from '../pages/admin/CalendarBanner';
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -101,6 +102,7 @@ export function AppLayout() {
           </Button>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
+          <CalendarYearBanner />
           <Outlet />
         </Layout.Content>
       </Layout>

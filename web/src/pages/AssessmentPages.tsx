@@ -1,6 +1,6 @@
 import { DownloadOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { api, download, errorText } from '../api/client';
 import type { AssessmentAppeal, AssessmentBreakdown, AssessmentCycle, AssessmentRanking, IndicatorLine, Page, RankingRow } from '../api/types';
@@ -9,6 +9,8 @@ import { formatDeadline, formatTime } from '../components/sla';
 import { useLoad, useSubmit } from '../hooks';
 import { useI18n } from '../i18n';
 import { GRADE_COLOUR } from '../labels';
+import { AssessorPanel, OpenCycleButton, ScoreSheet, type CycleDetail } from './assessment/CycleWork';
+import { fill, PHASE_LABEL, TEXT } from './assessment/text';
 
 const PHASE_TAG: Record<string, string> = { opening: 'default', scoring: 'processing', review: 'orange', published: 'blue', final: 'green' };
 
@@ -18,10 +20,11 @@ function GradeTag({ grade, label }: { grade: string; label: string }) {
 
 /** 考核周期: every cycle the caller may see, newest period first. */
 export function AssessmentCyclesPage() {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
+  const user = useUser();
   const cycles = useLoad(() => api.get<Page<AssessmentCycle>>('/assessment/cycles', { pageSize: 100 }), []);
   return (
-    <Card title={t('cycles')}>
+    <Card title={t('cycles')} extra={user.role === 'assessor' && <OpenCycleButton />}>
       {cycles.error && <Alert type="error" showIcon title={cycles.error} style={{ marginBottom: 16 }} />}
       <Table<AssessmentCycle>
         rowKey="caseId"
@@ -33,7 +36,7 @@ export function AssessmentCyclesPage() {
           { title: t('caseId'), dataIndex: 'caseId', render: (id: string) => <Link to={`/assessment/${id}`}>{id}</Link> },
           { title: t('scheme'), dataIndex: 'schemeName', render: (n: string, c) => `${n}（v${c.schemeVersion}）` },
           { title: t('period'), dataIndex: 'periodLabel' },
-          { title: t('phase'), dataIndex: 'phaseLabel', render: (l: string, c) => <Tag color={PHASE_TAG[c.phase]}>{l}</Tag> },
+          { title: t('phase'), dataIndex: 'phaseLabel', render: (_l: string, c) => <Tag color={PHASE_TAG[c.phase]}>{pick(PHASE_LABEL[c.phase])}</Tag> },
           { title: t('publishedAt'), dataIndex: 'publishedAt', render: (v: string | null) => formatTime(v) },
           { title: t('appealDeadline'), dataIndex: 'appealDeadline', render: (v: string | null) => formatDeadline(v) },
         ]}
@@ -218,14 +221,25 @@ function BreakdownDrawer({ cycle, rateeKey, onClose }: { cycle: AssessmentCycle;
 /** One cycle: its phase, the ranking with grade colours, breakdowns, appeals and exports. */
 export function AssessmentCyclePage() {
   const { id = '' } = useParams();
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   const { message } = App.useApp();
   const user = useUser();
   const ranking = useLoad(() => api.get<AssessmentRanking>(`/assessment/cycles/${id}/results`), [id]);
-  const cycle = useLoad(() => api.get<AssessmentCycle>(`/assessment/cycles/${id}`), [id]);
+  // The phase moves on in the workflow (opening → scoring → review → published → final): follow it.
+  const cycle = useLoad(() => api.get<CycleDetail>(`/assessment/cycles/${id}`), [id], 3_000);
   const appeals = useLoad(() => api.get<{ items: AssessmentAppeal[] }>(`/assessment/cycles/${id}/appeals`), [id]);
   const [open, setOpen] = useState<string>();
   const c = cycle.data;
+  const phase = c?.phase;
+  const { reload: reloadRanking } = ranking;
+  const { reload: reloadAppeals } = appeals;
+  useEffect(() => {
+    if (!phase) return;
+    reloadRanking();
+    reloadAppeals();
+  }, [phase, reloadRanking, reloadAppeals]);
+  const ownKey = ranking.data?.items.find((r) => r.rateeKey === `user:${user.userId}` || (r.rateeKey.startsWith('unit:') && r.unitId === user.unitId))?.rateeKey;
+  const inAppealWindow = c?.phase === 'published' && (!c.appealDeadline || Date.parse(c.appealDeadline) > Date.now());
   const save = (format: 'csv' | 'xlsx') => download(`/assessment/cycles/${id}/export.${format}`, `${id}.${format}`).catch((err: unknown) => void message.error(errorText(err)));
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
@@ -244,13 +258,23 @@ export function AssessmentCyclePage() {
         {c && (
           <Descriptions size="small" column={{ xs: 1, md: 3 }}>
             <Descriptions.Item label={t('caseId')}>{c.caseId}</Descriptions.Item>
-            <Descriptions.Item label={t('phase')}><Tag color={PHASE_TAG[c.phase]} data-testid="cycle-phase">{c.phaseLabel}</Tag></Descriptions.Item>
+            <Descriptions.Item label={t('phase')}><Tag color={PHASE_TAG[c.phase]} data-testid="cycle-phase">{pick(PHASE_LABEL[c.phase])}</Tag></Descriptions.Item>
             <Descriptions.Item label={t('version')}>v{c.schemeVersion}</Descriptions.Item>
+            <Descriptions.Item label={pick(TEXT.ratees)}>{c.ratees}</Descriptions.Item>
+            <Descriptions.Item label={pick(TEXT.scoringDeadline)}>{formatDeadline(c.scoringDeadline)}</Descriptions.Item>
             <Descriptions.Item label={t('publishedAt')}>{formatTime(c.publishedAt)}</Descriptions.Item>
             <Descriptions.Item label={t('appealDeadline')}>{formatDeadline(c.appealDeadline)}</Descriptions.Item>
           </Descriptions>
         )}
+        {ownKey && c && (c.phase === 'published' || c.phase === 'final') && (
+          <Space style={{ marginTop: 12 }}>
+            <Button type="primary" ghost onClick={() => setOpen(ownKey)} data-action="my-result">{pick(ownKey.startsWith('user:') ? TEXT.myResultUser : TEXT.myResult)}</Button>
+            <Typography.Text type="secondary">{inAppealWindow ? fill(pick(TEXT.appealWindow), { d: formatDeadline(c.appealDeadline) }) : pick(TEXT.appealClosed)}</Typography.Text>
+          </Space>
+        )}
       </Card>
+      {c?.progressByRater && (c.phase === 'scoring' || c.phase === 'review') && <AssessorPanel cycle={c} onChanged={cycle.reload} />}
+      {c && c.scoreSheet.length > 0 && (c.phase === 'scoring' || c.phase === 'review') && <ScoreSheet cycle={c} onSaved={cycle.reload} />}
       <Card title={t('ranking')}>
         {ranking.error && <Alert type={ranking.status === 403 ? 'info' : 'error'} showIcon title={ranking.status === 403 ? t('resultHidden') : ranking.error} />}
         {ranking.data && (
