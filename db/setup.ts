@@ -1,4 +1,5 @@
 import { count, eq, isNull } from 'drizzle-orm';
+import type { AuditKey } from '../domain/audit-chain';
 import { appendAudit, lockStream } from './audit';
 import { runMigrations, type Db } from './index';
 import { orgUnits, users } from './schema/org';
@@ -9,6 +10,8 @@ export interface SetupOptions {
   admin: { username: string; id?: string; displayName?: string };
   /** The county (the org tree's root); required while the database has none. Use the id your org spreadsheet gives it. */
   county?: { id: string; name: string };
+  /** Signs the setup's audit entries (runtime/audit-key.ts), like every other admin change. */
+  auditKey?: AuditKey;
 }
 
 export interface SetupReport {
@@ -42,7 +45,7 @@ export async function setupInstallation(db: Db, opts: SetupOptions): Promise<Set
     await lockStream(tx, ORG_STREAM);
     const at = new Date();
     const audit = (action: string, after: unknown, unitId: string) =>
-      appendAudit(tx, { streamId: ORG_STREAM, actorId: SETUP_ACTOR, actorUnitId: unitId, actorRole: 'admin', action, reason: 'npm run setup', before: null, after, at });
+      appendAudit(tx, { streamId: ORG_STREAM, actorId: SETUP_ACTOR, actorUnitId: unitId, actorRole: 'admin', action, reason: 'npm run setup', before: null, after, at }, opts.auditKey);
 
     const roots = await tx.select().from(orgUnits).where(isNull(orgUnits.parentId));
     let county = opts.county ? roots.find((r) => r.id === opts.county!.id) : roots[0];

@@ -4,6 +4,7 @@
 // Safe to run again: it changes nothing that exists.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
+import { loadAuditKey } from '../runtime/audit-key';
 import { openDatabase } from '../db';
 import { SetupError, setupInstallation } from '../db/setup';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/embedded-postgres';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     const report = await setupInstallation(database.db, {
       admin: { username: values.admin, id: values['admin-id'], displayName: values['admin-name'] },
       county: values.county ? { id: values.county, name: values['county-name']! } : undefined,
+      auditKey: loadAuditKey(config.audit),
     });
     console.log(`[setup] 数据库迁移完成 / migrations applied`);
     console.log(`[setup] 国家法定节假日日历：新增 ${report.calendarYears} 个年度、${report.calendarDays} 天 / national calendar: ${report.calendarYears} years, ${report.calendarDays} days added`);

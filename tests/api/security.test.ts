@@ -163,7 +163,7 @@ describe('/metrics', () => {
       await guarded.close();
     }
 
-    const prod = await createTestApp({ env: { APP_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'https://idp.example', AUTH_JWKS_URL: 'https://idp.example/jwks' }, seed: false });
+    const prod = await createTestApp({ env: { APP_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'https://idp.example', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_CLIENT_ID: 'township-console' }, seed: false });
     try {
       const res = await request(prod.app).get('/metrics');
       expect(res.status).toBe(404);
@@ -224,7 +224,7 @@ describe('access audit (auditor role)', () => {
     });
     expect((await entries({ kind: 'login-failed' })).items).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'mallory', userId: null, status: 404, detail: { code: 'unknown-user' } })]));
     const refused = await entries({ kind: 'unauthenticated' });
-    expect(refused.items).toEqual(expect.arrayContaining([expect.objectContaining({ requestId: 'audit-401-1', userId: null, path: '/api/v1/me', status: 401, detail: { code: 'unauthenticated' } })]));
+    expect(refused.items).toEqual(expect.arrayContaining([expect.objectContaining({ requestId: 'audit-401-1', userId: null, path: '/api/v1/me', status: 401, detail: { code: 'token-invalid' } })]));
     expect((await entries({ kind: 'forbidden', userId: 'u.lk.admin' })).items[0]).toMatchObject({ requestId: 'audit-403-1', role: 'admin', status: 403, path: '/api/v1/access-audit', detail: { code: 'role-forbidden' } });
   });
 

@@ -33,7 +33,7 @@ async function openTask(): Promise<string> {
 }
 
 async function supervisor() {
-  const principal = await loadPrincipal(t.tdb.db, 't01.supervisor');
+  const principal = await loadPrincipal(t.tdb.db, 't01.supervisor', 'username');
   return actorOf(principal!);
 }
 
@@ -86,7 +86,7 @@ describe('an action whose transition cannot be stored', () => {
   });
 
   it('a case started with such a title is refused and does not run without its read-model row', async () => {
-    const principal = (await loadPrincipal(t.tdb.db, 't01.supervisor'))!;
+    const principal = (await loadPrincipal(t.tdb.db, 't01.supervisor', 'username'))!;
     const unit = (await findUnit(t.tdb.db, 'lk.t01.v01'))!;
     const caseId = await newCaseId({ deps: t.deps, idempotency: null }, 'task', Date.now());
     const input: StartTaskInput = {

@@ -153,7 +153,7 @@ describe('arbitrary text in every field', () => {
     // A paused task cannot be urged: resume it (if the property paused it) so the engine has work to do.
     await api().post(`/api/v1/tasks/${ids.task}/actions`).set(await auth('t01.supervisor')).send({ type: 'resume' });
     let undone = 0;
-    const actor = async (username: string) => actorOf((await loadPrincipal(t.tdb.db, username))!);
+    const actor = async (username: string) => actorOf((await loadPrincipal(t.tdb.db, username, 'username'))!);
     const direct: { name: string; send: (text: string) => Promise<unknown> }[] = [
       { name: 'task urge', send: async (text) => t.deps.temporal.workflow.getHandle(ids.task).executeUpdate(taskActionUpdate, { args: [{ actor: await actor('t01.supervisor'), action: { type: 'urge', message: text } }] }) },
       { name: 'task extend', send: async (text) => t.deps.temporal.workflow.getHandle(ids.task).executeUpdate(taskActionUpdate, { args: [{ actor: await actor('t01.supervisor'), action: { type: 'extend', amount: 1, reason: text } }] }) },

@@ -85,6 +85,7 @@ describe('npm run setup (the command)', () => {
       TEMPORAL_ADDRESS: 'temporal:7233',
       AUTH_ISSUER: 'https://idp.example/realms/county',
       AUTH_CLIENT_ID: 'township-console',
+      AUDIT_HMAC_KEY: 'k'.repeat(40),
     };
     const run = () => promisify(execFile)('node_modules/.bin/tsx', ['scripts/setup.ts', '--admin', 'it.admin', '--admin-id', 'f3b2c1d0-4a5b', '--county', 'qx', '--county-name', '某某县'], { env, timeout: 120_000 });
     const first = await run();
@@ -92,5 +93,9 @@ describe('npm run setup (the command)', () => {
     const second = await run();
     expect(second.stdout).toContain('已存在，未改动');
     expect(await loadPrincipal(database.db, 'f3b2c1d0-4a5b')).toMatchObject({ username: 'it.admin', role: 'admin' });
+    // The setup's own audit entries are signed with the configured key, like every admin change.
+    const entries = await database.db.select({ mac: auditLog.mac }).from(auditLog).where(eq(auditLog.streamId, 'admin:org'));
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => typeof e.mac === 'string' && e.mac.length > 0)).toBe(true);
   }, 180_000);
 });
