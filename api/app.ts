@@ -13,6 +13,7 @@ import { ApiRoutes } from './route';
 import { registerAccessAuditRoutes } from './routes/access-audit';
 import { registerApprovalRoutes } from './routes/approvals';
 import { registerAuditRoutes } from './routes/audit';
+import { registerAdminAuditRoutes } from './routes/admin-audit';
 import { registerNoticeDeliveryRoutes } from './routes/notice-deliveries';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
@@ -56,6 +57,7 @@ export function buildRoutes(): { routes: ApiRoutes; registry: OpenAPIRegistry } 
   registerSecondmentRoutes(routes);
   registerPayrollRoutes(routes);
   registerAuditRoutes(routes);
+  registerAdminAuditRoutes(routes);
   registerAccessAuditRoutes(routes);
   registerNoticeDeliveryRoutes(routes);
   return { routes, registry };
