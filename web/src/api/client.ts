@@ -63,6 +63,7 @@ export const api = {
   get: <T>(path: string, query?: Query) => call<T>('GET', path, { query }),
   post: <T>(path: string, body: unknown) => call<T>('POST', path, { body }),
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, { body }),
+  patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, { body }),
 };
 
 /** Fetch a file below /api/v1 with the bearer token and hand it to the browser as a download. */

@@ -24,6 +24,7 @@ import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useWhistleAccess, WHISTLE_MENU_KEYS, whistleMenuItems } from '../pages/whistles/access';
+import { ADMIN_EXTRA_MENU_KEYS, adminExtraMenuItems } from '../pages/admin/menu';
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -70,12 +71,13 @@ export function AppLayout() {
               { key: '/admin/calendar', icon: <CalendarOutlined />, label: t('menuCalendar') },
               { key: '/admin/incident-config', icon: <ControlOutlined />, label: t('menuIncidentConfig') },
               { key: '/admin/summons-config', icon: <SoundOutlined />, label: t('menuSummonsConfig') },
+              ...adminExtraMenuItems(pick),
             ],
           },
         ]
       : []),
   ];
-  const selected = [...WHISTLE_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
+  const selected = [...WHISTLE_MENU_KEYS, ...ADMIN_EXTRA_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
