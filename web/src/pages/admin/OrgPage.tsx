@@ -1,5 +1,5 @@
-import { Alert, Button, Card, Col, Descriptions, Empty, Row, Table, Tag, Tree } from 'antd';
-import { useMemo, useState } from 'react';
+import { Alert, Button, Card, Col, Descriptions, Empty, Row, Table, Tag, Tree, type GetRef } from 'antd';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { api } from '../../api/client';
 import type { OrgUnit, PowerListItem } from '../../api/types';
 import { forgetUnits, loadUnits } from '../../auth';
@@ -29,6 +29,13 @@ export function OrgPage() {
   }, [units.data, lang, pick]);
   const unit: OrgUnit | undefined = selected ? units.data?.get(selected) : undefined;
   const [expanded, setExpanded] = useState<string[]>(['lk']);
+  // Bumped after each saved change to the tree, so the unit finder reads the changed tree.
+  const [saves, setSaves] = useState(0);
+  // The tree is virtual: scroll a unit chosen in the finder into view once its branch is open.
+  const treeRef = useRef<GetRef<typeof Tree>>(null);
+  useEffect(() => {
+    if (selected) treeRef.current?.scrollTo({ key: selected, align: 'top' });
+  }, [selected, expanded]);
   /** Select a unit found by name: open the branches above it so the tree shows it. */
   const reveal = (id: string | undefined) => {
     const found = id ? units.data?.get(id) : undefined;
@@ -46,14 +53,16 @@ export function OrgPage() {
     if (typeof was === 'object') return powers.reload();
     forgetUnits();
     units.reload();
+    setSaves((n) => n + 1);
+    if (was === 'child' && unit) setExpanded((e) => [...e, unit.id]);
   };
 
   return (
     <Row gutter={16}>
       <Col span={10}>
-        <Card title={t('menuOrg')} size="small" extra={<UnitPicker placeholder={pick(['按名称或编码查找单位', 'Find a unit by name or code'])} id="unit-find" style={{ width: 260 }} value={selected} onChange={(v) => reveal(v as string | undefined)} />}>
+        <Card title={t('menuOrg')} size="small" extra={<UnitPicker key={saves} placeholder={pick(['按名称或编码查找单位', 'Find a unit by name or code'])} id="unit-find" style={{ width: 260 }} value={selected} onChange={(v) => reveal(v as string | undefined)} />}>
           {units.error && <Alert type="error" showIcon title={units.error} />}
-          {tree.length > 0 && <Tree treeData={tree} expandedKeys={expanded} onExpand={(keys) => setExpanded(keys as string[])} selectedKeys={selected ? [selected] : []} onSelect={(keys) => setSelected(keys[0] as string | undefined)} height={640} />}
+          {tree.length > 0 && <Tree ref={treeRef} treeData={tree} expandedKeys={expanded} onExpand={(keys) => setExpanded(keys as string[])} selectedKeys={selected ? [selected] : []} onSelect={(keys) => setSelected(keys[0] as string | undefined)} height={640} />}
         </Card>
       </Col>
       <Col span={14}>

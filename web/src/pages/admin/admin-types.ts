@@ -2,9 +2,11 @@
 // admin audit log, secondments, payroll), taken from the server's own types where it exports them.
 import type { PowerCategory, PowerSource, Role } from '../../../../db/schema/org';
 import type { SecondmentStatus } from '../../../../domain/secondment';
-import type { Label } from './common';
 
 export type { PowerCategory, PowerSource, SecondmentStatus };
+
+/** [简体中文, English] (as ./common's Label). */
+type Label = readonly [string, string];
 
 /** One entry of an `admin:*` audit stream (GET /admin-audit). */
 export interface AdminAuditEntry {
