@@ -14,6 +14,7 @@ import { ApiRoutes } from './route';
 import { registerAccessAuditRoutes } from './routes/access-audit';
 import { registerApprovalRoutes } from './routes/approvals';
 import { registerAuditRoutes } from './routes/audit';
+import { registerAdminAuditRoutes } from './routes/admin-audit';
 import { registerNoticeDeliveryRoutes } from './routes/notice-deliveries';
 import { registerAuthRoutes } from './routes/auth';
 import { registerCaseRoutes } from './routes/cases';
@@ -63,6 +64,7 @@ export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): {
   registerSecondmentRoutes(routes);
   registerPayrollRoutes(routes);
   registerAuditRoutes(routes);
+  registerAdminAuditRoutes(routes);
   registerAccessAuditRoutes(routes);
   registerNoticeDeliveryRoutes(routes);
   registerImportRoutes(routes);

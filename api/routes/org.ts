@@ -1,5 +1,6 @@
 import { and, asc, count, eq, ilike, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db';
+import { caseAssignments, cases } from '../../db/schema/cases';
 import {
   childPath,
   inSubtree,
@@ -15,7 +16,7 @@ import {
 } from '../../db/schema/org';
 import { recordPhoneRead } from '../access-audit';
 import type { Principal } from '../auth';
-import { ROLE_LABEL, SUBTREE_ROLES } from '../authz';
+import { requireUnitScope, ROLE_LABEL, SUBTREE_ROLES } from '../authz';
 import type { AppDeps } from '../deps';
 import { ADMIN_ONLY, auditedWrite, conflict, notFound, refuse, text } from '../admin';
 import type { Problem } from '../problem';
@@ -271,26 +272,74 @@ async function checkLeader(tx: Tx, unit: OrgUnit, userId: string): Promise<void>
   if (!leader) throw refuse('leader-not-in-unit', `负责人须为本单位「${unit.name}」的在用用户：${userId}`, `The leader must be an active user of ${unit.id}: ${userId}`);
 }
 
-/** A unit can be (de)activated only consistently with the tree: no active members below an inactive unit. */
+/** How many named items a refusal lists before "…等 N 个". */
+const NAMED_MAX = 5;
+
+/** `names` joined for a refusal, the first {@link NAMED_MAX} of `total` and how many more. */
+function nameList(names: string[], total: number, sep: string, more: (n: number) => string): string {
+  return names.join(sep) + (total > names.length ? more(total - names.length) : '');
+}
+
+/** SQL: open cases (in the read model) whose responsible or owner unit, or a current assignee, is in `unitIds`. */
+function liveCasesOf(unitIds: SQL): SQL {
+  return sql`${cases.closedAt} is null and (${cases.unitId} in (${unitIds}) or ${cases.ownerUnitId} in (${unitIds})
+    or exists (select 1 from ${caseAssignments} a where a.case_id = ${cases.id} and a.unit_id in (${unitIds})))`;
+}
+
+/** 422 naming up to {@link NAMED_MAX} open cases of `unitIds` (a unit, or a subtree), when there are any. */
+async function refuseLiveCases(tx: Tx, unit: OrgUnit, unitIds: SQL, doing: { zh: string; en: string }): Promise<void> {
+  const where = liveCasesOf(unitIds);
+  const [live, [total]] = await Promise.all([
+    tx.select({ id: cases.id, title: cases.title }).from(cases).where(where).orderBy(asc(cases.id)).limit(NAMED_MAX),
+    tx.select({ n: count() }).from(cases).where(where),
+  ]);
+  const n = total?.n ?? 0;
+  if (n === 0) return;
+  throw refuse(
+    'unit-has-live-cases',
+    `单位「${unit.name}」还有 ${n} 件在办案件，不能${doing.zh}：${nameList(live.map((c) => `${c.id}「${c.title}」`), n, '、', (k) => ` 等（另 ${k} 件）`)}；请先办结或移交`,
+    `${unit.id} still has ${n} open cases, so it cannot be ${doing.en}: ${nameList(live.map((c) => c.id), n, ', ', (k) => ` and ${k} more`)}; close or hand them over first`,
+    { cases: live.map((c) => c.id) },
+  );
+}
+
+/**
+ * A unit can be (de)activated only consistently with the tree: no active members below an inactive
+ * unit, and no open case left with a closed unit. A refusal names what is in the way.
+ */
 async function checkActivation(tx: Tx, unit: OrgUnit, active: boolean): Promise<void> {
   if (active) {
     const parent = unit.parentId ? await loadUnit(tx, unit.parentId) : null;
     if (parent && !parent.active) throw refuse('parent-inactive', `上级单位「${parent.name}」已停用，请先启用上级单位`, `The parent ${parent.id} is inactive; activate it first`);
     return;
   }
-  const [[children], [members]] = await Promise.all([
-    tx.select({ n: count() }).from(orgUnits).where(and(eq(orgUnits.parentId, unit.id), eq(orgUnits.active, true))),
-    tx.select({ n: count() }).from(users).where(and(eq(users.unitId, unit.id), eq(users.active, true))),
+  const childWhere = and(eq(orgUnits.parentId, unit.id), eq(orgUnits.active, true));
+  const memberWhere = and(eq(users.unitId, unit.id), eq(users.active, true));
+  const [children, [childCount], members, [memberCount]] = await Promise.all([
+    tx.select({ id: orgUnits.id, name: orgUnits.name }).from(orgUnits).where(childWhere).orderBy(asc(orgUnits.id)).limit(NAMED_MAX),
+    tx.select({ n: count() }).from(orgUnits).where(childWhere),
+    tx.select({ id: users.id, name: users.displayName }).from(users).where(memberWhere).orderBy(asc(users.username)).limit(NAMED_MAX),
+    tx.select({ n: count() }).from(users).where(memberWhere),
   ]);
-  const c = children?.n ?? 0;
-  const m = members?.n ?? 0;
+  const c = childCount?.n ?? 0;
+  const m = memberCount?.n ?? 0;
   if (c + m > 0) {
+    const zh = [
+      c > 0 ? `在用下级单位 ${c} 个（${nameList(children.map((u) => u.name), c, '、', (k) => ` 等另 ${k} 个`)}）` : '',
+      m > 0 ? `在用用户 ${m} 名（${nameList(members.map((u) => u.name), m, '、', (k) => ` 等另 ${k} 名`)}）` : '',
+    ].filter(Boolean);
+    const en = [
+      c > 0 ? `${c} active child units (${nameList(children.map((u) => u.id), c, ', ', (k) => ` and ${k} more`)})` : '',
+      m > 0 ? `${m} active users (${nameList(members.map((u) => u.id), m, ', ', (k) => ` and ${k} more`)})` : '',
+    ].filter(Boolean);
     throw refuse(
       'unit-has-active-members',
-      `单位「${unit.name}」下还有 ${c} 个在用下级单位和 ${m} 名在用用户，请先停用或调走`,
-      `${unit.id} still has ${c} active child units and ${m} active users; deactivate or move them first`,
+      `单位「${unit.name}」下还有${zh.join('和')}，请先停用或调走`,
+      `${unit.id} still has ${en.join(' and ')}; deactivate or move them first`,
+      { units: children.map((u) => u.id), users: members.map((u) => u.id) },
     );
   }
+  await refuseLiveCases(tx, unit, sql`${unit.id}`, { zh: '撤销', en: 'closed' });
 }
 
 export function registerOrgRoutes(routes: ApiRoutes): void {
@@ -380,6 +429,52 @@ export function registerOrgRoutes(routes: ApiRoutes): void {
         if (changes.leaderUserId) await checkLeader(tx, before, changes.leaderUserId);
         if (changes.active !== undefined && changes.active !== before.active) await checkActivation(tx, before, changes.active);
         return { before, after: one(await tx.update(orgUnits).set(changes).where(eq(orgUnits.id, before.id)).returning()) };
+      }),
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/org-units/:id/move',
+    operationId: 'moveOrgUnit',
+    summary: '调整单位隶属（连同下级单位一起移到新的上级之下）/ Move an org unit, with its subtree, under another parent',
+    description:
+      '新上级须在用且类型符合组织树规则，不能是本单位或其下级；本单位及其下级还有在办案件的，拒绝并列出案件（案件按原隶属计算时限和辖区）。/ ' +
+      'The new parent must be active, of a kind the tree allows, and not the unit or below it. Refused, naming them, while the unit or its subtree has open cases (they were scoped by the old tree).',
+    tags: ['org'],
+    access: ADMIN_ONLY,
+    params: idParam,
+    body: z.strictObject({ parentId: unitCode.openapi({ description: '新的上级单位 / The new parent' }), ...reason }),
+    response: { schema: orgUnitSchema, description: '移动后的单位 / The moved unit' },
+    errors: [404, 409, 422],
+    handler: (ctx) =>
+      adminWrite(ctx, 'org.unit.move', async (tx, { parentId }) => {
+        const before = await loadUnit(tx, ctx.params.id);
+        if (before.kind === 'county') throw refuse('county-not-root', '县是组织树的根节点，不能移动', 'The county is the root of the tree and cannot be moved');
+        if (before.parentId === parentId) throw conflict('unit-already-there', `单位「${before.name}」已在该上级之下`, `${before.id} is already under ${parentId}`);
+        const parent = await activeUnit(tx, parentId, 'parentId');
+        requireUnitScope(ctx.principal, before);
+        requireUnitScope(ctx.principal, parent);
+        if (parent.path === before.path || parent.path.startsWith(`${before.path}/`)) {
+          throw refuse('move-into-own-subtree', `不能把单位「${before.name}」移到它自己或它的下级「${parent.name}」之下`, `${before.id} cannot be moved under itself or its own subtree (${parent.id})`);
+        }
+        const allowed = PARENT_KINDS[before.kind];
+        if (!allowed.includes(parent.kind)) {
+          throw refuse(
+            'parent-kind-not-allowed',
+            `${KIND_LABEL[before.kind]}只能设在${kindsZh(allowed)}之下，「${parent.name}」是${KIND_LABEL[parent.kind]}`,
+            `A ${before.kind} must be placed under a ${kindsEn(allowed)}; ${parent.id} is a ${parent.kind}`,
+          );
+        }
+        const subtree = sql`select ${orgUnits.id} from ${orgUnits} where ${inSubtree(before.path)}`;
+        await refuseLiveCases(tx, before, subtree, { zh: '调整隶属', en: 'moved' });
+        const newPath = childPath(parent.path, before.id);
+        const depth = parent.level + 1 - before.level;
+        // Rewrite the materialised path (and depth) of the unit and everything below it in one statement.
+        await tx
+          .update(orgUnits)
+          .set({ path: sql`${newPath} || substr(${orgUnits.path}, ${before.path.length + 1})`, level: sql`${orgUnits.level} + ${depth}` })
+          .where(inSubtree(before.path));
+        return { before, after: one(await tx.update(orgUnits).set({ parentId: parent.id }).where(eq(orgUnits.id, before.id)).returning()) };
       }),
   });
 

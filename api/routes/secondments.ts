@@ -94,6 +94,10 @@ function present(s: Listed) {
 /** Secondments hosted in the caller's subtree (an admin of the county sees all). */
 const hostedWithin = (p: Principal): SQL => sql`exists (select 1 from ${orgUnits} h where h.id = ${secondments.hostUnitId} and (h.path = ${p.unitPath} or h.path like ${`${p.unitPath}/%`}))`;
 
+/** Hosted in the unit `unitId` or below it. */
+const hostedUnder = (unitId: string): SQL =>
+  sql`exists (select 1 from ${orgUnits} h, ${orgUnits} w where w.id = ${unitId} and h.id = ${secondments.hostUnitId} and (h.path = w.path or h.path like w.path || '/%'))`;
+
 const secondmentNotFound = (id: string) => notFound('secondment-not-found', `选派记录不存在或无权查看：${id}`, `No secondment ${id}, or you may not see it`);
 
 async function one(tx: Tx, id: string, p: Principal): Promise<Listed> {
@@ -137,7 +141,13 @@ export function registerSecondmentRoutes(routes: ApiRoutes): void {
     summary: '选派人员名单（管理员，本辖区）/ Secondments hosted in your area (admins)',
     tags: ['secondment'],
     access: ADMIN_ONLY,
-    query: z.strictObject({ status: z.enum(SECONDMENT_STATUSES).optional(), hostUnitId: text(100).optional(), userId: text(100).optional(), ...pageQuery }),
+    query: z.strictObject({
+      status: z.enum(SECONDMENT_STATUSES).optional(),
+      hostUnitId: text(100).optional(),
+      within: text(100).optional().openapi({ description: '派驻在此单位（如乡镇）或其下级 / hosted in this unit (e.g. a township) or below it' }),
+      userId: text(100).optional(),
+      ...pageQuery,
+    }),
     response: { schema: pageOf(secondmentSchema, 'SecondmentPage'), description: '分页结果 / A page of secondments' },
     async handler({ query, principal, deps }) {
       const db = deps.database.db;
@@ -145,6 +155,7 @@ export function registerSecondmentRoutes(routes: ApiRoutes): void {
         hostedWithin(principal),
         query.status ? eq(secondments.status, query.status) : undefined,
         query.hostUnitId ? eq(secondments.hostUnitId, query.hostUnitId) : undefined,
+        query.within ? hostedUnder(query.within) : undefined,
         query.userId ? eq(secondments.userId, query.userId) : undefined,
       );
       const [rows, [total]] = await Promise.all([

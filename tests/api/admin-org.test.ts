@@ -216,3 +216,114 @@ describe('who sees which users', () => {
     expect(all.body.total).toBe(DEMO_USERS.filter((u) => u.username.includes('window')).length + 1);
   });
 });
+
+describe('moving and closing units (each change audited, each refusal naming what is in the way)', () => {
+  /** The materialised paths of the whole tree, to show a refused move rewrote nothing. */
+  async function paths(): Promise<Record<string, string>> {
+    const { rows } = await t.deps.database.pool.query(`select id, path, level, parent_id from org_units order by id`);
+    return Object.fromEntries(rows.map((r) => [r.id, `${r.parent_id}|${r.path}|${r.level}`]));
+  }
+  /** An open case in the read model whose responsible unit is `unitId` (what a workflow's projection writes). */
+  async function openCase(id: string, unitId: string): Promise<void> {
+    await t.deps.database.pool.query(
+      `insert into cases (id, process, title, status, unit_id, owner_unit_id, projected_seq, created_at, updated_at) values ($1, 'incident', '道路积水', 'handling', $2, $2, 1, now(), now())`,
+      [id, unitId],
+    );
+  }
+
+  it('moves a village with its grids to another township: paths below it follow, levels stay, its grid worker’s scope follows', async () => {
+    const res = await admin('post', '/org-units/lk.t01.v02/move', { parentId: 'lk.t02', reason: '行政区划调整' });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ id: 'lk.t01.v02', parentId: 'lk.t02', path: 'lk/lk.t02/lk.t01.v02', level: 3 });
+    const below = await call('t02.window', 'get', '/org-units?under=lk.t01.v02');
+    expect(below.body.length).toBeGreaterThan(0);
+    for (const u of below.body as { id: string; path: string; level: number }[]) {
+      expect(u.path).toBe(`lk/lk.t02/lk.t01.v02/${u.id}`);
+      expect(u.level).toBe(4);
+    }
+    const me = await call('t01.v02.g01.grid', 'get', '/me');
+    expect(me.body).toMatchObject({ unitPath: 'lk/lk.t02/lk.t01.v02/lk.t01.v02.g01' });
+    const [entry] = (await t.deps.database.pool.query(`select action, reason, before, after from audit_log where stream_id = 'admin:org' order by seq desc limit 1`)).rows;
+    expect(entry).toMatchObject({ action: 'org.unit.move', reason: '行政区划调整', before: { parentId: 'lk.t01', path: 'lk/lk.t01/lk.t01.v02' }, after: { parentId: 'lk.t02', path: 'lk/lk.t02/lk.t01.v02' } });
+  });
+
+  it('refuses moves against the tree, over open cases, or outside the admin’s area — rewriting nothing', async () => {
+    const refusedMove = async (status: number, code: string, as: string | null, id: string, body: object) => {
+      const before = await paths();
+      const res = await expectRefused(status, code, () => call(as, 'post', `/org-units/${id}/move`, body));
+      expect(await paths()).toEqual(before);
+      return res;
+    };
+    await refusedMove(422, 'move-into-own-subtree', 'admin', 'lk.t01.v01', { parentId: 'lk.t01.v01.g01' });
+    const kind = await refusedMove(422, 'parent-kind-not-allowed', 'admin', 'lk.t01.v01', { parentId: 'lk.t01.v03' });
+    expect(kind.body.i18n['zh-CN'].detail).toContain('村只能设在乡镇或街道之下');
+    await refusedMove(422, 'county-not-root', 'admin', 'lk', { parentId: 'lk.t01' });
+    await refusedMove(409, 'unit-already-there', 'admin', 'lk.t01.v01', { parentId: 'lk.t01' });
+    await refusedMove(404, 'org-unit-not-found', 'admin', 'lk.t01.v99', { parentId: 'lk.t02' });
+    await refusedMove(422, 'unit-unknown', 'admin', 'lk.t01.v01', { parentId: 'lk.t77' });
+    await refusedMove(400, 'validation-failed', 'admin', 'lk.t01.v01', { parentId: 'lk.t02', path: 'x' });
+    await refusedMove(403, 'role-forbidden', 't01.dispatcher', 'lk.t01.v01', { parentId: 'lk.t02' });
+
+    await openCase('SJ-2026-900001', 'lk.t01.v01.g02');
+    const live = await refusedMove(422, 'unit-has-live-cases', 'admin', 'lk.t01.v01', { parentId: 'lk.t02' });
+    expect(live.body.i18n['zh-CN'].detail).toContain('SJ-2026-900001「道路积水」');
+    expect(live.body.i18n.en.detail).toContain('SJ-2026-900001');
+    expect(live.body.cases).toEqual(['SJ-2026-900001']);
+
+    // An admin placed in a township acts within it only.
+    expect((await admin('post', '/users', { username: 't03.admin', displayName: '街道管理员', role: 'admin', unitId: 'lk.t03' })).status).toBe(201);
+    await refusedMove(403, 'unit-forbidden', 't03.admin', 'lk.t01.v03', { parentId: 'lk.t03' });
+  });
+
+  it('closing a unit is refused while it has active users or open cases, naming them; a cleared unit closes and reopens', async () => {
+    const [grid] = (await t.deps.database.pool.query(`select display_name from users where unit_id = 'lk.t01.v03.g01' and active order by username`)).rows;
+    const staffed = await expectRefused(422, 'unit-has-active-members', () => admin('patch', '/org-units/lk.t01.v03.g01', { active: false, reason: '撤并网格' }));
+    expect(staffed.body.i18n['zh-CN'].detail).toContain(`在用用户 1 名（${grid.display_name}）`);
+    expect(staffed.body.users).toEqual(['u.lk.t01.v03.g01.grid']);
+    const parent = await expectRefused(422, 'unit-has-active-members', () => admin('patch', '/org-units/lk.t01.v03', { active: false }));
+    expect(parent.body.i18n['zh-CN'].detail).toContain('在用下级单位');
+
+    const moved = await admin('patch', '/users/u.lk.t01.v03.g01.grid', { unitId: 'lk.t01.v03.g02', reason: '网格撤并' });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    await openCase('SJ-2026-900002', 'lk.t01.v03.g01');
+    const cases = await expectRefused(422, 'unit-has-live-cases', () => admin('patch', '/org-units/lk.t01.v03.g01', { active: false }));
+    expect(cases.body.i18n['zh-CN'].detail).toContain('SJ-2026-900002');
+    await t.deps.database.pool.query(`update cases set closed_at = now(), status = 'closed' where id = 'SJ-2026-900002'`);
+
+    const closed = await admin('patch', '/org-units/lk.t01.v03.g01', { active: false, reason: '撤并网格' });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body.active).toBe(false);
+    const reopened = await admin('patch', '/org-units/lk.t01.v03.g01', { active: true, reason: '恢复网格' });
+    expect(reopened.body.active).toBe(true);
+  });
+
+  it('deactivates and reactivates a user, audited', async () => {
+    expect((await admin('patch', '/users/u.lk.t01.v03.g02.grid', { active: false, reason: '离职' })).body.active).toBe(false);
+    expect((await admin('patch', '/users/u.lk.t01.v03.g02.grid', { active: true, reason: '返岗' })).body.active).toBe(true);
+    expect(await verifyStream(t.deps.database.db, 'admin:org')).toMatchObject({ ok: true });
+  });
+});
+
+describe('reading the admin audit log', () => {
+  it('lists admin:* entries newest first with who, when, what, why and before → after; filters by stream and action', async () => {
+    const res = await admin('get', '/admin-audit?stream=admin:org&pageSize=3');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.items.map((e: { action: string }) => e.action)).toEqual(['org.user.update', 'org.user.update', 'org.unit.update']);
+    expect(res.body.items[0]).toMatchObject({ streamId: 'admin:org', actorId: 'u.lk.admin', actorName: '系统管理员', actorRole: 'admin', reason: '返岗', before: { active: false }, after: { active: true } });
+    expect(res.body.total).toBe(Number((await t.deps.database.pool.query(`select count(*) n from audit_log where stream_id = 'admin:org'`)).rows[0].n));
+    expect(res.body.streams).toEqual(expect.arrayContaining([{ streamId: 'admin:org', entries: res.body.total }]));
+    expect(res.body.streams.every((s: { streamId: string }) => s.streamId.startsWith('admin:'))).toBe(true);
+
+    const moves = await admin('get', '/admin-audit?action=org.unit.move');
+    expect(moves.body.items).toHaveLength(1);
+    expect(moves.body.items[0]).toMatchObject({ before: { parentId: 'lk.t01' }, after: { parentId: 'lk.t02' } });
+  });
+
+  it('is for admins; an admin below the county sees only changes made within their area; a bad stream is 400', async () => {
+    await expectRefused(403, 'role-forbidden', () => call('lk.auditor', 'get', '/admin-audit'));
+    await expectRefused(400, 'validation-failed', () => admin('get', '/admin-audit?stream=SJ-2026-000001'));
+    const local = await call('t03.admin', 'get', '/admin-audit');
+    expect(local.status).toBe(200);
+    expect(local.body).toMatchObject({ total: 0, items: [], streams: [] });
+  });
+});

@@ -83,6 +83,10 @@ describe('secondments as data', () => {
     expect(t03.origin).toEqual({ inSystem: false, unitId: null, name: '兰考县农业技术推广中心', role: null });
     expect(list.items.find((s: Body) => s.userId === HANDLER.t02).origin).toMatchObject({ inSystem: true, unitId: 'lk.dept.mzj', role: 'handler' });
     expect((await call('get', 'lk.assessor', '/secondments')).status).toBe(403);
+    // By township: hosted in the township itself or any village below it.
+    expect((await ok('get', 'admin', '/secondments?within=lk.t01')).items.map((s: Body) => s.userId)).toEqual([HANDLER.t01]);
+    expect((await ok('get', 'admin', '/secondments?within=lk.t02&status=active')).items.map((s: Body) => s.userId)).toEqual([HANDLER.t02]);
+    expect((await ok('get', 'admin', '/secondments?within=lk.t02&status=ended')).total).toBe(0);
     const own = await ok('get', 't02.v01.handler', `/users/${HANDLER.t02}/secondments`);
     expect(own).toMatchObject({ bar: null, outcomes: [], secondments: [{ status: 'active', hostUnitId: 'lk.t02.v01' }] });
     expect((await call('get', 't01.handler', `/users/${HANDLER.t02}/secondments`)).status).toBe(404);

@@ -93,6 +93,11 @@ export function loadUnits(): Promise<Map<string, OrgUnit>> {
   return unitsPromise;
 }
 
+/** Forget the loaded tree after an admin changed it: the next {@link loadUnits} reads it again. */
+export function forgetUnits(): void {
+  unitsPromise = null;
+}
+
 /** Unit id → name (Chinese or English), falling back to the id until the tree has loaded. */
 export function useUnitName(): (id: string | null | undefined) => string {
   const [units, setUnits] = useState<Map<string, OrgUnit>>();

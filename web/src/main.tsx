@@ -15,6 +15,9 @@ import { MattersPage } from './pages/admin/MattersPage';
 import { OrgPage } from './pages/admin/OrgPage';
 import { SummonsConfigPage } from './pages/admin/SummonsConfigPage';
 import { UsersPage } from './pages/admin/UsersPage';
+import { AdminAuditPage } from './pages/admin/AdminAuditPage';
+import { PayrollPage } from './pages/admin/PayrollPage';
+import { SecondmentsPage } from './pages/admin/SecondmentsPage';
 import { BoardPage } from './pages/BoardPage';
 import { CaseListPage } from './pages/CaseListPage';
 import { CasePage } from './pages/CasePage';
@@ -80,6 +83,9 @@ function Root() {
                 <Route path="admin/incident-config" element={<Guard roles={['admin']}><IncidentConfigPage /></Guard>} />
                 <Route path="admin/summons-config" element={<Guard roles={['admin']}><SummonsConfigPage /></Guard>} />
                 <Route path="admin/import" element={<Guard roles={['admin']}><ImportPage /></Guard>} />
+                <Route path="admin/secondments" element={<Guard roles={['admin']}><SecondmentsPage /></Guard>} />
+                <Route path="admin/payroll" element={<Guard roles={['admin']}><PayrollPage /></Guard>} />
+                <Route path="admin/audit" element={<Guard roles={['admin']}><AdminAuditPage /></Guard>} />
                 <Route path="*" element={<Navigate to="/inbox" replace />} />
               </Route>
             </Routes>

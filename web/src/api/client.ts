@@ -61,6 +61,7 @@ export const api = {
   upload: <T>(path: string, file: File, query?: Query) =>
     call<T>('POST', path, { query, file: { data: file, type: /\.csv$/i.test(file.name) ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
   delete: <T>(path: string, body?: unknown, query?: Query) => call<T>('DELETE', path, { body, query }),
+  patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, { body }),
 };
 
 /** Fetch a file below /api/v1 (with the session cookie) and hand it to the browser as a download. */

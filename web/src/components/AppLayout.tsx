@@ -26,6 +26,7 @@ import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
 import { useWhistleAccess, WHISTLE_MENU_KEYS, whistleMenuItems } from '../pages/whistles/access';
 import { CalendarYearBanner } from '../pages/admin/CalendarBanner';
+import { ADMIN_EXTRA_MENU_KEYS, adminExtraMenuItems } from '../pages/admin/menu';
 
 type Item = Required<MenuProps>['items'][number];
 
@@ -73,12 +74,13 @@ export function AppLayout() {
               { key: '/admin/incident-config', icon: <ControlOutlined />, label: t('menuIncidentConfig') },
               { key: '/admin/summons-config', icon: <SoundOutlined />, label: t('menuSummonsConfig') },
               { key: '/admin/import', icon: <UploadOutlined />, label: t('menuImport') },
+              ...adminExtraMenuItems(pick),
             ],
           },
         ]
       : []),
   ];
-  const selected = [...WHISTLE_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/admin/import', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
+  const selected = [...WHISTLE_MENU_KEYS, ...ADMIN_EXTRA_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/admin/import', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>

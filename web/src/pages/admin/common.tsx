@@ -1,6 +1,6 @@
 import { Alert, App, Button, Form, Input, InputNumber, Modal, Select, Space, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useState, type CSSProperties, type ReactNode } from 'react';
 import { ApiError } from '../../api/client';
 import type { Duration, DurationUnit, IncidentLimit, OrgUnit, UnitKind } from '../../api/types';
 import { loadUnits } from '../../auth';
@@ -94,7 +94,7 @@ export function ReasonItem({ id }: { id: string }) {
 }
 
 /** Active units, optionally of some kinds only, searchable by name or id. */
-export function UnitPicker({ kinds, multiple, maxCount, ...props }: { value?: string | string[]; onChange?: (v: string | string[]) => void; id?: string; kinds?: readonly UnitKind[]; multiple?: boolean; maxCount?: number; placeholder?: string }) {
+export function UnitPicker({ kinds, multiple, maxCount, ...props }: { value?: string | string[]; onChange?: (v: string | string[]) => void; id?: string; kinds?: readonly UnitKind[]; multiple?: boolean; maxCount?: number; placeholder?: string; style?: CSSProperties }) {
   const { lang, pick } = useI18n();
   const [units, setUnits] = useState<OrgUnit[]>([]);
   // Keyed on the kinds' contents: callers pass a new array on every render.
