@@ -24,7 +24,7 @@ import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
-import { loadVisibleCase } from './cases';
+import { loadVisibleCase, overseesOverdueCase } from './cases';
 import { actorOf } from './tasks';
 
 const key = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
@@ -274,7 +274,8 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      const oversight = body.type === 'urge' && (await overseesOverdueCase(deps, principal, row));
+      return actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action, ...(oversight ? { oversight } : {}) }, idempotency?.updateId);
     },
   });
 }
