@@ -144,7 +144,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
         const card = partCard(leader.page, unit);
         await card.getByTestId('part-status').filter({ hasText: '待报到' }).waitFor();
         // 紧急: 报到 within 2 hours, counting down every second.
-        await expect.poll(() => card.getByTestId('ack-countdown').textContent()).toMatch(/^剩余 01:5\d:\d\d$/);
+        await expect.poll(() => card.getByTestId('ack-countdown').textContent()).toMatch(/^还剩 1 小时 5\d 分 \d+ 秒$/);
       }
       const countdown = partCard(leader.page, SCJG).getByTestId('ack-countdown');
       const first = await countdown.textContent();
