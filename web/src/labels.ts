@@ -152,6 +152,13 @@ export function readableText(
     .replace(/seed:chinese-days/g, names.pick(['国务院节假日安排（内置数据）', 'State Council schedule (bundled data)']));
 }
 
+const CALENDAR_SOURCE_LABEL: Record<string, Label> = {
+  'seed:chinese-days': ['国务院节假日安排（内置数据）', 'State Council schedule (bundled data)'],
+  admin: ['管理员录入', 'Entered by an administrator'],
+};
+/** Where a calendar year or day came from (db/schema/calendar.ts CALENDAR_SOURCES). */
+export const calendarSourceLabel = (source: string | null | undefined): Label => (source ? (CALENDAR_SOURCE_LABEL[source] ?? [source, source]) : ['—', '—']);
+
 const UNIT_KIND_LABEL: Record<string, Label> = {
   county: ['县', 'County'],
   township: ['乡镇', 'Township'],
@@ -198,8 +205,9 @@ export const actionLabel = (key: string, process?: string): Label => {
   const bare = key.replace(/^[\w-]+\./, '');
   const last = key.slice(key.lastIndexOf('.') + 1);
   const summons = process === 'summons' || key.startsWith('summons.');
+  const part = PART_ACTION_LABEL as Record<string, Label>;
   return (
-    (summons ? (SUMMONS_ACTION_LABEL[bare] ?? SUMMONS_ACTION_LABEL[last]) : undefined) ??
+    (summons ? (SUMMONS_ACTION_LABEL[bare] ?? SUMMONS_ACTION_LABEL[last] ?? part[bare] ?? part[last]) : undefined) ??
     ACTION_LABEL[key] ??
     ACTION_LABEL[bare] ??
     (PART_ACTION_LABEL as Record<string, Label>)[bare] ??

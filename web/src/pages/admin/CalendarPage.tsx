@@ -4,6 +4,7 @@ import { api } from '../../api/client';
 import type { CalendarDay, CalendarYear, CalendarYearSummary } from '../../api/types';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { calendarSourceLabel } from '../../labels';
 
 const KIND: Record<CalendarDay['kind'], { color: string; label: readonly [string, string] }> = {
   holiday: { color: 'red', label: ['放假', 'Holiday'] },
@@ -35,7 +36,7 @@ export function CalendarPage() {
               { title: t('covered'), dataIndex: 'covered', render: (v: boolean) => (v ? <Tag color="green">{t('yes')}</Tag> : <Tag color="orange">{t('no')}</Tag>) },
               { title: t('holidays'), dataIndex: 'holidays' },
               { title: t('makeupDays'), dataIndex: 'workdays' },
-              { title: t('source'), dataIndex: 'source', render: (v: string | null) => v ?? '—' },
+              { title: t('source'), dataIndex: 'source', render: (v: string | null) => pick(calendarSourceLabel(v)) },
             ]}
           />
         </Card>
@@ -54,7 +55,7 @@ export function CalendarPage() {
               { title: t('weekday'), dataIndex: 'weekdayName', width: 80 },
               { title: t('kind'), dataIndex: 'kind', width: 110, render: (k: CalendarDay['kind']) => <Tag color={KIND[k].color}>{pick(KIND[k].label)}</Tag> },
               { title: t('name'), dataIndex: 'name', render: (v: string | null) => v ?? '—' },
-              { title: t('source'), dataIndex: 'source', width: 100, render: (v: string | null) => v ?? '—' },
+              { title: t('source'), dataIndex: 'source', width: 100, render: (v: string | null) => pick(calendarSourceLabel(v)) },
             ]}
           />
         </Card>

@@ -287,7 +287,7 @@ export function WhistleDetailPage() {
           <Descriptions.Item label={pick(W.reason)}>{s.reason.name}</Descriptions.Item>
           <Descriptions.Item label={pick(W.complexity)}>{pick(COMPLEXITY_LABEL[s.complexity])}</Descriptions.Item>
           <Descriptions.Item label={pick(W.township)}>{unitName(s.townshipId)}</Descriptions.Item>
-          <Descriptions.Item label={pick(W.whistledBy)}>{s.whistledBy}</Descriptions.Item>
+          <Descriptions.Item label={pick(W.whistledBy)}>{person(s.whistledBy)}</Descriptions.Item>
           <Descriptions.Item label={pick(W.whistledAt)}>{formatTime(detail?.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={pick(W.approval)}>
             {s.approval ? (
