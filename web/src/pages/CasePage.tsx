@@ -142,7 +142,7 @@ function DeadlineSummary({ detail: c }: { detail: CaseDetail }) {
       <Space orientation="vertical" size={0}>
         <Typography.Text type="secondary">{c.caseDeadline ? t('caseDeadline') : t('deadline')}</Typography.Text>
         <Space size={12} align="baseline">
-          <Typography.Text strong style={{ fontSize: 18 }} data-testid="case-deadline">{formatDeadline(main)}</Typography.Text>
+          <Typography.Text strong style={{ fontSize: 18 }} data-testid="summary-deadline">{formatDeadline(main)}</Typography.Text>
           {main && <Countdown deadline={main} stopped={!running} />}
         </Space>
         {step && (
