@@ -109,6 +109,18 @@ export function formatShanghai(instant: Instant): string {
   return `${local.slice(0, 19)}${ms === '000' ? '' : `.${ms}`}+08:00`;
 }
 
+/**
+ * An instant as people read it in Asia/Shanghai: `12月5日 09:30`, with the year in front
+ * (`2027年1月4日 09:00`) when it differs from the year of `now`. For text sent to people (notices).
+ */
+export function readableShanghai(instant: Instant, now: Instant): string {
+  const local = new Date(toEpochMs(instant) + SHANGHAI_OFFSET_MS);
+  const year = new Date(toEpochMs(now) + SHANGHAI_OFFSET_MS).getUTCFullYear();
+  const hm = local.toISOString().slice(11, 16);
+  const day = `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${hm}`;
+  return local.getUTCFullYear() === year ? day : `${local.getUTCFullYear()}年${day}`;
+}
+
 /** Milliseconds after local midnight of a wall-clock time `HH:MM` (`24:00` allowed); throws a `RangeError` otherwise. */
 export function parseLocalTime(time: string): number {
   const m = LOCAL_TIME.exec(time);

@@ -24,7 +24,7 @@ import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
-import { loadVisibleCase } from './cases';
+import { loadVisibleCase, overseesOverdueCase } from './cases';
 import { actorOf } from './tasks';
 
 const key = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
@@ -298,7 +298,8 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       const action = await workflowAction(deps, body, row.data);
-      const view = await actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      const oversight = body.type === 'urge' && (await overseesOverdueCase(deps, principal, row));
+      const view = await actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action, ...(oversight ? { oversight } : {}) }, idempotency?.updateId);
       // The answer shows the applicant's phone and masked ID number to the actor: audited like a read
       // (the action has taken effect, so a failed audit write is logged rather than answered as a failure).
       await recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) => req.log?.error({ err }, 'access audit not written'));

@@ -65,7 +65,7 @@ const boardSchema = z
       )
       .openapi({
         description:
-          '按日（北京时间）：当日受理案件中按期办结与超期（办结时有红色时限或仍在办且超期）件数；当日上报事件的上报次数；当日督办通知数 / per day: on-time vs late among cases opened that day, escalations of events reported that day, urging notices',
+          '按日（北京时间）：当日受理案件中按期办结与超期（办结时有红色时限或仍在办且超期）件数；当日上报事件的上报次数；当日督办与红牌通知数（不含信息通知）/ per day: on-time vs late among cases opened that day, escalations of events reported that day, 督办 and red-card notices (not information notices)',
       }),
     resolution: z
       .object({
@@ -211,7 +211,7 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
         db.execute<{ day: string; n: number }>(sql`
           select to_char((n.created_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as day, count(*)::int as n
           from notices n ${query.process || query.level ? sql`join ${cases} on ${cases.id} = n.case_id` : sql``}
-          where n.created_at >= ${from} ${everything ? sql`` : sql`and n.unit_id = any(${sql.param(ids)}::text[])`}
+          where n.created_at >= ${from} and n.kind in ('overdue', 'urge', 'red-card') ${everything ? sql`` : sql`and n.unit_id = any(${sql.param(ids)}::text[])`}
             ${query.process ? sql`and ${cases.process} = ${query.process}` : sql``} ${query.level ? sql`and ${cases.level} = ${query.level}` : sql``}
           group by 1`),
         incidentsCounted ? incidentStats(db, focus, from, now) : null,
@@ -219,6 +219,13 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
 
       const listed = [...overdue, ...near];
       const actions = await myActionsOn(db, principal, listed.map((c) => c.id));
+      // A supervisor may 督办 any overdue case in its subtree that can be urged at all (issue 15).
+      if (principal.role === 'supervisor') {
+        const inSubtree = new Set(ids);
+        for (const id of await urgeable(db, overdue.filter((c) => inSubtree.has(c.unitId)).map((c) => c.id))) {
+          actions.set(id, [...new Set([...(actions.get(id) ?? []), 'urge'])]);
+        }
+      }
       const boardCase = (c: (typeof listed)[number]) => ({
         ...c,
         deadline: c.deadline?.toISOString() ?? null,
@@ -295,6 +302,16 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       };
     },
   });
+}
+
+/** Which of `caseIds` someone may urge now (a 督办 has a recipient). */
+async function urgeable(db: Db, caseIds: string[]): Promise<string[]> {
+  if (caseIds.length === 0) return [];
+  const rows = await db
+    .selectDistinct({ caseId: caseAssignments.caseId })
+    .from(caseAssignments)
+    .where(and(inArray(caseAssignments.caseId, caseIds), sql`${caseAssignments.actions} @> '["urge"]'::jsonb`));
+  return rows.map((r) => r.caseId);
 }
 
 /** The actions the caller holds now on each of `caseIds` (named, or by role in their unit): as the inbox reads them. */

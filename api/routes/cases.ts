@@ -6,7 +6,8 @@ import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_KINDS, CLOCK_LEVEL
 import { orgUnits } from '../../db/schema/org';
 import { caseStateQuery } from '../../workflows/shared/definitions';
 import type { Principal } from '../auth';
-import { SUBTREE_ROLES } from '../authz';
+import { isWithin, SUBTREE_ROLES } from '../authz';
+import { findUnit } from '../../db/units';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import { recordApplicantRead } from '../access-audit';
@@ -109,8 +110,16 @@ const noticeSchema = z
     message: z.string(),
     createdAt: z.string(),
     readAt: z.string().nullable(),
+    caseTitle: z.string().nullable(),
+    process: processSchema.nullable(),
+    unitName: z.string().nullable(),
   })
   .openapi('Notice');
+
+/** SQL: a notice addressed to the caller: to its unit, or to it by name (a unit's leader). */
+function addressedTo(principal: Principal): SQL {
+  return or(eq(notices.unitId, principal.unitId), eq(notices.recipientUserId, principal.userId))!;
+}
 
 /** SQL: the caller may see this case (its unit is involved, or lies in the caller's subtree). */
 export function caseVisibleTo(principal: Principal): SQL {
@@ -151,6 +160,17 @@ export async function loadVisibleCase(deps: AppDeps, principal: Principal, id: s
   const [row] = await deps.database.db.select().from(cases).where(and(eq(cases.id, id), caseVisibleTo(principal)));
   if (!row) throw new Problem('notFound', { zh: `案件不存在或无权查看：${id}`, en: `No case ${id}, or you may not see it` }, { code: 'case-not-found' });
   return row;
+}
+
+/**
+ * Whether the caller may 督办 this case as its supervisor (DOMAIN §3, issue 15): a supervisor whose
+ * subtree holds the responsible unit, on an open case past its deadline. Workflows take the API's
+ * word for it (`oversight` on the action input), as they do for the caller's identity.
+ */
+export async function overseesOverdueCase(deps: AppDeps, principal: Principal, row: typeof cases.$inferSelect): Promise<boolean> {
+  if (principal.role !== 'supervisor' || row.closedAt || !row.deadline || row.deadline.getTime() >= Date.now()) return false;
+  const unit = await findUnit(deps.database.db, row.unitId);
+  return !!unit && isWithin(unit.path, principal.unitPath);
 }
 
 export function registerCaseRoutes(routes: ApiRoutes): void {
@@ -299,29 +319,85 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/notices',
     operationId: 'listNotices',
-    summary: '督办与催办通知（本单位或辖区）/ Urging and overdue notices for my unit or subtree',
+    summary: '通知：督办、红牌、提醒与信息（mine=true 为发给本单位或本人的；否则为本单位或辖区的）/ Notices: mine, or those of my unit or subtree',
     tags: ['cases'],
     access: { roles: 'any' },
-    query: z.strictObject({ caseId: z.string().max(100).optional(), unread: boolQuery.optional(), ...pageQuery }),
+    query: z.strictObject({
+      caseId: z.string().max(100).optional(),
+      unread: boolQuery.optional(),
+      kind: z.enum(NOTICE_KINDS).optional().openapi({ description: 'overdue 督办（超期）/ urge 督办（催办）/ red-card 红牌 / info 信息与提醒' }),
+      mine: boolQuery.optional().openapi({ description: '只看发给本单位或本人的（通知中心）/ only those addressed to my unit or to me (the notice centre)' }),
+      ...pageQuery,
+    }),
     response: { schema: pageOf(noticeSchema, 'NoticePage'), description: '通知 / Notices' },
     async handler({ query, principal, deps }) {
       const where = and(
-        unitVisibleTo(principal, notices.unitId),
+        query.mine ? addressedTo(principal) : unitVisibleTo(principal, notices.unitId),
         query.caseId ? eq(notices.caseId, query.caseId) : undefined,
         query.unread ? isNull(notices.readAt) : undefined,
+        query.kind ? eq(notices.kind, query.kind) : undefined,
       );
       const db = deps.database.db;
       const [rows, [total]] = await Promise.all([
-        db.select().from(notices).where(where).orderBy(desc(notices.createdAt), desc(notices.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db
+          .select({ notice: notices, caseTitle: cases.title, process: cases.process, unitName: orgUnits.name })
+          .from(notices)
+          .leftJoin(cases, eq(cases.id, notices.caseId))
+          .leftJoin(orgUnits, eq(orgUnits.id, notices.unitId))
+          .where(where)
+          .orderBy(desc(notices.createdAt), desc(notices.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
         db.select({ n: count() }).from(notices).where(where),
       ]);
       return {
         // Delivery state (attempts, gateway errors) is for admins: GET /notice-deliveries.
-        items: rows.map(({ deliveryStatus: _s, attempts: _a, lastError: _e, nextAttemptAt: _n, deliveredAt: _d, ...n }) => ({ ...n, createdAt: n.createdAt.toISOString(), readAt: n.readAt?.toISOString() ?? null })),
+        items: rows.map(({ notice: { deliveryStatus: _s, attempts: _a, lastError: _e, nextAttemptAt: _n, deliveredAt: _d, ...n }, caseTitle, process, unitName }) => ({
+          ...n,
+          caseTitle,
+          process,
+          unitName,
+          createdAt: n.createdAt.toISOString(),
+          readAt: n.readAt?.toISOString() ?? null,
+        })),
         page: query.page,
         pageSize: query.pageSize,
         total: total?.n ?? 0,
       };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/notices/unread-count',
+    operationId: 'countUnreadNotices',
+    summary: '发给本单位或本人的未读通知数（铃铛）/ Unread notices addressed to my unit or to me (the bell)',
+    tags: ['cases'],
+    access: { roles: 'any' },
+    response: { schema: z.object({ unread: z.number().int() }).openapi('UnreadNotices'), description: '未读数 / Unread count' },
+    async handler({ principal, deps }) {
+      const [row] = await deps.database.db.select({ n: count() }).from(notices).where(and(addressedTo(principal), isNull(notices.readAt)));
+      return { unread: row?.n ?? 0 };
+    },
+  });
+
+  routes.add({
+    method: 'post',
+    path: '/notices/:id/read',
+    operationId: 'markNoticeRead',
+    summary: '标记通知已读（发给本单位或本人的）/ Mark a notice addressed to my unit or to me as read',
+    tags: ['cases'],
+    access: { roles: 'any' },
+    params: z.strictObject({ id: z.coerce.number().int().positive() }),
+    response: { schema: z.object({ id: z.number().int(), readAt: z.string() }).openapi('NoticeRead'), description: '已读 / Read' },
+    errors: [404],
+    async handler({ params, principal, deps }) {
+      const db = deps.database.db;
+      const [row] = await db.select({ readAt: notices.readAt }).from(notices).where(and(eq(notices.id, params.id), addressedTo(principal)));
+      if (!row) throw new Problem('notFound', { zh: `通知不存在或不是发给您的：${params.id}`, en: `No notice ${params.id} addressed to you` }, { code: 'notice-not-found' });
+      if (row.readAt) return { id: params.id, readAt: row.readAt.toISOString() };
+      const [updated] = await db.update(notices).set({ readAt: new Date() }).where(eq(notices.id, params.id)).returning({ readAt: notices.readAt });
+      return { id: params.id, readAt: (updated?.readAt ?? new Date()).toISOString() };
     },
   });
 }

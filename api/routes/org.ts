@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ilike, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, ilike, inArray, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Db, Tx } from '../../db';
 import { caseAssignments, cases } from '../../db/schema/cases';
 import {
@@ -508,6 +508,26 @@ export function registerOrgRoutes(routes: ApiRoutes): void {
       ]);
       await recordPhoneRead(db, req, 'users', rows);
       return { items: rows.map(view), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+    },
+  });
+
+  routes.add({
+    method: 'get',
+    path: '/people',
+    operationId: 'lookUpPeople',
+    summary: '按用户 ID 查姓名（办理记录、审计、经办人显示用）/ Names of users by id, for histories, audit trails and assignees',
+    description: '任何登录用户可查，只返回姓名、单位与角色（不含电话等）；未知 ID 不返回。/ Any signed-in user; names, unit and role only; unknown ids are left out.',
+    tags: ['org'],
+    access: { roles: 'any' },
+    query: z.strictObject({ ids: text(8000).openapi({ description: '逗号分隔的用户 ID（至多 200 个）/ comma-separated user ids (up to 200)', example: 'u.lk.t01.leader,u.lk.t01.window' }) }),
+    response: {
+      schema: z.array(z.object({ id: z.string(), displayName: z.string(), unitId: z.string(), role: roleSchema })).openapi('PersonNames'),
+      description: '姓名 / Names',
+    },
+    async handler({ query, deps }) {
+      const ids = [...new Set(query.ids.split(',').map((id) => id.trim()).filter(Boolean))].slice(0, 200);
+      if (ids.length === 0) return [];
+      return deps.database.db.select({ id: users.id, displayName: users.displayName, unitId: users.unitId, role: users.role }).from(users).where(inArray(users.id, ids));
     },
   });
 

@@ -10,7 +10,7 @@ import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { documented, z } from '../zod';
-import { loadVisibleCase } from './cases';
+import { loadVisibleCase, overseesOverdueCase } from './cases';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -92,7 +92,8 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'task') throw new Problem('notFound', { zh: `不是整改任务：${params.id}`, en: `${params.id} is not a task` }, { code: 'case-not-found' });
-      return actOnCase(deps.temporal, params.id, taskActionUpdate, { actor: actorOf(principal), action: body }, idempotency?.updateId);
+      const oversight = body.type === 'urge' && (await overseesOverdueCase(deps, principal, row));
+      return actOnCase(deps.temporal, params.id, taskActionUpdate, { actor: actorOf(principal), action: body, ...(oversight ? { oversight } : {}) }, idempotency?.updateId);
     },
   });
 }

@@ -327,3 +327,14 @@ describe('reading the admin audit log', () => {
     expect(local.body).toMatchObject({ total: 0, items: [], streams: [] });
   });
 });
+
+describe('GET /people', () => {
+  it('gives any signed-in user the names of the people in a history, and nothing else about them', async () => {
+    const res = await call('t02.window', 'get', '/people?ids=u.lk.t01.leader,u.lk.scjg.liaison,u.nobody,u.lk.t01.leader');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const byId = new Map((res.body as { id: string; displayName: string }[]).map((p) => [p.id, p]));
+    expect([...byId.keys()].sort()).toEqual(['u.lk.scjg.liaison', 'u.lk.t01.leader']);
+    expect(byId.get('u.lk.t01.leader')).toEqual({ id: 'u.lk.t01.leader', displayName: expect.stringMatching(/\p{Script=Han}/u), unitId: 'lk.t01', role: 'supervisor' });
+    expect(JSON.stringify(res.body)).not.toContain('phone');
+  });
+});

@@ -75,7 +75,11 @@ beforeAll(async () => {
     resolvedAt: recent,
     closedAt: recent,
   });
-  await db.insert(notices).values({ caseId: 'RW-2026-900001', key: 'overdue:task', kind: 'overdue', unitId: 'lk.t01.v01', message: '督办：整改任务已超期', createdAt: recent });
+  // The trend counts 督办 and red cards; an information notice (e.g. a summons) is not one.
+  await db.insert(notices).values([
+    { caseId: 'RW-2026-900001', key: 'overdue:task', kind: 'overdue', unitId: 'lk.t01.v01', message: '督办：整改任务已超期', createdAt: recent },
+    { caseId: 'RW-2026-900001', key: 'info:x', kind: 'info', unitId: 'lk.t01.v01', message: '信息：请知悉', createdAt: recent },
+  ]);
 });
 afterAll(async () => {
   await t?.close();

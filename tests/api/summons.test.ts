@@ -1,9 +1,9 @@
-import { count, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
-import { auditLog, caseNumberCounters, cases, summonsDepartments, summonsDisputes, summonsRefusals } from '../../db/schema';
+import { auditLog, caseNumberCounters, cases, notices, summonsDepartments, summonsDisputes, summonsRefusals } from '../../db/schema';
 
 const t = useTestSystem('summons', { nextYearCalendar: true });
 const from = new Date(Date.now() - 60_000).toISOString();
@@ -197,6 +197,13 @@ describe('the summons workflow through the API', () => {
     expect(item!.remainingMs).toBeGreaterThan(119 * 60_000);
     expect(item!.remainingMs).toBeLessThanOrEqual(120 * 60_000);
     expect((await inbox('sthj.liaison')).filter((i) => i.summonsId === id).map((i) => i.caseId)).toEqual([`${id}.${B}`]);
+    // The notice summoning the department says its 报到 deadline as people read it (Beijing time), not as an ISO instant.
+    const [summonedNotice] = await eventually(
+      () => t.tdb.db.select().from(notices).where(and(eq(notices.caseId, `${id}.${A}`), eq(notices.key, 'summoned'))),
+      (rows) => rows.length > 0,
+    );
+    expect(summonedNotice?.message).toMatch(/报到期限 (\d{4}年)?\d{1,2}月\d{1,2}日 \d{2}:\d{2}）/);
+    expect(summonedNotice?.message).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}/);
 
     // Department A cannot see or act on department B's part.
     expect((await api().get(`/api/v1/summons/${id}/departments/${B}`).set(await auth('scjg.liaison'))).status).toBe(404);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   dayIndexOf,
   formatShanghai,
+  readableShanghai,
   isLocalDate,
   localDateOf,
   parseLocalTime,
@@ -31,6 +32,11 @@ describe('time helpers', () => {
     expect(shanghaiInstant('2025-01-28', '09:30').toISOString()).toBe('2025-01-28T01:30:00.000Z');
     expect(formatShanghai('2025-02-05T16:00:00Z')).toBe('2025-02-06T00:00:00+08:00');
     expect(formatShanghai(Date.UTC(2025, 1, 5, 1, 36, 0, 250))).toBe('2025-02-05T09:36:00.250+08:00');
+  });
+
+  it('writes instants as people read them in Beijing time, with the year only when it differs', () => {
+    expect(readableShanghai('2026-12-04T21:20:45.482Z', '2026-12-01T00:00:00Z')).toBe('12月5日 05:20');
+    expect(readableShanghai('2027-01-04T01:00:00Z', '2026-12-30T00:00:00Z')).toBe('2027年1月4日 09:00');
   });
 
   it('works with local day indexes', () => {

@@ -368,7 +368,7 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       for (const path of ['/admin/matters', '/admin/matters/new', '/admin/matters/XK-SMALL-CATERING/edit', '/admin/incident-config', '/admin/summons-config']) {
         await page.goto(path);
         await page.waitForURL(/\/inbox$/);
-        await page.getByTestId('current-user').filter({ hasText: 't01.window' }).waitFor();
+        await page.locator('[data-testid="current-user"][data-username="t01.window"]').waitFor();
         expect(await page.getByTestId('matter-submit').count()).toBe(0);
       }
       await screenshot(page, 'e1-non-admin-redirected');

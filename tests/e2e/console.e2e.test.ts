@@ -37,7 +37,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const id = await openTaskInUi(sup.page, { title, village: '胡寨村', amount: '5', unit: '工作日' });
       await sup.page.getByTestId('case-status').filter({ hasText: '办理中' }).waitFor();
       await sup.page.locator('[data-colour="green"]').first().waitFor();
-      await expect.poll(() => sup.page.locator('.countdown').first().textContent()).toMatch(/^剩余 /);
+      await expect.poll(() => sup.page.locator('.countdown').first().textContent()).toMatch(/^还剩 /);
       await screenshot(sup.page, 'a1-supervisor-case-opened');
 
       const handler = await sys.signIn('t01.v01.handler');
@@ -46,9 +46,9 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       await expect(row.textContent()).resolves.toContain('办结');
       // The countdown ticks: a later reading differs from the first (polled, since a loaded CI
       // machine can delay the browser's one-second timer past a fixed wait).
-      const first = await row.locator('.countdown').textContent();
+      const first = await row.locator('.countdown').getAttribute('data-left');
       await expect
-        .poll(() => row.locator('.countdown').textContent(), { timeout: 10_000, interval: 500 })
+        .poll(() => row.locator('.countdown').getAttribute('data-left'), { timeout: 10_000, interval: 500 })
         .not.toBe(first);
       await screenshot(handler.page, 'a2-handler-inbox');
 
@@ -93,7 +93,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
         throw e;
       });
       await overdueRow.locator('[data-colour="red"]').waitFor();
-      await expect(overdueRow.locator('.countdown').textContent()).resolves.toMatch(/^超期 /);
+      await expect(overdueRow.locator('.countdown').textContent()).resolves.toMatch(/^已超期 /);
       expect(Number(await sup.page.getByTestId('count-red').locator('.ant-statistic-content-value').textContent())).toBeGreaterThanOrEqual(1);
       await sup.page.getByTestId('board-chart').locator('canvas').waitFor();
       await screenshot(sup.page, 'b1-board-red');

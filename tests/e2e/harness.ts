@@ -100,7 +100,7 @@ export async function startSystem(opts: { port?: number; env?: Record<string, st
         await page.goto('/login');
         await page.locator('#username').fill(username);
         await page.locator('#login-submit').click();
-        await page.getByTestId('current-user').filter({ hasText: username }).waitFor();
+        await page.locator(`[data-testid="current-user"][data-username="${username}"]`).waitFor();
         return { context, page };
       },
       async apiAs<T>(username: string, method: string, apiPath: string, body?: unknown) {

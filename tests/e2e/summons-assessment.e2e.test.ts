@@ -49,7 +49,7 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await row.getByTestId('part-status').filter({ hasText: '待报到' }).waitFor();
       // 紧急: 报到 within 2 hours, counting down every second.
       const countdown = row.getByTestId('ack-countdown');
-      await expect.poll(() => countdown.textContent()).toMatch(/^剩余 01:5\d:\d\d$/);
+      await expect.poll(() => countdown.textContent()).toMatch(/^还剩 1 小时 5\d 分 \d+ 秒$/);
       const first = await countdown.textContent();
       await expect.poll(() => countdown.textContent(), { timeout: 5_000 }).not.toBe(first);
       await liaison.page.getByTestId('summons-stats').waitFor();

@@ -144,7 +144,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
         const card = partCard(leader.page, unit);
         await card.getByTestId('part-status').filter({ hasText: '待报到' }).waitFor();
         // 紧急: 报到 within 2 hours, counting down every second.
-        await expect.poll(() => card.getByTestId('ack-countdown').textContent()).toMatch(/^剩余 01:5\d:\d\d$/);
+        await expect.poll(() => card.getByTestId('ack-countdown').textContent()).toMatch(/^还剩 1 小时 5\d 分 \d+ 秒$/);
       }
       const countdown = partCard(leader.page, SCJG).getByTestId('ack-countdown');
       const first = await countdown.textContent();
@@ -215,7 +215,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await page.getByText('退回重办：操作成功').first().waitFor();
       await sthj.getByTestId('part-status').filter({ hasText: '已到场处置' }).waitFor();
       await sthj.getByTestId('part-send-backs').getByText('夜间噪声仍超标，请继续整改并复测').waitFor();
-      await expect.poll(() => sthj.getByTestId('result-countdown').textContent()).toMatch(/^剩余 /);
+      await expect.poll(() => sthj.getByTestId('result-countdown').textContent()).toMatch(/^还剩 /);
       await screenshot(page, 's10-accepted-rated-and-sent-back');
 
       const accepted = await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${SCJG}`);
@@ -285,7 +285,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       const cgzf = partCard(page, CGZF);
       await cgzf.getByTestId('part-status').filter({ hasText: '待报到' }).waitFor();
       // 特急: the re-summoned department has 30 minutes to 报到.
-      await expect.poll(() => cgzf.getByTestId('ack-countdown').textContent()).toMatch(/^剩余 00:[23]\d:\d\d$/);
+      await expect.poll(() => cgzf.getByTestId('ack-countdown').textContent()).toMatch(/^还剩 [23]\d 分 \d+ 秒$/);
       await screenshot(page, 's14-ruled-and-resummoned');
 
       const ruled = await sys.apiAs<PartView>('zhzx.dispatcher', 'GET', `/summons/${disputedId}/departments/${ZRZY}`);

@@ -100,7 +100,65 @@ const ACTION_LABEL: Record<string, Label> = {
   verify: ['核查', 'Verify'],
   callback: ['回访', 'Call back'],
   reopen: ['重办', 'Reopen'],
+  whistle: ['吹哨', 'Blow the whistle'],
+  lapse: ['逾期失效', 'Lapsed'],
+  snapshot: ['指标快照', 'Snapshot'],
+  breach: ['超期', 'Breach'],
+  'deem-accept': ['逾期视为受理', 'Deemed accepted'],
+  open: ['开启', 'Open'],
+  score: ['评分', 'Score'],
+  publish: ['公示', 'Publish'],
+  appeal: ['申诉', 'Appeal'],
+  decide: ['裁定', 'Decide'],
+  'close-scoring': ['结束评分', 'Close scoring'],
+  'read-only': ['只读', 'Read only'],
 };
+
+export const ROLE_OR_SYSTEM_LABEL = (role: string | null | undefined): Label =>
+  !role ? ['—', '—'] : role === 'system' ? ['系统', 'System'] : ((ROLE_LABEL as Record<string, Label>)[role] ?? ['其他人员', 'Other']);
+
+/** Notice kinds as the notice centre files them (db/schema/cases.ts NOTICE_KINDS, 提醒 split from 信息). */
+export const NOTICE_CATEGORIES = ['urge', 'red-card', 'reminder', 'info'] as const;
+export type NoticeCategory = (typeof NOTICE_CATEGORIES)[number];
+export const NOTICE_CATEGORY_LABEL: Record<NoticeCategory, Label> = {
+  urge: ['督办', 'Urging'],
+  'red-card': ['红牌', 'Red card'],
+  reminder: ['提醒', 'Reminder'],
+  info: ['信息', 'Information'],
+};
+export const NOTICE_CATEGORY_TAG: Record<NoticeCategory, string> = { urge: 'orange', 'red-card': 'red', reminder: 'blue', info: 'default' };
+/** The category of a stored notice: overdue and urge are both 督办; an information notice that reminds is 提醒. */
+export function noticeCategory(n: { kind: string; message: string }): NoticeCategory {
+  if (n.kind === 'overdue' || n.kind === 'urge') return 'urge';
+  if (n.kind === 'red-card') return 'red-card';
+  return /提醒|即将|将于/.test(n.message) ? 'reminder' : 'info';
+}
+
+const COLOUR_WORD = /\b(green|blue|yellow|red)\b/g;
+const UNIT_OR_USER_ID = /\b(?:u\.)?lk(?:\.[a-z0-9-]+)*\b/g;
+
+/**
+ * Text written by the engine (history notes, audit reasons, notices) as people read it: SLA colour
+ * codes as their names, unit and user ids as names, ISO instants in Beijing time.
+ */
+export function readableText(
+  text: string,
+  names: { unit: (id: string) => string; person: (id: string) => string; time: (iso: string) => string; pick: (l: Label) => string },
+): string {
+  return text
+    .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (iso) => names.time(iso))
+    .replace(UNIT_OR_USER_ID, (id) => (id.startsWith('u.') ? names.person(id) : names.unit(id)))
+    .replace(COLOUR_WORD, (c) => names.pick(COLOUR_LABEL[c as ClockLevel]))
+    .replace(/\s*\((?:window|agent|online)\)/g, '')
+    .replace(/seed:chinese-days/g, names.pick(['国务院节假日安排（内置数据）', 'State Council schedule (bundled data)']));
+}
+
+const CALENDAR_SOURCE_LABEL: Record<string, Label> = {
+  'seed:chinese-days': ['国务院节假日安排（内置数据）', 'State Council schedule (bundled data)'],
+  admin: ['管理员录入', 'Entered by an administrator'],
+};
+/** Where a calendar year or day came from (db/schema/calendar.ts CALENDAR_SOURCES). */
+export const calendarSourceLabel = (source: string | null | undefined): Label => (source ? (CALENDAR_SOURCE_LABEL[source] ?? [source, source]) : ['—', '—']);
 
 const UNIT_KIND_LABEL: Record<string, Label> = {
   county: ['县', 'County'],
@@ -129,10 +187,36 @@ const CLOCK_STATE_LABEL: Record<string, Label> = {
 
 const lookup = (table: Record<string, Label>) => (key: string): Label => table[key] ?? [key, key];
 
-/** Case status; statuses without a label (new processes) show as they are. */
-export const statusLabel = lookup(STATUS_LABEL);
-/** A task action, an audit action (`task.urge` → urge) or a clock ledger kind. */
-export const actionLabel = (key: string): Label => ACTION_LABEL[key] ?? ACTION_LABEL[key.replace(/^\w+\./, '')] ?? [key, key];
+/** Case status (any process, a summons part's too); statuses without a label show as they are. */
+export const statusLabel = (key: string): Label =>
+  STATUS_LABEL[key] ?? (SUMMONS_STATUS_LABEL as Record<string, Label>)[key] ?? (PART_STATUS_LABEL as Record<string, Label>)[key] ?? [key, key];
+
+/** A whistle's leader approves a whistle, not a permit: its words differ from an approval's. */
+const SUMMONS_ACTION_LABEL: Record<string, Label> = {
+  approve: ['批准吹哨', 'Approve the whistle'],
+  reject: ['不批准吹哨', 'Reject the whistle'],
+  close: ['办结吹哨', 'Close the whistle'],
+};
+
+/**
+ * A case action, an audit action (`task.urge` → urge, `summons.part.acknowledge` → acknowledge) or a
+ * clock ledger kind; `process` picks a process's own words (a whistle's 批准吹哨 is not 审批同意).
+ */
+export const actionLabel = (key: string, process?: string): Label => {
+  const bare = key.replace(/^[\w-]+\./, '');
+  const last = key.slice(key.lastIndexOf('.') + 1);
+  const summons = process === 'summons' || key.startsWith('summons.');
+  const part = PART_ACTION_LABEL as Record<string, Label>;
+  return (
+    (summons ? (SUMMONS_ACTION_LABEL[bare] ?? SUMMONS_ACTION_LABEL[last] ?? part[bare] ?? part[last]) : undefined) ??
+    ACTION_LABEL[key] ??
+    ACTION_LABEL[bare] ??
+    (PART_ACTION_LABEL as Record<string, Label>)[bare] ??
+    ACTION_LABEL[last] ??
+    (PART_ACTION_LABEL as Record<string, Label>)[last] ??
+    [key, key]
+  );
+};
 export const unitKindLabel = lookup(UNIT_KIND_LABEL);
 export const durationUnitLabel = lookup(DURATION_UNIT_LABEL);
 export const clockStateLabel = lookup(CLOCK_STATE_LABEL);

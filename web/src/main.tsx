@@ -25,6 +25,7 @@ import { InboxPage } from './pages/InboxPage';
 import { LoginPage } from './pages/LoginPage';
 import { NewApprovalPage } from './pages/NewApprovalPage';
 import { NewTaskPage } from './pages/NewTaskPage';
+import { NoticesPage } from './pages/NoticesPage';
 import { ReportIncidentPage } from './pages/ReportIncidentPage';
 import { SummonsInboxPage } from './pages/SummonsInboxPage';
 import { WHISTLE_ROLES, WHISTLE_VIEWER_ROLES } from './pages/whistles/access';
@@ -62,6 +63,7 @@ function Root() {
               >
                 <Route index element={<Navigate to="/inbox" replace />} />
                 <Route path="inbox" element={<InboxPage />} />
+                <Route path="notices" element={<NoticesPage />} />
                 <Route path="cases" element={<CaseListPage />} />
                 <Route path="cases/:id" element={<CasePage />} />
                 <Route path="tasks/new" element={<Guard roles={TASK_CREATOR_ROLES}><NewTaskPage /></Guard>} />

@@ -17,7 +17,7 @@ import type { Material, ResolvedSigner, ResolvedStep, RuleViolation } from '../.
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import { SYSTEM_ACTOR, type Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
-import { CaseClocks, type LevelChange } from '../shared/case-clocks';
+import { CaseClocks, type LevelChange, levelChangeNote } from '../shared/case-clocks';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { carryOut, planClock, type ClockChange, type Plan as ClockPlan } from '../shared/clock-plan';
 import { CaseErrorType, caseError } from '../shared/errors';
@@ -308,7 +308,7 @@ export class ApprovalCase {
     return {
       changes,
       notices: this.overdueNotices(changes),
-      note: this.systemNote('clock.level', `${last.label}: ${last.from} → ${last.to}`, { level: changes[0]!.from }, { level: last.to, changes }, at),
+      note: this.systemNote('clock.level', levelChangeNote(last), { level: changes[0]!.from }, { level: last.to, changes }, at),
     };
   }
 
@@ -467,7 +467,8 @@ export class ApprovalCase {
 
   private plan(input: ApprovalActionInput, now: number): Plan {
     const { actor, action } = input;
-    this.authorise(actor, action);
+    const overseen = action.type === 'urge' && input.oversight === true && actor.role === 'supervisor' && this.assignments().some((a) => a.actions.includes('urge'));
+    if (!overseen) this.authorise(actor, action);
     switch (action.type) {
       case 'notify-missing':
         return this.planNotice(actor, action.missing, action.note, now);
@@ -784,7 +785,7 @@ export class ApprovalCase {
       caseId: this.input.caseId,
       key: `urge:${this.urgeCount}`,
       kind: 'urge',
-      toLeader: false,
+      toLeader: true,
       message: `【催办】${this.matter.name}（${this.input.caseId}）在“${step.name}”环节，请抓紧办理。${message}`,
       at: new Date(now).toISOString(),
     });

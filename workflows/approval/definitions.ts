@@ -106,6 +106,11 @@ export const APPROVAL_ACTION_LABEL: Record<ApprovalActionType, string> = {
 export interface ApprovalActionInput {
   actor: Actor;
   action: ApprovalAction;
+  /**
+   * Set by the API only, after checking that the caller is a supervisor over the handling unit and
+   * the case is overdue: lets that supervisor 督办 (urge) whenever the case can be urged at all.
+   */
+  oversight?: boolean;
 }
 
 export interface Applicant {

@@ -1,12 +1,12 @@
 import type { NoticeRequest } from '../../activities/notices';
 import { computeResults, manualIndicators, type Indicator, type SchemeDefinition } from '../../domain/assessment';
 import { secondmentEffectOf } from '../../domain/secondment';
-import { formatShanghai } from '../../domain/time';
+import { readableShanghai } from '../../domain/time';
 import type { CycleOutcomes, CycleOutcomesInput } from '../../db/secondment';
 import { startClock, stopClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import { mergeAssignments } from '../shared/assignments';
-import { CaseClocks, type LevelChange } from '../shared/case-clocks';
+import { CaseClocks, type LevelChange, levelChangeNote } from '../shared/case-clocks';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseErrorType, caseError } from '../shared/errors';
 import type { StartTaskInput } from '../task/definitions';
@@ -122,7 +122,7 @@ export class AssessmentCycle {
     }
     this.state.phase = 'scoring';
     this.clocks.apply(SCORING, SCORING_LABEL, () => startClock(this.def.scoringWindow, now, { actor: 'system', reason: '开始评分' }), now);
-    effects.notes.push(this.systemNote('assessment.snapshot', `自动指标已快照（${snapshot.takenAt}），评分期至 ${this.deadlineText(SCORING, now)}`, at));
+    effects.notes.push(this.systemNote('assessment.snapshot', `自动指标已快照（${readableShanghai(snapshot.takenAt, now)}），评分期至 ${this.deadlineText(SCORING, now)}`, at));
     return effects;
   }
 
@@ -132,7 +132,7 @@ export class AssessmentCycle {
     const changes = this.clocks.recordTransitions(now);
     if (changes.length) {
       const last = changes[changes.length - 1]!;
-      effects.notes.push(this.systemNote('clock.level', `${last.label}: ${last.from} → ${last.to}`, this.touch(now)));
+      effects.notes.push(this.systemNote('clock.level', levelChangeNote(last), this.touch(now)));
     }
     if (this.state.phase === 'scoring') {
       for (const c of changes.filter((x) => x.key === SCORING && (x.to === 'blue' || x.to === 'yellow'))) effects.notices.push(...this.reminders(c, now));
@@ -595,7 +595,7 @@ export class AssessmentCycle {
 
   private deadlineText(key: string, now: number): string {
     const d = this.deadline(key, now);
-    return d ? formatShanghai(d) : '—';
+    return d ? readableShanghai(d, now) : '—';
   }
 
   private auditState(): { phase: string; results: number; appeals: number } {

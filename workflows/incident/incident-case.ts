@@ -16,7 +16,7 @@ import {
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
-import { CaseClocks, type LevelChange } from '../shared/case-clocks';
+import { CaseClocks, type LevelChange, levelChangeNote } from '../shared/case-clocks';
 import { carryOut, planClock, type ClockChange, type Plan as ClockPlan } from '../shared/clock-plan';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseErrorType, caseError } from '../shared/errors';
@@ -237,7 +237,7 @@ export class IncidentCase {
     if (changes.length) {
       const at = this.touch(now);
       const last = changes[changes.length - 1]!;
-      effects.notes.push(this.systemNote('clock.level', `${last.label}: ${last.from} → ${last.to}`, { level: changes[0]!.from }, { level: last.to, changes }, at));
+      effects.notes.push(this.systemNote('clock.level', levelChangeNote(last), { level: changes[0]!.from }, { level: last.to, changes }, at));
     }
     const red = (key: string, list: LevelChange[]) => list.some((c) => c.key === key && c.to === 'red');
     if (OPEN.has(this.status) && red(this.levelClock, changes)) this.expireLevel(now, effects);

@@ -33,6 +33,13 @@ export interface LevelChange {
   at: string;
 }
 
+const LEVEL_NAME: Record<SlaLevel, string> = { green: '正常', blue: '临近', yellow: '预警', red: '超期' };
+
+/** The audit note of a colour change, in the words clerks use: `整改时限：正常 → 临近`. */
+export function levelChangeNote(change: LevelChange): string {
+  return `${change.label}：${LEVEL_NAME[change.from]} → ${LEVEL_NAME[change.to]}`;
+}
+
 /**
  * The SLA clocks of one case, with the calendar they count on. The workflow sleeps until
  * `nextWakeupMs`, then calls `recordTransitions`; every change goes through `apply`, which refuses

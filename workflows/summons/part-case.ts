@@ -2,10 +2,11 @@ import type { NoticeRequest } from '../../activities/notices';
 import { buildCalendar, CalendarYearMissingError } from '../../domain/calendar';
 import { limitBudget, limitLabel } from '../../domain/incident';
 import { RATING_LABEL, totalDisputedMs, URGENCY_LABEL, type Rating } from '../../domain/summons';
+import { readableShanghai } from '../../domain/time';
 import { pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
-import { CaseClocks } from '../shared/case-clocks';
+import { CaseClocks, levelChangeNote } from '../shared/case-clocks';
 import { carryOut, planClock, type ClockChange, type Plan as ClockPlan } from '../shared/clock-plan';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseErrorType, caseError } from '../shared/errors';
@@ -109,6 +110,13 @@ export class PartCase {
     return this.deadlineOf(`respond-${this.respondRound}`, now);
   }
 
+  /** The first 报到 deadline as people read it (`12月5日 09:30`), for the notice that summons the unit. */
+  private readableAckDeadline(): string {
+    const at = Date.parse(this.notifiedAt);
+    const deadline = this.ackDeadline(at);
+    return deadline ? readableShanghai(deadline, at) : '—';
+  }
+
   /** The current result window's deadline (a send-back opens a new one); null before 报到. */
   resultDeadline(now: number): string | null {
     return this.handleRound > 0 ? this.deadlineOf(`handle-${this.handleRound}`, now) : null;
@@ -173,7 +181,7 @@ export class PartCase {
     if (changes.length) {
       const at = this.touch(now);
       const last = changes[changes.length - 1]!;
-      effects.notes.push(this.systemNote('clock.level', `${last.label}: ${last.from} → ${last.to}`, { level: changes[0]!.from }, { level: last.to, changes }, at));
+      effects.notes.push(this.systemNote('clock.level', levelChangeNote(last), { level: changes[0]!.from }, { level: last.to, changes }, at));
     }
     if (WORKING.has(this.status) && changes.some((c) => c.key === this.runningClock && c.to === 'red')) this.miss(now, effects);
     return effects;
@@ -305,7 +313,7 @@ export class PartCase {
   /** Notices sent when the part starts: the summoned unit is told (and its leader). */
   creationNotices(): NoticeRequest[] {
     const i = this.input;
-    return [{ caseId: i.caseId, key: 'summoned', kind: 'info', unitId: i.unit.unitId, toLeader: true, message: `【吹哨】${i.township.name}召集贵单位报到：${i.title}（${URGENCY_LABEL[i.urgency]}，报到期限 ${this.ackDeadline(Date.parse(this.notifiedAt)) ?? '—'}）`, at: this.notifiedAt }];
+    return [{ caseId: i.caseId, key: 'summoned', kind: 'info', unitId: i.unit.unitId, toLeader: true, message: `【吹哨】${i.township.name}召集贵单位报到：${i.title}（${URGENCY_LABEL[i.urgency]}，报到期限 ${this.readableAckDeadline()}）`, at: this.notifiedAt }];
   }
 
   // ---- planning ----

@@ -28,6 +28,11 @@ export type TaskActionType = TaskAction['type'];
 export interface TaskActionInput {
   actor: Actor;
   action: TaskAction;
+  /**
+   * Set by the API only, after checking that the caller is a supervisor over the responsible unit
+   * and the task is overdue: lets that supervisor 督办 (urge) a task it does not own (DOMAIN §3).
+   */
+  oversight?: boolean;
 }
 
 export interface StartTaskInput {

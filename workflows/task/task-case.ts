@@ -2,7 +2,7 @@ import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaCl
 import type { NoticeRequest } from '../../activities/notices';
 import type { Actor } from '../shared/actor';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
-import { CaseClocks, type LevelChange } from '../shared/case-clocks';
+import { CaseClocks, type LevelChange, levelChangeNote } from '../shared/case-clocks';
 import { CaseErrorType, caseError } from '../shared/errors';
 import {
   TASK_STATUS_LABEL,
@@ -68,7 +68,8 @@ export class TaskCase {
   }
 
   /** Throw the failure the API will show when `actor` may not take `action` now; change nothing. */
-  check({ actor, action }: TaskActionInput, now: number): void {
+  check({ actor, action, oversight }: TaskActionInput, now: number): void {
+    if (action.type === 'urge' && oversight && actor.role === 'supervisor' && !this.closed) return;
     const open = this.assignments().filter((a) => a.actions.includes(action.type));
     if (open.length === 0) {
       throw caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; ${action.type} is not possible now`);
@@ -113,7 +114,7 @@ export class TaskCase {
     const last = changes[changes.length - 1]!;
     return {
       changes,
-      note: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'clock.level', reason: `${last.label}: ${last.from} → ${last.to}`, before: { level: changes[0]!.from }, after: { level: last.to, changes }, at },
+      note: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'clock.level', reason: levelChangeNote(last), before: { level: changes[0]!.from }, after: { level: last.to, changes }, at },
     };
   }
 
@@ -130,6 +131,21 @@ export class TaskCase {
         toLeader: true,
         message: `【督办】整改任务“${this.input.title}”（${this.input.caseId}）已超期，请立即办理并反馈。`,
         at: red.at,
+      },
+    ];
+  }
+
+  /** 督办 (a manual urge) to the responsible unit and its leader: the last urge's notice. */
+  urgeNotices(message: string, at: string): NoticeRequest[] {
+    return [
+      {
+        caseId: this.input.caseId,
+        key: `urge:${this.urgeCount}`,
+        kind: 'urge',
+        unitId: this.input.unitId,
+        toLeader: true,
+        message: `【督办】整改任务“${this.input.title}”（${this.input.caseId}），请抓紧办理并反馈。${message}`,
+        at,
       },
     ];
   }

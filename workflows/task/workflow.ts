@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseChanges } from '../shared/case-changes';
 import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
@@ -23,6 +23,8 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
       changes.act(async () => {
         const note = task.apply(action, Date.now());
         await recorder.record(task.snapshot(Date.now()), note);
+        // Histories from before urges sent notices have no such activity after an urge.
+        if (action.action.type === 'urge' && patched('task-urge-notice')) await sendNotices(task.urgeNotices(action.action.message, note.at));
         return task.view(Date.now());
       }),
     { validator: (action) => task.check(action, Date.now()) },

@@ -284,3 +284,18 @@ export type HotlineOrderType = IncidentConfig['hotlineTypes'][number];
 
 /** GET /summons-config: the whistle rules and limits. */
 export type SummonsConfig = Awaited<ReturnType<typeof readSummonsConfig>>;
+
+/** A notice (GET /notices): 督办, red card, reminder or information to a unit and its leader. */
+export interface Notice {
+  id: number;
+  caseId: string;
+  kind: 'overdue' | 'urge' | 'red-card' | 'info';
+  unitId: string;
+  recipientUserId: string | null;
+  message: string;
+  createdAt: string;
+  readAt: string | null;
+  caseTitle: string | null;
+  process: ProcessType | null;
+  unitName: string | null;
+}

@@ -1,5 +1,6 @@
 import {
   AlertOutlined,
+  BellOutlined,
   ApartmentOutlined,
   BookOutlined,
   ControlOutlined,
@@ -24,6 +25,7 @@ import { APPLICATION_ROLES, BOARD_ROLES, loadUnits, REPORTER_ROLES, TASK_CREATOR
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NoticeBell } from './NoticeBell';
 import { useWhistleAccess, WHISTLE_MENU_KEYS, whistleMenuItems } from '../pages/whistles/access';
 import { CalendarYearBanner } from '../pages/admin/CalendarBanner';
 import { ADMIN_EXTRA_MENU_KEYS, adminExtraMenuItems } from '../pages/admin/menu';
@@ -51,6 +53,7 @@ export function AppLayout() {
       label: t('menuWork'),
       children: [
         { key: '/inbox', icon: <InboxOutlined />, label: t('menuInbox') },
+        { key: '/notices', icon: <BellOutlined />, label: t('noticeCentre') },
         ...(summoned ? [{ key: '/summons', icon: <NotificationOutlined />, label: t('menuSummons') }] : []),
         ...whistleMenuItems(whistles, pick),
         { key: '/cases', icon: <FileSearchOutlined />, label: t('menuCases') },
@@ -80,7 +83,7 @@ export function AppLayout() {
         ]
       : []),
   ];
-  const selected = [...WHISTLE_MENU_KEYS, ...ADMIN_EXTRA_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/admin/import', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
+  const selected = [...WHISTLE_MENU_KEYS, ...ADMIN_EXTRA_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/admin/import', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/notices', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
@@ -93,9 +96,8 @@ export function AppLayout() {
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 16, borderBottom: '1px solid #f0f0f0' }}>
-          <Typography.Text data-testid="current-user">
-            {user.displayName} <Typography.Text type="secondary">({user.username})</Typography.Text>
-          </Typography.Text>
+          <NoticeBell />
+          <Typography.Text data-testid="current-user" data-username={user.username}>{user.displayName}</Typography.Text>
           <Tag color="blue">{pick(ROLE_LABEL[user.role])}</Tag>
           <Typography.Text type="secondary">{unitName(user.unitId)}</Typography.Text>
           <LanguageSwitch />

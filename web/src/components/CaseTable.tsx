@@ -2,6 +2,8 @@ import { Table, Tag, type TableProps } from 'antd';
 import { Link } from 'react-router-dom';
 import type { CaseEnvelope } from '../api/types';
 import { useUnitName } from '../auth';
+import { summonsHref } from '../pages/CasePage';
+import { useWhistleAccess } from '../pages/whistles/access';
 import { useI18n } from '../i18n';
 import { actionLabel, PROCESS_LABEL, statusLabel } from '../labels';
 import { ColourTag, Countdown, formatDeadline } from './sla';
@@ -32,8 +34,16 @@ export function CaseTable<T extends CaseRow>({
 }) {
   const { t, pick } = useI18n();
   const unitName = useUnitName();
+  const whistles = useWhistleAccess();
+  // A summons opens on its own page; a department's part shows as its whistle's number, not an internal id.
+  const caseLink = (row: T) =>
+    row.process === 'summons' ? (
+      <Link to={summonsHref(row.id, whistles.canView)}>{row.id.split('.')[0]}</Link>
+    ) : (
+      <Link to={`/cases/${row.id}`}>{row.id}</Link>
+    );
   const base: Column<T>[] = [
-    { title: t('caseId'), dataIndex: 'id', width: 140, render: (id: string) => <Link to={`/cases/${id}`}>{id}</Link> },
+    { title: t('caseId'), dataIndex: 'id', width: 140, render: (_id: string, row) => caseLink(row) },
     { title: t('title'), dataIndex: 'title', minWidth: 180 },
     { title: t('process'), dataIndex: 'process', width: 100, render: (p: T['process']) => pick(PROCESS_LABEL[p]) },
     { title: t('status'), dataIndex: 'status', width: 80, render: (s: string) => pick(statusLabel(s)) },
@@ -57,7 +67,7 @@ export function CaseTable<T extends CaseRow>({
   const columns: Column<T>[] = [
     ...base.filter((c) => !hidden.includes(String((c as { dataIndex?: unknown }).dataIndex))),
     ...(showActions
-      ? [{ title: t('actions'), dataIndex: 'actions', width: 120, render: (a: string[] = []) => a.map((x) => <Tag key={x}>{pick(actionLabel(x))}</Tag>) } satisfies Column<T>]
+      ? [{ title: t('actions'), dataIndex: 'actions', width: 120, render: (a: string[] = [], row: T) => a.map((x) => <Tag key={x}>{pick(actionLabel(x, row.process))}</Tag>) } satisfies Column<T>]
       : []),
     ...extra,
   ];

@@ -2,6 +2,7 @@ import { Timeline, Typography } from 'antd';
 import { useUnitName } from '../auth';
 import { useI18n } from '../i18n';
 import { actionLabel } from '../labels';
+import { usePersonName, useReadable } from '../names';
 import { formatTime } from './sla';
 
 /** One step of a case's history as every process reports it (办理记录). */
@@ -19,6 +20,8 @@ export interface HistoryItem {
 export function HistoryTimeline({ items }: { items: HistoryItem[] }) {
   const { t, pick } = useI18n();
   const unitName = useUnitName();
+  const person = usePersonName();
+  const readable = useReadable();
   return (
     <>
       <Typography.Title level={5} style={{ marginTop: 16 }}>
@@ -30,9 +33,9 @@ export function HistoryTimeline({ items }: { items: HistoryItem[] }) {
           content: (
             <>
               <b>{pick(actionLabel(h.action))}</b>
-              {h.tag ? ` · ${h.tag}` : ''} · {h.actor}
+              {h.tag ? ` · ${h.tag}` : ''} · {person(h.actor)}
               {h.unitId ? `（${unitName(h.unitId)}）` : ''}
-              {h.note ? `：${h.note}` : ''}
+              {h.note ? `：${readable(h.note)}` : ''}
             </>
           ),
         }))}

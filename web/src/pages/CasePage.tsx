@@ -1,17 +1,17 @@
 import { ArrowLeftOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
-import { useNavigate, useParams } from 'react-router-dom';
+import { Navigate, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../api/client';
 import type { AuditEntry, AuditVerdict, CaseDetail, Clock, LedgerEntry } from '../api/types';
 import { useUnitName, useUser } from '../auth';
 import { ActionModal } from '../components/ActionModal';
-import { ColourTag, Countdown, formatDeadline, formatTime } from '../components/sla';
+import { ColourTag, Countdown, formatDeadline, formatTime, humanAmount } from '../components/sla';
+import { usePersonName, useReadable } from '../names';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
-import { actionLabel, clockStateLabel, COLOUR_LABEL, durationUnitLabel, PROCESS_LABEL, ROLE_LABEL, statusLabel } from '../labels';
+import { actionLabel, clockStateLabel, COLOUR_LABEL, PROCESS_LABEL, ROLE_OR_SYSTEM_LABEL, statusLabel } from '../labels';
 import { myActions, PROCESSES } from '../processes';
-import type { Role } from '../api/types';
 import { useWhistleAccess } from './whistles/access';
 
 export function CasePage() {
@@ -19,9 +19,15 @@ export function CasePage() {
   const { t, pick } = useI18n();
   const navigate = useNavigate();
   const unitName = useUnitName();
+  const person = usePersonName();
+  const readable = useReadable();
+  const user = useUser();
+  const access = useWhistleAccess();
   const detail = useLoad(() => api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`), [id], 10_000);
   const audit = useLoad(() => api.get<AuditEntry[]>(`/cases/${encodeURIComponent(id)}/audit`), [id, detail.data?.updatedAt]);
 
+  // One page per process: a whistle has its own page, a department's part is answered on the department page.
+  if (id.startsWith('CS-')) return <Navigate to={summonsHref(id, access.canView)} replace />;
   if (detail.status === 404 || detail.status === 403) {
     return (
       <Result
@@ -52,21 +58,17 @@ export function CasePage() {
         }
         extra={<Button icon={<ReloadOutlined />} onClick={reload}>{t('refresh')}</Button>}
       >
-        <Descriptions size="small" column={3} bordered>
+        <DeadlineSummary detail={c} />
+        <Descriptions size="small" column={3} style={{ marginTop: 12 }}>
           <Descriptions.Item label={t('process')}>{pick(PROCESS_LABEL[c.process])}</Descriptions.Item>
           <Descriptions.Item label={t('unit')}>{unitName(c.unitId)}</Descriptions.Item>
           <Descriptions.Item label={t('ownerUnit')}>{unitName(c.ownerUnitId)}</Descriptions.Item>
-          <Descriptions.Item label={t('deadline')}>{formatDeadline(c.deadline)}</Descriptions.Item>
-          <Descriptions.Item label={t('countdown')}>
-            <Countdown deadline={c.deadline} stopped={!!c.closedAt} />
-          </Descriptions.Item>
-          <Descriptions.Item label={t('overdue')}>{c.overdue ? <Tag color="red">{t('yes')}</Tag> : t('no')}</Descriptions.Item>
           <Descriptions.Item label={t('createdAt')}>{formatTime(c.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={t('updatedAt')}>{formatTime(c.updatedAt)}</Descriptions.Item>
           <Descriptions.Item label={t('closedAt')}>{formatTime(c.closedAt)}</Descriptions.Item>
         </Descriptions>
         {c.calendarWarnings.map((w) => (
-          <Alert key={w} type="warning" showIcon title={w} style={{ marginTop: 8 }} />
+          <Alert key={w} type="warning" showIcon title={readable(w)} style={{ marginTop: 8 }} />
         ))}
       </Card>
       <Row gutter={16}>
@@ -83,28 +85,75 @@ export function CasePage() {
               locale={{ emptyText: t('none') }}
               columns={[
                 { title: t('unit'), dataIndex: 'unitId', render: (u: string) => unitName(u) },
-                { title: t('role'), dataIndex: 'role', render: (r: string, a) => (a.userId ? a.userId : pick(ROLE_LABEL[r as Role] ?? [r, r])) },
-                { title: t('actions'), dataIndex: 'actions', render: (xs: string[]) => xs.map((x) => <Tag key={x}>{pick(actionLabel(x))}</Tag>) },
+                { title: t('role'), dataIndex: 'role', render: (r: string, a) => (a.userId ? person(a.userId) : pick(ROLE_OR_SYSTEM_LABEL(r))) },
+                { title: t('actions'), dataIndex: 'actions', render: (xs: string[]) => xs.map((x) => <Tag key={x}>{pick(actionLabel(x, c.process))}</Tag>) },
               ]}
             />
           </Card>
         </Col>
       </Row>
-      {c.clocks.map((clock) => (
-        <ClockCard key={clock.key} clock={clock} />
-      ))}
       <Row gutter={16}>
         <Col span={12}>
-          <Card title={t('live')} size="small">
-            {c.liveError && <Alert type="warning" showIcon title={t('liveError', { e: c.liveError })} />}
+          <Card title={t('caseDetails')} size="small">
             <LiveState detail={c} />
+            <ClockTimeline clocks={c.clocks} />
           </Card>
         </Col>
         <Col span={12}>
-          <AuditCard caseId={c.id} entries={audit.data} error={audit.error} />
+          <AuditCard caseId={c.id} process={c.process} entries={audit.data} error={audit.error} />
         </Col>
       </Row>
+      {user.role === 'admin' && (
+        <Collapse
+          size="small"
+          data-testid="tech-info"
+          items={[
+            {
+              key: 'tech',
+              label: t('techInfo'),
+              children: (
+                <>
+                  {c.liveError && <Alert type="warning" showIcon title={t('liveError', { e: c.liveError })} />}
+                  <pre style={{ maxHeight: 360, overflow: 'auto', fontSize: 12 }}>{JSON.stringify({ status: c.status, currentStep: c.currentStep, live: c.live ?? c.data }, null, 2)}</pre>
+                </>
+              ),
+            },
+          ]}
+        />
+      )}
     </Space>
+  );
+}
+
+/** Where a summons case is handled: the whistle's page, or the department page for a department's part. */
+export function summonsHref(id: string, canViewWhistles: boolean): string {
+  const whistle = id.split('.')[0]!;
+  return id.includes('.') || !canViewWhistles ? `/summons?case=${encodeURIComponent(id)}` : `/whistles/${encodeURIComponent(whistle)}`;
+}
+
+/** The case's promised deadline, with the current step's limit beneath it when it has one of its own. */
+function DeadlineSummary({ detail: c }: { detail: CaseDetail }) {
+  const { t } = useI18n();
+  const main = c.caseDeadline ?? c.deadline;
+  const step = c.stepDeadline && c.stepDeadline !== main ? c.stepDeadline : null;
+  const running = !c.closedAt && c.status !== 'paused' && c.status !== 'suspended';
+  return (
+    <div data-testid="deadline-summary" style={{ display: 'flex', gap: 32, alignItems: 'baseline', flexWrap: 'wrap' }}>
+      <Space orientation="vertical" size={0}>
+        <Typography.Text type="secondary">{c.caseDeadline ? t('caseDeadline') : t('deadline')}</Typography.Text>
+        <Space size={12} align="baseline">
+          <Typography.Text strong style={{ fontSize: 18 }} data-testid="summary-deadline">{formatDeadline(main)}</Typography.Text>
+          {main && <Countdown deadline={main} stopped={!running} />}
+        </Space>
+        {step && (
+          <Typography.Text type="secondary" data-testid="step-deadline">
+            {t('stepDeadline')}：{formatDeadline(step)}
+            {running ? <> · <Countdown deadline={step} /></> : null}
+          </Typography.Text>
+        )}
+      </Space>
+      {c.overdue && <Tag color="red">{t('overdue')}</Tag>}
+    </div>
   );
 }
 
@@ -158,62 +207,84 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
   );
 }
 
-function ledgerText(e: LedgerEntry, pick: (l: readonly [string, string]) => string): string {
+function ledgerText(e: LedgerEntry, pick: (l: readonly [string, string]) => string, readable: (x: string) => string): string {
   const parts = [pick(actionLabel(e.kind))];
-  const duration = (d: { unit: string; amount: number }) => `${d.amount} ${pick(durationUnitLabel(d.unit))}`;
+  const duration = (d: { unit: string; amount: number }) => humanAmount(d.amount, d.unit);
   if (e.kind === 'start') parts.push(duration(e.budget));
-  if (e.kind === 'extend') parts.push(`+${e.amount}`);
   if (e.kind === 'budget-change') parts.push(`${duration(e.from)} → ${duration(e.to)}`);
   if (e.kind === 'level') parts.push(`${pick(COLOUR_LABEL[e.from])} → ${pick(COLOUR_LABEL[e.to])}`);
-  if ('reason' in e && e.reason) parts.push(e.reason);
+  if ('reason' in e && e.reason) parts.push(readable(e.reason));
   return parts.join(' · ');
 }
 
-function ClockCard({ clock }: { clock: Clock }) {
+/** Every clock of the case in one compact timeline: a line per clock, its ledger folded beneath. */
+function ClockTimeline({ clocks }: { clocks: Clock[] }) {
   const { t, pick } = useI18n();
-  const stopped = clock.state === 'stopped';
+  const readable = useReadable();
+  if (clocks.length === 0) return null;
   return (
-    <Card size="small" title={`${t('clocks')} · ${clock.label}`} extra={<ColourTag colour={clock.level} />} data-testid={`clock-${clock.key}`}>
-      <Row gutter={16}>
-        <Col span={10}>
-          <Descriptions size="small" column={1}>
-            <Descriptions.Item label={t('clockState')}>{pick(clockStateLabel(clock.state))}</Descriptions.Item>
-            <Descriptions.Item label={t('budget')}>
-              {Math.round(clock.budget.amount * 100) / 100} {pick(durationUnitLabel(clock.budget.unit))}
-            </Descriptions.Item>
-            <Descriptions.Item label={t('consumed')}>
-              {Math.round(clock.consumed * 100) / 100} {pick(durationUnitLabel(clock.budget.unit))}
-            </Descriptions.Item>
-            <Descriptions.Item label={t('deadline')}>{formatDeadline(clock.deadline)}</Descriptions.Item>
-            <Descriptions.Item label={t('countdown')}>
-              <Countdown deadline={clock.deadline} stopped={stopped || clock.state === 'paused'} />
-            </Descriptions.Item>
-          </Descriptions>
-        </Col>
-        <Col span={14}>
-          <Typography.Text type="secondary">{t('ledger')}</Typography.Text>
-          <Timeline
-            style={{ marginTop: 8 }}
-            items={clock.ledger.map((e) => ({
-              color: e.kind === 'level' ? (e.to === 'red' ? 'red' : e.to === 'yellow' ? 'orange' : 'blue') : 'gray',
-              title: formatTime(e.at),
-              content: ledgerText(e, pick),
-            }))}
-          />
-        </Col>
-      </Row>
-    </Card>
+    <>
+      <Typography.Title level={5} style={{ marginTop: 16 }}>
+        {t('clocks')}
+      </Typography.Title>
+      <Timeline
+        data-testid="clock-timeline"
+        items={clocks.map((clock) => {
+          const running = clock.state === 'running';
+          return {
+            color: running ? (clock.level === 'red' ? 'red' : clock.level === 'yellow' ? 'orange' : 'blue') : 'gray',
+            content: (
+              <div data-testid={`clock-${clock.key}`}>
+                <Space size={6} wrap>
+                  <b>{clock.label}</b>
+                  {running ? <ColourTag colour={clock.level} /> : <Tag>{pick(clockStateLabel(clock.state))}</Tag>}
+                  <Typography.Text type="secondary">
+                    {t('budget')} {humanAmount(clock.budget.amount, clock.budget.unit)} · {t('consumed')} {humanAmount(clock.consumed, clock.budget.unit)}
+                  </Typography.Text>
+                </Space>
+                <div>
+                  {t('deadline')} {formatDeadline(clock.deadline)}
+                  {running && (
+                    <>
+                      {' · '}
+                      <Countdown deadline={clock.deadline} />
+                    </>
+                  )}
+                </div>
+                <Collapse
+                  ghost
+                  size="small"
+                  items={[
+                    {
+                      key: 'ledger',
+                      label: t('ledger'),
+                      children: clock.ledger.map((e, i) => (
+                        <div key={i} style={{ fontSize: 12, color: '#666' }}>
+                          {formatTime(e.at)} {ledgerText(e, pick, readable)}
+                        </div>
+                      )),
+                    },
+                  ]}
+                />
+              </div>
+            ),
+          };
+        })}
+      />
+    </>
   );
 }
 
 function LiveState({ detail }: { detail: CaseDetail }) {
   const LiveView = PROCESSES[detail.process]?.LiveView;
-  if (LiveView) return <LiveView detail={detail} />;
-  return <pre style={{ maxHeight: 360, overflow: 'auto', fontSize: 12 }}>{JSON.stringify(detail.live ?? detail.data, null, 2)}</pre>;
+  return LiveView ? <LiveView detail={detail} /> : null;
 }
 
-function AuditCard({ caseId, entries, error }: { caseId: string; entries: AuditEntry[] | undefined; error?: string }) {
+function AuditCard({ caseId, process, entries, error }: { caseId: string; process: string; entries: AuditEntry[] | undefined; error?: string }) {
   const { t, pick } = useI18n();
+  const person = usePersonName();
+  const unitName = useUnitName();
+  const readable = useReadable();
   const [verdict, setVerdict] = useState<{ ok: boolean; text: string }>();
   const [busy, setBusy] = useState(false);
   const verify = async () => {
@@ -246,11 +317,11 @@ function AuditCard({ caseId, entries, error }: { caseId: string; entries: AuditE
           content: (
             <>
               <b>
-                #{e.seq} {pick(actionLabel(e.action))}
+                #{e.seq} {pick(actionLabel(e.action, process))}
               </b>{' '}
-              · {e.actorId === 'system' ? t('system') : e.actorId}
-              {e.actorRole ? ` (${pick(ROLE_LABEL[e.actorRole as Role] ?? [e.actorRole, e.actorRole])})` : ''}
-              {e.reason ? <div style={{ color: '#666' }}>{e.reason}</div> : null}
+              · {person(e.actorId)}
+              {e.actorRole && e.actorRole !== 'system' ? `（${pick(ROLE_OR_SYSTEM_LABEL(e.actorRole))}${e.actorUnitId ? ` · ${unitName(e.actorUnitId)}` : ''}）` : ''}
+              {e.reason ? <div style={{ color: '#666' }}>{readable(e.reason)}</div> : null}
               <Typography.Text type="secondary" style={{ fontSize: 11 }} copyable={{ text: e.hash }}>
                 {e.hash.slice(0, 12)}…
               </Typography.Text>

@@ -8,6 +8,7 @@ import { loadUnits } from '../../auth';
 import { formatDeadline, formatTime } from '../../components/sla';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { calendarSourceLabel } from '../../labels';
 import { MissingYearAlerts, useCalendarStatus } from './CalendarBanner';
 import { datesBetween, parseScheduleFile, toPeriods, type YearSchedule } from './calendar-import';
 import { ProblemAlert, useWrite, type Label } from './common';
@@ -27,7 +28,6 @@ const KIND: Record<CalendarDay['kind'], { color: string; label: Label }> = {
   workday: { color: 'green', label: ['工作日', 'Workday'] },
 };
 
-const SOURCE: Record<string, Label> = { 'seed:chinese-days': ['内置数据', 'Built-in data'], admin: ['管理员录入', 'Entered by admin'] };
 
 const T = {
   region: ['日历区划', 'Calendar region'],
@@ -377,7 +377,7 @@ export function CalendarPage() {
                 { title: t('holidays'), dataIndex: 'holidays' },
                 { title: t('makeupDays'), dataIndex: 'workdays' },
                 ...(regional ? [{ title: pick(T.overlay), key: 'o', render: (_v: unknown, y: CalendarYearSummary & { overlay?: { holidays: number; workdays: number } | null }) => (y.overlay && y.overlay.holidays + y.overlay.workdays > 0 ? `${y.overlay.holidays} / ${y.overlay.workdays}` : '—') }] : []),
-                { title: t('source'), dataIndex: 'source', render: (v: string | null) => (v ? pick(SOURCE[v] ?? [v, v]) : '—') },
+                { title: t('source'), dataIndex: 'source', render: (v: string | null) => pick(calendarSourceLabel(v)) },
               ]}
             />
           </Card>
@@ -402,7 +402,7 @@ export function CalendarPage() {
               {detail.error && <Alert type="error" showIcon title={detail.error} />}
               {detail.data && (
                 <Descriptions size="small" column={3} style={{ marginBottom: 8 }}>
-                  <Descriptions.Item label={t('source')}>{pick(SOURCE[detail.data.source] ?? [detail.data.source, detail.data.source])}</Descriptions.Item>
+                  <Descriptions.Item label={t('source')}>{pick(calendarSourceLabel(detail.data.source))}</Descriptions.Item>
                   <Descriptions.Item label={pick(T.updatedAt)}>{formatTime(detail.data.updatedAt)}</Descriptions.Item>
                   <Descriptions.Item label={t('holidays')}>{`${detail.data.holidays} / ${t('makeupDays')} ${detail.data.workdays}`}</Descriptions.Item>
                 </Descriptions>

@@ -6,7 +6,8 @@ import { api, errorText } from '../../api/client';
 import type { CaseDetail, OrgUnit, PartView, Principal, SummonsDepartmentRow, SummonsDetail, SummonsPartRef, SummonsView } from '../../api/types';
 import { loadUnits, useUnitName, useUser } from '../../auth';
 import { HistoryTimeline } from '../../components/HistoryTimeline';
-import { ColourTag, Countdown, formatDeadline, formatSpan, formatTime } from '../../components/sla';
+import { ColourTag, Countdown, formatDeadline, formatTime, humanSpan } from '../../components/sla';
+import { usePersonName } from '../../names';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
 import {
@@ -79,7 +80,7 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
   // The clock that runs now: a 报到 window (a new one after each miss) or the current result window.
   const running = view?.clocks.find((c) => c.state === 'running');
   const ackDeadline = status === 'notified' ? (running?.deadline ?? view?.ackDeadline ?? null) : (view?.ackDeadline ?? row?.ackDeadline ?? null);
-  const days = (n: number) => t('days', { n });
+  const person = usePersonName();
   return (
     <Card
       size="small"
@@ -171,11 +172,11 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
             <Space orientation="vertical" size={4} data-testid="part-disputes">
               {view.disputes.map((d) => (
                 <span key={d.ordinal} data-ruling={d.ruling ?? 'pending'}>
-                  {d.ordinal}. {d.reason} <Typography.Text type="secondary">（{d.raisedBy}，{formatTime(d.raisedAt)}）</Typography.Text>{' '}
+                  {d.ordinal}. {d.reason} <Typography.Text type="secondary">（{person(d.raisedBy)}，{formatTime(d.raisedAt)}）</Typography.Text>{' '}
                   {d.ruling === null ? <Tag color="purple">{pick(W.pendingRuling)}</Tag> : <Tag color={d.ruling === 'upheld' ? 'green' : 'red'}>{pick(d.ruling === 'upheld' ? W.upheld : W.notUpheld)}</Tag>}
-                  {d.ruleNote && <span>{d.ruleNote}（{d.ruledBy}，{formatTime(d.ruledAt)}）</span>}
+                  {d.ruleNote && <span>{d.ruleNote}（{person(d.ruledBy)}，{formatTime(d.ruledAt)}）</span>}
                   {d.resummonedUnitId && <Tag color="blue">{fill(pick(W.resummoned), { u: unitName(d.resummonedUnitId) })}</Tag>}{' '}
-                  <Typography.Text type="secondary">{fill(pick(W.disputedTime), { t: formatSpan(d.disputedMs ?? view.disputedMs, days) })}</Typography.Text>
+                  <Typography.Text type="secondary">{fill(pick(W.disputedTime), { t: humanSpan(d.disputedMs ?? view.disputedMs) })}</Typography.Text>
                 </span>
               ))}
             </Space>
@@ -223,6 +224,7 @@ export function WhistleDetailPage() {
   const { t, pick, lang } = useI18n();
   const user = useUser();
   const unitName = useUnitName();
+  const person = usePersonName();
   const navigate = useNavigate();
   const units = useLoad(loadUnits, []);
   const [form, setForm] = useState<{ kind: 'summons'; type: keyof typeof SUMMONS_FORMS } | { kind: 'part'; type: TownshipPartAction; part: SummonsPartRef }>();
@@ -285,13 +287,13 @@ export function WhistleDetailPage() {
           <Descriptions.Item label={pick(W.reason)}>{s.reason.name}</Descriptions.Item>
           <Descriptions.Item label={pick(W.complexity)}>{pick(COMPLEXITY_LABEL[s.complexity])}</Descriptions.Item>
           <Descriptions.Item label={pick(W.township)}>{unitName(s.townshipId)}</Descriptions.Item>
-          <Descriptions.Item label={pick(W.whistledBy)}>{s.whistledBy}</Descriptions.Item>
+          <Descriptions.Item label={pick(W.whistledBy)}>{person(s.whistledBy)}</Descriptions.Item>
           <Descriptions.Item label={pick(W.whistledAt)}>{formatTime(detail?.createdAt)}</Descriptions.Item>
           <Descriptions.Item label={pick(W.approval)}>
             {s.approval ? (
               <span data-testid="whistle-approval">
                 <Tag color={s.approval.approved ? 'green' : 'red'}>{pick(s.approval.approved ? W.approved : W.rejected)}</Tag>
-                {s.approval.by}（{formatTime(s.approval.at)}）{s.approval.note ? `：${s.approval.note}` : ''}
+                {person(s.approval.by)}（{formatTime(s.approval.at)}）{s.approval.note ? `：${s.approval.note}` : ''}
               </span>
             ) : (
               '—'
