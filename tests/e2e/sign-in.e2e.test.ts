@@ -92,7 +92,7 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
       await page.locator('input[name="password"]').fill('any-password');
       await page.locator('button[type="submit"]').click();
       await page.waitForURL(`${s.baseUrl}/cases/${id}`);
-      await page.getByTestId('current-user').filter({ hasText: 't01.v01.handler' }).waitFor();
+      await page.locator('[data-testid="current-user"][data-username="t01.v01.handler"]').waitFor();
       await page.getByTestId('case-id').filter({ hasText: id }).waitFor();
       // Nothing a script on the page could carry away: no token in storage, the session cookie is httpOnly.
       const exposed = await page.evaluate<string>('JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }) + document.cookie');
@@ -113,7 +113,7 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
       await screenshot(page, 's4-session-expired');
       await page.locator('#oidc-login').click();
       await page.waitForURL(`${s.baseUrl}/cases/${id}`);
-      await page.getByTestId('current-user').filter({ hasText: 't01.v01.handler' }).waitFor();
+      await page.locator('[data-testid="current-user"][data-username="t01.v01.handler"]').waitFor();
 
       // A write with the new session: complete the task.
       await page.locator('[data-action="complete"]').click();
@@ -150,7 +150,7 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
       await page.locator('input[name="password"]').fill('any-password');
       await page.locator('button[type="submit"]').click();
       await page.waitForURL(`${s.baseUrl}/admin/import`);
-      await page.getByTestId('current-user').filter({ hasText: 'admin' }).waitFor();
+      await page.locator('[data-testid="current-user"][data-username="admin"]').waitFor();
 
       const csv = '单位编码,上级单位编码,类型,单位名称,英文名称,所属部门编码,区划代码\nlk.t01.v08,lk.t01,村,孟寨村,Mengzhai Village,,\nlk.t01.v08.g01,lk.t01.v08,网格,孟寨村第一网格,,,\n';
       await page.locator('input[type="file"]').setInputFiles({ name: '组织机构.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });

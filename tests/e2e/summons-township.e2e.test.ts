@@ -132,10 +132,9 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await row.getByTestId('whistle-status').filter({ hasText: '待领导审批' }).waitFor();
       await row.getByTestId('whistle-mine').getByText('批准吹哨').waitFor();
       await screenshot(leader.page, 's4-leader-whistle-list');
-      // From the inbox the whistle opens as a case; its page leads to the whistle page where it is handled.
+      // From the inbox the whistle opens straight on its whistle page, where it is handled.
       await openMenu(leader.page, '我的待办');
       await leader.page.getByRole('link', { name: id }).click();
-      await leader.page.getByTestId('open-summons').click();
       await leader.page.getByTestId('whistle-id').filter({ hasText: id }).waitFor();
       expect(new URL(leader.page.url()).pathname).toBe(`/whistles/${id}`);
       await act(leader.page, leader.page.getByTestId('whistle-actions'), 'approve', '批准吹哨', (m) => m.locator('textarea').fill('同意吹哨，请两部门按时报到'), 's5-leader-approve-form');
