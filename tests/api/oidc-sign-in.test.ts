@@ -3,7 +3,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema/sessions';
 import { createTestApp, type TestApp } from '../support/app';
-import { signInAtProvider, startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
+import { productionSignInEnv, signInAtProvider, startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
 
 // Console sign-in through a real OIDC provider (oidc-provider on a loopback port), under the
 // production configuration: authorization code + PKCE run by the API with openid-client, a session
@@ -39,15 +39,7 @@ async function signIn(login: string, returnTo = '/inbox') {
 beforeAll(async () => {
   idp = await startIdentityProvider(APP_URL);
   t = await createTestApp({
-    env: {
-      APP_ENV: 'production',
-      TEMPORAL_ADDRESS: '127.0.0.1:1',
-      AUTH_ISSUER: idp.issuer,
-      AUTH_CLIENT_ID: idp.clientId,
-      AUTH_CLIENT_SECRET: idp.clientSecret,
-      AUTH_USER_CLAIM: 'preferred_username',
-      PUBLIC_URL: APP_URL,
-    },
+    env: productionSignInEnv(idp, APP_URL),
   });
 });
 

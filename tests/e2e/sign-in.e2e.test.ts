@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { orgUnits } from '../../db/schema/org';
 import { sessions } from '../../db/schema/sessions';
 import { freePort } from '../../runtime/free-port';
-import { startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
+import { productionSignInEnv, startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
 import { openMenu, screenshot, startSystem, type System } from './harness';
 
 // Go-live sign-in in headless Chromium under the production configuration: the console offers one
@@ -21,15 +21,7 @@ beforeAll(async () => {
   idp = await startIdentityProvider(appUrl);
   sys = await startSystem({
     port,
-    env: {
-      APP_ENV: 'production',
-      TEMPORAL_ADDRESS: '127.0.0.1:1',
-      AUTH_ISSUER: idp.issuer,
-      AUTH_CLIENT_ID: idp.clientId,
-      AUTH_CLIENT_SECRET: idp.clientSecret,
-      AUTH_USER_CLAIM: 'preferred_username',
-      PUBLIC_URL: appUrl,
-    },
+    env: productionSignInEnv(idp, appUrl),
   });
 }, 180_000);
 

@@ -22,6 +22,19 @@ export interface TestIdentityProvider {
 }
 
 export const TEST_CLIENT_ID = 'township-console';
+
+/** The production configuration of an app that signs in through `idp` and is reached at `appUrl` (no Temporal behind it). */
+export function productionSignInEnv(idp: TestIdentityProvider, appUrl: string): Record<string, string> {
+  return {
+    APP_ENV: 'production',
+    TEMPORAL_ADDRESS: '127.0.0.1:1',
+    AUTH_ISSUER: idp.issuer,
+    AUTH_CLIENT_ID: idp.clientId,
+    AUTH_CLIENT_SECRET: idp.clientSecret,
+    AUTH_USER_CLAIM: 'preferred_username',
+    PUBLIC_URL: appUrl,
+  };
+}
 const TEST_CLIENT_SECRET = 'test-client-secret-0123456789abcdef';
 
 /** Start the provider; `appUrl` is where the app under test runs (its callback and post-logout URLs). */
