@@ -1,6 +1,4 @@
 import {
-  allHandlersFinished,
-  condition,
   continueAsNew,
   ParentClosePolicy,
   patched,
@@ -91,7 +89,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     }
     const info = workflowInfo();
     if (info.continueAsNewSuggested || info.historyLength > limit) {
-      await condition(allHandlersFinished);
+      await changes.settled();
       cycle.state.seq = recorder.seq;
       cycle.state.auditHash = recorder.anchorHash;
       await continueAsNew<typeof assessmentCycleWorkflow>({ ...input, calendar: cycle.clocks.calendarContext, resume: cycle.state });
@@ -99,7 +97,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     await watch.sleep(() => cycle.finished || cycle.finalisable(Date.now()));
     await changes.step(() => perform(cycle.tick(Date.now())));
   }
-  await condition(allHandlersFinished);
+  await changes.settled();
   return cycle.view(Date.now());
 }
 
