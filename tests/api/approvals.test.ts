@@ -479,7 +479,8 @@ describe('pre-check: 一次性告知, 补正, 容缺受理, refuse', () => {
     const withdrawn = await ok('t01.window', other, { type: 'withdraw', reason: '申请人决定暂不开业' });
     expect(withdrawn).toMatchObject({ status: 'withdrawn' });
     expect(withdrawn.clocks.every((c: { state: string }) => c.state === 'stopped')).toBe(true);
-    // The workflow has ended: nothing more can happen to the case.
+    // The workflow has ended (a moment after its last answer): nothing more can happen to the case.
+    await t.deps.temporal.workflow.getHandle(other).result();
     await refused('scjg.approver', other, { type: 'approve', opinion: '同意' }, 409, 'case-closed');
     expect(await inboxActions('scjg.approver', other)).toBeNull();
   });
@@ -554,6 +555,7 @@ describe('supervision: suspension, extension, urge, 特事特办, rating', () =>
     const rated = await ok('t01.window', id, { type: 'rate', score: 1, comment: '多次往返，办事太慢' });
     const taskId = rated.rating.rectificationCaseId as string;
     expect(taskId).toMatch(/^RW-\d{4}-\d{6}$/);
+    await t.deps.temporal.workflow.getHandle(id).result();
     await refused('t01.window', id, { type: 'rate', score: 5 }, 409, 'case-closed');
 
     let listed: { id: string; unitId: string }[] = [];

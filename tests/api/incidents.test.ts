@@ -327,6 +327,7 @@ describe('督办 (urging) by supervisors', () => {
 
     // Closed (no callback due for a patrol report, so its workflow has ended): nothing to urge.
     await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清运' });
+    await t.deps.temporal.workflow.getHandle(e.caseId).result();
     const closed = await refused('t01.supervisor', e.caseId, { type: 'urge', message: '快' }, 409, 'case-closed');
     expect(closed.detail).toBe(`案件已结束，不能再办理：${e.caseId}`);
   });

@@ -12,6 +12,9 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * activities, which the patched code must still do when it replays them. `assessment-seconded-final`
  * is a seconded-staff cycle that became final before its outcomes were carried out
  * (`CYCLE_OUTCOMES_PATCH` in workflows/assessment/workflow.ts): it replays without that activity.
+ * `task-closed-by-action` is a task whose `complete` action was answered in the workflow task that
+ * closed it, from before cases answered their actions before closing (`ANSWER_BEFORE_CLOSE_PATCH` in
+ * workflows/shared/case-changes.ts): it replays without the 1 ms timer.
  */
 const fixture = (name: string) => historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
 
@@ -21,7 +24,7 @@ describe('replay of histories from earlier versions', () => {
     workflowBundle = await bundleWorkflows();
   });
 
-  it.each(['approval-regular-activities', 'incident-regular-activities', 'assessment-seconded-final'])('%s replays with the current workflows', async (name) => {
+  it.each(['approval-regular-activities', 'incident-regular-activities', 'assessment-seconded-final', 'task-closed-by-action'])('%s replays with the current workflows', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
   });
 });

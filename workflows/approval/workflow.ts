@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseChanges } from '../shared/case-changes';
 import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
@@ -48,7 +48,7 @@ export async function approvalWorkflow(input: StartApprovalInput): Promise<Appro
       if (ratingClosed) await recorder.record(approval.snapshot(Date.now()), ratingClosed);
     });
   }
-  await condition(allHandlersFinished);
+  await changes.settled();
   return approval.view(Date.now());
 }
 

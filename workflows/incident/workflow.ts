@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, setHandler, startChild } from '@temporalio/workflow';
+import { patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { CaseChanges } from '../shared/case-changes';
@@ -67,6 +67,6 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
       await perform(incident.tick(Date.now()));
     });
   }
-  await condition(allHandlersFinished);
+  await changes.settled();
   return incident.view(Date.now());
 }

@@ -1,4 +1,4 @@
-import { ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, log, patched, sleep } from '@temporalio/workflow';
 import type { AuditNote } from './case-snapshot';
 import { CaseErrorType, caseError } from './errors';
 import { captureState } from './memento';
@@ -7,6 +7,9 @@ import type { CaseRecorder } from './recorder';
 
 /** Since this patch a case's changes take turns (see CaseChanges). */
 export const SERIAL_CHANGES_PATCH = 'serial-case-changes';
+
+/** Since this patch a case answers its actions in a workflow task of their own before it closes (see CaseChanges.settled). */
+export const ANSWER_BEFORE_CLOSE_PATCH = 'answer-before-close';
 
 /** True when `err` (or what caused it) is a projection write that can never succeed. */
 export function isProjectionRejected(err: unknown): boolean {
@@ -44,6 +47,8 @@ export function notRecordable(err: unknown, opening = false): ApplicationFailure
 export class CaseChanges {
   private tail: Promise<unknown> = Promise.resolve();
   private refusedOpening = false;
+  /** Actions begun so far (each accepted Update is in the history, so replay counts the same). */
+  private acted = 0;
   private readonly serial = patched(SERIAL_CHANGES_PATCH);
 
   constructor(
@@ -59,6 +64,7 @@ export class CaseChanges {
 
   /** An action, in its turn, all or nothing (see the class comment). */
   act<T>(fn: () => Promise<T>): Promise<T> {
+    this.acted += 1;
     return this.turn(async () => {
       if (this.refusedOpening) throw caseError(CaseErrorType.InvalidState, 'case-not-opened', '案件未能建立，不能办理', 'The case could not be opened; no action is possible');
       const restore = captureState(this.subject);
@@ -87,6 +93,26 @@ export class CaseChanges {
         throw notRecordable(err);
       }
     });
+  }
+
+  /**
+   * Wait until the case may close (complete, fail or continue as new): every action has finished
+   * and its answer has gone out in a workflow task that does not close the case. Temporal refuses a
+   * workflow task that closes a case while a signal (a calendar change) came in during it, and
+   * aborts every Update that task answered first ("unexpected workflow task failure", a 503): an
+   * action that closes the case would fail because a signal arrived. A 1 ms timer ends the task
+   * that answers; an action accepted meanwhile is waited for and answered the same way. A history
+   * from before this patch closes at once, as it did.
+   */
+  async settled(): Promise<void> {
+    await condition(allHandlersFinished);
+    if (!patched(ANSWER_BEFORE_CLOSE_PATCH)) return;
+    for (;;) {
+      const acted = this.acted;
+      await sleep(1);
+      await condition(allHandlersFinished);
+      if (this.acted === acted) return;
+    }
   }
 
   /**

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, setHandler, startChild } from '@temporalio/workflow';
+import { patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import type { AuditNote } from '../shared/case-snapshot';
 import { CaseChanges } from '../shared/case-changes';
@@ -88,7 +88,7 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
       while (ended.length > 0) await perform(summons.partEnded(ended.shift()!, Date.now()));
     });
   }
-  await condition(allHandlersFinished);
+  await changes.settled();
   return summons.outcome();
 }
 
@@ -125,6 +125,6 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
     await watch.sleep(() => part.finished);
     await changes.step(() => perform(part.tick(Date.now())));
   }
-  await condition(allHandlersFinished);
+  await changes.settled();
   return part.outcomeRecord();
 }

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { patched, setHandler } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseChanges } from '../shared/case-changes';
 import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
@@ -42,6 +42,6 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
       if (overdue.length) await sendNotices(overdue);
     });
   }
-  await condition(allHandlersFinished);
+  await changes.settled();
   return task.view(Date.now());
 }
