@@ -92,7 +92,8 @@ try {
     const due = started + i * gapMs;
     await sleep(due - Date.now());
     arrivalLag.push(Date.now() - due);
-    const view = await call(GRID_WORKER, 'POST', '/api/v1/incidents', { source: 'patrol', categoryCode: CATEGORY, gridId: GRID, title: `一日回放 ${i}`, description: '回放事件', location: { address: '城关镇胡寨村' } }, 201);
+    // Entered by the township dispatcher at L1 (a grid worker's own report starts at the village), so every level can be where it ends.
+    const view = await call('t01.dispatcher', 'POST', '/api/v1/incidents', { source: 'patrol', categoryCode: CATEGORY, gridId: GRID, level: 1, title: `一日回放 ${i}`, description: '回放事件', location: { address: '城关镇胡寨村' } }, 201);
     const id = view.caseId as string;
     const actions = `/api/v1/incidents/${id}/actions`;
     // The late units wait; the timer escalates the event until it reaches its final level.

@@ -132,6 +132,26 @@ export function escalationTarget(current: IncidentLevelNo, requested: IncidentLe
   return target;
 }
 
+/**
+ * The level a report starts at: the requested one (L1 unless a dispatcher chose another), moved up
+ * past every level whose handling unit and role are the reporter's own. A grid worker's patrol report
+ * is not signed for (签收) by the grid worker who filed it: it goes to the village, the next level of
+ * DOMAIN §5's grid → village → township → county, whose handler signs for it and the reporting
+ * grid verifies the result on site.
+ */
+export function reportStartLevel(
+  routes: readonly { unitId: string; role: string }[],
+  reporter: { unitId: string; role: string },
+  requested: IncidentLevelNo = 1,
+): IncidentLevelNo | IncidentViolation {
+  for (const level of INCIDENT_LEVELS) {
+    if (level < requested) continue;
+    const route = routes[level - 1];
+    if (route && !(route.unitId === reporter.unitId && route.role === reporter.role)) return level;
+  }
+  return { code: 'incident-route-reporter', zh: '各级派单规则都派回上报人本单位，无人签收此事件', en: 'Every level routes the event back to the reporter’s own unit; no one else would sign for it' };
+}
+
 export function isViolation<T>(v: T | IncidentViolation): v is IncidentViolation {
   return typeof v === 'object' && v !== null && 'code' in v && 'zh' in v;
 }

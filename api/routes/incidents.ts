@@ -1,7 +1,7 @@
 import { handlingRoleOf, incidentStats, loadIncidentSettings, planIncident } from '../../db/incident';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
-import { INCIDENT_SOURCES, limitBudget, SATISFACTION, type IncidentLevelNo } from '../../domain/incident';
+import { INCIDENT_SOURCES, isViolation, limitBudget, reportStartLevel, SATISFACTION, type IncidentLevelNo } from '../../domain/incident';
 import { incidentActionUpdate, INCIDENT_STATUSES, type IncidentAction, type IncidentView, type StartIncidentInput } from '../../workflows/incident/definitions';
 import { notFound, refuse, text } from '../admin';
 import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
@@ -130,7 +130,7 @@ async function activeUnit(deps: AppDeps, id: string, what: string): Promise<OrgU
   return unit;
 }
 
-/** Who may report where: a grid worker in their own grid only (patrol, photo, IoT); a dispatcher anywhere in their scope. */
+/** Who may report where, and the level asked for: a grid worker in their own grid only (patrol, photo, IoT); a dispatcher anywhere in their scope. */
 async function checkReporter(deps: AppDeps, principal: Principal, grid: OrgUnit, body: z.infer<typeof createIncidentBody>): Promise<IncidentLevelNo> {
   if (principal.role === 'grid_worker') {
     if (grid.id !== principal.unitId) {
@@ -154,7 +154,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     operationId: 'reportIncident',
     summary: '上报事件 / 录入 12345 工单 / Report an incident or enter a 12345 order',
     description:
-      '网格员只能在本网格上报；指挥员可在辖区内录入（县综合指挥中心覆盖全县），并可指定起始层级。按类别和紧急程度冻结各级时限，按派单规则派至当前层级单位。/ A grid worker reports in their own grid; a dispatcher anywhere in their area. Limits and routing are frozen at report time.',
+      '网格员只能在本网格上报；指挥员可在辖区内录入（县综合指挥中心覆盖全县），并可指定起始层级。按类别和紧急程度冻结各级时限，按派单规则派至当前层级单位；网格员上报的事件派至上一级（村/社区）签收，不派回上报人本人。/ A grid worker reports in their own grid; a dispatcher anywhere in their area. Limits and routing are frozen at report time; a grid worker’s report goes to the next level (the village) to sign for, never back to its reporter.',
     tags: ['incidents'],
     access: { roles: ['grid_worker', 'dispatcher'] },
     body: createIncidentBody,
@@ -163,13 +163,16 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const grid = await activeUnit(deps, body.gridId, '网格');
-      const startLevel = await checkReporter(deps, principal, grid, body);
+      const requestedLevel = await checkReporter(deps, principal, grid, body);
       if ((body.source === 'hotline') !== (body.hotline !== undefined)) {
         throw refuse('hotline-fields', '来源为 12345 时须填写工单信息，其他来源不得填写', 'Hotline orders need the hotline fields, other sources must not have them');
       }
       const planned = await planIncident(db, { categoryCode: body.categoryCode, urgencyCode: body.urgencyCode, grid, source: body.source, hotlineType: body.hotline?.orderType });
       if (!planned.ok) throw refuse(planned.violation.code, planned.violation.zh, planned.violation.en);
       const { plan } = planned;
+      // A grid worker's report goes to the next level's unit to sign for, not back to its reporter.
+      const startLevel = reportStartLevel(plan.routes, principal, requestedLevel);
+      if (isViolation(startLevel)) throw refuse(startLevel.code, startLevel.zh, startLevel.en);
       const calendar = await calendarFor(deps, grid);
       const now = Date.now();
       requireDeadlineComputable(calendar, (working) => limitBudget(plan.limits[startLevel - 1]!, now, working), now);

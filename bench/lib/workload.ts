@@ -98,13 +98,16 @@ export const SCENARIOS = {
     auditPrefix: 'approval',
     finalStatus: 'concluded',
   },
-  /** A grid patrol event escalated by hand to the village, resolved there and verified on site. */
+  /**
+   * A grid patrol event the township dispatches to the grid (L1; a grid worker's own report would start
+   * at the village), escalated by hand to the village, resolved there and verified on site.
+   */
   incident: {
     name: 'incident',
     start: {
-      user: GRID_WORKER,
+      user: 't01.dispatcher',
       path: '/api/v1/incidents',
-      body: (tag) => ({ source: 'patrol', categoryCode: 'dispute', gridId: GRID, title: `压测事件 ${tag}`, description: '邻里纠纷', location: { address: '城关镇胡寨村' }, attachments: [] }),
+      body: (tag) => ({ source: 'patrol', categoryCode: 'dispute', gridId: GRID, level: 1, title: `压测事件 ${tag}`, description: '邻里纠纷', location: { address: '城关镇胡寨村' }, attachments: [] }),
     },
     actionsPath: (id) => `/api/v1/incidents/${id}/actions`,
     steps: [

@@ -14,6 +14,7 @@ const auth = async (username: string) => ({ authorization: `Bearer ${await t.tok
 const GRID = 'lk.t01.v01.g01';
 const GRID_WORKER = 't01.v01.g01.grid';
 const VILLAGE = 't01.v01.handler';
+const DISPATCHER = 't01.dispatcher';
 
 async function reportAs(username: string, body: Body = {}): Promise<request.Response> {
   return api()
@@ -28,6 +29,9 @@ async function open(username: string, body: Body = {}) {
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body as { caseId: string; status: string; level: number; assignee: { unitId: string } };
 }
+
+/** An event the township dispatcher sends to the grid (L1, 小事不出格): the grid worker signs for it and handles it. */
+const atGrid = (body: Body = {}) => open(DISPATCHER, { level: 1, ...body });
 
 async function act(username: string, id: string, action: Body): Promise<request.Response> {
   return api().post(`/api/v1/incidents/${id}/actions`).set(await auth(username)).send(action);
@@ -86,8 +90,8 @@ async function signResolveVerify(handler: string, id: string, verifier: string) 
 }
 
 describe('four levels through the API', () => {
-  it('resolved at L1: the grid worker signs and resolves, the village verifies on site (E1)', async () => {
-    const e = await open(GRID_WORKER);
+  it('resolved at L1: dispatched to the grid, the grid worker signs and resolves, the village verifies on site (E1)', async () => {
+    const e = await atGrid();
     expect(e.caseId).toMatch(/^SJ-\d{4}-\d{6}$/);
     expect(e).toMatchObject({ status: 'dispatched', level: 1, assignee: { unitId: GRID } });
     expect(await inboxActions(GRID_WORKER, e.caseId)).toEqual(['sign', 'dispute', 'escalate']);
@@ -110,7 +114,7 @@ describe('four levels through the API', () => {
   });
 
   it('resolved at L2 after a manual escalation (上报) with a reason (E2)', async () => {
-    const e = await open(GRID_WORKER, { categoryCode: 'dispute', title: '邻里宅基地纠纷' });
+    const e = await atGrid({ categoryCode: 'dispute', title: '邻里宅基地纠纷' });
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
     const up = await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '涉及宅基地边界，网格无法调解' });
     expect(up).toMatchObject({ status: 'dispatched', level: 2, assignee: { unitId: 'lk.t01.v01', role: 'handler' } });
@@ -126,7 +130,7 @@ describe('four levels through the API', () => {
   });
 
   it('resolved at L3, one level at a time (E3)', async () => {
-    const e = await open(GRID_WORKER, { categoryCode: 'environment', title: '秸秆焚烧' });
+    const e = await atGrid({ categoryCode: 'environment', title: '秸秆焚烧' });
     await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '超出网格能力' });
     await ok(VILLAGE, e.caseId, { type: 'sign' });
     // 一般 events may not skip a level.
@@ -137,7 +141,7 @@ describe('four levels through the API', () => {
   });
 
   it('resolved at L4 by the routed county department; escalating past L4 is refused and changes nothing (E4)', async () => {
-    const e = await open(GRID_WORKER, { categoryCode: 'work-safety', title: '加油站安全隐患' });
+    const e = await atGrid({ categoryCode: 'work-safety', title: '加油站安全隐患' });
     await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '需村里协调' });
     await ok(VILLAGE, e.caseId, { type: 'escalate', reason: '需乡镇处理' });
     const l4 = await ok('t01.handler', e.caseId, { type: 'escalate', reason: '需县应急管理局执法' });
@@ -153,7 +157,7 @@ describe('four levels through the API', () => {
   });
 
   it('特急 may jump straight to L4 (E5)', async () => {
-    const e = await open(GRID_WORKER, { urgencyCode: 'critical', title: '广告牌松动将坠落' });
+    const e = await atGrid({ urgencyCode: 'critical', title: '广告牌松动将坠落' });
     const jumped = await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '危及行人，需县城管立即处置', toLevel: 4 });
     expect(jumped).toMatchObject({ level: 4, assignee: { unitId: 'lk.dept.cgzf' } });
     expect(jumped.clocks.find((c: { key: string }) => c.key === 'level-4').budget).toEqual({ unit: 'hour', amount: 2 });
@@ -177,7 +181,7 @@ describe('dispatch, dispute, reopen and callbacks', () => {
   });
 
   it('failed verification reopens (重办) the event at the level that resolved it (E7)', async () => {
-    const e = await open(GRID_WORKER, { categoryCode: 'livelihood', title: '路灯不亮' });
+    const e = await atGrid({ categoryCode: 'livelihood', title: '路灯不亮' });
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
     await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已报修', evidence: ['photo:1'] });
     const reopened = await ok(VILLAGE, e.caseId, { type: 'verify', passed: false, note: '路灯仍不亮' });
@@ -191,7 +195,7 @@ describe('dispatch, dispute, reopen and callbacks', () => {
   });
 
   it('an unsatisfied callback (回访) reopens a resident photo report; a satisfied one closes it (E8)', async () => {
-    const e = await open(GRID_WORKER, { source: 'photo', title: '垃圾堆放（随手拍）' });
+    const e = await atGrid({ source: 'photo', title: '垃圾堆放（随手拍）' });
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
     await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:1'] });
     const verified = await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清理' });
@@ -231,7 +235,7 @@ describe('dispatch, dispute, reopen and callbacks', () => {
 
   it('an event left open counts as unresolved (E10)', async () => {
     const e = await open(GRID_WORKER, { title: '井盖缺失' });
-    expect(await facts(e.caseId)).toMatchObject({ status: 'dispatched', finalLevel: null });
+    expect(await facts(e.caseId)).toMatchObject({ status: 'dispatched', startLevel: 2, finalLevel: null });
   });
 });
 
@@ -299,12 +303,32 @@ describe('statistics', () => {
   });
 });
 
+// After the statistics above, so this event does not change their hand-computed counts.
+describe('a grid worker’s own report (DOMAIN §5: grid → village)', () => {
+  it('goes to the village to sign for (待签收 there), not back to the grid worker who filed it; the grid worker verifies the result', async () => {
+    const e = await open(GRID_WORKER, { title: '路面塌陷' });
+    expect(e).toMatchObject({ status: 'dispatched', level: 2, assignee: { unitId: 'lk.t01.v01', role: 'handler' } });
+    // The reporter has nothing to act on; the village has it to sign for.
+    expect(await inboxActions(GRID_WORKER, e.caseId)).toBeNull();
+    expect(await inboxActions(VILLAGE, e.caseId)).toEqual(['sign', 'dispute', 'escalate']);
+    const inbox = await api().get('/api/v1/inbox?pageSize=200').set(await auth(VILLAGE));
+    expect(inbox.body.items.find((i: { id: string }) => i.id === e.caseId)).toMatchObject({ status: 'dispatched', currentStep: '待签收', level: 2 });
+    await refused(GRID_WORKER, e.caseId, { type: 'sign' }, 403, 'not-your-action');
+    // The reporter still sees the event it filed.
+    expect((await api().get(`/api/v1/cases/${e.caseId}`).set(await auth(GRID_WORKER))).status).toBe(200);
+    expect(await ok(VILLAGE, e.caseId, { type: 'sign' })).toMatchObject({ status: 'handling', level: 2 });
+    await ok(VILLAGE, e.caseId, { type: 'resolve', result: '已设置围挡并报修', evidence: ['photo:after'] });
+    expect(await inboxActions(GRID_WORKER, e.caseId)).toEqual(['verify']);
+    expect(await ok(GRID_WORKER, e.caseId, { type: 'verify', passed: true, note: '现场已修复' })).toMatchObject({ status: 'closed', finalLevel: 2 });
+  });
+});
+
 // After the statistics above, so these events do not change their hand-computed counts.
 describe('督办 (urging) by supervisors', () => {
   const urges = (id: string) => t.tdb.db.select().from(notices).where(and(eq(notices.caseId, id), eq(notices.kind, 'urge')));
 
   it('the township supervisor urges the holder of an event in the township; a supervisor elsewhere and the holder cannot', async () => {
-    const e = await open(GRID_WORKER, { title: '垃圾堆放未清运' });
+    const e = await atGrid({ title: '垃圾堆放未清运' });
     expect(await inboxActions('t01.supervisor', e.caseId)).toEqual(['urge']);
     expect(await inboxActions('lk.supervisor', e.caseId)).toEqual(['urge']);
     await refused(GRID_WORKER, e.caseId, { type: 'urge', message: '快' }, 403, 'not-your-action');
@@ -333,7 +357,7 @@ describe('督办 (urging) by supervisors', () => {
   });
 
   it('at L4 (a county department) only the county supervisor urges', async () => {
-    const e = await open(GRID_WORKER, { urgencyCode: 'critical', title: '广告牌松动' });
+    const e = await atGrid({ urgencyCode: 'critical', title: '广告牌松动' });
     await ok(GRID_WORKER, e.caseId, { type: 'escalate', reason: '危及行人', toLevel: 4 });
     await refused('t01.supervisor', e.caseId, { type: 'urge', message: '快' }, 403, 'not-your-action');
     expect(await ok('lk.supervisor', e.caseId, { type: 'urge', message: '两小时内处置' })).toMatchObject({ urgeCount: 1 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCalendar } from '../../domain/calendar';
-import { DEFAULT_DISPUTE_WINDOW, disputeDeadline, disputeTooLate, incidentSettingsSchema } from '../../domain/incident';
+import { DEFAULT_DISPUTE_WINDOW, disputeDeadline, disputeTooLate, incidentSettingsSchema, reportStartLevel } from '../../domain/incident';
 
 /** 2026 with the 清明 holiday (2026-04-04 to 04-06) and no make-up day; office hours 09:00–12:00, 13:30–17:30. */
 const calendar = buildCalendar({ years: { '2026': { holidays: ['2026-04-04', '2026-04-05', '2026-04-06'].map((date) => ({ date, name: '清明节' })), workdays: [] } } }, { fallback: 'refuse' });
@@ -33,5 +33,33 @@ describe('派单异议 window (DOMAIN §5 "within a short period")', () => {
 
   it('does not take the right to dispute away when the calendar has no data for the window', () => {
     expect(disputeTooLate({ unit: 'workday', amount: 1 }, at('2026-12-31T10:00:00'), at('2027-01-05T10:00:00'), calendar)).toBeNull();
+  });
+});
+
+describe('where a report starts (DOMAIN §5: grid → village → township → county)', () => {
+  const routes = [
+    { unitId: 'lk.t01.v01.g01', role: 'grid_worker' },
+    { unitId: 'lk.t01.v01', role: 'handler' },
+    { unitId: 'lk.t01', role: 'handler' },
+    { unitId: 'lk.dept.cgzf', role: 'handler' },
+  ];
+
+  it('sends a grid worker’s own report to the village to sign for, not back to the grid worker', () => {
+    expect(reportStartLevel(routes, { unitId: 'lk.t01.v01.g01', role: 'grid_worker' })).toBe(2);
+  });
+
+  it('keeps the level a dispatcher chose, the grid included', () => {
+    expect(reportStartLevel(routes, { unitId: 'lk.t01', role: 'dispatcher' })).toBe(1);
+    expect(reportStartLevel(routes, { unitId: 'lk.t01', role: 'dispatcher' }, 3)).toBe(3);
+  });
+
+  it('skips only the reporter’s own unit and role: a category routed elsewhere at L1 stays at L1', () => {
+    const elsewhere = [{ unitId: 'lk.t01.v01', role: 'handler' }, ...routes.slice(1)];
+    expect(reportStartLevel(elsewhere, { unitId: 'lk.t01.v01.g01', role: 'grid_worker' })).toBe(1);
+  });
+
+  it('refuses when every level would route back to the reporter', () => {
+    const self = { unitId: 'lk.t01.v01', role: 'handler' };
+    expect(reportStartLevel([self, self, self, self], self)).toMatchObject({ code: 'incident-route-reporter' });
   });
 });

@@ -122,12 +122,14 @@ describe('processes in the console (Playwright + headless Chromium, real system)
   );
 
   it(
-    'a grid worker reports an incident, signs for and resolves it; the village verifies it on site',
+    'a grid worker reports an incident; the village signs for it and resolves it; the grid worker verifies it on site',
     async () => {
       const sys = system();
       const grid = await sys.signIn('t01.v01.g01.grid');
       await openMenu(grid.page, '上报事件');
       await grid.page.locator('#incident-title').fill('主街早市摊点占道经营');
+      // The field says what it holds: the problem seen, not what must be done.
+      await grid.page.locator('.ant-form-item', { has: grid.page.locator('#incident-description') }).locator('.ant-form-item-label', { hasText: '问题描述' }).waitFor();
       await grid.page.locator('#incident-description').fill('胡寨村主街早市摊点占用机动车道，影响通行');
       // The categories come from the incident configuration every signed-in user may read.
       await pickOption(grid.page, grid.page.locator('#incident-category'), '市容环境');
@@ -139,25 +141,26 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await grid.page.waitForURL(/\/cases\/SJ-\d{4}-\d{6}$/);
       const id = (await grid.page.getByTestId('case-id').textContent())!;
       await grid.page.getByTestId('incident-status').filter({ hasText: '待签收' }).waitFor();
-
-      await act(grid.page, 'sign', '签收');
-      await act(grid.page, 'resolve', '办结', async (m) => {
-        await m.locator('textarea').fill('已劝离占道摊点，恢复通行');
-        await m.locator('.ant-select input').fill('photo:after-1');
-        await grid.page.keyboard.press('Enter');
-      });
-      await grid.page.getByTestId('incident-status').filter({ hasText: '待核查' }).waitFor();
-      await screenshot(grid.page, 'f2-grid-resolved');
+      // The report waits for the village, not for the grid worker who filed it.
+      await expect(grid.page.locator('[data-action="sign"]').count()).resolves.toBe(0);
 
       const village = await sys.signIn('t01.v01.handler');
       await openFromInbox(village.page, id);
-      await act(village.page, 'verify', '核查');
+      await act(village.page, 'sign', '签收');
+      await act(village.page, 'resolve', '办结', async (m) => {
+        await m.locator('textarea').fill('已劝离占道摊点，恢复通行');
+        await m.locator('.ant-select input').fill('photo:after-1');
+        await village.page.keyboard.press('Enter');
+      });
+      await village.page.getByTestId('incident-status').filter({ hasText: '待核查' }).waitFor();
+      await screenshot(village.page, 'f2-village-resolved');
+
+      await openFromInbox(grid.page, id);
+      await act(grid.page, 'verify', '核查');
       const verified = await sys.apiAs<{ live: IncidentView }>('t01.supervisor', 'GET', `/cases/${id}`);
-      expect(verified.live).toMatchObject({ status: 'closed', finalLevel: 1, verifications: [{ passed: true }] });
-      // The reporting grid worker sees it closed at level 1.
-      await grid.page.reload();
+      expect(verified.live).toMatchObject({ status: 'closed', finalLevel: 2, verifications: [{ passed: true, by: 'u.lk.t01.v01.g01.grid' }] });
       await grid.page.getByTestId('incident-status').filter({ hasText: '已办结' }).waitFor();
-      await screenshot(grid.page, 'f3-grid-sees-closed');
+      await screenshot(grid.page, 'f3-grid-verified-closed');
       await Promise.all([grid.context.close(), village.context.close()]);
     },
     E2E_TIMEOUT,

@@ -119,6 +119,7 @@ const MESSAGES = {
   done: ['操作成功', 'Done'],
   taskTitle: ['任务标题', 'Title'],
   taskDescription: ['整改要求', 'What must be done'],
+  problemDescription: ['问题描述', 'Description of the problem'],
   taskUnit: ['责任单位', 'Responsible unit'],
   taskBudget: ['整改时限', 'Time limit'],
   taskCreated: ['已下达整改任务 {id}', 'Task {id} opened'],

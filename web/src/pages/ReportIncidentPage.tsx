@@ -49,7 +49,7 @@ export function ReportIncidentPage() {
         <Form.Item name="title" label={t('title')} rules={[required(t('title')), { max: 200 }]}>
           <Input id="incident-title" maxLength={200} />
         </Form.Item>
-        <Form.Item name="description" label={t('taskDescription')} rules={[required(t('taskDescription')), { max: 4000 }]}>
+        <Form.Item name="description" label={t('problemDescription')} rules={[required(t('problemDescription')), { max: 4000 }]}>
           <Input.TextArea id="incident-description" rows={3} maxLength={4000} showCount />
         </Form.Item>
         <Form.Item name="categoryCode" label={t('category')} rules={[required(t('category')), { max: 40 }]}>

@@ -67,7 +67,7 @@ function IncidentLive({ detail }: { detail: CaseDetail }) {
         <Descriptions.Item label={t('source')}>{pick(SOURCE_LABEL[view.source])}</Descriptions.Item>
         <Descriptions.Item label={t('assignee')}>{unitName(view.assignee.unitId)}</Descriptions.Item>
         <Descriptions.Item label={t('address')}>{view.location.address}</Descriptions.Item>
-        <Descriptions.Item label={t('taskDescription')} span={2}>
+        <Descriptions.Item label={t('problemDescription')} span={2}>
           {view.description}
         </Descriptions.Item>
         {view.resolution && (
