@@ -31,8 +31,9 @@ function url(path: string, query?: Query): string {
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
 }
 
-async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string } } = {}): Promise<T> {
+async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string }; idempotencyKey?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN' };
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.file) headers['content-type'] = opts.file.type;
   let res: Response;
@@ -55,7 +56,8 @@ async function call<T>(method: string, path: string, opts: { query?: Query; body
 /** The thin typed client: one function per HTTP verb; paths are below /api/v1. */
 export const api = {
   get: <T>(path: string, query?: Query) => call<T>('GET', path, { query }),
-  post: <T>(path: string, body: unknown) => call<T>('POST', path, { body }),
+  /** `idempotencyKey`: the same key on a retry makes the server carry the request out once (api/idempotency.ts). */
+  post: <T>(path: string, body: unknown, opts: { idempotencyKey?: string } = {}) => call<T>('POST', path, { body, ...opts }),
   put: <T>(path: string, body: unknown) => call<T>('PUT', path, { body }),
   /** POST a file (XLSX or CSV, by its name) as the raw request body. */
   upload: <T>(path: string, file: File, query?: Query) =>

@@ -42,6 +42,8 @@ export function CaseTable<T extends CaseRow>({
     ) : (
       <Link to={`/cases/${row.id}`}>{row.id}</Link>
     );
+  const actionHref = (row: T, action: string) =>
+    row.process === 'summons' ? summonsHref(row.id, whistles.canView) : `/cases/${encodeURIComponent(row.id)}?action=${encodeURIComponent(action)}`;
   const base: Column<T>[] = [
     { title: t('caseId'), dataIndex: 'id', width: 140, render: (_id: string, row) => caseLink(row) },
     { title: t('title'), dataIndex: 'title', minWidth: 180 },
@@ -67,7 +69,20 @@ export function CaseTable<T extends CaseRow>({
   const columns: Column<T>[] = [
     ...base.filter((c) => !hidden.includes(String((c as { dataIndex?: unknown }).dataIndex))),
     ...(showActions
-      ? [{ title: t('actions'), dataIndex: 'actions', width: 120, render: (a: string[] = [], row: T) => a.map((x) => <Tag key={x}>{pick(actionLabel(x, row.process))}</Tag>) } satisfies Column<T>]
+      ? [
+          {
+            title: t('actions'),
+            dataIndex: 'actions',
+            width: 120,
+            // Each action opens the case with that action's form (a summons on its own page).
+            render: (a: string[] = [], row: T) =>
+              a.map((x) => (
+                <Link key={x} to={actionHref(row, x)} title={t('openAction', { a: pick(actionLabel(x, row.process)) })} data-testid="action-tag" data-action={x}>
+                  <Tag style={{ cursor: 'pointer' }}>{pick(actionLabel(x, row.process))}</Tag>
+                </Link>
+              )),
+          } satisfies Column<T>,
+        ]
       : []),
     ...extra,
   ];

@@ -1,7 +1,7 @@
 import { ArrowLeftOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
-import { Navigate, useNavigate, useParams } from 'react-router-dom';
+import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, errorText } from '../api/client';
 import type { AuditEntry, AuditVerdict, CaseDetail, Clock, LedgerEntry } from '../api/types';
 import { useUnitName, useUser } from '../auth';
@@ -160,11 +160,20 @@ function DeadlineSummary({ detail: c }: { detail: CaseDetail }) {
 function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => void }) {
   const user = useUser();
   const { t, pick } = useI18n();
-  const [open, setOpen] = useState<string | null>(null);
   const navigate = useNavigate();
   const access = useWhistleAccess();
   const module = PROCESSES[detail.process];
   const actions = myActions(detail, user);
+  // `?action=sign` (an inbox tag) opens that action's form, when it is still the user's to take.
+  const [search, setSearch] = useSearchParams();
+  const [open, setOpenState] = useState<string | null>(() => {
+    const asked = search.get('action');
+    return asked && actions.includes(asked) ? asked : null;
+  });
+  const setOpen = (a: string | null) => {
+    setOpenState(a);
+    if (!a && search.has('action')) setSearch({}, { replace: true });
+  };
   const spec = open ? module?.actions[open] : undefined;
   return (
     <Card title={t('myActions')} size="small" data-testid="my-actions">
