@@ -9,6 +9,7 @@ import { bodyLimits } from './body-limits';
 import { auditRefusals } from './access-audit';
 import type { AppDeps } from './deps';
 import { oidcRouter } from './oidc';
+import { IMMUTABLE, precompressedAssets } from './precompressed';
 import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerAccessAuditRoutes } from './routes/access-audit';
@@ -193,10 +194,12 @@ const CONSOLE_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
 function serveConsole(app: Express): void {
   const index = `${CONSOLE_DIR}/index.html`;
   if (!existsSync(index)) return;
+  // Hashed assets go out as the build's .br/.gz files when the browser takes them.
+  app.use(precompressedAssets(CONSOLE_DIR));
   app.use(
     express.static(CONSOLE_DIR, {
       index: false,
-      setHeaders: (res, file) => res.setHeader('cache-control', file.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache'),
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes('/assets/') ? IMMUTABLE : 'no-cache'),
     }),
   );
   app.use((req, res, next) => {

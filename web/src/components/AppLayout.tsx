@@ -18,8 +18,8 @@ import {
   UploadOutlined,
   TeamOutlined,
 } from '@ant-design/icons';
-import { Button, Layout, Menu, Space, Tag, Typography, type MenuProps } from 'antd';
-import { useEffect, useState } from 'react';
+import { Button, Layout, Menu, Space, Spin, Tag, Typography, type MenuProps } from 'antd';
+import { Suspense, useEffect, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { APPLICATION_ROLES, BOARD_ROLES, loadUnits, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
 import { useI18n } from '../i18n';
@@ -107,7 +107,10 @@ export function AppLayout() {
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
           <CalendarYearBanner />
-          <Outlet />
+          {/* Pages load as their own chunks (web/src/main.tsx); the menu stays while one loads. */}
+          <Suspense fallback={<Spin />}>
+            <Outlet />
+          </Suspense>
         </Layout.Content>
       </Layout>
     </Layout>
