@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../workflows/approval/definitions';
 import type { IncidentView } from '../../workflows/incident/definitions';
+import type { PartView, SummonsView } from '../../workflows/summons/definitions';
 import { openMenu, screenshot, systemPerFile } from './harness';
 
 // Two taps to act (issue 16): the common action of an inbox row is its button plus one confirm,
@@ -18,8 +19,9 @@ const rowOf = (page: Page, id: string) => page.getByTestId('inbox-table').locato
 const quickButton = (page: Page, id: string, action: string) => rowOf(page, id).locator(`[data-testid="quick-action"][data-action="${action}"]`);
 
 /** Tap the row's action button, then the confirm — exactly two taps — and wait for the success message. */
-async function twoTaps(page: Page, id: string, action: string, label: string): Promise<void> {
+async function twoTaps(page: Page, id: string, action: string, label: string, says?: string): Promise<void> {
   await quickButton(page, id, action).click();
+  if (says) await page.locator('.ant-popconfirm').filter({ visible: true }).getByText(says).waitFor();
   await page.getByTestId('quick-confirm').filter({ visible: true }).click();
   await page.getByText(`${label}：操作成功`).first().waitFor();
   // Still on the inbox: nothing opened in between.
@@ -80,6 +82,9 @@ describe('two taps to act from the inbox', () => {
       await openMenu(village.page, '我的待办');
       const row = rowOf(village.page, id);
       await quickButton(village.page, id, 'sign').waitFor();
+      // For the picture only: let the table's loading veil fade out (an opacity transition).
+      await village.page.locator('.ant-spin-blur').waitFor({ state: 'detached' });
+      await village.page.waitForTimeout(500);
       await screenshot(village.page, 'q2-inbox-two-tap-buttons');
       await twoTaps(village.page, id, 'sign', '签收');
       // The row updates in place: signed for, it now waits for the village to resolve it.
@@ -99,11 +104,38 @@ describe('two taps to act from the inbox', () => {
       await sys.apiAs('t01.v01.handler', 'POST', `/incidents/${id}/actions`, { type: 'resolve', result: '已补装井盖', evidence: ['photo:after-1'] });
       const grid = await sys.signIn('t01.v01.g01.grid');
       await openMenu(grid.page, '我的待办');
-      await twoTaps(grid.page, id, 'verify', '核查');
+      await twoTaps(grid.page, id, 'verify', '核查', '核查通过；核查意见：现场核查属实，已处置到位');
       await rowOf(grid.page, id).waitFor({ state: 'detached' });
       const closed = await sys.apiAs<{ live: IncidentView }>('t01.supervisor', 'GET', `/cases/${id}`);
       expect(closed.live).toMatchObject({ status: 'closed', finalLevel: 2, verifications: [{ passed: true, by: 'u.lk.t01.v01.g01.grid', note: '现场核查属实，已处置到位' }] });
       await grid.context.close();
+    },
+    E2E_TIMEOUT,
+  );
+  it(
+    'a department liaison answers a summons (报到) in two taps from the inbox',
+    async () => {
+      const sys = system();
+      const whistle = await sys.apiAs<SummonsView>('t01.dispatcher', 'POST', '/summons', {
+        title: '河道垃圾堆积、排污口异味',
+        description: '涉及生态环境、水利多部门',
+        reasonCode: 'multi-department',
+        urgency: 'urgent',
+        complexity: 'simple',
+        unitIds: ['lk.dept.scjg', 'lk.dept.sthj'],
+      });
+      await sys.apiAs('t01.leader', 'POST', `/summons/${whistle.caseId}/actions`, { type: 'approve' });
+      const part = `${whistle.caseId}.lk.dept.scjg`;
+
+      const liaison = await sys.signIn('scjg.liaison');
+      await openMenu(liaison.page, '我的待办');
+      // A department's part shows as its whistle's number.
+      await twoTaps(liaison.page, whistle.caseId, 'acknowledge', '报到');
+      await expect.poll(() => quickButton(liaison.page, whistle.caseId, 'acknowledge').count()).toBe(0);
+      const answered = await sys.apiAs<{ live: PartView }>('scjg.liaison', 'GET', `/cases/${part}`);
+      expect(answered.live.acknowledgedAt).not.toBeNull();
+      expect(answered.live.status).toBe('acknowledged');
+      await liaison.context.close();
     },
     E2E_TIMEOUT,
   );

@@ -46,11 +46,13 @@ export function quickActionOf(row: Pick<InboxItem, 'id' | 'process' | 'actions' 
   const spec = module?.actions[type];
   if (!module || !spec) return null;
   const values = defaults(spec);
-  const shown = spec.fields.filter((f) => f.initial !== undefined && typeof f.initial === 'string');
+  // The confirm names what goes with the action: a switch left on by its label, a text by its value.
+  const shown = spec.fields.filter((f) => f.initial === true || typeof f.initial === 'string');
+  const say = (i: 0 | 1, sep: string, colon: string) => shown.map((f) => (f.initial === true ? f.label[i] : `${f.label[i]}${colon}${String(f.initial)}`)).join(sep);
   return {
     type,
     label: spec.label,
-    detail: shown.length ? [shown.map((f) => `${f.label[0]}：${String(f.initial)}`).join('；'), shown.map((f) => `${f.label[1]}: ${String(f.initial)}`).join('; ')] : null,
+    detail: shown.length ? [say(0, '；', '：'), say(1, '; ', ': ')] : null,
     async run(key) {
       let body = values;
       if (spec.toBody) {
