@@ -5,6 +5,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import type { Config } from '../config';
 
 /** The file that exports every workflow. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -62,6 +63,11 @@ const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, e
  */
 export function defaultMaxCachedWorkflows(heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024): number {
   return Math.max(100, Math.floor((heapLimitMiB - 512) / 3));
+}
+
+/** The SDK runtime's metrics exporter (`Runtime.install`), when `WORKER_METRICS_ADDRESS` is set. */
+export function workerTelemetry(config: Pick<Config, 'workerMetricsAddress'>) {
+  return config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {};
 }
 
 /** A worker for all our workflows and activities on one task queue. */
