@@ -65,9 +65,16 @@ export function defaultMaxCachedWorkflows(heapLimitMiB = v8.getHeapStatistics().
   return Math.max(100, Math.floor((heapLimitMiB - 512) / 3));
 }
 
-/** The SDK runtime's metrics exporter (`Runtime.install`), when `WORKER_METRICS_ADDRESS` is set. */
-export function workerTelemetry(config: Pick<Config, 'workerMetricsAddress'>) {
-  return config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {};
+/**
+ * Options of the SDK runtime (`Runtime.install`): the metrics exporter when `WORKER_METRICS_ADDRESS`
+ * is set; with stage timing on, SIGUSR2 asks for the timings (runtime/stage-timing.ts) instead of
+ * shutting the worker down (one of the SDK's default shutdown signals).
+ */
+export function workerRuntimeOptions(config: Pick<Config, 'workerMetricsAddress' | 'stageTimingFile'>) {
+  return {
+    ...(config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {}),
+    ...(config.stageTimingFile ? { shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT'] as NodeJS.Signals[] } : {}),
+  };
 }
 
 /** A worker for all our workflows and activities on one task queue. */
