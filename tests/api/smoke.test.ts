@@ -261,6 +261,24 @@ describe('Idempotency-Key on POST', () => {
     expect((await counts()).audit).toBe(audit);
   });
 
+  it('a key whose answer has expired (24 h) is claimed afresh in one statement: the request runs again, not replayed', async () => {
+    const id = await openTask();
+    const key = randomUUID();
+    const urge = { type: 'urge', message: '请加快办理' };
+    const first = await post(`/tasks/${id}/actions`, urge, key);
+    expect(first.status).toBe(200);
+    await t.tdb.db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 25 * 3_600_000) }).where(eq(idempotencyKeys.key, key));
+    const audit = (await counts()).audit;
+    const again = await post(`/tasks/${id}/actions`, urge, key);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    // Run again, with the same Update id: the engine still carries the action out once.
+    expect((await counts()).audit).toBe(audit);
+    const [kept] = await t.tdb.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    expect(kept!.status).toBe(200);
+    expect(Date.now() - kept!.createdAt.getTime()).toBeLessThan(3_600_000);
+  });
+
   it('a start whose engine did not answer keeps its case number: the retry with the same key opens that case, once', async () => {
     // The same API and database, but the workflow engine unreachable: the start allocates a number, then answers 503.
     const away = createApp({ ...t.deps, metrics: new Registry(), temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }) });
