@@ -352,3 +352,18 @@ describe('Idempotency-Key on POST', () => {
     expect(bad.body.code).toBe('bad-idempotency-key');
   });
 });
+
+describe('notices on the answer path', () => {
+  it('an urge stores its 督办 through a local activity: no activity task, no second workflow task', async () => {
+    const id = await openTask();
+    const urged = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'urge', message: '请加快办理' });
+    expect(urged.status, JSON.stringify(urged.body)).toBe(200);
+    const [stored] = (await t.tdb.db.execute<{ n: number }>(sql`select count(*)::int as n from notices where case_id = ${id} and kind = 'urge'`)).rows;
+    expect(stored!.n).toBeGreaterThan(0);
+    const history = await t.deps.temporal.workflow.getHandle(id).fetchHistory();
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotices');
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(scheduled).toHaveLength(0);
+    expect(markers.length).toBeGreaterThan(0);
+  });
+});
