@@ -55,6 +55,16 @@ $$;
 --> statement-breakpoint
 CREATE TRIGGER cases_board_counts AFTER INSERT OR UPDATE OR DELETE ON cases FOR EACH ROW EXECUTE FUNCTION cases_board_counts();
 --> statement-breakpoint
+CREATE FUNCTION cases_board_counts_truncate() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE case_board_counts;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER cases_board_counts_truncate AFTER TRUNCATE ON cases FOR EACH STATEMENT EXECUTE FUNCTION cases_board_counts_truncate();
+--> statement-breakpoint
 -- Backfill: the open cases there are now.
 INSERT INTO case_board_counts (unit_id, owner_unit_id, process, level, clock_kind, colour, n)
 SELECT unit_id, owner_unit_id, process, level, clock_kind, colour, count(*)::int FROM cases WHERE closed_at IS NULL GROUP BY 1, 2, 3, 4, 5, 6;

@@ -131,4 +131,12 @@ describe('board counters kept by the projection', () => {
     expect(expected.total).toBeGreaterThan(0);
     expect(board.body.counts).toEqual(expected);
   });
+
+  it('are emptied with the cases when the envelope is truncated', async () => {
+    const db = t.tdb.db;
+    await db.execute(sql`truncate cases cascade`);
+    const { counters, aggregate } = await countersAndAggregate();
+    expect(aggregate).toEqual([]);
+    expect(counters).toEqual([]);
+  });
 });
