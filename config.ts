@@ -68,6 +68,8 @@ const envSchema = z
     METRICS_PUBLIC: boolish.optional(),
     METRICS_PORT: port.optional(),
     METRICS_HOST: z.string().optional(),
+    STAGE_TIMING_FILE: z.string().optional(),
+    WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, { error: 'host:port' }).optional(),
     PATH: z.string().default(''),
   })
   .superRefine((env, ctx) => {
@@ -181,6 +183,14 @@ export interface Config {
    * (the default outside production).
    */
   metrics: { token?: string; public: boolean; port?: number; host: string };
+  /**
+   * Where the process's time per request stage (auth, idempotency, lookups, the Update, the
+   * projection…) is written when it receives SIGUSR2 (runtime/stage-timing.ts); unset: not recorded.
+   * Used by `bench:throughput`.
+   */
+  stageTimingFile?: string;
+  /** host:port where the worker serves the Temporal SDK's own metrics (workflow task and activity latency) in Prometheus format. */
+  workerMetricsAddress?: string;
   /** The system PATH, where a `temporal` CLI may be found. */
   systemPath: string;
 }
@@ -260,6 +270,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       writesPerUser: e.RATE_LIMIT_WRITES_PER_USER,
     },
     metrics: { token: e.METRICS_TOKEN, public: e.METRICS_PUBLIC ?? !production, port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST },
+    stageTimingFile: e.STAGE_TIMING_FILE,
+    workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     systemPath: e.PATH,
   };
 }

@@ -1,4 +1,4 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { appendAudit, lockStream, type AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
@@ -44,21 +44,26 @@ export async function recordTransition(db: Db, record: TransitionRecord, key?: A
       .insert(cases)
       .values(row)
       .onConflictDoUpdate({ target: cases.id, set: changes, setWhere: sql`${cases.projectedSeq} < ${record.seq}` });
-    await tx.delete(caseAssignments).where(eq(caseAssignments.caseId, s.caseId));
-    await tx.delete(caseUnits).where(eq(caseUnits.caseId, s.caseId));
-    await tx.delete(caseClocks).where(eq(caseClocks.caseId, s.caseId));
-    if (s.assignments.length) {
-      await tx
-        .insert(caseAssignments)
-        .values(s.assignments.map((a) => ({ caseId: s.caseId, unitId: a.unitId, role: a.role, userId: a.userId ?? '', actions: a.actions })))
-        .onConflictDoNothing();
-    }
+    // The case's assignments, units and clocks are replaced as a whole: one statement removes the
+    // old rows, one writes the new (each round trip inside the case's lock costs every action).
+    await tx.execute(sql`with a as (delete from ${caseAssignments} where ${caseAssignments.caseId} = ${s.caseId}),
+      u as (delete from ${caseUnits} where ${caseUnits.caseId} = ${s.caseId})
+      delete from ${caseClocks} where ${caseClocks.caseId} = ${s.caseId}`);
     const units = new Map([[`${s.unitId}|responsible`, { unitId: s.unitId, relation: 'responsible' }], [`${s.ownerUnitId}|owner`, { unitId: s.ownerUnitId, relation: 'owner' }]]);
     for (const u of s.units) units.set(`${u.unitId}|${u.relation}`, u);
-    await tx.insert(caseUnits).values([...units.values()].map((u) => ({ caseId: s.caseId, ...u })));
-    if (s.clocks.length) {
-      await tx.insert(caseClocks).values(s.clocks.map((c) => ({ caseId: s.caseId, ...c, deadline: toDate(c.deadline) })));
-    }
+    const assignmentRows = s.assignments.map((a) => ({ unit_id: a.unitId, role: a.role, user_id: a.userId ?? '', actions: a.actions }));
+    const unitRows = [...units.values()].map((u) => ({ unit_id: u.unitId, relation: u.relation }));
+    const clockRows = s.clocks.map((c) => ({ key: c.key, label: c.label, state: c.state, level: c.level, deadline: c.deadline, budget: c.budget, consumed: c.consumed, fallback_years: c.fallbackYears, ledger: c.ledger }));
+    await tx.execute(sql`with a as (
+        insert into ${caseAssignments} (case_id, unit_id, role, user_id, actions)
+        select ${s.caseId}, x.unit_id, x.role, x.user_id, x.actions from jsonb_to_recordset(${JSON.stringify(assignmentRows)}::jsonb) as x(unit_id text, role text, user_id text, actions jsonb)
+        on conflict do nothing),
+      k as (
+        insert into ${caseClocks} (case_id, key, label, state, level, deadline, budget, consumed, fallback_years, ledger)
+        select ${s.caseId}, x.key, x.label, x.state, x.level::clock_level, x.deadline::timestamptz, x.budget, x.consumed, coalesce(x.fallback_years, '[]'::jsonb), coalesce(x.ledger, '[]'::jsonb)
+        from jsonb_to_recordset(${JSON.stringify(clockRows)}::jsonb) as x(key text, label text, state text, level text, deadline text, budget jsonb, consumed jsonb, fallback_years jsonb, ledger jsonb))
+      insert into ${caseUnits} (case_id, unit_id, relation)
+      select ${s.caseId}, x.unit_id, x.relation from jsonb_to_recordset(${JSON.stringify(unitRows)}::jsonb) as x(unit_id text, relation text)`);
     return written;
   });
 }

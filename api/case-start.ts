@@ -11,14 +11,17 @@ import type { AppDeps } from './deps';
 import type { IdempotentRun } from './idempotency';
 import { Problem } from './problem';
 import { withEngineDeadline, withTemporal } from './temporal';
+import { timeStage } from '../runtime/stage-timing';
 
 /** What every new case needs before its workflow starts, shared by the process routes. */
 
 /** The calendar a case in `unit` computes with: national data plus the unit's regional overlay. */
 export async function calendarFor(deps: AppDeps, unit: OrgUnit): Promise<CalendarContext> {
   const db = deps.database.db;
-  const region = await calendarRegionOf(db, unit);
-  return { data: await loadCalendarData(db, region), region, fallback: deps.config.calendarFallback };
+  return timeStage('api.calendar', async () => {
+    const region = await calendarRegionOf(db, unit);
+    return { data: await loadCalendarData(db, region), region, fallback: deps.config.calendarFallback };
+  });
 }
 
 /**
@@ -50,7 +53,7 @@ export function requireDeadlineComputable(calendar: CalendarContext, budget: Dur
  */
 export async function newCaseId(ctx: { deps: AppDeps; idempotency: IdempotentRun | null }, process: ProcessType, now: number): Promise<string> {
   if (ctx.idempotency?.caseId) return ctx.idempotency.caseId;
-  const caseId = await allocateCaseNumber(ctx.deps.database.db, process, new Date(now));
+  const caseId = await timeStage('api.case-number', () => allocateCaseNumber(ctx.deps.database.db, process, new Date(now)));
   await ctx.idempotency?.rememberCaseId(caseId);
   return caseId;
 }
@@ -69,7 +72,7 @@ export function startCase<View>(deps: AppDeps, workflowType: string, caseId: str
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
   });
-  return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID }))) as Promise<View>;
+  return timeStage('api.start', () => withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID })))) as Promise<View>;
 }
 
 /** The id of every case's opening update (one per workflow run), which makes a repeated start idempotent. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { and, eq, isNotNull, isNull, lt, or } from 'drizzle-orm';
+import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import type { Db } from '../db';
 import { idempotencyKeys } from '../db/schema';
@@ -70,10 +70,16 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
   const requestHash = createHash('sha256').update(canonicalize({ request, body: req.body ?? null }) ?? '').digest('hex');
   const mine = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   const now = Date.now();
-  // Expired answers give the key back.
-  await db.delete(idempotencyKeys).where(and(mine, lt(idempotencyKeys.createdAt, new Date(now - KEY_TTL_MS))));
-
-  const claimed = await db.insert(idempotencyKeys).values({ userId, key, request, requestHash }).onConflictDoNothing().returning({ key: idempotencyKeys.key });
+  // One round trip: a new key is claimed, and so is one whose answer has expired (it starts afresh).
+  const claimed = await db
+    .insert(idempotencyKeys)
+    .values({ userId, key, request, requestHash })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.userId, idempotencyKeys.key],
+      set: { request, requestHash, status: null, response: null, createdAt: sql`now()`, completedAt: null, caseId: null, releasedAt: null },
+      setWhere: lt(idempotencyKeys.createdAt, new Date(now - KEY_TTL_MS)),
+    })
+    .returning({ key: idempotencyKeys.key });
   const updateId = `idem-${createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 40)}`;
   const run = (caseId: string | null): IdempotentRun => {
     let allocated = caseId;

@@ -3,11 +3,13 @@ import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db';
 import { startApiServer } from '../runtime/api-server';
 import { createLogger } from '../runtime/logger';
+import { enableStageTiming } from '../runtime/stage-timing';
 import { connectClient } from '../runtime/temporal-connection';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'api');
+  if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
   if (!config.db.url || !config.temporal.address) {
     throw new ConfigError(['DATABASE_URL and TEMPORAL_ADDRESS are required for the API entrypoint (API 独立进程需要配置数据库与 Temporal 地址); use `npm start` for the embedded default']);
   }

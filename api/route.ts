@@ -7,6 +7,7 @@ import { claimIdempotencyKey, IDEMPOTENCY_HEADER, idempotencyKeyOf, type Idempot
 import { requireRole } from './authz';
 import { Problem, problemSchema } from './problem';
 import { validate } from './validation';
+import { timeStage } from '../runtime/stage-timing';
 import { z } from './zod';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -126,24 +127,24 @@ export class ApiRoutes {
     this.mounts.push((router, deps, hooks) => {
       router[spec.method](spec.path, ...(spec.body ? hooks.jsonBody : []), ...(rawBody ? [rawBody] : []), async (req, res, next) => {
         try {
-          const principal = access === 'public' ? undefined : await authenticate(req, deps);
+          const principal = access === 'public' ? undefined : await timeStage('api.auth', () => authenticate(req, deps));
           if (principal) {
             req.principal = principal;
-            await hooks.authenticated?.(req, res);
+            await timeStage('api.write-limit', async () => hooks.authenticated?.(req, res));
           }
           if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
           const params = spec.params ? validate(spec.params, req.params, 'path') : {};
           const query = spec.query ? validate(spec.query, req.query, 'query') : {};
           const body = spec.body ? validate(spec.body, req.body, 'body') : upload ? uploadedFile(req, upload.contentTypes) : undefined;
           const key = idempotent && principal ? idempotencyKeyOf(req) : null;
-          const run = key && principal ? await claimIdempotencyKey(deps.database.db, principal.userId, key, req) : null;
+          const run = key && principal ? await timeStage('api.idempotency-claim', () => claimIdempotencyKey(deps.database.db, principal.userId, key, req)) : null;
           if (run?.replay) {
             res.status(run.replay.status).set('idempotent-replayed', 'true').json(run.replay.body);
             return;
           }
           let result: unknown;
           try {
-            result = await spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>);
+            result = await timeStage('api.handler', () => spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>));
           } catch (err) {
             // Forget the key (or hand an allocated case number on) so a retry runs again; if even that
             // fails (database down), the key stays pending: retries get 409 until it is stale (90 s), then take over.
@@ -151,7 +152,7 @@ export class ApiRoutes {
             throw err;
           }
           // The work is done: a failure to store the answer must not turn it into an error.
-          await run?.complete(status, result).catch((e: unknown) => req.log?.warn({ err: e }, 'idempotent answer not stored'));
+          await timeStage('api.idempotency-answer', async () => run?.complete(status, result)).catch((e: unknown) => req.log?.warn({ err: e }, 'idempotent answer not stored'));
           if (res.headersSent) return;
           if (spec.response.contentType && spec.response.contentType !== 'application/json') {
             res.status(status).type(spec.response.contentType).send(result);

@@ -10,6 +10,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CaseErrorDetail } from '../workflows/shared/errors';
 import { Problem, type ProblemKind } from './problem';
+import { timeStage } from '../runtime/stage-timing';
 
 const KIND_BY_TYPE: Record<string, ProblemKind> = { Forbidden: 'forbidden', InvalidState: 'conflict', RuleRefused: 'ruleRefused' };
 
@@ -99,5 +100,5 @@ export function withEngineDeadline<T>(client: Client, call: () => Promise<T>): P
  */
 export function actOnCase<Ret, Arg>(client: Client, caseId: string, update: UpdateDefinition<Ret, [Arg]>, arg: Arg, updateId?: string): Promise<Ret> {
   const handle = client.workflow.getHandle(caseId);
-  return withTemporal(caseId, () => withEngineDeadline(client, () => handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) })));
+  return timeStage('api.update', () => withTemporal(caseId, () => withEngineDeadline(client, () => handle.executeUpdate(update, { args: [arg], ...(updateId ? { updateId } : {}) }))));
 }

@@ -5,6 +5,7 @@ import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
+import type { Config } from '../config';
 
 /** The file that exports every workflow. */
 export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -62,6 +63,18 @@ const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, e
  */
 export function defaultMaxCachedWorkflows(heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024): number {
   return Math.max(100, Math.floor((heapLimitMiB - 512) / 3));
+}
+
+/**
+ * Options of the SDK runtime (`Runtime.install`): the metrics exporter when `WORKER_METRICS_ADDRESS`
+ * is set; with stage timing on, SIGUSR2 asks for the timings (runtime/stage-timing.ts) instead of
+ * shutting the worker down (one of the SDK's default shutdown signals).
+ */
+export function workerRuntimeOptions(config: Pick<Config, 'workerMetricsAddress' | 'stageTimingFile'>) {
+  return {
+    ...(config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {}),
+    ...(config.stageTimingFile ? { shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT'] as NodeJS.Signals[] } : {}),
+  };
 }
 
 /** A worker for all our workflows and activities on one task queue. */

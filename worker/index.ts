@@ -7,12 +7,16 @@ import { loadAuditKey } from '../runtime/audit-key';
 import { createLogger } from '../runtime/logger';
 import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
-import { createWorker } from './create-worker';
+import { Runtime } from '@temporalio/worker';
+import { enableStageTiming } from '../runtime/stage-timing';
+import { createWorker, workerRuntimeOptions } from './create-worker';
 import { ensureNoticeDelivery } from './notice-delivery';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config, 'worker');
+  if (config.workerMetricsAddress || config.stageTimingFile) Runtime.install(workerRuntimeOptions(config));
+  if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
   if (!config.db.url || !config.temporal.address) {
     throw new ConfigError(['DATABASE_URL and TEMPORAL_ADDRESS are required for the worker entrypoint (Worker 独立进程需要配置数据库与 Temporal 地址)']);
   }

@@ -1,7 +1,7 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { incidentStats } from '../../db/incident';
-import { caseAssignments, caseClocks, cases, CLOCK_KINDS, type ClockKind, type ClockLevel, type ProcessType } from '../../db/schema/cases';
+import { caseAssignments, caseBoardCounts, caseClocks, cases, CLOCK_KINDS, type ClockKind, type ClockLevel, type ProcessType } from '../../db/schema/cases';
 import { incidentFacts } from '../../db/schema/incident';
 import { inSubtree, orgUnits, PATH_SEPARATOR } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
@@ -17,8 +17,9 @@ import { caseEnvelopeSchema } from './cases';
  * The supervisor SLA board (DOMAIN §8): every open case in a unit's subtree by SLA colour, grouped by
  * unit (rolled up to the focus unit's children, for drill-down), by process and by level; the
  * overdue and near-deadline lists; daily on-time and escalation figures; the four-level split.
- * Everything is an aggregate in PostgreSQL over the case envelope (`cases`, its partial index on open
- * cases' colour and deadline, `cases_created_idx`), `incident_facts` and `notices`.
+ * The colour counts add up the counters the projection keeps (`case_board_counts`); the rest is an
+ * aggregate in PostgreSQL over the case envelope (`cases`, its partial index on open cases' colour
+ * and deadline, `cases_created_idx`), `incident_facts` and `notices`.
  */
 
 const DAY_MS = 86_400_000;
@@ -153,6 +154,12 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
         query.level ? eq(cases.level, query.level) : undefined,
       ];
       const open = and(isNull(cases.closedAt), ...caseFilters);
+      const counterScope = (column: typeof caseBoardCounts.unitId | typeof caseBoardCounts.ownerUnitId) => sql`${column} = any(${sql.param(ids)}::text[])`;
+      const counterFilters: (SQL | undefined)[] = [
+        everything ? undefined : or(counterScope(caseBoardCounts.unitId), counterScope(caseBoardCounts.ownerUnitId)),
+        query.process ? eq(caseBoardCounts.process, query.process) : undefined,
+        query.level ? eq(caseBoardCounts.level, query.level) : undefined,
+      ];
       // A passed deadline is red now, even before the case's workflow has woken to project the colour.
       const colourNow = sql<ClockLevel>`(case when ${cases.deadline} < ${now} then 'red'::clock_level else ${cases.colour} end)`;
       const listColumns = {
@@ -181,11 +188,22 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
 
       const incidentsCounted = !query.process || query.process === 'incident';
       const [groups, overdue, near, trend, escalations, urges, split] = await Promise.all([
+        // The counters the projection keeps (case_board_counts), moved to red for the open cases
+        // whose deadline has passed but whose workflow has not projected red yet (few; an index
+        // on open cases' colour and deadline finds them): the same counts as aggregating every open case.
         db.execute<{ unit_id: string | null; process: ProcessType | null; level: number | null; kind: ClockKind | null; colour: ClockLevel; by: 'all' | 'unit' | 'process' | 'level' | 'kind'; n: number }>(sql`
           select case when grouping(unit_id) = 0 then 'unit' when grouping(process) = 0 then 'process' when grouping(level) = 0 then 'level' when grouping(kind) = 0 then 'kind' else 'all' end as by,
-                 unit_id, process, level, kind, colour, count(*)::int as n
-          from (select ${cases.unitId} as unit_id, ${cases.process} as process, ${cases.level} as level, ${cases.clockKind} as kind, ${colourNow} as colour from ${cases} where ${open}) c
-          group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour), (kind, colour))`),
+                 unit_id, process, level, kind, colour, sum(n)::int as n
+          from (
+            select ${caseBoardCounts.unitId} as unit_id, ${caseBoardCounts.process} as process, ${caseBoardCounts.level} as level, ${caseBoardCounts.clockKind} as kind, ${caseBoardCounts.colour} as colour, ${caseBoardCounts.n} as n
+            from ${caseBoardCounts} where ${and(sql`${caseBoardCounts.n} <> 0`, ...counterFilters)}
+            union all
+            select ${cases.unitId}, ${cases.process}, ${cases.level}, ${cases.clockKind}, m.colour, m.n
+            from ${cases} cross join lateral (values (${cases.colour}, -1), ('red'::clock_level, 1)) m(colour, n)
+            where ${and(open, lt(cases.deadline, now), sql`${cases.colour} <> 'red'`)}
+          ) c
+          group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour), (kind, colour))
+          having sum(n) <> 0`),
         list(or(eq(cases.colour, 'red'), lt(cases.deadline, now))),
         list(and(inArray(cases.colour, ['yellow', 'blue']), or(isNull(cases.deadline), gte(cases.deadline, now)))),
         db.execute<{ day: string; created: number; on_time: number; late: number }>(sql`

@@ -14,6 +14,7 @@ import { recordApplicantRead } from '../access-audit';
 import type { ApiRoutes } from '../route';
 import { clockLevelSchema, clockWithLedgerSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
 import { z } from '../zod';
+import { timeStage } from '../../runtime/stage-timing';
 
 export const caseEnvelopeSchema = z
   .object({
@@ -157,7 +158,7 @@ function envelope(row: typeof cases.$inferSelect, now: Date) {
 
 /** Load a case the caller may see, or throw 404 (a case in another unit is not revealed). */
 export async function loadVisibleCase(deps: AppDeps, principal: Principal, id: string) {
-  const [row] = await deps.database.db.select().from(cases).where(and(eq(cases.id, id), caseVisibleTo(principal)));
+  const [row] = await timeStage('api.case-lookup', () => deps.database.db.select().from(cases).where(and(eq(cases.id, id), caseVisibleTo(principal))));
   if (!row) throw new Problem('notFound', { zh: `案件不存在或无权查看：${id}`, en: `No case ${id}, or you may not see it` }, { code: 'case-not-found' });
   return row;
 }

@@ -4,7 +4,7 @@
 // (api/index.ts, the production entrypoint). Everything lives in one temporary folder that is
 // removed on stop.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,15 @@ export interface SystemUnderTest {
   dataDir: string;
   /** The worker's OS process id (for memory sampling). */
   workerPid(): number | undefined;
+  /** OS process ids of the parts (for CPU time: bench/lib/cpu.ts); PostgreSQL's is its postmaster. */
+  pids(): Record<'api' | 'worker' | 'temporal' | 'postgres', number | undefined>;
+  /**
+   * With `stageTiming`: each process's durations per request stage since the last call (stage →
+   * ms), read by signalling the API and the worker (runtime/stage-timing.ts).
+   */
+  drainStageTimings(): Promise<Record<string, number[]>>;
+  /** With `stageTiming`: the worker's Temporal SDK metrics (Prometheus text). */
+  workerMetrics(): Promise<string>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   startWorker(): Promise<void>;
   restartTemporal(): Promise<void>;
@@ -121,7 +130,7 @@ async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<voi
  * Bring the whole system up on free ports in a fresh temporary folder: PostgreSQL (migrated,
  * demo county seeded), the Temporal dev server, the worker and the API.
  */
-export async function startSystem(opts: { log?: (line: string) => void; workerEnv?: Record<string, string> } = {}): Promise<SystemUnderTest> {
+export async function startSystem(opts: { log?: (line: string) => void; workerEnv?: Record<string, string>; stageTiming?: boolean } = {}): Promise<SystemUnderTest> {
   const log = opts.log ?? (() => {});
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'township-bench-'));
   // As root, PostgreSQL runs as a separate OS user that must be able to enter the folder.
@@ -156,15 +165,19 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
 
   const taskQueue = 'township-bench';
   const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development', DEV_LOGIN: 'on' };
+  const stageFile = (name: string) => path.join(dataDir, `stages-${name}.json`);
+  const metricsAddress = opts.stageTiming ? `127.0.0.1:${await freePort()}` : undefined;
+  const timingEnv = (name: string): Record<string, string> =>
+    opts.stageTiming ? { STAGE_TIMING_FILE: stageFile(name), ...(name === 'worker' ? { WORKER_METRICS_ADDRESS: metricsAddress! } : {}) } : {};
   let worker: ChildProcess | undefined;
   const startWorker = async () => {
-    worker = await spawnReady('worker', process.execPath, [...TSX, 'bench/lib/worker-main.ts'], { ...common, ...opts.workerEnv }, /worker ready/);
+    worker = await spawnReady('worker', process.execPath, [...TSX, 'bench/lib/worker-main.ts'], { ...common, ...timingEnv('worker'), ...opts.workerEnv }, /worker ready/);
   };
   await startWorker();
   log('worker up');
 
   const apiPort = await freePort();
-  const api = await spawnReady('api', process.execPath, [...TSX, 'api/index.ts'], { ...common, PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, /API listening/);
+  const api = await spawnReady('api', process.execPath, [...TSX, 'api/index.ts'], { ...common, ...timingEnv('api'), PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, /API listening/);
   // Errors the API logged (pino level ≥ 50) are kept for the report: a 500 must be explainable.
   const errorLog = path.join(ROOT, 'bench', 'results', 'api-errors.log');
   mkdirSync(path.dirname(errorLog), { recursive: true });
@@ -186,6 +199,22 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
     databaseUrl,
     dataDir,
     workerPid: () => worker?.pid,
+    pids: () => ({ api: api.pid, worker: worker?.pid, temporal: temporal.pid, postgres: postmasterPid(pgDir) }),
+    async drainStageTimings() {
+      const out: Record<string, number[]> = {};
+      for (const [name, child] of [['api', api], ['worker', worker]] as const) {
+        if (!child) continue;
+        rmSync(stageFile(name), { force: true });
+        child.kill('SIGUSR2');
+        const until = Date.now() + 10_000;
+        while (!existsSync(stageFile(name)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+        if (existsSync(stageFile(name))) Object.assign(out, JSON.parse(readFileSync(stageFile(name), 'utf8')) as Record<string, number[]>);
+      }
+      return out;
+    },
+    async workerMetrics() {
+      return metricsAddress ? (await fetch(`http://${metricsAddress}/metrics`)).text() : '';
+    },
     async killWorker(signal = 'SIGKILL') {
       if (!worker) return;
       const w = worker;
@@ -226,6 +255,15 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The postmaster's process id, from its pid file (first line). */
+function postmasterPid(pgDir: string): number | undefined {
+  try {
+    return Number(readFileSync(path.join(pgDir, 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Resident memory of a process in MiB, from /proc (Linux). */

@@ -8,11 +8,13 @@ import { loadConfig } from '../../config';
 import { openDatabase } from '../../db';
 import { loadAuditKey } from '../../runtime/audit-key';
 import { connectClient, connectWorker } from '../../runtime/temporal-connection';
-import { cachedWorkflowBundle, createWorker } from '../../worker/create-worker';
+import { enableStageTiming } from '../../runtime/stage-timing';
+import { cachedWorkflowBundle, createWorker, workerRuntimeOptions } from '../../worker/create-worker';
 
 const config = loadConfig();
 if (!config.db.url || !config.temporal.address) throw new Error('DATABASE_URL and TEMPORAL_ADDRESS are required');
-Runtime.install({ logger: new DefaultLogger('WARN') });
+Runtime.install({ logger: new DefaultLogger('WARN'), ...workerRuntimeOptions(config) });
+if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
 const database = openDatabase(config.db.url);
 const connection = await connectWorker(config.temporal, config.temporal.address);
 const client = await connectClient(config.temporal, config.temporal.address);

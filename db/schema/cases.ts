@@ -9,6 +9,7 @@ import {
   primaryKey,
   text,
   timestamp,
+  unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 
@@ -82,6 +83,27 @@ export const cases = pgTable(
     // The calendar fan-out walks the open cases by id (keyset pagination), never the closed ones.
     index('cases_open_id_idx').on(t.id).where(sql`${t.closedAt} is null`),
   ],
+);
+
+/**
+ * Open cases counted by what the SLA board groups them by (responsible and owner unit, process,
+ * level, clock kind, colour), kept by a trigger on `cases` in the transaction of every projection
+ * write (migration board_counters), so the board adds up a few hundred rows instead of every open
+ * case. `n` may fall to 0; the board skips empty groups. Colours are as projected: the board still
+ * counts an open case whose deadline has passed as red before its workflow has projected it.
+ */
+export const caseBoardCounts = pgTable(
+  'case_board_counts',
+  {
+    unitId: text('unit_id').notNull(),
+    ownerUnitId: text('owner_unit_id').notNull(),
+    process: processType('process').notNull(),
+    level: integer('level'),
+    clockKind: text('clock_kind').$type<ClockKind>().notNull(),
+    colour: clockLevel('colour').notNull(),
+    n: integer('n').notNull(),
+  },
+  (t) => [unique('case_board_counts_key').on(t.unitId, t.ownerUnitId, t.process, t.level, t.clockKind, t.colour).nullsNotDistinct()],
 );
 
 /**

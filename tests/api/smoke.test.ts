@@ -261,6 +261,24 @@ describe('Idempotency-Key on POST', () => {
     expect((await counts()).audit).toBe(audit);
   });
 
+  it('a key whose answer has expired (24 h) is claimed afresh in one statement: the request runs again, not replayed', async () => {
+    const id = await openTask();
+    const key = randomUUID();
+    const urge = { type: 'urge', message: '请加快办理' };
+    const first = await post(`/tasks/${id}/actions`, urge, key);
+    expect(first.status).toBe(200);
+    await t.tdb.db.update(idempotencyKeys).set({ createdAt: new Date(Date.now() - 25 * 3_600_000) }).where(eq(idempotencyKeys.key, key));
+    const audit = (await counts()).audit;
+    const again = await post(`/tasks/${id}/actions`, urge, key);
+    expect(again.status).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    // Run again, with the same Update id: the engine still carries the action out once.
+    expect((await counts()).audit).toBe(audit);
+    const [kept] = await t.tdb.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key));
+    expect(kept!.status).toBe(200);
+    expect(Date.now() - kept!.createdAt.getTime()).toBeLessThan(3_600_000);
+  });
+
   it('a start whose engine did not answer keeps its case number: the retry with the same key opens that case, once', async () => {
     // The same API and database, but the workflow engine unreachable: the start allocates a number, then answers 503.
     const away = createApp({ ...t.deps, metrics: new Registry(), temporal: new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) }) });
@@ -332,5 +350,20 @@ describe('Idempotency-Key on POST', () => {
     const bad = await post('/tasks', newTask, 'has spaces in it');
     expect(bad.status).toBe(400);
     expect(bad.body.code).toBe('bad-idempotency-key');
+  });
+});
+
+describe('notices on the answer path', () => {
+  it('an urge stores its 督办 through a local activity: no activity task, no second workflow task', async () => {
+    const id = await openTask();
+    const urged = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'urge', message: '请加快办理' });
+    expect(urged.status, JSON.stringify(urged.body)).toBe(200);
+    const [stored] = (await t.tdb.db.execute<{ n: number }>(sql`select count(*)::int as n from notices where case_id = ${id} and kind = 'urge'`)).rows;
+    expect(stored!.n).toBeGreaterThan(0);
+    const history = await t.deps.temporal.workflow.getHandle(id).fetchHistory();
+    const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'sendNotices');
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    expect(scheduled).toHaveLength(0);
+    expect(markers.length).toBeGreaterThan(0);
   });
 });
