@@ -1,12 +1,12 @@
 import { patched, startChild } from '@temporalio/workflow';
 import { projectionActivities } from '../shared/activities';
-import { CaseRunner } from '../shared/case-runner';
+import { CaseRunner, thenFacts } from '../shared/case-runner';
 import type { SummonsOutcome } from '../summons/definitions';
 import type { summonsWorkflow } from '../summons/workflow';
 import { incidentActionUpdate, type IncidentActionInput, type IncidentFactsRecord, type IncidentView, type StartIncidentInput } from './definitions';
 import { IncidentCase, type IncidentEffects } from './incident-case';
 
-const { recordTransition, recordIncidentFacts } = projectionActivities;
+const { recordIncidentFacts } = projectionActivities;
 
 /** A grid incident or 12345 order (四级处置): see workflows/incident/definitions.ts. */
 export async function incidentWorkflow(input: StartIncidentInput): Promise<IncidentView> {
@@ -17,11 +17,7 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
     update: incidentActionUpdate,
     // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
     facts: (seq) => incident.facts(seq),
-    write: async (transition, facts) => {
-      const written = await recordTransition(transition);
-      if (facts) await recordIncidentFacts(facts);
-      return written;
-    },
+    write: thenFacts(recordIncidentFacts),
     extra: async ({ summons }) => {
       if (!summons) return;
       // The whistle runs as a child: the event waits for its outcome and resumes with it.

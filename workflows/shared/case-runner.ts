@@ -11,6 +11,15 @@ import { openRectificationTask } from './rectification';
 const { loadCalendar, sendNotices } = caseActivities;
 const { recordTransition } = projectionActivities;
 
+/** A `write` for processes with statistics facts: the envelope first, then the facts taken with it. */
+export const thenFacts =
+  <Facts>(writeFacts: (facts: Facts) => Promise<unknown>) =>
+  async (transition: TransitionRecord, facts: Facts | undefined): Promise<unknown> => {
+    const written = await recordTransition(transition);
+    if (facts !== undefined) await writeFacts(facts);
+    return written;
+  };
+
 export interface CaseRunOptions<Input, View, Fx extends CaseEffects, Facts> {
   /** The Update every human action of the process arrives by. */
   update: UpdateDefinition<View, [Input]>;

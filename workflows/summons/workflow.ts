@@ -1,6 +1,6 @@
 import { patched, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
-import { CaseRunner } from '../shared/case-runner';
+import { CaseRunner, thenFacts } from '../shared/case-runner';
 import {
   partActionUpdate,
   summonsActionUpdate,
@@ -19,16 +19,7 @@ import { PartCase, type PartEffects } from './part-case';
 import { SummonsCase, type SummonsEffects } from './summons-case';
 
 const { sendNotices } = caseActivities;
-const { recordTransition, recordSummonsFacts, recordSummonsPartFacts } = projectionActivities;
-
-/** The envelope, then the facts as they were at that transition, in the recorder's order. */
-const withFacts =
-  <F>(writeFacts: (facts: F) => Promise<unknown>) =>
-  async (transition: Parameters<typeof recordTransition>[0], facts: F | undefined): Promise<unknown> => {
-    const written = await recordTransition(transition);
-    if (facts !== undefined) await writeFacts(facts);
-    return written;
-  };
+const { recordSummonsFacts, recordSummonsPartFacts } = projectionActivities;
 
 /** A whistle (吹哨): see workflows/summons/definitions.ts. */
 export async function summonsWorkflow(input: StartSummonsInput): Promise<SummonsOutcome> {
@@ -36,7 +27,7 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
   const runner = new CaseRunner<SummonsActionInput, SummonsView, SummonsEffects, SummonsFactsRecord>(summons, {
     update: summonsActionUpdate,
     facts: (seq) => summons.facts(seq),
-    write: withFacts(recordSummonsFacts),
+    write: thenFacts(recordSummonsFacts),
     // A calendar change moves no deadline of the whistle's own (its parts keep theirs).
     projectCalendarChanges: false,
     extra: async ({ start }) => {
@@ -61,7 +52,7 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
   const runner = new CaseRunner<PartActionInput, PartView, PartEffects, PartFactsRecord>(part, {
     update: partActionUpdate,
     facts: (seq) => part.facts(seq, Date.now()),
-    write: withFacts(recordSummonsPartFacts),
+    write: thenFacts(recordSummonsPartFacts),
   });
   await runner.open(async () => {
     await runner.record(part.creationNote());
