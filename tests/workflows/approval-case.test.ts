@@ -136,7 +136,7 @@ describe('ApprovalCase', () => {
     expect(() => c.apply({ actor: window, action: { type: 'rate', score: 2 } }, T0 + HOUR)).toThrow(/rectification case number/);
     expect(c.rating).toBeNull();
     const effects = apply(c, window, { type: 'rate', score: 2, rectificationCaseId: 'RW-2026-000009' });
-    expect(effects.rectification).toMatchObject({ caseId: 'RW-2026-000009', unitId: 'lk.t01', ownerUnitId: 'lk', budget: { unit: 'workday', amount: 15 } });
+    expect(effects.rectifications?.[0]).toMatchObject({ caseId: 'RW-2026-000009', unitId: 'lk.t01', ownerUnitId: 'lk', budget: { unit: 'workday', amount: 15 } });
     expect(c.finished).toBe(true);
   });
 });

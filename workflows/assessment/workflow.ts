@@ -4,22 +4,17 @@ import {
   continueAsNew,
   ParentClosePolicy,
   patched,
-  setHandler,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarFallback } from '../../domain/calendar';
 import { caseActivities, projectionActivities } from '../shared/activities';
-import type { AuditNote } from '../shared/case-snapshot';
-import { CaseChanges } from '../shared/case-changes';
-import { ClockWatch, openCase, serveCaseReads } from '../shared/case-workflow';
-import { CaseRecorder } from '../shared/recorder';
-import { openRectificationTask } from '../shared/rectification';
+import { CaseRunner } from '../shared/case-runner';
 import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
-import { assessmentActionUpdate, type AssessmentProjection, type AssessmentView, type StartAssessmentInput } from './definitions';
+import { assessmentActionUpdate, type AssessmentActionInput, type AssessmentProjection, type AssessmentView, type StartAssessmentInput } from './definitions';
 
-const { snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, loadCalendar, sendNotices, carryCycleOutcomes } = caseActivities;
+const { snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, carryCycleOutcomes } = caseActivities;
 const { recordAssessmentTransition } = projectionActivities;
 
 /** History length after which a cycle continues as new (well inside Temporal's 50k-event limit). */
@@ -35,45 +30,26 @@ export const CYCLE_OUTCOMES_PATCH = 'assessment-cycle-outcomes';
 /** An assessment cycle (考核周期): see workflows/assessment/definitions.ts. */
 export async function assessmentCycleWorkflow(input: StartAssessmentInput): Promise<AssessmentView> {
   const cycle = new AssessmentCycle(input, Date.now());
-  // The read-model delta of each transition, taken when it happened, written in the recorder's order.
-  const projections = new Map<number, AssessmentProjection>();
-  const recorder = new CaseRecorder(async (transition) => {
-    const projection = projections.get(transition.seq)!;
-    projections.delete(transition.seq);
-    const written = await recordAssessmentTransition({ transition, projection });
-    return written;
-  }, cycle.state.seq, cycle.state.auditHash ?? null);
-  const record = (note: AuditNote, changed: CycleEffects['changed']) => {
-    const seq = recorder.seq + 1;
-    projections.set(seq, cycle.projection(seq, changed, Date.now()));
-    return recorder.record(cycle.snapshot(Date.now()), note);
-  };
-  const perform = async (effects: CycleEffects) => {
-    for (const [i, note] of effects.notes.entries()) await record(note, i === 0 ? effects.changed : NOTHING_CHANGED);
-    if (effects.notices.length) await sendNotices(effects.notices);
-  };
-  const changes = new CaseChanges(cycle, recorder, (note) => record(note, NOTHING_CHANGED));
-  const watch = new ClockWatch(cycle.clocks, changes, loadCalendar, (now) => cycle.snapshot(now));
-  const reads = serveCaseReads(() => cycle.view(Date.now()));
-
-  setHandler(
-    assessmentActionUpdate,
-    (action) =>
-      changes.act(async () => {
-        await perform(cycle.apply(action, Date.now()));
-        return cycle.view(Date.now());
-      }),
-    { validator: (action) => cycle.check(action, Date.now()) },
-  );
-
-  await openCase(changes, reads, async () => {
-    if (input.resume) return;
-    await record(cycle.creationNote(), NOTHING_CHANGED);
-    const { plan } = cycle;
-    const snapshot = await snapshotAssessment({ caseId: plan.caseId, definition: plan.definition, period: plan.period });
-    await perform(cycle.snapshotTaken(snapshot, Date.now()));
+  const runner = new CaseRunner<AssessmentActionInput, AssessmentView, CycleEffects, AssessmentProjection>(cycle, {
+    update: assessmentActionUpdate,
+    // The read-model delta of each transition, taken when it happened (what changed goes with an
+    // action's or timer's first note), written in the recorder's order.
+    facts: (seq, effects, index) => cycle.projection(seq, effects && index === 0 ? effects.changed : NOTHING_CHANGED, Date.now()),
+    write: (transition, projection) => recordAssessmentTransition({ transition, projection: projection! }),
+    seq: cycle.state.seq,
+    anchorHash: cycle.state.auditHash ?? null,
   });
 
+  await runner.open(async () => {
+    if (input.resume) return;
+    await runner.record(cycle.creationNote());
+    const { plan } = cycle;
+    const snapshot = await snapshotAssessment({ caseId: plan.caseId, definition: plan.definition, period: plan.period });
+    await runner.perform(cycle.snapshotTaken(snapshot, Date.now()));
+  });
+
+  // Not runner.run(): a cycle becomes final in a step of its own, and continues as new on a long history.
+  const { changes, recorder, watch } = runner;
   const limit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   while (!cycle.finished) {
     if (cycle.finalisable(Date.now())) {
@@ -84,8 +60,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
         const outcomes = cycle.outcomesInput(decidedAt);
         const carried = outcomes && patched(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
         const { note, tasks } = cycle.finalise(decidedAt, ids, carried);
-        await record(note, { ...NOTHING_CHANGED, results: true });
-        for (const task of tasks) await openRectificationTask(task);
+        await runner.perform({ notes: [note], notices: [], rectifications: tasks, changed: { ...NOTHING_CHANGED, results: true } });
       });
       break;
     }
@@ -100,7 +75,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
       await continueAsNew<typeof assessmentCycleWorkflow>({ ...input, calendar: cycle.clocks.calendarContext, resume: cycle.state });
     }
     await watch.sleep(() => cycle.finished || cycle.finalisable(Date.now()));
-    await changes.step(() => perform(cycle.tick(Date.now())));
+    await changes.step(() => runner.perform(cycle.tick(Date.now())));
   }
   await changes.settled();
   return cycle.view(Date.now());

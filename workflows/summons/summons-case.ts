@@ -2,6 +2,7 @@ import { RATING_LABEL, URGENCY_LABEL } from '../../domain/summons';
 import type { Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
 import { CaseClocks } from '../shared/case-clocks';
+import type { CaseEffects, CaseMachine } from '../shared/case-machine';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseErrorType, caseError } from '../shared/errors';
 import {
@@ -26,17 +27,16 @@ import {
 const OUTCOME_LABEL: Record<PartOutcome['outcome'], string> = { completed: '已验收', released: '异议成立，不属其职责', withdrawn: '已撤回' };
 
 /** What an action or an ended part asks the workflow to record and start. */
-export interface SummonsEffects {
-  notes: AuditNote[];
+export interface SummonsEffects extends CaseEffects {
   /** Parts to start as child workflows. */
   start: StartPartInput[];
 }
 
 /**
- * A whistle's state machine, free of Temporal APIs: leader approval, the parts it started and how
- * they ended, closing. `check` is the Update validator; `apply` performs an action.
+ * A whistle's state machine (workflows/shared/case-machine.ts): leader approval, the parts it
+ * started and how they ended, closing. It has no clocks of its own, so `tick` has nothing to do.
  */
-export class SummonsCase {
+export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView, SummonsEffects> {
   status: SummonsStatus = 'awaiting-approval';
   approval: SummonsView['approval'] = null;
   parts: SummonsPartRef[] = [];
@@ -89,8 +89,13 @@ export class SummonsCase {
     this.history.push({ at, actorId: actor.userId, unitId: actor.unitId || null, role: actor.role, action: action.type, note });
     return {
       notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `summons.${action.type}`, reason: note, before, after: this.auditState(), at }],
+      notices: [],
       start,
     };
+  }
+
+  tick(): SummonsEffects {
+    return { notes: [], notices: [], start: [] };
   }
 
   /** A part ended: record how; an upheld dispute with a re-summons starts the new unit's part. */
@@ -103,7 +108,7 @@ export class SummonsCase {
     const rating = outcome.rating ? `，评价：${RATING_LABEL[outcome.rating]}` : '';
     const note = `${part?.unit.name ?? outcome.unitId}：${OUTCOME_LABEL[outcome.outcome]}${rating}${outcome.resummon ? `；县综合指挥中心改召 ${outcome.resummon.name}` : ''}`;
     this.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'part-ended', note });
-    return { notes: [{ actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'summons.part-ended', reason: note, before, after: { ...this.auditState(), part: outcome }, at }], start };
+    return { notes: [{ actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'summons.part-ended', reason: note, before, after: { ...this.auditState(), part: outcome }, at }], notices: [], start };
   }
 
   /** What the summons returns (and an L3 incident resumes with). */

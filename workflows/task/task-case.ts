@@ -2,7 +2,9 @@ import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaCl
 import type { NoticeRequest } from '../../activities/notices';
 import type { Actor } from '../shared/actor';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
-import { CaseClocks, type LevelChange, levelChangeNote } from '../shared/case-clocks';
+import { CaseClocks, type LevelChange } from '../shared/case-clocks';
+import { clockLevelNote, noEffects, type CaseEffects, type CaseMachine } from '../shared/case-machine';
+import { carryOut, planClock, type Plan } from '../shared/clock-plan';
 import { CaseErrorType, caseError } from '../shared/errors';
 import {
   TASK_STATUS_LABEL,
@@ -30,11 +32,16 @@ function openActions(status: TaskStatus): { owner: TaskActionType[]; responsible
   }
 }
 
+/** What an action or a timer asks the workflow to do; `urge`: a manual 督办 to send (see workflow.ts). */
+export interface TaskEffects extends CaseEffects {
+  urge?: { message: string; at: string };
+}
+
 /**
- * The task's state machine, free of Temporal APIs so it can be reasoned about (and replayed) as
- * plain code. `check` answers whether an action is allowed now; `apply` performs it.
+ * The task's state machine (workflows/shared/case-machine.ts), free of Temporal APIs so it can be
+ * reasoned about (and replayed) as plain code.
  */
-export class TaskCase {
+export class TaskCase implements CaseMachine<TaskActionInput, TaskView, TaskEffects> {
   status: TaskStatus = 'open';
   result: string | null = null;
   urgeCount = 0;
@@ -67,55 +74,51 @@ export class TaskCase {
     return out;
   }
 
-  /** Throw the failure the API will show when `actor` may not take `action` now; change nothing. */
-  check({ actor, action, oversight }: TaskActionInput, now: number): void {
-    if (action.type === 'urge' && oversight && actor.role === 'supervisor' && !this.closed) return;
-    const open = this.assignments().filter((a) => a.actions.includes(action.type));
-    if (open.length === 0) {
-      throw caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; ${action.type} is not possible now`);
-    }
-    if (!open.some((a) => a.unitId === actor.unitId && a.role === actor.role)) {
-      throw caseError(CaseErrorType.Forbidden, 'not-your-action', '您不是此任务当前环节的办理人，无权执行此操作', 'You may not take this action on this task now');
-    }
-    const next = this.nextClock(action, actor, now);
-    if (next) this.clocks.check(next, now);
+  /** The workflow may end. */
+  get finished(): boolean {
+    return this.closed;
   }
 
-  /** Perform an action already checked; returns the audit note for it. */
-  apply(input: TaskActionInput, now: number): AuditNote {
-    this.check(input, now);
+  /** Throw the failure the API will show when `actor` may not take `action` now; change nothing. */
+  check(input: TaskActionInput, now: number): void {
+    this.plan(input, now);
+  }
+
+  /** Perform an action (checked again here); returns what the workflow must record and send. */
+  apply(input: TaskActionInput, now: number): TaskEffects {
     const { actor, action } = input;
+    const plan = this.plan(input, now);
     const before = { status: this.status, clock: this.clocks.status(CLOCK, now)?.deadline ?? null };
-    const next = this.nextClock(action, actor, now);
-    if (next) this.clocks.apply(CLOCK, CLOCK_LABEL, () => next, now);
-    const note = this.applyState(action);
+    const note = carryOut(this.clocks, plan, now);
     const at = new Date(now).toISOString();
     this.updatedAt = at;
     if (this.closed) this.closedAt = at;
     this.history.push({ at, actorId: actor.userId, action: action.type, note });
     return {
-      actorId: actor.userId,
-      actorUnitId: actor.unitId,
-      actorRole: actor.role,
-      action: `task.${action.type}`,
-      reason: note,
-      before,
-      after: { status: this.status, clock: this.clocks.status(CLOCK, now)?.deadline ?? null },
-      at,
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `task.${action.type}`,
+          reason: note,
+          before,
+          after: { status: this.status, clock: this.clocks.status(CLOCK, now)?.deadline ?? null },
+          at,
+        },
+      ],
+      notices: [],
+      ...(action.type === 'urge' ? { urge: { message: action.message, at } } : {}),
     };
   }
 
-  /** Record colour changes reached by `now`; returns the audit note, or null when nothing changed. */
-  tick(now: number): { note: AuditNote; changes: LevelChange[] } | null {
+  /** Record colour changes reached by `now`, with 督办 when the clock turned red. */
+  tick(now: number): TaskEffects {
     const changes = this.clocks.recordTransitions(now);
-    if (changes.length === 0) return null;
+    if (changes.length === 0) return noEffects();
     const at = new Date(now).toISOString();
     this.updatedAt = at;
-    const last = changes[changes.length - 1]!;
-    return {
-      changes,
-      note: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'clock.level', reason: levelChangeNote(last), before: { level: changes[0]!.from }, after: { level: last.to, changes }, at },
-    };
+    return { notes: [clockLevelNote(changes, at)], notices: this.overdueNotices(changes) };
   }
 
   /** 督办 to the responsible unit and its leader when the task's clock turns red. */
@@ -194,8 +197,24 @@ export class TaskCase {
     return { actorId: a.userId, actorUnitId: a.unitId, actorRole: a.role, action: 'task.create', reason: this.input.title, before: null, after: { status: this.status, budget: this.input.budget }, at: this.createdAt };
   }
 
-  private nextClock(action: TaskAction, actor: Actor, now: number): SlaClock | null {
-    const current = this.clocks.clocks[CLOCK]!.clock;
+  /** Check an action (who, when, the calendar) and plan it: nothing changes until the plan is committed. */
+  private plan({ actor, action, oversight }: TaskActionInput, now: number): Plan<string | null> {
+    if (!(action.type === 'urge' && oversight && actor.role === 'supervisor' && !this.closed)) this.authorise(actor, action.type);
+    const clocks = action.type === 'urge' ? [] : [planClock(this.clocks, CLOCK, CLOCK_LABEL, (current) => this.nextClock(action, actor, current!, now), now)];
+    return { clocks, commit: () => this.applyState(action) };
+  }
+
+  private authorise(actor: Actor, type: TaskActionType): void {
+    const open = this.assignments().filter((a) => a.actions.includes(type));
+    if (open.length === 0) {
+      throw caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; ${type} is not possible now`);
+    }
+    if (!open.some((a) => a.unitId === actor.unitId && a.role === actor.role)) {
+      throw caseError(CaseErrorType.Forbidden, 'not-your-action', '您不是此任务当前环节的办理人，无权执行此操作', 'You may not take this action on this task now');
+    }
+  }
+
+  private nextClock(action: Exclude<TaskAction, { type: 'urge' }>, actor: Actor, current: SlaClock, now: number): SlaClock {
     switch (action.type) {
       case 'pause':
         return pauseClock(current, now, action.reason, actor.userId);
@@ -205,8 +224,6 @@ export class TaskCase {
         return extendClock(current, action.amount, now, action.reason, actor.userId);
       case 'complete':
         return stopClock(current, now, { reason: '整改完成', actor: actor.userId });
-      case 'urge':
-        return null;
     }
   }
 

@@ -1,0 +1,132 @@
+import type { UpdateDefinition } from '@temporalio/common';
+import { setHandler } from '@temporalio/workflow';
+import { caseActivities, projectionActivities } from '../shared/activities';
+import { CaseChanges } from './case-changes';
+import type { CaseEffects, CaseMachine } from './case-machine';
+import type { AuditNote, TransitionRecord } from './case-snapshot';
+import { ClockWatch, openCase, serveCaseReads } from './case-workflow';
+import { CaseRecorder } from './recorder';
+import { openRectificationTask } from './rectification';
+
+const { loadCalendar, sendNotices } = caseActivities;
+const { recordTransition } = projectionActivities;
+
+/** A `write` for processes with statistics facts: the envelope first, then the facts taken with it. */
+export const thenFacts =
+  <Facts>(writeFacts: (facts: Facts) => Promise<unknown>) =>
+  async (transition: TransitionRecord, facts: Facts | undefined): Promise<unknown> => {
+    const written = await recordTransition(transition);
+    if (facts !== undefined) await writeFacts(facts);
+    return written;
+  };
+
+export interface CaseRunOptions<Input, View, Fx extends CaseEffects, Facts> {
+  /** The Update every human action of the process arrives by. */
+  update: UpdateDefinition<View, [Input]>;
+  /**
+   * The recorder with facts: `facts(seq, effects, index)` is taken when a transition is recorded
+   * (effects and index: the note's place in what an action or timer returned; null for a note the
+   * runner writes itself), and `write` stores the transition with it, in the recorder's order.
+   * Without them a transition is written by the projection activity alone.
+   */
+  facts?: (seq: number, effects: Fx | null, index: number) => Facts;
+  write?: (transition: TransitionRecord, facts: Facts | undefined) => Promise<unknown>;
+  /** Where the sequence and audit anchor start (a case continued as new). */
+  seq?: number;
+  anchorHash?: string | null;
+  /** Whether a calendar change that moves the deadline is recorded (default true). */
+  projectCalendarChanges?: boolean;
+  /** Completes an action's input, in its turn, before it is applied (e.g. numbers a case it opens). */
+  prepare?: (input: Input) => Promise<Input>;
+  /** What the process does with its own effects, after notes, notices and rectification tasks. */
+  extra?: (effects: Fx) => Promise<void>;
+  /** When the case must wake even though no clock changes colour (epoch ms), asked before each sleep. */
+  wakeAt?: () => number | null;
+}
+
+/**
+ * Runs one case machine as a workflow: its recorder, its changes taking turns, the clock watch,
+ * the case reads, the action Update (validator = `check`), the opening, and the SLA loop that
+ * ticks the machine until it is finished. Every process is run by it; build it where the workflow
+ * starts (after the machine), then `open` and `run`.
+ */
+export class CaseRunner<Input, View, Fx extends CaseEffects, Facts = never> {
+  readonly recorder: CaseRecorder;
+  readonly changes: CaseChanges;
+  readonly watch: ClockWatch;
+  private readonly reads: ReturnType<typeof serveCaseReads>;
+  private readonly pending = new Map<number, Facts>();
+  /** System steps that arrived (a child's outcome), taken in order in the next turn. */
+  private readonly arrivals: ((now: number) => Fx)[] = [];
+
+  constructor(
+    readonly machine: CaseMachine<Input, View, Fx>,
+    private readonly options: CaseRunOptions<Input, View, Fx, Facts>,
+  ) {
+    const write = options.write ?? ((transition: TransitionRecord) => recordTransition(transition));
+    this.recorder = new CaseRecorder(
+      async (transition) => {
+        const facts = this.pending.get(transition.seq);
+        this.pending.delete(transition.seq);
+        return write(transition, facts);
+      },
+      options.seq,
+      options.anchorHash ?? null,
+    );
+    this.changes = new CaseChanges(machine, this.recorder, (note) => this.record(note));
+    const snapshot = options.projectCalendarChanges === false ? undefined : (now: number) => machine.snapshot(now);
+    this.watch = new ClockWatch(machine.clocks, this.changes, loadCalendar, snapshot);
+    this.reads = serveCaseReads(() => machine.view(Date.now()));
+    setHandler(
+      options.update,
+      (input) =>
+        this.changes.act(async () => {
+          const prepared = options.prepare ? await options.prepare(input) : input;
+          await this.perform(machine.apply(prepared, Date.now()));
+          return machine.view(Date.now());
+        }),
+      { validator: (input) => machine.check(input, Date.now()) },
+    );
+  }
+
+  /** Record `note` as the next transition, with the case's snapshot (and facts) as they are now. */
+  record(note: AuditNote, effects: Fx | null = null, index = 0): Promise<void> {
+    if (this.options.facts) {
+      const seq = this.recorder.seq + 1;
+      this.pending.set(seq, this.options.facts(seq, effects, index));
+    }
+    return this.recorder.record(this.machine.snapshot(Date.now()), note);
+  }
+
+  /** Carry out what a step returned (see CaseEffects for the order). */
+  async perform(effects: Fx): Promise<void> {
+    for (const [i, note] of effects.notes.entries()) await this.record(note, effects, i);
+    if (effects.notices.length) await sendNotices(effects.notices);
+    for (const task of effects.rectifications ?? []) await openRectificationTask(task);
+    if (this.options.extra) await this.options.extra(effects);
+    if (effects.then) await this.perform(effects.then(Date.now()) as Fx);
+  }
+
+  /** Open the case: record its creation (or run `opening`), then answer the opened update. */
+  open(opening: () => Promise<void> = () => this.record(this.machine.creationNote())): Promise<void> {
+    return openCase(this.changes, this.reads, opening);
+  }
+
+  /** A system step that arrived (a child's outcome): performed in the case's next turn. */
+  arrive(step: (now: number) => Fx): void {
+    this.arrivals.push(step);
+  }
+
+  /** Sleep until a clock changes colour or a step arrives; then, in one turn, take the arrivals and tick. */
+  async run(): Promise<void> {
+    const { machine } = this;
+    while (!machine.finished) {
+      await this.watch.sleep(() => machine.finished || this.arrivals.length > 0, this.options.wakeAt?.() ?? null);
+      await this.changes.step(async () => {
+        while (this.arrivals.length > 0) await this.perform(this.arrivals.shift()!(Date.now()));
+        await this.perform(machine.tick(Date.now()));
+      });
+    }
+    await this.changes.settled();
+  }
+}
