@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
 
@@ -73,6 +74,8 @@ export async function createWorker(opts: {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Default: `defaultMaxCachedWorkflows()`. */
   maxCachedWorkflows?: number;
+  /** The deployment's payload encryption (runtime/temporal-connection.ts `temporalDataConverter`); tests run without. */
+  dataConverter?: DataConverter;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -81,5 +84,6 @@ export async function createWorker(opts: {
     activities: opts.activities,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? defaultMaxCachedWorkflows(),
+    dataConverter: opts.dataConverter,
   });
 }
