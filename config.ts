@@ -119,6 +119,9 @@ const envSchema = z
 
 export type Env = z.input<typeof envSchema>;
 
+/** Every environment variable the configuration reads (docker-compose.yml may set no other for the app). */
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
+
 /** The issuer of dev-login tokens, and the configured issuer when AUTH_ISSUER is unset. */
 export const DEV_ISSUER = 'township-cases-dev';
 
