@@ -11,13 +11,12 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Connection } from '@temporalio/client';
-import { msToTs } from '@temporalio/common/lib/time';
 import pg from 'pg';
 import { stringify } from 'yaml';
 import { openDatabase, runMigrations } from '../db';
 import { seedDemoCounty, seedNationalCalendar } from '../db/seed/seed';
 import { startEmbeddedPostgres } from '../runtime/embedded-postgres';
+import { ensureNamespace } from '../runtime/temporal-connection';
 import { newSigningKey, startIdentityProvider } from '../tests/support/oidc-provider';
 import {
   clusterPaths,
@@ -215,27 +214,6 @@ function superviseForever(): void {
   setInterval(tick, 500).unref();
 }
 
-async function waitForNamespace(address: string, namespace: string): Promise<void> {
-  const until = Date.now() + 180_000;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      try {
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('3 days') }).catch((err: unknown) => {
-          if (!/already exists|AlreadyExists/i.test(String(err))) throw err;
-        });
-        await connection.workflowService.describeNamespace({ namespace });
-        return;
-      } finally {
-        await connection.close();
-      }
-    } catch (err) {
-      if (Date.now() > until) throw err;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
-}
-
 async function main(): Promise<void> {
   ensureTemporalServer();
   mkdirSync(paths.logs, { recursive: true });
@@ -257,7 +235,7 @@ async function main(): Promise<void> {
     processes.push({ name: `temporal-${service}`, command: paths.serverBin, args: ['--config-file', paths.temporalConfig, '--allow-no-auth', 'start', '--service', service], env: {}, up: false, stopping: false, lastStart: 0 });
   }
   await Promise.all(processes.map((p) => start(p)));
-  await waitForNamespace(state.temporalAddress, 'default');
+  await ensureNamespace(state.temporalAddress, 'default');
   log(`Temporal 集群已启动：frontend ${state.temporalAddress}、history、matching、worker 四个进程`, `Temporal cluster up: frontend ${state.temporalAddress}, history, matching, worker (four processes)`);
 
   state.apiUrls = PORTS.apis.map((port) => `http://localhost:${port}`);
