@@ -39,6 +39,14 @@ const envSchema = z
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    TEMPORAL_CODEC_KEYS: z
+      .string()
+      .regex(/^\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*(,\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*)*$/, {
+        error: 'comma-separated keyId:key pairs, each key 64 hex characters (32 bytes); the first encrypts (以逗号分隔的“密钥编号:64 位十六进制密钥”，第一个用于加密)',
+      })
+      .optional(),
+    CODEC_TOKEN: z.string().min(32).optional(),
+    CODEC_CORS_ORIGINS: z.string().optional(),
 
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).default('township-cases'),
@@ -101,6 +109,10 @@ const envSchema = z
         message: 'DEV_LOGIN=on is not allowed when APP_ENV=production (生产环境不允许开启开发登录)',
       });
     }
+    if (!env.TEMPORAL_CODEC_KEYS) {
+      // Without it every process would encrypt with its own generated key and none could read the others' payloads.
+      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CODEC_KEYS'], message: 'required when APP_ENV=production: keyId:64-hex-key[,…] (生产环境必须配置 Temporal 载荷加密密钥)' });
+    }
     if (!env.AUDIT_HMAC_KEY) {
       // Worker and API processes must sign with one key, which the database must not hold.
       ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'required when APP_ENV=production, at least 32 characters (生产环境必须配置审计签名密钥)' });
@@ -108,6 +120,9 @@ const envSchema = z
   });
 
 export type Env = z.input<typeof envSchema>;
+
+/** Every environment variable the configuration reads (docker-compose.yml may set no other for the app). */
+export const ENV_KEYS: readonly string[] = Object.keys(envSchema.shape);
 
 /** The issuer of dev-login tokens, and the configured issuer when AUTH_ISSUER is unset. */
 export const DEV_ISSUER = 'township-cases-dev';
@@ -141,7 +156,17 @@ export interface Config {
     devDbFile: string;
     /** Open cases the worker keeps in memory (unset: sized from its heap, see worker/create-worker.ts). */
     maxCachedWorkflows?: number;
+    /**
+     * Payload encryption (runtime/payload-codec.ts): TEMPORAL_CODEC_KEYS (`keyId:hex`, the first
+     * encrypts, all decrypt; required in production), else one key generated once into `keyFile`.
+     */
+    codec: { keys?: { id: string; key: string }[]; keyFile: string };
   };
+  /**
+   * The remote codec endpoint (/codec/encode, /codec/decode) the Temporal UI or CLI use to show
+   * decrypted histories: callers with `token`, or signed-in admins; `corsOrigins` may call it from a browser.
+   */
+  codecEndpoint: { token?: string; corsOrigins: string[] };
   auth: {
     /**
      * Dev login (tokens for seeded users): on in the embedded default (`npm start`), off everywhere
@@ -245,6 +270,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uiPort: e.TEMPORAL_UI_PORT,
       devDbFile: path.join(dataDir, 'temporal.sqlite'),
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      codec: {
+        keys: e.TEMPORAL_CODEC_KEYS?.split(',').map((pair) => {
+          const [id, key] = pair.trim().split(':') as [string, string];
+          return { id, key: key.toLowerCase() };
+        }),
+        keyFile: path.join(dataDir, 'temporal-codec.key'),
+      },
+    },
+    codecEndpoint: {
+      token: e.CODEC_TOKEN,
+      corsOrigins: (e.CODEC_CORS_ORIGINS ?? (production ? '' : `http://localhost:${e.TEMPORAL_UI_PORT},http://127.0.0.1:${e.TEMPORAL_UI_PORT}`))
+        .split(',')
+        .map((o) => o.trim().replace(/\/+$/, ''))
+        .filter(Boolean),
     },
     auth: {
       devLogin: !production && (e.DEV_LOGIN ? e.DEV_LOGIN === 'on' : opts.embedded === true),

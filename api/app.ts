@@ -6,6 +6,7 @@ import { pinoHttp } from 'pino-http';
 import { Counter, Histogram } from 'prom-client';
 import swaggerUi from 'swagger-ui-dist';
 import { bodyLimits } from './body-limits';
+import { codecRouter } from './codec';
 import { auditRefusals } from './access-audit';
 import type { AppDeps } from './deps';
 import { oidcRouter } from './oidc';
@@ -148,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
     });
   }
 
+  if (deps.payloadCodec) app.use('/codec', noStore, limits.authFailuresPerIp, codecRouter(deps, deps.payloadCodec));
   if (deps.auth.oidc) app.use('/api/v1/auth/oidc', oidcRouter(deps));
   const v1 = express.Router();
   // A body is parsed (and its size, depth and keys checked) only on routes that take one.

@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config';
@@ -16,4 +17,6 @@ export interface AppDeps {
   metrics: Registry;
   /** Signs and verifies audit entries (runtime/audit-key.ts). */
   auditKey: AuditKey;
+  /** The payload codec the Temporal client encrypts with; when set, /codec/encode and /codec/decode serve it (api/codec.ts). */
+  payloadCodec?: PayloadCodec;
 }

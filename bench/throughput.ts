@@ -41,7 +41,7 @@ try {
   // The bare floor: same server, same counts, same concurrency.
   const bareQueue = 'bare-bench';
   const bareWorker = await sys.spawnChild('bare-worker', 'bench/bare/worker-main.ts', { TEMPORAL_TASK_QUEUE: bareQueue }, /bare worker ready/);
-  const temporal = new Client({ connection: await Connection.connect({ address: sys.temporalAddress }) });
+  const temporal = new Client({ connection: await Connection.connect({ address: sys.temporalAddress }), namespace: sys.namespace });
   const plan = ours.cases.map((c) => c.scenario.steps.length);
   const warm = plan.slice(0, settings.warmup);
   if (warm.length) await runBare(temporal, bareQueue, warm, Math.min(settings.concurrency, warm.length));

@@ -24,7 +24,32 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
 }
 
-/** Apply the committed migrations in db/migrations. */
+/**
+ * The PostgreSQL advisory lock every migration run holds (a fixed number, the same in every
+ * process): the one-shot migration job of docker-compose.yml and each worker's own start may run at
+ * once (`--scale worker=2`), and drizzle's migrator is not safe to run concurrently.
+ */
+export const MIGRATION_LOCK_KEY = 0x746f776e; // 'town'
+
+/**
+ * Apply the committed migrations in db/migrations, one process at a time: on one connection that
+ * holds {@link MIGRATION_LOCK_KEY} for the whole run; a second caller waits, then finds nothing to do.
+ */
 export async function runMigrations(db: Db): Promise<void> {
-  await migrate(db, { migrationsFolder: MIGRATIONS_DIR });
+  const owner = (db as Db & { $client: pg.Pool | pg.Client }).$client;
+  const conn = owner instanceof pg.Pool ? await owner.connect() : owner;
+  let broken: Error | undefined;
+  try {
+    await conn.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    try {
+      await migrate(drizzle(conn, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+    } finally {
+      await conn.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch((err: unknown) => {
+        broken = err as Error;
+      });
+    }
+  } finally {
+    // A connection whose unlock failed may still hold the lock: destroy it rather than pool it.
+    if (conn !== owner) (conn as pg.PoolClient).release(broken);
+  }
 }

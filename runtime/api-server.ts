@@ -11,6 +11,7 @@ import { metricsGuard } from '../api/security';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import { loadAuditKey } from './audit-key';
+import { loadPayloadCodec } from './payload-codec';
 
 /**
  * Listen with the configured header and request timeouts: a client that sends its headers or its
@@ -39,7 +40,7 @@ export function listenHttp(handler: RequestListener, http: Config['http']): Prom
 export async function startApiServer(config: Config, database: Database, temporal: Client, logger: Logger): Promise<Server> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const app = createApp({ config, database, temporal, auth: await createAuthenticator(config), logger, metrics, auditKey: loadAuditKey(config.audit) });
+  const app = createApp({ config, database, temporal, auth: await createAuthenticator(config), logger, metrics, auditKey: loadAuditKey(config.audit), payloadCodec: loadPayloadCodec(config.temporal.codec) });
   const server = await listenHttp(app, config.http);
   if (config.metrics.port) {
     // A separate listener (e.g. on an internal interface) for Prometheus only: open there unless a token is set too.

@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../config';
 import { createAuditKey, type AuditKey } from '../domain/audit-chain';
+import { readOrCreateSecret } from './secret-file';
 
 /**
  * The key that signs audit entries: AUDIT_HMAC_KEY when configured (required in production), else
@@ -12,22 +10,4 @@ import { createAuditKey, type AuditKey } from '../domain/audit-chain';
 export function loadAuditKey(audit: Config['audit']): AuditKey {
   if (audit.hmacKey) return createAuditKey(audit.hmacKey);
   return createAuditKey(readOrCreateSecret(audit.keyFile));
-}
-
-function readOrCreateSecret(file: string): string {
-  if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    // Written whole to a private temporary file, then linked into place: a worker and an API
-    // starting together cannot read a half-written key or end up with two different ones.
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-    writeFileSync(tmp, randomBytes(32).toString('hex'), { mode: 0o600 });
-    try {
-      linkSync(tmp, file);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    } finally {
-      rmSync(tmp, { force: true });
-    }
-  }
-  return readFileSync(file, 'utf8').trim();
 }

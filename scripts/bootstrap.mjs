@@ -165,10 +165,19 @@ switch (command) {
     ensureChromium();
     handOver('vitest', ['run', ...rest]);
     break;
+  case 'cluster':
+    // The production topology on one machine (scripts/cluster.ts builds the Temporal server once).
+    ensureConsoleBuilt();
+    handOver('tsx', ['scripts/cluster.ts', ...rest]);
+    break;
+  case 'test:cluster':
+    // Against the running `npm run cluster`, or one it starts itself; never part of `npm test`.
+    handOver('vitest', ['run', '--config', 'vitest.cluster.config.ts', ...rest]);
+    break;
   case 'bench':
     // Benchmarks and fault scripts (bench/): the same installs, then the script through tsx.
     handOver('tsx', rest);
     break;
   default:
-    fail(`未知命令：${command}`, `unknown command: ${command} (use start | setup | test | bench)`);
+    fail(`未知命令：${command}`, `unknown command: ${command} (use start | setup | test | bench | cluster | test:cluster)`);
 }

@@ -15,7 +15,7 @@ import { startApiServer } from '../runtime/api-server';
 import { loadAuditKey } from '../runtime/audit-key';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/embedded-postgres';
 import { createLogger } from '../runtime/logger';
-import { connectClient, connectWorker } from '../runtime/temporal-connection';
+import { connectClient, connectWorker, temporalDataConverter } from '../runtime/temporal-connection';
 import { resolveTemporalBinary } from '../runtime/temporal-binaries';
 import { ensureAssessmentSchedules } from '../worker/assessment-schedules';
 import { cachedWorkflowBundle, createWorker } from '../worker/create-worker';
@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    dataConverter: temporalDataConverter(config.temporal),
   });
   const running = worker.run();
   stops.unshift(async () => {

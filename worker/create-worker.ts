@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { Config } from '../config';
@@ -44,9 +45,16 @@ export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBu
   const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
   const bundle = await bundleWorkflows();
-  mkdirSync(cacheDir, { recursive: true });
-  for (const old of readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-'))) rmSync(path.join(cacheDir, old));
-  writeFileSync(file, JSON.stringify(bundle));
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    for (const old of readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-'))) rmSync(path.join(cacheDir, old), { force: true });
+    // Whole or not at all: workers starting together may read it while another writes it.
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(bundle));
+    renameSync(tmp, file);
+  } catch {
+    // A cache we cannot write (a read-only image) only costs the next start its bundling time.
+  }
   return bundle;
 }
 
@@ -86,6 +94,8 @@ export async function createWorker(opts: {
   workflowBundle?: WorkflowBundleWithSourceMap;
   /** Default: `defaultMaxCachedWorkflows()`. */
   maxCachedWorkflows?: number;
+  /** The deployment's payload encryption (runtime/temporal-connection.ts `temporalDataConverter`); tests run without. */
+  dataConverter?: DataConverter;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -94,5 +104,6 @@ export async function createWorker(opts: {
     activities: opts.activities,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
     maxCachedWorkflows: opts.maxCachedWorkflows ?? defaultMaxCachedWorkflows(),
+    dataConverter: opts.dataConverter,
   });
 }

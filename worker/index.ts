@@ -1,15 +1,16 @@
 // Production worker entrypoint: configured entirely by environment (see README).
+import path from 'node:path';
 import { createActivities } from '../activities';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
 import { loadAuditKey } from '../runtime/audit-key';
 import { createLogger } from '../runtime/logger';
-import { connectClient, connectWorker } from '../runtime/temporal-connection';
+import { connectClient, connectWorker, temporalDataConverter } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
 import { Runtime } from '@temporalio/worker';
 import { enableStageTiming } from '../runtime/stage-timing';
-import { createWorker, workerRuntimeOptions } from './create-worker';
+import { cachedWorkflowBundle, createWorker, workerRuntimeOptions } from './create-worker';
 import { ensureNoticeDelivery } from './notice-delivery';
 
 async function main(): Promise<void> {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.temporal, config.temporal.address);
   // The activities' client (the calendar fan-out signals live cases with it).
   const client = await connectClient(config.temporal, config.temporal.address);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }), maxCachedWorkflows: config.temporal.maxCachedWorkflows });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }), workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')), maxCachedWorkflows: config.temporal.maxCachedWorkflows, dataConverter: temporalDataConverter(config.temporal) });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   await ensureNoticeDelivery(client, config.temporal.taskQueue);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');

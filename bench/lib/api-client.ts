@@ -17,16 +17,18 @@ export class NetworkError extends Error {
 export class ApiClient {
   private readonly tokens = new Map<string, Promise<string>>();
 
+  /** `issueToken`: where bearer tokens come from when dev login is off (a production API); default dev login. */
   constructor(
     readonly baseUrl: string,
     private readonly timeoutMs = 120_000,
+    private readonly issueToken?: (username: string) => Promise<string>,
   ) {}
 
-  /** A bearer token for a seeded user, through the real dev-login endpoint (cached). */
+  /** A bearer token for a seeded user, through the real dev-login endpoint or `issueToken` (cached). */
   token(username: string): Promise<string> {
     let token = this.tokens.get(username);
     if (!token) {
-      token = this.raw('POST', '/api/v1/auth/dev-login', { body: { username } }).then((res) => {
+      token = this.issueToken ? this.issueToken(username) : this.raw('POST', '/api/v1/auth/dev-login', { body: { username } }).then((res) => {
         if (res.status !== 200) throw new Error(`dev-login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
         return (res.body as { token: string }).token;
       });

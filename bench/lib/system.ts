@@ -15,6 +15,7 @@ import { seedDemoCounty } from '../../db/seed/seed';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../runtime/embedded-postgres';
 import { freePort } from '../../runtime/free-port';
 import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
+import { ensureNamespace } from '../../runtime/temporal-connection';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--import', 'tsx'];
@@ -23,6 +24,7 @@ export interface SystemUnderTest {
   /** Base URL of the API, e.g. `http://127.0.0.1:41234`. */
   apiUrl: string;
   temporalAddress: string;
+  namespace: string;
   taskQueue: string;
   /** A pool on the system's own database, for checks and direct reads. */
   database: Database;
@@ -148,23 +150,31 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
   await database.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
   log(`PostgreSQL up on ${pgPort}`);
 
-  const temporalPort = await freePort();
-  const temporalAddress = `127.0.0.1:${temporalPort}`;
-  const { executable } = resolveTemporalBinary('temporal', { explicitPath: process.env.TEMPORAL_CLI_PATH, systemPath: process.env.PATH });
-  if (executable.type !== 'existing-path') throw new Error('no temporal CLI: run `npm start` or `npm test` once (scripts/bootstrap.mjs installs it)');
-  const temporalArgs = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(temporalPort), '--db-filename', path.join(dataDir, 'temporal.sqlite'), '--log-level', 'error', '--namespace', 'default'];
-  let temporal: ChildProcess;
+  // TEMPORAL_ADDRESS: an external Temporal (e.g. `npm run cluster`'s frontend) instead of a dev server of our own.
+  const external = process.env.TEMPORAL_ADDRESS;
+  const temporalAddress = external ?? `127.0.0.1:${await freePort()}`;
+  let temporal: ChildProcess | undefined;
   const startTemporal = async () => {
-    temporal = spawn(executable.path, temporalArgs, { cwd: dataDir, stdio: 'ignore' });
-    children.add(temporal);
-    temporal.once('exit', () => children.delete(temporal));
+    if (!external) {
+      const { executable } = resolveTemporalBinary('temporal', { explicitPath: process.env.TEMPORAL_CLI_PATH, systemPath: process.env.PATH });
+      if (executable.type !== 'existing-path') throw new Error('no temporal CLI: run `npm start` or `npm test` once (scripts/bootstrap.mjs installs it)');
+      const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', temporalAddress.split(':')[1]!, '--db-filename', path.join(dataDir, 'temporal.sqlite'), '--log-level', 'error', '--namespace', 'default'];
+      const child = spawn(executable.path, args, { cwd: dataDir, stdio: 'ignore' });
+      temporal = child;
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+    }
     await waitForTemporal(temporalAddress);
   };
   await startTemporal();
-  log(`Temporal dev server up on ${temporalAddress}`);
+  // On a shared Temporal the bench's case numbers (from its own fresh database) would meet earlier
+  // runs' workflows: a namespace of its own per run.
+  const namespace = external ? `township-bench-${Date.now().toString(36)}` : 'default';
+  if (external) await ensureNamespace(temporalAddress, namespace);
+  log(external ? `external Temporal at ${temporalAddress}, namespace ${namespace}` : `Temporal dev server up on ${temporalAddress}`);
 
   const taskQueue = 'township-bench';
-  const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development', DEV_LOGIN: 'on' };
+  const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development', DEV_LOGIN: 'on' };
   const stageFile = (name: string) => path.join(dataDir, `stages-${name}.json`);
   const metricsAddress = opts.stageTiming ? `127.0.0.1:${await freePort()}` : undefined;
   const timingEnv = (name: string): Record<string, string> =>
@@ -194,6 +204,7 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
   return {
     apiUrl,
     temporalAddress,
+    namespace,
     taskQueue,
     database,
     databaseUrl,
@@ -224,6 +235,7 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
     },
     startWorker,
     async restartTemporal() {
+      if (!temporal) throw new Error('an external Temporal (TEMPORAL_ADDRESS) is not restarted by the bench');
       temporal.kill('SIGTERM');
       await waitForExit(temporal);
       await startTemporal();
@@ -248,8 +260,10 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
         await exited;
         clearTimeout(timeout);
       }
-      temporal.kill('SIGTERM');
-      await waitForExit(temporal);
+      if (temporal) {
+        temporal.kill('SIGTERM');
+        await waitForExit(temporal);
+      }
       await database.close();
       await pg?.stop();
       rmSync(dataDir, { recursive: true, force: true });

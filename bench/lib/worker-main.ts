@@ -7,7 +7,7 @@ import { createActivities } from '../../activities';
 import { loadConfig } from '../../config';
 import { openDatabase } from '../../db';
 import { loadAuditKey } from '../../runtime/audit-key';
-import { connectClient, connectWorker } from '../../runtime/temporal-connection';
+import { connectClient, connectWorker, temporalDataConverter } from '../../runtime/temporal-connection';
 import { enableStageTiming } from '../../runtime/stage-timing';
 import { cachedWorkflowBundle, createWorker, workerRuntimeOptions } from '../../worker/create-worker';
 
@@ -24,6 +24,7 @@ const worker = await createWorker({
   taskQueue: config.temporal.taskQueue,
   activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+  dataConverter: temporalDataConverter(config.temporal),
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
   workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url))),
 });

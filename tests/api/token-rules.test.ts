@@ -152,7 +152,7 @@ describe('dev login is opt-in', () => {
     expect(loadConfig({}).auth.devLogin).toBe(false);
     expect(loadConfig({ APP_ENV: 'test' }).auth.devLogin).toBe(false);
     expect(loadConfig({ DEV_LOGIN: 'on' }).auth.devLogin).toBe(true);
-    const production = { APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'console', AUDIT_HMAC_KEY: 'k'.repeat(32) };
+    const production = { APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'console', AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}` };
     expect(loadConfig(production).auth.devLogin).toBe(false);
     expect(() => loadConfig({ ...production, DEV_LOGIN: 'on' })).toThrow(ConfigError);
   });

@@ -86,6 +86,7 @@ describe('npm run setup (the command)', () => {
       AUTH_ISSUER: 'https://idp.example/realms/county',
       AUTH_CLIENT_ID: 'township-console',
       AUDIT_HMAC_KEY: 'k'.repeat(40),
+      TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}`,
     };
     const run = () => promisify(execFile)('node_modules/.bin/tsx', ['scripts/setup.ts', '--admin', 'it.admin', '--admin-id', 'f3b2c1d0-4a5b', '--county', 'qx', '--county-name', '某某县'], { env, timeout: 120_000 });
     const first = await run();

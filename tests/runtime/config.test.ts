@@ -44,12 +44,24 @@ describe('config', () => {
 
   it('lists every setting production requires', () => {
     const issues = issuesOf({ APP_ENV: 'production' });
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUDIT_HMAC_KEY']) expect(issues).toContain(key);
+    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEYS']) expect(issues).toContain(key);
     expect(issues).toContain('生产环境');
   });
 
+  it('reads payload codec keys as keyId:hex pairs, the first encrypting, and refuses a malformed one', () => {
+    const a = 'ab'.repeat(32);
+    const b = 'CD'.repeat(32);
+    expect(loadConfig({ TEMPORAL_CODEC_KEYS: `k2:${a}, k1:${b}` }).temporal.codec.keys).toEqual([
+      { id: 'k2', key: a },
+      { id: 'k1', key: b.toLowerCase() },
+    ]);
+    expect(loadConfig({}).temporal.codec).toEqual({ keys: undefined, keyFile: expect.stringMatching(/temporal-codec\.key$/) });
+    expect(issuesOf({ TEMPORAL_CODEC_KEYS: 'k1:short' })).toContain('TEMPORAL_CODEC_KEYS');
+    expect(issuesOf({ TEMPORAL_CODEC_KEYS: a })).toContain('TEMPORAL_CODEC_KEYS');
+  });
+
   it('turns dev login off in production', () => {
-    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'township-console', AUDIT_HMAC_KEY: 'k'.repeat(32) });
+    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'township-console', AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}` });
     expect(c.auth.devLogin).toBe(false);
   });
 });

@@ -31,7 +31,7 @@ export async function createTestApp(opts: { temporal?: Client; env?: Record<stri
   const tdb = await createTestDatabase();
   if (opts.seed !== false) await seedDemoCounty(tdb.db);
   // Tests sign in through dev login (tokenFor), which is off outside `npm start` unless DEV_LOGIN=on.
-  const env: Record<string, string> = { APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: tdb.url, AUDIT_HMAC_KEY: randomBytes(32).toString('hex'), ...opts.env };
+  const env: Record<string, string> = { APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: tdb.url, AUDIT_HMAC_KEY: randomBytes(32).toString('hex'), TEMPORAL_CODEC_KEYS: `test:${randomBytes(32).toString('hex')}`, ...opts.env };
   if (env.APP_ENV !== 'production') env.DEV_LOGIN ??= 'on';
   const config = loadConfig(env);
   const temporal = opts.temporal ?? new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });

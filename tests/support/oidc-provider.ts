@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
 import Provider from 'oidc-provider';
 
 /**
@@ -37,11 +37,16 @@ export function productionSignInEnv(idp: TestIdentityProvider, appUrl: string): 
 }
 const TEST_CLIENT_SECRET = 'test-client-secret-0123456789abcdef';
 
-/** Start the provider; `appUrl` is where the app under test runs (its callback and post-logout URLs). */
-export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?: number; port?: number } = {}): Promise<TestIdentityProvider> {
-  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
-  const kid = `test-${Date.now().toString(36)}`;
-  const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'RS256', use: 'sig' };
+/**
+ * Start the provider; `appUrl` is where the app under test runs (its callback and post-logout URLs),
+ * `opts.appUrls` more apps it serves. `opts.privateJwk` keeps its signing key across restarts
+ * (`npm run cluster` stores one), otherwise a new key is made.
+ */
+export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?: number; port?: number; appUrls?: string[]; privateJwk?: JWK } = {}): Promise<TestIdentityProvider> {
+  const privateJwk: JWK = opts.privateJwk ?? (await newSigningKey());
+  const kid = privateJwk.kid!;
+  const privateKey = await importJWK(privateJwk, 'RS256');
+  const apps = [appUrl, ...(opts.appUrls ?? [])];
 
   // Bind first to learn the port: the issuer URL must be known before the provider is built.
   const routed: { callback?: ReturnType<Provider['callback']> } = {};
@@ -54,8 +59,8 @@ export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?
       {
         client_id: TEST_CLIENT_ID,
         client_secret: TEST_CLIENT_SECRET,
-        redirect_uris: [`${appUrl}/api/v1/auth/oidc/callback`],
-        post_logout_redirect_uris: [`${appUrl}/login`],
+        redirect_uris: apps.map((a) => `${a}/api/v1/auth/oidc/callback`),
+        post_logout_redirect_uris: apps.map((a) => `${a}/login`),
         grant_types: ['authorization_code'],
         response_types: ['code'],
       },
@@ -100,6 +105,12 @@ export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?
         server.close(() => resolve());
       }),
   };
+}
+
+/** An RS256 signing key as a private JWK (with `kid`), for {@link startIdentityProvider}. */
+export async function newSigningKey(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid: `test-${Date.now().toString(36)}`, alg: 'RS256', use: 'sig' };
 }
 
 /** A browser's cookies for one site, enough to walk the provider's redirects with fetch. */

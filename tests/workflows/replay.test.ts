@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Worker } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { AesGcmPayloadCodec } from '../../runtime/payload-codec';
 import { bundleWorkflows } from '../../worker/create-worker';
 
 /*
@@ -26,5 +28,12 @@ describe('replay of histories from earlier versions', () => {
 
   it.each(['approval-regular-activities', 'incident-regular-activities', 'assessment-seconded-final', 'task-closed-by-action'])('%s replays with the current workflows', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
+  });
+
+  // A deployment that turned on payload encryption (runtime/payload-codec.ts) still replays the
+  // cases recorded before: plain payloads pass through the codec unchanged.
+  it.each(['approval-regular-activities', 'task-closed-by-action'])('%s replays through the payload codec', async (name) => {
+    const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec([{ id: 'k1', key: randomBytes(32) }])] };
+    await expect(Worker.runReplayHistory({ workflowBundle, dataConverter }, fixture(name), name)).resolves.toBeUndefined();
   });
 });
