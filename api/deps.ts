@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import type { AuditKey } from '../domain/audit-chain';
+import type { AttachmentStore } from '../runtime/attachment-store';
 import type { Authenticator } from './auth';
 
 /** Everything a request handler may use, created once at boot (convention 9). */
@@ -16,4 +17,6 @@ export interface AppDeps {
   metrics: Registry;
   /** Signs and verifies audit entries (runtime/audit-key.ts). */
   auditKey: AuditKey;
+  /** Where attachment bytes are kept; unset: the store ATTACHMENT_STORE names (api/routes/attachments.ts). */
+  attachmentStore?: AttachmentStore;
 }

@@ -39,6 +39,7 @@ import {
   type StepView,
   type TransferTarget,
 } from './definitions';
+import { withAttachments } from '../shared/attachments';
 
 /** The whole-case clock (承诺时限), replaced by `expedite` once a supervisor expedites the case. */
 const CASE = 'case';
@@ -293,7 +294,16 @@ export class ApprovalCase {
     const at = this.touch(now);
     this.history.push(this.entry(actor, action.type, step, outcome.note, at));
     return {
-      note: { actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `approval.${action.type}`, reason: outcome.note, before, after: this.auditState(now), at },
+      note: {
+        actorId: actor.userId,
+        actorUnitId: actor.unitId,
+        actorRole: actor.role,
+        action: `approval.${action.type}`,
+        reason: outcome.note,
+        before,
+        after: withAttachments(this.auditState(now), 'files' in action ? action.files : undefined),
+        at,
+      },
       notices: outcome.notices ?? [],
       rectification: outcome.rectification ?? null,
     };
@@ -458,7 +468,7 @@ export class ApprovalCase {
       action: 'approval.submit',
       reason: `${this.matter.name}：${this.input.applicant.name}`,
       before: null,
-      after: { status: this.status, matter: { code: this.input.matter.code, version: this.input.matter.version }, channel: this.input.channel, materials: this.provided },
+      after: withAttachments({ status: this.status, matter: { code: this.input.matter.code, version: this.input.matter.version }, channel: this.input.channel, materials: this.provided }, this.input.files),
       at: this.createdAt,
     };
   }

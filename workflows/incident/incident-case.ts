@@ -19,6 +19,7 @@ import { holds, mergeAssignments } from '../shared/assignments';
 import { CaseClocks, type LevelChange, levelChangeNote } from '../shared/case-clocks';
 import { carryOut, planClock, type ClockChange, type Plan as ClockPlan } from '../shared/clock-plan';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
+import { hasPhoto, withAttachments } from '../shared/attachments';
 import { CaseErrorType, caseError } from '../shared/errors';
 import {
   INCIDENT_ACTION_LABEL,
@@ -193,6 +194,11 @@ export class IncidentCase {
 
   check(input: IncidentActionInput, now: number): void {
     this.plan(input, now);
+    // In the validator only, so events resolved before the rule replay unchanged.
+    const { action } = input;
+    if (action.type === 'resolve' && !hasPhoto(action.files) && !action.noPhotoReason?.trim()) {
+      throw rule('resolve-photo-required', '办结须上传至少一张处置后照片，或说明无法拍照的原因', 'Resolving needs at least one photo of the result, or a stated reason why there is none');
+    }
   }
 
   apply(input: IncidentActionInput, now: number): IncidentEffects {
@@ -206,7 +212,18 @@ export class IncidentCase {
     const notices = this.outbox;
     this.outbox = [];
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `incident.${action.type}`, reason: note, before, after: this.auditState(), at }],
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `incident.${action.type}`,
+          reason: note,
+          before,
+          after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined),
+          at,
+        },
+      ],
       notices,
       ...(action.type === 'whistle' ? { summons: action.summons } : {}),
     };
@@ -360,7 +377,7 @@ export class IncidentCase {
       action: 'incident.report',
       reason: this.input.title,
       before: null,
-      after: { ...this.auditState(), source: this.input.source, category: this.input.category.code, urgency: this.input.urgency.code, limits: this.input.limits },
+      after: withAttachments({ ...this.auditState(), source: this.input.source, category: this.input.category.code, urgency: this.input.urgency.code, limits: this.input.limits }, this.input.files),
       at: this.createdAt,
     };
   }
@@ -428,17 +445,16 @@ export class IncidentCase {
         return this.planEscalation(target, action.reason, false, now);
       }
       case 'resolve':
-        if (action.evidence.length === 0) throw rule('evidence-required', '办结须附处置证据（照片、记录等）', 'Resolving needs evidence (photos, records)');
         return {
           clocks: [{ key: this.levelClock, label: this.levelLabel(this.level), clock: stopClock(this.currentClock(), now, { actor: actor.userId, reason: '办结' }) }],
           commit: () => {
             const at = new Date(now).toISOString();
-            this.resolution = { level: this.level, unitId: actor.unitId, result: action.result, evidence: action.evidence, at };
+            this.resolution = { level: this.level, unitId: actor.unitId, result: action.result, evidence: action.evidence, ...(action.noPhotoReason ? { noPhotoReason: action.noPhotoReason } : {}), at };
             this.finalLevel = this.level;
             this.resolvedAt = at;
             this.onTime = this.lateUnits.length === 0 && this.clocks.status(this.levelClock, now)?.overdue !== true && !this.orderOverdue;
             this.status = 'verifying';
-            return action.result;
+            return action.noPhotoReason ? `${action.result}（未附照片：${action.noPhotoReason}）` : action.result;
           },
         };
       case 'verify':

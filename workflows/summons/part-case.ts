@@ -29,6 +29,7 @@ import {
   type SummonsHistoryEntry,
   type SummonsHolder,
 } from './definitions';
+import { withAttachments } from '../shared/attachments';
 
 const rule = (code: string, zh: string, en: string) => caseError(CaseErrorType.RuleRefused, code, zh, en);
 const conflict = (code: string, zh: string, en: string) => caseError(CaseErrorType.InvalidState, code, zh, en);
@@ -169,7 +170,18 @@ export class PartCase {
     const at = this.touch(now);
     this.history.push({ at, actorId: actor.userId, unitId: actor.unitId || null, role: actor.role, action: action.type, note });
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `summons.part.${action.type}`, reason: note, before, after: this.auditState(), at }],
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `summons.part.${action.type}`,
+          reason: note,
+          before,
+          after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined),
+          at,
+        },
+      ],
       notices: [],
     };
   }
@@ -349,7 +361,7 @@ export class PartCase {
         };
       case 'report':
         if (this.status === 'acknowledged') throw rule('summons-arrive-first', '请先到场（确认到场后再反馈结果）', 'Confirm arrival on site before reporting the result');
-        if (action.evidence.length === 0) throw rule('evidence-required', '反馈结果须附处置证据（照片、记录等）', 'A result report needs evidence (photos, records)');
+        if (action.evidence.length === 0 && !action.files?.length) throw rule('evidence-required', '反馈结果须附处置证据（照片、记录等）', 'A result report needs evidence (photos, records)');
         return {
           clocks: this.stopRunning(now, actor, '反馈结果'),
           commit: () => {
