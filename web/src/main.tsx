@@ -34,6 +34,8 @@ import { WhistleFormPage } from './pages/whistles/WhistleFormPage';
 import { WhistleListPage } from './pages/whistles/WhistleListPage';
 import { AssessmentCyclePage, AssessmentCyclesPage } from './pages/AssessmentPages';
 import type { Role } from './api/types';
+import { MobileLayout } from './mobile/MobileLayout';
+import { MobileCase, MobileHome, MobileMine, MobileReport, MobileSummons } from './mobile/MobilePages';
 
 /** Pages behind the login; `roles` hides a page from roles the server would refuse anyway. */
 function Guard({ children, roles }: { children: ReactNode; roles?: readonly Role[] }) {
@@ -54,6 +56,20 @@ function Root() {
           <BrowserRouter>
             <Routes>
               <Route path="/login" element={<LoginPage />} />
+              <Route
+                path="/m"
+                element={
+                  <Guard>
+                    <MobileLayout />
+                  </Guard>
+                }
+              >
+                <Route index element={<MobileHome />} />
+                <Route path="report" element={<Guard roles={REPORTER_ROLES}><MobileReport /></Guard>} />
+                <Route path="mine" element={<MobileMine />} />
+                <Route path="cases/:id" element={<MobileCase />} />
+                <Route path="summons" element={<MobileSummons />} />
+              </Route>
               <Route
                 element={
                   <Guard>
