@@ -1,5 +1,5 @@
 import { ArrowLeftOutlined } from '@ant-design/icons';
-import type { CSSProperties, ReactNode } from 'react';
+import { useEffect, type CSSProperties, type ReactNode } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { useAuth } from '../auth';
 import { useI18n } from '../i18n';
@@ -22,6 +22,14 @@ export function MobileLayout() {
   const navigate = useNavigate();
   const { pathname } = useLocation();
   const home = pathname === '/m' || pathname === '/m/';
+  // Edge to edge on a phone (the browser's default 8 px body margin would frame the page).
+  useEffect(() => {
+    const before = document.body.style.margin;
+    document.body.style.margin = '0';
+    return () => {
+      document.body.style.margin = before;
+    };
+  }, []);
   const tabs: { to: string; label: readonly [string, string] }[] =
     user?.role === 'grid_worker'
       ? [

@@ -1,3 +1,4 @@
+import { CameraOutlined, EnvironmentOutlined } from '@ant-design/icons';
 import { Alert, App, Button, Empty, Input, Popconfirm, Segmented, Select, Spin, Tag } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
@@ -59,7 +60,7 @@ export function MobileHome() {
       {user.role === 'grid_worker' && (
         <Link to="/m/report">
           <Button type="primary" block style={{ ...mobile.big, marginBottom: 12 }} data-testid="m-go-report">
-            📷 {pick(M.reportTitle)}
+            <CameraOutlined /> {pick(M.reportTitle)}
           </Button>
         </Link>
       )}
@@ -170,8 +171,8 @@ export function MobileReport() {
         {pick(M.location)}
       </label>
       <Input id="m-address" size="large" maxLength={500} placeholder={pick(M.locationPlaceholder)} value={form.address} onChange={(e) => set('address')(e.target.value)} />
-      <Button style={{ marginTop: 8, height: 44 }} loading={gps === 'busy'} onClick={locate}>
-        📍 {pick(M.useGps)}
+      <Button style={{ marginTop: 8, height: 44 }} icon={<EnvironmentOutlined />} loading={gps === 'busy'} onClick={locate}>
+        {pick(M.useGps)}
       </Button>{' '}
       {gps === 'done' && coords && <span style={mobile.muted}>{pick(M.gpsDone)} {coords.lat}, {coords.lng}</span>}
       {gps === 'failed' && <span style={{ ...mobile.muted, color: '#d4380d' }}>{pick(M.gpsFailed)}</span>}
@@ -235,7 +236,7 @@ export function MobileCase() {
           <>
             <div>{view.description}</div>
             <div style={{ ...mobile.muted, marginTop: 6 }}>
-              📍 {view.location.address} · {unitName(view.assignee.unitId)}
+              <EnvironmentOutlined /> {view.location.address} · {unitName(view.assignee.unitId)}
             </div>
           </>
         )}
