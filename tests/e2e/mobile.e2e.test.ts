@@ -58,7 +58,8 @@ async function phone(username: string): Promise<{ context: BrowserContext; page:
 async function docShot(page: Page, name: string, focus?: Locator): Promise<void> {
   mkdirSync(DOCS, { recursive: true });
   await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
-  if (focus) await focus.evaluate('(el) => el.scrollIntoView({ block: "start" })');
+  // Below the sticky header.
+  if (focus) await focus.evaluate((el) => (el.scrollIntoView({ block: 'start' }), (el.ownerDocument.defaultView as unknown as { scrollBy: (x: number, y: number) => void }).scrollBy(0, -64)));
   else await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(DOCS, `${name}.png`) });
   await screenshot(page, name);

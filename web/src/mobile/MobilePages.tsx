@@ -298,6 +298,10 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
     return send({ type: 'resolve', result: result.trim(), attachmentIds: photos, ...(reason.trim() ? { noPhotoReason: reason.trim() } : {}) });
   };
   const others = actions.filter((a) => !['sign', 'resolve', 'verify'].includes(a));
+  const pickPhotos = (ids: string[]) => {
+    setPhotos(ids);
+    setError(undefined);
+  };
   return (
     <Section testId="m-actions">
       {actions.includes('sign') && (
@@ -315,7 +319,7 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
           </label>
           <Input.TextArea id="m-result" rows={3} maxLength={4000} value={result} onChange={(e) => setResult(e.target.value)} style={{ fontSize: 16 }} />
           <label style={mobile.label}>{pick(M.afterPhotos)}</label>
-          <AttachmentPicker caseId={detail.id} capture value={photos} onChange={setPhotos} label={pick(M.takePhoto)} />
+          <AttachmentPicker caseId={detail.id} capture value={photos} onChange={pickPhotos} label={pick(M.takePhoto)} />
           <label style={mobile.label} htmlFor="m-no-photo">
             {pick(M.noPhotoReason)}
           </label>
@@ -343,7 +347,7 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
           </label>
           <Input.TextArea id="m-finding" rows={2} maxLength={1000} value={finding} onChange={(e) => setFinding(e.target.value)} style={{ fontSize: 16 }} />
           <label style={mobile.label}>{pick(M.checkPhotos)}</label>
-          <AttachmentPicker caseId={detail.id} capture value={photos} onChange={setPhotos} label={pick(M.takePhoto)} />
+          <AttachmentPicker caseId={detail.id} capture value={photos} onChange={pickPhotos} label={pick(M.takePhoto)} />
           <Button
             type="primary"
             block
@@ -432,7 +436,16 @@ function SummonsCard({ item, onDone }: { item: SummonsInboxItem; onDone: () => v
           <label style={mobile.label}>{pick(M.reportResult)}</label>
           <Input.TextArea rows={3} maxLength={4000} value={result} onChange={(e) => setResult(e.target.value)} style={{ fontSize: 16 }} data-testid="m-part-result" />
           <label style={mobile.label}>{pick(M.resultPhotos)}</label>
-          <AttachmentPicker caseId={item.caseId} capture value={photos} onChange={setPhotos} label={pick(M.takePhoto)} />
+          <AttachmentPicker
+            caseId={item.caseId}
+            capture
+            value={photos}
+            onChange={(ids) => {
+              setPhotos(ids);
+              setError(undefined);
+            }}
+            label={pick(M.takePhoto)}
+          />
           <Button
             type="primary"
             block
