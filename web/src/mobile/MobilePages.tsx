@@ -33,7 +33,7 @@ function CaseRow({ c, extra }: { c: CaseEnvelope; extra?: ReactNode }) {
   const { pick } = useI18n();
   return (
     <Link to={caseHref(c.id)} style={{ ...mobile.card, display: 'block', color: 'inherit' }} data-testid="m-case-row">
-      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 8 }}>
         <strong style={{ fontSize: 16 }}>{c.title}</strong>
         <ColourTag colour={c.colour} />
       </div>
@@ -223,7 +223,7 @@ export function MobileCase() {
   return (
     <>
       <Section testId="m-case">
-        <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+        <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 8 }}>
           <strong style={{ fontSize: 18 }} data-testid="m-case-title">
             {c.title}
           </strong>
@@ -407,7 +407,7 @@ function SummonsCard({ item, onDone }: { item: SummonsInboxItem; onDone: () => v
   const can = (a: PartActionType) => item.actions.includes(a);
   return (
     <section style={mobile.card} data-testid="m-summons-card">
-      <div style={{ display: 'flex', justifyContent: 'space-between', gap: 8 }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'flex-start', gap: 8 }}>
         <strong style={{ fontSize: 16 }}>{item.title}</strong>
         <ColourTag colour={item.colour} />
       </div>
