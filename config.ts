@@ -68,6 +68,15 @@ const envSchema = z
 
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
 
+    ATTACHMENT_STORE: z.enum(['files', 's3']).default('files'),
+    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1_048_576).default(10 * 1_048_576),
+    S3_ENDPOINT: z.string().url().optional(),
+    S3_BUCKET: z.string().min(3).max(63).optional(),
+    S3_REGION: z.string().min(1).default('us-east-1'),
+    S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+    S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+    S3_FORCE_PATH_STYLE: boolish.default(false),
+
     RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(60),
     RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(0).default(300),
     RATE_LIMIT_AUTH_FAILURES_PER_IP: z.coerce.number().int().min(0).default(300),
@@ -81,6 +90,9 @@ const envSchema = z
     PATH: z.string().default(''),
   })
   .superRefine((env, ctx) => {
+    if (env.ATTACHMENT_STORE === 's3' && !env.S3_BUCKET) {
+      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when ATTACHMENT_STORE=s3 (使用对象存储时必须配置存储桶)' });
+    }
     if (env.APP_ENV !== 'production') return;
     if (!env.DATABASE_URL) {
       ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when APP_ENV=production (生产环境必须配置数据库地址)' });
@@ -200,6 +212,14 @@ export interface Config {
   /** `npm start` seeds the demo county: on by default there, never in production (DEMO_DATA=off for a real county). */
   demoData: boolean;
   calendarFallback: 'refuse' | 'weekdays';
+  /**
+   * Where attachments (photos, documents) are kept: files under `dir` (the embedded default) or an
+   * S3-compatible bucket; `maxBytes` caps one upload (413 above it).
+   */
+  attachments: {
+    maxBytes: number;
+    store: { kind: 'files'; dir: string } | { kind: 's3'; bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+  };
   /** Requests per window before 429 (0 = no limit): see api/security.ts. */
   rateLimits: { windowMs: number; authPerIp: number; authFailuresPerIp: number; writesPerUser: number };
   /**
@@ -302,6 +322,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoData: !production && e.DEMO_DATA !== 'off',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     calendarFallback: e.CALENDAR_FALLBACK,
+    attachments: {
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      store:
+        e.ATTACHMENT_STORE === 's3'
+          ? {
+              kind: 's3',
+              bucket: e.S3_BUCKET!,
+              region: e.S3_REGION,
+              endpoint: e.S3_ENDPOINT,
+              accessKeyId: e.S3_ACCESS_KEY_ID,
+              secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+              forcePathStyle: e.S3_FORCE_PATH_STYLE,
+            }
+          : { kind: 'files', dir: path.join(dataDir, 'attachments') },
+    },
     rateLimits: {
       windowMs: e.RATE_LIMIT_WINDOW_S * 1000,
       authPerIp: e.RATE_LIMIT_AUTH_PER_IP,

@@ -1,8 +1,9 @@
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { appendAudit, lockStream, type AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
-import { caseAssignments, caseClocks, cases, caseUnits } from '../db/schema';
+import { attachments, caseAssignments, caseClocks, cases, caseUnits } from '../db/schema';
+import { attachmentsOf } from '../workflows/shared/attachments';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
@@ -18,6 +19,14 @@ export async function recordTransition(db: Db, record: TransitionRecord, key?: A
     await lockStream(tx, s.caseId);
     const written = await appendAudit(tx, { ...record.audit, streamId: s.caseId, seq: record.seq, at: new Date(record.audit.at) }, key);
     if (!written.applied) return written;
+    // Files the action carried as evidence belong to this case and this entry from now on.
+    const files = attachmentsOf(record.audit.after);
+    if (files.length) {
+      await tx
+        .update(attachments)
+        .set({ caseId: s.caseId, auditSeq: record.seq })
+        .where(and(inArray(attachments.id, files.map((f) => f.id)), isNull(attachments.auditSeq), or(eq(attachments.caseId, s.caseId), isNull(attachments.caseId))));
+    }
     const row = {
       id: s.caseId,
       process: s.process,

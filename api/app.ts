@@ -15,6 +15,7 @@ import { Problem, problemHandler } from './problem';
 import { ApiRoutes } from './route';
 import { registerAccessAuditRoutes } from './routes/access-audit';
 import { registerApprovalRoutes } from './routes/approvals';
+import { registerAttachmentRoutes } from './routes/attachments';
 import { registerAuditRoutes } from './routes/audit';
 import { registerAdminAuditRoutes } from './routes/admin-audit';
 import { registerNoticeDeliveryRoutes } from './routes/notice-deliveries';
@@ -54,6 +55,7 @@ export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): {
   registerCalendarStatusRoutes(routes);
   registerCatalogueRoutes(routes);
   registerCaseRoutes(routes);
+  registerAttachmentRoutes(routes);
   registerTaskRoutes(routes);
   registerApprovalRoutes(routes);
   registerIncidentRoutes(routes);

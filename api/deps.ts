@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import type { AuditKey } from '../domain/audit-chain';
+import type { AttachmentStore } from '../runtime/attachment-store';
 import type { Authenticator } from './auth';
 
 /** Everything a request handler may use, created once at boot (convention 9). */
@@ -19,4 +20,6 @@ export interface AppDeps {
   auditKey: AuditKey;
   /** The payload codec the Temporal client encrypts with; when set, /codec/encode and /codec/decode serve it (api/codec.ts). */
   payloadCodec?: PayloadCodec;
+  /** Where attachment bytes are kept; unset: the store ATTACHMENT_STORE names (api/routes/attachments.ts). */
+  attachmentStore?: AttachmentStore;
 }

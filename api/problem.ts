@@ -14,6 +14,7 @@ export const PROBLEM_TYPES = {
   notFound: { status: 404, title: { zh: '未找到', en: 'Not found' } },
   conflict: { status: 409, title: { zh: '状态冲突', en: 'Conflict' } },
   tooLarge: { status: 413, title: { zh: '请求体过大', en: 'Content too large' } },
+  unsupportedType: { status: 415, title: { zh: '不支持的文件类型', en: 'Unsupported media type' } },
   ruleRefused: { status: 422, title: { zh: '业务规则不允许', en: 'Refused by a rule' } },
   tooManyRequests: { status: 429, title: { zh: '请求过于频繁', en: 'Too many requests' } },
   unavailable: { status: 503, title: { zh: '服务暂不可用', en: 'Service unavailable' } },

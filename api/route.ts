@@ -1,4 +1,5 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import multer from 'multer';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
@@ -44,9 +45,14 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   body?: B;
   /** A file upload instead of a JSON body: the raw bytes (a Buffer) arrive as `body`. */
   upload?: { contentTypes: readonly string[]; maxBytes: number; description: string };
+  /**
+   * A multipart/form-data upload of one file in `field` (multer, in memory, at most ATTACHMENT_MAX_BYTES:
+   * a larger one is a 413): the file (`Express.Multer.File`) arrives as `body`; a missing one is a 400.
+   */
+  multipart?: { field: string; description: string };
   response: { status?: 200 | 201 | 202; schema: R; description: string; contentType?: string };
   /** Error statuses this route may answer with, documented as problem+json. */
-  errors?: readonly (400 | 401 | 403 | 404 | 409 | 413 | 422 | 503)[];
+  errors?: readonly (400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 503)[];
   handler: (ctx: RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>) => Promise<z.input<R> | z.infer<R>>;
 }
 
@@ -64,6 +70,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   404: '未找到 / Not found',
   409: '状态冲突 / Conflict with the current state',
   413: '请求体过大（字节数或字段数超过上限）/ Request body too large (bytes, or keys and array items)',
+  415: '不支持的文件类型 / Unsupported file type',
   422: '业务规则不允许 / Refused by a domain rule',
   429: '请求过于频繁，见 Retry-After / Too many requests; see Retry-After',
   503: '依赖服务不可用 / A dependency is unavailable',
@@ -99,15 +106,20 @@ export class ApiRoutes {
       const file = z.string().openapi({ type: 'string', format: 'binary' });
       request.body = { description: upload.description, content: Object.fromEntries(upload.contentTypes.map((t) => [t, { schema: file }])), required: true };
     }
+    const multipart = spec.multipart;
+    if (multipart) {
+      const form = z.object({ [multipart.field]: z.string().openapi({ type: 'string', format: 'binary' }) });
+      request.body = { description: multipart.description, content: { 'multipart/form-data': { schema: form } }, required: true };
+    }
     // Idempotency-Key (api/idempotency.ts): a reused key is a 422, the same request still running a 409.
-    const idempotent = spec.method === 'post' && !isPublic && !upload && (spec.response.contentType ?? 'application/json') === 'application/json';
+    const idempotent = spec.method === 'post' && !isPublic && !upload && !multipart && (spec.response.contentType ?? 'application/json') === 'application/json';
     if (idempotent) request.headers = idempotencyHeader;
 
     const responses: RouteConfig['responses'] = {
       [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
     };
     // Every /api/v1 request may meet a rate limit (api/security.ts).
-    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || upload || spec.query || spec.params ? [400] : []), ...(spec.body ? [413] : []), ...(isPublic ? [] : [401, 403]), 429]);
+    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || upload || spec.query || spec.params ? [400] : []), ...(spec.body || multipart ? [413] : []), ...(isPublic ? [] : [401, 403]), 429]);
     for (const code of [...errors].sort()) {
       responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
     }
@@ -125,7 +137,8 @@ export class ApiRoutes {
 
     const rawBody = upload ? express.raw({ type: [...upload.contentTypes], limit: upload.maxBytes }) : undefined;
     this.mounts.push((router, deps, hooks) => {
-      router[spec.method](spec.path, ...(spec.body ? hooks.jsonBody : []), ...(rawBody ? [rawBody] : []), async (req, res, next) => {
+      const form = multipart ? [multipartFile(multipart.field, deps.config.attachments.maxBytes)] : [];
+      router[spec.method](spec.path, ...(spec.body ? hooks.jsonBody : []), ...(rawBody ? [rawBody] : []), ...form, async (req, res, next) => {
         try {
           const principal = access === 'public' ? undefined : await timeStage('api.auth', () => authenticate(req, deps));
           if (principal) {
@@ -135,7 +148,7 @@ export class ApiRoutes {
           if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
           const params = spec.params ? validate(spec.params, req.params, 'path') : {};
           const query = spec.query ? validate(spec.query, req.query, 'query') : {};
-          const body = spec.body ? validate(spec.body, req.body, 'body') : upload ? uploadedFile(req, upload.contentTypes) : undefined;
+          const body = spec.body ? validate(spec.body, req.body, 'body') : upload ? uploadedFile(req, upload.contentTypes) : multipart ? formFile(req, multipart.field) : undefined;
           const key = idempotent && principal ? idempotencyKeyOf(req) : null;
           const run = key && principal ? await timeStage('api.idempotency-claim', () => claimIdempotencyKey(deps.database.db, principal.userId, key, req)) : null;
           if (run?.replay) {
@@ -173,6 +186,27 @@ export class ApiRoutes {
   mount(router: Router, deps: AppDeps, hooks: MountHooks): void {
     for (const m of this.mounts) m(router, deps, hooks);
   }
+}
+
+/** Parse one file of a multipart form into memory; a file over `maxBytes` is a 413, a malformed form a 400. */
+function multipartFile(field: string, maxBytes: number): RequestHandler {
+  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 20, parts: 21 }, defParamCharset: 'utf8' }).single(field);
+  return (req, res, next) => {
+    parse(req, res, (err: unknown) => {
+      if (!err) return next();
+      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
+        const mb = Math.round((maxBytes / 1_048_576) * 10) / 10;
+        return next(new Problem('tooLarge', { zh: `文件过大：单个文件不得超过 ${mb} MB`, en: `File too large: at most ${mb} MB per file` }, { code: 'file-too-large', limit: maxBytes }));
+      }
+      const message = err instanceof Error ? err.message : String(err);
+      next(new Problem('badRequest', { zh: `上传内容有误：${message}`, en: `Malformed upload: ${message}` }, { code: 'bad-upload' }));
+    });
+  };
+}
+
+function formFile(req: Request, field: string): Express.Multer.File {
+  if (!req.file) throw new Problem('badRequest', { zh: `请在表单字段 ${field} 中上传一个文件`, en: `Upload one file in the form field ${field}` }, { code: 'file-required' });
+  return req.file;
 }
 
 /** The bytes of an upload route's body; a missing file or another content type is a 400. */

@@ -100,7 +100,7 @@ try {
     if (target > 1) await new Promise<void>((resolve) => waiting.set(id, { target, resolve }));
     const holder = HOLDER[target];
     await call(holder, 'POST', actions, { type: 'sign' });
-    await call(holder, 'POST', actions, { type: 'resolve', result: '已处置', evidence: ['photo:after'] });
+    await call(holder, 'POST', actions, { type: 'resolve', result: '已处置', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' });
     const closed = await call(target === 1 ? 't01.v01.handler' : GRID_WORKER, 'POST', actions, { type: 'verify', passed: true, note: '现场核查属实' });
     reached[closed.finalLevel as 1 | 2 | 3 | 4] += 1;
     for (const late of closed.lateUnits as LateUnit[]) {

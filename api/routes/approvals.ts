@@ -24,6 +24,7 @@ import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
+import { attachmentIdsField, evidenceFiles } from './attachments';
 import { loadVisibleCase, overseesOverdueCase } from './cases';
 import { actorOf } from './tasks';
 
@@ -43,6 +44,7 @@ const createApprovalBody = z
     }),
     channel: z.enum(CHANNELS).openapi({ description: '申请渠道：窗口 / 村代办员 / 网上 / window, village agent or online' }),
     materials: z.array(key).max(50).openapi({ description: '已提交材料的标识 / keys of the materials handed in' }),
+    attachmentIds: attachmentIdsField,
     townshipId: text(100).optional().openapi({ description: '网上申请时必填：受理的乡镇（街道）/ required online: the township or street that handles it', example: 'lk.t01' }),
   })
   .openapi('CreateApproval');
@@ -50,7 +52,7 @@ const createApprovalBody = z
 const approvalActionBody = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('notify-missing'), missing: keys('一次性告知：列明全部需补正的材料 / every material to supplement, at once'), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('supplement'), materials: keys('补正（或补齐容缺）的材料 / materials handed in now'), note: text(1000).optional() }),
+    z.strictObject({ type: z.literal('supplement'), materials: keys('补正（或补齐容缺）的材料 / materials handed in now'), note: text(1000).optional(), attachmentIds: attachmentIdsField }),
     z.strictObject({
       type: z.literal('accept'),
       tolerate: keys('容缺受理：缺少的非关键材料 / missing non-key materials accepted for later').optional(),
@@ -263,6 +265,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const calendar = await calendarFor(deps, unit);
       const now = Date.now();
       if (def.kind === 'promise') requireDeadlineComputable(calendar, { unit: 'workday', amount: def.promisedLimitDays }, now);
+      const files = await evidenceFiles(deps, principal, null, body.attachmentIds);
       const caseId = await newCaseId({ deps, idempotency }, 'approval', now);
       const input: StartApprovalInput = {
         caseId,
@@ -275,6 +278,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
         // The county (root of the org tree) supervises: extensions, 特事特办, rectification of bad ratings.
         supervisingUnitId: unit.path.split('/')[0] ?? unit.id,
         materials: body.materials,
+        ...(files ? { files } : {}),
         calendar,
       };
       return startCase<ApprovalView>(deps, 'approvalWorkflow', caseId, input);
@@ -297,7 +301,11 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency, req }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
-      const action = await workflowAction(deps, body, row.data);
+      // Scans handed in with a 补正 (supplement) travel as files in its audit entry.
+      const { attachmentIds, ...input } = body as ApprovalActionBody & { attachmentIds?: string[] };
+      const files = await evidenceFiles(deps, principal, row.id, attachmentIds);
+      const base = await workflowAction(deps, input as ApprovalActionBody, row.data);
+      const action = files && base.type === 'supplement' ? { ...base, files } : base;
       const oversight = body.type === 'urge' && (await overseesOverdueCase(deps, principal, row));
       const view = await actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action, ...(oversight ? { oversight } : {}) }, idempotency?.updateId);
       // The answer shows the applicant's phone and masked ID number to the actor: audited like a read

@@ -13,6 +13,7 @@ import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
+import { attachmentIdsField, evidenceFiles } from './attachments';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
 
@@ -29,6 +30,7 @@ const createIncidentBody = z
     description: text(4000),
     location: z.strictObject({ address: text(500), lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional() }),
     attachments: refs('附件引用（照片、视频的存储键）/ attachment references').default([]),
+    attachmentIds: attachmentIdsField,
     level: level.optional().openapi({ description: '指挥员派单的起始层级（默认一级；12345 工单派至乡镇为 3、部门为 4）/ starting level, dispatchers only' }),
     hotline: z
       .strictObject({
@@ -55,8 +57,14 @@ const incidentActionBody = z
       note: text(1000).optional(),
     }),
     z.strictObject({ type: z.literal('escalate'), reason: text(1000), toLevel: level.optional().openapi({ description: '特急事件可越级至 3 或 4 / 特急 may jump to 3 or 4' }) }),
-    z.strictObject({ type: z.literal('resolve'), result: text(4000), evidence: refs('处置证据 / evidence references').min(1) }),
-    z.strictObject({ type: z.literal('verify'), passed: z.boolean(), note: text(1000), evidence: refs('核查照片 / verification photos').optional() }),
+    z.strictObject({
+      type: z.literal('resolve'),
+      result: text(4000),
+      evidence: refs('其他处置证据的引用（文书编号等）/ other evidence references').default([]),
+      attachmentIds: attachmentIdsField,
+      noPhotoReason: text(1000).optional().openapi({ description: '未附处置后照片的原因；办结须至少一张照片或写明原因 / why there is no photo: resolving needs a photo or this reason' }),
+    }),
+    z.strictObject({ type: z.literal('verify'), passed: z.boolean(), note: text(1000), evidence: refs('核查照片引用 / verification references').optional(), attachmentIds: attachmentIdsField }),
     z.strictObject({ type: z.literal('callback'), satisfaction: z.enum(SATISFACTION), resolved: z.boolean(), note: text(1000).optional() }),
     z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
     z.strictObject({ type: z.literal('urge'), message: text(1000).openapi({ description: '督办意见（乡镇或县督查员）/ what the supervisor asks of the holding unit' }) }),
@@ -176,6 +184,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
       const calendar = await calendarFor(deps, grid);
       const now = Date.now();
       requireDeadlineComputable(calendar, (working) => limitBudget(plan.limits[startLevel - 1]!, now, working), now);
+      const files = await evidenceFiles(deps, principal, null, body.attachmentIds);
       const caseId = await newCaseId({ deps, idempotency }, 'incident', now);
       const input: StartIncidentInput = {
         caseId,
@@ -186,6 +195,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
         urgency: plan.urgency,
         location: body.location,
         attachments: body.attachments,
+        ...(files ? { files } : {}),
         territory: plan.territory,
         startLevel,
         routes: plan.routes,
@@ -228,6 +238,10 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
           throw new Problem('forbidden', { zh: `派单单位不在您的指挥范围内：${unit.id}`, en: `The unit is outside your dispatch area: ${unit.id}` }, { code: 'unit-forbidden' });
         }
         action = { type: 'dispatch', to: { unitId: unit.id, role: handlingRoleOf(unit) }, ...(body.note ? { note: body.note } : {}) };
+      } else if (body.type === 'resolve' || body.type === 'verify') {
+        const { attachmentIds, ...rest } = body;
+        const files = await evidenceFiles(deps, principal, row.id, attachmentIds);
+        action = { ...rest, ...(files ? { files } : {}) };
       } else {
         action = body;
       }

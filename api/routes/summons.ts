@@ -31,6 +31,7 @@ import type { ApiRoutes } from '../route';
 import { clockWithLedgerSchema, idParam } from '../schemas';
 import { actOnCase, ENGINE_ANSWER_TIMEOUT_MS, withEngineDeadline, withTemporal } from '../temporal';
 import { z } from '../zod';
+import { attachmentIdsField, evidenceFiles } from './attachments';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
 
@@ -68,7 +69,12 @@ export const partActionBody = z
   .discriminatedUnion('type', [
     z.strictObject({ type: z.literal('acknowledge'), note: text(1000).optional() }),
     z.strictObject({ type: z.literal('arrive'), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('report'), result: text(4000), evidence: z.array(text(500)).min(1).max(20) }),
+    z.strictObject({
+      type: z.literal('report'),
+      result: text(4000),
+      evidence: z.array(text(500)).max(20).default([]).openapi({ description: '处置证据的引用（文书编号等）；与 attachmentIds 至少有一项 / evidence references; this or attachmentIds' }),
+      attachmentIds: attachmentIdsField,
+    }),
     z.strictObject({ type: z.literal('dispute'), reason: text(1000) }),
     z.strictObject({ type: z.literal('rule'), upheld: z.boolean(), note: text(1000), resummonUnitId: unitIdText.optional().openapi({ description: '异议成立时改召的单位 / the unit to re-summon when upheld' }) }),
     z.strictObject({ type: z.literal('accept'), note: text(1000).optional(), rating: rating.optional(), comment: text(1000).optional() }),
@@ -557,6 +563,10 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
         const resolved = await resolveSummonedUnits(deps.database.db, { id: townshipId }, [resummonUnitId]);
         if (!resolved.ok) throw whistleRefusal(resolved.violation);
         action = { ...ruling, resummon: resolved.units[0]! };
+      } else if (body.type === 'report') {
+        const { attachmentIds, ...report } = body;
+        const files = await evidenceFiles(deps, principal, row.id, attachmentIds);
+        action = { ...report, ...(files ? { files } : {}) };
       } else {
         action = body.type === 'rule' ? { type: 'rule', upheld: body.upheld, note: body.note } : body;
       }

@@ -210,7 +210,7 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
     databaseUrl,
     dataDir,
     workerPid: () => worker?.pid,
-    pids: () => ({ api: api.pid, worker: worker?.pid, temporal: temporal.pid, postgres: postmasterPid(pgDir) }),
+    pids: () => ({ api: api.pid, worker: worker?.pid, temporal: temporal?.pid, postgres: postmasterPid(pgDir) }),
     async drainStageTimings() {
       const out: Record<string, number[]> = {};
       for (const [name, child] of [['api', api], ['worker', worker]] as const) {

@@ -114,7 +114,7 @@ export const SCENARIOS = {
       { user: GRID_WORKER, body: { type: 'sign' } },
       { user: GRID_WORKER, body: { type: 'escalate', reason: '网格无法调解' } },
       { user: 't01.v01.handler', body: { type: 'sign' } },
-      { user: 't01.v01.handler', body: { type: 'resolve', result: '已调解', evidence: ['photo:after'] } },
+      { user: 't01.v01.handler', body: { type: 'resolve', result: '已调解', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' } },
       { user: GRID_WORKER, body: { type: 'verify', passed: true, note: '现场核查属实' } },
     ],
     startAudit: 'incident.report',

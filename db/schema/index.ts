@@ -9,3 +9,4 @@ export * from './idempotency';
 export * from './secondment';
 export * from './access-audit';
 export * from './sessions';
+export * from './attachments';

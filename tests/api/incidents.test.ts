@@ -85,7 +85,7 @@ async function facts(id: string) {
 /** Sign, resolve with evidence, and verify (by `verifier`) an event held by `handler`. */
 async function signResolveVerify(handler: string, id: string, verifier: string) {
   await ok(handler, id, { type: 'sign' });
-  await ok(handler, id, { type: 'resolve', result: '已处置', evidence: ['photo:after'] });
+  await ok(handler, id, { type: 'resolve', result: '已处置', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' });
   return ok(verifier, id, { type: 'verify', passed: true, note: '现场核查属实' });
 }
 
@@ -98,7 +98,7 @@ describe('four levels through the API', () => {
     // A unit acts only on events assigned to it: another village cannot even see it.
     expect((await act('t01.v02.handler', e.caseId, { type: 'sign' })).status).toBe(404);
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
-    const resolved = await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已劝离摊点', evidence: ['photo:after'] });
+    const resolved = await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已劝离摊点', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' });
     expect(resolved).toMatchObject({ status: 'verifying', finalLevel: 1 });
     expect(await inboxActions(VILLAGE, e.caseId)).toEqual(['verify']);
     await refused(GRID_WORKER, e.caseId, { type: 'verify', passed: true, note: '自己核查自己' }, 403, 'not-your-action');
@@ -152,7 +152,7 @@ describe('four levels through the API', () => {
     expect(await counts()).toEqual(before);
     // A level beyond 4 is not even a valid request.
     expect((await act('yjgl.handler', e.caseId, { type: 'escalate', reason: 'x', toLevel: 5 })).status).toBe(400);
-    await ok('yjgl.handler', e.caseId, { type: 'resolve', result: '已责令停业整改', evidence: ['doc:order'] });
+    await ok('yjgl.handler', e.caseId, { type: 'resolve', result: '已责令停业整改', evidence: ['doc:order'], noPhotoReason: '照片已线下存档' });
     expect(await ok(GRID_WORKER, e.caseId, { type: 'verify', passed: true, note: '已整改' })).toMatchObject({ status: 'closed', finalLevel: 4 });
   });
 
@@ -183,27 +183,27 @@ describe('dispatch, dispute, reopen and callbacks', () => {
   it('failed verification reopens (重办) the event at the level that resolved it (E7)', async () => {
     const e = await atGrid({ categoryCode: 'livelihood', title: '路灯不亮' });
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
-    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已报修', evidence: ['photo:1'] });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已报修', evidence: ['photo:1'], noPhotoReason: '照片已线下存档' });
     const reopened = await ok(VILLAGE, e.caseId, { type: 'verify', passed: false, note: '路灯仍不亮' });
     expect(reopened).toMatchObject({ status: 'handling', level: 1, reopens: 1, finalLevel: null, assignee: { unitId: GRID } });
     expect(reopened.clocks.map((c: { key: string; state: string }) => [c.key, c.state])).toEqual([
       ['level-1', 'stopped'],
       ['level-1-r1', 'running'],
     ]);
-    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已更换灯泡', evidence: ['photo:2'] });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已更换灯泡', evidence: ['photo:2'], noPhotoReason: '照片已线下存档' });
     expect(await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已亮' })).toMatchObject({ status: 'closed', reopens: 1, finalLevel: 1 });
   });
 
   it('an unsatisfied callback (回访) reopens a resident photo report; a satisfied one closes it (E8)', async () => {
     const e = await atGrid({ source: 'photo', title: '垃圾堆放（随手拍）' });
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
-    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:1'] });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:1'], noPhotoReason: '照片已线下存档' });
     const verified = await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清理' });
     expect(verified).toMatchObject({ status: 'awaiting-callback' });
     expect(await inboxActions('t01.dispatcher', e.caseId)).toEqual(['callback']);
     const reopened = await ok('t01.dispatcher', e.caseId, { type: 'callback', satisfaction: 'unsatisfied', resolved: false, note: '又堆起来了' });
     expect(reopened).toMatchObject({ status: 'handling', reopens: 1, closedAt: null });
-    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '清运并设置围挡', evidence: ['photo:2'] });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '清运并设置围挡', evidence: ['photo:2'], noPhotoReason: '照片已线下存档' });
     await ok(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '已清理' });
     const done = await ok('t01.dispatcher', e.caseId, { type: 'callback', satisfaction: 'satisfied', resolved: true });
     expect(done).toMatchObject({ status: 'closed', reopens: 1 });
@@ -226,7 +226,7 @@ describe('dispatch, dispute, reopen and callbacks', () => {
     expect(signed.firstReceiverUnitId).toBe('lk.t01');
     const extended = await ok('zhzx.dispatcher', e.caseId, { type: 'extend', amount: 2, reason: '需协调供水公司' });
     expect(extended.clocks.find((c: { key: string }) => c.key === 'order').budget).toEqual({ unit: 'day', amount: 9 });
-    await ok('t01.handler', e.caseId, { type: 'resolve', result: '已协调恢复供水', evidence: ['doc:1'] });
+    await ok('t01.handler', e.caseId, { type: 'resolve', result: '已协调恢复供水', evidence: ['doc:1'], noPhotoReason: '照片已线下存档' });
     await ok('t01.v01.g02.grid', e.caseId, { type: 'verify', passed: true, note: '已恢复' });
     const done = await ok('zhzx.dispatcher', e.caseId, { type: 'callback', satisfaction: 'satisfied', resolved: true });
     expect(done).toMatchObject({ status: 'closed', finalLevel: 3 });
@@ -344,7 +344,7 @@ describe('督办 (urging) by supervisors', () => {
 
     // Resolved: the event now waits for the village's on-site verification, and the 督办 goes there, to its leader too.
     await ok(GRID_WORKER, e.caseId, { type: 'sign' });
-    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:after'] });
+    await ok(GRID_WORKER, e.caseId, { type: 'resolve', result: '已清运', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' });
     await ok('lk.supervisor', e.caseId, { type: 'urge', message: '请尽快核查' });
     const second = (await urges(e.caseId)).find((n) => n.key === 'urge:2');
     expect(second).toMatchObject({ unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader' });

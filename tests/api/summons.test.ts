@@ -334,7 +334,7 @@ describe('an L3 incident blows the whistle', () => {
     expect(resumed.clocks.find((c: { key: string }) => c.key === 'level-3').state).toBe('running');
     const signed = await api().post(`/api/v1/incidents/${incidentId}/actions`).set(await auth('t01.handler')).send({ type: 'sign' });
     expect(signed.status, JSON.stringify(signed.body)).toBe(200);
-    const resolved = await api().post(`/api/v1/incidents/${incidentId}/actions`).set(await auth('t01.handler')).send({ type: 'resolve', result: '经吹哨联合调处已化解', evidence: ['photo:agreement'] });
+    const resolved = await api().post(`/api/v1/incidents/${incidentId}/actions`).set(await auth('t01.handler')).send({ type: 'resolve', result: '经吹哨联合调处已化解', evidence: ['photo:agreement'], noPhotoReason: '照片已线下存档' });
     expect(resolved.body).toMatchObject({ status: 'verifying', finalLevel: 3 });
   });
 });

@@ -71,7 +71,7 @@ const PROBES: Probe[] = [
   { name: 'incident sign', as: 't01.v01.handler', path: action('incidents', 'incident'), body: { type: 'sign', note: '已签收' } },
   { name: 'incident extend', as: 't01.v01.handler', path: action('incidents', 'incident'), body: { type: 'extend', amount: 1, reason: '需协调' } },
   { name: 'incident escalate', as: 't01.v01.handler', path: action('incidents', 'incident'), body: { type: 'escalate', reason: '村级无法处置' } },
-  { name: 'incident resolve', as: 't01.v01.handler', path: action('incidents', 'incident'), body: { type: 'resolve', result: '已清理', evidence: ['photo:2'] }, final: true },
+  { name: 'incident resolve', as: 't01.v01.handler', path: action('incidents', 'incident'), body: { type: 'resolve', result: '已清理', evidence: ['photo:2'], noPhotoReason: '照片已线下存档' }, final: true },
   { name: 'start summons', as: 't01.dispatcher', path: () => '/api/v1/summons', body: WHISTLE },
   { name: 'summons reject', as: 't01.leader', path: action('summons', 'summons'), body: { type: 'reject', reason: '乡镇可自行协调' }, final: true },
 ];

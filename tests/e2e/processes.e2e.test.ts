@@ -149,6 +149,7 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await act(village.page, 'sign', '签收');
       await act(village.page, 'resolve', '办结', async (m) => {
         await m.locator('textarea').fill('已劝离占道摊点，恢复通行');
+        await m.locator('#noPhotoReason').fill('照片已线下存档');
         await m.locator('.ant-select input').fill('photo:after-1');
         await village.page.keyboard.press('Enter');
       });

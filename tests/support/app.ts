@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Express } from 'express';
 import pino from 'pino';
@@ -31,7 +34,16 @@ export async function createTestApp(opts: { temporal?: Client; env?: Record<stri
   const tdb = await createTestDatabase();
   if (opts.seed !== false) await seedDemoCounty(tdb.db);
   // Tests sign in through dev login (tokenFor), which is off outside `npm start` unless DEV_LOGIN=on.
-  const env: Record<string, string> = { APP_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: tdb.url, AUDIT_HMAC_KEY: randomBytes(32).toString('hex'), TEMPORAL_CODEC_KEYS: `test:${randomBytes(32).toString('hex')}`, ...opts.env };
+  // Attachments and any other files the app keeps go to a fresh directory, never the working tree's .data.
+  const env: Record<string, string> = {
+    APP_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: tdb.url,
+    AUDIT_HMAC_KEY: randomBytes(32).toString('hex'),
+    TEMPORAL_CODEC_KEYS: `test:${randomBytes(32).toString('hex')}`,
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'township-test-')),
+    ...opts.env,
+  };
   if (env.APP_ENV !== 'production') env.DEV_LOGIN ??= 'on';
   const config = loadConfig(env);
   const temporal = opts.temporal ?? new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });

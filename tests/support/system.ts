@@ -13,9 +13,10 @@ import { createDevEnvironment } from './temporal';
  * the app on a fresh seeded database, started before the file's tests and stopped after them.
  * Returns the TestApp (usable once the file's tests run). `nextYearCalendar` marks next year as a
  * complete plain calendar year, for working-day limits that reach past the package's data;
- * `activities` gives the worker's activities other dependencies (a fake notifier, a delivery policy).
+ * `activities` gives the worker's activities other dependencies (a fake notifier, a delivery policy);
+ * `env` adds configuration for the app (e.g. DATA_DIR, ATTACHMENT_MAX_BYTES).
  */
-export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; activities?: Omit<ActivityDeps, 'db' | 'temporal'> } = {}): TestApp {
+export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; activities?: Omit<ActivityDeps, 'db' | 'temporal'>; env?: Record<string, string> } = {}): TestApp {
   let env: TestWorkflowEnvironment | undefined;
   let app: TestApp | undefined;
   let worker: Worker | undefined;
@@ -24,7 +25,7 @@ export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; 
     const taskQueue = `${name}-${randomUUID()}`;
     const [e, bundle] = await Promise.all([createDevEnvironment(), bundleWorkflows()]);
     env = e;
-    app = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue } });
+    app = await createTestApp({ temporal: env.client, env: { ...opts.env, TEMPORAL_TASK_QUEUE: taskQueue } });
     if (opts.nextYearCalendar) {
       await app.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
     }

@@ -214,7 +214,7 @@ describe('incident timers on the time-skipping server', () => {
       expect(called).toMatchObject({ status: 'dispatched', hotline: expect.objectContaining({ callbackDue: false }) });
 
       await act(townshipHandler, { type: 'sign' });
-      await act(townshipHandler, { type: 'resolve', result: '已处置', evidence: ['photo:1'] });
+      await act(townshipHandler, { type: 'resolve', result: '已处置', evidence: ['photo:1'], noPhotoReason: '照片已线下存档' });
       await act(gridWorker, { type: 'verify', passed: true, note: '已处置' });
       return act(centre, { type: 'callback', satisfaction: 'basic', resolved: true });
     });

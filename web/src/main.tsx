@@ -41,6 +41,12 @@ const WhistleFormPage = lazyPage(() => import('./pages/whistles/WhistleFormPage'
 const WhistleListPage = lazyPage(() => import('./pages/whistles/WhistleListPage'), 'WhistleListPage');
 const AssessmentCyclePage = lazyPage(() => import('./pages/AssessmentPages'), 'AssessmentCyclePage');
 const AssessmentCyclesPage = lazyPage(() => import('./pages/AssessmentPages'), 'AssessmentCyclesPage');
+const MobileLayout = lazyPage(() => import('./mobile/MobileLayout'), 'MobileLayout');
+const MobileHome = lazyPage(() => import('./mobile/MobilePages'), 'MobileHome');
+const MobileReport = lazyPage(() => import('./mobile/MobilePages'), 'MobileReport');
+const MobileMine = lazyPage(() => import('./mobile/MobilePages'), 'MobileMine');
+const MobileCase = lazyPage(() => import('./mobile/MobilePages'), 'MobileCase');
+const MobileSummons = lazyPage(() => import('./mobile/MobilePages'), 'MobileSummons');
 
 /** Pages behind the login; `roles` hides a page from roles the server would refuse anyway. */
 function Guard({ children, roles }: { children: ReactNode; roles?: readonly Role[] }) {
@@ -62,6 +68,20 @@ function Root() {
             <Suspense fallback={<Spin fullscreen />}>
               <Routes>
                 <Route path="/login" element={<LoginPage />} />
+                <Route
+                  path="/m"
+                  element={
+                    <Guard>
+                      <MobileLayout />
+                    </Guard>
+                  }
+                >
+                  <Route index element={<MobileHome />} />
+                  <Route path="report" element={<Guard roles={REPORTER_ROLES}><MobileReport /></Guard>} />
+                  <Route path="mine" element={<MobileMine />} />
+                  <Route path="cases/:id" element={<MobileCase />} />
+                  <Route path="summons" element={<MobileSummons />} />
+                </Route>
                 <Route
                   element={
                     <Guard>

@@ -26,6 +26,7 @@ import {
 } from './steps';
 import { closeRating, tick } from './timers';
 import { creationNote, snapshot, view } from './views';
+import { withAttachments } from '../shared/attachments';
 
 const CLOSED: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected', 'refused', 'withdrawn', 'lapsed', 'terminated']);
 const RATABLE: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected']);
@@ -181,7 +182,7 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
     const at = this.touch(now);
     this.history.push(this.entry(actor, action.type, step, outcome.note, at));
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `approval.${action.type}`, reason: outcome.note, before, after: this.auditState(now), at }],
+      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `approval.${action.type}`, reason: outcome.note, before, after: withAttachments(this.auditState(now), 'files' in action ? action.files : undefined), at }],
       notices: outcome.notices ?? [],
       rectifications: outcome.rectification ? [outcome.rectification] : [],
     };

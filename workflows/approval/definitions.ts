@@ -4,6 +4,7 @@ import type { CHANNELS, MatterDefinition, ResolvedStep } from '../../domain/cata
 import type { Actor } from '../shared/actor';
 import type { CalendarContext } from '../shared/case-clocks';
 import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
+import type { AttachmentRef } from '../shared/attachments';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -64,7 +65,7 @@ export interface TransferTarget {
  */
 export type ApprovalAction =
   | { type: 'notify-missing'; missing: string[]; note?: string }
-  | { type: 'supplement'; materials: string[]; note?: string }
+  | { type: 'supplement'; materials: string[]; note?: string; files?: AttachmentRef[] }
   | { type: 'accept'; tolerate?: string[]; catchUpDays?: number; conclude?: { result: string; certificateNo?: string } }
   | { type: 'refuse'; reason: string }
   | { type: 'approve'; opinion: string; step?: string }
@@ -134,6 +135,8 @@ export interface StartApprovalInput {
   supervisingUnitId: string;
   /** Material keys handed in with the application. */
   materials: string[];
+  /** Uploaded scans of the materials, recorded in the submission's audit entry. */
+  files?: AttachmentRef[];
   calendar: CalendarContext;
 }
 

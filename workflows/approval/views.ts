@@ -4,6 +4,7 @@ import type { AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import type { ApprovalCase } from './approval-case';
 import { caseClockKey, CATCH_UP, PRECHECK, stepDeadline, SUPPLEMENT } from './clocks';
 import { APPROVAL_STATUS_LABEL, type ApprovalStatus, type ApprovalView, type StepView } from './definitions';
+import { withAttachments } from '../shared/attachments';
 
 /** Before acceptance only the §32 pre-check and the applicant's 补正 period run, not the promised limit. */
 const PRE_ACCEPTANCE: ReadonlySet<ApprovalStatus> = new Set(['submitted', 'awaiting-supplement']);
@@ -89,7 +90,7 @@ export function creationNote(c: ApprovalCase): AuditNote {
     action: 'approval.submit',
     reason: `${c.matter.name}：${c.input.applicant.name}`,
     before: null,
-    after: { status: c.status, matter: { code: c.input.matter.code, version: c.input.matter.version }, channel: c.input.channel, materials: c.provided },
+    after: withAttachments({ status: c.status, matter: { code: c.input.matter.code, version: c.input.matter.version }, channel: c.input.channel, materials: c.provided }, c.input.files),
     at: c.createdAt,
   };
 }

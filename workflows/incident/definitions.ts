@@ -2,6 +2,7 @@ import { defineUpdate } from '@temporalio/workflow';
 import type { Duration } from '../../domain/calendar';
 import type { IncidentLevelNo, IncidentLimit, IncidentSource, Satisfaction } from '../../domain/incident';
 import type { Actor } from '../shared/actor';
+import type { AttachmentRef } from '../shared/attachments';
 import type { CalendarContext } from '../shared/case-clocks';
 import type { StartSummonsInput, SummonsOutcome } from '../summons/definitions';
 import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
@@ -40,8 +41,9 @@ export type IncidentAction =
   | { type: 'dispute'; reason: string; basis?: string }
   | { type: 'dispatch'; to: IncidentHolder; note?: string }
   | { type: 'escalate'; reason: string; toLevel?: IncidentLevelNo }
-  | { type: 'resolve'; result: string; evidence: string[] }
-  | { type: 'verify'; passed: boolean; note: string; evidence?: string[] }
+  /** Needs a photo among `files`, or `noPhotoReason` (checked by the validator only: older histories resolved without). */
+  | { type: 'resolve'; result: string; evidence: string[]; files?: AttachmentRef[]; noPhotoReason?: string }
+  | { type: 'verify'; passed: boolean; note: string; evidence?: string[]; files?: AttachmentRef[] }
   | { type: 'callback'; satisfaction: Satisfaction; resolved: boolean; note?: string }
   | { type: 'extend'; amount: number; reason: string }
   /** 督办 by a supervisor of the event's township or county: a notice to the holding unit and its leader. */
@@ -87,6 +89,8 @@ export interface StartIncidentInput {
   urgency: { code: string; name: string; mayJump: boolean };
   location: { address: string; lat?: number; lng?: number };
   attachments: string[];
+  /** Uploaded photos and files of the report (随手拍), recorded in its audit entry. */
+  files?: AttachmentRef[];
   territory: { gridId: string; gridPath: string; villageId: string; townshipId: string; countyId: string };
   startLevel: IncidentLevelNo;
   /** Index = level − 1: the routed handling unit, each level's dispatcher, limit and on-site verifier. */
@@ -171,7 +175,7 @@ export interface IncidentView {
   escalations: { from: IncidentLevelNo; to: IncidentLevelNo; automatic: boolean; reason: string; at: string }[];
   lateUnits: LateUnit[];
   disputes: DisputeRecord[];
-  resolution: { level: IncidentLevelNo; unitId: string; result: string; evidence: string[]; at: string } | null;
+  resolution: { level: IncidentLevelNo; unitId: string; result: string; evidence: string[]; noPhotoReason?: string; at: string } | null;
   finalLevel: IncidentLevelNo | null;
   verifications: { passed: boolean; note: string; by: string; at: string }[];
   callbacks: CallbackRecord[];

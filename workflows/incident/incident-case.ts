@@ -21,9 +21,10 @@ import type {
   StartIncidentInput,
 } from './definitions';
 import { plan } from './planners';
-import { assignments, route } from './policy';
+import { assignments, route, rule } from './policy';
 import { summonsEnded, tick } from './timers';
 import { creationNote, facts, snapshot, view } from './views';
+import { hasPhoto, withAttachments } from '../shared/attachments';
 
 /** What a performed action or a timer asks the workflow to record and send. */
 export interface IncidentEffects extends CaseEffects {
@@ -128,6 +129,11 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
 
   check(input: IncidentActionInput, now: number): void {
     plan(this, input, now);
+    // In the validator only, so events resolved before the rule replay unchanged.
+    const { action } = input;
+    if (action.type === 'resolve' && !hasPhoto(action.files) && !action.noPhotoReason?.trim()) {
+      throw rule('resolve-photo-required', '办结须上传至少一张处置后照片，或说明无法拍照的原因', 'Resolving needs at least one photo of the result, or a stated reason why there is none');
+    }
   }
 
   apply(input: IncidentActionInput, now: number): IncidentEffects {
@@ -141,7 +147,7 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
     const notices = this.outbox;
     this.outbox = [];
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `incident.${action.type}`, reason: note, before, after: this.auditState(), at }],
+      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `incident.${action.type}`, reason: note, before, after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined), at }],
       notices,
       ...(action.type === 'whistle' ? { summons: action.summons } : {}),
     };

@@ -69,17 +69,16 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
       return planEscalation(c, target, action.reason, false, now);
     }
     case 'resolve':
-      if (action.evidence.length === 0) throw rule('evidence-required', '办结须附处置证据（照片、记录等）', 'Resolving needs evidence (photos, records)');
       return {
         clocks: [{ key: c.levelClock, label: levelLabel(c, c.level), clock: stopClock(currentClock(c), now, { actor: actor.userId, reason: '办结' }) }],
         commit: () => {
           const at = new Date(now).toISOString();
-          c.resolution = { level: c.level, unitId: actor.unitId, result: action.result, evidence: action.evidence, at };
+          c.resolution = { level: c.level, unitId: actor.unitId, result: action.result, evidence: action.evidence, ...(action.noPhotoReason ? { noPhotoReason: action.noPhotoReason } : {}), at };
           c.finalLevel = c.level;
           c.resolvedAt = at;
           c.onTime = c.lateUnits.length === 0 && c.clocks.status(c.levelClock, now)?.overdue !== true && !c.orderOverdue;
           c.status = 'verifying';
-          return action.result;
+          return action.noPhotoReason ? `${action.result}（未附照片：${action.noPhotoReason}）` : action.result;
         },
       };
     case 'verify':

@@ -3,6 +3,7 @@ import { ORDER } from './clocks';
 import { INCIDENT_STATUS_LABEL, type IncidentFactsRecord, type IncidentView } from './definitions';
 import type { IncidentCase } from './incident-case';
 import { dispatcher, disputeDeadline, sender, verifier } from './policy';
+import { withAttachments } from '../shared/attachments';
 
 export function snapshot(c: IncidentCase, now: number): CaseSnapshot {
   const summary = c.clocks.summary(now);
@@ -119,7 +120,7 @@ export function creationNote(c: IncidentCase): AuditNote {
     action: 'incident.report',
     reason: c.input.title,
     before: null,
-    after: { ...c.auditState(), source: c.input.source, category: c.input.category.code, urgency: c.input.urgency.code, limits: c.input.limits },
+    after: withAttachments({ ...c.auditState(), source: c.input.source, category: c.input.category.code, urgency: c.input.urgency.code, limits: c.input.limits }, c.input.files),
     at: c.createdAt,
   };
 }

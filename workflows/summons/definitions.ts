@@ -3,6 +3,7 @@ import type { Complexity, Rating, SummonsLimits, SummonsUrgency } from '../../do
 import type { Actor } from '../shared/actor';
 import type { CalendarContext } from '../shared/case-clocks';
 import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
+import type { AttachmentRef } from '../shared/attachments';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -179,7 +180,7 @@ export type StartPartInput = Pick<StartSummonsInput, 'title' | 'description' | '
 export type PartAction =
   | { type: 'acknowledge'; note?: string }
   | { type: 'arrive'; note?: string }
-  | { type: 'report'; result: string; evidence: string[] }
+  | { type: 'report'; result: string; evidence: string[]; files?: AttachmentRef[] }
   | { type: 'dispute'; reason: string }
   | { type: 'rule'; upheld: boolean; note: string; resummon?: SummonedUnitInfo }
   | { type: 'accept'; note?: string; rating?: Rating; comment?: string }

@@ -24,6 +24,7 @@ import { plan } from './part-planners';
 import { assignments } from './part-policy';
 import { tick } from './part-timers';
 import { creationNote, facts, snapshot, view } from './part-views';
+import { withAttachments } from '../shared/attachments';
 
 /** What a performed action or a timer asks the workflow to record and send. */
 export type PartEffects = CaseEffects;
@@ -131,7 +132,7 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
     const at = this.touch(now);
     this.history.push({ at, actorId: actor.userId, unitId: actor.unitId || null, role: actor.role, action: action.type, note });
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `summons.part.${action.type}`, reason: note, before, after: this.auditState(), at }],
+      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `summons.part.${action.type}`, reason: note, before, after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined), at }],
       notices: [],
     };
   }

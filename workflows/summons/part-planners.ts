@@ -39,7 +39,7 @@ export function plan(c: PartCase, { actor, action }: PartActionInput, now: numbe
       };
     case 'report':
       if (c.status === 'acknowledged') throw rule('summons-arrive-first', '请先到场（确认到场后再反馈结果）', 'Confirm arrival on site before reporting the result');
-      if (action.evidence.length === 0) throw rule('evidence-required', '反馈结果须附处置证据（照片、记录等）', 'A result report needs evidence (photos, records)');
+      if (action.evidence.length === 0 && !action.files?.length) throw rule('evidence-required', '反馈结果须附处置证据（照片、记录等）', 'A result report needs evidence (photos, records)');
       return {
         clocks: stopRunning(c, now, actor, '反馈结果'),
         commit: () => {

@@ -31,14 +31,14 @@ function url(path: string, query?: Query): string {
   return `/api/v1${path}${qs ? `?${qs}` : ''}`;
 }
 
-async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string }; idempotencyKey?: string } = {}): Promise<T> {
+async function call<T>(method: string, path: string, opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string }; form?: FormData; idempotencyKey?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': currentLang() === 'en' ? 'en' : 'zh-CN' };
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.file) headers['content-type'] = opts.file.type;
   let res: Response;
   try {
-    res = await fetch(url(path, opts.query), { method, headers, credentials: 'same-origin', body: opts.file ? opts.file.data : opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    res = await fetch(url(path, opts.query), { method, headers, credentials: 'same-origin', body: opts.form ?? (opts.file ? opts.file.data : opts.body === undefined ? undefined : JSON.stringify(opts.body)) });
   } catch {
     throw new ApiError(0, null, currentLang() === 'en' ? 'Cannot reach the server' : '无法连接服务器，请检查网络');
   }
@@ -62,6 +62,8 @@ export const api = {
   /** POST a file (XLSX or CSV, by its name) as the raw request body. */
   upload: <T>(path: string, file: File, query?: Query) =>
     call<T>('POST', path, { query, file: { data: file, type: /\.csv$/i.test(file.name) ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
+  /** POST a multipart form (the browser sets its content type and boundary). */
+  postForm: <T>(path: string, form: FormData) => call<T>('POST', path, { form }),
   delete: <T>(path: string, body?: unknown, query?: Query) => call<T>('DELETE', path, { body, query }),
   patch: <T>(path: string, body: unknown) => call<T>('PATCH', path, { body }),
 };

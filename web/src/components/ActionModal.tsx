@@ -5,6 +5,7 @@ import type { CaseDetail, OrgUnit } from '../api/types';
 import { loadUnits } from '../auth';
 import { useI18n } from '../i18n';
 import type { ActionSpec, FieldSpec } from '../processes/types';
+import { AttachmentPicker } from './Attachments';
 
 /** Every active unit, by name, for a unit field (the tree is loaded once per session). */
 function UnitSelect(props: { value?: string; onChange?: (v: string) => void; id?: string }) {
@@ -32,9 +33,10 @@ const REQUIRED_TYPE: Record<FieldSpec['kind'], { type?: 'string' | 'number' | 'a
   tags: { type: 'array', min: 1 },
   switch: { type: 'boolean' },
   unit: {},
+  files: { type: 'array', min: 1 },
 };
 
-function Field({ field, detail }: { field: FieldSpec; detail?: CaseDetail }) {
+function Field({ field, detail, caseId }: { field: FieldSpec; detail?: CaseDetail; caseId?: string }) {
   const { t, pick } = useI18n();
   if (field.when && (!detail || !field.when(detail))) return null;
   const required = `${pick(field.label)}${t('required')}`;
@@ -62,6 +64,8 @@ function Field({ field, detail }: { field: FieldSpec; detail?: CaseDetail }) {
         return <Switch />;
       case 'unit':
         return <UnitSelect />;
+      case 'files':
+        return <AttachmentPicker caseId={caseId ?? detail?.id ?? null} />;
     }
   })();
   return (
@@ -81,6 +85,7 @@ export function ActionModal({
   spec,
   path,
   detail,
+  caseId,
   onClose,
   onDone,
 }: {
@@ -90,6 +95,8 @@ export function ActionModal({
   path: string;
   /** The case, for fields whose options or visibility depend on it. */
   detail?: CaseDetail;
+  /** The case files are uploaded to, when there is no `detail` (a department's part). */
+  caseId?: string;
   onClose: () => void;
   onDone: () => void;
 }) {
@@ -132,7 +139,7 @@ export function ActionModal({
     >
       <Form form={form} layout="vertical" preserve={false}>
         {spec.fields.map((f) => (
-          <Field key={f.name} field={f} detail={detail} />
+          <Field key={f.name} field={f} detail={detail} caseId={caseId} />
         ))}
       </Form>
       {error && <Alert type="error" showIcon title={error} data-testid="action-error" />}

@@ -2,10 +2,12 @@ import { ArrowLeftOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@a
 import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
+import { listAttachments, type Attachment } from '../api/attachments';
 import { api, errorText } from '../api/client';
 import type { AuditEntry, AuditVerdict, CaseDetail, Clock, LedgerEntry } from '../api/types';
 import { useUnitName, useUser } from '../auth';
 import { ActionModal } from '../components/ActionModal';
+import { AttachmentGallery } from '../components/Attachments';
 import { ColourTag, Countdown, formatDeadline, formatTime, humanAmount } from '../components/sla';
 import { usePersonName, useReadable } from '../names';
 import { useLoad } from '../hooks';
@@ -25,6 +27,7 @@ export function CasePage() {
   const access = useWhistleAccess();
   const detail = useLoad(() => api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`), [id], 10_000);
   const audit = useLoad(() => api.get<AuditEntry[]>(`/cases/${encodeURIComponent(id)}/audit`), [id, detail.data?.updatedAt]);
+  const files = useLoad(() => listAttachments(id), [id, detail.data?.updatedAt]);
 
   // One page per process: a whistle has its own page, a department's part is answered on the department page.
   if (id.startsWith('CS-')) return <Navigate to={summonsHref(id, access.canView)} replace />;
@@ -95,12 +98,13 @@ export function CasePage() {
       <Row gutter={16}>
         <Col span={12}>
           <Card title={t('caseDetails')} size="small">
+            <CaseFiles caseId={c.id} files={files.data} />
             <LiveState detail={c} />
             <ClockTimeline clocks={c.clocks} />
           </Card>
         </Col>
         <Col span={12}>
-          <AuditCard caseId={c.id} process={c.process} entries={audit.data} error={audit.error} />
+          <AuditCard caseId={c.id} process={c.process} entries={audit.data} files={files.data ?? []} error={audit.error} />
         </Col>
       </Row>
       {user.role === 'admin' && (
@@ -289,7 +293,26 @@ function LiveState({ detail }: { detail: CaseDetail }) {
   return LiveView ? <LiveView detail={detail} /> : null;
 }
 
-function AuditCard({ caseId, process, entries, error }: { caseId: string; process: string; entries: AuditEntry[] | undefined; error?: string }) {
+/** The files carried by the case's actions (photos as thumbnails). */
+function CaseFiles({ caseId, files }: { caseId: string; files: Attachment[] | undefined }) {
+  const { t } = useI18n();
+  const bound = (files ?? []).filter((f) => f.auditSeq !== null);
+  if (!bound.length) return null;
+  return (
+    <div style={{ marginBottom: 12 }} data-testid="case-files">
+      <Typography.Title level={5}>{t('caseFiles')}</Typography.Title>
+      <AttachmentGallery caseId={caseId} files={bound} />
+    </div>
+  );
+}
+
+/** The files an audit entry lists (`after.attachments`: id, name, SHA-256). */
+function entryFiles(e: AuditEntry): { id: string; sha256: string }[] {
+  const list = (e.after as { attachments?: { id: string; sha256: string }[] } | null)?.attachments;
+  return Array.isArray(list) ? list : [];
+}
+
+function AuditCard({ caseId, process, entries, files, error }: { caseId: string; process: string; entries: AuditEntry[] | undefined; files: Attachment[]; error?: string }) {
   const { t, pick } = useI18n();
   const person = usePersonName();
   const unitName = useUnitName();
@@ -331,6 +354,14 @@ function AuditCard({ caseId, process, entries, error }: { caseId: string; proces
               · {person(e.actorId)}
               {e.actorRole && e.actorRole !== 'system' ? `（${pick(ROLE_OR_SYSTEM_LABEL(e.actorRole))}${e.actorUnitId ? ` · ${unitName(e.actorUnitId)}` : ''}）` : ''}
               {e.reason ? <div style={{ color: '#666' }}>{readable(e.reason)}</div> : null}
+              {entryFiles(e).length > 0 && (
+                <div data-testid={`audit-files-${e.seq}`} style={{ margin: '4px 0' }}>
+                  <AttachmentGallery caseId={caseId} files={files.filter((f) => entryFiles(e).some((x) => x.id === f.id))} size={56} />
+                  <Typography.Text type="secondary" style={{ fontSize: 11 }}>
+                    SHA-256 {entryFiles(e).map((x) => `${x.sha256.slice(0, 12)}…`).join(' ')}
+                  </Typography.Text>
+                </div>
+              )}
               <Typography.Text type="secondary" style={{ fontSize: 11 }} copyable={{ text: e.hash }}>
                 {e.hash.slice(0, 12)}…
               </Typography.Text>

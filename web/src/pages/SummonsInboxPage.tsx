@@ -17,7 +17,8 @@ const FORMS: Partial<Record<PartActionType, ActionSpec>> = {
     label: PART_ACTION_LABEL.report,
     fields: [
       { name: 'result', label: ['处置结果', 'Result'], kind: 'textarea', max: 4000, required: true },
-      { name: 'evidence', label: ['佐证材料编号（照片、文书，回车分隔）', 'Evidence refs (photos, documents; Enter between)'], kind: 'tags', maxItems: 20, maxLength: 500, required: true },
+      { name: 'attachmentIds', label: ['现场照片、文书（照片与编号至少一项）', 'Photos, documents (these or references)'], kind: 'files' },
+      { name: 'evidence', label: ['佐证材料编号（文书编号等，回车分隔）', 'Evidence refs (document numbers; Enter between)'], kind: 'tags', maxItems: 20, maxLength: 500 },
     ],
   },
   dispute: {
@@ -157,6 +158,7 @@ export function SummonsInboxPage() {
           type={form.type}
           spec={spec}
           path={partPath(form.item)}
+          caseId={form.item.caseId}
           onClose={() => setForm(undefined)}
           onDone={() => {
             setForm(undefined);

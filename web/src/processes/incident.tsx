@@ -10,7 +10,8 @@ import type { ActionSpec, FieldSpec, Label, ProcessModule } from './types';
 // Limits below are the API's: notes and reasons 1000, results 4000, at most 20 evidence references of 500.
 
 const note = (name: string, label: Label, required = true, max = 1000): FieldSpec => ({ name, label, kind: 'textarea', max, required });
-const evidence = (required: boolean): FieldSpec => ({ name: 'evidence', label: ['证据（照片、文书的存储编号，回车分隔）', 'Evidence references (press Enter between)'], kind: 'tags', maxItems: 20, maxLength: 500, required });
+const evidence = (required: boolean): FieldSpec => ({ name: 'evidence', label: ['其他证据（文书编号等，回车分隔）', 'Other evidence references (press Enter between)'], kind: 'tags', maxItems: 20, maxLength: 500, required });
+const photos = (label: Label): FieldSpec => ({ name: 'attachmentIds', label, kind: 'files' });
 
 export const LEVEL_LABEL: Record<1 | 2 | 3 | 4, Label> = { 1: ['一级（网格）', 'L1 grid'], 2: ['二级（村/社区）', 'L2 village'], 3: ['三级（乡镇/街道）', 'L3 township'], 4: ['四级（县）', 'L4 county'] };
 export const SOURCE_LABEL: Record<IncidentSource, Label> = { patrol: ['网格巡查', 'Patrol'], photo: ['随手拍', 'Resident photo'], hotline: ['12345 工单', '12345 order'], iot: ['视频物联', 'Camera / IoT'] };
@@ -27,11 +28,20 @@ const ACTIONS: Record<string, ActionSpec> = {
       { name: 'toLevel', label: ['越级至（仅特急事件）', 'Jump to (critical only)'], kind: 'select', options: [3, 4].map((l) => ({ value: l, label: LEVEL_LABEL[l as 3 | 4] })) },
     ],
   },
-  resolve: { label: ['办结', 'Resolve'], primary: true, fields: [note('result', ['处置结果', 'Result'], true, 4000), evidence(true)] },
+  resolve: {
+    label: ['办结', 'Resolve'],
+    primary: true,
+    fields: [
+      note('result', ['处置结果', 'Result'], true, 4000),
+      photos(['处置后照片（至少一张，或填写无照片原因）', 'After photos (at least one, or the reason below)']),
+      { name: 'noPhotoReason', label: ['无法拍照的原因', 'Why there is no photo'], kind: 'text', max: 1000 },
+      evidence(false),
+    ],
+  },
   verify: {
     label: ['核查', 'Verify'],
     primary: true,
-    fields: [{ name: 'passed', label: ['核查通过', 'Passed'], kind: 'switch', initial: true }, { ...note('note', ['核查意见', 'Finding']), initial: '现场核查属实，已处置到位' }, evidence(false)],
+    fields: [{ name: 'passed', label: ['核查通过', 'Passed'], kind: 'switch', initial: true }, { ...note('note', ['核查意见', 'Finding']), initial: '现场核查属实，已处置到位' }, photos(['核查照片', 'Photos on site'])],
   },
   callback: {
     label: ['回访', 'Call back'],
@@ -72,7 +82,9 @@ function IncidentLive({ detail }: { detail: CaseDetail }) {
         </Descriptions.Item>
         {view.resolution && (
           <Descriptions.Item label={t('result')} span={2}>
-            {pick(LEVEL_LABEL[view.resolution.level])} · {view.resolution.result}（{view.resolution.evidence.join('、')}）
+            {pick(LEVEL_LABEL[view.resolution.level])} · {view.resolution.result}
+            {view.resolution.evidence.length > 0 && `（${view.resolution.evidence.join('、')}）`}
+            {view.resolution.noPhotoReason && `（${t('noPhotoReason')}：${view.resolution.noPhotoReason}）`}
           </Descriptions.Item>
         )}
         {view.urgeCount > 0 && <Descriptions.Item label={t('urgeCount')}>{view.urgeCount}</Descriptions.Item>}

@@ -21,6 +21,8 @@ export type FieldSpec = {
   | { kind: 'switch' }
   /** An org unit, picked by name. */
   | { kind: 'unit' }
+  /** Photos or PDFs uploaded to the case at once; the value is their ids (sent as `attachmentIds`). */
+  | { kind: 'files' }
 );
 
 export interface ActionSpec {

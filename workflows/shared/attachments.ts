@@ -1,0 +1,28 @@
+/**
+ * A file carried by an action as evidence (a photo of the scene, a signed document): checked and
+ * resolved by the API (it belongs to the case, or to the uploader of a new case, and is unbound).
+ * The action's audit entry lists it under `after.attachments`, so the entry's hash covers the
+ * file's SHA-256, and the projection binds the file to that entry.
+ */
+export interface AttachmentRef {
+  id: string;
+  sha256: string;
+  name: string;
+  contentType: string;
+}
+
+/** `after` with the action's files under `attachments` (unchanged when it carries none). */
+export function withAttachments(after: unknown, files: readonly AttachmentRef[] | undefined): unknown {
+  if (!files?.length) return after;
+  return { ...(after !== null && typeof after === 'object' ? after : { value: after }), attachments: files.map(({ id, sha256, name, contentType }) => ({ id, sha256, name, contentType })) };
+}
+
+/** The files an audit entry's `after` lists (what the projection binds to the entry). */
+export function attachmentsOf(after: unknown): AttachmentRef[] {
+  const list = (after as { attachments?: unknown } | null | undefined)?.attachments;
+  if (!Array.isArray(list)) return [];
+  return list.filter((a): a is AttachmentRef => typeof (a as AttachmentRef | null)?.id === 'string' && typeof (a as AttachmentRef).sha256 === 'string');
+}
+
+/** Whether any of the files is a photo. */
+export const hasPhoto = (files: readonly AttachmentRef[] | undefined): boolean => (files ?? []).some((f) => f.contentType.startsWith('image/'));
