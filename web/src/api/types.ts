@@ -190,7 +190,8 @@ export interface Problem {
 type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
 // ── Summons (吹哨报到) ─────────────────────────────────────────────────────────────────────────────
-import type { inboxItemSchema, partActionBody, statsSchema, summonsActionBody, whistleBody } from '../../../api/routes/summons';
+import type { inboxItemSchema, statsSchema, whistleBody } from '../../../api/routes/summons';
+import type { partActionRequestSchema as partActionBody, summonsActionSchema as summonsActionBody } from '../../../workflows/summons/contract';
 import type { summonsDepartments } from '../../../db/schema/summons';
 import type { Complexity } from '../../../domain/summons';
 import type { PartOutcomeKind, SummonsPartRef, SummonsStatus, SummonsView } from '../../../workflows/summons/definitions';
