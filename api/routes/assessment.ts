@@ -564,7 +564,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
       schema: z.object({
         cycle: cycleSchema,
         ratee: z.object({ rateeKey: z.string(), name: z.string(), type: z.string(), unitId: z.string(), raters: z.record(z.string(), z.array(z.string())) }),
-        result: rateeResultSchema.nullable(),
+        result: z.union([rateeResultSchema, z.null()]),
         sourceData: z.array(z.object({ metric: z.string(), name: z.string(), value: z.number(), caseIds: z.array(z.string()) })),
         snapshotAt: z.string().nullable(),
         appeals: z.array(appealRowSchema),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { durationSchema } from '../../domain/calendar';
 import { INCIDENT_SOURCES, incidentLimitSchema, SATISFACTION } from '../../domain/incident';
-import { actorSchema, assignmentSnapshotSchema, calendarContextSchema, clockSnapshotSchema, text } from '../shared/contract';
+import { actorSchema, assignmentSnapshotSchema, calendarContextSchema, clockSnapshotSchema, orNull, text } from '../shared/contract';
 import { startSummonsInputSchema, summonsOutcomeSchema } from '../summons/contract';
 import { INCIDENT_STATUSES } from './definitions';
 
@@ -127,7 +127,7 @@ export const callbackRecordSchema = z.object({
 });
 
 /** A whistle blown from the event, and its outcome once it ended. */
-export const incidentSummonsRefSchema = z.object({ caseId: z.string(), at: z.string(), outcome: summonsOutcomeSchema.nullable() });
+export const incidentSummonsRefSchema = z.object({ caseId: z.string(), at: z.string(), outcome: orNull(summonsOutcomeSchema) });
 
 /** The live state returned by the case-state query and by every action. */
 export const incidentViewSchema = z

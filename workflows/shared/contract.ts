@@ -48,3 +48,9 @@ export const assignmentSnapshotSchema = z
 
 /** Text a caller writes: trimmed, not empty, at most `max` characters. */
 export const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * `schema` or null, where `schema` is a named component: `.nullable()` on it would make the
+ * OpenAPI component itself nullable wherever it is used (zod-to-openapi names the wrapper).
+ */
+export const orNull = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);

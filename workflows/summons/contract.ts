@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { durationSchema } from '../../domain/calendar';
 import { incidentLimitSchema } from '../../domain/incident';
 import { COMPLEXITIES, RATINGS, SUMMONS_URGENCIES } from '../../domain/summons';
-import { actorSchema, assignmentSnapshotSchema, calendarContextSchema, clockSnapshotSchema, text } from '../shared/contract';
+import { actorSchema, assignmentSnapshotSchema, calendarContextSchema, clockSnapshotSchema, orNull, text } from '../shared/contract';
 import { PART_OUTCOMES, PART_STATUSES, SUMMONS_STATUSES } from './definitions';
 
 // The whistle's contract (街乡吹哨、部门报到) and its parts' (one per summoned unit): what starts them,
@@ -100,7 +100,7 @@ export const partOutcomeSchema = z
     outcome: z.enum(PART_OUTCOMES),
     rating: z.enum(RATINGS).nullable(),
     /** Set when the county upheld a dispute and re-summoned another unit. */
-    resummon: summonedUnitInfoSchema.nullable(),
+    resummon: orNull(summonedUnitInfoSchema),
     endedAt: z.string(),
   })
   .meta({ id: 'SummonsPartOutcome' });
@@ -124,7 +124,7 @@ export const summonsPartRefSchema = z.object({
   unit: summonedUnitInfoSchema,
   replaces: z.string().nullable(),
   startedAt: z.string(),
-  outcome: partOutcomeSchema.nullable(),
+  outcome: orNull(partOutcomeSchema),
 });
 
 /** The whistle's live state: returned by the case-state query and by every action on it. */
