@@ -53,6 +53,19 @@ const domainRules = (allowed = []) => ({
   ],
 });
 
+// The console (web/src) talks to the server through HTTP only: its types come from the generated
+// web/src/api/schema.d.ts, never from a server folder. A relative import may not climb out of web/src
+// (how far that is depends on how deep the file sits), nor may it pull in a server-side package.
+const webFence = (depth) => ({
+  patterns: [
+    {
+      regex: String.raw`^(\.\./){${depth + 1},}`,
+      message: 'The console imports nothing from outside web/src: take server shapes from ./api/types (generated from the OpenAPI document; `npm run gen:client`).',
+    },
+    { group: ['@temporalio/*', 'drizzle-orm', 'drizzle-orm/*', 'pg', 'express', 'zod'], message: 'The console imports no server-side package: use the generated types in web/src/api.' },
+  ],
+});
+
 export default defineConfig(
   globalIgnores(['**/node_modules/', '.tools/', '.data/', 'db/migrations/', 'web/dist/', 'coverage/', 'dist/']),
   {
@@ -97,6 +110,9 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': ['error', domainRules(['crypto'])],
     },
   },
+  { files: ['web/src/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', webFence(0)] } },
+  { files: ['web/src/*/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', webFence(1)] } },
+  { files: ['web/src/*/*/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', webFence(2)] } },
   {
     // Plain JS (scripts/bootstrap.mjs, this file): linted without type information.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],

@@ -6,7 +6,7 @@ import type { ProcessType } from '../db/schema/cases';
 import { calendarRegionOf } from '../db/units';
 import { buildCalendar, CalendarYearMissingError, type Duration, type WorkingCalendar } from '../domain/calendar';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
-import { caseOpenedUpdate } from '../workflows/shared/definitions';
+import type { CaseMessages } from '../workflows/shared/definitions';
 import type { AppDeps } from './deps';
 import type { IdempotentRun } from './idempotency';
 import { Problem } from './problem';
@@ -64,15 +64,15 @@ export async function newCaseId(ctx: { deps: AppDeps; idempotency: IdempotentRun
  * same case again while it runs joins it (`USE_EXISTING`) and, the opening update having a fixed
  * id, gets that update's answer instead of opening it twice; a finished case is never restarted.
  */
-export function startCase<View>(deps: AppDeps, workflowType: string, caseId: string, input: unknown): Promise<View> {
-  const start = new WithStartWorkflowOperation(workflowType, {
+export function startCase<Input, View>(deps: AppDeps, process: CaseMessages<Input, View>, caseId: string, input: Input): Promise<View> {
+  const start = new WithStartWorkflowOperation(process.workflowType, {
     workflowId: caseId,
     taskQueue: deps.config.temporal.taskQueue,
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
   });
-  return timeStage('api.start', () => withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.executeUpdateWithStart(caseOpenedUpdate, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID })))) as Promise<View>;
+  return timeStage('api.start', () => withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.executeUpdateWithStart(process.opened, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID }))));
 }
 
 /** The id of every case's opening update (one per workflow run), which makes a repeated start idempotent. */

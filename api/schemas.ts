@@ -1,11 +1,11 @@
-import { CLOCK_LEVELS, PROCESS_TYPES } from '../db/schema/cases';
+import { PROCESS_TYPES } from '../db/schema/cases';
 import { ORG_UNIT_KINDS, ROLES } from '../db/schema/org';
 import { z } from './zod';
 
 /** Shared response and query schemas; request bodies live next to their routes. */
 export const roleSchema = z.enum(ROLES).openapi('Role');
 export const processSchema = z.enum(PROCESS_TYPES).openapi('ProcessType');
-export const clockLevelSchema = z.enum(CLOCK_LEVELS).openapi('ClockLevel', { description: 'green 正常 / blue 临近 / yellow 预警 / red 超期' });
+export { clockLevelSchema } from '../workflows/shared/contract';
 
 export const principalSchema = z
   .object({
@@ -32,16 +32,4 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
 }
 
 /** A projected SLA clock with its ledger (start, pause, resume, extend, colour changes, stop). */
-export const clockWithLedgerSchema = z
-  .object({
-    key: z.string(),
-    label: z.string(),
-    state: z.string(),
-    level: clockLevelSchema,
-    deadline: z.string().nullable(),
-    budget: z.object({ unit: z.string(), amount: z.number() }),
-    consumed: z.number(),
-    fallbackYears: z.array(z.number().int()),
-    ledger: z.array(z.unknown()),
-  })
-  .openapi('Clock');
+export { clockSnapshotSchema as clockWithLedgerSchema } from '../workflows/shared/contract';

@@ -4,15 +4,8 @@ import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
 import { unknownMaterialViolation } from '../../domain/approval';
 import { CHANNELS, type ResolvedStep } from '../../domain/catalogue';
-import {
-  APPROVAL_STATUSES,
-  approvalActionUpdate,
-  EXPEDITE_UNITS,
-  SUSPENSION_KINDS,
-  type ApprovalAction,
-  type ApprovalView,
-  type StartApprovalInput,
-} from '../../workflows/approval/definitions';
+import { approvalActionRequestSchema, approvalViewSchema } from '../../workflows/approval/contract';
+import { approvalActionUpdate, approvalCase, type ApprovalAction, type StartApprovalInput } from '../../workflows/approval/definitions';
 import { recordApplicantRead } from '../access-audit';
 import { notFound, refuse, text } from '../admin';
 import { loadPrincipal, type Principal } from '../auth';
@@ -21,7 +14,7 @@ import { requireRole, ROLE_LABEL } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
-import { clockWithLedgerSchema, idParam } from '../schemas';
+import { idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
 import { attachmentIdsField, evidenceFiles } from './attachments';
@@ -29,9 +22,6 @@ import { loadVisibleCase, overseesOverdueCase } from './cases';
 import { actorOf } from './tasks';
 
 const key = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
-const keys = (description: string) => z.array(key).min(1).max(50).openapi({ description });
-const stepRef = { step: key.optional().openapi({ description: '当前环节标识（可选，防止误办下一环节；不符则 409）/ the step you act on; 409 if it is no longer current' }) };
-const reason = (description: string) => text(2000).openapi({ description });
 const TOWNSHIP_KINDS: readonly OrgUnit['kind'][] = ['township', 'street'];
 
 const createApprovalBody = z
@@ -49,110 +39,7 @@ const createApprovalBody = z
   })
   .openapi('CreateApproval');
 
-const approvalActionBody = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('notify-missing'), missing: keys('一次性告知：列明全部需补正的材料 / every material to supplement, at once'), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('supplement'), materials: keys('补正（或补齐容缺）的材料 / materials handed in now'), note: text(1000).optional(), attachmentIds: attachmentIdsField }),
-    z.strictObject({
-      type: z.literal('accept'),
-      tolerate: keys('容缺受理：缺少的非关键材料 / missing non-key materials accepted for later').optional(),
-      catchUpDays: z.number().int().min(1).max(365).optional().openapi({ description: '容缺补齐期限（工作日，默认=承诺时限）/ catch-up period in working days (default: the promised limit)' }),
-      conclude: z
-        .strictObject({ result: reason('办理结果 / result'), certificateNo: text(100).optional() })
-        .optional()
-        .openapi({ description: '即办件：受理并当场办结 / on-the-spot matters: accept and conclude in one action' }),
-    }),
-    z.strictObject({ type: z.literal('refuse'), reason: reason('不予受理理由 / why the application is not accepted') }),
-    z.strictObject({ type: z.literal('approve'), opinion: reason('审批意见 / opinion'), ...stepRef }),
-    z.strictObject({ type: z.literal('reject'), reason: reason('不予许可理由 / why the application is refused'), ...stepRef }),
-    z.strictObject({ type: z.literal('return'), reason: reason('退回上一环节的理由 / why it goes back a step'), ...stepRef }),
-    z.strictObject({ type: z.literal('transfer'), toUser: text(100).openapi({ description: '转交给本单位同角色人员（用户名或用户 ID）/ a colleague with the same role: username or user id' }), reason: text(1000).optional(), ...stepRef }),
-    z.strictObject({ type: z.literal('suspend'), kind: z.enum(SUSPENSION_KINDS).openapi({ description: '§45 听证/检验/检测/专家评审 / hearing, inspection, testing, expert review' }), reason: reason('中止计时理由 / why') }),
-    z.strictObject({ type: z.literal('resume'), reason: text(1000).optional() }),
-    z.strictObject({ type: z.literal('request-extension'), days: z.number().int().min(1).max(30).openapi({ description: '延期工作日数 / working days' }), reason: reason('延期理由 / why') }),
-    z.strictObject({ type: z.literal('decide-extension'), approve: z.boolean().openapi({ description: '同意或不同意延期 / approve or deny the pending request' }), reason: text(1000).optional() }),
-    z.strictObject({ type: z.literal('urge'), message: reason('催办意见 / what to say to the step holders') }),
-    z.strictObject({ type: z.literal('withdraw'), reason: reason('撤回原因 / why the applicant withdraws') }),
-    z.strictObject({
-      type: z.literal('expedite'),
-      budget: z.strictObject({ unit: z.enum(EXPEDITE_UNITS), amount: z.number().positive().max(1000) }).openapi({ description: '特事特办时限（自然时间），如 { unit: "hour", amount: 2 } / natural-time limit' }),
-      reason: reason('特事特办理由 / why'),
-    }),
-    z.strictObject({ type: z.literal('conclude'), result: reason('办理结果 / result'), certificateNo: text(100).optional().openapi({ description: '证照编号（行政许可必填）/ certificate number (required for permits)' }) }),
-    z.strictObject({ type: z.literal('rate'), score: z.number().int().min(1).max(5).openapi({ description: '好差评 1–5 分；≤2 分生成整改任务 / 1–5; 2 or less opens a rectification task' }), comment: text(1000).optional() }),
-  ])
-  .openapi('ApprovalAction');
-
-type ApprovalActionBody = z.infer<typeof approvalActionBody>;
-
-const signatureSchema = z.object({
-  unitId: z.string(),
-  actorId: z.string(),
-  actorName: z.string().nullable(),
-  at: z.string(),
-  opinion: z.string(),
-  signer: z.string().optional().openapi({ description: '按人员会签：所签的会签席位（user:… 或 role:…）/ on a panel: the member signed for' }),
-  role: z.string().optional(),
-});
-
-const approvalViewSchema = z
-  .object({
-    caseId: z.string(),
-    status: z.enum(APPROVAL_STATUSES),
-    statusLabel: z.string(),
-    matter: z.object({ code: z.string(), version: z.number().int(), name: z.string(), category: z.string(), kind: z.string(), promisedLimitDays: z.number(), statutoryLimitDays: z.number() }),
-    applicant: z.object({ name: z.string(), phone: z.string().nullable(), idNumber: z.string().nullable() }),
-    channel: z.enum(CHANNELS),
-    townshipId: z.string(),
-    submittedBy: z.string(),
-    receiptNo: z.string().nullable().openapi({ description: '受理回执号 / acceptance receipt number' }),
-    acceptedAt: z.string().nullable(),
-    materials: z.object({
-      required: z.array(z.object({ key: z.string(), name: z.string(), isKey: z.boolean(), provided: z.boolean() })),
-      provided: z.array(z.string()),
-      missing: z.array(z.string()),
-      notified: z.array(z.string()).nullable(),
-      tolerated: z.array(z.string()),
-      outstanding: z.array(z.string()),
-    }),
-    caseDeadline: z.string().nullable().openapi({ description: '承诺期限（特事特办后为其时限）；受理前、中止计时期间和结案后为空 / the promised limit’s deadline (the expedited one once expedited); null before acceptance, while suspended and once closed' }),
-    stepDeadline: z.string().nullable().openapi({ description: '当前环节时限 / the current step’s own limit, while it runs' }),
-    precheckDeadline: z.string().nullable().openapi({ description: '受理审查期限：逾期未告知视为受理（行政许可法第三十二条）/ end of the pre-check period; silence after it counts as acceptance' }),
-    supplementDeadline: z.string().nullable(),
-    catchUpDeadline: z.string().nullable(),
-    currentStep: z.string().nullable(),
-    steps: z.array(
-      z.object({
-        key: z.string(),
-        name: z.string(),
-        role: z.string(),
-        mode: z.string(),
-        unitIds: z.array(z.string()),
-        limitDays: z.number().nullable(),
-        state: z.enum(['pending', 'current', 'done']),
-        signatures: z.array(signatureSchema),
-        signers: z
-          .array(z.object({ key: z.string(), role: z.string(), userId: z.string().nullable(), displayName: z.string().nullable(), signature: signatureSchema.nullable() }))
-          .openapi({ description: '按人员会签（评审组）：每位须签署的人员或角色及其签署 / a panel of people or roles who must each sign, with their signatures' }),
-        pendingUnitIds: z.array(z.string()),
-        transfers: z.record(z.string(), z.object({ userId: z.string(), unitId: z.string(), role: z.string(), displayName: z.string().optional() })),
-      }),
-    ),
-    suspension: z.object({ kind: z.enum(SUSPENSION_KINDS), reason: z.string(), by: z.string(), at: z.string() }).nullable(),
-    pendingExtension: z.object({ days: z.number(), reason: z.string(), step: z.string().nullable(), by: z.string(), at: z.string() }).nullable(),
-    expedited: z.object({ budget: z.object({ unit: z.string(), amount: z.number() }), reason: z.string(), by: z.string(), at: z.string() }).nullable(),
-    urgeCount: z.number().int(),
-    conclusion: z.object({ result: z.string(), certificateNo: z.string().nullable(), at: z.string() }).nullable(),
-    closeReason: z.string().nullable(),
-    handlingUnitId: z.string().nullable(),
-    rating: z.object({ score: z.number().int(), comment: z.string().nullable(), by: z.string(), at: z.string(), rectificationCaseId: z.string().nullable() }).nullable(),
-    history: z.array(
-      z.object({ at: z.string(), actorId: z.string(), actorName: z.string().nullable(), unitId: z.string().nullable(), role: z.string(), action: z.string(), step: z.string().nullable(), opinion: z.string().nullable() }),
-    ),
-    assignments: z.array(z.object({ unitId: z.string(), role: z.string(), userId: z.string().optional(), actions: z.array(z.string()) })),
-    clocks: z.array(clockWithLedgerSchema),
-  })
-  .openapi('ApprovalView');
+type ApprovalActionBody = z.infer<typeof approvalActionRequestSchema>;
 
 type CreateApprovalBody = z.infer<typeof createApprovalBody>;
 
@@ -281,7 +168,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
         ...(files ? { files } : {}),
         calendar,
       };
-      return startCase<ApprovalView>(deps, 'approvalWorkflow', caseId, input);
+      return startCase(deps, approvalCase, caseId, input);
     },
   });
 
@@ -295,7 +182,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     tags: ['approvals'],
     access: { roles: 'any' },
     params: idParam,
-    body: approvalActionBody,
+    body: approvalActionRequestSchema,
     response: { schema: approvalViewSchema, description: '办理后的案件 / The case after the action' },
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency, req }) {

@@ -5,14 +5,14 @@ import { ensureAssessmentSchedules } from '../../worker/assessment-schedules';
 import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
 import type { AppDeps } from '../deps';
 import type { ApiRoutes } from '../route';
-import { z } from '../zod';
+import { documented, z } from '../zod';
 import { refuseBarred } from './secondments';
 import { eq, inArray } from 'drizzle-orm';
 
 /** Every scheme change is chained in this audit stream. */
 const AUDIT_STREAM = 'admin:assessment';
 const code = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
-const anyObject = z.record(z.string(), z.unknown());
+const definitionSchema = documented(schemeDefinitionSchema, { description: '指标方案（指标、公式、权重、等次、评分与申诉期限）/ the scheme definition' });
 
 const schemeSchema = z
   .object({
@@ -21,7 +21,7 @@ const schemeSchema = z
     active: z.boolean(),
     version: z.number().int(),
     directionLabel: z.string(),
-    definition: anyObject.openapi({ description: '指标方案（指标、公式、权重、等次、评分与申诉期限）/ the scheme definition' }),
+    definition: definitionSchema,
     formulas: z.array(z.object({ code: z.string(), name: z.string(), weight: z.number(), side: z.string(), text: z.string() })),
   })
   .openapi('AssessmentScheme');
@@ -50,7 +50,12 @@ export function registerAssessmentSchemeRoutes(routes: ApiRoutes): void {
     description: '方案是县级公开的考核规则，所有登录用户可查看。/ Schemes are the county’s published rules: any signed-in user may read them.',
     tags: ['assessment'],
     access: { roles: 'any' },
-    response: { schema: z.object({ items: z.array(schemeSchema), metrics: anyObject }), description: '方案与可用的自动指标数据项 / Schemes and the automatic metrics available' },
+    response: {
+      schema: z.object({
+        items: z.array(schemeSchema),
+        metrics: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })).openapi({ description: '自动指标数据项：键 → 中英文名称 / automatic metric keys with their names' }),
+      }),
+      description: '方案与可用的自动指标数据项 / Schemes and the automatic metrics available' },
     async handler({ deps }) {
       return { items: (await listSchemes(deps.database.db)).map(present), metrics: METRICS };
     },
@@ -64,7 +69,7 @@ export function registerAssessmentSchemeRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: 'any' },
     params: z.strictObject({ code }),
-    response: { schema: schemeSchema.extend({ versions: z.array(z.object({ version: z.number().int(), reason: z.string().nullable(), createdBy: z.string(), createdAt: z.string(), definition: anyObject })) }), description: '方案 / The scheme' },
+    response: { schema: schemeSchema.extend({ versions: z.array(z.object({ version: z.number().int(), reason: z.string().nullable(), createdBy: z.string(), createdAt: z.string(), definition: definitionSchema })) }), description: '方案 / The scheme' },
     errors: [404],
     async handler({ params, deps }) {
       const db = deps.database.db;

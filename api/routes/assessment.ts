@@ -20,7 +20,26 @@ import { orgUnits } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
 import { manualIndicators, METRICS, topAndBottom, type MetricKey, type SchemeDefinition } from '../../domain/assessment';
 import { SECONDMENT_EFFECT_LABEL } from '../../domain/secondment';
-import { assessmentActionUpdate, ASSESSMENT_PHASE_LABEL, ASSESSMENT_PHASES, type AssessmentAction, type AssessmentPhase, type AssessmentView } from '../../workflows/assessment/definitions';
+import {
+  appealActionSchema,
+  appealSchema,
+  assessmentViewSchema,
+  closeScoringActionSchema,
+  decideAppealActionSchema,
+  indicatorLineSchema,
+  publishActionSchema,
+  scoreActionSchema,
+  sideLineSchema,
+} from '../../workflows/assessment/contract';
+import {
+  assessmentActionUpdate,
+  assessmentCase,
+  ASSESSMENT_PHASE_LABEL,
+  ASSESSMENT_PHASES,
+  type AssessmentAction,
+  type AssessmentPhase,
+  type AssessmentView,
+} from '../../workflows/assessment/definitions';
 import { notFound, text } from '../admin';
 import type { Principal } from '../auth';
 import { isWithin, requireUnitScope } from '../authz';
@@ -28,7 +47,7 @@ import { calendarFor, requireDeadlineComputable, startCase } from '../case-start
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
-import { clockWithLedgerSchema, pageOf, pageQuery } from '../schemas';
+import { pageOf, pageQuery } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
 import { actorOf } from './tasks';
@@ -47,7 +66,31 @@ import { actorOf } from './tasks';
 
 const PUBLIC_PHASES: readonly AssessmentPhase[] = ['published', 'final'];
 const cycleIdParam = z.strictObject({ id: z.string().min(1).max(100) });
-const anyObject = z.record(z.string(), z.unknown());
+
+/** An appeal as stored with its cycle (instants as ISO strings). */
+const appealRowSchema = appealSchema.extend({ caseId: z.string() }).openapi('AssessmentAppeal');
+
+/** One ratee's result as stored: total, grade, rank, sides and indicator lines. */
+const rateeResultSchema = z
+  .object({
+    caseId: z.string(),
+    rateeKey: z.string(),
+    total: z.number(),
+    grade: z.string(),
+    gradeLabel: z.string(),
+    rank: z.number().int(),
+    outcome: z.string().nullable(),
+    payGrade: z.string().nullable(),
+    sides: z.array(sideLineSchema),
+    indicators: z.array(indicatorLineSchema),
+    explanation: z.string(),
+    rectificationCaseId: z.string().nullable(),
+    final: z.boolean(),
+  })
+  .openapi('AssessmentRateeResult', { description: '总分、等次、名次、各评价主体与各指标（得分、分值、贡献、说明、评分明细、申诉调整）/ total, grade, rank, sides and indicator lines' });
+
+type AppealRow = Awaited<ReturnType<typeof cycleAppeals>>[number];
+const presentAppeal = (a: AppealRow): z.infer<typeof appealRowSchema> => ({ ...a, filedAt: a.filedAt.toISOString(), decidedAt: a.decidedAt?.toISOString() ?? null });
 
 type Cycle = NonNullable<Awaited<ReturnType<typeof findCycle>>>;
 type RateeRow = typeof assessmentRatees.$inferSelect;
@@ -146,30 +189,6 @@ function presentCycle(row: typeof assessmentCycles.$inferSelect) {
   };
 }
 
-const viewSchema = z
-  .object({
-    caseId: z.string(),
-    schemeCode: z.string(),
-    schemeVersion: z.number().int(),
-    schemeName: z.string(),
-    period: z.object({ key: z.string(), period: z.string(), start: z.string(), end: z.string(), label: z.string() }),
-    phase: z.enum(ASSESSMENT_PHASES),
-    phaseLabel: z.string(),
-    ownerUnitId: z.string(),
-    ratees: z.number().int(),
-    expectedScores: z.number().int(),
-    givenScores: z.number().int(),
-    snapshotAt: z.string().nullable(),
-    scoringDeadline: z.string().nullable(),
-    appealDeadline: z.string().nullable(),
-    computedAt: z.string().nullable(),
-    publishedAt: z.string().nullable(),
-    finalAt: z.string().nullable(),
-    appeals: z.object({ pending: z.number().int(), decided: z.number().int() }),
-    clocks: z.array(clockWithLedgerSchema),
-  })
-  .openapi('AssessmentView', { description: '考核实时概况（各阶段时间、评分进度、申诉数）/ live summary of a cycle' });
-
 export const rankingRowSchema = z
   .object({
     rank: z.number().int(),
@@ -263,7 +282,7 @@ export async function toXlsx(title: string, rows: (string | number)[][], sheetNa
   return Buffer.from(await book.xlsx.writeBuffer());
 }
 
-const actionResponse = { schema: viewSchema, description: '操作后的考核概况 / The cycle after the action' };
+const actionResponse = { schema: assessmentViewSchema, description: '操作后的考核概况 / The cycle after the action' };
 
 export function registerAssessmentRoutes(routes: ApiRoutes): void {
   routes.add({
@@ -276,7 +295,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: ['assessor'] },
     body: z.strictObject({ schemeCode: text(40), periodKey: text(10).openapi({ description: '考核期：月 2026-10，季 2026-Q3，年 2026 / period key', example: '2026-10' }) }),
-    response: { status: 201, schema: viewSchema, description: '已开启，评分中 / Opened; scoring' },
+    response: { status: 201, schema: assessmentViewSchema, description: '已开启，评分中 / Opened; scoring' },
     errors: [404, 409, 422, 503],
     async handler({ body, principal, deps }) {
       const db = deps.database.db;
@@ -295,7 +314,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
       if (!opened.created && started) throw new Problem('conflict', { zh: `该方案本期考核已开启：${opened.caseId}`, en: `This cycle is already open: ${opened.caseId}` }, { code: 'cycle-exists', caseId: opened.caseId });
       const start = await cycleStartInput(db, opened.caseId, actorOf(principal), async () => calendar, now);
       if (!start.ok) throw new Problem('ruleRefused', { zh: start.zh, en: start.en }, { code: start.code });
-      return startCase<AssessmentView>(deps, 'assessmentCycleWorkflow', opened.caseId, start.input);
+      return startCase(deps, assessmentCase, opened.caseId, start.input);
     },
   });
 
@@ -422,7 +441,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: 'any' },
     params: cycleIdParam,
-    body: z.strictObject({ scores: z.array(z.strictObject({ rateeKey: text(120), indicatorCode: text(40), score: z.number().min(0).max(1000), comment: text(1000).optional() })).min(1).max(500) }),
+    body: scoreActionSchema.omit({ type: true }),
     response: actionResponse,
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps }) {
@@ -439,7 +458,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: ['assessor'] },
     params: cycleIdParam,
-    body: z.strictObject({ reason: text(500) }),
+    body: closeScoringActionSchema.omit({ type: true }),
     response: actionResponse,
     errors: [404, 409, 503],
     async handler({ params, body, principal, deps }) {
@@ -455,7 +474,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: ['assessor'] },
     params: cycleIdParam,
-    body: z.strictObject({ note: text(500).optional() }),
+    body: publishActionSchema.omit({ type: true }),
     response: actionResponse,
     errors: [404, 409, 503],
     async handler({ params, body, principal, deps }) {
@@ -472,7 +491,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: 'any' },
     params: cycleIdParam,
-    body: z.strictObject({ rateeKey: text(120), reason: text(2000), indicatorCode: text(40).optional() }),
+    body: appealActionSchema.omit({ type: true }),
     response: actionResponse,
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps }) {
@@ -489,11 +508,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: ['assessor'] },
     params: z.strictObject({ id: z.string().min(1).max(100), appealId: z.string().min(1).max(20) }),
-    body: z.strictObject({
-      decision: z.enum(['maintain', 'adjust']),
-      reason: text(2000),
-      adjustments: z.array(z.strictObject({ indicatorCode: text(40), score: z.number().min(0).max(100) })).max(50).optional(),
-    }),
+    body: decideAppealActionSchema.omit({ type: true, appealId: true }),
     response: actionResponse,
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps }) {
@@ -509,13 +524,13 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
     tags: ['assessment'],
     access: { roles: 'any' },
     params: cycleIdParam,
-    response: { schema: z.object({ items: z.array(anyObject) }), description: '申诉 / Appeals' },
+    response: { schema: z.object({ items: z.array(appealRowSchema) }), description: '申诉 / Appeals' },
     errors: [404],
     async handler({ params, principal, deps }) {
       const c = await loadCycle(deps, params.id);
       const [appeals, ratees] = await Promise.all([cycleAppeals(deps.database.db, params.id), cycleRatees(deps.database.db, params.id)]);
       const own = new Set(ratees.filter((r) => isRatee(principal, r)).map((r) => r.rateeKey));
-      return { items: appeals.filter((a) => isAssessor(principal, c) || own.has(a.rateeKey)) };
+      return { items: appeals.filter((a) => isAssessor(principal, c) || own.has(a.rateeKey)).map(presentAppeal) };
     },
   });
 
@@ -549,10 +564,10 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
       schema: z.object({
         cycle: cycleSchema,
         ratee: z.object({ rateeKey: z.string(), name: z.string(), type: z.string(), unitId: z.string(), raters: z.record(z.string(), z.array(z.string())) }),
-        result: anyObject.nullable().openapi({ description: '总分、等次、名次、各评价主体与各指标（得分、分值、贡献、说明、评分明细、申诉调整）/ total, grade, rank, sides and indicator lines' }),
+        result: z.union([rateeResultSchema, z.null()]),
         sourceData: z.array(z.object({ metric: z.string(), name: z.string(), value: z.number(), caseIds: z.array(z.string()) })),
         snapshotAt: z.string().nullable(),
-        appeals: z.array(anyObject),
+        appeals: z.array(appealRowSchema),
       }),
       description: '明细 / The breakdown',
     },
@@ -575,7 +590,7 @@ export function registerAssessmentRoutes(routes: ApiRoutes): void {
         result,
         sourceData,
         snapshotAt: snapshot?.takenAt.toISOString() ?? null,
-        appeals: detail.appeals,
+        appeals: detail.appeals.map(presentAppeal),
       };
     },
   });

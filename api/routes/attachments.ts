@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { attachmentIdsSchema } from '../../workflows/shared/contract';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import sharp from 'sharp';
 import { attachments, type Attachment } from '../../db/schema/attachments';
@@ -117,11 +118,8 @@ async function storeUpload(deps: AppDeps, principal: Principal, file: Express.Mu
 }
 
 /** Ids of uploaded files an action carries (`attachmentIds` on its body). */
-export const attachmentIdsField = z
-  .array(z.uuid())
-  .max(20)
-  .optional()
-  .openapi({ description: '随本次办理提交的附件（先上传：POST /cases/{caseId}/attachments，新案件为 POST /attachments）/ uploaded files this action carries' });
+/** Uploaded files an action carries, by id (one schema with the process contracts). */
+export const attachmentIdsField = attachmentIdsSchema;
 
 /**
  * The files an action may carry: each uploaded to this case (or, by the caller, for a case not yet

@@ -4,7 +4,13 @@ import { readStream } from '../../db/audit';
 import { ANCHOR_CHECKS, CHAIN_BREAKS } from '../../domain/audit-verdict';
 import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_KINDS, CLOCK_LEVELS, NOTICE_KINDS, notices } from '../../db/schema/cases';
 import { orgUnits } from '../../db/schema/org';
+import { approvalViewSchema } from '../../workflows/approval/contract';
+import { assessmentViewSchema } from '../../workflows/assessment/contract';
+import { incidentViewSchema } from '../../workflows/incident/contract';
+import type { ClockSnapshot } from '../../workflows/shared/case-snapshot';
 import { caseStateQuery } from '../../workflows/shared/definitions';
+import { partViewSchema, summonsViewSchema } from '../../workflows/summons/contract';
+import { taskViewSchema } from '../../workflows/task/contract';
 import type { Principal } from '../auth';
 import { isWithin, SUBTREE_ROLES } from '../authz';
 import { findUnit } from '../../db/units';
@@ -15,6 +21,8 @@ import type { ApiRoutes } from '../route';
 import { clockLevelSchema, clockWithLedgerSchema, idParam, pageOf, pageQuery, processSchema } from '../schemas';
 import { z } from '../zod';
 import { timeStage } from '../../runtime/stage-timing';
+
+type CaseDetail = z.infer<typeof caseDetailSchema>;
 
 export const caseEnvelopeSchema = z
   .object({
@@ -39,15 +47,24 @@ export const caseEnvelopeSchema = z
   })
   .openapi('CaseEnvelope');
 
-const caseDetailSchema = caseEnvelopeSchema
-  .extend({
-    data: z.record(z.string(), z.unknown()),
-    clocks: z.array(clockWithLedgerSchema),
-    assignments: z.array(z.object({ unitId: z.string(), role: z.string(), userId: z.string(), actions: z.array(z.string()) })),
-    units: z.array(z.object({ unitId: z.string(), relation: z.string() })),
-    live: z.unknown().nullable().openapi({ description: '工作流实时状态（查询）/ live workflow state from a Temporal query' }),
-    liveError: z.string().optional(),
-  })
+const caseDetailBase = caseEnvelopeSchema.extend({
+  data: z.record(z.string(), z.unknown()).openapi({ description: '投影中的流程摘要（随流程不同；完整状态见 live）/ the projection’s process summary; the typed state is `live`' }),
+  clocks: z.array(clockWithLedgerSchema),
+  assignments: z.array(z.object({ unitId: z.string(), role: z.string(), userId: z.string(), actions: z.array(z.string()) })),
+  units: z.array(z.object({ unitId: z.string(), relation: z.string() })),
+  liveError: z.string().optional(),
+});
+const liveOf = <T extends z.ZodType>(view: T) => view.nullable().openapi({ description: '工作流实时状态（查询）/ live workflow state from a Temporal query' });
+
+/** A case with its live state, typed by its process (a summons case is a whistle or one unit's part). */
+const caseDetailSchema = z
+  .discriminatedUnion('process', [
+    caseDetailBase.extend({ process: z.literal('task'), live: liveOf(taskViewSchema) }),
+    caseDetailBase.extend({ process: z.literal('approval'), live: liveOf(approvalViewSchema) }),
+    caseDetailBase.extend({ process: z.literal('incident'), live: liveOf(incidentViewSchema) }),
+    caseDetailBase.extend({ process: z.literal('summons'), live: liveOf(z.union([summonsViewSchema, partViewSchema])) }),
+    caseDetailBase.extend({ process: z.literal('assessment'), live: liveOf(assessmentViewSchema) }),
+  ])
   .openapi('CaseDetail');
 
 const auditEntrySchema = z
@@ -260,10 +277,10 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
         db.select().from(caseAssignments).where(eq(caseAssignments.caseId, row.id)),
         db.select().from(caseUnits).where(eq(caseUnits.caseId, row.id)),
       ]);
-      let live: unknown = null;
+      let live: CaseDetail['live'] = null;
       let liveError: string | undefined;
       try {
-        live = await deps.temporal.workflow.getHandle(row.id).query(caseStateQuery);
+        live = (await deps.temporal.workflow.getHandle(row.id).query(caseStateQuery)) as CaseDetail['live'];
       } catch (err) {
         liveError = err instanceof Error ? err.message : String(err);
       }
@@ -272,12 +289,14 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       return {
         ...envelope(row, new Date()),
         data: row.data,
-        clocks: clocks.map(({ caseId: _c, ...c }) => ({ ...c, deadline: c.deadline?.toISOString() ?? null })),
+        // The projection wrote each clock from the workflow's ClockSnapshot.
+        clocks: clocks.map(({ caseId: _c, ...c }) => ({ ...c, deadline: c.deadline?.toISOString() ?? null }) as ClockSnapshot),
         assignments: assignments.map(({ caseId: _c, ...a }) => a),
         units: units.map(({ caseId: _c, ...u }) => u),
         live,
         ...(liveError ? { liveError } : {}),
-      };
+        // The process and its live view go together: the query answers with the process's view.
+      } as CaseDetail;
     },
   });
 

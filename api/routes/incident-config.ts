@@ -3,7 +3,7 @@ import type { Tx } from '../../db';
 import { INCIDENT_SETTINGS_KEY, loadIncidentSettings, readIncidentConfig } from '../../db/incident';
 import { hotlineOrderTypes, incidentCategories, incidentRoutingRules, incidentSettings, incidentTimeLimits, incidentUrgencies } from '../../db/schema/incident';
 import { orgUnits } from '../../db/schema/org';
-import { positiveDurationSchema } from '../../domain/calendar';
+import { durationSchema, positiveDurationSchema } from '../../domain/calendar';
 import { defaultLimit, INCIDENT_LEVELS, incidentLimitSchema, incidentSettingsSchema, ROUTING_MODES } from '../../domain/incident';
 import { ADMIN_ONLY, auditedWrite, notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
@@ -17,7 +17,17 @@ const AUDIT_STREAM = 'admin:incident';
 const reason = { reason: text(500).optional().openapi({ description: '变更原因，记入审计日志 / Why, recorded in the audit log' }) };
 const code = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 const levelParam = z.coerce.number().int().min(1).max(4);
-const anyObject = z.record(z.string(), z.unknown());
+
+const categorySchema = z.object({ code: z.string(), name: z.string(), active: z.boolean(), sort: z.number().int() }).openapi('IncidentCategory');
+const urgencySchema = z.object({ code: z.string(), name: z.string(), mayJump: z.boolean(), sort: z.number().int() }).openapi('IncidentUrgency');
+const timeLimitSchema = z
+  .object({ categoryCode: z.string(), urgencyCode: z.string(), level: z.number().int(), limit: documented(incidentLimitSchema, { description: '时限；same-workday 为当日办结 / the limit; same-workday: by the end of the working day' }) })
+  .openapi('IncidentTimeLimit');
+const routingRuleSchema = z
+  .object({ categoryCode: z.string(), level: z.number().int(), mode: z.enum(ROUTING_MODES), target: z.string().nullable() })
+  .openapi('IncidentRoutingRule');
+const hotlineTypeSchema = z.object({ code: z.string(), name: z.string(), limit: durationSchema, active: z.boolean() }).openapi('HotlineOrderType');
+const settingsSchema = documented(incidentSettingsSchema, { description: '核查、回访、派单异议与三率规则 / verification, callback, dispute-window and 三率 rules' });
 
 type Ctx = { deps: AppDeps; principal: Principal };
 
@@ -52,7 +62,11 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     description: '任何登录用户可读（上报事件需要类别与紧急程度）；仅管理员可修改。/ Readable by every signed-in user (reporting needs the categories and urgencies); only admins change it.',
     tags: ['incident-config'],
     access: { roles: 'any' },
-    response: { schema: z.object({ categories: z.array(anyObject), urgencies: z.array(anyObject), timeLimits: z.array(anyObject), routingRules: z.array(anyObject), hotlineTypes: z.array(anyObject), settings: anyObject }).openapi('IncidentConfig'), description: '配置 / Configuration' },
+    response: {
+      schema: z
+        .object({ categories: z.array(categorySchema), urgencies: z.array(urgencySchema), timeLimits: z.array(timeLimitSchema), routingRules: z.array(routingRuleSchema), hotlineTypes: z.array(hotlineTypeSchema), settings: settingsSchema })
+        .openapi('IncidentConfig'),
+      description: '配置 / Configuration' },
     async handler({ deps }) {
       return readIncidentConfig(deps.database.db);
     },
@@ -67,7 +81,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     access: ADMIN_ONLY,
     params: z.strictObject({ code }),
     body: z.strictObject({ name: text(100), active: z.boolean().default(true), sort: z.number().int().min(0).max(10_000).optional(), l4UnitId: text(100).optional(), ...reason }),
-    response: { schema: anyObject, description: '类别 / The category' },
+    response: { schema: categorySchema, description: '类别 / The category' },
     errors: [422],
     async handler(ctx) {
       const { params, body } = ctx;
@@ -94,7 +108,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     access: ADMIN_ONLY,
     params: z.strictObject({ category: code, urgency: code, level: levelParam }),
     body: z.strictObject({ limit: documented(incidentLimitSchema, { description: '{ unit: "same-workday" } 或 { unit: "workday" | "hour" | …, amount }' }), ...reason }),
-    response: { schema: anyObject, description: '时限 / The limit' },
+    response: { schema: timeLimitSchema, description: '时限 / The limit' },
     errors: [404, 422],
     async handler(ctx) {
       const { category, urgency, level } = ctx.params;
@@ -119,7 +133,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     access: ADMIN_ONLY,
     params: z.strictObject({ category: code, level: levelParam }),
     body: z.strictObject({ mode: z.enum(ROUTING_MODES), target: text(100).optional(), ...reason }),
-    response: { schema: anyObject, description: '派单规则 / The rule' },
+    response: { schema: routingRuleSchema, description: '派单规则 / The rule' },
     errors: [404, 422],
     async handler(ctx) {
       const { category, level } = ctx.params;
@@ -150,7 +164,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     access: ADMIN_ONLY,
     params: z.strictObject({ code }),
     body: z.strictObject({ name: text(100), limit: positiveDurationSchema, active: z.boolean().default(true), ...reason }),
-    response: { schema: anyObject, description: '工单类型 / The order type' },
+    response: { schema: hotlineTypeSchema, description: '工单类型 / The order type' },
     errors: [422],
     async handler(ctx) {
       const { name, limit, active } = ctx.body;
@@ -169,7 +183,7 @@ export function registerIncidentConfigRoutes(routes: ApiRoutes): void {
     tags: ['incident-config'],
     access: ADMIN_ONLY,
     body: incidentSettingsSchema.extend(reason),
-    response: { schema: anyObject, description: '规则 / The settings' },
+    response: { schema: settingsSchema, description: '规则 / The settings' },
     errors: [422],
     async handler(ctx) {
       const { reason: why, ...settings } = ctx.body;

@@ -1,8 +1,9 @@
 import { handlingRoleOf, incidentStats, loadIncidentSettings, planIncident } from '../../db/incident';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
-import { INCIDENT_SOURCES, isViolation, limitBudget, reportStartLevel, SATISFACTION, type IncidentLevelNo } from '../../domain/incident';
-import { incidentActionUpdate, INCIDENT_STATUSES, type IncidentAction, type IncidentView, type StartIncidentInput } from '../../workflows/incident/definitions';
+import { INCIDENT_SOURCES, isViolation, limitBudget, reportStartLevel, type IncidentLevelNo } from '../../domain/incident';
+import { incidentActionRequestSchema, incidentViewSchema } from '../../workflows/incident/contract';
+import { incidentActionUpdate, incidentCase, type IncidentAction, type StartIncidentInput } from '../../workflows/incident/definitions';
 import { notFound, refuse, text } from '../admin';
 import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import type { Principal } from '../auth';
@@ -10,7 +11,7 @@ import { isWithin, requireUnitScope } from '../authz';
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
-import { clockWithLedgerSchema, idParam } from '../schemas';
+import { idParam } from '../schemas';
 import { actOnCase } from '../temporal';
 import { z } from '../zod';
 import { attachmentIdsField, evidenceFiles } from './attachments';
@@ -42,58 +43,6 @@ const createIncidentBody = z
       .openapi({ description: '12345 工单信息（来源为 hotline 时必填）/ required for hotline orders' }),
   })
   .openapi('ReportIncident');
-
-const incidentActionBody = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('sign'), note: text(1000).optional() }),
-    z.strictObject({
-      type: z.literal('dispute'),
-      reason: text(1000),
-      basis: text(1000).optional().openapi({ description: '异议依据（12345 工单必填）；须在派单异议期限内提出 / basis, required for 12345 orders; only within the dispute window' }),
-    }),
-    z.strictObject({
-      type: z.literal('dispatch'),
-      unitId: text(100).openapi({ description: '改派单位；12345 工单有异议时由派单方（县综合指挥中心）裁定：改派他单位即异议成立，派回原单位即异议不成立 / for a disputed 12345 order its sender decides: another unit upholds the dispute, the same unit rejects it' }),
-      note: text(1000).optional(),
-    }),
-    z.strictObject({ type: z.literal('escalate'), reason: text(1000), toLevel: level.optional().openapi({ description: '特急事件可越级至 3 或 4 / 特急 may jump to 3 or 4' }) }),
-    z.strictObject({
-      type: z.literal('resolve'),
-      result: text(4000),
-      evidence: refs('其他处置证据的引用（文书编号等）/ other evidence references').default([]),
-      attachmentIds: attachmentIdsField,
-      noPhotoReason: text(1000).optional().openapi({ description: '未附处置后照片的原因；办结须至少一张照片或写明原因 / why there is no photo: resolving needs a photo or this reason' }),
-    }),
-    z.strictObject({ type: z.literal('verify'), passed: z.boolean(), note: text(1000), evidence: refs('核查照片引用 / verification references').optional(), attachmentIds: attachmentIdsField }),
-    z.strictObject({ type: z.literal('callback'), satisfaction: z.enum(SATISFACTION), resolved: z.boolean(), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
-    z.strictObject({ type: z.literal('urge'), message: text(1000).openapi({ description: '督办意见（乡镇或县督查员）/ what the supervisor asks of the holding unit' }) }),
-  ])
-  .openapi('IncidentAction');
-
-const holder = z.object({ unitId: z.string(), role: z.string() });
-const incidentViewSchema = z
-  .object({
-    caseId: z.string(),
-    status: z.enum(INCIDENT_STATUSES),
-    statusLabel: z.string(),
-    title: z.string(),
-    source: z.enum(INCIDENT_SOURCES),
-    category: z.object({ code: z.string(), name: z.string() }),
-    urgency: z.object({ code: z.string(), name: z.string() }),
-    gridId: z.string(),
-    level: z.number().int(),
-    assignee: holder,
-    firstReceiverUnitId: z.string().nullable().openapi({ description: '12345 工单的首接单位（首次派至的单位，不随改派变化）/ a 12345 order’s first receiver: the unit it was first dispatched to' }),
-    disputeDeadline: z.string().nullable().openapi({ description: '派单异议截止时间（待签收时）/ until when the dispatched unit may dispute' }),
-    finalLevel: z.number().int().nullable(),
-    lateUnits: z.array(z.object({ level: z.number().int(), unitId: z.string(), deadline: z.string().nullable(), at: z.string() })),
-    reopens: z.number().int(),
-    redCard: z.boolean(),
-    urgeCount: z.number().int(),
-    clocks: z.array(clockWithLedgerSchema),
-  })
-  .openapi('IncidentView', { description: '事件实时状态（另含描述、位置、附件、上报与异议记录、核查与回访记录、历史）/ live state; more fields than listed' });
 
 const statsSchema = z
   .object({
@@ -211,7 +160,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
         calendar,
         disputeWindow: plan.settings.disputeWindow,
       };
-      return startCase<IncidentView>(deps, 'incidentWorkflow', caseId, input);
+      return startCase(deps, incidentCase, caseId, input);
     },
   });
 
@@ -225,7 +174,7 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     tags: ['incidents'],
     access: { roles: ['grid_worker', 'handler', 'dispatcher', 'supervisor'] },
     params: idParam,
-    body: incidentActionBody,
+    body: incidentActionRequestSchema,
     response: { schema: incidentViewSchema, description: '办理后的事件 / The incident after the action' },
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {

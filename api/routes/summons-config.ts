@@ -5,14 +5,26 @@ import { summonsRules, summonsSettings } from '../../db/schema/summons';
 import { conditionFitsKind, SUMMONS_RULE_KINDS, summonsRuleConditionSchema, summonsSettingsSchema } from '../../domain/summons';
 import { ADMIN_ONLY, auditedWrite, refuse, text } from '../admin';
 import type { ApiRoutes } from '../route';
-import { z } from '../zod';
+import { documented, z } from '../zod';
 
 /** Every summons-configuration write is chained in this one audit stream. */
 const AUDIT_STREAM = 'admin:summons';
 
 const reason = { reason: text(500).optional().openapi({ description: '变更原因，记入审计日志 / Why, recorded in the audit log' }) };
 const code = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
-const anyObject = z.record(z.string(), z.unknown());
+
+const ruleSchema = z
+  .object({
+    code: z.string(),
+    kind: z.enum(SUMMONS_RULE_KINDS),
+    name: z.string(),
+    description: z.string(),
+    condition: documented(summonsRuleConditionSchema, { description: '规则条件 / the rule’s condition' }),
+    active: z.boolean(),
+    sort: z.number().int(),
+  })
+  .openapi('SummonsRule');
+const settingsSchema = documented(summonsSettingsSchema, { description: '报到与反馈时限、红牌规则 / response and handling limits, red-card rule' });
 
 export function registerSummonsConfigRoutes(routes: ApiRoutes): void {
   routes.add({
@@ -22,7 +34,7 @@ export function registerSummonsConfigRoutes(routes: ApiRoutes): void {
     summary: '吹哨规则与时限：允许 / 禁止吹哨的情形，报到与反馈时限，红牌规则 / Whistle rules and limits',
     tags: ['summons-config'],
     access: { roles: ['admin', 'supervisor', 'dispatcher'] },
-    response: { schema: z.object({ rules: z.array(anyObject), settings: anyObject }).openapi('SummonsConfig'), description: '配置 / Configuration' },
+    response: { schema: z.object({ rules: z.array(ruleSchema), settings: settingsSchema }).openapi('SummonsConfig'), description: '配置 / Configuration' },
     async handler({ deps }) {
       return readSummonsConfig(deps.database.db);
     },
@@ -39,7 +51,7 @@ export function registerSummonsConfigRoutes(routes: ApiRoutes): void {
     access: ADMIN_ONLY,
     params: z.strictObject({ code }),
     body: z.strictObject({ kind: z.enum(SUMMONS_RULE_KINDS), name: text(100), description: text(1000), condition: summonsRuleConditionSchema, active: z.boolean().default(true), sort: z.number().int().min(0).max(10_000).default(0), ...reason }),
-    response: { schema: anyObject, description: '规则 / The rule' },
+    response: { schema: ruleSchema, description: '规则 / The rule' },
     errors: [422],
     async handler(ctx) {
       const { reason: why, ...rule } = ctx.body;
@@ -65,7 +77,7 @@ export function registerSummonsConfigRoutes(routes: ApiRoutes): void {
     tags: ['summons-config'],
     access: ADMIN_ONLY,
     body: summonsSettingsSchema.extend(reason),
-    response: { schema: anyObject, description: '设置 / The settings' },
+    response: { schema: settingsSchema, description: '设置 / The settings' },
     errors: [422],
     async handler(ctx) {
       const { reason: why, ...settings } = ctx.body;

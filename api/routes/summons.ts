@@ -8,14 +8,14 @@ import { findUnit } from '../../db/units';
 import { COMPLEXITIES, RATINGS, SUMMONS_URGENCIES, totalDisputedMs } from '../../domain/summons';
 import type { WhistleViolation } from '../../domain/summons';
 import { incidentActionUpdate } from '../../workflows/incident/definitions';
-import { caseStateQuery } from '../../workflows/shared/definitions';
+import { partActionRequestSchema, partViewSchema, summonsActionSchema, summonsViewSchema } from '../../workflows/summons/contract';
 import {
-  caseOpenedUpdate,
   PART_STATUSES,
   partActionUpdate,
   partCaseId,
-  SUMMONS_STATUSES,
   summonsActionUpdate,
+  summonsCase,
+  summonsPartCase,
   type PartAction,
   type PartView,
   type StartSummonsInput,
@@ -28,10 +28,10 @@ import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '..
 import type { AppDeps } from '../deps';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
-import { clockWithLedgerSchema, idParam } from '../schemas';
+import { idParam } from '../schemas';
 import { actOnCase, ENGINE_ANSWER_TIMEOUT_MS, withEngineDeadline, withTemporal } from '../temporal';
 import { z } from '../zod';
-import { attachmentIdsField, evidenceFiles } from './attachments';
+import { evidenceFiles } from './attachments';
 import { loadVisibleCase } from './cases';
 import { actorOf } from './tasks';
 
@@ -54,75 +54,54 @@ export const whistleBody = z
   })
   .openapi('Whistle');
 
-/** Body of POST /summons/:id/actions: the leader approves or rejects, the township closes. */
-export const summonsActionBody = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('approve'), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('reject'), reason: text(1000) }),
-    z.strictObject({ type: z.literal('close'), summary: text(4000) }),
-  ])
-  .openapi('SummonsAction');
-
-const rating = z.enum(RATINGS).openapi({ description: '满意 satisfied / 基本满意 basic / 不满意 unsatisfied' });
-/** Body of POST /summons/:id/departments/:unitId/actions: one action on a unit’s part. */
-export const partActionBody = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('acknowledge'), note: text(1000).optional() }),
-    z.strictObject({ type: z.literal('arrive'), note: text(1000).optional() }),
-    z.strictObject({
-      type: z.literal('report'),
-      result: text(4000),
-      evidence: z.array(text(500)).max(20).default([]).openapi({ description: '处置证据的引用（文书编号等）；与 attachmentIds 至少有一项 / evidence references; this or attachmentIds' }),
-      attachmentIds: attachmentIdsField,
-    }),
-    z.strictObject({ type: z.literal('dispute'), reason: text(1000) }),
-    z.strictObject({ type: z.literal('rule'), upheld: z.boolean(), note: text(1000), resummonUnitId: unitIdText.optional().openapi({ description: '异议成立时改召的单位 / the unit to re-summon when upheld' }) }),
-    z.strictObject({ type: z.literal('accept'), note: text(1000).optional(), rating: rating.optional(), comment: text(1000).optional() }),
-    z.strictObject({ type: z.literal('send-back'), reason: text(1000) }),
-    z.strictObject({ type: z.literal('rate'), rating, comment: text(1000).optional() }),
-    z.strictObject({ type: z.literal('withdraw'), reason: text(1000), rating: rating.optional(), comment: text(1000).optional() }),
-  ])
-  .openapi('SummonsPartAction');
-
 const partParams = z.strictObject({ id: z.string().min(1).max(100), unitId: unitIdText });
 
-/** Response of GET /summons/:id/departments/:unitId (documents part of PartView). */
-export const partViewSchema = z
+/** One summoned unit's part as stored (the read model behind the inbox and the statistics; instants as ISO strings). */
+const departmentRowSchema = z
   .object({
     caseId: z.string(),
     summonsId: z.string(),
-    status: z.enum(PART_STATUSES),
-    statusLabel: z.string(),
-    unit: z.object({ unitId: z.string(), name: z.string(), kind: z.enum(['department', 'agency']), departmentId: z.string() }),
+    seq: z.number().int(),
+    unitId: z.string(),
+    unitKind: z.string(),
+    departmentId: z.string(),
+    townshipId: z.string(),
+    townshipPath: z.string(),
+    replacesCaseId: z.string().nullable(),
+    status: z.string(),
+    outcome: z.string().nullable(),
+    urgencyCode: z.string(),
+    notifiedAt: z.string(),
     ackDeadline: z.string().nullable(),
     acknowledgedAt: z.string().nullable(),
     ackOnTime: z.boolean().nullable(),
+    onSiteAt: z.string().nullable(),
     resultDeadline: z.string().nullable(),
+    resultReportedAt: z.string().nullable(),
     resultOnTime: z.boolean().nullable(),
-    misses: z.array(z.object({ ordinal: z.number().int(), kind: z.enum(['acknowledge', 'result']), deadline: z.string(), at: z.string(), redCard: z.boolean() })),
+    sendBacks: z.number().int(),
+    acceptedAt: z.string().nullable(),
+    missCount: z.number().int(),
     redCard: z.boolean(),
-    disputedMs: z.number().openapi({ description: '异议耗时（毫秒，含未裁定的）/ time in dispute, ms' }),
-    outcome: z.enum(['completed', 'released', 'withdrawn']).nullable(),
-    clocks: z.array(clockWithLedgerSchema),
+    redCardAt: z.string().nullable(),
+    disputeCount: z.number().int(),
+    disputedMs: z.number(),
+    rating: z.enum(RATINGS).nullable(),
+    ratingComment: z.string().nullable(),
+    ratedBy: z.string().nullable(),
+    ratedAt: z.string().nullable(),
+    endedAt: z.string().nullable(),
   })
-  .openapi('SummonsPartView', { description: '部门报到实时状态（另含结果、退回、异议、评价、历史）/ live state of one unit’s part; more fields than listed' });
+  .openapi('SummonsDepartment');
 
-/** Response of GET /summons/:id and the whistle actions (documents part of SummonsView). */
-export const summonsViewSchema = z
-  .object({
-    caseId: z.string(),
-    status: z.enum(SUMMONS_STATUSES),
-    statusLabel: z.string(),
-    title: z.string(),
-    reason: z.object({ code: z.string(), name: z.string() }),
-    urgency: z.enum(SUMMONS_URGENCIES),
-    complexity: z.enum(COMPLEXITIES),
-    townshipId: z.string(),
-    incidentId: z.string().nullable(),
-    parts: z.array(z.object({ caseId: z.string(), unit: z.object({ unitId: z.string(), name: z.string() }), replaces: z.string().nullable(), outcome: z.unknown().nullable() })),
-    departments: z.array(z.record(z.string(), z.unknown())).optional().openapi({ description: '各单位报到情况（读模型）/ each unit’s part as stored' }),
-  })
-  .openapi('SummonsView', { description: '吹哨实时状态 / live state of a whistle; more fields than listed' });
+/**
+ * GET /summons/:id and the whistle's actions: the whistle with each unit's part as stored. A
+ * summoned unit sees only the public part (no approval, summary, history or assignments) and its own part.
+ */
+const summonsDetailSchema = summonsViewSchema
+  .partial({ whistledBy: true, approval: true, summary: true, history: true, assignments: true })
+  .extend({ departments: z.array(departmentRowSchema).openapi({ description: '各单位报到情况（读模型）/ each unit’s part as stored' }) })
+  .openapi('SummonsDetail', { description: '吹哨实时状态；被召集单位只看到公开部分和本单位的报到 / live state of a whistle; a summoned unit sees the public part and its own part only' });
 
 /** One item of GET /summons/inbox. */
 export const inboxItemSchema = z
@@ -224,7 +203,7 @@ async function whistlingIncident(deps: AppDeps, principal: Principal, incidentId
 
 /** Wait until each part has its opening transition in PostgreSQL, so callers (and liaisons) read it at once. */
 async function partsOpened(deps: AppDeps, caseIds: readonly string[]): Promise<void> {
-  await Promise.all(caseIds.map((id) => withTemporal(id, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(id).executeUpdate(caseOpenedUpdate)))));
+  await Promise.all(caseIds.map((id) => withTemporal(id, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(id).executeUpdate(summonsPartCase.opened)))));
 }
 
 /**
@@ -234,7 +213,7 @@ async function partsOpened(deps: AppDeps, caseIds: readonly string[]): Promise<v
 async function resummonedPart(deps: AppDeps, caseId: string): Promise<PartView | null> {
   for (let i = 0; i < 50; i += 1) {
     try {
-      return (await deps.temporal.workflow.getHandle(caseId).executeUpdate(caseOpenedUpdate)) as PartView;
+      return await deps.temporal.workflow.getHandle(caseId).executeUpdate(summonsPartCase.opened);
     } catch {
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -247,6 +226,9 @@ function requireOpen(row: { id: string; closedAt: Date | null; currentStep: stri
   if (row.closedAt) throw new Problem('conflict', { zh: `案件已结束（${row.currentStep ?? ''}），不能再办理：${row.id}`, en: `Case ${row.id} has ended; no more actions` }, { code: 'case-closed' });
 }
 
+/** A row as JSON carries it: instants become ISO strings. */
+type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
 /** The stored parts of a whistle: every unit's, or only `unitId`'s. */
 async function departmentsOf(deps: AppDeps, summonsId: string, unitId?: string) {
   const rows = await deps.database.db
@@ -254,7 +236,7 @@ async function departmentsOf(deps: AppDeps, summonsId: string, unitId?: string) 
     .from(summonsDepartments)
     .where(and(eq(summonsDepartments.summonsId, summonsId), unitId === undefined ? undefined : eq(summonsDepartments.unitId, unitId)))
     .orderBy(asc(summonsDepartments.notifiedAt), asc(summonsDepartments.caseId));
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])));
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])) as Jsonified<typeof r>);
 }
 
 /**
@@ -389,12 +371,12 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
         whistledBy: actorOf(principal),
         calendar,
       };
-      if (!incident) return startCase<SummonsView>(deps, 'summonsWorkflow', caseId, input);
+      if (!incident) return startCase(deps, summonsCase, caseId, input);
       // The incident starts the whistle as its child and waits for it.
       const incidentId = incident.row.id;
       // The whistle's Update id is its case number: a retried request reusing that number whistles once.
       await actOnCase(deps.temporal, incidentId, incidentActionUpdate, { actor: actorOf(principal), action: { type: 'whistle', summons: input } }, `whistle:${caseId}`);
-      return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(caseOpenedUpdate))) as Promise<SummonsView>;
+      return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(summonsCase.opened)));
     },
   });
 
@@ -408,8 +390,8 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     tags: ['summons'],
     access: { roles: ['supervisor', 'dispatcher'] },
     params: idParam,
-    body: summonsActionBody,
-    response: { schema: summonsViewSchema, description: '办理后的吹哨 / The whistle after the action' },
+    body: summonsActionSchema,
+    response: { schema: summonsDetailSchema, description: '办理后的吹哨 / The whistle after the action' },
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadWhistle(deps, principal, params.id);
@@ -503,7 +485,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     tags: ['summons'],
     access: { roles: 'any' },
     params: idParam,
-    response: { schema: summonsViewSchema, description: '吹哨 / The whistle' },
+    response: { schema: summonsDetailSchema, description: '吹哨 / The whistle' },
     errors: [404],
     async handler({ params, principal, deps }) {
       let row: Awaited<ReturnType<typeof loadWhistle>>;
@@ -531,7 +513,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     errors: [404, 503],
     async handler({ params, principal, deps }) {
       const row = await loadPart(deps, principal, params.id, params.unitId);
-      const view = (await withTemporal(row.id, () => deps.temporal.workflow.getHandle(row.id).query(caseStateQuery))) as PartView;
+      const view = await withTemporal(row.id, () => deps.temporal.workflow.getHandle(row.id).query(summonsPartCase.state));
       // A query answers as of the workflow's last task: count a pending dispute up to now.
       return { ...view, disputedMs: totalDisputedMs(view.disputes, Date.now()) };
     },
@@ -547,7 +529,7 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     tags: ['summons'],
     access: { roles: ['dept_liaison', 'dispatcher'] },
     params: partParams,
-    body: partActionBody,
+    body: partActionRequestSchema,
     response: { schema: partViewSchema.extend({ resummoned: partViewSchema.nullable().optional() }), description: '办理后的部门报到 / The part after the action' },
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {

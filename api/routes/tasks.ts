@@ -1,18 +1,18 @@
 import { findUnit } from '../../db/units';
 import { positiveDurationSchema } from '../../domain/calendar';
 import type { Actor } from '../../workflows/shared/actor';
-import { taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
+import { taskActionSchema, taskViewSchema } from '../../workflows/task/contract';
+import { taskActionUpdate, taskCase, type StartTaskInput } from '../../workflows/task/definitions';
 import type { Principal } from '../auth';
 import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import { requireUnitScope } from '../authz';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
-import { clockWithLedgerSchema, idParam } from '../schemas';
+import { idParam } from '../schemas';
 import { actOnCase } from '../temporal';
+import { text } from '../../workflows/shared/contract';
 import { documented, z } from '../zod';
 import { loadVisibleCase, overseesOverdueCase } from './cases';
-
-const text = (max: number) => z.string().trim().min(1).max(max);
 
 const createTaskBody = z.strictObject({
   title: text(200).openapi({ example: '整改：背街小巷占道经营回潮' }),
@@ -20,31 +20,6 @@ const createTaskBody = z.strictObject({
   unitId: text(100).openapi({ description: '责任单位 / the unit that must do the work', example: 'lk.t01.v01' }),
   budget: documented(positiveDurationSchema, { description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
 });
-
-const taskActionBody = z
-  .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('pause'), reason: text(1000).openapi({ description: '暂停原因（如听证、检测、专家评审）' }) }),
-    z.strictObject({ type: z.literal('resume'), reason: text(1000).optional() }),
-    z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
-    z.strictObject({ type: z.literal('urge'), message: text(1000).openapi({ description: '督办意见' }) }),
-    z.strictObject({ type: z.literal('complete'), result: text(4000) }),
-  ])
-  .openapi('TaskAction');
-
-const taskViewSchema = z
-  .object({
-    caseId: z.string(),
-    status: z.enum(['open', 'paused', 'done']),
-    title: z.string(),
-    description: z.string(),
-    unitId: z.string(),
-    ownerUnitId: z.string(),
-    result: z.string().nullable(),
-    urgeCount: z.number().int(),
-    history: z.array(z.object({ at: z.string(), actorId: z.string(), action: z.string(), note: z.string().nullable() })),
-    clocks: z.array(clockWithLedgerSchema),
-  })
-  .openapi('TaskView');
 
 export function actorOf(p: Principal): Actor {
   return { userId: p.userId, displayName: p.displayName, role: p.role, unitId: p.unitId, unitPath: p.unitPath };
@@ -72,7 +47,7 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
       requireDeadlineComputable(calendar, body.budget, now);
       const caseId = await newCaseId({ deps, idempotency }, 'task', now);
       const input: StartTaskInput = { caseId, ...body, ownerUnitId: principal.unitId, createdBy: actorOf(principal), calendar };
-      return startCase<TaskView>(deps, 'taskWorkflow', caseId, input);
+      return startCase(deps, taskCase, caseId, input);
     },
   });
 
@@ -86,7 +61,7 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     tags: ['tasks'],
     access: { roles: ['supervisor', 'handler', 'admin'] },
     params: idParam,
-    body: taskActionBody,
+    body: taskActionSchema,
     response: { schema: taskViewSchema, description: '办理后的任务 / The task after the action' },
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {

@@ -9,7 +9,7 @@ import { auditLog, cases, idempotencyKeys } from '../../db/schema';
 import { createApp } from '../../api/app';
 import { startCase } from '../../api/case-start';
 import { actOnCase } from '../../api/temporal';
-import { taskActionUpdate } from '../../workflows/task/definitions';
+import { taskActionUpdate, taskCase, type StartTaskInput } from '../../workflows/task/definitions';
 
 const t = useTestSystem('smoke');
 
@@ -310,7 +310,7 @@ describe('Idempotency-Key on POST', () => {
     const [row] = await t.tdb.db.select().from(cases).where(eq(cases.id, id));
     const audit = (await counts()).audit;
     // The start input is not needed to join: a running workflow with this id is used as it is.
-    const view = await startCase<{ caseId: string; status: string }>(t.deps, 'taskWorkflow', id, { ignored: true });
+    const view = await startCase(t.deps, taskCase, id, { ignored: true } as unknown as StartTaskInput);
     expect(view).toMatchObject({ caseId: id, status: row!.status });
     expect((await counts()).audit).toBe(audit);
   });

@@ -8,7 +8,7 @@ import { calendarFor, newCaseId, startCase } from '../../api/case-start';
 import { actorOf } from '../../api/routes/tasks';
 import { findUnit } from '../../db/units';
 import { auditLog, cases } from '../../db/schema';
-import { taskActionUpdate, type StartTaskInput, type TaskView } from '../../workflows/task/definitions';
+import { taskActionUpdate, taskCase, type StartTaskInput } from '../../workflows/task/definitions';
 import { caseStateQuery } from '../../workflows/shared/definitions';
 import { Problem } from '../../api/problem';
 import { useTestSystem } from '../support/system';
@@ -100,7 +100,7 @@ describe('an action whose transition cannot be stored', () => {
       calendar: await calendarFor(t.deps, unit),
     };
     const started = Date.now();
-    const err = await startCase<TaskView>(t.deps, 'taskWorkflow', caseId, input).then(
+    const err = await startCase(t.deps, taskCase, caseId, input).then(
       () => null,
       (e: unknown) => e,
     );

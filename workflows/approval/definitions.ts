@@ -1,10 +1,20 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Duration } from '../../domain/calendar';
-import type { CHANNELS, MatterDefinition, ResolvedStep } from '../../domain/catalogue';
-import type { Actor } from '../shared/actor';
-import type { CalendarContext } from '../shared/case-clocks';
-import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
-import type { AttachmentRef } from '../shared/attachments';
+import type { z } from 'zod';
+import type { CHANNELS } from '../../domain/catalogue';
+import { caseMessages } from '../shared/definitions';
+import type {
+  applicantSchema,
+  approvalActionInputSchema,
+  approvalActionSchema,
+  approvalHistoryEntrySchema,
+  approvalViewSchema,
+  materialsViewSchema,
+  signatureSchema,
+  signerViewSchema,
+  startApprovalInputSchema,
+  stepViewSchema,
+  transferTargetSchema,
+} from './contract';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -52,36 +62,9 @@ export const SUSPENSION_KIND_LABEL: Record<SuspensionKind, string> = { hearing: 
 export const EXPEDITE_UNITS = ['minute', 'hour', 'day'] as const;
 
 /** A user a step is transferred to (转交), as the API resolved it from the user table. */
-export interface TransferTarget {
-  userId: string;
-  unitId: string;
-  role: string;
-  displayName?: string;
-}
-
-/**
- * Every human action on an approval case. Step actions may name the step they mean (`step`, the
- * step key): acting on a step that is no longer current is a 409, not an action on the next step.
- */
-export type ApprovalAction =
-  | { type: 'notify-missing'; missing: string[]; note?: string }
-  | { type: 'supplement'; materials: string[]; note?: string; files?: AttachmentRef[] }
-  | { type: 'accept'; tolerate?: string[]; catchUpDays?: number; conclude?: { result: string; certificateNo?: string } }
-  | { type: 'refuse'; reason: string }
-  | { type: 'approve'; opinion: string; step?: string }
-  | { type: 'reject'; reason: string; step?: string }
-  | { type: 'return'; reason: string; step?: string }
-  | { type: 'transfer'; to: TransferTarget; reason?: string; step?: string }
-  | { type: 'suspend'; kind: SuspensionKind; reason: string }
-  | { type: 'resume'; reason?: string }
-  | { type: 'request-extension'; days: number; reason: string }
-  | { type: 'decide-extension'; approve: boolean; reason?: string }
-  | { type: 'urge'; message: string }
-  | { type: 'withdraw'; reason: string }
-  | { type: 'expedite'; budget: Duration; reason: string }
-  | { type: 'conclude'; result: string; certificateNo?: string }
-  | { type: 'rate'; score: number; comment?: string; rectificationCaseId?: string };
-
+export type TransferTarget = z.infer<typeof transferTargetSchema>;
+/** Every human action on an approval case, as the Update carries it. */
+export type ApprovalAction = z.infer<typeof approvalActionSchema>;
 export type ApprovalActionType = ApprovalAction['type'];
 
 export const APPROVAL_ACTION_LABEL: Record<ApprovalActionType, string> = {
@@ -104,139 +87,20 @@ export const APPROVAL_ACTION_LABEL: Record<ApprovalActionType, string> = {
   rate: '评价',
 };
 
-export interface ApprovalActionInput {
-  actor: Actor;
-  action: ApprovalAction;
-  /**
-   * Set by the API only, after checking that the caller is a supervisor over the handling unit and
-   * the case is overdue: lets that supervisor 督办 (urge) whenever the case can be urged at all.
-   */
-  oversight?: boolean;
-}
-
-export interface Applicant {
-  name: string;
-  idNumber?: string;
-  phone?: string;
-}
-
-export interface StartApprovalInput {
-  caseId: string;
-  /** The catalogue version the case keeps for its whole life. */
-  matter: { code: string; version: number; definition: MatterDefinition };
-  /** The matter's steps with their units resolved at submission. */
-  steps: ResolvedStep[];
-  applicant: Applicant;
-  channel: Channel;
-  submittedBy: Actor;
-  /** The township/street whose window handles the application (便民服务中心). */
-  townshipId: string;
-  /** The unit whose supervisors decide extensions and 特事特办 and own rectification tasks (the county). */
-  supervisingUnitId: string;
-  /** Material keys handed in with the application. */
-  materials: string[];
-  /** Uploaded scans of the materials, recorded in the submission's audit entry. */
-  files?: AttachmentRef[];
-  calendar: CalendarContext;
-}
-
-export interface ApprovalHistoryEntry {
-  at: string;
-  actorId: string;
-  actorName: string | null;
-  unitId: string | null;
-  role: string;
-  action: string;
-  step: string | null;
-  opinion: string | null;
-}
-
-export interface Signature {
-  unitId: string;
-  actorId: string;
-  actorName: string | null;
-  at: string;
-  opinion: string;
-  /** On a 会签 among people: the panel member signed for (`user:<id>` or `role:<role>`). */
-  signer?: string;
-  /** On a 会签 among people: the role the actor signed with. */
-  role?: string;
-}
-
+export type ApprovalActionInput = z.infer<typeof approvalActionInputSchema>;
+export type Applicant = z.infer<typeof applicantSchema>;
+export type StartApprovalInput = z.infer<typeof startApprovalInputSchema>;
+export type ApprovalHistoryEntry = z.infer<typeof approvalHistoryEntrySchema>;
+export type Signature = z.infer<typeof signatureSchema>;
 /** A member of a 会签 panel within one unit, and its signature once given. */
-export interface SignerView {
-  key: string;
-  role: string;
-  /** The named person; null when anyone holding `role` in the unit may sign. */
-  userId: string | null;
-  displayName: string | null;
-  signature: Signature | null;
-}
-
-export interface StepView {
-  key: string;
-  name: string;
-  role: string;
-  mode: string;
-  unitIds: string[];
-  limitDays: number | null;
-  state: 'pending' | 'current' | 'done';
-  signatures: Signature[];
-  /** The panel of a 会签 among people (who must sign, who has); empty for other steps. */
-  signers: SignerView[];
-  /** Units still expected to sign the current step. */
-  pendingUnitIds: string[];
-  /** Unit → user the step was transferred to (转交). */
-  transfers: Record<string, TransferTarget>;
-}
-
-export interface MaterialsView {
-  required: { key: string; name: string; isKey: boolean; provided: boolean }[];
-  provided: string[];
-  missing: string[];
-  /** What the one-time notice (一次性告知) listed, or null when none was given. */
-  notified: string[] | null;
-  /** Non-key materials accepted as missing (容缺受理). */
-  tolerated: string[];
-  /** Tolerated materials still not handed in. */
-  outstanding: string[];
-}
-
+export type SignerView = z.infer<typeof signerViewSchema>;
+export type StepView = z.infer<typeof stepViewSchema>;
+export type MaterialsView = z.infer<typeof materialsViewSchema>;
 /** The live state returned by the case-state query and by every action. */
-export interface ApprovalView {
-  caseId: string;
-  status: ApprovalStatus;
-  statusLabel: string;
-  matter: { code: string; version: number; name: string; category: string; kind: string; promisedLimitDays: number; statutoryLimitDays: number };
-  applicant: { name: string; phone: string | null; idNumber: string | null };
-  channel: Channel;
-  townshipId: string;
-  submittedBy: string;
-  receiptNo: string | null;
-  acceptedAt: string | null;
-  materials: MaterialsView;
-  /** The promised limit's deadline (承诺期限; the 特事特办 limit once expedited): null before acceptance, while suspended and once closed. */
-  caseDeadline: string | null;
-  /** The current step's own limit (环节时限), while it runs; null when the step has none. */
-  stepDeadline: string | null;
-  /** §32: the end of the window's pre-check period; no notice or decision by then counts as acceptance. */
-  precheckDeadline: string | null;
-  supplementDeadline: string | null;
-  catchUpDeadline: string | null;
-  currentStep: string | null;
-  steps: StepView[];
-  suspension: { kind: SuspensionKind; reason: string; by: string; at: string } | null;
-  pendingExtension: { days: number; reason: string; step: string | null; by: string; at: string } | null;
-  expedited: { budget: Duration; reason: string; by: string; at: string } | null;
-  urgeCount: number;
-  conclusion: { result: string; certificateNo: string | null; at: string } | null;
-  closeReason: string | null;
-  handlingUnitId: string | null;
-  rating: { score: number; comment: string | null; by: string; at: string; rectificationCaseId: string | null } | null;
-  history: ApprovalHistoryEntry[];
-  assignments: AssignmentSnapshot[];
-  clocks: ClockSnapshot[];
-}
+export type ApprovalView = z.infer<typeof approvalViewSchema>;
+
+/** Submitting an application (update-with-start) and reading its case. */
+export const approvalCase = caseMessages<StartApprovalInput, ApprovalView>('approvalWorkflow');
 
 /** Every human action on an approval case: one Update with a validator; a refused action never enters history. */
 export const approvalActionUpdate = defineUpdate<ApprovalView, [ApprovalActionInput]>('approvalAction');

@@ -1,8 +1,19 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { ManualScore, MetricValues, PeriodInfo, RateeResult, SchemeDefinition, ScoreOverride } from '../../domain/assessment';
-import type { Actor } from '../shared/actor';
-import type { CalendarContext, NamedClock } from '../shared/case-clocks';
-import type { ClockSnapshot } from '../shared/case-snapshot';
+import type { z } from 'zod';
+import type { ManualScore, MetricValues, RateeResult, ScoreOverride } from '../../domain/assessment';
+import type { NamedClock } from '../shared/case-clocks';
+import { caseMessages } from '../shared/definitions';
+import type {
+  appealSchema,
+  assessmentActionInputSchema,
+  assessmentActionSchema,
+  assessmentActorSchema,
+  assessmentViewSchema,
+  cyclePlanSchema,
+  cycleRateeSchema,
+  scoreEntrySchema,
+  startAssessmentInputSchema,
+} from './contract';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -25,49 +36,17 @@ export const ASSESSMENT_PHASE_LABEL: Record<AssessmentPhase, string> = {
 };
 
 /** A ratee with, per side, the rater units that score it (frozen when the cycle opens). */
-export interface CycleRatee {
-  /** `unit:<unit id>` or `user:<user id>`. */
-  key: string;
-  type: 'unit' | 'user';
-  id: string;
-  name: string;
-  unitId: string;
-  unitPath: string;
-  raters: Record<string, string[]>;
-}
+export type CycleRatee = z.infer<typeof cycleRateeSchema>;
 
 /** Everything a cycle is assessed on, frozen at opening: a later scheme edit changes nothing here. */
-export interface CyclePlan {
-  caseId: string;
-  schemeCode: string;
-  schemeVersion: number;
-  schemeName: string;
-  definition: SchemeDefinition;
-  period: PeriodInfo;
-  owner: { unitId: string; unitPath: string; name: string };
-  ratees: CycleRatee[];
-  /** The leaders of the rater units (they score for their unit, whatever their role). */
-  raterLeaders: { unitId: string; userId: string; role: string }[];
-}
+export type CyclePlan = z.infer<typeof cyclePlanSchema>;
 
 /** The actor, with the leader flag the API read from the user (a unit's leader may score for it). */
-export interface AssessmentActor extends Actor {
-  isLeader: boolean;
-}
+export type AssessmentActor = z.infer<typeof assessmentActorSchema>;
 
-export interface ScoreEntry {
-  rateeKey: string;
-  indicatorCode: string;
-  score: number;
-  comment?: string;
-}
+export type ScoreEntry = z.infer<typeof scoreEntrySchema>;
 
-export type AssessmentAction =
-  | { type: 'score'; scores: ScoreEntry[] }
-  | { type: 'close-scoring'; reason: string }
-  | { type: 'publish'; note?: string }
-  | { type: 'appeal'; rateeKey: string; reason: string; indicatorCode?: string }
-  | { type: 'decide-appeal'; appealId: string; decision: 'maintain' | 'adjust'; reason: string; adjustments?: { indicatorCode: string; score: number }[] };
+export type AssessmentAction = z.infer<typeof assessmentActionSchema>;
 
 export type AssessmentActionType = AssessmentAction['type'];
 
@@ -79,25 +58,9 @@ export const ASSESSMENT_ACTION_LABEL: Record<AssessmentActionType, string> = {
   'decide-appeal': '申诉复核',
 };
 
-export interface AssessmentActionInput {
-  actor: AssessmentActor;
-  action: AssessmentAction;
-}
+export type AssessmentActionInput = z.infer<typeof assessmentActionInputSchema>;
 
-export interface Appeal {
-  appealId: string;
-  rateeKey: string;
-  indicatorCode: string | null;
-  reason: string;
-  filedBy: string;
-  filedAt: string;
-  status: 'pending' | 'adjusted' | 'rejected';
-  decisionReason: string | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-  before: { total: number; grade: string } | null;
-  after: { total: number; grade: string } | null;
-}
+export type Appeal = z.infer<typeof appealSchema>;
 
 /** The cycle's whole mutable state: carried across continue-as-new. */
 export interface AssessmentState {
@@ -122,38 +85,10 @@ export interface AssessmentState {
   history: { at: string; actorId: string; action: string; note: string | null }[];
 }
 
-export interface StartAssessmentInput {
-  plan: CyclePlan;
-  openedBy: Actor;
-  calendar: CalendarContext;
-  /** Continue as new once the history has this many events (Temporal suggests it far later). */
-  historyLimit?: number;
-  /** Present when the workflow continues as new. */
-  resume?: AssessmentState;
-}
+export type StartAssessmentInput = z.infer<typeof startAssessmentInputSchema>;
 
 /** The live summary returned by the case-state query and every action (no other ratee's scores). */
-export interface AssessmentView {
-  caseId: string;
-  schemeCode: string;
-  schemeVersion: number;
-  schemeName: string;
-  period: PeriodInfo;
-  phase: AssessmentPhase;
-  phaseLabel: string;
-  ownerUnitId: string;
-  ratees: number;
-  expectedScores: number;
-  givenScores: number;
-  snapshotAt: string | null;
-  scoringDeadline: string | null;
-  appealDeadline: string | null;
-  computedAt: string | null;
-  publishedAt: string | null;
-  finalAt: string | null;
-  appeals: { pending: number; decided: number };
-  clocks: ClockSnapshot[];
-}
+export type AssessmentView = z.infer<typeof assessmentViewSchema>;
 
 /** The read model a transition writes besides the case envelope (only what changed). */
 export interface AssessmentProjection {
@@ -175,4 +110,7 @@ export interface AssessmentProjection {
 }
 
 /** Every human action on a cycle: one Update with a validator; a refused action never enters history. */
+/** Opening a cycle (update-with-start) and reading it. */
+export const assessmentCase = caseMessages<StartAssessmentInput, AssessmentView>('assessmentCycleWorkflow');
+
 export const assessmentActionUpdate = defineUpdate<AssessmentView, [AssessmentActionInput]>('assessmentAction');

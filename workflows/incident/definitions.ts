@@ -1,11 +1,20 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Duration } from '../../domain/calendar';
-import type { IncidentLevelNo, IncidentLimit, IncidentSource, Satisfaction } from '../../domain/incident';
-import type { Actor } from '../shared/actor';
-import type { AttachmentRef } from '../shared/attachments';
-import type { CalendarContext } from '../shared/case-clocks';
-import type { StartSummonsInput, SummonsOutcome } from '../summons/definitions';
-import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
+import type { z } from 'zod';
+import type { IncidentSource, Satisfaction } from '../../domain/incident';
+import { caseMessages } from '../shared/definitions';
+import type {
+  callbackRecordSchema,
+  hotlineOrderSchema,
+  incidentActionInputSchema,
+  incidentActionSchema,
+  incidentDisputeRecordSchema,
+  incidentHistoryEntrySchema,
+  incidentHolderSchema,
+  incidentSummonsRefSchema,
+  incidentViewSchema,
+  lateUnitSchema,
+  startIncidentInputSchema,
+} from './contract';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -31,25 +40,10 @@ export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {
 };
 
 /** Who holds an assignment: any user with `role` in `unitId`. */
-export interface IncidentHolder {
-  unitId: string;
-  role: string;
-}
+export type IncidentHolder = z.infer<typeof incidentHolderSchema>;
 
-export type IncidentAction =
-  | { type: 'sign'; note?: string }
-  | { type: 'dispute'; reason: string; basis?: string }
-  | { type: 'dispatch'; to: IncidentHolder; note?: string }
-  | { type: 'escalate'; reason: string; toLevel?: IncidentLevelNo }
-  /** Needs a photo among `files`, or `noPhotoReason` (checked by the validator only: older histories resolved without). */
-  | { type: 'resolve'; result: string; evidence: string[]; files?: AttachmentRef[]; noPhotoReason?: string }
-  | { type: 'verify'; passed: boolean; note: string; evidence?: string[]; files?: AttachmentRef[] }
-  | { type: 'callback'; satisfaction: Satisfaction; resolved: boolean; note?: string }
-  | { type: 'extend'; amount: number; reason: string }
-  /** 督办 by a supervisor of the event's township or county: a notice to the holding unit and its leader. */
-  | { type: 'urge'; message: string }
-  /** Sent by the summons API only: the whistle was checked against the rules; the event starts it as a child. */
-  | { type: 'whistle'; summons: StartSummonsInput };
+/** Every action on an incident, as the Update carries it (`whistle` is sent by the summons API only). */
+export type IncidentAction = z.infer<typeof incidentActionSchema>;
 
 export type IncidentActionType = IncidentAction['type'];
 
@@ -66,132 +60,27 @@ export const INCIDENT_ACTION_LABEL: Record<IncidentActionType, string> = {
   whistle: '吹哨',
 };
 
-export interface IncidentActionInput {
-  actor: Actor;
-  action: IncidentAction;
-}
+export type IncidentActionInput = z.infer<typeof incidentActionInputSchema>;
 
-export interface HotlineOrder {
-  orderType: string;
-  orderTypeName: string;
-  limit: Duration;
-  requester: { name: string; phone?: string };
-  orderNo?: string;
-}
+export type HotlineOrder = z.infer<typeof hotlineOrderSchema>;
 
 /** Everything an event needs for its whole life, resolved and frozen at report time. */
-export interface StartIncidentInput {
-  caseId: string;
-  title: string;
-  description: string;
-  source: IncidentSource;
-  category: { code: string; name: string };
-  urgency: { code: string; name: string; mayJump: boolean };
-  location: { address: string; lat?: number; lng?: number };
-  attachments: string[];
-  /** Uploaded photos and files of the report (随手拍), recorded in its audit entry. */
-  files?: AttachmentRef[];
-  territory: { gridId: string; gridPath: string; villageId: string; townshipId: string; countyId: string };
-  startLevel: IncidentLevelNo;
-  /** Index = level − 1: the routed handling unit, each level's dispatcher, limit and on-site verifier. */
-  routes: IncidentHolder[];
-  dispatchers: IncidentHolder[];
-  limits: IncidentLimit[];
-  verifiers: IncidentHolder[];
-  /** Who calls the requester back (回访), when this source is called back at all. */
-  callback: IncidentHolder | null;
-  hotline: HotlineOrder | null;
-  reportedBy: Actor;
-  calendar: CalendarContext;
-  /** How long after a dispatch its unit may dispute it (派单异议); absent for events started before the rule. */
-  disputeWindow?: Duration;
-}
+export type StartIncidentInput = z.infer<typeof startIncidentInputSchema>;
 
 /** A dispatch dispute (派单异议) and, once the dispatcher (for a 12345 order: its sender) re-dispatched, the decision. */
-export interface DisputeRecord {
-  unitId: string;
-  reason: string;
-  basis: string | null;
-  at: string;
-  /** upheld: re-assigned to another unit; rejected: sent back to the disputing unit. */
-  ruling: 'upheld' | 'rejected' | null;
-  ruledBy: string | null;
-  ruledAt: string | null;
-}
+export type DisputeRecord = z.infer<typeof incidentDisputeRecordSchema>;
 
-export interface LateUnit {
-  level: IncidentLevelNo;
-  unitId: string;
-  deadline: string | null;
-  at: string;
-}
+export type LateUnit = z.infer<typeof lateUnitSchema>;
 
-export interface IncidentHistoryEntry {
-  at: string;
-  actorId: string;
-  unitId: string | null;
-  role: string;
-  action: string;
-  level: IncidentLevelNo;
-  note: string | null;
-}
+export type IncidentHistoryEntry = z.infer<typeof incidentHistoryEntrySchema>;
 
-export interface CallbackRecord {
-  satisfaction: Satisfaction;
-  resolved: boolean;
-  note: string | null;
-  by: string;
-  at: string;
-  /** Made because the 12345 deadline passed before the event closed. */
-  atDeadline: boolean;
-}
+export type CallbackRecord = z.infer<typeof callbackRecordSchema>;
 
 /** A whistle blown from the event, and its outcome once it ended. */
-export interface IncidentSummonsRef {
-  caseId: string;
-  at: string;
-  outcome: SummonsOutcome | null;
-}
+export type IncidentSummonsRef = z.infer<typeof incidentSummonsRefSchema>;
 
 /** The live state returned by the case-state query and by every action. */
-export interface IncidentView {
-  caseId: string;
-  status: IncidentStatus;
-  statusLabel: string;
-  title: string;
-  description: string;
-  source: IncidentSource;
-  category: { code: string; name: string };
-  urgency: { code: string; name: string };
-  location: StartIncidentInput['location'];
-  attachments: string[];
-  gridId: string;
-  level: IncidentLevelNo;
-  assignee: IncidentHolder;
-  /** 首接: for a 12345 order, the unit it was first dispatched to, whoever signs for it later. */
-  firstReceiverUnitId: string | null;
-  /** The end of the current dispatch's dispute window, while its unit may dispute (null otherwise). */
-  disputeDeadline: string | null;
-  escalations: { from: IncidentLevelNo; to: IncidentLevelNo; automatic: boolean; reason: string; at: string }[];
-  lateUnits: LateUnit[];
-  disputes: DisputeRecord[];
-  resolution: { level: IncidentLevelNo; unitId: string; result: string; evidence: string[]; noPhotoReason?: string; at: string } | null;
-  finalLevel: IncidentLevelNo | null;
-  verifications: { passed: boolean; note: string; by: string; at: string }[];
-  callbacks: CallbackRecord[];
-  reopens: number;
-  redCard: boolean;
-  /** 督办 notices sent by supervisors (the red card's automatic 督办 is not counted here). */
-  urgeCount: number;
-  /** Whistles blown from this event (L3), with their outcome once closed or rejected. */
-  summonses: IncidentSummonsRef[];
-  /** `sender`: who sent the order and decides its disputes (派单异议), re-assigning it. */
-  hotline: (HotlineOrder & { deadline: string | null; overdue: boolean; callbackDue: boolean; sender: IncidentHolder }) | null;
-  closedAt: string | null;
-  history: IncidentHistoryEntry[];
-  assignments: AssignmentSnapshot[];
-  clocks: ClockSnapshot[];
-}
+export type IncidentView = z.infer<typeof incidentViewSchema>;
 
 /** Facts the statistics count; written by an activity with every transition. */
 export interface IncidentFactsRecord {
@@ -221,6 +110,9 @@ export interface IncidentFactsRecord {
   hotlineResponded: boolean | null;
   hotlineResolved: boolean | null;
 }
+
+/** Reporting an event (update-with-start) and reading it. */
+export const incidentCase = caseMessages<StartIncidentInput, IncidentView>('incidentWorkflow');
 
 /** Every human action on an incident: one Update with a validator; a refused action never enters history. */
 export const incidentActionUpdate = defineUpdate<IncidentView, [IncidentActionInput]>('incidentAction');

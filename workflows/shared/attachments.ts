@@ -1,15 +1,13 @@
+import type { z } from 'zod';
+import type { attachmentRefSchema } from './contract';
+
 /**
  * A file carried by an action as evidence (a photo of the scene, a signed document): checked and
  * resolved by the API (it belongs to the case, or to the uploader of a new case, and is unbound).
  * The action's audit entry lists it under `after.attachments`, so the entry's hash covers the
  * file's SHA-256, and the projection binds the file to that entry.
  */
-export interface AttachmentRef {
-  id: string;
-  sha256: string;
-  name: string;
-  contentType: string;
-}
+export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 
 /** `after` with the action's files under `attachments` (unchanged when it carries none). */
 export function withAttachments(after: unknown, files: readonly AttachmentRef[] | undefined): unknown {

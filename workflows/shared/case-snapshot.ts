@@ -1,25 +1,12 @@
+import type { z } from 'zod';
 import type { ClockKind, ClockLevel, ProcessType } from '../../db/schema/cases';
+import type { assignmentSnapshotSchema, clockSnapshotSchema } from './contract';
 
 /** One projected SLA clock of a case. */
-export interface ClockSnapshot {
-  key: string;
-  label: string;
-  state: string;
-  level: ClockLevel;
-  deadline: string | null;
-  budget: { unit: string; amount: number };
-  consumed: number;
-  fallbackYears: number[];
-  ledger: unknown[];
-}
+export type ClockSnapshot = z.infer<typeof clockSnapshotSchema>;
 
 /** Who may act now: a named user, or anyone with `role` in `unitId`. */
-export interface AssignmentSnapshot {
-  unitId: string;
-  role: string;
-  userId?: string;
-  actions: string[];
-}
+export type AssignmentSnapshot = z.infer<typeof assignmentSnapshotSchema>;
 
 /** The case envelope as a workflow sees it; written to PostgreSQL by the projection activity. */
 export interface CaseSnapshot {

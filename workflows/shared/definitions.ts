@@ -1,3 +1,4 @@
+import type { QueryDefinition, UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { AuditAnchor } from '../../domain/audit-verdict';
 
@@ -19,3 +20,20 @@ export const caseOpenedUpdate = defineUpdate<unknown, []>('caseOpened');
  * tell a deleted tail or a rewritten chain.
  */
 export const auditAnchorQuery = defineQuery<AuditAnchor>('auditAnchor');
+
+/**
+ * One case process's start and read messages, typed by its contract: the workflow type the API
+ * starts with `Input`, and the opening update and state query answering its `View`. The names are
+ * the shared ones above, so typing them per process changes nothing in any history.
+ */
+export interface CaseMessages<Input, View> {
+  workflowType: string;
+  opened: UpdateDefinition<View, []>;
+  state: QueryDefinition<View>;
+  /** Never set: carries the start input's type for `startCase`. */
+  readonly input?: Input;
+}
+
+export function caseMessages<Input, View>(workflowType: string): CaseMessages<Input, View> {
+  return { workflowType, opened: defineUpdate<View, []>('caseOpened'), state: defineQuery<View>('caseState') };
+}

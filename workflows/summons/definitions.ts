@@ -1,9 +1,25 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Complexity, Rating, SummonsLimits, SummonsUrgency } from '../../domain/summons';
-import type { Actor } from '../shared/actor';
-import type { CalendarContext } from '../shared/case-clocks';
-import type { AssignmentSnapshot, ClockSnapshot } from '../shared/case-snapshot';
-import type { AttachmentRef } from '../shared/attachments';
+import type { z } from 'zod';
+import type { Rating } from '../../domain/summons';
+import { caseMessages } from '../shared/definitions';
+import type {
+  missRecordSchema,
+  partActionInputSchema,
+  partActionSchema,
+  partDisputeRecordSchema,
+  partOutcomeSchema,
+  partViewSchema,
+  startPartInputSchema,
+  startSummonsInputSchema,
+  summonedUnitInfoSchema,
+  summonsActionInputSchema,
+  summonsActionSchema,
+  summonsHistoryEntrySchema,
+  summonsHolderSchema,
+  summonsOutcomeSchema,
+  summonsPartRefSchema,
+  summonsViewSchema,
+} from './contract';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -46,105 +62,33 @@ export const PART_OUTCOMES = ['completed', 'released', 'withdrawn'] as const;
 export type PartOutcomeKind = (typeof PART_OUTCOMES)[number];
 
 /** Any user with `role` in `unitId`, or only `userId` when named. */
-export interface SummonsHolder {
-  unitId: string;
-  role: string;
-  userId?: string;
-}
+export type SummonsHolder = z.infer<typeof summonsHolderSchema>;
 
 /** A summoned county department, or a dispatched agency (派驻机构) with its owning department. */
-export interface SummonedUnitInfo {
-  unitId: string;
-  name: string;
-  kind: 'department' | 'agency';
-  departmentId: string;
-}
+export type SummonedUnitInfo = z.infer<typeof summonedUnitInfoSchema>;
 
 /** Everything a whistle needs for its whole life, checked against the rules and frozen when blown. */
-export interface StartSummonsInput {
-  caseId: string;
-  title: string;
-  description: string;
-  reason: { code: string; name: string };
-  urgency: SummonsUrgency;
-  complexity: Complexity;
-  keyTask: string | null;
-  powerItemCodes: string[];
-  withinCapacity: boolean;
-  township: { unitId: string; path: string; name: string };
-  /** The L3 incident the whistle was raised from; it waits for the outcome. */
-  incidentId: string | null;
-  units: SummonedUnitInfo[];
-  /** The township dispatcher (closes, accepts, sends back, rates). */
-  dispatcher: SummonsHolder;
-  /** The township leaders who may approve (a named user each). */
-  approvers: SummonsHolder[];
-  /** The county command centre (rules on disputes, receives 督办). */
-  arbiter: SummonsHolder;
-  limits: SummonsLimits;
-  whistledBy: Actor;
-  calendar: CalendarContext;
-}
+export type StartSummonsInput = z.infer<typeof startSummonsInputSchema>;
 
-export type SummonsAction = { type: 'approve'; note?: string } | { type: 'reject'; reason: string } | { type: 'close'; summary: string };
+export type SummonsAction = z.infer<typeof summonsActionSchema>;
 export type SummonsActionType = SummonsAction['type'];
 
 export const SUMMONS_ACTION_LABEL: Record<SummonsActionType, string> = { approve: '批准吹哨', reject: '不予批准', close: '办结' };
 
-export interface SummonsActionInput {
-  actor: Actor;
-  action: SummonsAction;
-}
+export type SummonsActionInput = z.infer<typeof summonsActionInputSchema>;
 
 /** What a part reports to its summons when it ends. */
-export interface PartOutcome {
-  caseId: string;
-  unitId: string;
-  outcome: PartOutcomeKind;
-  rating: Rating | null;
-  /** Set when the county upheld a dispute and re-summoned another unit. */
-  resummon: SummonedUnitInfo | null;
-  endedAt: string;
-}
+export type PartOutcome = z.infer<typeof partOutcomeSchema>;
 
 /** What a summons returns: an L3 incident resumes with it (`aborted`: the workflow failed or was terminated). */
-export interface SummonsOutcome {
-  caseId: string;
-  status: 'closed' | 'rejected' | 'aborted';
-  summary: string | null;
-  parts: PartOutcome[];
-}
+export type SummonsOutcome = z.infer<typeof summonsOutcomeSchema>;
 
-export interface SummonsHistoryEntry {
-  at: string;
-  actorId: string;
-  unitId: string | null;
-  role: string;
-  action: string;
-  note: string | null;
-}
+export type SummonsHistoryEntry = z.infer<typeof summonsHistoryEntrySchema>;
 
 /** A part as the summons knows it: started, and its outcome once ended. */
-export interface SummonsPartRef {
-  caseId: string;
-  unit: SummonedUnitInfo;
-  replaces: string | null;
-  startedAt: string;
-  outcome: PartOutcome | null;
-}
+export type SummonsPartRef = z.infer<typeof summonsPartRefSchema>;
 
-export interface SummonsView extends Pick<StartSummonsInput, 'caseId' | 'title' | 'description' | 'reason' | 'urgency' | 'complexity' | 'keyTask' | 'incidentId'> {
-  status: SummonsStatus;
-  statusLabel: string;
-  townshipId: string;
-  whistledBy: string;
-  approval: { by: string; at: string; approved: boolean; note: string | null } | null;
-  parts: SummonsPartRef[];
-  summary: string | null;
-  closedAt: string | null;
-  history: SummonsHistoryEntry[];
-  assignments: AssignmentSnapshot[];
-}
+export type SummonsView = z.infer<typeof summonsViewSchema>;
 
 /** Facts for statistics: one row per whistle, written with every transition. */
 export interface SummonsFactsRecord {
@@ -169,24 +113,9 @@ export interface SummonsFactsRecord {
 }
 
 /** Everything a part needs, frozen when its summons (or a re-summons) starts it. */
-export type StartPartInput = Pick<StartSummonsInput, 'title' | 'description' | 'reason' | 'township' | 'urgency' | 'complexity' | 'limits' | 'dispatcher' | 'arbiter' | 'calendar'> & {
-  caseId: string;
-  summonsId: string;
-  unit: SummonedUnitInfo;
-  /** The part (case id) this one replaces after an upheld dispute. */
-  replaces: string | null;
-};
+export type StartPartInput = z.infer<typeof startPartInputSchema>;
 
-export type PartAction =
-  | { type: 'acknowledge'; note?: string }
-  | { type: 'arrive'; note?: string }
-  | { type: 'report'; result: string; evidence: string[]; files?: AttachmentRef[] }
-  | { type: 'dispute'; reason: string }
-  | { type: 'rule'; upheld: boolean; note: string; resummon?: SummonedUnitInfo }
-  | { type: 'accept'; note?: string; rating?: Rating; comment?: string }
-  | { type: 'send-back'; reason: string }
-  | { type: 'rate'; rating: Rating; comment?: string }
-  | { type: 'withdraw'; reason: string; rating?: Rating; comment?: string };
+export type PartAction = z.infer<typeof partActionSchema>;
 export type PartActionType = PartAction['type'];
 
 export const PART_ACTION_LABEL: Record<PartActionType, string> = {
@@ -201,68 +130,13 @@ export const PART_ACTION_LABEL: Record<PartActionType, string> = {
   withdraw: '撤回召集',
 };
 
-export interface PartActionInput {
-  actor: Actor;
-  action: PartAction;
-}
+export type PartActionInput = z.infer<typeof partActionInputSchema>;
 
-export interface MissRecord {
-  ordinal: number;
-  kind: 'acknowledge' | 'result';
-  deadline: string;
-  at: string;
-  redCard: boolean;
-}
+export type MissRecord = z.infer<typeof missRecordSchema>;
 
-export interface DisputeRecord {
-  ordinal: number;
-  reason: string;
-  raisedBy: string;
-  raisedAt: string;
-  ruling: 'upheld' | 'rejected' | null;
-  ruledBy: string | null;
-  ruledAt: string | null;
-  ruleNote: string | null;
-  resummonedUnitId: string | null;
-  /** Raised → ruled; while pending, the view shows the time so far. */
-  disputedMs: number | null;
-}
+export type DisputeRecord = z.infer<typeof partDisputeRecordSchema>;
 
-export interface PartView {
-  caseId: string;
-  summonsId: string;
-  status: PartStatus;
-  statusLabel: string;
-  title: string;
-  description: string;
-  reason: { code: string; name: string };
-  unit: SummonedUnitInfo;
-  townshipId: string;
-  urgency: SummonsUrgency;
-  complexity: Complexity;
-  replaces: string | null;
-  notifiedAt: string;
-  ackDeadline: string | null;
-  acknowledgedAt: string | null;
-  ackOnTime: boolean | null;
-  onSiteAt: string | null;
-  resultDeadline: string | null;
-  result: { text: string; evidence: string[]; at: string } | null;
-  resultOnTime: boolean | null;
-  sendBacks: { reason: string; at: string }[];
-  acceptedAt: string | null;
-  misses: MissRecord[];
-  redCard: boolean;
-  disputes: DisputeRecord[];
-  /** Total time in dispute, including a pending one up to now. */
-  disputedMs: number;
-  rating: { rating: Rating; comment: string | null; by: string; at: string } | null;
-  outcome: PartOutcomeKind | null;
-  endedAt: string | null;
-  history: SummonsHistoryEntry[];
-  assignments: AssignmentSnapshot[];
-  clocks: ClockSnapshot[];
-}
+export type PartView = z.infer<typeof partViewSchema>;
 
 /** Facts for statistics and assessment: one row per part, with its misses and disputes. */
 export interface PartFactsRecord {
@@ -301,6 +175,12 @@ export interface PartFactsRecord {
 }
 
 /** Human actions on a whistle (approve, reject, close): one Update with a validator. */
+/** Blowing a whistle (update-with-start) and reading it. */
+export const summonsCase = caseMessages<StartSummonsInput, SummonsView>('summonsWorkflow');
+
+/** Reading a summoned unit's part (its opening update answers once its first transition is stored). */
+export const summonsPartCase = caseMessages<StartPartInput, PartView>('summonsPartWorkflow');
+
 export const summonsActionUpdate = defineUpdate<SummonsView, [SummonsActionInput]>('summonsAction');
 
 /** Human actions on one summoned unit's part: one Update with a validator. */

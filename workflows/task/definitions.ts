@@ -1,8 +1,7 @@
 import { defineUpdate } from '@temporalio/workflow';
-import type { Duration } from '../../domain/calendar';
-import type { Actor } from '../shared/actor';
-import type { ClockSnapshot } from '../shared/case-snapshot';
-import type { CalendarContext } from '../shared/case-clocks';
+import type { z } from 'zod';
+import { caseMessages } from '../shared/definitions';
+import type { startTaskInputSchema, taskActionInputSchema, taskActionSchema, taskHistoryEntrySchema, taskViewSchema } from './contract';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 
@@ -16,58 +15,16 @@ export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const TASK_STATUS_LABEL: Record<TaskStatus, string> = { open: '办理中', paused: '已暂停', done: '已完成' };
 
-export type TaskAction =
-  | { type: 'pause'; reason: string }
-  | { type: 'resume'; reason?: string }
-  | { type: 'extend'; amount: number; reason: string }
-  | { type: 'urge'; message: string }
-  | { type: 'complete'; result: string };
-
+export type TaskAction = z.infer<typeof taskActionSchema>;
 export type TaskActionType = TaskAction['type'];
-
-export interface TaskActionInput {
-  actor: Actor;
-  action: TaskAction;
-  /**
-   * Set by the API only, after checking that the caller is a supervisor over the responsible unit
-   * and the task is overdue: lets that supervisor 督办 (urge) a task it does not own (DOMAIN §3).
-   */
-  oversight?: boolean;
-}
-
-export interface StartTaskInput {
-  caseId: string;
-  title: string;
-  description: string;
-  /** The unit that must do the work. */
-  unitId: string;
-  /** The unit that issued the task and supervises it. */
-  ownerUnitId: string;
-  createdBy: Actor;
-  budget: Duration;
-  calendar: CalendarContext;
-}
-
-export interface TaskHistoryEntry {
-  at: string;
-  actorId: string;
-  action: string;
-  note: string | null;
-}
-
+export type TaskActionInput = z.infer<typeof taskActionInputSchema>;
+export type StartTaskInput = z.infer<typeof startTaskInputSchema>;
+export type TaskHistoryEntry = z.infer<typeof taskHistoryEntrySchema>;
 /** The live state returned by the case-state query and by every action. */
-export interface TaskView {
-  caseId: string;
-  status: TaskStatus;
-  title: string;
-  description: string;
-  unitId: string;
-  ownerUnitId: string;
-  result: string | null;
-  urgeCount: number;
-  history: TaskHistoryEntry[];
-  clocks: ClockSnapshot[];
-}
+export type TaskView = z.infer<typeof taskViewSchema>;
+
+/** Starting a task (update-with-start) and reading it. */
+export const taskCase = caseMessages<StartTaskInput, TaskView>('taskWorkflow');
 
 /** Every human action on a task: one Update with a validator; a refused action never enters history. */
 export const taskActionUpdate = defineUpdate<TaskView, [TaskActionInput]>('taskAction');

@@ -1,49 +1,32 @@
-// Response shapes of the /api/v1 endpoints. One source of truth: every shape the server already
-// declares is imported from it as a type (erased by the bundler: no server code reaches the browser),
-// or inferred from the zod schema the server validates and documents with.
+// Response and request shapes of the /api/v1 endpoints, named for the console. One source of truth:
+// every shape comes from web/src/api/schema.d.ts, generated from the API's OpenAPI document (which the
+// server builds from the same zod schemas that validate its requests): `npm run gen:client`.
 
-import type { Principal } from '../../../api/auth';
-import type { caseEnvelopeSchema } from '../../../api/routes/cases';
-import type { SlaBoard } from '../../../api/routes/board';
-import type { ClockLevel, ProcessType } from '../../../db/schema/cases';
-import type { OrgUnitKind, Role } from '../../../db/schema/org';
-import type { ChainedAuditEntry, ChainVerdict } from '../../../domain/audit-chain';
-import type { MatterDefinition } from '../../../domain/catalogue';
-import type { SlaLedgerEntry } from '../../../domain/sla-clock';
-import type { ApprovalView } from '../../../workflows/approval/definitions';
-import type { IncidentView } from '../../../workflows/incident/definitions';
-import type { AssignmentSnapshot, CaseSnapshot, ClockSnapshot } from '../../../workflows/shared/case-snapshot';
-import type { TaskAction, TaskView } from '../../../workflows/task/definitions';
-import type { assessmentAppeals } from '../../../db/schema/assessment';
-import type { cycleSchema, rankingRowSchema, rankingSchema } from '../../../api/routes/assessment';
-import type { DepartmentSummonsStats } from '../../../db/summons';
-import type { IndicatorLine, RateeResult } from '../../../domain/assessment';
-import type { Rating, SummonsUrgency } from '../../../domain/summons';
-import type { AssessmentPhase } from '../../../workflows/assessment/definitions';
-import type { PartActionType, PartStatus, PartView } from '../../../workflows/summons/definitions';
-import type { z } from 'zod';
+import type { components, paths } from './schema';
 
-export type { ApprovalView, ClockLevel, IncidentView, Principal, ProcessType, Role, SlaBoard, TaskAction, TaskView };
-export type UnitKind = OrgUnitKind;
+type S = components['schemas'];
+
+/** The JSON answer of a route on success. */
+type Answer<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = paths[P][M] extends { responses: infer R }
+  ? { [C in keyof R]: C extends 200 | 201 | 202 ? (R[C] extends { content: { 'application/json': infer J } } ? J : never) : never }[keyof R]
+  : never;
+
+export type ApprovalView = S['ApprovalView'];
+export type SuspensionKind = NonNullable<ApprovalView['suspension']>['kind'];
+export type IncidentView = S['IncidentView'];
+export type TaskView = S['TaskView'];
+export type TaskAction = S['TaskAction'];
+export type Principal = S['Principal'];
+export type ProcessType = S['ProcessType'];
+export type Role = S['Role'];
+export type ClockLevel = S['ClockLevel'];
+export type SlaBoard = S['SlaBoard'];
+export type UnitKind = S['OrgUnitKind'];
 
 /** What POST /import/{kind} answers (api/routes/import.ts). */
-export interface ImportReport {
-  kind: 'org' | 'users' | 'powers';
-  applied: boolean;
-  rows: number;
-  errors: { row: number; column: string; message: string; messageEn: string }[];
-  created: string[];
-  updated: { key: string; fields: string[] }[];
-  unchanged: number;
-  missing: string[];
-}
+export type ImportReport = S['ImportReport'];
 
-export interface LoginResult {
-  token: string;
-  tokenType: 'Bearer';
-  expiresAt: string;
-  user: Principal;
-}
+export type LoginResult = Answer<'/api/v1/auth/dev-login', 'post'>;
 
 export interface Page<T> {
   items: T[];
@@ -52,250 +35,120 @@ export interface Page<T> {
   total: number;
 }
 
-export type CaseEnvelope = z.infer<typeof caseEnvelopeSchema>;
-export type InboxItem = CaseEnvelope & { actions: string[] };
-export type BoardCase = SlaBoard['overdue'][number];
+export type CaseEnvelope = S['CaseEnvelope'];
+export type InboxItem = S['InboxPage']['items'][number];
+export type BoardCase = S['BoardCase'];
 
-export type LedgerEntry = SlaLedgerEntry;
-/** A projected clock as GET /cases/:id returns it, with its ledger typed. */
-export type Clock = Omit<ClockSnapshot, 'ledger'> & { ledger: LedgerEntry[] };
+export type LedgerEntry = S['ClockLedgerEntry'];
+/** A projected clock with its ledger. */
+export type Clock = S['Clock'];
+
+/** GET /cases/:id: the projection and the live view, typed by the case's process. */
+export type CaseDetail = S['CaseDetail'];
 /** An assignment as projected (`userId` is '' when anyone with the role in the unit may act). */
-export type Assignment = AssignmentSnapshot & { userId: string };
+export type Assignment = CaseDetail['assignments'][number];
 
-export interface CaseDetail extends CaseEnvelope, Pick<CaseSnapshot, 'data' | 'units'> {
-  clocks: Clock[];
-  assignments: Assignment[];
-  live: unknown;
-  liveError?: string;
-}
+/** An audit entry as GET /cases/:id/audit returns it. */
+export type AuditEntry = S['AuditEntry'];
+export type AuditVerdict = S['AuditVerdict'];
 
-/** An audit entry as GET /cases/:id/audit returns it (instants as ISO strings). */
-export type AuditEntry = Omit<ChainedAuditEntry, 'streamId' | 'at'> & { at: string };
-export type AuditVerdict = ChainVerdict;
-
-export interface OrgUnit {
-  id: string;
-  parentId: string | null;
-  kind: UnitKind;
-  departmentId: string | null;
-  name: string;
-  nameEn: string | null;
-  path: string;
-  level: number;
-  regionCode: string | null;
-  leaderUserId: string | null;
-  active: boolean;
-}
-
-export interface User {
-  id: string;
-  username: string;
-  displayName: string;
-  role: Role;
-  unitId: string;
-  isLeader: boolean;
-  phone: string | null;
-  active: boolean;
-}
-
-export interface PowerListItem {
-  id: string;
-  unitId: string;
-  code: string;
-  name: string;
-  category: string;
-  source: string;
-  legalBasis: string | null;
-  active: boolean;
-}
-
-export interface MatterSummary {
-  code: string;
-  name: string;
-  category: string;
-  categoryLabel: string;
-  kind: string;
-  kindLabel: string;
-  handlingLevel: string;
-  channels: string[];
-  statutoryLimitDays: number;
-  promisedLimitDays: number;
-  stepCount: number;
-  currentVersion: number;
-  active: boolean;
-}
-
-export interface MatterGuide extends MatterSummary {
-  version: number;
-  definition: MatterDefinition;
-  createdBy: string;
-  createdAt: string;
-  steps: {
-    key: string;
-    name: string;
-    role: string;
-    roleLabel: string;
-    mode: string;
-    modeLabel: string;
-    limitDays?: number;
-    handledBy: string;
-  }[];
-}
-
-export interface CalendarYearSummary {
-  year: number;
-  covered: boolean;
-  source: string | null;
-  updatedAt: string | null;
-  /** Days off and make-up workdays (调休上班) entered for the year. */
-  holidays: number;
-  workdays: number;
-  adminDays: number;
-}
-
-export interface CalendarDay {
-  date: string;
-  weekday: number;
-  weekdayName: string;
-  working: boolean;
-  kind: 'workday' | 'weekend' | 'holiday' | 'makeup-workday';
-  name: string | null;
-  source: string | null;
-  overlay: boolean;
-  fallback: boolean;
-}
-
-export interface CalendarYear {
-  year: number;
-  region: string;
-  source: string;
-  updatedAt: string;
-  holidays: number;
-  workdays: number;
-  days: CalendarDay[];
-}
+export type OrgUnit = S['OrgUnit'];
+export type User = S['User'];
+export type PowerListItem = S['PowerListItem'];
+export type MatterSummary = S['MatterSummary'];
+export type MatterGuide = S['MatterGuide'];
+export type CalendarYearSummary = S['CalendarYearSummary'];
+export type CalendarDay = S['CalendarDayView'];
+export type CalendarYear = S['CalendarYear'];
 
 /** RFC 9457 problem details as the API renders them (`detail` is in the caller's language). */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code?: string;
-  issues?: { path: string; message: string; message_en: string }[];
-  requestId?: string;
-}
-
-/** A row as JSON carries it: instants become ISO strings. */
-type Jsonified<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+export type Problem = S['Problem'];
 
 // ── Summons (吹哨报到) ─────────────────────────────────────────────────────────────────────────────
-import type { inboxItemSchema, partActionBody, statsSchema, summonsActionBody, whistleBody } from '../../../api/routes/summons';
-import type { summonsDepartments } from '../../../db/schema/summons';
-import type { Complexity } from '../../../domain/summons';
-import type { PartOutcomeKind, SummonsPartRef, SummonsStatus, SummonsView } from '../../../workflows/summons/definitions';
-
-export type { Complexity, DepartmentSummonsStats, PartActionType, PartOutcomeKind, PartStatus, PartView, Rating, SummonsPartRef, SummonsStatus, SummonsUrgency, SummonsView };
+export type SummonsView = S['SummonsView'];
+export type PartView = S['SummonsPartView'];
+export type SummonsStatus = SummonsView['status'];
+export type SummonsUrgency = SummonsView['urgency'];
+export type Complexity = SummonsView['complexity'];
+export type SummonsPartRef = SummonsView['parts'][number];
+export type PartStatus = PartView['status'];
+export type PartOutcomeKind = NonNullable<PartView['outcome']>;
+export type Rating = NonNullable<PartView['rating']>['rating'];
+export type SummonsPartActionBody = S['SummonsPartAction'];
+export type PartActionType = SummonsPartActionBody['type'];
 
 /**
- * One item of GET /summons/inbox, inferred from the route's schema. The schema documents
- * `urgency`, `colour` and `actions` as plain strings; the server fills them from the whistle's
- * urgency, the case's SLA colour and the part's assignment, so they are narrowed to those types.
+ * One item of GET /summons/inbox. The schema documents `urgency`, `colour` and `actions` as plain
+ * strings; the server fills them from the whistle's urgency, the case's SLA colour and the part's
+ * assignment, so they are narrowed to those types.
  */
-export type SummonsInboxItem = Omit<z.infer<typeof inboxItemSchema>, 'urgency' | 'colour' | 'actions'> & { urgency: SummonsUrgency; colour: ClockLevel; actions: PartActionType[] };
+export type SummonsInboxItem = Omit<S['SummonsInboxItem'], 'urgency' | 'colour' | 'actions'> & { urgency: SummonsUrgency; colour: ClockLevel; actions: PartActionType[] };
 
 /** GET /summons/stats: per summoned unit and per township. */
-export type SummonsStats = z.infer<typeof statsSchema>;
+export type SummonsStats = S['SummonsStats'];
+export type DepartmentSummonsStats = SummonsStats['departments'][number];
 
-/** One summoned unit's part as stored (the `departments` of GET /summons/:id; instants as ISO strings). */
-export type SummonsDepartmentRow = Jsonified<typeof summonsDepartments.$inferSelect>;
+/** One summoned unit's part as stored (the `departments` of GET /summons/:id). */
+export type SummonsDepartmentRow = S['SummonsDepartment'];
 
-/**
- * GET /summons/:id: the whistle as projected — without its history and assignments, which
- * GET /cases/:id carries — and every unit's part as stored.
- */
-export type SummonsDetail = Omit<SummonsView, 'history' | 'assignments'> & { departments: SummonsDepartmentRow[] };
+/** GET /summons/:id: the whistle and every unit's part as stored (a summoned unit sees the public part and its own). */
+export type SummonsDetail = S['SummonsDetail'];
 
 /** POST /summons/:id/departments/:unitId/actions answers the part; an upheld ruling may add the re-summoned part. */
-export type SummonsPartActionResult = PartView & { resummoned?: PartView | null };
+export type SummonsPartActionResult = Answer<'/api/v1/summons/{id}/departments/{unitId}/actions', 'post'>;
 
 /** Request bodies, as the API's zod schemas accept them (defaults may be left out). */
-export type WhistleBody = z.input<typeof whistleBody>;
-export type SummonsActionBody = z.input<typeof summonsActionBody>;
-export type SummonsPartActionBody = z.input<typeof partActionBody>;
+export type WhistleBody = S['Whistle'];
+export type SummonsActionBody = S['SummonsAction'];
 
 // ── Assessment (双向考核) ───────────────────────────────────────────────────────────────────────────
-export type { AssessmentPhase, IndicatorLine };
-
-/** A cycle as the assessment routes present it (`presentCycle`). */
-export type AssessmentCycle = z.infer<typeof cycleSchema>;
+export type AssessmentCycle = S['AssessmentCycle'];
+export type AssessmentPhase = AssessmentCycle['phase'];
+export type IndicatorLine = S['AssessmentIndicatorLine'];
 
 /** One row of a ranking (GET /assessment/cycles/:id/results). */
-export type RankingRow = z.infer<typeof rankingRowSchema>;
-
-export type AssessmentRanking = z.infer<typeof rankingSchema>;
-
-export type AssessmentAppeal = Jsonified<typeof assessmentAppeals.$inferSelect>;
+export type RankingRow = S['AssessmentRankingRow'];
+export type AssessmentRanking = S['AssessmentRanking'];
+export type AssessmentAppeal = S['AssessmentAppeal'];
 
 /** One ratee's breakdown (GET /assessment/cycles/:id/results/:rateeKey). */
-export interface AssessmentBreakdown {
-  cycle: AssessmentCycle;
-  ratee: { rateeKey: string; name: string; type: string; unitId: string; raters: Record<string, string[]> };
-  result: (RateeResult & { final?: boolean }) | null;
-  sourceData: { metric: string; name: string; value: number; caseIds: string[] }[];
-  snapshotAt: string | null;
-  appeals: AssessmentAppeal[];
-}
+export type AssessmentBreakdown = Answer<'/api/v1/assessment/cycles/{id}/results/{rateeKey}', 'get'>;
 
 // ── Admin (事项目录编辑、事件与吹哨规则表) ───────────────────────────────────────────────────────────
-import type { readIncidentConfig } from '../../../db/incident';
-import type { readSummonsConfig } from '../../../db/summons';
-import type { Duration, DurationUnit } from '../../../domain/calendar';
-import type { matterShapeSchema, UnitRule } from '../../../domain/catalogue';
-import type { IncidentLevelNo, IncidentLimit, IncidentSettings, IncidentSource, RoutingMode, Verifier } from '../../../domain/incident';
-import type { SummonsRule, SummonsRuleCondition, SummonsRuleKind, SummonsSettings } from '../../../domain/summons';
-
-export type { Duration, DurationUnit, IncidentLevelNo, IncidentLimit, IncidentSettings, IncidentSource, MatterDefinition, RoutingMode, SummonsRule, SummonsRuleCondition, SummonsRuleKind, SummonsSettings, UnitRule, Verifier };
-
+export type MatterDefinition = S['MatterDefinition'];
 export type MatterStep = MatterDefinition['steps'][number];
 export type MatterMaterial = MatterDefinition['materials'][number];
+export type UnitRule = MatterStep['unitRule'];
 /** The body of POST /matters and PUT /matters/:code (defaults such as `fees` may be left out). */
-export type MatterInput = z.input<typeof matterShapeSchema> & { reason?: string };
+export type MatterInput = S['MatterDefinitionInput'];
 
 /** One row of GET /matters/:code/versions (newest first). */
-export interface MatterVersionSummary {
-  version: number;
-  name: string;
-  stepCount: number;
-  statutoryLimitDays: number;
-  promisedLimitDays: number;
-  createdBy: string;
-  createdAt: string;
-  current: boolean;
-}
+export type MatterVersionSummary = S['MatterVersionSummary'];
 
-/** GET /incident-config: every incident rule table, as the server reads them. */
-export type IncidentConfig = Awaited<ReturnType<typeof readIncidentConfig>>;
+export type Duration = Clock['budget'];
+export type DurationUnit = Duration['unit'];
+
+/** GET /incident-config: every incident rule table. */
+export type IncidentConfig = S['IncidentConfig'];
 export type IncidentCategory = IncidentConfig['categories'][number];
 export type IncidentUrgency = IncidentConfig['urgencies'][number];
 export type IncidentTimeLimit = IncidentConfig['timeLimits'][number];
 export type IncidentRoutingRule = IncidentConfig['routingRules'][number];
 export type HotlineOrderType = IncidentConfig['hotlineTypes'][number];
+export type IncidentSettings = IncidentConfig['settings'];
+export type IncidentLimit = IncidentTimeLimit['limit'];
+export type IncidentLevelNo = IncidentView['level'];
+export type IncidentSource = IncidentView['source'];
+export type Satisfaction = IncidentView['callbacks'][number]['satisfaction'];
+export type RoutingMode = IncidentRoutingRule['mode'];
+export type Verifier = IncidentSettings['verifier'][1];
 
 /** GET /summons-config: the whistle rules and limits. */
-export type SummonsConfig = Awaited<ReturnType<typeof readSummonsConfig>>;
+export type SummonsConfig = S['SummonsConfig'];
+export type SummonsRule = SummonsConfig['rules'][number];
+export type SummonsRuleCondition = SummonsRule['condition'];
+export type SummonsRuleKind = SummonsRule['kind'];
+export type SummonsSettings = SummonsConfig['settings'];
 
 /** A notice (GET /notices): 督办, red card, reminder or information to a unit and its leader. */
-export interface Notice {
-  id: number;
-  caseId: string;
-  kind: 'overdue' | 'urge' | 'red-card' | 'info';
-  unitId: string;
-  recipientUserId: string | null;
-  message: string;
-  createdAt: string;
-  readAt: string | null;
-  caseTitle: string | null;
-  process: ProcessType | null;
-  unitName: string | null;
-}
+export type Notice = S['Notice'];

@@ -3,7 +3,7 @@ import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Result, Row, S
 import { useState } from 'react';
 import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { listAttachments, type Attachment } from '../api/attachments';
-import { api, errorText } from '../api/client';
+import { answer, api, client, errorText } from '../api/client';
 import type { AuditEntry, AuditVerdict, CaseDetail, Clock, LedgerEntry } from '../api/types';
 import { useUnitName, useUser } from '../auth';
 import { ActionModal } from '../components/ActionModal';
@@ -25,8 +25,8 @@ export function CasePage() {
   const readable = useReadable();
   const user = useUser();
   const access = useWhistleAccess();
-  const detail = useLoad(() => api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`), [id], 10_000);
-  const audit = useLoad(() => api.get<AuditEntry[]>(`/cases/${encodeURIComponent(id)}/audit`), [id, detail.data?.updatedAt]);
+  const detail = useLoad(() => answer(client.GET('/api/v1/cases/{id}', { params: { path: { id } } })), [id], 10_000);
+  const audit = useLoad(() => answer(client.GET('/api/v1/cases/{id}/audit', { params: { path: { id } } })), [id, detail.data?.updatedAt]);
   const files = useLoad(() => listAttachments(id), [id, detail.data?.updatedAt]);
 
   // One page per process: a whistle has its own page, a department's part is answered on the department page.

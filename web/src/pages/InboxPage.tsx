@@ -57,7 +57,7 @@ function QuickButton({ row, done, onDone }: { row: InboxItem; done: boolean; onD
       description={quick.detail ? pick(quick.detail) : row.title}
       okText={label}
       cancelText={t('cancel')}
-      okButtonProps={{ loading: busy, 'data-testid': 'quick-confirm' } as object}
+      okButtonProps={{ loading: busy, ...({ 'data-testid': 'quick-confirm' } as Record<string, string>) }}
       open={open}
       onOpenChange={(next) => {
         if (busy) return;

@@ -1,17 +1,16 @@
 import { Descriptions, Steps, Table, Tag, Typography } from 'antd';
 import { HistoryTimeline } from '../components/HistoryTimeline';
-import type { ApprovalView, CaseDetail } from '../api/types';
+import type { ApprovalView, CaseDetail, SuspensionKind } from '../api/types';
 import { useUnitName } from '../auth';
 import { formatDeadline, formatTime } from '../components/sla';
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
-import type { SuspensionKind } from '../../../workflows/approval/definitions';
 import type { ActionSpec, FieldSpec, Label, Option, ProcessModule } from './types';
 
 // Approval cases (POST /approvals/:id/actions; the body union approvalActionBody in api/routes/approvals.ts).
 // Text limits below are the API's: reasons and opinions 2000, notes 1000, certificate numbers 100.
 
-const live = (detail: CaseDetail) => detail.live as ApprovalView | null;
+const live = (detail: CaseDetail) => (detail.process === 'approval' ? detail.live : null);
 const text = (name: string, label: Label, required = true, max = 2000): FieldSpec => ({ name, label, kind: 'textarea', max, required });
 const materialOptions = (pickKeys: (v: ApprovalView) => string[]) => (detail: CaseDetail): Option[] => {
   const view = live(detail);

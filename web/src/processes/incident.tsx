@@ -1,9 +1,8 @@
 import { Descriptions, Tag } from 'antd';
 import { HistoryTimeline } from '../components/HistoryTimeline';
-import type { CaseDetail, IncidentView } from '../api/types';
+import type { CaseDetail, IncidentSource, Satisfaction } from '../api/types';
 import { useUnitName } from '../auth';
 import { useI18n } from '../i18n';
-import type { IncidentSource, Satisfaction } from '../../../domain/incident';
 import type { ActionSpec, FieldSpec, Label, ProcessModule } from './types';
 
 // Incidents (POST /incidents/:id/actions; the body union incidentActionBody in api/routes/incidents.ts).
@@ -59,7 +58,7 @@ const ACTIONS: Record<string, ActionSpec> = {
 function IncidentLive({ detail }: { detail: CaseDetail }) {
   const { t, pick } = useI18n();
   const unitName = useUnitName();
-  const view = detail.live as IncidentView | null;
+  const view = detail.process === 'incident' ? detail.live : null;
   if (!view) return null;
   return (
     <>

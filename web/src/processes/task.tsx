@@ -1,6 +1,6 @@
 import { Descriptions } from 'antd';
 import { HistoryTimeline } from '../components/HistoryTimeline';
-import type { CaseDetail, TaskView } from '../api/types';
+import type { CaseDetail } from '../api/types';
 import { useI18n } from '../i18n';
 import { statusLabel } from '../labels';
 import type { ProcessModule } from './types';
@@ -9,7 +9,7 @@ const reason = (required: boolean) => ({ name: 'reason', label: ['原因', 'Reas
 
 function TaskLive({ detail }: { detail: CaseDetail }) {
   const { t, pick } = useI18n();
-  const live = detail.live as TaskView | null;
+  const live = detail.process === 'task' ? detail.live : null;
   if (!live) return null;
   return (
     <>

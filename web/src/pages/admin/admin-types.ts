@@ -1,76 +1,26 @@
 // Response shapes of the administration endpoints this console's admin pages use (org moves, the
-// admin audit log, secondments, payroll), taken from the server's own types where it exports them.
-import type { PowerCategory, PowerSource, Role } from '../../../../db/schema/org';
-import type { SecondmentStatus } from '../../../../domain/secondment';
+// admin audit log, secondments, payroll).
+import type { components, paths } from '../../api/schema';
 
-export type { PowerCategory, PowerSource, SecondmentStatus };
+export type PowerCategory = components['schemas']['PowerCategory'];
+export type PowerSource = components['schemas']['PowerSource'];
+export type SecondmentStatus = components['schemas']['Secondment']['status'];
 
 /** [简体中文, English] (as ./common's Label). */
 type Label = readonly [string, string];
 
 /** One entry of an `admin:*` audit stream (GET /admin-audit). */
-export interface AdminAuditEntry {
-  streamId: string;
-  seq: number;
-  at: string;
-  actorId: string;
-  actorName: string | null;
-  actorUnitId: string | null;
-  actorRole: string | null;
-  action: string;
-  reason: string | null;
-  before: unknown;
-  after: unknown;
-}
-
-export interface AdminAuditPage {
-  items: AdminAuditEntry[];
-  page: number;
-  pageSize: number;
-  total: number;
-  streams: { streamId: string; entries: number }[];
-}
+export type AdminAuditEntry = components['schemas']['AdminAuditEntry'];
+export type AdminAuditPage = components['schemas']['AdminAuditPage'];
 
 /** A secondment (GET /secondments, POST /secondments, POST /secondments/{id}/end). */
-export interface Secondment {
-  id: string;
-  userId: string;
-  username: string;
-  name: string;
-  origin: { inSystem: boolean; unitId: string | null; name: string | null; role: string | null };
-  hostUnitId: string;
-  hostUnitName: string;
-  startDate: string;
-  plannedEndDate: string;
-  status: SecondmentStatus;
-  statusLabel: string;
-  endDate: string | null;
-  endReason: string | null;
-  endedBy: string | null;
-  endCycleId: string | null;
-  createdBy: string;
-  createdAt: string;
-}
+export type Secondment = components['schemas']['Secondment'];
 
 /** GET /users/{id}/secondments. */
-export interface PersonSecondments {
-  userId: string;
-  name: string;
-  unitId: string;
-  role: Role;
-  active: boolean;
-  bar: { until: string; cycleId: string } | null;
-  secondments: Secondment[];
-  outcomes: { caseId: string; effect: string; effectLabel: string; total: number; gradeLabel: string; decidedAt: string; barUntil: string | null; taskCaseId: string | null; note: string }[];
-}
+export type PersonSecondments = paths['/api/v1/users/{id}/secondments']['get']['responses'][200]['content']['application/json'];
 
 /** GET /payroll/grid-pay-grades. */
-export interface PayGrades {
-  townshipId: string;
-  townshipName: string;
-  month: string;
-  items: { userId: string; username: string; name: string; unitId: string; unitName: string; total: number; gradeLabel: string; payGrade: string; caseId: string }[];
-}
+export type PayGrades = paths['/api/v1/payroll/grid-pay-grades']['get']['responses'][200]['content']['application/json'];
 
 export const POWER_CATEGORY_LABEL: Record<PowerCategory, Label> = {
   penalty: ['行政处罚', 'Penalty'],

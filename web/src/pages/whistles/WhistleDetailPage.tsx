@@ -259,7 +259,7 @@ export function WhistleDetailPage() {
   }
   if (!page.data) return page.error ? <Alert type="error" showIcon title={page.error} /> : <Spin />;
   const { summons: s, detail } = page.data;
-  const live = detail?.live as SummonsView | null | undefined;
+  const live = detail?.process === 'summons' && detail.live && 'parts' in detail.live ? detail.live : null;
   const whistleActions = detail ? myActions(detail, user).filter((a): a is keyof typeof SUMMONS_FORMS => a in SUMMONS_FORMS) : [];
   const rowOf = (caseId: string) => s.departments.find((d) => d.caseId === caseId);
 
