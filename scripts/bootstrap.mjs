@@ -153,7 +153,7 @@ switch (command) {
       say('跳过类型检查与 lint（SKIP_STATIC_CHECKS=1）', 'skipping type check and lint (SKIP_STATIC_CHECKS=1)');
     } else {
       say('类型检查（tsc --noEmit）…', 'type-checking (tsc --noEmit)…');
-      if (!run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.'])) {
+      if (!run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.']) || !run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'web'])) {
         fail('类型检查失败，见上方 tsc 输出（SKIP_STATIC_CHECKS=1 可临时跳过）', 'type check failed, see the tsc output above (SKIP_STATIC_CHECKS=1 skips it for a quick local run)');
       }
       say('代码检查（eslint）…', 'linting (eslint)…');
