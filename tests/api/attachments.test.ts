@@ -194,8 +194,10 @@ describe('files as evidence on an incident', () => {
     expect(verify.body).toMatchObject({ ok: true });
 
     const check = await photo(100, 200, 100);
-    const checkFile = await uploaded(VILLAGE, `/api/v1/cases/${e.caseId}/attachments`, check, '核查.jpg');
-    const verified = await act(VILLAGE, e.caseId, { type: 'verify', passed: true, note: '现场已清理', attachmentIds: [checkFile.id] });
+    // The on-site check is the other side's: the reporting grid worker checks what the village resolved.
+    const verifier = holder === VILLAGE ? GRID_WORKER : VILLAGE;
+    const checkFile = await uploaded(verifier, `/api/v1/cases/${e.caseId}/attachments`, check, '核查.jpg');
+    const verified = await act(verifier, e.caseId, { type: 'verify', passed: true, note: '现场已清理', attachmentIds: [checkFile.id] });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
     const verifyEntry = (await auditOf(e.caseId)).find((a) => a.action === 'incident.verify')!;
     expect((verifyEntry.after as { attachments: { id: string; sha256: string }[] }).attachments).toEqual([expect.objectContaining({ id: checkFile.id, sha256: sha(check) })]);

@@ -317,7 +317,7 @@ describe('a grid worker’s own report (DOMAIN §5: grid → village)', () => {
     // The reporter still sees the event it filed.
     expect((await api().get(`/api/v1/cases/${e.caseId}`).set(await auth(GRID_WORKER))).status).toBe(200);
     expect(await ok(VILLAGE, e.caseId, { type: 'sign' })).toMatchObject({ status: 'handling', level: 2 });
-    await ok(VILLAGE, e.caseId, { type: 'resolve', result: '已设置围挡并报修', evidence: ['photo:after'] });
+    await ok(VILLAGE, e.caseId, { type: 'resolve', result: '已设置围挡并报修', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' });
     expect(await inboxActions(GRID_WORKER, e.caseId)).toEqual(['verify']);
     expect(await ok(GRID_WORKER, e.caseId, { type: 'verify', passed: true, note: '现场已修复' })).toMatchObject({ status: 'closed', finalLevel: 2 });
   });

@@ -101,7 +101,7 @@ describe('two taps to act from the inbox', () => {
       await village.page.keyboard.press('Escape');
       await village.context.close();
 
-      await sys.apiAs('t01.v01.handler', 'POST', `/incidents/${id}/actions`, { type: 'resolve', result: '已补装井盖', evidence: ['photo:after-1'] });
+      await sys.apiAs('t01.v01.handler', 'POST', `/incidents/${id}/actions`, { type: 'resolve', result: '已补装井盖', evidence: ['photo:after-1'], noPhotoReason: '照片已线下存档' });
       const grid = await sys.signIn('t01.v01.g01.grid');
       await openMenu(grid.page, '我的待办');
       await twoTaps(grid.page, id, 'verify', '核查', '核查通过；核查意见：现场核查属实，已处置到位');

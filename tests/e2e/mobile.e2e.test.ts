@@ -7,11 +7,13 @@ import type { IncidentView } from '../../workflows/incident/definitions';
 import { screenshot, systemPerFile } from './harness';
 
 // The /m pages on a phone-sized screen (390×844, touch): photos from the "camera" (a file input with
-// capture), through the real system. Screenshots of the pages go to docs/ for the README.
+// capture), through the real system. Screenshots of the pages go to test-results/screenshots/, or to
+// docs/ for the README with UPDATE_DOCS_SCREENSHOTS=1 (so a test run leaves the working tree as it was).
 
 const system = systemPerFile();
 const E2E_TIMEOUT = 180_000;
-const DOCS = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'docs');
+const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
+const DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(ROOT, 'docs') : path.join(ROOT, 'test-results', 'screenshots');
 
 const GRID_UNIT = 'lk.t01.v01.g01';
 /** Who acts for each unit an incident may be held by or verified in. */

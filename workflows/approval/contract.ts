@@ -17,9 +17,10 @@ export const transferTargetSchema = z.object({ userId: z.string(), unitId: z.str
 
 const supplement = withEvidence({ type: z.literal('supplement'), materials: keys('补正（或补齐容缺）的材料 / materials handed in now'), note: text(1000).optional() });
 
-/** The actions a caller sends and the Update carries alike (all but `supplement`, `transfer`, `expedite` and `rate`). */
+const notifyMissing = z.strictObject({ type: z.literal('notify-missing'), missing: keys('一次性告知：列明全部需补正的材料 / every material to supplement, at once'), note: text(1000).optional() });
+
+/** The actions a caller sends and the Update carries alike (but for `notify-missing` and `supplement`, listed first, and `transfer`, `expedite`, `rate`). */
 const commonActions = [
-  z.strictObject({ type: z.literal('notify-missing'), missing: keys('一次性告知：列明全部需补正的材料 / every material to supplement, at once'), note: text(1000).optional() }),
   z.strictObject({
     type: z.literal('accept'),
     tolerate: keys('容缺受理：缺少的非关键材料 / missing non-key materials accepted for later').optional(),
@@ -49,8 +50,9 @@ const commonActions = [
  */
 export const approvalActionRequestSchema = z
   .discriminatedUnion('type', [
-    ...commonActions,
+    notifyMissing,
     supplement.request,
+    ...commonActions,
     z.strictObject({
       type: z.literal('expedite'),
       budget: z.strictObject({ unit: z.enum(EXPEDITE_UNITS), amount: z.number().positive().max(1000) }).meta({ description: '特事特办时限（自然时间），如 { unit: "hour", amount: 2 } / natural-time limit' }),
@@ -63,8 +65,9 @@ export const approvalActionRequestSchema = z
 
 /** Every human action on an approval case as the Update carries it: a transfer names the resolved user. */
 export const approvalActionSchema = z.discriminatedUnion('type', [
-  ...commonActions,
+  notifyMissing,
   supplement.update,
+  ...commonActions,
   z.strictObject({ type: z.literal('transfer'), to: transferTargetSchema, reason: text(1000).optional(), ...stepRef }),
   // The workflow itself refuses a limit in working time (the API only offers natural time).
   z.strictObject({ type: z.literal('expedite'), budget: durationSchema, reason: text(2000) }),

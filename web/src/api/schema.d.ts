@@ -3204,6 +3204,14 @@ export interface components {
             note?: string;
         } | {
             /** @enum {string} */
+            type: "supplement";
+            /** @description 补正（或补齐容缺）的材料 / materials handed in now */
+            materials: string[];
+            note?: string;
+            /** @description 随本次办理提交的附件（先上传：POST /cases/{caseId}/attachments，新案件为 POST /attachments）/ uploaded files this action carries */
+            attachmentIds?: string[];
+        } | {
+            /** @enum {string} */
             type: "accept";
             /** @description 容缺受理：缺少的非关键材料 / missing non-key materials accepted for later */
             tolerate?: string[];
@@ -3285,14 +3293,6 @@ export interface components {
             result: string;
             /** @description 证照编号（行政许可必填）/ certificate number (required for permits) */
             certificateNo?: string;
-        } | {
-            /** @enum {string} */
-            type: "supplement";
-            /** @description 补正（或补齐容缺）的材料 / materials handed in now */
-            materials: string[];
-            note?: string;
-            /** @description 随本次办理提交的附件（先上传：POST /cases/{caseId}/attachments，新案件为 POST /attachments）/ uploaded files this action carries */
-            attachmentIds?: string[];
         } | {
             /** @enum {string} */
             type: "expedite";
