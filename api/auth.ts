@@ -21,7 +21,7 @@ import type { Db } from '../db';
 import { orgUnits, users, type OrgUnitKind, type Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { Problem } from './problem';
-import { oidcConfiguration } from './oidc';
+import { oidcConfiguration } from './oidc-configuration';
 import { sessionUserId } from './session';
 import type { Configuration as OidcConfiguration } from 'openid-client';
 

@@ -12,6 +12,7 @@ import { finalisable, finalise, outcomesInput, rectificationsDue } from './final
 import { check } from './policy';
 import { closeScoring, publishedNotices, tick } from './timers';
 import { projection, snapshot, view } from './views';
+import { noEffects } from './effects';
 
 /** What an action or a timer asks the workflow to record and send. */
 export interface CycleEffects extends CaseEffects {
@@ -19,7 +20,6 @@ export interface CycleEffects extends CaseEffects {
   changed: { scores: AssessmentProjection['scores']; results: boolean; appeals: string[] };
 }
 
-export const noEffects = (): CycleEffects => ({ notes: [], notices: [], changed: { scores: [], results: false, appeals: [] } });
 
 /**
  * The cycle's state machine (workflows/shared/case-machine.ts), its state in `state` (carried
