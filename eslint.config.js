@@ -4,6 +4,7 @@ import { builtinModules } from 'node:module';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import prettierConfig from 'eslint-config-prettier/flat';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 
 // Node built-ins without the `node:` prefix (`fs`, `fs/promises`, …); prefixed spellings are caught by a `node:*` pattern.
@@ -20,18 +21,31 @@ const ioLayers = {
 
 const workflowRules = {
   paths: [
-    ...restricted(bareBuiltins, 'Workflows run in the deterministic sandbox: no Node built-ins. Do this in an activity.'),
+    ...restricted(
+      bareBuiltins,
+      'Workflows run in the deterministic sandbox: no Node built-ins. Do this in an activity.',
+    ),
     ...restricted(['pg', 'drizzle-orm', 'express'], 'Workflows must not do I/O: use an activity.'),
-    ...restricted(['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'], 'Workflows may only use @temporalio/workflow (and @temporalio/common).'),
+    ...restricted(
+      ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+      'Workflows may only use @temporalio/workflow (and @temporalio/common).',
+    ),
   ],
   patterns: [
-    { group: ['node:*'], message: 'Workflows run in the deterministic sandbox: no Node built-ins. Do this in an activity.' },
+    {
+      group: ['node:*'],
+      message: 'Workflows run in the deterministic sandbox: no Node built-ins. Do this in an activity.',
+    },
     { group: ['drizzle-orm/*', 'pg/*', 'pg-*', 'express/*'], message: 'Workflows must not do I/O: use an activity.' },
     {
       regex: String.raw`(^|/)audit-chain(\.js|\.ts)?$`,
       message: 'domain/audit-chain uses node:crypto and must never be imported by a workflow.',
     },
-    { ...ioLayers, message: 'Workflows import activities (and other I/O layers) as types only: `import type { Activities } from …` + proxyActivities<Activities>().' },
+    {
+      ...ioLayers,
+      message:
+        'Workflows import activities (and other I/O layers) as types only: `import type { Activities } from …` + proxyActivities<Activities>().',
+    },
   ],
 };
 
@@ -48,7 +62,10 @@ const domainRules = (allowed = []) => ({
       group: ['node:*', ...allowed.map((m) => `!node:${m}`)],
       message: 'domain/ is pure rules: no Node built-ins (node:crypto is allowed only in domain/audit-chain.ts).',
     },
-    { group: ['@temporalio/*'], message: 'domain/ is shared by workflows, activities and the API: no Temporal imports.' },
+    {
+      group: ['@temporalio/*'],
+      message: 'domain/ is shared by workflows, activities and the API: no Temporal imports.',
+    },
     { group: ['drizzle-orm/*', 'pg/*', 'express/*'], message: 'domain/ is pure rules: no I/O modules.' },
     ioLayers,
   ],
@@ -61,9 +78,13 @@ const webFence = (depth) => ({
   patterns: [
     {
       regex: String.raw`^(\.\./){${depth + 1},}`,
-      message: 'The console imports nothing from outside web/src: take server shapes from ./api/types (generated from the OpenAPI document; `npm run gen:client`).',
+      message:
+        'The console imports nothing from outside web/src: take server shapes from ./api/types (generated from the OpenAPI document; `npm run gen:client`).',
     },
-    { group: ['@temporalio/*', 'drizzle-orm', 'drizzle-orm/*', 'pg', 'express', 'zod'], message: 'The console imports no server-side package: use the generated types in web/src/api.' },
+    {
+      group: ['@temporalio/*', 'drizzle-orm', 'drizzle-orm/*', 'pg', 'express', 'zod'],
+      message: 'The console imports no server-side package: use the generated types in web/src/api.',
+    },
   ],
 });
 
@@ -76,7 +97,10 @@ export default defineConfig(
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'], 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })] },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js', '.mjs'],
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js', '.mjs', '.json'] })],
+    },
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
       globals: globals.node,
@@ -84,13 +108,22 @@ export default defineConfig(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': 'error',
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports', fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
       '@typescript-eslint/no-import-type-side-effects': 'error',
       eqeqeq: ['error', 'always'],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
-        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
+        {
+          argsIgnorePattern: '^_',
+          varsIgnorePattern: '^_',
+          caughtErrorsIgnorePattern: '^_',
+          destructuredArrayIgnorePattern: '^_',
+          ignoreRestSiblings: true,
+        },
       ],
     },
   },
@@ -125,7 +158,12 @@ export default defineConfig(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: globals.node },
     rules: {
       ...tseslint.configs.disableTypeChecked.rules,
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
     },
   },
+  // Formatting is Prettier's (npm run format); turn off any lint rule that would fight it.
+  prettierConfig,
 );

