@@ -42,7 +42,8 @@ const envSchema = z
     TEMPORAL_CODEC_KEYS: z
       .string()
       .regex(/^\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*(,\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*)*$/, {
-        error: 'comma-separated keyId:key pairs, each key 64 hex characters (32 bytes); the first encrypts (以逗号分隔的“密钥编号:64 位十六进制密钥”，第一个用于加密)',
+        error:
+          'comma-separated keyId:key pairs, each key 64 hex characters (32 bytes); the first encrypts (以逗号分隔的“密钥编号:64 位十六进制密钥”，第一个用于加密)',
       })
       .optional(),
     CODEC_TOKEN: z.string().min(32).optional(),
@@ -51,14 +52,30 @@ const envSchema = z
     AUTH_ISSUER: z.string().min(1).optional(),
     AUTH_AUDIENCE: z.string().min(1).default('township-cases'),
     AUTH_JWKS_URL: z.string().url().optional(),
-    AUTH_USER_CLAIM: z.string().regex(/^[A-Za-z_][\w.:-]*$/, { error: 'a claim name such as sub or preferred_username' }).default('sub'),
+    AUTH_USER_CLAIM: z
+      .string()
+      .regex(/^[A-Za-z_][\w.:-]*$/, { error: 'a claim name such as sub or preferred_username' })
+      .default('sub'),
     AUTH_USER_FIELD: z.enum(['id', 'username']).optional(),
-    AUTH_MAX_TOKEN_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(12 * 3_600),
+    AUTH_MAX_TOKEN_AGE_S: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(12 * 3_600),
     AUTH_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(600).default(60),
     AUTH_CLIENT_ID: z.string().min(1).optional(),
     AUTH_CLIENT_SECRET: z.string().min(1).optional(),
-    AUTH_SCOPES: z.string().regex(/(^|\s)openid(\s|$)/, { error: 'must include openid' }).default('openid profile'),
-    AUTH_SESSION_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(8 * 3_600),
+    AUTH_SCOPES: z
+      .string()
+      .regex(/(^|\s)openid(\s|$)/, { error: 'must include openid' })
+      .default('openid profile'),
+    AUTH_SESSION_MAX_AGE_S: z.coerce
+      .number()
+      .int()
+      .min(60)
+      .max(7 * 86_400)
+      .default(8 * 3_600),
     PUBLIC_URL: z.string().url().optional(),
     DEV_LOGIN: z.enum(['on', 'off']).optional(),
     DEMO_DATA: z.enum(['on', 'off']).optional(),
@@ -69,7 +86,12 @@ const envSchema = z
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
 
     ATTACHMENT_STORE: z.enum(['files', 's3']).default('files'),
-    ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1024).max(200 * 1_048_576).default(10 * 1_048_576),
+    ATTACHMENT_MAX_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(200 * 1_048_576)
+      .default(10 * 1_048_576),
     S3_ENDPOINT: z.string().url().optional(),
     S3_BUCKET: z.string().min(3).max(63).optional(),
     S3_REGION: z.string().min(1).default('us-east-1'),
@@ -86,19 +108,34 @@ const envSchema = z
     METRICS_PORT: port.optional(),
     METRICS_HOST: z.string().optional(),
     STAGE_TIMING_FILE: z.string().optional(),
-    WORKER_METRICS_ADDRESS: z.string().regex(/^[\w.-]+:\d+$/, { error: 'host:port' }).optional(),
+    WORKER_METRICS_ADDRESS: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, { error: 'host:port' })
+      .optional(),
     PATH: z.string().default(''),
   })
   .superRefine((env, ctx) => {
     if (env.ATTACHMENT_STORE === 's3' && !env.S3_BUCKET) {
-      ctx.addIssue({ code: 'custom', path: ['S3_BUCKET'], message: 'required when ATTACHMENT_STORE=s3 (使用对象存储时必须配置存储桶)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['S3_BUCKET'],
+        message: 'required when ATTACHMENT_STORE=s3 (使用对象存储时必须配置存储桶)',
+      });
     }
     if (env.APP_ENV !== 'production') return;
     if (!env.DATABASE_URL) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'required when APP_ENV=production (生产环境必须配置数据库地址)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'required when APP_ENV=production (生产环境必须配置数据库地址)',
+      });
     }
     if (!env.TEMPORAL_ADDRESS) {
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_ADDRESS'], message: 'required when APP_ENV=production (生产环境必须配置 Temporal 地址)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_ADDRESS'],
+        message: 'required when APP_ENV=production (生产环境必须配置 Temporal 地址)',
+      });
     }
     if (!env.AUTH_ISSUER) {
       ctx.addIssue({
@@ -111,7 +148,8 @@ const envSchema = z
       ctx.addIssue({
         code: 'custom',
         path: ['AUTH_CLIENT_ID'],
-        message: 'AUTH_CLIENT_ID is required when APP_ENV=production: the console signs in through the identity provider (生产环境必须配置控制台在统一身份认证中的客户端编号)',
+        message:
+          'AUTH_CLIENT_ID is required when APP_ENV=production: the console signs in through the identity provider (生产环境必须配置控制台在统一身份认证中的客户端编号)',
       });
     }
     if (env.DEV_LOGIN === 'on') {
@@ -123,11 +161,19 @@ const envSchema = z
     }
     if (!env.TEMPORAL_CODEC_KEYS) {
       // Without it every process would encrypt with its own generated key and none could read the others' payloads.
-      ctx.addIssue({ code: 'custom', path: ['TEMPORAL_CODEC_KEYS'], message: 'required when APP_ENV=production: keyId:64-hex-key[,…] (生产环境必须配置 Temporal 载荷加密密钥)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TEMPORAL_CODEC_KEYS'],
+        message: 'required when APP_ENV=production: keyId:64-hex-key[,…] (生产环境必须配置 Temporal 载荷加密密钥)',
+      });
     }
     if (!env.AUDIT_HMAC_KEY) {
       // Worker and API processes must sign with one key, which the database must not hold.
-      ctx.addIssue({ code: 'custom', path: ['AUDIT_HMAC_KEY'], message: 'required when APP_ENV=production, at least 32 characters (生产环境必须配置审计签名密钥)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUDIT_HMAC_KEY'],
+        message: 'required when APP_ENV=production, at least 32 characters (生产环境必须配置审计签名密钥)',
+      });
     }
   });
 
@@ -218,7 +264,17 @@ export interface Config {
    */
   attachments: {
     maxBytes: number;
-    store: { kind: 'files'; dir: string } | { kind: 's3'; bucket: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string; forcePathStyle: boolean };
+    store:
+      | { kind: 'files'; dir: string }
+      | {
+          kind: 's3';
+          bucket: string;
+          region: string;
+          endpoint?: string;
+          accessKeyId?: string;
+          secretAccessKey?: string;
+          forcePathStyle: boolean;
+        };
   };
   /** Requests per window before 429 (0 = no limit): see api/security.ts. */
   rateLimits: { windowMs: number; authPerIp: number; authFailuresPerIp: number; writesPerUser: number };
@@ -251,7 +307,10 @@ export class ConfigError extends Error {
  * Parse and validate the environment; throws `ConfigError` listing every problem at once.
  * `embedded` is set only by `npm start` (scripts/start.ts), the one place where dev login is on by default.
  */
-export function loadConfig(source: Record<string, string | undefined> = process.env, opts: { embedded?: boolean } = {}): Config {
+export function loadConfig(
+  source: Record<string, string | undefined> = process.env,
+  opts: { embedded?: boolean } = {},
+): Config {
   const known = Object.fromEntries(
     Object.keys(envSchema.shape)
       .filter((k) => source[k] !== undefined && source[k] !== '')
@@ -300,7 +359,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     codecEndpoint: {
       token: e.CODEC_TOKEN,
-      corsOrigins: (e.CODEC_CORS_ORIGINS ?? (production ? '' : `http://localhost:${e.TEMPORAL_UI_PORT},http://127.0.0.1:${e.TEMPORAL_UI_PORT}`))
+      corsOrigins: (
+        e.CODEC_CORS_ORIGINS ??
+        (production ? '' : `http://localhost:${e.TEMPORAL_UI_PORT},http://127.0.0.1:${e.TEMPORAL_UI_PORT}`)
+      )
         .split(',')
         .map((o) => o.trim().replace(/\/+$/, ''))
         .filter(Boolean),
@@ -314,7 +376,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       userField: e.AUTH_USER_FIELD ?? (e.AUTH_USER_CLAIM === 'sub' ? 'id' : 'username'),
       maxTokenAgeS: e.AUTH_MAX_TOKEN_AGE_S,
       clockToleranceS: e.AUTH_CLOCK_TOLERANCE_S,
-      oidc: e.AUTH_CLIENT_ID && e.AUTH_ISSUER ? { clientId: e.AUTH_CLIENT_ID, clientSecret: e.AUTH_CLIENT_SECRET, scopes: e.AUTH_SCOPES } : undefined,
+      oidc:
+        e.AUTH_CLIENT_ID && e.AUTH_ISSUER
+          ? { clientId: e.AUTH_CLIENT_ID, clientSecret: e.AUTH_CLIENT_SECRET, scopes: e.AUTH_SCOPES }
+          : undefined,
       sessionMaxAgeS: e.AUTH_SESSION_MAX_AGE_S,
       devSecret: e.DEV_AUTH_SECRET,
     },
@@ -343,7 +408,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       authFailuresPerIp: e.RATE_LIMIT_AUTH_FAILURES_PER_IP,
       writesPerUser: e.RATE_LIMIT_WRITES_PER_USER,
     },
-    metrics: { token: e.METRICS_TOKEN, public: e.METRICS_PUBLIC ?? !production, port: e.METRICS_PORT, host: e.METRICS_HOST ?? e.HOST },
+    metrics: {
+      token: e.METRICS_TOKEN,
+      public: e.METRICS_PUBLIC ?? !production,
+      port: e.METRICS_PORT,
+      host: e.METRICS_HOST ?? e.HOST,
+    },
     stageTimingFile: e.STAGE_TIMING_FILE,
     workerMetricsAddress: e.WORKER_METRICS_ADDRESS,
     systemPath: e.PATH,

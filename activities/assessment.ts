@@ -45,13 +45,42 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
       .returning({ caseId: assessmentCycles.caseId });
     if (updated.length === 0) return { applied: false };
     for (const s of p.scores) {
-      const row = { caseId: p.caseId, rateeKey: s.rateeKey, indicatorCode: s.indicatorCode, raterUnitId: s.raterUnitId, score: s.score, comment: s.comment ?? null, userId: s.by, at: new Date(s.at) };
-      await tx.insert(assessmentScores).values(row).onConflictDoUpdate({ target: [assessmentScores.caseId, assessmentScores.rateeKey, assessmentScores.indicatorCode, assessmentScores.raterUnitId], set: { score: row.score, comment: row.comment, userId: row.userId, at: row.at } });
+      const row = {
+        caseId: p.caseId,
+        rateeKey: s.rateeKey,
+        indicatorCode: s.indicatorCode,
+        raterUnitId: s.raterUnitId,
+        score: s.score,
+        comment: s.comment ?? null,
+        userId: s.by,
+        at: new Date(s.at),
+      };
+      await tx
+        .insert(assessmentScores)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [
+            assessmentScores.caseId,
+            assessmentScores.rateeKey,
+            assessmentScores.indicatorCode,
+            assessmentScores.raterUnitId,
+          ],
+          set: { score: row.score, comment: row.comment, userId: row.userId, at: row.at },
+        });
     }
     if (p.results) {
       // Final rows are frozen by a trigger: only rows not yet final are replaced.
       const keys = p.results.map((r) => r.rateeKey);
-      if (keys.length) await tx.delete(assessmentResults).where(and(eq(assessmentResults.caseId, p.caseId), inArray(assessmentResults.rateeKey, keys), eq(assessmentResults.final, false)));
+      if (keys.length)
+        await tx
+          .delete(assessmentResults)
+          .where(
+            and(
+              eq(assessmentResults.caseId, p.caseId),
+              inArray(assessmentResults.rateeKey, keys),
+              eq(assessmentResults.final, false),
+            ),
+          );
       const rows = p.results.map((r) => ({
         caseId: p.caseId,
         rateeKey: r.rateeKey,
@@ -72,14 +101,20 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
     for (const a of p.appeals) {
       const row = { caseId: p.caseId, ...a, filedAt: new Date(a.filedAt), decidedAt: toDate(a.decidedAt) };
       const { caseId: _c, appealId: _a, ...changes } = row;
-      await tx.insert(assessmentAppeals).values(row).onConflictDoUpdate({ target: [assessmentAppeals.caseId, assessmentAppeals.appealId], set: changes });
+      await tx
+        .insert(assessmentAppeals)
+        .values(row)
+        .onConflictDoUpdate({ target: [assessmentAppeals.caseId, assessmentAppeals.appealId], set: changes });
     }
     return { applied: true };
   });
 }
 
 /** The assessment activities, built with their dependencies (convention 2). */
-export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }, loadCalendarData: (db: Db, region?: string) => Promise<CalendarData>) {
+export function createAssessmentActivities(
+  deps: { db: Db; auditKey?: AuditKey },
+  loadCalendarData: (db: Db, region?: string) => Promise<CalendarData>,
+) {
   const calendarOf = (fallback: CalendarFallback) => async (unit: OrgUnit) => {
     const region = await calendarRegionOf(deps.db, unit);
     return { data: await loadCalendarData(deps.db, region), region, fallback };
@@ -89,7 +124,10 @@ export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }
      * One transition of a cycle: the case envelope and audit entry, then the cycle's read model.
      * Answers whether the read model changed, and the audit entry's sequence and hash (the anchor).
      */
-    async recordAssessmentTransition(input: { transition: TransitionRecord; projection: AssessmentProjection }): Promise<AuditWrite> {
+    async recordAssessmentTransition(input: {
+      transition: TransitionRecord;
+      projection: AssessmentProjection;
+    }): Promise<AuditWrite> {
       return guardProjection(input.projection.caseId, 'transition', input, async () => {
         const { seq, hash } = await recordTransition(deps.db, input.transition, deps.auditKey);
         const { applied } = await recordAssessmentProjection(deps.db, input.projection);
@@ -119,13 +157,29 @@ export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }
      * after the row was written finds it and returns the same cycle; null when the scheme is
      * inactive or no longer scheduled.
      */
-    async openScheduledAssessment(input: { schemeCode: string; at: number; calendarFallback: CalendarFallback }): Promise<StartAssessmentInput | null> {
-      const opened = await openCycle(deps.db, input.schemeCode, (def) => previousPeriod(def.period, input.at).key, input.at, SYSTEM_ACTOR.userId);
+    async openScheduledAssessment(input: {
+      schemeCode: string;
+      at: number;
+      calendarFallback: CalendarFallback;
+    }): Promise<StartAssessmentInput | null> {
+      const opened = await openCycle(
+        deps.db,
+        input.schemeCode,
+        (def) => previousPeriod(def.period, input.at).key,
+        input.at,
+        SYSTEM_ACTOR.userId,
+      );
       if (!opened.ok) {
         if (opened.code === 'scheme-inactive' || opened.code === 'scheme-not-found') return null;
         throw ApplicationFailure.nonRetryable(opened.en, opened.code);
       }
-      const start = await cycleStartInput(deps.db, opened.caseId, SYSTEM_ACTOR, calendarOf(input.calendarFallback), input.at);
+      const start = await cycleStartInput(
+        deps.db,
+        opened.caseId,
+        SYSTEM_ACTOR,
+        calendarOf(input.calendarFallback),
+        input.at,
+      );
       if (!start.ok) throw ApplicationFailure.nonRetryable(start.en, start.code);
       return start.input;
     },

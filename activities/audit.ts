@@ -15,7 +15,9 @@ const ANCHOR_QUERY_TIMEOUT_MS = 10_000;
  */
 export async function queryAuditAnchor(client: Client, caseId: string): Promise<AuditAnchor | null> {
   try {
-    return await client.withDeadline(Date.now() + ANCHOR_QUERY_TIMEOUT_MS, () => client.workflow.getHandle(caseId).query(auditAnchorQuery));
+    return await client.withDeadline(Date.now() + ANCHOR_QUERY_TIMEOUT_MS, () =>
+      client.workflow.getHandle(caseId).query(auditAnchorQuery),
+    );
   } catch {
     return null;
   }
@@ -25,7 +27,10 @@ export async function queryAuditAnchor(client: Client, caseId: string): Promise<
  * Verify one stream: its chain, its signatures under `key`, and, for a case, against the anchor its
  * workflow keeps. The anchor is read before the rows (the database is never behind it).
  */
-export async function verifyAuditStream(deps: { db: Db; client: Client; key: AuditKey }, streamId: string): Promise<ChainVerdict> {
+export async function verifyAuditStream(
+  deps: { db: Db; client: Client; key: AuditKey },
+  streamId: string,
+): Promise<ChainVerdict> {
   const anchor = isCaseStream(streamId) ? await queryAuditAnchor(deps.client, streamId) : undefined;
   return verifyStream(deps.db, streamId, { key: deps.key, anchor });
 }
@@ -47,7 +52,14 @@ export function createAuditActivities(deps: { db: Db; auditKey?: AuditKey }) {
       for (const id of ids) {
         const verdict = await verifyAuditStream(target, id);
         if (verdict.anchor === 'unavailable') unanchored += 1;
-        if (!verdict.ok) broken.push({ streamId: id, brokenAtSeq: verdict.brokenAtSeq, kind: verdict.kind, problem: verdict.problem, message: verdict.message });
+        if (!verdict.ok)
+          broken.push({
+            streamId: id,
+            brokenAtSeq: verdict.brokenAtSeq,
+            kind: verdict.kind,
+            problem: verdict.problem,
+            message: verdict.message,
+          });
         Context.current().heartbeat(id);
       }
       return { checked: ids.length, last: ids.at(-1) ?? null, unanchored, broken };

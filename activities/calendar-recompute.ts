@@ -43,7 +43,9 @@ export function createCalendarRecomputeActivities(deps: { db: Db; temporal: Clie
   const { db, temporal } = deps;
 
   /** Signal each case; cases that have ended are counted as closed. Returns the failures. */
-  async function signalCases(ids: string[]): Promise<{ signalled: number; closed: number; failed: { id: string; error: unknown }[] }> {
+  async function signalCases(
+    ids: string[],
+  ): Promise<{ signalled: number; closed: number; failed: { id: string; error: unknown }[] }> {
     const out = { signalled: 0, closed: 0, failed: [] as { id: string; error: unknown }[] };
     for (let i = 0; i < ids.length; i += SIGNALS_AT_ONCE) {
       const group = ids.slice(i, i + SIGNALS_AT_ONCE);
@@ -71,7 +73,12 @@ export function createCalendarRecomputeActivities(deps: { db: Db; temporal: Clie
      * case that already took the change simply recomputes once more.
      */
     async signalCalendarPage(input: CalendarPageInput): Promise<CalendarPageResult> {
-      const ids = await liveCasePage(db, input.after, input.limit, input.createdSince ? new Date(input.createdSince) : undefined);
+      const ids = await liveCasePage(
+        db,
+        input.after,
+        input.limit,
+        input.createdSince ? new Date(input.createdSince) : undefined,
+      );
       const { signalled, closed, failed } = await signalCases(ids);
       if (failed.length > 0) {
         const first = failed[0]!;
@@ -80,7 +87,8 @@ export function createCalendarRecomputeActivities(deps: { db: Db; temporal: Clie
         throw ApplicationFailure.retryable(message, 'CalendarSignalFailed');
       }
       const last = ids.at(-1) ?? null;
-      if (last !== null && !input.createdSince) await recordCalendarRecomputePage(db, input.walkId, { after: input.after, last, done: signalled, closed });
+      if (last !== null && !input.createdSince)
+        await recordCalendarRecomputePage(db, input.walkId, { after: input.after, last, done: signalled, closed });
       return { last, listed: ids.length, signalled, closed, pending: await calendarRecomputePending(db) };
     },
 

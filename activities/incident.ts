@@ -10,7 +10,12 @@ const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
  * older record changes nothing.
  */
 export async function recordIncidentFacts(db: Db, f: IncidentFactsRecord): Promise<{ applied: boolean }> {
-  const row = { ...f, reportedAt: new Date(f.reportedAt), resolvedAt: toDate(f.resolvedAt), closedAt: toDate(f.closedAt) };
+  const row = {
+    ...f,
+    reportedAt: new Date(f.reportedAt),
+    resolvedAt: toDate(f.resolvedAt),
+    closedAt: toDate(f.closedAt),
+  };
   const { caseId: _id, ...changes } = row;
   const written = await db
     .insert(incidentFacts)

@@ -11,7 +11,15 @@ import { createAssessmentActivities } from './assessment';
 import { createCalendarRecomputeActivities } from './calendar-recompute';
 import { createAuditActivities } from './audit';
 import { recordIncidentFacts } from './incident';
-import { DEFAULT_DELIVERY_POLICY, deliverDueNotices, recordOnlyNotifier, sendNotices, type DeliveryPolicy, type NoticeRequest, type Notifier } from './notices';
+import {
+  DEFAULT_DELIVERY_POLICY,
+  deliverDueNotices,
+  recordOnlyNotifier,
+  sendNotices,
+  type DeliveryPolicy,
+  type NoticeRequest,
+  type Notifier,
+} from './notices';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 import { timeStage } from '../runtime/stage-timing';
@@ -56,25 +64,47 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),
     async recordTransition(record: TransitionRecord): Promise<AuditWrite> {
-      return timeStage('worker.projection', () => guardProjection(record.snapshot.caseId, 'transition', record, () => recordTransition(deps.db, record, deps.auditKey)));
+      return timeStage('worker.projection', () =>
+        guardProjection(record.snapshot.caseId, 'transition', record, () =>
+          recordTransition(deps.db, record, deps.auditKey),
+        ),
+      );
     },
     async loadCalendar(input: { region?: string }): Promise<CalendarData> {
       return timeStage('worker.calendar', () => loadCalendarData(deps.db, input.region));
     },
     async sendNotices(requests: NoticeRequest[]): Promise<{ created: number }> {
-      return timeStage('worker.notices', () => sendNotices(deps.db, deps.notifier ?? recordOnlyNotifier, requests, deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY));
+      return timeStage('worker.notices', () =>
+        sendNotices(
+          deps.db,
+          deps.notifier ?? recordOnlyNotifier,
+          requests,
+          deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY,
+        ),
+      );
     },
     async deliverDueNotices(input: { limit: number }): Promise<{ delivered: number; pending: number; failed: number }> {
-      return deliverDueNotices(deps.db, deps.notifier ?? recordOnlyNotifier, deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY, input.limit);
+      return deliverDueNotices(
+        deps.db,
+        deps.notifier ?? recordOnlyNotifier,
+        deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY,
+        input.limit,
+      );
     },
     async recordIncidentFacts(facts: IncidentFactsRecord): Promise<{ applied: boolean }> {
-      return timeStage('worker.facts', () => guardProjection(facts.caseId, 'facts', facts, () => recordIncidentFacts(deps.db, facts)));
+      return timeStage('worker.facts', () =>
+        guardProjection(facts.caseId, 'facts', facts, () => recordIncidentFacts(deps.db, facts)),
+      );
     },
     async recordSummonsFacts(facts: SummonsFactsRecord): Promise<{ applied: boolean }> {
-      return timeStage('worker.facts', () => guardProjection(facts.caseId, 'facts', facts, () => recordSummonsFacts(deps.db, facts)));
+      return timeStage('worker.facts', () =>
+        guardProjection(facts.caseId, 'facts', facts, () => recordSummonsFacts(deps.db, facts)),
+      );
     },
     async recordSummonsPartFacts(facts: PartFactsRecord): Promise<{ applied: boolean }> {
-      return timeStage('worker.facts', () => guardProjection(facts.caseId, 'facts', facts, () => recordSummonsPartFacts(deps.db, facts)));
+      return timeStage('worker.facts', () =>
+        guardProjection(facts.caseId, 'facts', facts, () => recordSummonsPartFacts(deps.db, facts)),
+      );
     },
   };
 }

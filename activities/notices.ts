@@ -17,7 +17,12 @@ export interface NoticeRequest {
 
 /** Delivery outside the system (SMS, 政务微信…); the default only records. Tests pass a fake. */
 export interface Notifier {
-  deliver(notice: { unitId: string; recipientUserId: string | null; phone: string | null; message: string }): Promise<void>;
+  deliver(notice: {
+    unitId: string;
+    recipientUserId: string | null;
+    phone: string | null;
+    message: string;
+  }): Promise<void>;
 }
 
 export const recordOnlyNotifier: Notifier = { deliver: async () => {} };
@@ -34,7 +39,12 @@ export interface DeliveryPolicy {
   leaseMs: number;
 }
 
-export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 12, backoffMs: 30_000, maxBackoffMs: 4 * 3_600_000, leaseMs: 120_000 };
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = {
+  maxAttempts: 12,
+  backoffMs: 30_000,
+  maxBackoffMs: 4 * 3_600_000,
+  leaseMs: 120_000,
+};
 
 type NoticeRow = typeof notices.$inferSelect;
 
@@ -45,16 +55,34 @@ type NoticeRow = typeof notices.$inferSelect;
  * delivers nothing twice. Delivery never fails the activity: the case goes on whatever the SMS
  * gateway does.
  */
-export async function sendNotices(db: Db, notifier: Notifier, requests: NoticeRequest[], policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY): Promise<{ created: number }> {
+export async function sendNotices(
+  db: Db,
+  notifier: Notifier,
+  requests: NoticeRequest[],
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+): Promise<{ created: number }> {
   let created = 0;
   for (const r of requests) {
     const [leader] = r.toLeader
-      ? await db.select({ id: users.id }).from(orgUnits).innerJoin(users, eq(users.id, orgUnits.leaderUserId)).where(and(eq(orgUnits.id, r.unitId), eq(users.active, true)))
+      ? await db
+          .select({ id: users.id })
+          .from(orgUnits)
+          .innerJoin(users, eq(users.id, orgUnits.leaderUserId))
+          .where(and(eq(orgUnits.id, r.unitId), eq(users.active, true)))
       : [];
     // Claimed for this attempt: the sweeper takes it only if this activity dies before it records the outcome.
     const rows = await db
       .insert(notices)
-      .values({ caseId: r.caseId, key: r.key, kind: r.kind, unitId: r.unitId, recipientUserId: leader?.id ?? null, message: r.message, createdAt: new Date(r.at), nextAttemptAt: new Date(Date.now() + policy.leaseMs) })
+      .values({
+        caseId: r.caseId,
+        key: r.key,
+        kind: r.kind,
+        unitId: r.unitId,
+        recipientUserId: leader?.id ?? null,
+        message: r.message,
+        createdAt: new Date(r.at),
+        nextAttemptAt: new Date(Date.now() + policy.leaseMs),
+      })
       .onConflictDoNothing()
       .returning();
     const row = rows[0];
@@ -66,21 +94,41 @@ export async function sendNotices(db: Db, notifier: Notifier, requests: NoticeRe
 }
 
 /** One delivery attempt, its outcome recorded on the notice: delivered, pending with the next attempt's time, or failed. */
-async function attemptDelivery(db: Db, notifier: Notifier, row: NoticeRow, policy: DeliveryPolicy): Promise<'delivered' | 'pending' | 'failed'> {
+async function attemptDelivery(
+  db: Db,
+  notifier: Notifier,
+  row: NoticeRow,
+  policy: DeliveryPolicy,
+): Promise<'delivered' | 'pending' | 'failed'> {
   const attempts = row.attempts + 1;
   try {
-    const [recipient] = row.recipientUserId ? await db.select({ phone: users.phone }).from(users).where(eq(users.id, row.recipientUserId)) : [];
-    await notifier.deliver({ unitId: row.unitId, recipientUserId: row.recipientUserId, phone: recipient?.phone ?? null, message: row.message });
+    const [recipient] = row.recipientUserId
+      ? await db.select({ phone: users.phone }).from(users).where(eq(users.id, row.recipientUserId))
+      : [];
+    await notifier.deliver({
+      unitId: row.unitId,
+      recipientUserId: row.recipientUserId,
+      phone: recipient?.phone ?? null,
+      message: row.message,
+    });
   } catch (err) {
     const failed = attempts >= policy.maxAttempts;
     const wait = Math.min(policy.backoffMs * 2 ** (attempts - 1), policy.maxBackoffMs);
     await db
       .update(notices)
-      .set({ attempts, lastError: (err instanceof Error ? err.message : String(err)).slice(0, 1000), deliveryStatus: failed ? 'failed' : 'pending', nextAttemptAt: failed ? null : new Date(Date.now() + wait) })
+      .set({
+        attempts,
+        lastError: (err instanceof Error ? err.message : String(err)).slice(0, 1000),
+        deliveryStatus: failed ? 'failed' : 'pending',
+        nextAttemptAt: failed ? null : new Date(Date.now() + wait),
+      })
       .where(eq(notices.id, row.id));
     return failed ? 'failed' : 'pending';
   }
-  await db.update(notices).set({ attempts, deliveryStatus: 'delivered', deliveredAt: new Date(), nextAttemptAt: null }).where(eq(notices.id, row.id));
+  await db
+    .update(notices)
+    .set({ attempts, deliveryStatus: 'delivered', deliveredAt: new Date(), nextAttemptAt: null })
+    .where(eq(notices.id, row.id));
   return 'delivered';
 }
 
@@ -88,7 +136,12 @@ async function attemptDelivery(db: Db, notifier: Notifier, row: NoticeRow, polic
  * The outbox sweep: claim up to `limit` pending notices whose time has come (skipping rows another
  * sweeper holds) and try each once more. Run by `noticeDeliveryWorkflow` on a timer.
  */
-export async function deliverDueNotices(db: Db, notifier: Notifier, policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY, limit = 100): Promise<{ delivered: number; pending: number; failed: number }> {
+export async function deliverDueNotices(
+  db: Db,
+  notifier: Notifier,
+  policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+  limit = 100,
+): Promise<{ delivered: number; pending: number; failed: number }> {
   const claimed = await db.transaction(async (tx) => {
     const due = await tx
       .select({ id: notices.id })
@@ -101,7 +154,12 @@ export async function deliverDueNotices(db: Db, notifier: Notifier, policy: Deli
     return tx
       .update(notices)
       .set({ nextAttemptAt: sql`now() + ${`${policy.leaseMs} milliseconds`}::interval` })
-      .where(inArray(notices.id, due.map((d) => d.id)))
+      .where(
+        inArray(
+          notices.id,
+          due.map((d) => d.id),
+        ),
+      )
       .returning();
   });
   const out = { delivered: 0, pending: 0, failed: 0 };

@@ -13,7 +13,11 @@ const DETERMINISTIC_SQLSTATE = /^(22|23(?!505)|54)/;
 const CANONICALIZE_REFUSAL = /^(Lone surrogate|NaN|Infinity) is not allowed$|^Circular reference detected$/;
 
 function deterministicCause(err: unknown): string | null {
-  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i += 1) {
+  for (
+    let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i += 1
+  ) {
     const message = typeof e.message === 'string' ? e.message : '';
     if (typeof e.code === 'string' && DETERMINISTIC_SQLSTATE.test(e.code)) return `PostgreSQL ${e.code}: ${message}`;
     if (CANONICALIZE_REFUSAL.test(message)) return `audit hash: ${message}`;
@@ -27,7 +31,12 @@ function deterministicCause(err: unknown): string | null {
  * fails deterministically — is a non-retryable `ProjectionRejected` failure naming what was
  * refused, logged once; anything else (the database away, a deadlock) is thrown to be retried.
  */
-export async function guardProjection<T>(caseId: string, what: string, value: unknown, write: () => Promise<T>): Promise<T> {
+export async function guardProjection<T>(
+  caseId: string,
+  what: string,
+  value: unknown,
+  write: () => Promise<T>,
+): Promise<T> {
   const unstorable = findUnstorableText(value, what, 5);
   if (unstorable.length > 0) {
     const where = unstorable.map((u) => `${u.path} (${u.reason})`).join(', ');
@@ -44,5 +53,10 @@ export async function guardProjection<T>(caseId: string, what: string, value: un
 
 function rejected(caseId: string, reason: string, extra: Record<string, unknown>): ApplicationFailure {
   log.error('projection rejected: the transition can never be stored', { caseId, reason, ...extra });
-  return ApplicationFailure.create({ type: PROJECTION_REJECTED, message: `Case ${caseId}: ${reason}`, nonRetryable: true, details: [{ caseId, reason, ...extra }] });
+  return ApplicationFailure.create({
+    type: PROJECTION_REJECTED,
+    message: `Case ${caseId}: ${reason}`,
+    nonRetryable: true,
+    details: [{ caseId, reason, ...extra }],
+  });
 }

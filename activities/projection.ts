@@ -17,7 +17,11 @@ export async function recordTransition(db: Db, record: TransitionRecord, key?: A
   const s = record.snapshot;
   return db.transaction(async (tx) => {
     await lockStream(tx, s.caseId);
-    const written = await appendAudit(tx, { ...record.audit, streamId: s.caseId, seq: record.seq, at: new Date(record.audit.at) }, key);
+    const written = await appendAudit(
+      tx,
+      { ...record.audit, streamId: s.caseId, seq: record.seq, at: new Date(record.audit.at) },
+      key,
+    );
     if (!written.applied) return written;
     // Files the action carried as evidence belong to this case and this entry from now on.
     const files = attachmentsOf(record.audit.after);
@@ -25,7 +29,16 @@ export async function recordTransition(db: Db, record: TransitionRecord, key?: A
       await tx
         .update(attachments)
         .set({ caseId: s.caseId, auditSeq: record.seq })
-        .where(and(inArray(attachments.id, files.map((f) => f.id)), isNull(attachments.auditSeq), or(eq(attachments.caseId, s.caseId), isNull(attachments.caseId))));
+        .where(
+          and(
+            inArray(
+              attachments.id,
+              files.map((f) => f.id),
+            ),
+            isNull(attachments.auditSeq),
+            or(eq(attachments.caseId, s.caseId), isNull(attachments.caseId)),
+          ),
+        );
     }
     const row = {
       id: s.caseId,
@@ -58,11 +71,29 @@ export async function recordTransition(db: Db, record: TransitionRecord, key?: A
     await tx.execute(sql`with a as (delete from ${caseAssignments} where ${caseAssignments.caseId} = ${s.caseId}),
       u as (delete from ${caseUnits} where ${caseUnits.caseId} = ${s.caseId})
       delete from ${caseClocks} where ${caseClocks.caseId} = ${s.caseId}`);
-    const units = new Map([[`${s.unitId}|responsible`, { unitId: s.unitId, relation: 'responsible' }], [`${s.ownerUnitId}|owner`, { unitId: s.ownerUnitId, relation: 'owner' }]]);
+    const units = new Map([
+      [`${s.unitId}|responsible`, { unitId: s.unitId, relation: 'responsible' }],
+      [`${s.ownerUnitId}|owner`, { unitId: s.ownerUnitId, relation: 'owner' }],
+    ]);
     for (const u of s.units) units.set(`${u.unitId}|${u.relation}`, u);
-    const assignmentRows = s.assignments.map((a) => ({ unit_id: a.unitId, role: a.role, user_id: a.userId ?? '', actions: a.actions }));
+    const assignmentRows = s.assignments.map((a) => ({
+      unit_id: a.unitId,
+      role: a.role,
+      user_id: a.userId ?? '',
+      actions: a.actions,
+    }));
     const unitRows = [...units.values()].map((u) => ({ unit_id: u.unitId, relation: u.relation }));
-    const clockRows = s.clocks.map((c) => ({ key: c.key, label: c.label, state: c.state, level: c.level, deadline: c.deadline, budget: c.budget, consumed: c.consumed, fallback_years: c.fallbackYears, ledger: c.ledger }));
+    const clockRows = s.clocks.map((c) => ({
+      key: c.key,
+      label: c.label,
+      state: c.state,
+      level: c.level,
+      deadline: c.deadline,
+      budget: c.budget,
+      consumed: c.consumed,
+      fallback_years: c.fallbackYears,
+      ledger: c.ledger,
+    }));
     await tx.execute(sql`with a as (
         insert into ${caseAssignments} (case_id, unit_id, role, user_id, actions)
         select ${s.caseId}, x.unit_id, x.role, x.user_id, x.actions from jsonb_to_recordset(${JSON.stringify(assignmentRows)}::jsonb) as x(unit_id text, role text, user_id text, actions jsonb)

@@ -49,13 +49,27 @@ export async function recordSummonsPartFacts(db: Db, f: PartFactsRecord): Promis
     const written = await tx
       .insert(summonsDepartments)
       .values(row)
-      .onConflictDoUpdate({ target: summonsDepartments.caseId, set: changes, setWhere: sql`${summonsDepartments.seq} < ${f.seq}` })
+      .onConflictDoUpdate({
+        target: summonsDepartments.caseId,
+        set: changes,
+        setWhere: sql`${summonsDepartments.seq} < ${f.seq}`,
+      })
       .returning({ seq: summonsDepartments.seq });
     if (written.length === 0) return { applied: false };
     await tx.delete(summonsMisses).where(eq(summonsMisses.caseId, caseId));
     await tx.delete(summonsDisputes).where(eq(summonsDisputes.caseId, caseId));
     if (misses.length) {
-      await tx.insert(summonsMisses).values(misses.map((m) => ({ caseId, unitId: f.unitId, ordinal: m.ordinal, kind: m.kind, deadline: new Date(m.deadline), at: new Date(m.at), redCard: m.redCard })));
+      await tx.insert(summonsMisses).values(
+        misses.map((m) => ({
+          caseId,
+          unitId: f.unitId,
+          ordinal: m.ordinal,
+          kind: m.kind,
+          deadline: new Date(m.deadline),
+          at: new Date(m.at),
+          redCard: m.redCard,
+        })),
+      );
     }
     if (disputes.length) {
       await tx.insert(summonsDisputes).values(

@@ -42,15 +42,18 @@ export function auditRefusals(db: Db): RequestHandler {
     res.on('finish', () => {
       if (res.statusCode !== 401 && res.statusCode !== 403) return;
       const code = (res.locals as { problemCode?: unknown }).problemCode;
-      recordAccess(db, req, { kind: res.statusCode === 401 ? 'unauthenticated' : 'forbidden', status: res.statusCode, detail: typeof code === 'string' ? { code } : {} }).catch((err: unknown) =>
-        req.log?.error({ err }, 'access audit not written'),
-      );
+      recordAccess(db, req, {
+        kind: res.statusCode === 401 ? 'unauthenticated' : 'forbidden',
+        status: res.statusCode,
+        detail: typeof code === 'string' ? { code } : {},
+      }).catch((err: unknown) => req.log?.error({ err }, 'access audit not written'));
     });
     next();
   };
 }
 
-const applicantData = (data: unknown) => (data as { applicant?: { name?: unknown; phone?: unknown; idNumber?: unknown } } | null)?.applicant;
+const applicantData = (data: unknown) =>
+  (data as { applicant?: { name?: unknown; phone?: unknown; idNumber?: unknown } } | null)?.applicant;
 
 /**
  * Audit a read of an approval case's applicant (name, phone, masked ID number): which case, which
@@ -59,15 +62,32 @@ const applicantData = (data: unknown) => (data as { applicant?: { name?: unknown
 export async function recordApplicantRead(db: Db, req: Request, caseId: string, data: unknown): Promise<void> {
   const applicant = applicantData(data);
   if (!applicant) return;
-  const fields = (['name', 'phone', 'idNumber'] as const).filter((f) => typeof applicant[f] === 'string' && applicant[f] !== '');
+  const fields = (['name', 'phone', 'idNumber'] as const).filter(
+    (f) => typeof applicant[f] === 'string' && applicant[f] !== '',
+  );
   if (!fields.length) return;
   const idNumber = typeof applicant.idNumber === 'string' ? applicant.idNumber : null;
-  await recordAccess(db, req, { kind: 'personal-data-read', status: 200, subject: caseId, detail: { fields: fields.map((f) => `applicant.${f}`), ...(idNumber ? { idNumber } : {}) } });
+  await recordAccess(db, req, {
+    kind: 'personal-data-read',
+    status: 200,
+    subject: caseId,
+    detail: { fields: fields.map((f) => `applicant.${f}`), ...(idNumber ? { idNumber } : {}) },
+  });
 }
 
 /** Audit a read of staff phone numbers: which users' numbers the caller saw. */
-export async function recordPhoneRead(db: Db, req: Request, subject: string, rows: readonly { id: string; phone: string | null }[]): Promise<void> {
+export async function recordPhoneRead(
+  db: Db,
+  req: Request,
+  subject: string,
+  rows: readonly { id: string; phone: string | null }[],
+): Promise<void> {
   const userIds = rows.filter((r) => r.phone).map((r) => r.id);
   if (!userIds.length) return;
-  await recordAccess(db, req, { kind: 'personal-data-read', status: 200, subject, detail: { fields: ['phone'], userIds } });
+  await recordAccess(db, req, {
+    kind: 'personal-data-read',
+    status: 200,
+    subject,
+    detail: { fields: ['phone'], userIds },
+  });
 }

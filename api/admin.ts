@@ -23,9 +23,24 @@ export const text = (max: number) => z.string().trim().min(1).max(max);
 export function constraintProblem(err: unknown): Problem | undefined {
   const pg = (err instanceof Error && err.cause ? err.cause : err) as { code?: string; constraint?: string };
   const what = pg.constraint ?? '';
-  if (pg.code === '23505') return conflict('duplicate', `与现有记录重复（${what}），请刷新后重试`, `Duplicates an existing record (${what}); reload and retry`);
-  if (pg.code === '23503') return refuse('reference-missing', `引用的记录不存在或仍被引用（${what}）`, `A referenced record is missing or still referenced (${what})`);
-  if (pg.code === '23514') return refuse('constraint-violated', `数据不符合约束（${what}）`, `The data breaks a rule of the database (${what})`);
+  if (pg.code === '23505')
+    return conflict(
+      'duplicate',
+      `与现有记录重复（${what}），请刷新后重试`,
+      `Duplicates an existing record (${what}); reload and retry`,
+    );
+  if (pg.code === '23503')
+    return refuse(
+      'reference-missing',
+      `引用的记录不存在或仍被引用（${what}）`,
+      `A referenced record is missing or still referenced (${what})`,
+    );
+  if (pg.code === '23514')
+    return refuse(
+      'constraint-violated',
+      `数据不符合约束（${what}）`,
+      `The data breaks a rule of the database (${what})`,
+    );
   return undefined;
 }
 
@@ -46,17 +61,21 @@ export async function auditedWrite<T>(
     return await ctx.deps.database.db.transaction(async (tx) => {
       await lockStream(tx, stream);
       const written = await write(tx);
-      await appendAudit(tx, {
-        streamId: stream,
-        actorId: principal.userId,
-        actorUnitId: principal.unitId,
-        actorRole: principal.role,
-        action,
-        reason,
-        before: written.before ?? null,
-        after: written.after ?? null,
-        at: new Date(),
-      }, ctx.deps.auditKey);
+      await appendAudit(
+        tx,
+        {
+          streamId: stream,
+          actorId: principal.userId,
+          actorUnitId: principal.unitId,
+          actorRole: principal.role,
+          action,
+          reason,
+          before: written.before ?? null,
+          after: written.after ?? null,
+          at: new Date(),
+        },
+        ctx.deps.auditKey,
+      );
       return written.result;
     });
   } catch (err) {

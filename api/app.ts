@@ -44,7 +44,10 @@ import { createRateLimiters, noStore, requestId, securityHeaders } from './secur
  * Build the OpenAPI registry with every route; shared by the app and `bench/fault/route-access.ts`.
  * Dev login is only built when it is on (documentation tools see it by default).
  */
-export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): { routes: ApiRoutes; registry: OpenAPIRegistry } {
+export function buildRoutes(opts: { devLogin: boolean } = { devLogin: true }): {
+  routes: ApiRoutes;
+  registry: OpenAPIRegistry;
+} {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const routes = new ApiRoutes(registry);
@@ -122,7 +125,9 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use((req, res, next) => {
     const end = duration.startTimer();
-    res.on('finish', () => end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () =>
+      end({ method: req.method, route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }),
+    );
     next();
   });
   app.use(auditRefusals(deps.database.db));
@@ -155,11 +160,23 @@ export function createApp(deps: AppDeps): Express {
   if (deps.auth.oidc) app.use('/api/v1/auth/oidc', oidcRouter(deps));
   const v1 = express.Router();
   // A body is parsed (and its size, depth and keys checked) only on routes that take one.
-  routes.mount(v1, deps, { authenticated: limits.writesPerUser, jsonBody: [express.json({ limit: deps.config.http.body.limitBytes, strict: true }), bodyLimits(deps.config.http.body)] });
+  routes.mount(v1, deps, {
+    authenticated: limits.writesPerUser,
+    jsonBody: [
+      express.json({ limit: deps.config.http.body.limitBytes, strict: true }),
+      bodyLimits(deps.config.http.body),
+    ],
+  });
   app.use('/api/v1', v1);
   serveConsole(app);
   app.use((req, _res, next) => {
-    next(new Problem('notFound', { zh: `没有这个接口：${req.method} ${req.path}`, en: `No such endpoint: ${req.method} ${req.path}` }, { code: 'no-route' }));
+    next(
+      new Problem(
+        'notFound',
+        { zh: `没有这个接口：${req.method} ${req.path}`, en: `No such endpoint: ${req.method} ${req.path}` },
+        { code: 'no-route' },
+      ),
+    );
   });
   app.use(countUnstorable(deps));
   app.use(problemHandler);
@@ -207,7 +224,8 @@ function serveConsole(app: Express): void {
     }),
   );
   app.use((req, res, next) => {
-    const page = (req.method === 'GET' || req.method === 'HEAD') && !/^\/api(\/|$)/.test(req.path) && !/\.[^/]*$/.test(req.path);
+    const page =
+      (req.method === 'GET' || req.method === 'HEAD') && !/^\/api(\/|$)/.test(req.path) && !/\.[^/]*$/.test(req.path);
     if (!page) return next();
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);

@@ -64,7 +64,10 @@ async function loadOrCreateDevKey(file: string | null): Promise<{ privateJwk: JW
   if (file && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
   const { privateKey, publicKey } = await generateKeyPair(DEV_ALG, { extractable: true });
   const kid = `dev-${Date.now().toString(36)}`;
-  const pair = { privateJwk: { ...(await exportJWK(privateKey)), kid, alg: DEV_ALG }, publicJwk: { ...(await exportJWK(publicKey)), kid, alg: DEV_ALG, use: 'sig' } };
+  const pair = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid, alg: DEV_ALG },
+    publicJwk: { ...(await exportJWK(publicKey)), kid, alg: DEV_ALG, use: 'sig' },
+  };
   if (file) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(pair), { mode: 0o600 });
@@ -97,15 +100,39 @@ async function verifyUnderRules(token: string, keys: JWTVerifyGetKey, auth: Conf
 function tokenProblem(err: unknown): Problem {
   if (err instanceof joseErrors.JWTExpired) {
     return err.claim === 'iat'
-      ? unauthenticated('token-too-old', '登录令牌签发时间过久，请重新登录', 'The token was issued too long ago; sign in again')
+      ? unauthenticated(
+          'token-too-old',
+          '登录令牌签发时间过久，请重新登录',
+          'The token was issued too long ago; sign in again',
+        )
       : unauthenticated('token-expired', '登录已过期，请重新登录', 'The sign-in has expired; sign in again');
   }
   if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.claim === 'exp') return unauthenticated('token-claims-invalid', '登录令牌缺少过期时间（exp），不予接受', 'The token has no expiry (exp) and is not accepted');
-    if (err.claim === 'iat' && err.reason === 'missing') return unauthenticated('token-claims-invalid', '登录令牌缺少签发时间（iat），不予接受', 'The token has no issue time (iat) and is not accepted');
-    if (err.claim === 'iat') return unauthenticated('token-claims-invalid', '登录令牌的签发时间（iat）在未来，请检查身份认证服务器的时钟', 'The token’s issue time (iat) lies in the future; check the identity provider’s clock');
-    if (err.claim === 'nbf') return unauthenticated('token-claims-invalid', '登录令牌尚未生效（nbf）', 'The token is not valid yet (nbf)');
-    return unauthenticated('token-claims-invalid', `登录令牌的声明（${err.claim}）不符合本系统的配置`, `The token’s ${err.claim} claim does not match this system’s configuration`);
+    if (err.claim === 'exp')
+      return unauthenticated(
+        'token-claims-invalid',
+        '登录令牌缺少过期时间（exp），不予接受',
+        'The token has no expiry (exp) and is not accepted',
+      );
+    if (err.claim === 'iat' && err.reason === 'missing')
+      return unauthenticated(
+        'token-claims-invalid',
+        '登录令牌缺少签发时间（iat），不予接受',
+        'The token has no issue time (iat) and is not accepted',
+      );
+    if (err.claim === 'iat')
+      return unauthenticated(
+        'token-claims-invalid',
+        '登录令牌的签发时间（iat）在未来，请检查身份认证服务器的时钟',
+        'The token’s issue time (iat) lies in the future; check the identity provider’s clock',
+      );
+    if (err.claim === 'nbf')
+      return unauthenticated('token-claims-invalid', '登录令牌尚未生效（nbf）', 'The token is not valid yet (nbf)');
+    return unauthenticated(
+      'token-claims-invalid',
+      `登录令牌的声明（${err.claim}）不符合本系统的配置`,
+      `The token’s ${err.claim} claim does not match this system’s configuration`,
+    );
   }
   return unauthenticated('token-invalid', '登录令牌无效，请重新登录', 'The token is invalid; sign in again');
 }
@@ -140,7 +167,9 @@ export async function createAuthenticator(config: Config, opts: { persistKey?: b
   const external = auth.issuer !== DEV_ISSUER || auth.jwksUrl || !auth.devLogin ? issuerKeys(auth) : null;
   const oidc = oidcConfiguration(config);
   if (!auth.devLogin) return { verify: (token) => verifyUnderRules(token, external!, auth), oidc };
-  const pair = await loadOrCreateDevKey(opts.persistKey === false ? null : path.join(config.dataDir, 'dev-auth-key.json'));
+  const pair = await loadOrCreateDevKey(
+    opts.persistKey === false ? null : path.join(config.dataDir, 'dev-auth-key.json'),
+  );
   const devKeys = createLocalJWKSet({ keys: [pair.publicJwk] });
   const devRules = { ...auth, issuer: DEV_ISSUER };
   const signingKey = await importJWK(pair.privateJwk, DEV_ALG);
@@ -152,7 +181,10 @@ export async function createAuthenticator(config: Config, opts: { persistKey?: b
     }
   };
   return {
-    verify: (token) => (external && !isDevToken(token) ? verifyUnderRules(token, external, auth) : verifyUnderRules(token, devKeys, devRules)),
+    verify: (token) =>
+      external && !isDevToken(token)
+        ? verifyUnderRules(token, external, auth)
+        : verifyUnderRules(token, devKeys, devRules),
     async issueDevToken(user) {
       const expiresAt = new Date(Date.now() + Math.min(DEV_TOKEN_TTL_S, auth.maxTokenAgeS) * 1000);
       const token = await new SignJWT({ preferred_username: user.username })
@@ -179,12 +211,24 @@ export type UserKey = 'id' | 'username' | 'id-or-username';
  * most one user.
  */
 export async function loadPrincipal(db: Db, value: string, by: UserKey = 'id'): Promise<Principal | null> {
-  const where = by === 'id' ? eq(users.id, value) : by === 'username' ? eq(users.username, value) : or(eq(users.id, value), eq(users.username, value));
-  const rows = await db.select({ user: users, unit: orgUnits }).from(users).innerJoin(orgUnits, eq(users.unitId, orgUnits.id)).where(where);
+  const where =
+    by === 'id'
+      ? eq(users.id, value)
+      : by === 'username'
+        ? eq(users.username, value)
+        : or(eq(users.id, value), eq(users.username, value));
+  const rows = await db
+    .select({ user: users, unit: orgUnits })
+    .from(users)
+    .innerJoin(orgUnits, eq(users.unitId, orgUnits.id))
+    .where(where);
   if (rows.length > 1) throw new Error(`${value} names ${rows.length} users`);
   const row = rows[0];
   if (!row || !row.user.active) return null;
-  const roots = row.unit.parentId === null ? await db.select({ id: orgUnits.id }).from(orgUnits).where(isNull(orgUnits.parentId)).limit(2) : [];
+  const roots =
+    row.unit.parentId === null
+      ? await db.select({ id: orgUnits.id }).from(orgUnits).where(isNull(orgUnits.parentId)).limit(2)
+      : [];
   return {
     userId: row.user.id,
     username: row.user.username,
@@ -205,7 +249,11 @@ export async function loadPrincipal(db: Db, value: string, by: UserKey = 'id'): 
 export async function principalOfClaims(db: Db, auth: Config['auth'], claims: JWTPayload): Promise<Principal> {
   const value = claims[auth.userClaim];
   if (typeof value !== 'string' || value === '') {
-    throw unauthenticated('token-user-claim-missing', `登录令牌中没有用于识别用户的声明「${auth.userClaim}」，请联系管理员检查统一身份认证配置`, `The token has no "${auth.userClaim}" claim to identify the user; ask the administrator to check the identity provider settings`);
+    throw unauthenticated(
+      'token-user-claim-missing',
+      `登录令牌中没有用于识别用户的声明「${auth.userClaim}」，请联系管理员检查统一身份认证配置`,
+      `The token has no "${auth.userClaim}" claim to identify the user; ask the administrator to check the identity provider settings`,
+    );
   }
   const principal = await loadPrincipal(db, value, auth.userField);
   if (!principal) {
@@ -213,7 +261,7 @@ export async function principalOfClaims(db: Db, auth: Config['auth'], claims: JW
       'unknown-user',
       `统一身份认证账号「${value}」尚未在本系统开通或已停用，请联系本单位系统管理员添加`,
       `The account "${value}" has not been added to this system or is disabled; ask your administrator to add you`,
-      );
+    );
   }
   return principal;
 }
@@ -222,17 +270,35 @@ export async function principalOfClaims(db: Db, auth: Config['auth'], claims: JW
  * Resolve a request to a principal — by its bearer token (API clients), else by its console
  * session cookie (api/session.ts) — or throw a 401 Problem.
  */
-export async function authenticate(req: Request, deps: Pick<AppDeps, 'auth' | 'database' | 'config'>): Promise<Principal> {
+export async function authenticate(
+  req: Request,
+  deps: Pick<AppDeps, 'auth' | 'database' | 'config'>,
+): Promise<Principal> {
   const db = deps.database.db;
   const header = req.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(.+)$/i.exec(header);
-    if (!match?.[1]) throw unauthenticated('unauthenticated', '请先登录：Authorization 须为 Bearer 令牌', 'Sign in first: Authorization must be a Bearer token');
+    if (!match?.[1])
+      throw unauthenticated(
+        'unauthenticated',
+        '请先登录：Authorization 须为 Bearer 令牌',
+        'Sign in first: Authorization must be a Bearer token',
+      );
     return principalOfClaims(db, deps.config.auth, await deps.auth.verify(match[1]));
   }
   const userId = await sessionUserId(req, db, deps.config);
-  if (userId === null) throw unauthenticated('unauthenticated', '请先登录', 'Sign in first: no session and no Authorization: Bearer token');
+  if (userId === null)
+    throw unauthenticated(
+      'unauthenticated',
+      '请先登录',
+      'Sign in first: no session and no Authorization: Bearer token',
+    );
   const principal = await loadPrincipal(db, userId);
-  if (!principal) throw unauthenticated('unknown-user', '账号已停用，请联系本单位系统管理员', 'Your account is disabled; ask your administrator');
+  if (!principal)
+    throw unauthenticated(
+      'unknown-user',
+      '账号已停用，请联系本单位系统管理员',
+      'Your account is disabled; ask your administrator',
+    );
   return principal;
 }

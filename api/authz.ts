@@ -5,7 +5,6 @@ import { Problem } from './problem';
 /** Roles whose scope is their unit's whole subtree rather than the unit alone (DOMAIN §1). */
 export const SUBTREE_ROLES: readonly Role[] = ['dispatcher', 'supervisor', 'assessor', 'admin'];
 
-
 /** True when `path` is `ancestor` itself or lies below it in the org tree. */
 export function isWithin(path: string, ancestor: string): boolean {
   return path === ancestor || path.startsWith(`${ancestor}/`);
@@ -33,7 +32,10 @@ export function requireUnitScope(principal: Principal, unit: { id: string; path:
   if (canSeeUnit(principal, unit)) return;
   throw new Problem(
     'forbidden',
-    { zh: `无权操作其他单位（${unit.name ?? unit.id}）的数据`, en: `You may not act on another unit's data (${unit.id})` },
+    {
+      zh: `无权操作其他单位（${unit.name ?? unit.id}）的数据`,
+      en: `You may not act on another unit's data (${unit.id})`,
+    },
     { code: 'unit-forbidden' },
   );
 }

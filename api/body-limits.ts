@@ -25,7 +25,10 @@ export function bodyLimits(limits: BodyLimits): RequestHandler {
         return next(
           new Problem(
             'badRequest',
-            { zh: `请求体嵌套过深（超过 ${limits.maxDepth} 层）`, en: `The request body is nested deeper than ${limits.maxDepth} levels` },
+            {
+              zh: `请求体嵌套过深（超过 ${limits.maxDepth} 层）`,
+              en: `The request body is nested deeper than ${limits.maxDepth} levels`,
+            },
             { code: 'body-too-deep', maxDepth: limits.maxDepth },
           ),
         );
@@ -36,7 +39,10 @@ export function bodyLimits(limits: BodyLimits): RequestHandler {
         return next(
           new Problem(
             'tooLarge',
-            { zh: `请求体的字段和数组元素过多（超过 ${limits.maxKeys} 个）`, en: `The request body has more than ${limits.maxKeys} keys and array items` },
+            {
+              zh: `请求体的字段和数组元素过多（超过 ${limits.maxKeys} 个）`,
+              en: `The request body has more than ${limits.maxKeys} keys and array items`,
+            },
             { code: 'body-too-many-keys', maxKeys: limits.maxKeys },
           ),
         );

@@ -28,7 +28,11 @@ export async function calendarFor(deps: AppDeps, unit: OrgUnit): Promise<Calenda
  * Refuse (422) a case whose first deadline the calendar cannot compute, before anything starts.
  * `budget` may depend on the calendar (e.g. "until the end of this working day").
  */
-export function requireDeadlineComputable(calendar: CalendarContext, budget: Duration | ((working: WorkingCalendar) => Duration), now: number): void {
+export function requireDeadlineComputable(
+  calendar: CalendarContext,
+  budget: Duration | ((working: WorkingCalendar) => Duration),
+  now: number,
+): void {
   try {
     const working = buildCalendar(calendar.data, calendar);
     const { unit, amount } = typeof budget === 'function' ? budget(working) : budget;
@@ -51,9 +55,15 @@ export function requireDeadlineComputable(calendar: CalendarContext, budget: Dur
  * after an attempt that got no answer (e.g. a 503 because the engine did not confirm in time)
  * gets the number that attempt allocated, so the retry opens that case rather than a second one.
  */
-export async function newCaseId(ctx: { deps: AppDeps; idempotency: IdempotentRun | null }, process: ProcessType, now: number): Promise<string> {
+export async function newCaseId(
+  ctx: { deps: AppDeps; idempotency: IdempotentRun | null },
+  process: ProcessType,
+  now: number,
+): Promise<string> {
   if (ctx.idempotency?.caseId) return ctx.idempotency.caseId;
-  const caseId = await timeStage('api.case-number', () => allocateCaseNumber(ctx.deps.database.db, process, new Date(now)));
+  const caseId = await timeStage('api.case-number', () =>
+    allocateCaseNumber(ctx.deps.database.db, process, new Date(now)),
+  );
   await ctx.idempotency?.rememberCaseId(caseId);
   return caseId;
 }
@@ -64,7 +74,12 @@ export async function newCaseId(ctx: { deps: AppDeps; idempotency: IdempotentRun
  * same case again while it runs joins it (`USE_EXISTING`) and, the opening update having a fixed
  * id, gets that update's answer instead of opening it twice; a finished case is never restarted.
  */
-export function startCase<Input, View>(deps: AppDeps, process: CaseMessages<Input, View>, caseId: string, input: Input): Promise<View> {
+export function startCase<Input, View>(
+  deps: AppDeps,
+  process: CaseMessages<Input, View>,
+  caseId: string,
+  input: Input,
+): Promise<View> {
   const start = new WithStartWorkflowOperation(process.workflowType, {
     workflowId: caseId,
     taskQueue: deps.config.temporal.taskQueue,
@@ -72,7 +87,16 @@ export function startCase<Input, View>(deps: AppDeps, process: CaseMessages<Inpu
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
   });
-  return timeStage('api.start', () => withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.executeUpdateWithStart(process.opened, { startWorkflowOperation: start, updateId: OPENING_UPDATE_ID }))));
+  return timeStage('api.start', () =>
+    withTemporal(caseId, () =>
+      withEngineDeadline(deps.temporal, () =>
+        deps.temporal.workflow.executeUpdateWithStart(process.opened, {
+          startWorkflowOperation: start,
+          updateId: OPENING_UPDATE_ID,
+        }),
+      ),
+    ),
+  );
 }
 
 /** The id of every case's opening update (one per workflow run), which makes a repeated start idempotent. */

@@ -27,7 +27,14 @@ async function authorise(req: Request, deps: AppDeps): Promise<void> {
   const principal = await authenticate(req, deps);
   req.principal = principal;
   if (principal.role !== 'admin' || !principal.unitIsSoleRoot) {
-    throw new Problem('forbidden', { zh: '只有县级系统管理员或持运维令牌者可解密流程历史', en: 'Only county administrators or holders of the operator token may decode workflow histories' }, { code: 'codec-forbidden' });
+    throw new Problem(
+      'forbidden',
+      {
+        zh: '只有县级系统管理员或持运维令牌者可解密流程历史',
+        en: 'Only county administrators or holders of the operator token may decode workflow histories',
+      },
+      { code: 'codec-forbidden' },
+    );
   }
 }
 
@@ -60,14 +67,25 @@ export function codecRouter(deps: AppDeps, codec: PayloadCodec): Router {
     await authorise(req, deps);
     const body = req.body as { payloads?: unknown } | undefined;
     if (!body || !Array.isArray(body.payloads)) {
-      throw new Problem('badRequest', { zh: '请求体须为 {"payloads": [...]}', en: 'The body must be {"payloads": [...]}' }, { code: 'codec-bad-body' });
+      throw new Problem(
+        'badRequest',
+        { zh: '请求体须为 {"payloads": [...]}', en: 'The body must be {"payloads": [...]}' },
+        { code: 'codec-bad-body' },
+      );
     }
     let payloads;
     try {
       const input = (body.payloads as JsonPayload[]).map(payloadFromJson);
       payloads = direction === 'encode' ? await codec.encode(input) : await codec.decode(input);
     } catch (err) {
-      throw new Problem('badRequest', { zh: `载荷无法${direction === 'encode' ? '加密' : '解密'}`, en: `The payloads cannot be ${direction}d: ${err instanceof Error ? err.message : String(err)}` }, { code: 'codec-failed' });
+      throw new Problem(
+        'badRequest',
+        {
+          zh: `载荷无法${direction === 'encode' ? '加密' : '解密'}`,
+          en: `The payloads cannot be ${direction}d: ${err instanceof Error ? err.message : String(err)}`,
+        },
+        { code: 'codec-failed' },
+      );
     }
     if (direction === 'decode') {
       const namespace = req.headers['x-namespace'];
@@ -75,7 +93,11 @@ export function codecRouter(deps: AppDeps, codec: PayloadCodec): Router {
         kind: 'personal-data-read',
         status: 200,
         subject: 'temporal-history',
-        detail: { namespace: typeof namespace === 'string' ? namespace : null, payloads: payloads.length, via: req.principal ? 'user' : 'codec-token' },
+        detail: {
+          namespace: typeof namespace === 'string' ? namespace : null,
+          payloads: payloads.length,
+          via: req.principal ? 'user' : 'codec-token',
+        },
       });
     }
     res.json({ payloads: payloads.map(payloadToJson) });

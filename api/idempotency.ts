@@ -54,8 +54,14 @@ export function idempotencyKeyOf(req: Request): string | null {
   if (!KEY_PATTERN.test(key)) {
     throw new Problem(
       'badRequest',
-      { zh: 'Idempotency-Key 须为 1–200 个可见 ASCII 字符（建议使用 UUID）', en: 'Idempotency-Key must be 1–200 visible ASCII characters (a UUID is a good choice)' },
-      { code: 'bad-idempotency-key', issues: [{ path: 'header.idempotency-key', message: { zh: '格式不正确', en: 'malformed' } }] },
+      {
+        zh: 'Idempotency-Key 须为 1–200 个可见 ASCII 字符（建议使用 UUID）',
+        en: 'Idempotency-Key must be 1–200 visible ASCII characters (a UUID is a good choice)',
+      },
+      {
+        code: 'bad-idempotency-key',
+        issues: [{ path: 'header.idempotency-key', message: { zh: '格式不正确', en: 'malformed' } }],
+      },
     );
   }
   return key;
@@ -67,7 +73,9 @@ export function idempotencyKeyOf(req: Request): string | null {
  */
 export async function claimIdempotencyKey(db: Db, userId: string, key: string, req: Request): Promise<IdempotentRun> {
   const request = `${req.method} ${req.baseUrl}${req.path}`;
-  const requestHash = createHash('sha256').update(canonicalize({ request, body: req.body ?? null }) ?? '').digest('hex');
+  const requestHash = createHash('sha256')
+    .update(canonicalize({ request, body: req.body ?? null }) ?? '')
+    .digest('hex');
   const mine = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   const now = Date.now();
   // One round trip: a new key is claimed, and so is one whose answer has expired (it starts afresh).
@@ -76,7 +84,16 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
     .values({ userId, key, request, requestHash })
     .onConflictDoUpdate({
       target: [idempotencyKeys.userId, idempotencyKeys.key],
-      set: { request, requestHash, status: null, response: null, createdAt: sql`now()`, completedAt: null, caseId: null, releasedAt: null },
+      set: {
+        request,
+        requestHash,
+        status: null,
+        response: null,
+        createdAt: sql`now()`,
+        completedAt: null,
+        caseId: null,
+        releasedAt: null,
+      },
       setWhere: lt(idempotencyKeys.createdAt, new Date(now - KEY_TTL_MS)),
     })
     .returning({ key: idempotencyKeys.key });
@@ -115,7 +132,10 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
     );
   }
   const stale = lt(idempotencyKeys.createdAt, new Date(now - STALE_PENDING_MS));
-  if (earlier.status === null && (earlier.releasedAt !== null || earlier.createdAt.getTime() < now - STALE_PENDING_MS)) {
+  if (
+    earlier.status === null &&
+    (earlier.releasedAt !== null || earlier.createdAt.getTime() < now - STALE_PENDING_MS)
+  ) {
     // The earlier attempt let go without an answer, or died: this one takes over (one taker only), with its case number.
     const [taken] = await db
       .update(idempotencyKeys)
@@ -125,7 +145,14 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
     if (taken) return run(taken.caseId);
   }
   if (earlier.status === null) {
-    throw new Problem('conflict', { zh: '同一请求仍在处理中，请稍后用同一个键重试', en: 'The same request is still being processed; retry with the same key shortly' }, { code: 'request-in-progress' });
+    throw new Problem(
+      'conflict',
+      {
+        zh: '同一请求仍在处理中，请稍后用同一个键重试',
+        en: 'The same request is still being processed; retry with the same key shortly',
+      },
+      { code: 'request-in-progress' },
+    );
   }
   return { ...run(earlier.caseId), replay: { status: earlier.status!, body: earlier.response } };
 }

@@ -11,7 +11,9 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'api');
   if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
   if (!config.db.url || !config.temporal.address) {
-    throw new ConfigError(['DATABASE_URL and TEMPORAL_ADDRESS are required for the API entrypoint (API 独立进程需要配置数据库与 Temporal 地址); use `npm start` for the embedded default']);
+    throw new ConfigError([
+      'DATABASE_URL and TEMPORAL_ADDRESS are required for the API entrypoint (API 独立进程需要配置数据库与 Temporal 地址); use `npm start` for the embedded default',
+    ]);
   }
   const database = openDatabase(config.db.url);
   const temporal = await connectClient(config.temporal, config.temporal.address);

@@ -11,12 +11,23 @@ export function oidcConfiguration(config: Config): (() => Promise<oidc.Configura
   if (!settings) return undefined;
   const issuer = new URL(config.auth.issuer);
   const loopbackHttp = issuer.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(issuer.hostname);
-  const metadata: Partial<oidc.ClientMetadata> = { client_id: settings.clientId, [oidc.clockTolerance]: config.auth.clockToleranceS };
+  const metadata: Partial<oidc.ClientMetadata> = {
+    client_id: settings.clientId,
+    [oidc.clockTolerance]: config.auth.clockToleranceS,
+  };
   const clientAuth = settings.clientSecret ? oidc.ClientSecretBasic(settings.clientSecret) : oidc.None();
   let pending: Promise<oidc.Configuration> | null = null;
   return () =>
-    (pending ??= oidc.discovery(issuer, settings.clientId, metadata, clientAuth, loopbackHttp ? { execute: [oidc.allowInsecureRequests] } : undefined).catch((err: unknown) => {
-      pending = null;
-      throw err;
-    }));
+    (pending ??= oidc
+      .discovery(
+        issuer,
+        settings.clientId,
+        metadata,
+        clientAuth,
+        loopbackHttp ? { execute: [oidc.allowInsecureRequests] } : undefined,
+      )
+      .catch((err: unknown) => {
+        pending = null;
+        throw err;
+      }));
 }

@@ -29,14 +29,20 @@ const ATTEMPT_TTL_MS = 10 * 60_000;
 
 /** A path on this site to return to after sign-in; anything else (another site, `//host`) becomes the inbox. */
 export function safeReturnTo(value: unknown): string {
-  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && !value.startsWith('/api/') ? value : '/inbox';
+  return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && !value.startsWith('/api/')
+    ? value
+    : '/inbox';
 }
 
 /** The ID token's issue time under the same rules as bearer tokens: not in the future, not older than the maximum age. */
 function checkIssuedAt(claims: oidc.IDToken, auth: Config['auth']): void {
   const now = Math.floor(Date.now() / 1000);
   if (claims.iat > now + auth.clockToleranceS || now - claims.iat > auth.maxTokenAgeS + auth.clockToleranceS) {
-    throw new Problem('unauthenticated', { zh: '身份令牌的签发时间不合理', en: 'The ID token’s issue time is out of range' }, { code: 'token-claims-invalid' });
+    throw new Problem(
+      'unauthenticated',
+      { zh: '身份令牌的签发时间不合理', en: 'The ID token’s issue time is out of range' },
+      { code: 'token-claims-invalid' },
+    );
   }
 }
 
@@ -46,7 +52,8 @@ export function oidcRouter(deps: AppDeps): Router {
   const { config } = deps;
   const db = deps.database.db;
   const configuration = deps.auth.oidc;
-  const failed = (code: string, account?: string) => `/login?signin_error=${encodeURIComponent(code)}${account ? `&account=${encodeURIComponent(account)}` : ''}`;
+  const failed = (code: string, account?: string) =>
+    `/login?signin_error=${encodeURIComponent(code)}${account ? `&account=${encodeURIComponent(account)}` : ''}`;
 
   router.get('/login', async (req, res) => {
     let provider: oidc.Configuration;
@@ -62,7 +69,14 @@ export function oidcRouter(deps: AppDeps): Router {
     const nonce = oidc.randomNonce();
     const attempt = newSecret();
     await db.delete(signInAttempts).where(lt(signInAttempts.expiresAt, new Date()));
-    await db.insert(signInAttempts).values({ idHash: attempt.hash, state, nonce, codeVerifier, returnTo: safeReturnTo(req.query.returnTo), expiresAt: new Date(Date.now() + ATTEMPT_TTL_MS) });
+    await db.insert(signInAttempts).values({
+      idHash: attempt.hash,
+      state,
+      nonce,
+      codeVerifier,
+      returnTo: safeReturnTo(req.query.returnTo),
+      expiresAt: new Date(Date.now() + ATTEMPT_TTL_MS),
+    });
     res.cookie(ATTEMPT_COOKIE, attempt.value, cookieOptions(config, { path: ATTEMPT_PATH, maxAge: ATTEMPT_TTL_MS }));
     const url = oidc.buildAuthorizationUrl(provider, {
       redirect_uri: callbackUrl(config),
@@ -78,8 +92,14 @@ export function oidcRouter(deps: AppDeps): Router {
   router.get('/callback', async (req, res) => {
     const value = readCookie(req, ATTEMPT_COOKIE);
     res.clearCookie(ATTEMPT_COOKIE, cookieOptions(config, { path: ATTEMPT_PATH }));
-    const [attempt] = value ? await db.delete(signInAttempts).where(eq(signInAttempts.idHash, hashSecret(value))).returning() : [];
-    if (!attempt || attempt.expiresAt.getTime() < Date.now() || !configuration) return res.redirect(303, failed('signin-expired'));
+    const [attempt] = value
+      ? await db
+          .delete(signInAttempts)
+          .where(eq(signInAttempts.idHash, hashSecret(value)))
+          .returning()
+      : [];
+    if (!attempt || attempt.expiresAt.getTime() < Date.now() || !configuration)
+      return res.redirect(303, failed('signin-expired'));
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     let claims: oidc.IDToken | undefined;
     try {
@@ -107,8 +127,16 @@ export function oidcRouter(deps: AppDeps): Router {
     } catch (err) {
       if (!(err instanceof Problem)) throw err;
       const account = claims[config.auth.userClaim];
-      await recordAccess(db, req, { kind: 'login-failed', ...(typeof account === 'string' ? { username: account } : {}), status: 303, detail: { method: 'oidc', code: err.extra.code ?? 'signin-failed' } });
-      return res.redirect(303, failed(err.extra.code ?? 'signin-failed', typeof account === 'string' ? account : undefined));
+      await recordAccess(db, req, {
+        kind: 'login-failed',
+        ...(typeof account === 'string' ? { username: account } : {}),
+        status: 303,
+        detail: { method: 'oidc', code: err.extra.code ?? 'signin-failed' },
+      });
+      return res.redirect(
+        303,
+        failed(err.extra.code ?? 'signin-failed', typeof account === 'string' ? account : undefined),
+      );
     }
     return res.redirect(303, attempt.returnTo);
   });
@@ -119,7 +147,10 @@ export function oidcRouter(deps: AppDeps): Router {
 export async function endSessionUrl(deps: AppDeps, idToken: string | null): Promise<string | null> {
   const provider = await deps.auth.oidc?.().catch(() => null);
   if (!provider?.serverMetadata().end_session_endpoint) return null;
-  const params: Record<string, string> = { post_logout_redirect_uri: postLogoutUrl(deps.config), client_id: provider.clientMetadata().client_id };
+  const params: Record<string, string> = {
+    post_logout_redirect_uri: postLogoutUrl(deps.config),
+    client_id: provider.clientMetadata().client_id,
+  };
   if (idToken) params.id_token_hint = idToken;
   return oidc.buildEndSessionUrl(provider, params).href;
 }

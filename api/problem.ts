@@ -51,7 +51,10 @@ export const problemSchema = z
     detail: z.string(),
     instance: z.string().optional(),
     code: z.string().optional(),
-    i18n: z.object({ 'zh-CN': z.object({ title: z.string(), detail: z.string() }), en: z.object({ title: z.string(), detail: z.string() }) }),
+    i18n: z.object({
+      'zh-CN': z.object({ title: z.string(), detail: z.string() }),
+      en: z.object({ title: z.string(), detail: z.string() }),
+    }),
     issues: z.array(z.object({ path: z.string(), message: z.string(), message_en: z.string() })).optional(),
     requestId: z.string().optional(),
   })
@@ -77,8 +80,19 @@ export function renderProblem(problem: Problem, req: Request): Record<string, un
     detail: problem.detail[lang],
     instance: req.originalUrl,
     ...rest,
-    i18n: { 'zh-CN': { title: title.zh, detail: problem.detail.zh }, en: { title: title.en, detail: problem.detail.en } },
-    ...(issues ? { issues: issues.map((i) => ({ path: i.path, message: i.message[lang === 'en' ? 'en' : 'zh'], message_en: i.message.en })) } : {}),
+    i18n: {
+      'zh-CN': { title: title.zh, detail: problem.detail.zh },
+      en: { title: title.en, detail: problem.detail.en },
+    },
+    ...(issues
+      ? {
+          issues: issues.map((i) => ({
+            path: i.path,
+            message: i.message[lang === 'en' ? 'en' : 'zh'],
+            message_en: i.message.en,
+          })),
+        }
+      : {}),
     requestId: String(req.id ?? ''),
   };
 }
@@ -86,7 +100,10 @@ export function renderProblem(problem: Problem, req: Request): Record<string, un
 function sendProblem(res: Parameters<ErrorRequestHandler>[2], req: Request, problem: Problem): void {
   // Read by the access audit of refusals (api/access-audit.ts).
   res.locals.problemCode = problem.extra.code ?? problem.kind;
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(renderProblem(problem, req)));
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(renderProblem(problem, req)));
 }
 
 /** The last middleware: every error becomes problem+json; only our own faults become a 500. */
@@ -95,34 +112,84 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   // body-parser failures carry a status and a type.
   const e = err as { status?: number; type?: string; message?: string };
   if (e?.type === 'entity.parse.failed') {
-    return sendProblem(res, req, new Problem('badRequest', { zh: `请求体不是合法的 JSON：${e.message ?? ''}`, en: `Request body is not valid JSON: ${e.message ?? ''}` }, { code: 'malformed-json' }));
+    return sendProblem(
+      res,
+      req,
+      new Problem(
+        'badRequest',
+        { zh: `请求体不是合法的 JSON：${e.message ?? ''}`, en: `Request body is not valid JSON: ${e.message ?? ''}` },
+        { code: 'malformed-json' },
+      ),
+    );
   }
   if (e?.type === 'entity.too.large') {
     const limit = (e as { limit?: number }).limit;
     return sendProblem(
       res,
       req,
-      new Problem('tooLarge', { zh: `请求体过大${limit ? `（上限 ${limit} 字节）` : ''}`, en: `Request body too large${limit ? ` (limit ${limit} bytes)` : ''}` }, { code: 'body-too-large', ...(limit ? { limit } : {}) }),
+      new Problem(
+        'tooLarge',
+        {
+          zh: `请求体过大${limit ? `（上限 ${limit} 字节）` : ''}`,
+          en: `Request body too large${limit ? ` (limit ${limit} bytes)` : ''}`,
+        },
+        { code: 'body-too-large', ...(limit ? { limit } : {}) },
+      ),
     );
   }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    return sendProblem(res, req, new Problem('badRequest', { zh: `请求无法处理：${e.message ?? ''}`, en: e.message ?? 'Bad request' }, { code: 'bad-request' }));
+    return sendProblem(
+      res,
+      req,
+      new Problem(
+        'badRequest',
+        { zh: `请求无法处理：${e.message ?? ''}`, en: e.message ?? 'Bad request' },
+        { code: 'bad-request' },
+      ),
+    );
   }
   if (databaseUnavailable(err)) {
     req.log?.warn({ err }, 'database unavailable');
-    return sendProblem(res, req, new Problem('unavailable', { zh: '数据库暂不可用，请稍后重试（可用相同的 Idempotency-Key 重试）', en: 'The database is unavailable; retry shortly (with the same Idempotency-Key)' }, { code: 'database-unavailable' }));
+    return sendProblem(
+      res,
+      req,
+      new Problem(
+        'unavailable',
+        {
+          zh: '数据库暂不可用，请稍后重试（可用相同的 Idempotency-Key 重试）',
+          en: 'The database is unavailable; retry shortly (with the same Idempotency-Key)',
+        },
+        { code: 'database-unavailable' },
+      ),
+    );
   }
   req.log?.error({ err }, 'unhandled error');
-  return sendProblem(res, req, new Problem('internal', { zh: '系统内部错误，请稍后重试或联系管理员', en: 'Internal error; retry later or contact the administrator' }, { code: 'internal' }));
+  return sendProblem(
+    res,
+    req,
+    new Problem(
+      'internal',
+      { zh: '系统内部错误，请稍后重试或联系管理员', en: 'Internal error; retry later or contact the administrator' },
+      { code: 'internal' },
+    ),
+  );
 };
 
 /** Network errors and PostgreSQL's "not available" classes (08 connection exception, 57P shutdown, 53 resources). */
 const DB_DOWN_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 export function databaseUnavailable(err: unknown): boolean {
-  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, i = 0; e && i < 5; e = e.cause as typeof e, i += 1) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, i = 0;
+    e && i < 5;
+    e = e.cause as typeof e, i += 1
+  ) {
     const code = typeof e.code === 'string' ? e.code : '';
     if (DB_DOWN_NET.has(code) || /^(08|57P|53)/.test(code)) return true;
-    if (typeof e.message === 'string' && /Connection terminated|timeout exceeded when trying to connect/.test(e.message)) return true;
+    if (
+      typeof e.message === 'string' &&
+      /Connection terminated|timeout exceeded when trying to connect/.test(e.message)
+    )
+      return true;
   }
   return false;
 }

@@ -93,7 +93,9 @@ export class ApiRoutes {
 
   constructor(private readonly registry: OpenAPIRegistry) {}
 
-  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
+  add<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+    spec: RouteSpec<P, Q, B, R>,
+  ): void {
     const access = spec.access;
     const isPublic = access === 'public';
     const status = spec.response.status ?? 200;
@@ -104,24 +106,50 @@ export class ApiRoutes {
     const upload = spec.upload;
     if (upload) {
       const file = z.string().openapi({ type: 'string', format: 'binary' });
-      request.body = { description: upload.description, content: Object.fromEntries(upload.contentTypes.map((t) => [t, { schema: file }])), required: true };
+      request.body = {
+        description: upload.description,
+        content: Object.fromEntries(upload.contentTypes.map((t) => [t, { schema: file }])),
+        required: true,
+      };
     }
     const multipart = spec.multipart;
     if (multipart) {
       const form = z.object({ [multipart.field]: z.string().openapi({ type: 'string', format: 'binary' }) });
-      request.body = { description: multipart.description, content: { 'multipart/form-data': { schema: form } }, required: true };
+      request.body = {
+        description: multipart.description,
+        content: { 'multipart/form-data': { schema: form } },
+        required: true,
+      };
     }
     // Idempotency-Key (api/idempotency.ts): a reused key is a 422, the same request still running a 409.
-    const idempotent = spec.method === 'post' && !isPublic && !upload && !multipart && (spec.response.contentType ?? 'application/json') === 'application/json';
+    const idempotent =
+      spec.method === 'post' &&
+      !isPublic &&
+      !upload &&
+      !multipart &&
+      (spec.response.contentType ?? 'application/json') === 'application/json';
     if (idempotent) request.headers = idempotencyHeader;
 
     const responses: RouteConfig['responses'] = {
-      [status]: { description: spec.response.description, content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } } },
+      [status]: {
+        description: spec.response.description,
+        content: { [spec.response.contentType ?? 'application/json']: { schema: spec.response.schema } },
+      },
     };
     // Every /api/v1 request may meet a rate limit (api/security.ts).
-    const errors = new Set<number>([...(spec.errors ?? []), ...(idempotent ? [409, 422] : []), ...(spec.body || upload || spec.query || spec.params ? [400] : []), ...(spec.body || multipart ? [413] : []), ...(isPublic ? [] : [401, 403]), 429]);
+    const errors = new Set<number>([
+      ...(spec.errors ?? []),
+      ...(idempotent ? [409, 422] : []),
+      ...(spec.body || upload || spec.query || spec.params ? [400] : []),
+      ...(spec.body || multipart ? [413] : []),
+      ...(isPublic ? [] : [401, 403]),
+      429,
+    ]);
     for (const code of [...errors].sort()) {
-      responses[code] = { description: ERROR_DESCRIPTIONS[code] ?? String(code), content: { 'application/problem+json': { schema: problemSchema } } };
+      responses[code] = {
+        description: ERROR_DESCRIPTIONS[code] ?? String(code),
+        content: { 'application/problem+json': { schema: problemSchema } },
+      };
     }
     this.registry.registerPath({
       method: spec.method,
@@ -138,44 +166,70 @@ export class ApiRoutes {
     const rawBody = upload ? express.raw({ type: [...upload.contentTypes], limit: upload.maxBytes }) : undefined;
     this.mounts.push((router, deps, hooks) => {
       const form = multipart ? [multipartFile(multipart.field, deps.config.attachments.maxBytes)] : [];
-      router[spec.method](spec.path, ...(spec.body ? hooks.jsonBody : []), ...(rawBody ? [rawBody] : []), ...form, async (req, res, next) => {
-        try {
-          const principal = access === 'public' ? undefined : await timeStage('api.auth', () => authenticate(req, deps));
-          if (principal) {
-            req.principal = principal;
-            await timeStage('api.write-limit', async () => hooks.authenticated?.(req, res));
-          }
-          if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
-          const params = spec.params ? validate(spec.params, req.params, 'path') : {};
-          const query = spec.query ? validate(spec.query, req.query, 'query') : {};
-          const body = spec.body ? validate(spec.body, req.body, 'body') : upload ? uploadedFile(req, upload.contentTypes) : multipart ? formFile(req, multipart.field) : undefined;
-          const key = idempotent && principal ? idempotencyKeyOf(req) : null;
-          const run = key && principal ? await timeStage('api.idempotency-claim', () => claimIdempotencyKey(deps.database.db, principal.userId, key, req)) : null;
-          if (run?.replay) {
-            res.status(run.replay.status).set('idempotent-replayed', 'true').json(run.replay.body);
-            return;
-          }
-          let result: unknown;
+      router[spec.method](
+        spec.path,
+        ...(spec.body ? hooks.jsonBody : []),
+        ...(rawBody ? [rawBody] : []),
+        ...form,
+        async (req, res, next) => {
           try {
-            result = await timeStage('api.handler', () => spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>));
+            const principal =
+              access === 'public' ? undefined : await timeStage('api.auth', () => authenticate(req, deps));
+            if (principal) {
+              req.principal = principal;
+              await timeStage('api.write-limit', async () => hooks.authenticated?.(req, res));
+            }
+            if (principal && access !== 'public' && access.roles !== 'any') requireRole(principal, access.roles);
+            const params = spec.params ? validate(spec.params, req.params, 'path') : {};
+            const query = spec.query ? validate(spec.query, req.query, 'query') : {};
+            const body = spec.body
+              ? validate(spec.body, req.body, 'body')
+              : upload
+                ? uploadedFile(req, upload.contentTypes)
+                : multipart
+                  ? formFile(req, multipart.field)
+                  : undefined;
+            const key = idempotent && principal ? idempotencyKeyOf(req) : null;
+            const run =
+              key && principal
+                ? await timeStage('api.idempotency-claim', () =>
+                    claimIdempotencyKey(deps.database.db, principal.userId, key, req),
+                  )
+                : null;
+            if (run?.replay) {
+              res.status(run.replay.status).set('idempotent-replayed', 'true').json(run.replay.body);
+              return;
+            }
+            let result: unknown;
+            try {
+              result = await timeStage('api.handler', () =>
+                spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<
+                  z.infer<P>,
+                  z.infer<Q>,
+                  z.infer<B>
+                >),
+              );
+            } catch (err) {
+              // Forget the key (or hand an allocated case number on) so a retry runs again; if even that
+              // fails (database down), the key stays pending: retries get 409 until it is stale (90 s), then take over.
+              await run?.abandon().catch((e: unknown) => req.log?.warn({ err: e }, 'idempotency key not released'));
+              throw err;
+            }
+            // The work is done: a failure to store the answer must not turn it into an error.
+            await timeStage('api.idempotency-answer', async () => run?.complete(status, result)).catch((e: unknown) =>
+              req.log?.warn({ err: e }, 'idempotent answer not stored'),
+            );
+            if (res.headersSent) return;
+            if (spec.response.contentType && spec.response.contentType !== 'application/json') {
+              res.status(status).type(spec.response.contentType).send(result);
+            } else {
+              res.status(status).json(result);
+            }
           } catch (err) {
-            // Forget the key (or hand an allocated case number on) so a retry runs again; if even that
-            // fails (database down), the key stays pending: retries get 409 until it is stale (90 s), then take over.
-            await run?.abandon().catch((e: unknown) => req.log?.warn({ err: e }, 'idempotency key not released'));
-            throw err;
+            next(err);
           }
-          // The work is done: a failure to store the answer must not turn it into an error.
-          await timeStage('api.idempotency-answer', async () => run?.complete(status, result)).catch((e: unknown) => req.log?.warn({ err: e }, 'idempotent answer not stored'));
-          if (res.headersSent) return;
-          if (spec.response.contentType && spec.response.contentType !== 'application/json') {
-            res.status(status).type(spec.response.contentType).send(result);
-          } else {
-            res.status(status).json(result);
-          }
-        } catch (err) {
-          next(err);
-        }
-      });
+        },
+      );
     });
   }
 
@@ -190,22 +244,43 @@ export class ApiRoutes {
 
 /** Parse one file of a multipart form into memory; a file over `maxBytes` is a 413, a malformed form a 400. */
 function multipartFile(field: string, maxBytes: number): RequestHandler {
-  const parse = multer({ storage: multer.memoryStorage(), limits: { fileSize: maxBytes, files: 1, fields: 20, parts: 21 }, defParamCharset: 'utf8' }).single(field);
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: maxBytes, files: 1, fields: 20, parts: 21 },
+    defParamCharset: 'utf8',
+  }).single(field);
   return (req, res, next) => {
     parse(req, res, (err: unknown) => {
       if (!err) return next();
       if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
         const mb = Math.round((maxBytes / 1_048_576) * 10) / 10;
-        return next(new Problem('tooLarge', { zh: `文件过大：单个文件不得超过 ${mb} MB`, en: `File too large: at most ${mb} MB per file` }, { code: 'file-too-large', limit: maxBytes }));
+        return next(
+          new Problem(
+            'tooLarge',
+            { zh: `文件过大：单个文件不得超过 ${mb} MB`, en: `File too large: at most ${mb} MB per file` },
+            { code: 'file-too-large', limit: maxBytes },
+          ),
+        );
       }
       const message = err instanceof Error ? err.message : String(err);
-      next(new Problem('badRequest', { zh: `上传内容有误：${message}`, en: `Malformed upload: ${message}` }, { code: 'bad-upload' }));
+      next(
+        new Problem(
+          'badRequest',
+          { zh: `上传内容有误：${message}`, en: `Malformed upload: ${message}` },
+          { code: 'bad-upload' },
+        ),
+      );
     });
   };
 }
 
 function formFile(req: Request, field: string): Express.Multer.File {
-  if (!req.file) throw new Problem('badRequest', { zh: `请在表单字段 ${field} 中上传一个文件`, en: `Upload one file in the form field ${field}` }, { code: 'file-required' });
+  if (!req.file)
+    throw new Problem(
+      'badRequest',
+      { zh: `请在表单字段 ${field} 中上传一个文件`, en: `Upload one file in the form field ${field}` },
+      { code: 'file-required' },
+    );
   return req.file;
 }
 
@@ -214,7 +289,10 @@ function uploadedFile(req: Request, contentTypes: readonly string[]): Buffer {
   if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
     throw new Problem(
       'badRequest',
-      { zh: `请上传文件（Content-Type 须为 ${contentTypes.join(' 或 ')}）`, en: `Upload a file (Content-Type ${contentTypes.join(' or ')})` },
+      {
+        zh: `请上传文件（Content-Type 须为 ${contentTypes.join(' 或 ')}）`,
+        en: `Upload a file (Content-Type ${contentTypes.join(' or ')})`,
+      },
       { code: 'file-required' },
     );
   }

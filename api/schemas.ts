@@ -28,7 +28,9 @@ export const pageQuery = {
 export const idParam = z.strictObject({ id: z.string().min(1).max(100) });
 
 export function pageOf<T extends z.ZodType>(item: T, name: string) {
-  return z.object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() }).openapi(name);
+  return z
+    .object({ items: z.array(item), page: z.number().int(), pageSize: z.number().int(), total: z.number().int() })
+    .openapi(name);
 }
 
 /** A projected SLA clock with its ledger (start, pause, resume, extend, colour changes, stop). */

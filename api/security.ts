@@ -117,7 +117,10 @@ export function createRateLimiters(config: Config['rateLimits']): RateLimiters {
     authFailuresPerIp: config.authFailuresPerIp > 0 ? authFailuresPerIp : off,
     writesPerUser:
       config.writesPerUser > 0
-        ? (req, res) => new Promise<void>((resolve, reject) => void writes(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())))
+        ? (req, res) =>
+            new Promise<void>(
+              (resolve, reject) => void writes(req, res, (err?: unknown) => (err ? reject(err as Error) : resolve())),
+            )
         : async () => {},
   };
 }
@@ -132,9 +135,21 @@ export function metricsGuard(config: Config['metrics']): RequestHandler {
     if (expected) {
       const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
       if (given.length === expected.length && timingSafeEqual(given, expected)) return next();
-      return next(new Problem('unauthenticated', { zh: '读取监控指标需要 METRICS_TOKEN 令牌', en: 'Reading metrics needs the METRICS_TOKEN bearer token' }, { code: 'metrics-token-required' }));
+      return next(
+        new Problem(
+          'unauthenticated',
+          { zh: '读取监控指标需要 METRICS_TOKEN 令牌', en: 'Reading metrics needs the METRICS_TOKEN bearer token' },
+          { code: 'metrics-token-required' },
+        ),
+      );
     }
     if (config.public) return next();
-    return next(new Problem('notFound', { zh: '监控指标未在此地址开放', en: 'Metrics are not served here' }, { code: 'no-route' }));
+    return next(
+      new Problem(
+        'notFound',
+        { zh: '监控指标未在此地址开放', en: 'Metrics are not served here' },
+        { code: 'no-route' },
+      ),
+    );
   };
 }

@@ -42,22 +42,37 @@ export function readCookie(req: Request, name: string): string | undefined {
 }
 
 /** Open a session for a user and set its cookie; expired sessions are swept on the way. */
-export async function openSession(db: Db, config: Config, res: Response, opts: { userId: string; method: 'oidc' | 'dev'; idToken?: string; maxAgeS?: number }): Promise<Date> {
+export async function openSession(
+  db: Db,
+  config: Config,
+  res: Response,
+  opts: { userId: string; method: 'oidc' | 'dev'; idToken?: string; maxAgeS?: number },
+): Promise<Date> {
   const maxAgeS = Math.min(opts.maxAgeS ?? config.auth.sessionMaxAgeS, config.auth.sessionMaxAgeS);
   const expiresAt = new Date(Date.now() + maxAgeS * 1000);
   const { value, hash } = newSecret();
   await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
-  await db.insert(sessions).values({ idHash: hash, userId: opts.userId, method: opts.method, idToken: opts.idToken ?? null, expiresAt });
+  await db
+    .insert(sessions)
+    .values({ idHash: hash, userId: opts.userId, method: opts.method, idToken: opts.idToken ?? null, expiresAt });
   res.cookie(sessionCookieName(config), value, cookieOptions(config, { maxAge: maxAgeS * 1000 }));
   return expiresAt;
 }
 
 /** End the request's session (if any) and clear its cookie; returns the ended session's ID token for the provider's sign-out. */
-export async function closeSession(db: Db, config: Config, req: Request, res: Response): Promise<{ idToken: string | null; method: 'oidc' | 'dev' } | null> {
+export async function closeSession(
+  db: Db,
+  config: Config,
+  req: Request,
+  res: Response,
+): Promise<{ idToken: string | null; method: 'oidc' | 'dev' } | null> {
   const value = readCookie(req, sessionCookieName(config));
   res.clearCookie(sessionCookieName(config), cookieOptions(config));
   if (!value) return null;
-  const [ended] = await db.delete(sessions).where(eq(sessions.idHash, hashSecret(value))).returning({ idToken: sessions.idToken, method: sessions.method });
+  const [ended] = await db
+    .delete(sessions)
+    .where(eq(sessions.idHash, hashSecret(value)))
+    .returning({ idToken: sessions.idToken, method: sessions.method });
   return ended ?? null;
 }
 
@@ -73,11 +88,22 @@ export async function sessionUserId(req: Request, db: Db, config: Config): Promi
   const value = readCookie(req, sessionCookieName(config));
   if (!value) return null;
   if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method) && crossSite(req, config)) {
-    throw new Problem('forbidden', { zh: '拒绝来自其他网站的请求', en: 'Cross-site request refused' }, { code: 'cross-site-request' });
+    throw new Problem(
+      'forbidden',
+      { zh: '拒绝来自其他网站的请求', en: 'Cross-site request refused' },
+      { code: 'cross-site-request' },
+    );
   }
-  const [session] = await db.select().from(sessions).where(eq(sessions.idHash, hashSecret(value)));
+  const [session] = await db
+    .select()
+    .from(sessions)
+    .where(eq(sessions.idHash, hashSecret(value)));
   if (!session || session.expiresAt.getTime() <= Date.now()) {
-    throw unauthenticated('session-expired', '登录已过期，请重新登录', 'Your session has expired; please sign in again');
+    throw unauthenticated(
+      'session-expired',
+      '登录已过期，请重新登录',
+      'Your session has expired; please sign in again',
+    );
   }
   return session.userId;
 }

@@ -17,7 +17,12 @@ const TYPE: Record<string, Bilingual> = {
   null: { zh: 'null', en: 'null' },
   bigint: { zh: '整数', en: 'an integer' },
 };
-const SIZE: Record<string, Bilingual> = { string: { zh: '个字符', en: 'characters' }, array: { zh: '项', en: 'items' }, set: { zh: '项', en: 'items' }, file: { zh: '字节', en: 'bytes' } };
+const SIZE: Record<string, Bilingual> = {
+  string: { zh: '个字符', en: 'characters' },
+  array: { zh: '项', en: 'items' },
+  set: { zh: '项', en: 'items' },
+  file: { zh: '字节', en: 'bytes' },
+};
 const FORMAT: Record<string, Bilingual> = {
   datetime: { zh: '带时区的 ISO 8601 时刻', en: 'an ISO 8601 instant with a zone' },
   date: { zh: 'YYYY-MM-DD 日期', en: 'a date as YYYY-MM-DD' },
@@ -26,7 +31,8 @@ const FORMAT: Record<string, Bilingual> = {
   url: { zh: 'URL', en: 'a URL' },
   uuid: { zh: 'UUID', en: 'a UUID' },
 };
-const list = (values: readonly unknown[], sep: string) => values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(sep);
+const list = (values: readonly unknown[], sep: string) =>
+  values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(sep);
 
 /** The caller's issue in both languages, or null to fall back to zod's own locales. */
 function describe(issue: z.core.$ZodRawIssue): Bilingual | null {
@@ -44,13 +50,24 @@ function describe(issue: z.core.$ZodRawIssue): Bilingual | null {
       if (size) {
         if (issue.exact) return { zh: `须为 ${limit} ${size.zh}`, en: `must have exactly ${limit} ${size.en}` };
         if (small && limit === '1') return { zh: '不能为空', en: 'must not be empty' };
-        return small ? { zh: `至少 ${limit} ${size.zh}`, en: `must have at least ${limit} ${size.en}` } : { zh: `最多 ${limit} ${size.zh}`, en: `must have at most ${limit} ${size.en}` };
+        return small
+          ? { zh: `至少 ${limit} ${size.zh}`, en: `must have at least ${limit} ${size.en}` }
+          : { zh: `最多 ${limit} ${size.zh}`, en: `must have at most ${limit} ${size.en}` };
       }
-      if (small) return issue.inclusive ? { zh: `不能小于 ${limit}`, en: `must be at least ${limit}` } : { zh: `须大于 ${limit}`, en: `must be greater than ${limit}` };
-      return issue.inclusive ? { zh: `不能大于 ${limit}`, en: `must be at most ${limit}` } : { zh: `须小于 ${limit}`, en: `must be less than ${limit}` };
+      if (small)
+        return issue.inclusive
+          ? { zh: `不能小于 ${limit}`, en: `must be at least ${limit}` }
+          : { zh: `须大于 ${limit}`, en: `must be greater than ${limit}` };
+      return issue.inclusive
+        ? { zh: `不能大于 ${limit}`, en: `must be at most ${limit}` }
+        : { zh: `须小于 ${limit}`, en: `must be less than ${limit}` };
     }
     case 'invalid_format': {
-      if (issue.format === 'regex') return { zh: `格式不正确（须符合 ${issue.pattern ?? ''}）`, en: `has the wrong format (must match ${issue.pattern ?? ''})` };
+      if (issue.format === 'regex')
+        return {
+          zh: `格式不正确（须符合 ${issue.pattern ?? ''}）`,
+          en: `has the wrong format (must match ${issue.pattern ?? ''})`,
+        };
       const f = FORMAT[issue.format];
       return f ? { zh: `须为${f.zh}`, en: `must be ${f.en}` } : null;
     }
@@ -62,7 +79,8 @@ function describe(issue: z.core.$ZodRawIssue): Bilingual | null {
       return { zh: `不允许的字段：${issue.keys.join('、')}`, en: `unknown fields: ${issue.keys.join(', ')}` };
     case 'invalid_union': {
       const options = (issue as { options?: readonly unknown[] }).options;
-      if (issue.discriminator && options?.length) return { zh: `须为以下之一：${list(options, '、')}`, en: `must be one of: ${list(options, ', ')}` };
+      if (issue.discriminator && options?.length)
+        return { zh: `须为以下之一：${list(options, '、')}`, en: `must be one of: ${list(options, ', ')}` };
       return { zh: '不符合任何一种允许的格式', en: 'matches none of the allowed forms' };
     }
     case 'not_multiple_of':
@@ -95,19 +113,32 @@ const bilingualErrors: z.core.$ZodErrorMap = (issue) => {
 function messageOf(message: string): Bilingual {
   const split = splitBilingual(message);
   if (split) return split;
-  return /[\u3400-\u9fff]/.test(message) ? { zh: message, en: `invalid value (${message})` } : { zh: `不符合要求（${message}）`, en: message };
+  return /[\u3400-\u9fff]/.test(message)
+    ? { zh: message, en: `invalid value (${message})` }
+    : { zh: `不符合要求（${message}）`, en: message };
 }
 
 /**
  * Parse `input` with `schema`; on failure throw a 400 Problem listing every issue with its path,
  * in Chinese and English. Nothing has been written when this throws.
  */
-export function validate<S extends z.ZodType>(schema: S, input: unknown, location: 'body' | 'query' | 'path'): z.infer<S> {
+export function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  location: 'body' | 'query' | 'path',
+): z.infer<S> {
   refuseUnstorableText(input, location);
   const parsed = schema.safeParse(input, { error: bilingualErrors });
   if (parsed.success) return parsed.data;
-  const issues: ProblemIssue[] = parsed.error.issues.map((issue) => ({ path: [location, ...issue.path.map(String)].join('.'), message: messageOf(issue.message) }));
-  const where = { body: { zh: '请求体', en: 'request body' }, query: { zh: '查询参数', en: 'query parameters' }, path: { zh: '路径参数', en: 'path parameters' } }[location];
+  const issues: ProblemIssue[] = parsed.error.issues.map((issue) => ({
+    path: [location, ...issue.path.map(String)].join('.'),
+    message: messageOf(issue.message),
+  }));
+  const where = {
+    body: { zh: '请求体', en: 'request body' },
+    query: { zh: '查询参数', en: 'query parameters' },
+    path: { zh: '路径参数', en: 'path parameters' },
+  }[location];
   throw new Problem(
     'badRequest',
     {
@@ -129,11 +160,21 @@ export function refuseUnstorableText(input: unknown, location: string): void {
   const issues: ProblemIssue[] = found.map((f) => ({ path: f.path, message: UNSTORABLE_REASON_TEXT[f.reason] }));
   const paths = found.map((f) => f.path);
   if (found.every((f) => f.reason === 'nul')) {
-    throw new Problem('badRequest', { zh: `请求含有空字符（U+0000）：${paths.join('、')}`, en: `The request contains a NUL character (U+0000) at ${paths.join(', ')}` }, { code: 'nul-character', issues });
+    throw new Problem(
+      'badRequest',
+      {
+        zh: `请求含有空字符（U+0000）：${paths.join('、')}`,
+        en: `The request contains a NUL character (U+0000) at ${paths.join(', ')}`,
+      },
+      { code: 'nul-character', issues },
+    );
   }
   throw new Problem(
     'badRequest',
-    { zh: `请求含有无法保存的文字（不合法的 Unicode 或空字符）：${paths.join('、')}`, en: `The request contains text that cannot be stored (ill-formed Unicode or NUL) at ${paths.join(', ')}` },
+    {
+      zh: `请求含有无法保存的文字（不合法的 Unicode 或空字符）：${paths.join('、')}`,
+      en: `The request contains text that cannot be stored (ill-formed Unicode or NUL) at ${paths.join(', ')}`,
+    },
     { code: 'ill-formed-text', issues },
   );
 }

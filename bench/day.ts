@@ -34,7 +34,7 @@ const HOLDER = { 1: GRID_WORKER, 2: 't01.v01.handler', 3: 't01.handler', 4: 'sfj
 
 /** The final level of event i: a stratified draw, so any prefix of the day has the mix. */
 function finalLevel(i: number, n: number): 1 | 2 | 3 | 4 {
-  const x = ((i * 0.6180339887) % 1 + 0.5 / n) % 1;
+  const x = (((i * 0.6180339887) % 1) + 0.5 / n) % 1;
   let acc = 0;
   for (const [level, share] of MIX) {
     acc += share;
@@ -54,13 +54,21 @@ try {
   const client = new ApiClient(sys.apiUrl);
   const call = async (user: string, method: string, path: string, body?: unknown, expected = 200) => {
     const res = await client.request(method, path, { user, body });
-    if (res.status !== expected) throw new Error(`${user} ${method} ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== expected)
+      throw new Error(`${user} ${method} ${path}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return res.body as Record<string, unknown>;
   };
   for (let level = 1; level <= 4; level += 1) {
-    await call('admin', 'PUT', `/api/v1/incident-config/time-limits/${CATEGORY}/normal/${level}`, { limit: { unit: 'minute', amount: settings.limitS / 60 }, reason: '压测：缩短时限 / bench: short limits' });
+    await call('admin', 'PUT', `/api/v1/incident-config/time-limits/${CATEGORY}/normal/${level}`, {
+      limit: { unit: 'minute', amount: settings.limitS / 60 },
+      reason: '压测：缩短时限 / bench: short limits',
+    });
   }
-  await Promise.all(Object.values(HOLDER).concat('t01.v01.handler').map((u) => client.token(u)));
+  await Promise.all(
+    Object.values(HOLDER)
+      .concat('t01.v01.handler')
+      .map((u) => client.token(u)),
+  );
 
   const lateness: number[] = [];
   const arrivalLag: number[] = [];
@@ -76,7 +84,10 @@ try {
     while (replaying) {
       await sleep(settings.pollS * 1_000);
       if (waiting.size === 0) continue;
-      const rows = await sys.database.db.select({ id: cases.id, level: cases.level }).from(cases).where(inArray(cases.id, [...waiting.keys()]));
+      const rows = await sys.database.db
+        .select({ id: cases.id, level: cases.level })
+        .from(cases)
+        .where(inArray(cases.id, [...waiting.keys()]));
       for (const row of rows) {
         const w = waiting.get(row.id);
         if (w && (row.level ?? 0) >= w.target) {
@@ -93,15 +104,38 @@ try {
     await sleep(due - Date.now());
     arrivalLag.push(Date.now() - due);
     // Entered by the township dispatcher at L1 (a grid worker's own report starts at the village), so every level can be where it ends.
-    const view = await call('t01.dispatcher', 'POST', '/api/v1/incidents', { source: 'patrol', categoryCode: CATEGORY, gridId: GRID, level: 1, title: `一日回放 ${i}`, description: '回放事件', location: { address: '城关镇胡寨村' } }, 201);
+    const view = await call(
+      't01.dispatcher',
+      'POST',
+      '/api/v1/incidents',
+      {
+        source: 'patrol',
+        categoryCode: CATEGORY,
+        gridId: GRID,
+        level: 1,
+        title: `一日回放 ${i}`,
+        description: '回放事件',
+        location: { address: '城关镇胡寨村' },
+      },
+      201,
+    );
     const id = view.caseId as string;
     const actions = `/api/v1/incidents/${id}/actions`;
     // The late units wait; the timer escalates the event until it reaches its final level.
     if (target > 1) await new Promise<void>((resolve) => waiting.set(id, { target, resolve }));
     const holder = HOLDER[target];
     await call(holder, 'POST', actions, { type: 'sign' });
-    await call(holder, 'POST', actions, { type: 'resolve', result: '已处置', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' });
-    const closed = await call(target === 1 ? 't01.v01.handler' : GRID_WORKER, 'POST', actions, { type: 'verify', passed: true, note: '现场核查属实' });
+    await call(holder, 'POST', actions, {
+      type: 'resolve',
+      result: '已处置',
+      evidence: ['photo:after'],
+      noPhotoReason: '照片已线下存档',
+    });
+    const closed = await call(target === 1 ? 't01.v01.handler' : GRID_WORKER, 'POST', actions, {
+      type: 'verify',
+      passed: true,
+      note: '现场核查属实',
+    });
     reached[closed.finalLevel as 1 | 2 | 3 | 4] += 1;
     for (const late of closed.lateUnits as LateUnit[]) {
       if (late.deadline) lateness.push(Date.parse(late.at) - Date.parse(late.deadline));
@@ -122,10 +156,30 @@ try {
   const lag = percentiles(arrivalLag);
   const total = Object.values(reached).reduce((a, b) => a + b, 0);
   const share = (n: number) => (total ? `${Math.round((n / total) * 1000) / 10}%` : '');
-  const figures = { events: settings.incidents, closed: total, failed: failures.length, failures: failures.slice(0, 10), wallS, byFinalLevel: reached, escalationTimers: lateness.length, timerLatenessMs: late, arrivalLagMs: lag };
+  const figures = {
+    events: settings.incidents,
+    closed: total,
+    failed: failures.length,
+    failures: failures.slice(0, 10),
+    wallS,
+    byFinalLevel: reached,
+    escalationTimers: lateness.length,
+    timerLatenessMs: late,
+    arrivalLagMs: lag,
+  };
   const md = [
     table(
-      ['events', 'closed', 'failed', 'wall s', 'auto escalations', 'timer lateness p50 ms', 'p99 ms', 'max ms', 'report lag p99 ms'],
+      [
+        'events',
+        'closed',
+        'failed',
+        'wall s',
+        'auto escalations',
+        'timer lateness p50 ms',
+        'p99 ms',
+        'max ms',
+        'report lag p99 ms',
+      ],
       [[settings.incidents, total, failures.length, wallS, lateness.length, late.p50, late.p99, late.max, lag.p99]],
     ),
     '',
@@ -133,7 +187,13 @@ try {
       ['final level', '一级', '二级', '三级', '四级'],
       [
         ['events', reached[1], reached[2], reached[3], reached[4]],
-        ['share (seeds: 47% / 25% / 25% / 3%)', share(reached[1]), share(reached[2]), share(reached[3]), share(reached[4])],
+        [
+          'share (seeds: 47% / 25% / 25% / 3%)',
+          share(reached[1]),
+          share(reached[2]),
+          share(reached[3]),
+          share(reached[4]),
+        ],
       ],
     ),
     '',

@@ -35,10 +35,22 @@ const QUERIES: { label: string; user: string; path: string }[] = [
   { label: 'board (county supervisor)', user: 'lk.supervisor', path: '/api/v1/board' },
   { label: 'board (township supervisor)', user: 't01.supervisor', path: '/api/v1/board' },
   { label: 'inbox (village handlers)', user: 't01.v01.handler', path: '/api/v1/inbox?pageSize=20' },
-  { label: 'list: open red incidents, county', user: 'lk.supervisor', path: '/api/v1/cases?process=incident&open=true&colour=red&pageSize=20' },
-  { label: 'list: open cases of one unit, township', user: 't01.supervisor', path: '/api/v1/cases?unitId=lk.t01.v01&open=true&pageSize=20' },
+  {
+    label: 'list: open red incidents, county',
+    user: 'lk.supervisor',
+    path: '/api/v1/cases?process=incident&open=true&colour=red&pageSize=20',
+  },
+  {
+    label: 'list: open cases of one unit, township',
+    user: 't01.supervisor',
+    path: '/api/v1/cases?unitId=lk.t01.v01&open=true&pageSize=20',
+  },
   { label: 'list: overdue, own unit', user: 't01.v01.handler', path: '/api/v1/cases?overdue=true&pageSize=20' },
-  { label: 'list: page 5 of all approvals, county', user: 'lk.supervisor', path: '/api/v1/cases?process=approval&page=5&pageSize=20' },
+  {
+    label: 'list: page 5 of all approvals, county',
+    user: 'lk.supervisor',
+    path: '/api/v1/cases?process=approval&page=5&pageSize=20',
+  },
 ];
 
 async function generate(database: Database, cases: number, open: number): Promise<number> {
@@ -95,7 +107,12 @@ function parsePlans(log: string): Plan[] {
       const text = chunk.split(/\n\S*\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[^\n]*(LOG|STATEMENT|ERROR):/)[0]!.trim();
       const [, query = '', plan = ''] = /Query Text:([\s\S]*?)\n(\s*[A-Z][\s\S]*)$/.exec(text) ?? [];
       const seqScans = [...plan.matchAll(/Seq Scan on (\w+)/g)].map((x) => x[1]!);
-      return { query: query.trim().replace(/\s+/g, ' '), plan: plan.replace(/^\t/gm, ''), usesIndex: /Index (Only )?Scan|Bitmap Index Scan/.test(plan), seqScans };
+      return {
+        query: query.trim().replace(/\s+/g, ' '),
+        plan: plan.replace(/^\t/gm, ''),
+        usesIndex: /Index (Only )?Scan|Bitmap Index Scan/.test(plan),
+        seqScans,
+      };
     })
     .filter((p) => /\b(cases|case_units|case_assignments|case_clocks)\b/.test(p.query));
 }
@@ -103,7 +120,12 @@ function parsePlans(log: string): Plan[] {
 const dir = mkdtempSync(path.join(os.tmpdir(), 'township-readmodel-'));
 chmodSync(dir, 0o755);
 let pgLog = '';
-const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'pg'), port: await freePort(), database: 'township_readmodel', log: (line) => void (pgLog += `${line}\n`) });
+const pg = await startEmbeddedPostgres({
+  dir: path.join(dir, 'pg'),
+  port: await freePort(),
+  database: 'township_readmodel',
+  log: (line) => void (pgLog += `${line}\n`),
+});
 const servers: Server[] = [];
 const pools: Database[] = [];
 try {
@@ -113,14 +135,23 @@ try {
   await seedDemoCounty(database.db);
   console.log(`[bench] generating ${settings.cases} cases (${settings.open} open)…`);
   const generateMs = await generate(database, settings.cases, settings.open);
-  const [counts] = (await database.db.execute<{ total: number; open: number; units: number; assignments: number }>(sql`select
+  const [counts] = (
+    await database.db.execute<{ total: number; open: number; units: number; assignments: number }>(sql`select
     (select count(*) from cases)::int as total, (select count(*) from cases where closed_at is null)::int as open,
-    (select count(*) from case_units)::int as units, (select count(*) from case_assignments)::int as assignments`)).rows;
+    (select count(*) from case_units)::int as units, (select count(*) from case_assignments)::int as assignments`)
+  ).rows;
   console.log(`[bench] generated in ${(generateMs / 1000).toFixed(1)} s: ${JSON.stringify(counts)}`);
 
   const startApi = async (db: Database) => {
     const port = await freePort();
-    const config = loadConfig({ APP_ENV: 'development', DEV_LOGIN: 'on', LOG_LEVEL: 'silent', DATABASE_URL: pg.url, PORT: String(port), DATA_DIR: dir });
+    const config = loadConfig({
+      APP_ENV: 'development',
+      DEV_LOGIN: 'on',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: pg.url,
+      PORT: String(port),
+      DATA_DIR: dir,
+    });
     // Reads need no Temporal: a lazy client that never connects.
     const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
     servers.push(await startApiServer(config, db, temporal, pino({ level: 'silent' })));
@@ -136,8 +167,12 @@ try {
       skipped.push(`${q.label}: ${q.path} is not in the API yet`);
       continue;
     }
-    if (first.status !== 200) throw new Error(`${q.label}: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
-    totals[q.label] = (first.body as { total?: number; counts?: { total: number } }).total ?? (first.body as { counts?: { total: number } }).counts?.total ?? -1;
+    if (first.status !== 200)
+      throw new Error(`${q.label}: ${first.status} ${JSON.stringify(first.body).slice(0, 300)}`);
+    totals[q.label] =
+      (first.body as { total?: number; counts?: { total: number } }).total ??
+      (first.body as { counts?: { total: number } }).counts?.total ??
+      -1;
     for (let i = 0; i < settings.runs; i += 1) {
       const res = await client.request('GET', q.path, { user: q.user });
       if (res.status !== 200) throw new Error(`${q.label}: ${res.status}`);
@@ -146,8 +181,16 @@ try {
   }
 
   // The plans: new sessions of this database load auto_explain and log every statement's plan.
-  await database.db.execute(sql.raw(`alter database township_readmodel set session_preload_libraries = 'auto_explain'`));
-  for (const [k, v] of [['log_min_duration', '0'], ['log_analyze', 'on'], ['log_buffers', 'on'], ['log_timing', 'on'], ['log_nested_statements', 'on']]) {
+  await database.db.execute(
+    sql.raw(`alter database township_readmodel set session_preload_libraries = 'auto_explain'`),
+  );
+  for (const [k, v] of [
+    ['log_min_duration', '0'],
+    ['log_analyze', 'on'],
+    ['log_buffers', 'on'],
+    ['log_timing', 'on'],
+    ['log_nested_statements', 'on'],
+  ]) {
     await database.db.execute(sql.raw(`alter database township_readmodel set auto_explain.${k} = '${v}'`));
   }
   const explainDb = openDatabase(pg.url, { max: 1 });
@@ -164,8 +207,20 @@ try {
   await database.db.execute(sql.raw(`alter database township_readmodel reset all`));
 
   const summaries = latencies.all();
-  const withoutIndex = Object.entries(plans).flatMap(([label, ps]) => ps.filter((p) => p.seqScans.some((t) => /^case/.test(t))).map((p) => ({ label, query: p.query.slice(0, 200), seqScans: p.seqScans })));
-  const figures = { generateS: Math.round(generateMs) / 1000, counts, latencyMs: summaries, totals, skipped, seqScansOnCaseTables: withoutIndex, plans };
+  const withoutIndex = Object.entries(plans).flatMap(([label, ps]) =>
+    ps
+      .filter((p) => p.seqScans.some((t) => /^case/.test(t)))
+      .map((p) => ({ label, query: p.query.slice(0, 200), seqScans: p.seqScans })),
+  );
+  const figures = {
+    generateS: Math.round(generateMs) / 1000,
+    counts,
+    latencyMs: summaries,
+    totals,
+    skipped,
+    seqScansOnCaseTables: withoutIndex,
+    plans,
+  };
   const md = [
     `Generated ${counts?.total} cases (${counts?.open} open), ${counts?.units} case-unit rows, ${counts?.assignments} assignments in ${figures.generateS} s.`,
     '',
@@ -176,7 +231,12 @@ try {
     '',
     table(
       ['request', 'statements on case tables', 'with an index scan', 'sequential scans on case tables'],
-      Object.entries(plans).map(([label, ps]) => [label, ps.length, ps.filter((p) => p.usesIndex).length, ps.flatMap((p) => p.seqScans.filter((t) => /^case/.test(t))).join(', ') || 'none']),
+      Object.entries(plans).map(([label, ps]) => [
+        label,
+        ps.length,
+        ps.filter((p) => p.usesIndex).length,
+        ps.flatMap((p) => p.seqScans.filter((t) => /^case/.test(t))).join(', ') || 'none',
+      ]),
     ),
     '',
     ...Object.entries(plans).flatMap(([label, ps]) => [

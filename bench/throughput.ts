@@ -25,12 +25,25 @@ console.log(`  BENCH_MIX              = ${mix.map((s) => s.name).join(',')}`);
 const sys = await startSystem({ log: (l) => console.log(`[system] ${l}`), stageTiming: true });
 try {
   const client = new ApiClient(sys.apiUrl);
-  if (settings.warmup > 0) await runWorkload({ client, mix, cases: settings.warmup, concurrency: Math.min(settings.concurrency, settings.warmup), tag: 'warmup' });
+  if (settings.warmup > 0)
+    await runWorkload({
+      client,
+      mix,
+      cases: settings.warmup,
+      concurrency: Math.min(settings.concurrency, settings.warmup),
+      tag: 'warmup',
+    });
   console.log(`[bench] driving ${settings.cases} cases with ${settings.concurrency} users…`);
   await sys.drainStageTimings(); // forget the warm-up
   const metricsBefore = await sys.workerMetrics();
   const cpuBefore = cpuSnapshot(sys.pids());
-  const ours = await runWorkload({ client, mix, cases: settings.cases, concurrency: settings.concurrency, tag: 'throughput' });
+  const ours = await runWorkload({
+    client,
+    mix,
+    cases: settings.cases,
+    concurrency: settings.concurrency,
+    tag: 'throughput',
+  });
   const cpuOurs = cpuPerAction(cpuBefore, cpuSnapshot(sys.pids()), ours.actions);
   const stages = stageFigures(await sys.drainStageTimings(), ours.actions);
   const sdk = sdkFigures(metricsBefore, await sys.workerMetrics());
@@ -40,21 +53,49 @@ try {
 
   // The bare floor: same server, same counts, same concurrency.
   const bareQueue = 'bare-bench';
-  const bareWorker = await sys.spawnChild('bare-worker', 'bench/bare/worker-main.ts', { TEMPORAL_TASK_QUEUE: bareQueue }, /bare worker ready/);
-  const temporal = new Client({ connection: await Connection.connect({ address: sys.temporalAddress }), namespace: sys.namespace });
+  const bareWorker = await sys.spawnChild(
+    'bare-worker',
+    'bench/bare/worker-main.ts',
+    { TEMPORAL_TASK_QUEUE: bareQueue },
+    /bare worker ready/,
+  );
+  const temporal = new Client({
+    connection: await Connection.connect({ address: sys.temporalAddress }),
+    namespace: sys.namespace,
+  });
   const plan = ours.cases.map((c) => c.scenario.steps.length);
   const warm = plan.slice(0, settings.warmup);
   if (warm.length) await runBare(temporal, bareQueue, warm, Math.min(settings.concurrency, warm.length));
   console.log(`[bench] bare Temporal: ${plan.length} starts, ${plan.reduce((a, b) => a + b, 0)} updates…`);
   const bareCpuBefore = cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid });
   const bare = await runBare(temporal, bareQueue, plan, settings.concurrency);
-  const cpuBare = cpuPerAction(bareCpuBefore, cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid }), bare.starts + bare.updates);
+  const cpuBare = cpuPerAction(
+    bareCpuBefore,
+    cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid }),
+    bare.starts + bare.updates,
+  );
   await temporal.connection.close();
 
   const perSec = (n: number, ms: number) => Math.round((n / (ms / 1000)) * 100) / 100;
-  const oursFig = { cases: ours.cases.length, failedCases: ours.failed.length, actions: ours.actions, wallS: Math.round(ours.wallMs) / 1000, casesPerS: perSec(ours.cases.length, ours.wallMs), actionsPerS: perSec(ours.actions, ours.wallMs) };
-  const bareFig = { workflows: bare.starts, updates: bare.updates, wallS: Math.round(bare.wallMs) / 1000, workflowsPerS: perSec(bare.starts, bare.wallMs), actionsPerS: perSec(bare.starts + bare.updates, bare.wallMs) };
-  const ratio = { cases: Math.round((oursFig.casesPerS / bareFig.workflowsPerS) * 1000) / 1000, actions: Math.round((oursFig.actionsPerS / bareFig.actionsPerS) * 1000) / 1000 };
+  const oursFig = {
+    cases: ours.cases.length,
+    failedCases: ours.failed.length,
+    actions: ours.actions,
+    wallS: Math.round(ours.wallMs) / 1000,
+    casesPerS: perSec(ours.cases.length, ours.wallMs),
+    actionsPerS: perSec(ours.actions, ours.wallMs),
+  };
+  const bareFig = {
+    workflows: bare.starts,
+    updates: bare.updates,
+    wallS: Math.round(bare.wallMs) / 1000,
+    workflowsPerS: perSec(bare.starts, bare.wallMs),
+    actionsPerS: perSec(bare.starts + bare.updates, bare.wallMs),
+  };
+  const ratio = {
+    cases: Math.round((oursFig.casesPerS / bareFig.workflowsPerS) * 1000) / 1000,
+    actions: Math.round((oursFig.actionsPerS / bareFig.actionsPerS) * 1000) / 1000,
+  };
   const bareStart = bare.latencies.summary('start');
   const bareUpdate = bare.latencies.summary('update');
   const oursLat = ours.latencies.all();
@@ -67,15 +108,41 @@ try {
   );
   const flowable = readFlowable();
   const cpuRatio = Math.round((cpuOurs.totalWithoutDriver! / cpuBare.totalWithoutDriver!) * 100) / 100;
-  const figures = { ours: oursFig, bare: bareFig, ratio, cpuMsPerAction: { ours: cpuOurs, bare: cpuBare, ratioOursToBare: cpuRatio }, stages, sdk, flowable, latencyMs: oursLat, bareLatencyMs: bare.latencies.all(), overheadMs: overhead, failures: ours.failed.slice(0, 10) };
+  const figures = {
+    ours: oursFig,
+    bare: bareFig,
+    ratio,
+    cpuMsPerAction: { ours: cpuOurs, bare: cpuBare, ratioOursToBare: cpuRatio },
+    stages,
+    sdk,
+    flowable,
+    latencyMs: oursLat,
+    bareLatencyMs: bare.latencies.all(),
+    overheadMs: overhead,
+    failures: ours.failed.slice(0, 10),
+  };
   const md = [
     '## Throughput',
     '',
     table(
       ['', 'cases (workflows)', 'actions', 'wall s', 'cases/s', 'actions/s'],
       [
-        ['engine through the API', oursFig.cases, oursFig.actions, oursFig.wallS, oursFig.casesPerS, oursFig.actionsPerS],
-        ['bare Temporal (no-op)', bareFig.workflows, bareFig.workflows + bareFig.updates, bareFig.wallS, bareFig.workflowsPerS, bareFig.actionsPerS],
+        [
+          'engine through the API',
+          oursFig.cases,
+          oursFig.actions,
+          oursFig.wallS,
+          oursFig.casesPerS,
+          oursFig.actionsPerS,
+        ],
+        [
+          'bare Temporal (no-op)',
+          bareFig.workflows,
+          bareFig.workflows + bareFig.updates,
+          bareFig.wallS,
+          bareFig.workflowsPerS,
+          bareFig.actionsPerS,
+        ],
         ['ratio engine / bare', '', '', '', ratio.cases, ratio.actions],
       ],
     ),
@@ -84,7 +151,11 @@ try {
     '',
     '## Latency per action (engine, through the API), with overhead over the bare floor',
     '',
-    latencyTable(oursLat, (l) => [overhead[l]!.p50, overhead[l]!.p95, overhead[l]!.p99], ['overhead p50', 'overhead p95', 'overhead p99']),
+    latencyTable(oursLat, (l) => [overhead[l]!.p50, overhead[l]!.p95, overhead[l]!.p99], [
+      'overhead p50',
+      'overhead p95',
+      'overhead p99',
+    ]),
     '',
     'Bare floor (`start` = update-with-start, `update` = one update):',
     '',
@@ -92,7 +163,11 @@ try {
     '',
     '## CPU per action (each process with its children, over the measured part)',
     '',
-    cpuTable({ engine: cpuOurs, 'bare Temporal': cpuBare, ...(flowable ? { 'Flowable peer': flowable.cpuMsPerAction } : {}) }),
+    cpuTable({
+      engine: cpuOurs,
+      'bare Temporal': cpuBare,
+      ...(flowable ? { 'Flowable peer': flowable.cpuMsPerAction } : {}),
+    }),
     '',
     `Engine / bare CPU per action (without the driver): ${cpuRatio}×.${flowable ? ` Flowable peer: ${flowable.actionsPerS} actions/s, step p50/p99 ${flowable.stepP50Ms}/${flowable.stepP99Ms} ms (${flowable.source}).` : ''}`,
     '',
@@ -102,7 +177,10 @@ try {
     '',
     'Temporal SDK metrics of the worker over the measured part (latency means in ms):',
     '',
-    table(['metric', 'count', 'mean ms'], Object.entries(sdk).map(([k, v]) => [k, v.count, v.meanMs ?? ''])),
+    table(
+      ['metric', 'count', 'mean ms'],
+      Object.entries(sdk).map(([k, v]) => [k, v.count, v.meanMs ?? '']),
+    ),
   ].join('\n');
   writeResults('throughput', 'npm run bench:throughput', m, settings, figures, md);
   if (ours.failed.length) process.exitCode = 1;
@@ -119,8 +197,21 @@ function readFlowable() {
   if (!file) return null;
   const r = JSON.parse(readFileSync(file, 'utf8')) as FlowableResult;
   const step = r.latency_ms.act ?? r.latency_ms.complete;
-  const cpuMsPerAction = Object.fromEntries(Object.entries(r.cpu_s).map(([k, s]) => [k.startsWith('driver') ? 'driver' : k, Math.round(((s * 1000) / r.actions) * 100) / 100]));
-  return { source: file, actionsPerS: r.actions_per_s, casesPerS: r.cases_per_s, stepP50Ms: step?.p50, stepP99Ms: step?.p99, cpuMsPerAction, settings: r.settings };
+  const cpuMsPerAction = Object.fromEntries(
+    Object.entries(r.cpu_s).map(([k, s]) => [
+      k.startsWith('driver') ? 'driver' : k,
+      Math.round(((s * 1000) / r.actions) * 100) / 100,
+    ]),
+  );
+  return {
+    source: file,
+    actionsPerS: r.actions_per_s,
+    casesPerS: r.cases_per_s,
+    stepP50Ms: step?.p50,
+    stepP99Ms: step?.p99,
+    cpuMsPerAction,
+    settings: r.settings,
+  };
 }
 
 interface FlowableResult {

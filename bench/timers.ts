@@ -51,14 +51,21 @@ try {
   const create = async (i: number, deadline: number) => {
     const amount = (deadline - Date.now()) / 60_000;
     if (amount <= 0) throw new Error(`creation fell behind the deadlines at case ${i}: raise LEAD_S`);
-    const body = { title: i < 0 ? `定时压测探测 ${-i}` : `${TITLE}${i}`, description: '到期升级', unitId: `lk.t0${1 + (Math.abs(i) % 3)}`, budget: { unit: 'minute', amount } };
+    const body = {
+      title: i < 0 ? `定时压测探测 ${-i}` : `${TITLE}${i}`,
+      description: '到期升级',
+      unitId: `lk.t0${1 + (Math.abs(i) % 3)}`,
+      budget: { unit: 'minute', amount },
+    };
     // A busy engine answers 503 after 30 s: retry with the same Idempotency-Key (the case opens once).
     const idempotencyKey = randomUUID();
     for (let attempt = 1; ; attempt += 1) {
       const res = await client.request('POST', '/api/v1/tasks', { user: 'lk.supervisor', body, idempotencyKey });
       if (res.status === 201) return (res.body as { caseId: string }).caseId;
-      const busy = res.status === 503 || (res.status === 409 && (res.body as { code?: string }).code === 'request-in-progress');
-      if (!busy || attempt >= 30) throw new Error(`create task ${i}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+      const busy =
+        res.status === 503 || (res.status === 409 && (res.body as { code?: string }).code === 'request-in-progress');
+      if (!busy || attempt >= 30)
+        throw new Error(`create task ${i}: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
       retriedCreations += 1;
       await sleep(1_000);
     }
@@ -70,30 +77,43 @@ try {
     const probe = Math.min(40, settings.cases);
     const p0 = performance.now();
     let n = 0;
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, probe) }, async () => {
-      while (n < probe) await create(-++n, Date.now() + 3_600_000);
-    }));
+    await Promise.all(
+      Array.from({ length: Math.min(settings.concurrency, probe) }, async () => {
+        while (n < probe) await create(-++n, Date.now() + 3_600_000);
+      }),
+    );
     const perCaseMs = (performance.now() - p0) / probe;
     leadMs = Math.round(leadForColourWaves(perCaseMs * settings.cases) + 30_000);
-    console.log(`[bench] probe: ${perCaseMs.toFixed(1)} ms per case → first deadline ${Math.round(leadMs / 1000)} s after creation starts`);
+    console.log(
+      `[bench] probe: ${perCaseMs.toFixed(1)} ms per case → first deadline ${Math.round(leadMs / 1000)} s after creation starts`,
+    );
   }
   const createStart = Date.now();
   const minuteStart = createStart + leadMs;
   const ids: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: settings.concurrency }, async () => {
-    for (let i = next++; i < settings.cases; i = next++) ids.push(await create(i, minuteStart + ((i * 59_000) / settings.cases)));
-  }));
+  await Promise.all(
+    Array.from({ length: settings.concurrency }, async () => {
+      for (let i = next++; i < settings.cases; i = next++)
+        ids.push(await create(i, minuteStart + (i * 59_000) / settings.cases));
+    }),
+  );
   const createdMs = Date.now() - createStart;
-  console.log(`[bench] created ${ids.length} tasks in ${(createdMs / 1000).toFixed(1)} s; deadlines from ${new Date(minuteStart).toISOString()} for 59 s`);
+  console.log(
+    `[bench] created ${ids.length} tasks in ${(createdMs / 1000).toFixed(1)} s; deadlines from ${new Date(minuteStart).toISOString()} for 59 s`,
+  );
 
   const db = sys.database.db;
   const redCount = async () => {
-    const r = await db.execute<{ n: number }>(sql`select count(*)::int as n from cases where title like ${`${TITLE}%`} and colour = 'red'`);
+    const r = await db.execute<{ n: number }>(
+      sql`select count(*)::int as n from cases where title like ${`${TITLE}%`} and colour = 'red'`,
+    );
     return r.rows[0]!.n;
   };
   const noticeCount = async () => {
-    const r = await db.execute<{ n: number }>(sql`select count(distinct n.case_id)::int as n from notices n join cases c on c.id = n.case_id where c.title like ${`${TITLE}%`} and n.kind = 'overdue'`);
+    const r = await db.execute<{ n: number }>(
+      sql`select count(distinct n.case_id)::int as n from notices n join cases c on c.id = n.case_id where c.title like ${`${TITLE}%`} and n.kind = 'overdue'`,
+    );
     return r.rows[0]!.n;
   };
   const memBefore = memory.at(-1)?.mib ?? null;
@@ -124,12 +144,49 @@ try {
     where c.title like ${`${TITLE}%`} group by c.id, c.deadline`);
   const lateness = percentiles(late.rows.map((r) => Number(r.ms)));
   const during = memory.filter((s) => s.t >= minuteStart - createStart);
-  const mem = { beforeDeadlinesMiB: memBefore, peakMiB: Math.max(...memory.map((s) => s.mib)), peakDuringEscalationMiB: during.length ? Math.max(...during.map((s) => s.mib)) : null, samples: memory };
-  const figures = { cases: ids.length, createS: createdMs / 1000, retriedCreations, allEscalatedAfterFirstDeadlineS: allRedMs / 1000, allEscalatedAfterLastDeadlineS: afterLastMs / 1000, latenessMs: lateness, workerMemory: mem };
+  const mem = {
+    beforeDeadlinesMiB: memBefore,
+    peakMiB: Math.max(...memory.map((s) => s.mib)),
+    peakDuringEscalationMiB: during.length ? Math.max(...during.map((s) => s.mib)) : null,
+    samples: memory,
+  };
+  const figures = {
+    cases: ids.length,
+    createS: createdMs / 1000,
+    retriedCreations,
+    allEscalatedAfterFirstDeadlineS: allRedMs / 1000,
+    allEscalatedAfterLastDeadlineS: afterLastMs / 1000,
+    latenessMs: lateness,
+    workerMemory: mem,
+  };
   const md = [
     table(
-      ['open cases', 'created in s', 'all escalated, s after the first deadline', 's after the last deadline', 'lateness p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'worker RSS before MiB', 'peak MiB'],
-      [[ids.length, figures.createS, figures.allEscalatedAfterFirstDeadlineS, figures.allEscalatedAfterLastDeadlineS, lateness.p50, lateness.p95, lateness.p99, lateness.max, memBefore ?? '', mem.peakMiB]],
+      [
+        'open cases',
+        'created in s',
+        'all escalated, s after the first deadline',
+        's after the last deadline',
+        'lateness p50 ms',
+        'p95 ms',
+        'p99 ms',
+        'max ms',
+        'worker RSS before MiB',
+        'peak MiB',
+      ],
+      [
+        [
+          ids.length,
+          figures.createS,
+          figures.allEscalatedAfterFirstDeadlineS,
+          figures.allEscalatedAfterLastDeadlineS,
+          lateness.p50,
+          lateness.p95,
+          lateness.p99,
+          lateness.max,
+          memBefore ?? '',
+          mem.peakMiB,
+        ],
+      ],
     ),
     '',
     'Escalated = the task’s clock projected red and its 督办 (overdue notice) written. Deadlines are spread evenly over one minute. Lateness = the red transition’s instant in the audit log minus the projected deadline.',

@@ -18,7 +18,16 @@ import { barRefusal } from '../domain/secondment';
 import { allocateCaseNumber } from './case-numbers';
 import { activeBars } from './secondment';
 import type { Db, Tx } from './index';
-import { assessmentAppeals, assessmentCycles, assessmentRatees, assessmentResults, assessmentSchemes, assessmentSchemeVersions, assessmentScores, assessmentSnapshots } from './schema/assessment';
+import {
+  assessmentAppeals,
+  assessmentCycles,
+  assessmentRatees,
+  assessmentResults,
+  assessmentSchemes,
+  assessmentSchemeVersions,
+  assessmentScores,
+  assessmentSnapshots,
+} from './schema/assessment';
 import { caseClocks, cases, caseUnits, notices } from './schema/cases';
 import { incidentFacts } from './schema/incident';
 import { orgUnits, PATH_SEPARATOR, users, type OrgUnit } from './schema/org';
@@ -43,9 +52,20 @@ export async function loadScheme(db: Reader, code: string, version?: number): Pr
   const [row] = await db
     .select()
     .from(assessmentSchemeVersions)
-    .where(and(eq(assessmentSchemeVersions.schemeCode, code), eq(assessmentSchemeVersions.version, version ?? scheme.currentVersion)));
+    .where(
+      and(
+        eq(assessmentSchemeVersions.schemeCode, code),
+        eq(assessmentSchemeVersions.version, version ?? scheme.currentVersion),
+      ),
+    );
   if (!row) return null;
-  return { code, name: scheme.name, active: scheme.active, version: row.version, definition: schemeDefinitionSchema.parse(row.definition) };
+  return {
+    code,
+    name: scheme.name,
+    active: scheme.active,
+    version: row.version,
+    definition: schemeDefinitionSchema.parse(row.definition),
+  };
 }
 
 /** Every scheme with its current version. */
@@ -53,30 +73,71 @@ export async function listSchemes(db: Reader): Promise<SchemeWithVersion[]> {
   const rows = await db
     .select()
     .from(assessmentSchemes)
-    .innerJoin(assessmentSchemeVersions, and(eq(assessmentSchemeVersions.schemeCode, assessmentSchemes.code), eq(assessmentSchemeVersions.version, assessmentSchemes.currentVersion)))
+    .innerJoin(
+      assessmentSchemeVersions,
+      and(
+        eq(assessmentSchemeVersions.schemeCode, assessmentSchemes.code),
+        eq(assessmentSchemeVersions.version, assessmentSchemes.currentVersion),
+      ),
+    )
     .orderBy(asc(assessmentSchemes.code));
-  return rows.map((r) => ({ code: r.assessment_schemes.code, name: r.assessment_schemes.name, active: r.assessment_schemes.active, version: r.assessment_scheme_versions.version, definition: schemeDefinitionSchema.parse(r.assessment_scheme_versions.definition) }));
+  return rows.map((r) => ({
+    code: r.assessment_schemes.code,
+    name: r.assessment_schemes.name,
+    active: r.assessment_schemes.active,
+    version: r.assessment_scheme_versions.version,
+    definition: schemeDefinitionSchema.parse(r.assessment_scheme_versions.definition),
+  }));
 }
 
 /**
  * Save a scheme: a new scheme starts at version 1, an existing one gets the next version (old
  * versions stay as they were, so running cycles keep theirs). Call inside a transaction.
  */
-export async function saveSchemeVersion(tx: Tx, input: { code: string; name: string; active: boolean; definition: SchemeDefinition; reason: string | null; userId: string }): Promise<SchemeWithVersion> {
-  const [existing] = await tx.select().from(assessmentSchemes).where(eq(assessmentSchemes.code, input.code)).for('update');
+export async function saveSchemeVersion(
+  tx: Tx,
+  input: {
+    code: string;
+    name: string;
+    active: boolean;
+    definition: SchemeDefinition;
+    reason: string | null;
+    userId: string;
+  },
+): Promise<SchemeWithVersion> {
+  const [existing] = await tx
+    .select()
+    .from(assessmentSchemes)
+    .where(eq(assessmentSchemes.code, input.code))
+    .for('update');
   const version = (existing?.currentVersion ?? 0) + 1;
   if (existing) {
-    await tx.update(assessmentSchemes).set({ name: input.name, active: input.active, currentVersion: version, updatedAt: new Date() }).where(eq(assessmentSchemes.code, input.code));
+    await tx
+      .update(assessmentSchemes)
+      .set({ name: input.name, active: input.active, currentVersion: version, updatedAt: new Date() })
+      .where(eq(assessmentSchemes.code, input.code));
   } else {
-    await tx.insert(assessmentSchemes).values({ code: input.code, name: input.name, active: input.active, currentVersion: version });
+    await tx
+      .insert(assessmentSchemes)
+      .values({ code: input.code, name: input.name, active: input.active, currentVersion: version });
   }
-  await tx.insert(assessmentSchemeVersions).values({ schemeCode: input.code, version, definition: input.definition, reason: input.reason, createdBy: input.userId });
+  await tx.insert(assessmentSchemeVersions).values({
+    schemeCode: input.code,
+    version,
+    definition: input.definition,
+    reason: input.reason,
+    createdBy: input.userId,
+  });
   return { code: input.code, name: input.name, active: input.active, version, definition: input.definition };
 }
 
 /** Every version of a scheme, newest first. */
 export function schemeVersions(db: Reader, code: string) {
-  return db.select().from(assessmentSchemeVersions).where(eq(assessmentSchemeVersions.schemeCode, code)).orderBy(desc(assessmentSchemeVersions.version));
+  return db
+    .select()
+    .from(assessmentSchemeVersions)
+    .where(eq(assessmentSchemeVersions.schemeCode, code))
+    .orderBy(desc(assessmentSchemeVersions.version));
 }
 
 function selectorCondition(s: UnitSelector): SQL {
@@ -99,7 +160,10 @@ function ratersOf(rule: RaterRule, ratee: { unit: OrgUnit }, fixed: string[], by
     case 'fixed':
       return fixed;
     case 'ratee-township': {
-      const township = ratee.unit.path.split(PATH_SEPARATOR).map((id) => byId.get(id)).find((u) => u && TOWNSHIP_KINDS.has(u.kind));
+      const township = ratee.unit.path
+        .split(PATH_SEPARATOR)
+        .map((id) => byId.get(id))
+        .find((u) => u && TOWNSHIP_KINDS.has(u.kind));
       return township ? [township.id] : [];
     }
     case 'ratee-department':
@@ -112,20 +176,37 @@ function ratersOf(rule: RaterRule, ratee: { unit: OrgUnit }, fixed: string[], by
 export async function resolveRatees(db: Reader, def: SchemeDefinition): Promise<CycleRatee[]> {
   const list: { key: string; type: 'unit' | 'user'; id: string; name: string; unit: OrgUnit }[] = [];
   if (def.ratees.type === 'units') {
-    for (const unit of await selectUnits(db, def.ratees.units)) list.push({ key: `unit:${unit.id}`, type: 'unit', id: unit.id, name: unit.name, unit });
+    for (const unit of await selectUnits(db, def.ratees.units))
+      list.push({ key: `unit:${unit.id}`, type: 'unit', id: unit.id, name: unit.name, unit });
   } else {
     const conds: SQL[] = [eq(users.active, true)];
     if (def.ratees.role) conds.push(sql`${users.role} = ${def.ratees.role}`);
     if (def.ratees.userIds) conds.push(inArray(users.id, def.ratees.userIds.length ? def.ratees.userIds : ['']));
-    const rows = await db.select().from(users).innerJoin(orgUnits, eq(orgUnits.id, users.unitId)).where(and(...conds)).orderBy(asc(users.id));
-    for (const r of rows) list.push({ key: `user:${r.users.id}`, type: 'user', id: r.users.id, name: `${r.users.displayName}（${r.org_units.name}）`, unit: r.org_units });
+    const rows = await db
+      .select()
+      .from(users)
+      .innerJoin(orgUnits, eq(orgUnits.id, users.unitId))
+      .where(and(...conds))
+      .orderBy(asc(users.id));
+    for (const r of rows)
+      list.push({
+        key: `user:${r.users.id}`,
+        type: 'user',
+        id: r.users.id,
+        name: `${r.users.displayName}（${r.org_units.name}）`,
+        unit: r.org_units,
+      });
   }
   const ancestorIds = [...new Set(list.flatMap((r) => r.unit.path.split(PATH_SEPARATOR)))];
   const ancestors = ancestorIds.length ? await db.select().from(orgUnits).where(inArray(orgUnits.id, ancestorIds)) : [];
   const byId = new Map(ancestors.map((u) => [u.id, u]));
   const fixed = new Map<string, string[]>();
   for (const side of def.sides) {
-    if (side.raters?.relation === 'fixed' && side.raters.units) fixed.set(side.code, (await selectUnits(db, side.raters.units)).map((u) => u.id));
+    if (side.raters?.relation === 'fixed' && side.raters.units)
+      fixed.set(
+        side.code,
+        (await selectUnits(db, side.raters.units)).map((u) => u.id),
+      );
   }
   return list.map((r) => ({
     key: r.key,
@@ -135,36 +216,119 @@ export async function resolveRatees(db: Reader, def: SchemeDefinition): Promise<
     unitId: r.unit.id,
     unitPath: r.unit.path,
     // A unit never rates itself.
-    raters: Object.fromEntries(def.sides.filter((s) => s.raters).map((s) => [s.code, ratersOf(s.raters!, r, fixed.get(s.code) ?? [], byId).filter((u) => u !== r.unit.id || r.type === 'user')])),
+    raters: Object.fromEntries(
+      def.sides
+        .filter((s) => s.raters)
+        .map((s) => [
+          s.code,
+          ratersOf(s.raters!, r, fixed.get(s.code) ?? [], byId).filter((u) => u !== r.unit.id || r.type === 'user'),
+        ]),
+    ),
   }));
 }
 
 /** What a new cycle is assessed on, or why it cannot open. */
 export type CycleOpening =
   | { ok: true; scheme: SchemeWithVersion; period: PeriodInfo; owner: OrgUnit; ratees: CycleRatee[] }
-  | { ok: false; code: string; zh: string; en: string; status: 404 | 409 | 422; caseId?: string; extra?: Record<string, unknown> };
+  | {
+      ok: false;
+      code: string;
+      zh: string;
+      en: string;
+      status: 404 | 409 | 422;
+      caseId?: string;
+      extra?: Record<string, unknown>;
+    };
 
 /** Check that a scheme's cycle for `periodKey` may open now, and resolve its ratees and raters. */
-export async function prepareCycle(db: Reader, schemeCode: string, periodKeyOf: string | ((def: SchemeDefinition) => string), now: number): Promise<CycleOpening> {
+export async function prepareCycle(
+  db: Reader,
+  schemeCode: string,
+  periodKeyOf: string | ((def: SchemeDefinition) => string),
+  now: number,
+): Promise<CycleOpening> {
   const scheme = await loadScheme(db, schemeCode);
-  if (!scheme) return { ok: false, status: 404, code: 'scheme-not-found', zh: `考核方案不存在：${schemeCode}`, en: `No assessment scheme ${schemeCode}` };
-  if (!scheme.active) return { ok: false, status: 422, code: 'scheme-inactive', zh: `考核方案已停用：${scheme.name}`, en: `Scheme ${schemeCode} is inactive` };
+  if (!scheme)
+    return {
+      ok: false,
+      status: 404,
+      code: 'scheme-not-found',
+      zh: `考核方案不存在：${schemeCode}`,
+      en: `No assessment scheme ${schemeCode}`,
+    };
+  if (!scheme.active)
+    return {
+      ok: false,
+      status: 422,
+      code: 'scheme-inactive',
+      zh: `考核方案已停用：${scheme.name}`,
+      en: `Scheme ${schemeCode} is inactive`,
+    };
   const periodKey = typeof periodKeyOf === 'string' ? periodKeyOf : periodKeyOf(scheme.definition);
   const period = periodInfo(scheme.definition.period, periodKey);
-  if (!period) return { ok: false, status: 422, code: 'period-invalid', zh: `考核期格式不符（${scheme.definition.period}）：${periodKey}`, en: `Not a ${scheme.definition.period} period: ${periodKey}` };
-  if (Date.parse(period.end) > now) return { ok: false, status: 422, code: 'period-not-ended', zh: `考核期“${period.label}”尚未结束，不能开启考核`, en: `Period ${periodKey} has not ended yet` };
-  const [existing] = await db.select({ caseId: assessmentCycles.caseId }).from(assessmentCycles).where(and(eq(assessmentCycles.schemeCode, schemeCode), eq(assessmentCycles.periodKey, periodKey)));
-  if (existing) return { ok: false, status: 409, code: 'cycle-exists', zh: `该方案本期考核已开启：${existing.caseId}`, en: `This scheme's cycle for ${periodKey} exists: ${existing.caseId}`, caseId: existing.caseId };
+  if (!period)
+    return {
+      ok: false,
+      status: 422,
+      code: 'period-invalid',
+      zh: `考核期格式不符（${scheme.definition.period}）：${periodKey}`,
+      en: `Not a ${scheme.definition.period} period: ${periodKey}`,
+    };
+  if (Date.parse(period.end) > now)
+    return {
+      ok: false,
+      status: 422,
+      code: 'period-not-ended',
+      zh: `考核期“${period.label}”尚未结束，不能开启考核`,
+      en: `Period ${periodKey} has not ended yet`,
+    };
+  const [existing] = await db
+    .select({ caseId: assessmentCycles.caseId })
+    .from(assessmentCycles)
+    .where(and(eq(assessmentCycles.schemeCode, schemeCode), eq(assessmentCycles.periodKey, periodKey)));
+  if (existing)
+    return {
+      ok: false,
+      status: 409,
+      code: 'cycle-exists',
+      zh: `该方案本期考核已开启：${existing.caseId}`,
+      en: `This scheme's cycle for ${periodKey} exists: ${existing.caseId}`,
+      caseId: existing.caseId,
+    };
   const [owner] = await db.select().from(orgUnits).where(eq(orgUnits.id, scheme.definition.ownerUnitId));
-  if (!owner || !owner.active) return { ok: false, status: 422, code: 'owner-unit-missing', zh: `考核组织单位不存在或已停用：${scheme.definition.ownerUnitId}`, en: `The organising unit ${scheme.definition.ownerUnitId} is missing or inactive` };
+  if (!owner || !owner.active)
+    return {
+      ok: false,
+      status: 422,
+      code: 'owner-unit-missing',
+      zh: `考核组织单位不存在或已停用：${scheme.definition.ownerUnitId}`,
+      en: `The organising unit ${scheme.definition.ownerUnitId} is missing or inactive`,
+    };
   const ratees = await resolveRatees(db, scheme.definition);
-  if (ratees.length === 0) return { ok: false, status: 422, code: 'no-ratees', zh: '该方案没有可考核的对象', en: 'The scheme selects no ratees' };
+  if (ratees.length === 0)
+    return {
+      ok: false,
+      status: 422,
+      code: 'no-ratees',
+      zh: '该方案没有可考核的对象',
+      en: 'The scheme selects no ratees',
+    };
   if (scheme.definition.direction === 'seconded-staff') {
     const people = ratees.filter((r) => r.type === 'user');
-    const bars = await activeBars(db, people.map((r) => r.id), now);
+    const bars = await activeBars(
+      db,
+      people.map((r) => r.id),
+      now,
+    );
     for (const r of people) {
       const bar = bars.get(r.id);
-      if (bar) return { ok: false, status: 422, ...barRefusal({ userId: r.id, name: r.name }, bar.until, bar.caseId), extra: { userId: r.id, barUntil: bar.until, cycleId: bar.caseId } };
+      if (bar)
+        return {
+          ok: false,
+          status: 422,
+          ...barRefusal({ userId: r.id, name: r.name }, bar.until, bar.caseId),
+          extra: { userId: r.id, barUntil: bar.until, cycleId: bar.caseId },
+        };
     }
   }
   return { ok: true, scheme, period, owner, ratees };
@@ -174,7 +338,17 @@ export async function prepareCycle(db: Reader, schemeCode: string, periodKeyOf: 
  * Write the cycle's row and its frozen ratees; false when the scheme's cycle for that period was
  * opened meanwhile (the unique index decides).
  */
-export async function insertCycle(db: Db, c: { caseId: string; scheme: SchemeWithVersion; period: PeriodInfo; ownerUnitId: string; ratees: CycleRatee[]; openedBy: string }): Promise<boolean> {
+export async function insertCycle(
+  db: Db,
+  c: {
+    caseId: string;
+    scheme: SchemeWithVersion;
+    period: PeriodInfo;
+    ownerUnitId: string;
+    ratees: CycleRatee[];
+    openedBy: string;
+  },
+): Promise<boolean> {
   return db.transaction(async (tx) => {
     const rows = await tx
       .insert(assessmentCycles)
@@ -196,7 +370,18 @@ export async function insertCycle(db: Db, c: { caseId: string; scheme: SchemeWit
       .onConflictDoNothing()
       .returning({ caseId: assessmentCycles.caseId });
     if (rows.length === 0) return false;
-    await tx.insert(assessmentRatees).values(c.ratees.map((r) => ({ caseId: c.caseId, rateeKey: r.key, rateeType: r.type, rateeId: r.id, name: r.name, unitId: r.unitId, unitPath: r.unitPath, raters: r.raters })));
+    await tx.insert(assessmentRatees).values(
+      c.ratees.map((r) => ({
+        caseId: c.caseId,
+        rateeKey: r.key,
+        rateeType: r.type,
+        rateeId: r.id,
+        name: r.name,
+        unitId: r.unitId,
+        unitPath: r.unitPath,
+        raters: r.raters,
+      })),
+    );
     return true;
   });
 }
@@ -217,9 +402,12 @@ export async function openCycle(
   if (!prepared.ok) return prepared.caseId ? { ok: true, caseId: prepared.caseId, created: false } : prepared;
   const caseId = await allocateCaseNumber(db, 'assessment', new Date(now));
   const { scheme, period, owner, ratees } = prepared;
-  if (await insertCycle(db, { caseId, scheme, period, ownerUnitId: owner.id, ratees, openedBy })) return { ok: true, caseId, created: true };
+  if (await insertCycle(db, { caseId, scheme, period, ownerUnitId: owner.id, ratees, openedBy }))
+    return { ok: true, caseId, created: true };
   const again = await prepareCycle(db, schemeCode, period.key, now);
-  return !again.ok && again.caseId ? { ok: true, caseId: again.caseId, created: false } : { ok: false, status: 409, code: 'cycle-exists', zh: '该方案本期考核已开启', en: 'This cycle exists' };
+  return !again.ok && again.caseId
+    ? { ok: true, caseId: again.caseId, created: false }
+    : { ok: false, status: 409, code: 'cycle-exists', zh: '该方案本期考核已开启', en: 'This cycle exists' };
 }
 
 /**
@@ -238,19 +426,43 @@ export async function cycleStartInput(
   if (!cycle) return { ok: false, code: 'cycle-not-found', zh: `考核不存在：${caseId}`, en: `No cycle ${caseId}` };
   const scheme = await loadScheme(db, cycle.schemeCode, cycle.schemeVersion);
   const [owner] = await db.select().from(orgUnits).where(eq(orgUnits.id, cycle.ownerUnitId));
-  if (!scheme || !owner) return { ok: false, code: 'cycle-incomplete', zh: `考核方案版本或组织单位缺失：${caseId}`, en: `The scheme version or organising unit of ${caseId} is missing` };
-  const rows = await db.select().from(assessmentRatees).where(eq(assessmentRatees.caseId, caseId)).orderBy(asc(assessmentRatees.rateeKey));
+  if (!scheme || !owner)
+    return {
+      ok: false,
+      code: 'cycle-incomplete',
+      zh: `考核方案版本或组织单位缺失：${caseId}`,
+      en: `The scheme version or organising unit of ${caseId} is missing`,
+    };
+  const rows = await db
+    .select()
+    .from(assessmentRatees)
+    .where(eq(assessmentRatees.caseId, caseId))
+    .orderBy(asc(assessmentRatees.rateeKey));
   const period = periodInfo(scheme.definition.period, cycle.periodKey)!;
   const raterUnits = [...new Set(rows.flatMap((r) => Object.values(r.raters).flat()))];
   const raterLeaders = raterUnits.length
-    ? await db.select({ unitId: orgUnits.id, userId: users.id, role: users.role }).from(orgUnits).innerJoin(users, eq(users.id, orgUnits.leaderUserId)).where(and(inArray(orgUnits.id, raterUnits), eq(users.active, true))).orderBy(asc(orgUnits.id))
+    ? await db
+        .select({ unitId: orgUnits.id, userId: users.id, role: users.role })
+        .from(orgUnits)
+        .innerJoin(users, eq(users.id, orgUnits.leaderUserId))
+        .where(and(inArray(orgUnits.id, raterUnits), eq(users.active, true)))
+        .orderBy(asc(orgUnits.id))
     : [];
   const calendar = await calendarOf(owner);
   try {
-    buildCalendar(calendar.data, calendar).deadline(scheme.definition.scoringWindow.unit, now, scheme.definition.scoringWindow.amount);
+    buildCalendar(calendar.data, calendar).deadline(
+      scheme.definition.scoringWindow.unit,
+      now,
+      scheme.definition.scoringWindow.amount,
+    );
   } catch (err) {
     if (!(err instanceof CalendarYearMissingError)) throw err;
-    return { ok: false, code: err.code, zh: `${err.year} 年的节假日数据尚未录入，无法计算评分期限；请管理员先录入该年日历`, en: `No holiday calendar for ${err.year}: the scoring deadline cannot be computed` };
+    return {
+      ok: false,
+      code: err.code,
+      zh: `${err.year} 年的节假日数据尚未录入，无法计算评分期限；请管理员先录入该年日历`,
+      en: `No holiday calendar for ${err.year}: the scoring deadline cannot be computed`,
+    };
   }
   return {
     ok: true,
@@ -263,7 +475,15 @@ export async function cycleStartInput(
         definition: scheme.definition,
         period,
         owner: { unitId: owner.id, unitPath: owner.path, name: owner.name },
-        ratees: rows.map((r) => ({ key: r.rateeKey, type: r.rateeType, id: r.rateeId, name: r.name, unitId: r.unitId, unitPath: r.unitPath, raters: r.raters })),
+        ratees: rows.map((r) => ({
+          key: r.rateeKey,
+          type: r.rateeType,
+          id: r.rateeId,
+          name: r.name,
+          unitId: r.unitId,
+          unitPath: r.unitPath,
+          raters: r.raters,
+        })),
         raterLeaders,
       },
       openedBy,
@@ -325,7 +545,13 @@ const NOTICE_METRICS: Partial<Record<MetricKey, (n: { kind: string }) => number>
 };
 
 /** Add each row's count to the metrics it counts for, remembering the case behind it. */
-function tally<R>(out: Measured, wanted: readonly MetricKey[], table: Partial<Record<MetricKey, (row: R) => number>>, rows: readonly R[], caseIdOf: (row: R) => string): void {
+function tally<R>(
+  out: Measured,
+  wanted: readonly MetricKey[],
+  table: Partial<Record<MetricKey, (row: R) => number>>,
+  rows: readonly R[],
+  caseIdOf: (row: R) => string,
+): void {
   for (const key of wanted) {
     const count = table[key];
     if (!count) continue;
@@ -350,7 +576,12 @@ const wants = (keys: readonly MetricKey[], table: object) => keys.some((k) => k 
  * period (late = a promised-limit clock ended red), 督办 and red-card notices it received, and the
  * summons parts addressed to it (counted by the summons statistics, `summonsDepartmentStats`).
  */
-export async function measureRatee(db: Reader, ratee: Pick<CycleRatee, 'unitId' | 'unitPath'>, period: Pick<PeriodInfo, 'start' | 'end'>, keys: readonly MetricKey[]): Promise<Measured> {
+export async function measureRatee(
+  db: Reader,
+  ratee: Pick<CycleRatee, 'unitId' | 'unitPath'>,
+  period: Pick<PeriodInfo, 'start' | 'end'>,
+  keys: readonly MetricKey[],
+): Promise<Measured> {
   const from = new Date(period.start);
   const to = new Date(period.end);
   const out: Measured = { values: {}, sources: {} };
@@ -363,10 +594,20 @@ export async function measureRatee(db: Reader, ratee: Pick<CycleRatee, 'unitId' 
         and(
           gte(incidentFacts.reportedAt, from),
           lt(incidentFacts.reportedAt, to),
-          or(eq(incidentFacts.gridPath, unitPath), like(incidentFacts.gridPath, `${unitPath}${PATH_SEPARATOR}%`), sql`${incidentFacts.unitIds} @> array[${unitId}]::text[]`),
+          or(
+            eq(incidentFacts.gridPath, unitPath),
+            like(incidentFacts.gridPath, `${unitPath}${PATH_SEPARATOR}%`),
+            sql`${incidentFacts.unitIds} @> array[${unitId}]::text[]`,
+          ),
         ),
       );
-    tally(out, keys, Object.fromEntries(Object.entries(INCIDENT_METRICS).map(([k, f]) => [k, (r: IncidentRow) => f(r, unitId)])), rows, (r) => r.caseId);
+    tally(
+      out,
+      keys,
+      Object.fromEntries(Object.entries(INCIDENT_METRICS).map(([k, f]) => [k, (r: IncidentRow) => f(r, unitId)])),
+      rows,
+      (r) => r.caseId,
+    );
   }
   if (wants(keys, APPROVAL_METRICS)) {
     const rows = await db
@@ -381,18 +622,33 @@ export async function measureRatee(db: Reader, ratee: Pick<CycleRatee, 'unitId' 
           eq(cases.status, 'concluded'),
           gte(cases.closedAt, from),
           lt(cases.closedAt, to),
-          or(eq(cases.ownerUnitId, unitId), sql`exists (select 1 from ${caseUnits} where ${caseUnits.caseId} = ${cases.id} and ${caseUnits.unitId} = ${unitId} and ${caseUnits.relation} = 'step')`),
+          or(
+            eq(cases.ownerUnitId, unitId),
+            sql`exists (select 1 from ${caseUnits} where ${caseUnits.caseId} = ${cases.id} and ${caseUnits.unitId} = ${unitId} and ${caseUnits.relation} = 'step')`,
+          ),
         ),
       );
     tally(out, keys, APPROVAL_METRICS, rows, (r) => r.caseId);
   }
   if (wants(keys, NOTICE_METRICS)) {
-    const rows = await db.select({ caseId: notices.caseId, kind: notices.kind }).from(notices).where(and(eq(notices.unitId, unitId), gte(notices.createdAt, from), lt(notices.createdAt, to)));
+    const rows = await db
+      .select({ caseId: notices.caseId, kind: notices.kind })
+      .from(notices)
+      .where(and(eq(notices.unitId, unitId), gte(notices.createdAt, from), lt(notices.createdAt, to)));
     tally(out, keys, NOTICE_METRICS, rows, (r) => r.caseId);
   }
   if (wants(keys, SUMMONS_METRICS)) {
     const [stats] = await summonsDepartmentStats(db, { from, to, unitIds: [unitId] });
-    const parts = await db.select({ caseId: summonsDepartments.caseId }).from(summonsDepartments).where(and(eq(summonsDepartments.unitId, unitId), gte(summonsDepartments.notifiedAt, from), lt(summonsDepartments.notifiedAt, to)));
+    const parts = await db
+      .select({ caseId: summonsDepartments.caseId })
+      .from(summonsDepartments)
+      .where(
+        and(
+          eq(summonsDepartments.unitId, unitId),
+          gte(summonsDepartments.notifiedAt, from),
+          lt(summonsDepartments.notifiedAt, to),
+        ),
+      );
     for (const key of keys) {
       const value = SUMMONS_METRICS[key];
       if (!value) continue;
@@ -408,9 +664,19 @@ export async function measureRatee(db: Reader, ratee: Pick<CycleRatee, 'unitId' 
  * The frozen snapshot of a cycle: measured once and stored; later calls (a retried activity, a
  * replay) read the stored rows back, so the cycle always scores the same data.
  */
-export async function snapshotCycle(db: Db, caseId: string, def: SchemeDefinition, period: PeriodInfo, now: Date): Promise<{ takenAt: string; metrics: Record<string, MetricValues> }> {
+export async function snapshotCycle(
+  db: Db,
+  caseId: string,
+  def: SchemeDefinition,
+  period: PeriodInfo,
+  now: Date,
+): Promise<{ takenAt: string; metrics: Record<string, MetricValues> }> {
   const existing = await db.select().from(assessmentSnapshots).where(eq(assessmentSnapshots.caseId, caseId));
-  const ratees = await db.select().from(assessmentRatees).where(eq(assessmentRatees.caseId, caseId)).orderBy(asc(assessmentRatees.rateeKey));
+  const ratees = await db
+    .select()
+    .from(assessmentRatees)
+    .where(eq(assessmentRatees.caseId, caseId))
+    .orderBy(asc(assessmentRatees.rateeKey));
   if (existing.length === 0 || existing.length < ratees.length) {
     const keys = metricsOf(def);
     const rows = [];
@@ -429,7 +695,11 @@ export async function snapshotCycle(db: Db, caseId: string, def: SchemeDefinitio
 
 /** A cycle's row with its organising unit's path (for scope checks); null when unknown. */
 export async function findCycle(db: Reader, caseId: string) {
-  const [row] = await db.select({ cycle: assessmentCycles, ownerPath: orgUnits.path, ownerName: orgUnits.name }).from(assessmentCycles).innerJoin(orgUnits, eq(orgUnits.id, assessmentCycles.ownerUnitId)).where(eq(assessmentCycles.caseId, caseId));
+  const [row] = await db
+    .select({ cycle: assessmentCycles, ownerPath: orgUnits.path, ownerName: orgUnits.name })
+    .from(assessmentCycles)
+    .innerJoin(orgUnits, eq(orgUnits.id, assessmentCycles.ownerUnitId))
+    .where(eq(assessmentCycles.caseId, caseId));
   return row ?? null;
 }
 
@@ -438,7 +708,13 @@ export async function cycleResults(db: Reader, caseId: string) {
   const rows = await db
     .select({ result: assessmentResults, ratee: assessmentRatees })
     .from(assessmentResults)
-    .innerJoin(assessmentRatees, and(eq(assessmentRatees.caseId, assessmentResults.caseId), eq(assessmentRatees.rateeKey, assessmentResults.rateeKey)))
+    .innerJoin(
+      assessmentRatees,
+      and(
+        eq(assessmentRatees.caseId, assessmentResults.caseId),
+        eq(assessmentRatees.rateeKey, assessmentResults.rateeKey),
+      ),
+    )
     .where(eq(assessmentResults.caseId, caseId))
     .orderBy(asc(assessmentResults.rank), asc(assessmentResults.rateeKey));
   return rows;
@@ -446,27 +722,49 @@ export async function cycleResults(db: Reader, caseId: string) {
 
 /** The ratees of a cycle. */
 export function cycleRatees(db: Reader, caseId: string) {
-  return db.select().from(assessmentRatees).where(eq(assessmentRatees.caseId, caseId)).orderBy(asc(assessmentRatees.rateeKey));
+  return db
+    .select()
+    .from(assessmentRatees)
+    .where(eq(assessmentRatees.caseId, caseId))
+    .orderBy(asc(assessmentRatees.rateeKey));
 }
 
 /** One ratee's snapshot (values and source cases), manual scores and appeals in a cycle. */
 export async function rateeDetail(db: Reader, caseId: string, rateeKey: string) {
   const [[snapshot], scores, appeals] = await Promise.all([
-    db.select().from(assessmentSnapshots).where(and(eq(assessmentSnapshots.caseId, caseId), eq(assessmentSnapshots.rateeKey, rateeKey))),
-    db.select().from(assessmentScores).where(and(eq(assessmentScores.caseId, caseId), eq(assessmentScores.rateeKey, rateeKey))).orderBy(asc(assessmentScores.indicatorCode), asc(assessmentScores.raterUnitId)),
-    db.select().from(assessmentAppeals).where(and(eq(assessmentAppeals.caseId, caseId), eq(assessmentAppeals.rateeKey, rateeKey))).orderBy(asc(assessmentAppeals.filedAt)),
+    db
+      .select()
+      .from(assessmentSnapshots)
+      .where(and(eq(assessmentSnapshots.caseId, caseId), eq(assessmentSnapshots.rateeKey, rateeKey))),
+    db
+      .select()
+      .from(assessmentScores)
+      .where(and(eq(assessmentScores.caseId, caseId), eq(assessmentScores.rateeKey, rateeKey)))
+      .orderBy(asc(assessmentScores.indicatorCode), asc(assessmentScores.raterUnitId)),
+    db
+      .select()
+      .from(assessmentAppeals)
+      .where(and(eq(assessmentAppeals.caseId, caseId), eq(assessmentAppeals.rateeKey, rateeKey)))
+      .orderBy(asc(assessmentAppeals.filedAt)),
   ]);
   return { snapshot: snapshot ?? null, scores, appeals };
 }
 
 /** Scores a rater unit gave in a cycle. */
 export function raterScores(db: Reader, caseId: string, raterUnitId: string) {
-  return db.select().from(assessmentScores).where(and(eq(assessmentScores.caseId, caseId), eq(assessmentScores.raterUnitId, raterUnitId)));
+  return db
+    .select()
+    .from(assessmentScores)
+    .where(and(eq(assessmentScores.caseId, caseId), eq(assessmentScores.raterUnitId, raterUnitId)));
 }
 
 /** Appeals of a cycle, oldest first. */
 export function cycleAppeals(db: Reader, caseId: string) {
-  return db.select().from(assessmentAppeals).where(eq(assessmentAppeals.caseId, caseId)).orderBy(asc(assessmentAppeals.filedAt));
+  return db
+    .select()
+    .from(assessmentAppeals)
+    .where(eq(assessmentAppeals.caseId, caseId))
+    .orderBy(asc(assessmentAppeals.filedAt));
 }
 
 /** A ratee's results across cycles, newest period first, from cycles in `phases`. */

@@ -1,5 +1,13 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { GENESIS_HASH, hashAuditEntry, verifyAuditChain, type AuditAnchor, type AuditFacts, type AuditKey, type ChainVerdict } from '../domain/audit-chain';
+import {
+  GENESIS_HASH,
+  hashAuditEntry,
+  verifyAuditChain,
+  type AuditAnchor,
+  type AuditFacts,
+  type AuditKey,
+  type ChainVerdict,
+} from '../domain/audit-chain';
 import type { Db, Tx } from './index';
 import { auditLog, cases } from './schema';
 
@@ -21,7 +29,11 @@ export interface AuditWrite {
  * `applied: false` returned with its hash. Without one, the next sequence number is taken. Call
  * inside a transaction after `lockStream`.
  */
-export async function appendAudit(tx: Tx, facts: Omit<AuditFacts, 'seq'> & { seq?: number }, key?: AuditKey): Promise<AuditWrite> {
+export async function appendAudit(
+  tx: Tx,
+  facts: Omit<AuditFacts, 'seq'> & { seq?: number },
+  key?: AuditKey,
+): Promise<AuditWrite> {
   const last = await tx
     .select({ seq: auditLog.seq, hash: auditLog.hash })
     .from(auditLog)
@@ -30,7 +42,10 @@ export async function appendAudit(tx: Tx, facts: Omit<AuditFacts, 'seq'> & { seq
     .limit(1);
   const head = last[0];
   if (facts.seq !== undefined && head && facts.seq <= head.seq) {
-    const [kept] = await tx.select({ hash: auditLog.hash }).from(auditLog).where(and(eq(auditLog.streamId, facts.streamId), eq(auditLog.seq, facts.seq)));
+    const [kept] = await tx
+      .select({ hash: auditLog.hash })
+      .from(auditLog)
+      .where(and(eq(auditLog.streamId, facts.streamId), eq(auditLog.seq, facts.seq)));
     return { applied: false, seq: facts.seq, hash: kept?.hash ?? null };
   }
   const entry: AuditFacts = { ...facts, seq: facts.seq ?? (head?.seq ?? 0) + 1 };
@@ -45,7 +60,11 @@ export async function appendAudit(tx: Tx, facts: Omit<AuditFacts, 'seq'> & { seq
  * `anchor` (null: the engine could not answer). Take the anchor before calling: the database is
  * never behind it, so an anchor read first cannot mistake a new entry for a deleted one.
  */
-export async function verifyStream(db: Db, streamId: string, opts: { key?: AuditKey; anchor?: AuditAnchor | null } = {}): Promise<ChainVerdict> {
+export async function verifyStream(
+  db: Db,
+  streamId: string,
+  opts: { key?: AuditKey; anchor?: AuditAnchor | null } = {},
+): Promise<ChainVerdict> {
   return verifyAuditChain(await readStream(db, streamId), opts);
 }
 
@@ -72,7 +91,9 @@ export async function listAuditStreams(db: Db, after: string, limit: number): Pr
 
 /** How many streams {@link listAuditStreams} walks in all. */
 export async function countAuditStreams(db: Db): Promise<number> {
-  const { rows } = await db.execute<{ n: string }>(sql`select count(*) as n from (select ${cases.id} from ${cases} union select distinct ${auditLog.streamId} from ${auditLog}) s`);
+  const { rows } = await db.execute<{ n: string }>(
+    sql`select count(*) as n from (select ${cases.id} from ${cases} union select distinct ${auditLog.streamId} from ${auditLog}) s`,
+  );
   return Number(rows[0]?.n ?? 0);
 }
 

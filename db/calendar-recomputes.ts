@@ -7,8 +7,14 @@ import { caseClocks, cases } from './schema/cases';
 type Reader = Db | Tx;
 
 /** Record a calendar change whose recompute is still to be carried out; inside the change's transaction. */
-export async function queueCalendarRecompute(tx: Tx, change: { action: string; region: string; requestedBy: string }): Promise<CalendarRecompute> {
-  const [row] = await tx.insert(calendarRecomputes).values({ id: randomUUID(), ...change }).returning();
+export async function queueCalendarRecompute(
+  tx: Tx,
+  change: { action: string; region: string; requestedBy: string },
+): Promise<CalendarRecompute> {
+  const [row] = await tx
+    .insert(calendarRecomputes)
+    .values({ id: randomUUID(), ...change })
+    .returning();
   if (!row) throw new Error('insert returned no row');
   return row;
 }
@@ -20,7 +26,11 @@ export async function findCalendarRecompute(db: Reader, id: string): Promise<Cal
 
 /** Whether a calendar change waits for a walk that begins after it. */
 export async function calendarRecomputePending(db: Reader): Promise<boolean> {
-  const [row] = await db.select({ id: calendarRecomputes.id }).from(calendarRecomputes).where(eq(calendarRecomputes.status, 'pending')).limit(1);
+  const [row] = await db
+    .select({ id: calendarRecomputes.id })
+    .from(calendarRecomputes)
+    .where(eq(calendarRecomputes.status, 'pending'))
+    .limit(1);
   return row !== undefined;
 }
 
@@ -45,7 +55,12 @@ export async function claimCalendarRecomputes(db: Db, walkId: string): Promise<C
     const mine = await tx.select().from(calendarRecomputes).where(eq(calendarRecomputes.walkId, walkId));
     if (mine.length > 0) {
       // A retry of a claim that committed: answer as the first attempt did.
-      return { walkId, startedAt: mine[0]!.startedAt!.toISOString(), total: mine[0]!.total ?? 0, recomputeIds: mine.map((r) => r.id) };
+      return {
+        walkId,
+        startedAt: mine[0]!.startedAt!.toISOString(),
+        total: mine[0]!.total ?? 0,
+        recomputeIds: mine.map((r) => r.id),
+      };
     }
     // Serialise claims with each other (there is one fan-out workflow, but a retried activity may overlap its first attempt).
     await tx.execute(sql`lock table ${calendarRecomputes} in share row exclusive mode`);
@@ -71,11 +86,22 @@ export async function claimCalendarRecomputes(db: Db, walkId: string): Promise<C
 }
 
 /** The next page of live case ids after `after` (keyset on id), optionally only those created since `createdSince`. */
-export async function liveCasePage(db: Reader, after: string | null, limit: number, createdSince?: Date): Promise<string[]> {
+export async function liveCasePage(
+  db: Reader,
+  after: string | null,
+  limit: number,
+  createdSince?: Date,
+): Promise<string[]> {
   const rows = await db
     .select({ id: cases.id })
     .from(cases)
-    .where(and(isNull(cases.closedAt), after === null ? undefined : gt(cases.id, after), createdSince ? gte(cases.createdAt, createdSince) : undefined))
+    .where(
+      and(
+        isNull(cases.closedAt),
+        after === null ? undefined : gt(cases.id, after),
+        createdSince ? gte(cases.createdAt, createdSince) : undefined,
+      ),
+    )
     .orderBy(asc(cases.id))
     .limit(limit);
   return rows.map((r) => r.id);
@@ -85,15 +111,34 @@ export async function liveCasePage(db: Reader, after: string | null, limit: numb
  * Count one page of the walk into its changes' progress. Idempotent: only when the walk's cursor
  * still stands where the page began, so a retried page is counted once.
  */
-export async function recordCalendarRecomputePage(db: Db, walkId: string, page: { after: string | null; last: string; done: number; closed: number }): Promise<void> {
+export async function recordCalendarRecomputePage(
+  db: Db,
+  walkId: string,
+  page: { after: string | null; last: string; done: number; closed: number },
+): Promise<void> {
   await db
     .update(calendarRecomputes)
-    .set({ done: sql`${calendarRecomputes.done} + ${page.done}`, closed: sql`${calendarRecomputes.closed} + ${page.closed}`, cursor: page.last })
-    .where(and(eq(calendarRecomputes.walkId, walkId), eq(calendarRecomputes.status, 'running'), sql`${calendarRecomputes.cursor} is not distinct from ${page.after}`));
+    .set({
+      done: sql`${calendarRecomputes.done} + ${page.done}`,
+      closed: sql`${calendarRecomputes.closed} + ${page.closed}`,
+      cursor: page.last,
+    })
+    .where(
+      and(
+        eq(calendarRecomputes.walkId, walkId),
+        eq(calendarRecomputes.status, 'running'),
+        sql`${calendarRecomputes.cursor} is not distinct from ${page.after}`,
+      ),
+    );
 }
 
 /** Count signals that failed (and will be retried) into the walk's changes, with the last error. */
-export async function recordCalendarRecomputeFailures(db: Db, walkId: string, failures: number, error: string): Promise<void> {
+export async function recordCalendarRecomputeFailures(
+  db: Db,
+  walkId: string,
+  failures: number,
+  error: string,
+): Promise<void> {
   await db
     .update(calendarRecomputes)
     .set({ failures: sql`${calendarRecomputes.failures} + ${failures}`, lastError: error.slice(0, 1000) })
@@ -120,7 +165,11 @@ export async function finishCalendarRecomputes(db: Db, walkId: string): Promise<
  * deadline (paused, or not computable), which may still count any day after the opening.
  * The first `limit` case ids and how many there are.
  */
-export async function casesDependingOnYear(db: Reader, year: number, limit = 10): Promise<{ count: number; caseIds: string[] }> {
+export async function casesDependingOnYear(
+  db: Reader,
+  year: number,
+  limit = 10,
+): Promise<{ count: number; caseIds: string[] }> {
   const yearStart = new Date(`${year}-01-01T00:00:00+08:00`);
   const yearEnd = new Date(`${year + 1}-01-01T00:00:00+08:00`);
   const depends = and(

@@ -1,7 +1,15 @@
 import { and, asc, between, count, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db } from './index';
 import { orgUnits } from './schema/org';
-import { calendarDays, calendarYears, NATIONAL_REGION, type CalendarDay, type CalendarDayKind, type CalendarSource, type CalendarYear } from './schema/calendar';
+import {
+  calendarDays,
+  calendarYears,
+  NATIONAL_REGION,
+  type CalendarDay,
+  type CalendarDayKind,
+  type CalendarSource,
+  type CalendarYear,
+} from './schema/calendar';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 type Reader = Db | Tx;
@@ -28,12 +36,19 @@ const inYear = (year: number) => between(calendarDays.date, firstDay(year), last
 
 /** The coverage rows (national first, then the region's) for the given regions, by year. */
 export function coverageRows(db: Reader, regions: readonly string[]): Promise<CalendarYear[]> {
-  return db.select().from(calendarYears).where(inArray(calendarYears.region, [...regions])).orderBy(asc(calendarYears.year), asc(calendarYears.region));
+  return db
+    .select()
+    .from(calendarYears)
+    .where(inArray(calendarYears.region, [...regions]))
+    .orderBy(asc(calendarYears.year), asc(calendarYears.region));
 }
 
 /** One region's coverage row for a year, if the year is covered there. */
 export async function coverageOf(db: Reader, region: string, year: number): Promise<CalendarYear | undefined> {
-  const [row] = await db.select().from(calendarYears).where(and(eq(calendarYears.region, region), eq(calendarYears.year, year)));
+  const [row] = await db
+    .select()
+    .from(calendarYears)
+    .where(and(eq(calendarYears.region, region), eq(calendarYears.year, year)));
   return row;
 }
 
@@ -56,12 +71,19 @@ export async function dayCountsByYear(db: Reader, region: string): Promise<Calen
 
 /** A region's rows for one year, in date order. */
 export function yearDays(db: Reader, region: string, year: number): Promise<CalendarDay[]> {
-  return db.select().from(calendarDays).where(and(eq(calendarDays.region, region), inYear(year))).orderBy(asc(calendarDays.date));
+  return db
+    .select()
+    .from(calendarDays)
+    .where(and(eq(calendarDays.region, region), inYear(year)))
+    .orderBy(asc(calendarDays.date));
 }
 
 /** One region's row for a date. */
 export async function findDay(db: Reader, region: string, date: string): Promise<CalendarDay | undefined> {
-  const [row] = await db.select().from(calendarDays).where(and(eq(calendarDays.region, region), eq(calendarDays.date, date)));
+  const [row] = await db
+    .select()
+    .from(calendarDays)
+    .where(and(eq(calendarDays.region, region), eq(calendarDays.date, date)));
   return row;
 }
 
@@ -69,21 +91,38 @@ export async function findDay(db: Reader, region: string, date: string): Promise
  * Replace all of a region's rows in `year` with `days` and mark the year covered for that region,
  * both with `source`. Call inside a transaction.
  */
-export async function replaceYear(tx: Tx, region: string, year: number, days: readonly CalendarDayInput[], source: CalendarSource): Promise<void> {
+export async function replaceYear(
+  tx: Tx,
+  region: string,
+  year: number,
+  days: readonly CalendarDayInput[],
+  source: CalendarSource,
+): Promise<void> {
   await tx.delete(calendarDays).where(and(eq(calendarDays.region, region), inYear(year)));
   if (days.length > 0) await tx.insert(calendarDays).values(days.map((d) => ({ ...d, region, source })));
   await tx
     .insert(calendarYears)
     .values({ region, year, status: 'complete', source })
-    .onConflictDoUpdate({ target: [calendarYears.region, calendarYears.year], set: { status: 'complete', source, updatedAt: new Date() } });
+    .onConflictDoUpdate({
+      target: [calendarYears.region, calendarYears.year],
+      set: { status: 'complete', source, updatedAt: new Date() },
+    });
 }
 
 /** Insert or overwrite one region's row for a date. */
-export async function upsertDay(tx: Tx, region: string, day: CalendarDayInput, source: CalendarSource): Promise<CalendarDay> {
+export async function upsertDay(
+  tx: Tx,
+  region: string,
+  day: CalendarDayInput,
+  source: CalendarSource,
+): Promise<CalendarDay> {
   const [row] = await tx
     .insert(calendarDays)
     .values({ ...day, region, source })
-    .onConflictDoUpdate({ target: [calendarDays.region, calendarDays.date], set: { kind: day.kind, name: day.name, source, updatedAt: new Date() } })
+    .onConflictDoUpdate({
+      target: [calendarDays.region, calendarDays.date],
+      set: { kind: day.kind, name: day.name, source, updatedAt: new Date() },
+    })
     .returning();
   if (!row) throw new Error('upsert returned no row');
   return row;
@@ -91,22 +130,37 @@ export async function upsertDay(tx: Tx, region: string, day: CalendarDayInput, s
 
 /** Delete one region's row for a date; true when there was one. */
 export async function deleteDay(tx: Tx, region: string, date: string): Promise<boolean> {
-  const rows = await tx.delete(calendarDays).where(and(eq(calendarDays.region, region), eq(calendarDays.date, date))).returning({ date: calendarDays.date });
+  const rows = await tx
+    .delete(calendarDays)
+    .where(and(eq(calendarDays.region, region), eq(calendarDays.date, date)))
+    .returning({ date: calendarDays.date });
   return rows.length > 0;
 }
 
 /** Delete a region's rows in `year` and its coverage of the year; false when it had neither. Call inside a transaction. */
 export async function deleteYear(tx: Tx, region: string, year: number): Promise<boolean> {
-  const days = await tx.delete(calendarDays).where(and(eq(calendarDays.region, region), inYear(year))).returning({ date: calendarDays.date });
-  const years = await tx.delete(calendarYears).where(and(eq(calendarYears.region, region), eq(calendarYears.year, year))).returning({ year: calendarYears.year });
+  const days = await tx
+    .delete(calendarDays)
+    .where(and(eq(calendarDays.region, region), inYear(year)))
+    .returning({ date: calendarDays.date });
+  const years = await tx
+    .delete(calendarYears)
+    .where(and(eq(calendarYears.region, region), eq(calendarYears.year, year)))
+    .returning({ year: calendarYears.year });
   return days.length > 0 || years.length > 0;
 }
 
 /** The regions other than the national one with rows or coverage in `year`. */
 export async function overlaysInYear(db: Reader, year: number): Promise<string[]> {
   const [days, years] = await Promise.all([
-    db.selectDistinct({ region: calendarDays.region }).from(calendarDays).where(and(ne(calendarDays.region, NATIONAL_REGION), inYear(year))),
-    db.selectDistinct({ region: calendarYears.region }).from(calendarYears).where(and(ne(calendarYears.region, NATIONAL_REGION), eq(calendarYears.year, year))),
+    db
+      .selectDistinct({ region: calendarDays.region })
+      .from(calendarDays)
+      .where(and(ne(calendarDays.region, NATIONAL_REGION), inYear(year))),
+    db
+      .selectDistinct({ region: calendarYears.region })
+      .from(calendarYears)
+      .where(and(ne(calendarYears.region, NATIONAL_REGION), eq(calendarYears.year, year))),
   ]);
   return [...new Set([...days, ...years].map((r) => r.region))].sort();
 }

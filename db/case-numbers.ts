@@ -8,7 +8,10 @@ export async function allocateCaseNumber(db: Db | Tx, process: ProcessType, at: 
   const [row] = await db
     .insert(caseNumberCounters)
     .values({ process, year, last: 1 })
-    .onConflictDoUpdate({ target: [caseNumberCounters.process, caseNumberCounters.year], set: { last: sql`${caseNumberCounters.last} + 1` } })
+    .onConflictDoUpdate({
+      target: [caseNumberCounters.process, caseNumberCounters.year],
+      set: { last: sql`${caseNumberCounters.last} + 1` },
+    })
     .returning({ last: caseNumberCounters.last });
   return `${CASE_NO_PREFIX[process]}-${year}-${String(row!.last).padStart(6, '0')}`;
 }

@@ -12,7 +12,14 @@ import {
 } from '../domain/incident';
 import type { IncidentHolder } from '../workflows/incident/definitions';
 import type { Db, Tx } from './index';
-import { hotlineOrderTypes, incidentCategories, incidentRoutingRules, incidentSettings, incidentTimeLimits, incidentUrgencies } from './schema/incident';
+import {
+  hotlineOrderTypes,
+  incidentCategories,
+  incidentRoutingRules,
+  incidentSettings,
+  incidentTimeLimits,
+  incidentUrgencies,
+} from './schema/incident';
 import { orgUnits, PATH_SEPARATOR, users, type OrgUnit } from './schema/org';
 
 /** The settings key new events read (seeded by db/seed/incident.ts). */
@@ -55,49 +62,112 @@ export async function planIncident(
   req: { categoryCode: string; urgencyCode: string; grid: OrgUnit; source: IncidentSource; hotlineType?: string },
 ): Promise<{ ok: true; plan: IncidentPlan } | { ok: false; violation: IncidentViolation }> {
   const [[category], [urgency], settings] = await Promise.all([
-    db.select().from(incidentCategories).where(and(eq(incidentCategories.code, req.categoryCode), eq(incidentCategories.active, true))),
+    db
+      .select()
+      .from(incidentCategories)
+      .where(and(eq(incidentCategories.code, req.categoryCode), eq(incidentCategories.active, true))),
     db.select().from(incidentUrgencies).where(eq(incidentUrgencies.code, req.urgencyCode)),
     loadIncidentSettings(db),
   ]);
-  if (!category) return { ok: false, violation: violation('incident-category-unknown', `事件类别不存在或已停用：${req.categoryCode}`, `Unknown or inactive incident category: ${req.categoryCode}`) };
-  if (!urgency) return { ok: false, violation: violation('incident-urgency-unknown', `紧急程度不存在：${req.urgencyCode}`, `Unknown urgency: ${req.urgencyCode}`) };
+  if (!category)
+    return {
+      ok: false,
+      violation: violation(
+        'incident-category-unknown',
+        `事件类别不存在或已停用：${req.categoryCode}`,
+        `Unknown or inactive incident category: ${req.categoryCode}`,
+      ),
+    };
+  if (!urgency)
+    return {
+      ok: false,
+      violation: violation(
+        'incident-urgency-unknown',
+        `紧急程度不存在：${req.urgencyCode}`,
+        `Unknown urgency: ${req.urgencyCode}`,
+      ),
+    };
   const { grid } = req;
   const ids = grid.path.split(PATH_SEPARATOR);
   if (grid.kind !== 'grid' || !grid.active || ids.length < 4) {
-    return { ok: false, violation: violation('incident-grid-invalid', `事件须发生在一个在用的网格内：${grid.id}`, `An event must be reported in an active grid: ${grid.id}`) };
+    return {
+      ok: false,
+      violation: violation(
+        'incident-grid-invalid',
+        `事件须发生在一个在用的网格内：${grid.id}`,
+        `An event must be reported in an active grid: ${grid.id}`,
+      ),
+    };
   }
-  const territory = { gridId: grid.id, gridPath: grid.path, villageId: ids.at(-2)!, townshipId: ids.at(-3)!, countyId: ids[0]! };
+  const territory = {
+    gridId: grid.id,
+    gridPath: grid.path,
+    villageId: ids.at(-2)!,
+    townshipId: ids.at(-3)!,
+    countyId: ids[0]!,
+  };
 
   let hotline: IncidentPlan['hotline'] = null;
   if (req.source === 'hotline') {
     const [type] = req.hotlineType
-      ? await db.select().from(hotlineOrderTypes).where(and(eq(hotlineOrderTypes.code, req.hotlineType), eq(hotlineOrderTypes.active, true)))
+      ? await db
+          .select()
+          .from(hotlineOrderTypes)
+          .where(and(eq(hotlineOrderTypes.code, req.hotlineType), eq(hotlineOrderTypes.active, true)))
       : [];
-    if (!type) return { ok: false, violation: violation('hotline-type-unknown', `12345 工单类型不存在或已停用：${req.hotlineType ?? '（未填）'}`, `Unknown or inactive 12345 order type: ${req.hotlineType ?? '(none)'}`) };
+    if (!type)
+      return {
+        ok: false,
+        violation: violation(
+          'hotline-type-unknown',
+          `12345 工单类型不存在或已停用：${req.hotlineType ?? '（未填）'}`,
+          `Unknown or inactive 12345 order type: ${req.hotlineType ?? '(none)'}`,
+        ),
+      };
     hotline = { code: type.code, name: type.name, limit: type.limit };
   }
 
   const [limitRows, ruleRows] = await Promise.all([
-    db.select().from(incidentTimeLimits).where(and(eq(incidentTimeLimits.categoryCode, category.code), eq(incidentTimeLimits.urgencyCode, urgency.code))),
+    db
+      .select()
+      .from(incidentTimeLimits)
+      .where(and(eq(incidentTimeLimits.categoryCode, category.code), eq(incidentTimeLimits.urgencyCode, urgency.code))),
     db.select().from(incidentRoutingRules).where(eq(incidentRoutingRules.categoryCode, category.code)),
   ]);
   const limits: IncidentLimit[] = [];
   const targets: string[] = [];
-  const ancestor: Record<IncidentLevelNo, string> = { 1: territory.gridId, 2: territory.villageId, 3: territory.townshipId, 4: territory.countyId };
+  const ancestor: Record<IncidentLevelNo, string> = {
+    1: territory.gridId,
+    2: territory.villageId,
+    3: territory.townshipId,
+    4: territory.countyId,
+  };
   for (const level of INCIDENT_LEVELS) {
     const limit = limitRows.find((r) => r.level === level)?.limit;
     const r = ruleRows.find((x) => x.level === level);
     if (!limit || !r) {
-      return { ok: false, violation: violation('incident-config-incomplete', `类别“${category.name}”在${LEVEL_LABEL[level]}缺少时限或派单规则`, `Category ${category.code} has no time limit or routing rule at level ${level}`) };
+      return {
+        ok: false,
+        violation: violation(
+          'incident-config-incomplete',
+          `类别“${category.name}”在${LEVEL_LABEL[level]}缺少时限或派单规则`,
+          `Category ${category.code} has no time limit or routing rule at level ${level}`,
+        ),
+      };
     }
     limits.push(limit);
-    targets.push(r.mode === 'ancestor' ? ancestor[level] : r.mode === 'agency' ? `${territory.townshipId}.${r.target}` : r.target!);
+    targets.push(
+      r.mode === 'ancestor' ? ancestor[level] : r.mode === 'agency' ? `${territory.townshipId}.${r.target}` : r.target!,
+    );
   }
 
   const involved = [...new Set([...targets, territory.villageId, territory.townshipId, settings.commandCentreUnitId])];
   const [unitRows, staffRows] = await Promise.all([
     db.select().from(orgUnits).where(inArray(orgUnits.id, involved)),
-    db.selectDistinct({ unitId: users.unitId, role: users.role }).from(users).where(and(inArray(users.unitId, involved), eq(users.active, true))),
+    db
+      .selectDistinct({ unitId: users.unitId, role: users.role })
+      .from(users)
+      .where(and(inArray(users.unitId, involved), eq(users.active, true))),
   ]);
   const units = new Map(unitRows.map((u) => [u.id, u]));
   const staffed = new Set(staffRows.map((s) => `${s.unitId}|${s.role}`));
@@ -106,7 +176,14 @@ export async function planIncident(
     const unit = units.get(unitId);
     const role = unit ? handlingRoleOf(unit) : 'handler';
     if (!unit || !unit.active || !staffed.has(`${unitId}|${role}`)) {
-      return { ok: false, violation: violation('incident-route-unresolvable', `类别“${category.name}”${LEVEL_LABEL[(i + 1) as IncidentLevelNo]}的处置单位不存在、已停用或无人在岗：${unitId}`, `Level ${i + 1} of ${category.code} routes to a missing, inactive or unstaffed unit: ${unitId}`) };
+      return {
+        ok: false,
+        violation: violation(
+          'incident-route-unresolvable',
+          `类别“${category.name}”${LEVEL_LABEL[(i + 1) as IncidentLevelNo]}的处置单位不存在、已停用或无人在岗：${unitId}`,
+          `Level ${i + 1} of ${category.code} routes to a missing, inactive or unstaffed unit: ${unitId}`,
+        ),
+      };
     }
     routes.push({ unitId, role });
   }
@@ -114,7 +191,12 @@ export async function planIncident(
   const township = { unitId: territory.townshipId, role: 'dispatcher' };
   const centre = { unitId: settings.commandCentreUnitId, role: 'dispatcher' };
   const reportingGrid = { unitId: territory.gridId, role: 'grid_worker' };
-  const above: Record<IncidentLevelNo, IncidentHolder> = { 1: { unitId: territory.villageId, role: 'handler' }, 2: { unitId: territory.townshipId, role: 'handler' }, 3: centre, 4: reportingGrid };
+  const above: Record<IncidentLevelNo, IncidentHolder> = {
+    1: { unitId: territory.villageId, role: 'handler' },
+    2: { unitId: territory.townshipId, role: 'handler' },
+    3: centre,
+    4: reportingGrid,
+  };
   return {
     ok: true,
     plan: {
@@ -143,7 +225,14 @@ export interface IncidentStats {
   escalationRate: number | null;
   satisfactionRate: number | null;
   redCards: number;
-  hotline: { orders: number; responseRate: number | null; resolutionRate: number | null; satisfactionRate: number | null; score: number | null; weights: IncidentSettings['hotlineWeights'] };
+  hotline: {
+    orders: number;
+    responseRate: number | null;
+    resolutionRate: number | null;
+    satisfactionRate: number | null;
+    score: number | null;
+    weights: IncidentSettings['hotlineWeights'];
+  };
 }
 
 const rate = (n: number, d: number) => (d === 0 ? null : n / d);
@@ -154,7 +243,12 @@ const rate = (n: number, d: number) => (d === 0 ? null : n / d);
  * level limit nor order deadline missed), escalation and satisfaction (满意 + 基本满意 of those
  * called back) rates, and the 12345 三率 with their configured weights.
  */
-export async function incidentStats(db: Db, unit: Pick<OrgUnit, 'id' | 'path'>, from: Date, to: Date): Promise<IncidentStats> {
+export async function incidentStats(
+  db: Db,
+  unit: Pick<OrgUnit, 'id' | 'path'>,
+  from: Date,
+  to: Date,
+): Promise<IncidentStats> {
   const scope = sql`reported_at >= ${from} and reported_at < ${to}
     and (grid_path = ${unit.path} or grid_path like ${`${unit.path}${PATH_SEPARATOR}%`} or unit_ids @> array[${unit.id}]::text[])`;
   const satisfied = sql`satisfaction in ('satisfied', 'basic')`;
@@ -179,7 +273,11 @@ export async function incidentStats(db: Db, unit: Pick<OrgUnit, 'id' | 'path'>, 
         count(*) filter (where hotline_resolved)::int as orders_resolved,
         count(*) filter (where hotline_type is not null and ${satisfied})::int as orders_satisfied
       from incident_facts where ${scope}`),
-    db.execute<{ code: string; name: string; count: number }>(sql`select f.category_code as code, coalesce(c.name, f.category_code) as name, count(*)::int as count
+    db.execute<{
+      code: string;
+      name: string;
+      count: number;
+    }>(sql`select f.category_code as code, coalesce(c.name, f.category_code) as name, count(*)::int as count
       from incident_facts f left join incident_categories c on c.code = f.category_code
       where ${scope} group by f.category_code, c.name, c.sort order by c.sort nulls last, f.category_code`),
     loadIncidentSettings(db),
@@ -190,7 +288,10 @@ export async function incidentStats(db: Db, unit: Pick<OrgUnit, 'id' | 'path'>, 
   const response = rate(n('responded'), n('orders'));
   const resolution = rate(n('orders_resolved'), n('orders_called_back'));
   const orderSatisfaction = rate(n('orders_satisfied'), n('orders_called_back'));
-  const weighted = response === null || resolution === null || orderSatisfaction === null ? null : weights.response * response + weights.resolution * resolution + weights.satisfaction * orderSatisfaction;
+  const weighted =
+    response === null || resolution === null || orderSatisfaction === null
+      ? null
+      : weights.response * response + weights.resolution * resolution + weights.satisfaction * orderSatisfaction;
   const score = weighted === null ? null : Math.round(weighted * 10_000) / 100;
   return {
     total: n('total'),
@@ -202,7 +303,14 @@ export async function incidentStats(db: Db, unit: Pick<OrgUnit, 'id' | 'path'>, 
     escalationRate: rate(n('escalated'), n('total')),
     satisfactionRate: rate(n('satisfied'), n('called_back')),
     redCards: n('red_cards'),
-    hotline: { orders: n('orders'), responseRate: response, resolutionRate: resolution, satisfactionRate: orderSatisfaction, score, weights },
+    hotline: {
+      orders: n('orders'),
+      responseRate: response,
+      resolutionRate: resolution,
+      satisfactionRate: orderSatisfaction,
+      score,
+      weights,
+    },
   };
 }
 
@@ -211,8 +319,18 @@ export async function readIncidentConfig(db: Db | Tx) {
   const [categories, urgencies, timeLimits, routingRules, hotlineTypes, settings] = await Promise.all([
     db.select().from(incidentCategories).orderBy(asc(incidentCategories.sort), asc(incidentCategories.code)),
     db.select().from(incidentUrgencies).orderBy(asc(incidentUrgencies.sort)),
-    db.select().from(incidentTimeLimits).orderBy(asc(incidentTimeLimits.categoryCode), asc(incidentTimeLimits.urgencyCode), asc(incidentTimeLimits.level)),
-    db.select().from(incidentRoutingRules).orderBy(asc(incidentRoutingRules.categoryCode), asc(incidentRoutingRules.level)),
+    db
+      .select()
+      .from(incidentTimeLimits)
+      .orderBy(
+        asc(incidentTimeLimits.categoryCode),
+        asc(incidentTimeLimits.urgencyCode),
+        asc(incidentTimeLimits.level),
+      ),
+    db
+      .select()
+      .from(incidentRoutingRules)
+      .orderBy(asc(incidentRoutingRules.categoryCode), asc(incidentRoutingRules.level)),
     db.select().from(hotlineOrderTypes).orderBy(asc(hotlineOrderTypes.code)),
     loadIncidentSettings(db),
   ]);

@@ -24,12 +24,17 @@ export interface ActiveBar {
 export async function activeBars(db: Reader, userIds: readonly string[], now: number): Promise<Map<string, ActiveBar>> {
   if (userIds.length === 0) return new Map();
   const rows = await db
-    .select({ userId: secondmentOutcomes.userId, until: secondmentOutcomes.barUntil, caseId: secondmentOutcomes.caseId })
+    .select({
+      userId: secondmentOutcomes.userId,
+      until: secondmentOutcomes.barUntil,
+      caseId: secondmentOutcomes.caseId,
+    })
     .from(secondmentOutcomes)
     .where(and(inArray(secondmentOutcomes.userId, [...userIds]), gt(secondmentOutcomes.barUntil, shanghaiDate(now))))
     .orderBy(desc(secondmentOutcomes.barUntil));
   const out = new Map<string, ActiveBar>();
-  for (const r of rows) if (r.until && !out.has(r.userId)) out.set(r.userId, { userId: r.userId, until: r.until, caseId: r.caseId });
+  for (const r of rows)
+    if (r.until && !out.has(r.userId)) out.set(r.userId, { userId: r.userId, until: r.until, caseId: r.caseId });
   return out;
 }
 
@@ -37,13 +42,21 @@ export async function activeBars(db: Reader, userIds: readonly string[], now: nu
 export async function secondmentsOf(db: Reader, userId: string) {
   const [list, outcomes] = await Promise.all([
     listSecondments(db, eq(secondments.userId, userId)),
-    db.select().from(secondmentOutcomes).where(eq(secondmentOutcomes.userId, userId)).orderBy(desc(secondmentOutcomes.decidedAt)),
+    db
+      .select()
+      .from(secondmentOutcomes)
+      .where(eq(secondmentOutcomes.userId, userId))
+      .orderBy(desc(secondmentOutcomes.decidedAt)),
   ]);
   return { secondments: list, outcomes };
 }
 
 /** Secondments matching `where`, newest first, with the person's name and the units' names. */
-export async function listSecondments(db: Reader, where: ReturnType<typeof and>, page?: { limit: number; offset: number }) {
+export async function listSecondments(
+  db: Reader,
+  where: ReturnType<typeof and>,
+  page?: { limit: number; offset: number },
+) {
   const query = db
     .select({
       s: secondments,
@@ -57,7 +70,13 @@ export async function listSecondments(db: Reader, where: ReturnType<typeof and>,
     .where(where)
     .orderBy(desc(secondments.startDate), asc(secondments.userId));
   const rows = page ? await query.limit(page.limit).offset(page.offset) : await query;
-  return rows.map((r) => ({ ...r.s, name: r.name, username: r.username, hostUnitName: r.hostName, originUnitName: r.s.originUnitName ?? r.originName }));
+  return rows.map((r) => ({
+    ...r.s,
+    name: r.name,
+    username: r.username,
+    hostUnitName: r.hostName,
+    originUnitName: r.s.originUnitName ?? r.originName,
+  }));
 }
 
 /** One result of a final cycle, for the outcomes it carries. */
@@ -115,7 +134,12 @@ const evidence = (input: CycleOutcomesInput, r: FinalResult) =>
   `考核：${input.caseId}（${input.schemeName}，${input.periodLabel}）；总分 ${r.total}，等次“${r.gradeLabel}”；各指标得分：${r.indicators.map((i) => `${i.name} ${i.score}`).join('，')}。`;
 
 /** The task an outcome row calls for (rebuilt the same way when a retry finds the row written). */
-function outcomeTask(input: CycleOutcomesInput, r: FinalResult, row: { effect: SecondmentEffect; taskCaseId: string | null }, origin: string | null): OutcomeTask | null {
+function outcomeTask(
+  input: CycleOutcomesInput,
+  r: FinalResult,
+  row: { effect: SecondmentEffect; taskCaseId: string | null },
+  origin: string | null,
+): OutcomeTask | null {
   if (!row.taskCaseId) return null;
   const who = r.rateeName;
   if (row.effect === 'convert') {
@@ -151,11 +175,22 @@ export async function carryCycleOutcomes(db: Db, input: CycleOutcomesInput, key?
     const out: CycleOutcomes = { outcomes: [], tasks: [], payGrades: 0 };
     for (const r of input.results) {
       if (!r.effect) continue;
-      const [existing] = await tx.select().from(secondmentOutcomes).where(and(eq(secondmentOutcomes.caseId, input.caseId), eq(secondmentOutcomes.userId, r.userId)));
+      const [existing] = await tx
+        .select()
+        .from(secondmentOutcomes)
+        .where(and(eq(secondmentOutcomes.caseId, input.caseId), eq(secondmentOutcomes.userId, r.userId)));
       const row = existing ?? (await carryOne(tx, input, r, r.effect, decidedAt, key));
-      const [sec] = row.secondmentId ? await tx.select().from(secondments).where(eq(secondments.id, row.secondmentId)) : [];
+      const [sec] = row.secondmentId
+        ? await tx.select().from(secondments).where(eq(secondments.id, row.secondmentId))
+        : [];
       const task = outcomeTask(input, r, row, sec?.originUnitName ?? null);
-      out.outcomes.push({ userId: r.userId, effect: row.effect, note: row.note, barUntil: row.barUntil, taskCaseId: row.taskCaseId });
+      out.outcomes.push({
+        userId: r.userId,
+        effect: row.effect,
+        note: row.note,
+        barUntil: row.barUntil,
+        taskCaseId: row.taskCaseId,
+      });
       if (task) out.tasks.push(task);
     }
     if (input.direction === 'grid-worker') out.payGrades = await recordPayGrades(tx, input, decidedAt);
@@ -163,11 +198,25 @@ export async function carryCycleOutcomes(db: Db, input: CycleOutcomesInput, key?
   });
 }
 
-async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effect: SecondmentEffect, decidedAt: Date, key?: AuditKey) {
+async function carryOne(
+  tx: Tx,
+  input: CycleOutcomesInput,
+  r: FinalResult,
+  effect: SecondmentEffect,
+  decidedAt: Date,
+  key?: AuditKey,
+) {
   const [user] = await tx.select().from(users).where(eq(users.id, r.userId)).for('update');
   if (!user) throw new Error(`no user ${r.userId}`);
-  const [sec] = await tx.select().from(secondments).where(and(eq(secondments.userId, r.userId), eq(secondments.status, 'active'))).for('update');
-  const [personnel] = await tx.select({ name: orgUnits.name }).from(orgUnits).where(eq(orgUnits.id, input.personnelUnitId));
+  const [sec] = await tx
+    .select()
+    .from(secondments)
+    .where(and(eq(secondments.userId, r.userId), eq(secondments.status, 'active')))
+    .for('update');
+  const [personnel] = await tx
+    .select({ name: orgUnits.name })
+    .from(orgUnits)
+    .where(eq(orgUnits.id, input.personnelUnitId));
   const personnelName = personnel?.name ?? input.personnelUnitId;
   const source = `${input.schemeName}（${input.periodLabel}）${input.caseId}`;
   let note: string;
@@ -187,15 +236,35 @@ async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effec
       if (sec) {
         await tx
           .update(secondments)
-          .set({ status: 'returned', endDate: shanghaiDate(decidedAt), endReason: `年度考核不合格，退回原单位（${source}）`, endedBy: 'system', endCycleId: input.caseId, updatedAt: decidedAt })
+          .set({
+            status: 'returned',
+            endDate: shanghaiDate(decidedAt),
+            endReason: `年度考核不合格，退回原单位（${source}）`,
+            endedBy: 'system',
+            endCycleId: input.caseId,
+            updatedAt: decidedAt,
+          })
           .where(eq(secondments.id, sec.id));
       }
-      const [origin] = sec?.originUnitId ? await tx.select().from(orgUnits).where(eq(orgUnits.id, sec.originUnitId)) : [];
-      const led = await tx.update(orgUnits).set({ leaderUserId: null }).where(eq(orgUnits.leaderUserId, user.id)).returning({ id: orgUnits.id });
+      const [origin] = sec?.originUnitId
+        ? await tx.select().from(orgUnits).where(eq(orgUnits.id, sec.originUnitId))
+        : [];
+      const led = await tx
+        .update(orgUnits)
+        .set({ leaderUserId: null })
+        .where(eq(orgUnits.leaderUserId, user.id))
+        .returning({ id: orgUnits.id });
       const before = { unitId: user.unitId, role: user.role, active: user.active };
       if (origin?.active && sec?.originRole) {
-        await tx.update(users).set({ unitId: origin.id, role: sec.originRole, isLeader: false, active: true }).where(eq(users.id, user.id));
-        change = { before, after: { unitId: origin.id, role: sec.originRole, active: true }, leaderOf: led.map((u) => u.id) };
+        await tx
+          .update(users)
+          .set({ unitId: origin.id, role: sec.originRole, isLeader: false, active: true })
+          .where(eq(users.id, user.id));
+        change = {
+          before,
+          after: { unitId: origin.id, role: sec.originRole, active: true },
+          leaderOf: led.map((u) => u.id),
+        };
         note = `${r.gradeLabel}：退回原单位${origin.name}，恢复为${ROLE_LABEL[sec.originRole]}；一年内不得再选派（至 ${barUntil} 止）`;
       } else {
         // The original unit is outside the system (or gone): the person leaves the township's
@@ -211,19 +280,46 @@ async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effec
   }
   const [row] = await tx
     .insert(secondmentOutcomes)
-    .values({ caseId: input.caseId, userId: r.userId, secondmentId: sec?.id ?? null, effect, total: r.total, grade: r.grade, gradeLabel: r.gradeLabel, decidedAt, barUntil, taskCaseId, note, change })
+    .values({
+      caseId: input.caseId,
+      userId: r.userId,
+      secondmentId: sec?.id ?? null,
+      effect,
+      total: r.total,
+      grade: r.grade,
+      gradeLabel: r.gradeLabel,
+      decidedAt,
+      barUntil,
+      taskCaseId,
+      note,
+      change,
+    })
     .returning();
-  await appendAudit(tx, {
-    streamId: SECONDMENT_AUDIT_STREAM,
-    actorId: 'system',
-    actorUnitId: null,
-    actorRole: 'system',
-    action: `secondment.outcome.${effect}`,
-    reason: `${source}：${r.rateeName} ${note}`,
-    before: { userId: r.userId, secondment: sec ? { id: sec.id, status: sec.status } : null, user: change?.before ?? null },
-    after: { userId: r.userId, secondment: sec ? { id: sec.id, status: effect === 'return' ? 'returned' : sec.status } : null, user: change?.after ?? null, barUntil, taskCaseId },
-    at: decidedAt,
-  }, key);
+  await appendAudit(
+    tx,
+    {
+      streamId: SECONDMENT_AUDIT_STREAM,
+      actorId: 'system',
+      actorUnitId: null,
+      actorRole: 'system',
+      action: `secondment.outcome.${effect}`,
+      reason: `${source}：${r.rateeName} ${note}`,
+      before: {
+        userId: r.userId,
+        secondment: sec ? { id: sec.id, status: sec.status } : null,
+        user: change?.before ?? null,
+      },
+      after: {
+        userId: r.userId,
+        secondment: sec ? { id: sec.id, status: effect === 'return' ? 'returned' : sec.status } : null,
+        user: change?.after ?? null,
+        barUntil,
+        taskCaseId,
+      },
+      at: decidedAt,
+    },
+    key,
+  );
   return row!;
 }
 
@@ -231,15 +327,43 @@ async function carryOne(tx: Tx, input: CycleOutcomesInput, r: FinalResult, effec
 async function recordPayGrades(tx: Tx, input: CycleOutcomesInput, decidedAt: Date): Promise<number> {
   const graded = input.results.filter((r) => r.payGrade);
   if (graded.length === 0) return 0;
-  const people = new Map((await tx.select().from(users).where(inArray(users.id, graded.map((r) => r.userId)))).map((u) => [u.id, u]));
+  const people = new Map(
+    (
+      await tx
+        .select()
+        .from(users)
+        .where(
+          inArray(
+            users.id,
+            graded.map((r) => r.userId),
+          ),
+        )
+    ).map((u) => [u.id, u]),
+  );
   const rows = graded.flatMap((r) => {
     const user = people.get(r.userId);
     const path = r.unitPath.split(PATH_SEPARATOR);
     if (!user || path.length < 2) return [];
-    return [{ caseId: input.caseId, userId: r.userId, periodKey: input.periodKey, townshipId: path[1]!, unitId: path.at(-1)!, username: user.username, name: user.displayName, total: r.total, grade: r.grade, gradeLabel: r.gradeLabel, payGrade: r.payGrade!, recordedAt: decidedAt }];
+    return [
+      {
+        caseId: input.caseId,
+        userId: r.userId,
+        periodKey: input.periodKey,
+        townshipId: path[1]!,
+        unitId: path.at(-1)!,
+        username: user.username,
+        name: user.displayName,
+        total: r.total,
+        grade: r.grade,
+        gradeLabel: r.gradeLabel,
+        payGrade: r.payGrade!,
+        recordedAt: decidedAt,
+      },
+    ];
   });
   if (rows.length === 0) return 0;
-  return (await tx.insert(gridPayGrades).values(rows).onConflictDoNothing().returning({ userId: gridPayGrades.userId })).length;
+  return (await tx.insert(gridPayGrades).values(rows).onConflictDoNothing().returning({ userId: gridPayGrades.userId }))
+    .length;
 }
 
 /** The pay grades of a township's grid workers for a month, by grid and name. */

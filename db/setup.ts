@@ -45,17 +45,41 @@ export async function setupInstallation(db: Db, opts: SetupOptions): Promise<Set
     await lockStream(tx, ORG_STREAM);
     const at = new Date();
     const audit = (action: string, after: unknown, unitId: string) =>
-      appendAudit(tx, { streamId: ORG_STREAM, actorId: SETUP_ACTOR, actorUnitId: unitId, actorRole: 'admin', action, reason: 'npm run setup', before: null, after, at }, opts.auditKey);
+      appendAudit(
+        tx,
+        {
+          streamId: ORG_STREAM,
+          actorId: SETUP_ACTOR,
+          actorUnitId: unitId,
+          actorRole: 'admin',
+          action,
+          reason: 'npm run setup',
+          before: null,
+          after,
+          at,
+        },
+        opts.auditKey,
+      );
 
     const roots = await tx.select().from(orgUnits).where(isNull(orgUnits.parentId));
     let county = opts.county ? roots.find((r) => r.id === opts.county!.id) : roots[0];
     let countyCreated = false;
     if (!county) {
       if (roots.length > 0) {
-        throw new SetupError(`数据库中已有县级根单位 ${roots.map((r) => r.id).join('、')}，与 --county ${opts.county?.id} 不符`, `The database already has the county ${roots.map((r) => r.id).join(', ')}, not --county ${opts.county?.id}`);
+        throw new SetupError(
+          `数据库中已有县级根单位 ${roots.map((r) => r.id).join('、')}，与 --county ${opts.county?.id} 不符`,
+          `The database already has the county ${roots.map((r) => r.id).join(', ')}, not --county ${opts.county?.id}`,
+        );
       }
-      if (!opts.county) throw new SetupError('数据库中还没有县级单位：请用 --county <编码> --county-name <名称> 指定', 'The database has no county yet: give --county <id> --county-name <name>');
-      [county] = await tx.insert(orgUnits).values({ id: opts.county.id, kind: 'county', name: opts.county.name, path: opts.county.id, level: 1 }).returning();
+      if (!opts.county)
+        throw new SetupError(
+          '数据库中还没有县级单位：请用 --county <编码> --county-name <名称> 指定',
+          'The database has no county yet: give --county <id> --county-name <name>',
+        );
+      [county] = await tx
+        .insert(orgUnits)
+        .values({ id: opts.county.id, kind: 'county', name: opts.county.name, path: opts.county.id, level: 1 })
+        .returning();
       countyCreated = true;
       await audit('org.unit.create', county, opts.county.id);
     }
@@ -64,18 +88,35 @@ export async function setupInstallation(db: Db, opts: SetupOptions): Promise<Set
 
     const [existing] = await tx.select().from(users).where(eq(users.username, opts.admin.username));
     if (existing) {
-      return { ...calendar, county: { id: county.id, created: countyCreated }, admin: { id: existing.id, username: existing.username, created: false } };
+      return {
+        ...calendar,
+        county: { id: county.id, created: countyCreated },
+        admin: { id: existing.id, username: existing.username, created: false },
+      };
     }
     const [admins] = await tx.select({ n: count() }).from(users).where(eq(users.role, 'admin'));
     if ((admins?.n ?? 0) > 0) {
-      throw new SetupError('系统已有管理员；其他管理员请由现有管理员在控制台或 API 中添加', 'The system already has an administrator; further administrators are added by an existing one (console or API)');
+      throw new SetupError(
+        '系统已有管理员；其他管理员请由现有管理员在控制台或 API 中添加',
+        'The system already has an administrator; further administrators are added by an existing one (console or API)',
+      );
     }
     const id = opts.admin.id ?? `u.${opts.admin.username}`;
     const [admin] = await tx
       .insert(users)
-      .values({ id, username: opts.admin.username, displayName: opts.admin.displayName ?? '系统管理员', role: 'admin', unitId: county.id })
+      .values({
+        id,
+        username: opts.admin.username,
+        displayName: opts.admin.displayName ?? '系统管理员',
+        role: 'admin',
+        unitId: county.id,
+      })
       .returning();
     await audit('org.user.create', admin, county.id);
-    return { ...calendar, county: { id: county.id, created: countyCreated }, admin: { id, username: opts.admin.username, created: true } };
+    return {
+      ...calendar,
+      county: { id: county.id, created: countyCreated },
+      admin: { id, username: opts.admin.username, created: true },
+    };
   });
 }

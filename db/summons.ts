@@ -1,5 +1,17 @@
 import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import { evaluateWhistle, limitsFor, rate, summonsRuleConditionSchema, summonsSettingsSchema, type Complexity, type SummonsLimits, type SummonsRule, type SummonsSettings, type SummonsUrgency, type WhistleViolation } from '../domain/summons';
+import {
+  evaluateWhistle,
+  limitsFor,
+  rate,
+  summonsRuleConditionSchema,
+  summonsSettingsSchema,
+  type Complexity,
+  type SummonsLimits,
+  type SummonsRule,
+  type SummonsSettings,
+  type SummonsUrgency,
+  type WhistleViolation,
+} from '../domain/summons';
 import type { SummonedUnitInfo, SummonsHolder } from '../workflows/summons/definitions';
 import type { Db, Tx } from './index';
 import { loadIncidentSettings } from './incident';
@@ -56,22 +68,53 @@ const violation = (code: string, zh: string, en: string): WhistleViolation => ({
  * The units a township may summon, or the first refusal: each must be an active county department
  * or one of this township's dispatched agencies, with a liaison on duty to acknowledge.
  */
-export async function resolveSummonedUnits(db: Db | Tx, township: Pick<OrgUnit, 'id'>, unitIds: readonly string[]): Promise<{ ok: true; units: SummonedUnitInfo[] } | { ok: false; violation: WhistleViolation }> {
+export async function resolveSummonedUnits(
+  db: Db | Tx,
+  township: Pick<OrgUnit, 'id'>,
+  unitIds: readonly string[],
+): Promise<{ ok: true; units: SummonedUnitInfo[] } | { ok: false; violation: WhistleViolation }> {
   const [unitRows, liaisons] = await Promise.all([
-    db.select().from(orgUnits).where(inArray(orgUnits.id, [...unitIds])),
-    db.selectDistinct({ unitId: users.unitId }).from(users).where(and(inArray(users.unitId, [...unitIds]), eq(users.role, 'dept_liaison'), eq(users.active, true))),
+    db
+      .select()
+      .from(orgUnits)
+      .where(inArray(orgUnits.id, [...unitIds])),
+    db
+      .selectDistinct({ unitId: users.unitId })
+      .from(users)
+      .where(and(inArray(users.unitId, [...unitIds]), eq(users.role, 'dept_liaison'), eq(users.active, true))),
   ]);
   const byId = new Map(unitRows.map((u) => [u.id, u]));
   const staffed = new Set(liaisons.map((l) => l.unitId));
   const units: SummonedUnitInfo[] = [];
   for (const id of unitIds) {
     const u = byId.get(id);
-    const summonable = u && u.active && (u.kind === 'department' || (u.kind === 'agency' && u.parentId === township.id));
+    const summonable =
+      u && u.active && (u.kind === 'department' || (u.kind === 'agency' && u.parentId === township.id));
     if (!u || !summonable) {
-      return { ok: false, violation: violation('summons-unit-invalid', `只能召集在用的县直部门或本乡镇的派驻机构：${id}`, `Only active county departments or this township's dispatched agencies can be summoned: ${id}`) };
+      return {
+        ok: false,
+        violation: violation(
+          'summons-unit-invalid',
+          `只能召集在用的县直部门或本乡镇的派驻机构：${id}`,
+          `Only active county departments or this township's dispatched agencies can be summoned: ${id}`,
+        ),
+      };
     }
-    if (!staffed.has(id)) return { ok: false, violation: violation('summons-unit-unstaffed', `${u.name} 没有在岗的部门联络员，无法报到`, `${u.name} has no liaison on duty to acknowledge`) };
-    units.push({ unitId: u.id, name: u.name, kind: u.kind === 'agency' ? 'agency' : 'department', departmentId: u.departmentId ?? u.id });
+    if (!staffed.has(id))
+      return {
+        ok: false,
+        violation: violation(
+          'summons-unit-unstaffed',
+          `${u.name} 没有在岗的部门联络员，无法报到`,
+          `${u.name} has no liaison on duty to acknowledge`,
+        ),
+      };
+    units.push({
+      unitId: u.id,
+      name: u.name,
+      kind: u.kind === 'agency' ? 'agency' : 'department',
+      departmentId: u.departmentId ?? u.id,
+    });
   }
   return { ok: true, units };
 }
@@ -82,21 +125,42 @@ export async function resolveSummonedUnits(db: Db | Tx, township: Pick<OrgUnit, 
  * check the reason against the township's power list, the summoned units and the matter's
  * routine-duty units (its category's routing: the L3 agency and the L4 department).
  */
-export async function planWhistle(db: Db, req: WhistleRequest): Promise<{ ok: true; plan: WhistlePlan } | { ok: false; violation: WhistleViolation }> {
+export async function planWhistle(
+  db: Db,
+  req: WhistleRequest,
+): Promise<{ ok: true; plan: WhistlePlan } | { ok: false; violation: WhistleViolation }> {
   const { township } = req;
   const [resolved, rules, settings, incidentSettings, leaders, powers, routing] = await Promise.all([
     resolveSummonedUnits(db, township, req.unitIds),
     loadSummonsRules(db),
     loadSummonsSettings(db),
     loadIncidentSettings(db),
-    db.select().from(users).where(and(eq(users.unitId, township.id), eq(users.isLeader, true), eq(users.active, true))),
-    db.select({ code: powerListItems.code }).from(powerListItems).where(and(eq(powerListItems.unitId, township.id), eq(powerListItems.active, true))),
-    req.categoryCode ? db.select().from(incidentRoutingRules).where(eq(incidentRoutingRules.categoryCode, req.categoryCode)) : Promise.resolve([]),
+    db
+      .select()
+      .from(users)
+      .where(and(eq(users.unitId, township.id), eq(users.isLeader, true), eq(users.active, true))),
+    db
+      .select({ code: powerListItems.code })
+      .from(powerListItems)
+      .where(and(eq(powerListItems.unitId, township.id), eq(powerListItems.active, true))),
+    req.categoryCode
+      ? db.select().from(incidentRoutingRules).where(eq(incidentRoutingRules.categoryCode, req.categoryCode))
+      : Promise.resolve([]),
   ]);
   if (!resolved.ok) return resolved;
   const { units } = resolved;
-  if (leaders.length === 0) return { ok: false, violation: violation('summons-no-leader', `${township.name} 没有在岗的领导，无法审批吹哨`, `${township.name} has no leader on duty to approve the whistle`) };
-  const routineDutyUnitIds = routing.flatMap((r) => (r.mode === 'unit' && r.target ? [r.target] : r.mode === 'agency' && r.target ? [`${township.id}.${r.target}`] : []));
+  if (leaders.length === 0)
+    return {
+      ok: false,
+      violation: violation(
+        'summons-no-leader',
+        `${township.name} 没有在岗的领导，无法审批吹哨`,
+        `${township.name} has no leader on duty to approve the whistle`,
+      ),
+    };
+  const routineDutyUnitIds = routing.flatMap((r) =>
+    r.mode === 'unit' && r.target ? [r.target] : r.mode === 'agency' && r.target ? [`${township.id}.${r.target}`] : [],
+  );
   const verdict = evaluateWhistle(rules, {
     reasonCode: req.reasonCode,
     urgency: req.urgency,
@@ -121,7 +185,10 @@ export async function planWhistle(db: Db, req: WhistleRequest): Promise<{ ok: tr
 }
 
 /** Keep a whistle the rules refused, for the township's statistics (no case was created). */
-export async function recordWhistleRefusal(db: Db, r: { townshipId: string; incidentId: string | null; ruleCode: string; reasonCode: string; userId: string; at: Date }): Promise<void> {
+export async function recordWhistleRefusal(
+  db: Db,
+  r: { townshipId: string; incidentId: string | null; ruleCode: string; reasonCode: string; userId: string; at: Date },
+): Promise<void> {
   await db.insert(summonsRefusals).values(r);
 }
 
@@ -186,7 +253,8 @@ export interface SummonsStatsScope {
   townshipIds?: readonly string[];
 }
 
-const inPath = (column: unknown, path: string) => sql`(${column} = ${path} or ${column} like ${`${path}${PATH_SEPARATOR}%`})`;
+const inPath = (column: unknown, path: string) =>
+  sql`(${column} = ${path} or ${column} like ${`${path}${PATH_SEPARATOR}%`})`;
 
 /**
  * Per summoned unit (department or dispatched agency) statistics over the parts notified in
@@ -201,7 +269,8 @@ export async function summonsDepartmentStats(db: Db | Tx, scope: SummonsStatsSco
   const where = [sql`${d.notifiedAt} >= ${scope.from}`, sql`${d.notifiedAt} < ${scope.to}`];
   if (scope.unitIds) where.push(scope.unitIds.length ? inArray(d.unitId, [...scope.unitIds]) : sql`false`);
   if (scope.subtreePath) where.push(inPath(orgUnits.path, scope.subtreePath));
-  if (scope.townshipIds) where.push(scope.townshipIds.length ? inArray(d.townshipId, [...scope.townshipIds]) : sql`false`);
+  if (scope.townshipIds)
+    where.push(scope.townshipIds.length ? inArray(d.townshipId, [...scope.townshipIds]) : sql`false`);
   const rows = await db
     .select({
       unitId: d.unitId,
@@ -270,7 +339,17 @@ export async function townshipWhistleStats(db: Db | Tx, scope: SummonsStatsScope
   if (scope.unitIds) where.push(scope.unitIds.length ? sql`u.id in ${[...scope.unitIds]}` : sql`false`);
   if (scope.subtreePath) where.push(inPath(sql`u.path`, scope.subtreePath));
   const period = (column: SQL) => sql`${column} >= ${scope.from} and ${column} < ${scope.to}`;
-  const result = await db.execute<{ townshipId: string; townshipName: string; whistles: number; approved: number; rejected: number; closed: number; fromIncidents: number; refused: number; l3: number }>(sql`
+  const result = await db.execute<{
+    townshipId: string;
+    townshipName: string;
+    whistles: number;
+    approved: number;
+    rejected: number;
+    closed: number;
+    fromIncidents: number;
+    refused: number;
+    l3: number;
+  }>(sql`
     select u.id as "townshipId", u.name as "townshipName",
       coalesce(f.whistles, 0)::int as whistles, coalesce(f.approved, 0)::int as approved, coalesce(f.rejected, 0)::int as rejected,
       coalesce(f.closed, 0)::int as closed, coalesce(f.from_incidents, 0)::int as "fromIncidents",

@@ -13,7 +13,13 @@ export async function calendarRegionOf(db: Db, unit: OrgUnit): Promise<string | 
   if (unit.regionCode) return unit.regionCode;
   const ancestors = unit.path.split(PATH_SEPARATOR).slice(0, -1);
   if (ancestors.length === 0) return undefined;
-  const rows = await db.select({ id: orgUnits.id, regionCode: orgUnits.regionCode }).from(orgUnits).where(inArray(orgUnits.id, ancestors));
+  const rows = await db
+    .select({ id: orgUnits.id, regionCode: orgUnits.regionCode })
+    .from(orgUnits)
+    .where(inArray(orgUnits.id, ancestors));
   const byId = new Map(rows.map((r) => [r.id, r.regionCode]));
-  return ancestors.reverse().map((id) => byId.get(id)).find((code): code is string => !!code);
+  return ancestors
+    .reverse()
+    .map((id) => byId.get(id))
+    .find((code): code is string => !!code);
 }

@@ -32,10 +32,17 @@ export function missingMaterials(materials: readonly Material[], provided: reado
 }
 
 /** Keys that are not materials of the matter. */
-export function unknownMaterialViolation(materials: readonly Material[], listed: readonly string[]): RuleViolation | null {
+export function unknownMaterialViolation(
+  materials: readonly Material[],
+  listed: readonly string[],
+): RuleViolation | null {
   const unknown = listed.filter((k) => !materials.some((m) => m.key === k));
   if (unknown.length === 0) return null;
-  return violation('unknown-material', `本事项没有这些材料：${unknown.join('、')}`, `Not materials of this matter: ${unknown.join(', ')}`);
+  return violation(
+    'unknown-material',
+    `本事项没有这些材料：${unknown.join('、')}`,
+    `Not materials of this matter: ${unknown.join(', ')}`,
+  );
 }
 
 /**
@@ -52,12 +59,23 @@ export function noticeViolation(
 ): RuleViolation | null {
   const unknown = unknownMaterialViolation(materials, listed);
   if (unknown) return unknown;
-  if (listed.length === 0) return violation('notice-empty', '一次性告知须列明需补正的材料', 'A one-time notice must list the materials to supplement');
+  if (listed.length === 0)
+    return violation(
+      'notice-empty',
+      '一次性告知须列明需补正的材料',
+      'A one-time notice must list the materials to supplement',
+    );
   const alreadyProvided = materials.filter((m) => listed.includes(m.key) && provided.includes(m.key));
   if (alreadyProvided.length) {
-    return violation('notice-lists-provided', `告知书列入了申请人已提交的材料：${names(alreadyProvided)}`, `The notice lists materials already provided: ${keys(alreadyProvided)}`);
+    return violation(
+      'notice-lists-provided',
+      `告知书列入了申请人已提交的材料：${names(alreadyProvided)}`,
+      `The notice lists materials already provided: ${keys(alreadyProvided)}`,
+    );
   }
-  const omitted = missingMaterials(materials, provided).filter((m) => (allMissing || m.isKey) && !listed.includes(m.key));
+  const omitted = missingMaterials(materials, provided).filter(
+    (m) => (allMissing || m.isKey) && !listed.includes(m.key),
+  );
   if (omitted.length) {
     return violation(
       'notice-incomplete',
@@ -84,7 +102,12 @@ export function acceptanceViolation(
   const missing = missingMaterials(materials, provided);
   const missingKey = missing.filter((m) => m.isKey);
   if (missingKey.length) {
-    const next = noticeGiven ? { zh: '；已作过一次性告知，请申请人补正或不予受理', en: '; the one-time notice was given: the applicant supplements, or the application is refused' } : { zh: '', en: '' };
+    const next = noticeGiven
+      ? {
+          zh: '；已作过一次性告知，请申请人补正或不予受理',
+          en: '; the one-time notice was given: the applicant supplements, or the application is refused',
+        }
+      : { zh: '', en: '' };
     return violation(
       'key-material-missing',
       `关键材料不齐，不能受理（含容缺受理）：${names(missingKey)}${next.zh}`,
@@ -93,7 +116,11 @@ export function acceptanceViolation(
   }
   const notTolerable = materials.filter((m) => tolerate.includes(m.key) && (m.isKey || provided.includes(m.key)));
   if (notTolerable.length) {
-    return violation('not-tolerable', `只有缺少的非关键材料才能容缺：${names(notTolerable)}`, `Only missing non-key materials may be tolerated: ${keys(notTolerable)}`);
+    return violation(
+      'not-tolerable',
+      `只有缺少的非关键材料才能容缺：${names(notTolerable)}`,
+      `Only missing non-key materials may be tolerated: ${keys(notTolerable)}`,
+    );
   }
   const untolerated = missing.filter((m) => !tolerate.includes(m.key));
   if (untolerated.length) {
@@ -111,7 +138,11 @@ export function acceptanceViolation(
 }
 
 /** An extension (延期) may not take the promised limit beyond the statutory limit plus ten working days. */
-export function extensionViolation(limits: { promisedLimitDays: number; statutoryLimitDays: number }, alreadyExtended: number, days: number): RuleViolation | null {
+export function extensionViolation(
+  limits: { promisedLimitDays: number; statutoryLimitDays: number },
+  alreadyExtended: number,
+  days: number,
+): RuleViolation | null {
   const max = limits.statutoryLimitDays + MAX_EXTENSION_BEYOND_STATUTORY_DAYS;
   if (limits.promisedLimitDays + alreadyExtended + days <= max) return null;
   return violation(

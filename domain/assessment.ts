@@ -11,7 +11,12 @@ import { shanghaiInstant } from './time';
  */
 
 /** Who assesses whom. */
-export const ASSESSMENT_DIRECTIONS = ['county-to-township', 'township-to-department', 'grid-worker', 'seconded-staff'] as const;
+export const ASSESSMENT_DIRECTIONS = [
+  'county-to-township',
+  'township-to-department',
+  'grid-worker',
+  'seconded-staff',
+] as const;
 export type AssessmentDirection = (typeof ASSESSMENT_DIRECTIONS)[number];
 export const DIRECTION_LABEL: Record<AssessmentDirection, string> = {
   'county-to-township': '县直部门考核乡镇',
@@ -82,8 +87,18 @@ export const formulaSchema = z.discriminatedUnion('type', [
     fullAt: z.number().min(0).max(1).default(1),
     whenEmpty: z.number().min(0).max(100).default(100),
   }),
-  z.strictObject({ type: z.literal('linear'), metric: metricKeySchema, zeroAt: z.number().min(0), fullAt: z.number().min(0) }),
-  z.strictObject({ type: z.literal('deduction'), metric: metricKeySchema, perEvent: z.number().positive().max(100), floor: z.number().min(0).max(100).default(0) }),
+  z.strictObject({
+    type: z.literal('linear'),
+    metric: metricKeySchema,
+    zeroAt: z.number().min(0),
+    fullAt: z.number().min(0),
+  }),
+  z.strictObject({
+    type: z.literal('deduction'),
+    metric: metricKeySchema,
+    perEvent: z.number().positive().max(100),
+    floor: z.number().min(0).max(100).default(0),
+  }),
   z.strictObject({ type: z.literal('manual'), max: z.number().positive().max(1000).default(100) }),
 ]);
 export type Formula = z.infer<typeof formulaSchema>;
@@ -103,7 +118,9 @@ export type Indicator = z.infer<typeof indicatorSchema>;
 
 /** Units picked by kind (and optionally an id prefix, or explicit ids). */
 export const unitSelectorSchema = z.strictObject({
-  kinds: z.array(z.enum(['county', 'township', 'street', 'village', 'community', 'grid', 'department', 'agency'])).min(1),
+  kinds: z
+    .array(z.enum(['county', 'township', 'street', 'village', 'community', 'grid', 'department', 'agency']))
+    .min(1),
   idPrefix: z.string().max(100).optional(),
   ids: z.array(z.string().max(100)).max(500).optional(),
 });
@@ -167,7 +184,11 @@ const MISSING_RULE_LABEL: Record<MissingScoreRule, string> = {
 
 export const rateeSelectorSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('units'), units: unitSelectorSchema }),
-  z.strictObject({ type: z.literal('users'), role: z.string().min(1).max(40).optional(), userIds: z.array(z.string().max(100)).max(5000).optional() }),
+  z.strictObject({
+    type: z.literal('users'),
+    role: z.string().min(1).max(40).optional(),
+    userIds: z.array(z.string().max(100)).max(5000).optional(),
+  }),
 ]);
 export type RateeSelector = z.infer<typeof rateeSelectorSchema>;
 
@@ -194,7 +215,9 @@ export const schemeDefinitionSchema = z
     scoringWindow: durationSchema.default({ unit: 'workday', amount: 5 }),
     appealWindow: durationSchema.default({ unit: 'workday', amount: 5 }),
     missingScore: z.enum(MISSING_SCORE_RULES).default('average-of-others'),
-    ranking: z.strictObject({ top: z.number().int().min(0).max(50), bottom: z.number().int().min(0).max(50) }).default({ top: 3, bottom: 3 }),
+    ranking: z
+      .strictObject({ top: z.number().int().min(0).max(50), bottom: z.number().int().min(0).max(50) })
+      .default({ top: 3, bottom: 3 }),
     rectification: durationSchema.default({ unit: 'day', amount: 30 }),
     /** Open cycles automatically at the start of each period for the one just ended. */
     schedule: z.boolean().default(true),
@@ -214,35 +237,78 @@ interface Violation {
 const near = (a: number, b: number) => Math.abs(a - b) < 1e-6;
 
 /** The rules a scheme must satisfy beyond its shape (weights add up, codes unique, bands ordered…). */
-export function schemeViolations(d: Omit<SchemeDefinition, 'schedule' | 'rectification' | 'ranking' | 'missingScore' | 'scoringWindow' | 'appealWindow'>): Violation[] {
+export function schemeViolations(
+  d: Omit<
+    SchemeDefinition,
+    'schedule' | 'rectification' | 'ranking' | 'missingScore' | 'scoringWindow' | 'appealWindow'
+  >,
+): Violation[] {
   const out: Violation[] = [];
   const sideCodes = new Set<string>();
   d.sides.forEach((s, i) => {
-    if (sideCodes.has(s.code)) out.push({ path: ['sides', i, 'code'], zh: `评价主体代码重复：${s.code}`, en: `Duplicate side code ${s.code}` });
+    if (sideCodes.has(s.code))
+      out.push({ path: ['sides', i, 'code'], zh: `评价主体代码重复：${s.code}`, en: `Duplicate side code ${s.code}` });
     sideCodes.add(s.code);
-    if (s.raters?.relation === 'fixed' && !s.raters.units) out.push({ path: ['sides', i, 'raters'], zh: '固定评分单位须给出 units', en: 'A fixed rater rule needs units' });
+    if (s.raters?.relation === 'fixed' && !s.raters.units)
+      out.push({ path: ['sides', i, 'raters'], zh: '固定评分单位须给出 units', en: 'A fixed rater rule needs units' });
   });
   const sideTotal = d.sides.reduce((n, s) => n + s.weight, 0);
-  if (!near(sideTotal, 1)) out.push({ path: ['sides'], zh: `各评价主体权重之和须为 1（现为 ${round2(sideTotal)}）`, en: `Side weights must add up to 1 (they add up to ${round2(sideTotal)})` });
+  if (!near(sideTotal, 1))
+    out.push({
+      path: ['sides'],
+      zh: `各评价主体权重之和须为 1（现为 ${round2(sideTotal)}）`,
+      en: `Side weights must add up to 1 (they add up to ${round2(sideTotal)})`,
+    });
   const codes = new Set<string>();
   d.indicators.forEach((ind, i) => {
-    if (codes.has(ind.code)) out.push({ path: ['indicators', i, 'code'], zh: `指标代码重复：${ind.code}`, en: `Duplicate indicator code ${ind.code}` });
+    if (codes.has(ind.code))
+      out.push({
+        path: ['indicators', i, 'code'],
+        zh: `指标代码重复：${ind.code}`,
+        en: `Duplicate indicator code ${ind.code}`,
+      });
     codes.add(ind.code);
     const side = d.sides.find((s) => s.code === ind.side);
-    if (!side) out.push({ path: ['indicators', i, 'side'], zh: `指标“${ind.name}”所属评价主体不存在：${ind.side}`, en: `Indicator ${ind.code} names an unknown side ${ind.side}` });
-    else if (ind.formula.type === 'manual' && !side.raters) out.push({ path: ['indicators', i, 'side'], zh: `人工评分指标“${ind.name}”所属评价主体未设置评分单位`, en: `Manual indicator ${ind.code} belongs to a side without raters` });
+    if (!side)
+      out.push({
+        path: ['indicators', i, 'side'],
+        zh: `指标“${ind.name}”所属评价主体不存在：${ind.side}`,
+        en: `Indicator ${ind.code} names an unknown side ${ind.side}`,
+      });
+    else if (ind.formula.type === 'manual' && !side.raters)
+      out.push({
+        path: ['indicators', i, 'side'],
+        zh: `人工评分指标“${ind.name}”所属评价主体未设置评分单位`,
+        en: `Manual indicator ${ind.code} belongs to a side without raters`,
+      });
     const f = ind.formula;
-    if ((f.type === 'ratio' || f.type === 'linear') && near(f.zeroAt, f.fullAt)) out.push({ path: ['indicators', i, 'formula'], zh: `指标“${ind.name}”的零分点与满分点不能相同`, en: `Indicator ${ind.code}: zeroAt and fullAt must differ` });
+    if ((f.type === 'ratio' || f.type === 'linear') && near(f.zeroAt, f.fullAt))
+      out.push({
+        path: ['indicators', i, 'formula'],
+        zh: `指标“${ind.name}”的零分点与满分点不能相同`,
+        en: `Indicator ${ind.code}: zeroAt and fullAt must differ`,
+      });
   });
   for (const s of d.sides) {
     const total = d.indicators.filter((i) => i.side === s.code).reduce((n, i) => n + i.weight, 0);
-    if (!near(total, 100)) out.push({ path: ['indicators'], zh: `评价主体“${s.name}”的指标分值之和须为 100（现为 ${round2(total)}）`, en: `Indicator weights of side ${s.code} must add up to 100 (they add up to ${round2(total)})` });
+    if (!near(total, 100))
+      out.push({
+        path: ['indicators'],
+        zh: `评价主体“${s.name}”的指标分值之和须为 100（现为 ${round2(total)}）`,
+        en: `Indicator weights of side ${s.code} must add up to 100 (they add up to ${round2(total)})`,
+      });
   }
   d.bands.forEach((b, i) => {
     const prev = d.bands[i - 1];
-    if (prev && b.min >= prev.min) out.push({ path: ['bands', i, 'min'], zh: '等次须从高到低排列，下限递减', en: 'Bands go from best to worst with decreasing minimums' });
+    if (prev && b.min >= prev.min)
+      out.push({
+        path: ['bands', i, 'min'],
+        zh: '等次须从高到低排列，下限递减',
+        en: 'Bands go from best to worst with decreasing minimums',
+      });
   });
-  if (d.bands.at(-1)?.min !== 0) out.push({ path: ['bands'], zh: '最低等次的下限须为 0', en: 'The lowest band must start at 0' });
+  if (d.bands.at(-1)?.min !== 0)
+    out.push({ path: ['bands'], zh: '最低等次的下限须为 0', en: 'The lowest band must start at 0' });
   return out;
 }
 
@@ -272,11 +338,15 @@ export interface PeriodInfo {
   label: string;
 }
 
-const PERIOD_PATTERN: Record<AssessmentPeriod, RegExp> = { month: /^(\d{4})-(0[1-9]|1[0-2])$/, quarter: /^(\d{4})-Q([1-4])$/, year: /^(\d{4})$/ };
+const PERIOD_PATTERN: Record<AssessmentPeriod, RegExp> = {
+  month: /^(\d{4})-(0[1-9]|1[0-2])$/,
+  quarter: /^(\d{4})-Q([1-4])$/,
+  year: /^(\d{4})$/,
+};
 
 function monthStart(year: number, month: number): string {
   const y = year + Math.floor((month - 1) / 12);
-  const m = ((month - 1) % 12 + 12) % 12 + 1;
+  const m = ((((month - 1) % 12) + 12) % 12) + 1;
   return shanghaiInstant(`${y}-${String(m).padStart(2, '0')}-01`).toISOString();
 }
 
@@ -287,11 +357,23 @@ export function periodInfo(period: AssessmentPeriod, key: string): PeriodInfo | 
   const year = Number(m[1]);
   if (period === 'month') {
     const month = Number(m[2]);
-    return { key, period, start: monthStart(year, month), end: monthStart(year, month + 1), label: `${year}年${month}月` };
+    return {
+      key,
+      period,
+      start: monthStart(year, month),
+      end: monthStart(year, month + 1),
+      label: `${year}年${month}月`,
+    };
   }
   if (period === 'quarter') {
     const q = Number(m[2]);
-    return { key, period, start: monthStart(year, 3 * q - 2), end: monthStart(year, 3 * q + 1), label: `${year}年第${q}季度` };
+    return {
+      key,
+      period,
+      start: monthStart(year, 3 * q - 2),
+      end: monthStart(year, 3 * q + 1),
+      label: `${year}年第${q}季度`,
+    };
   }
   return { key, period, start: monthStart(year, 1), end: monthStart(year + 1, 1), label: `${year}年度` };
 }
@@ -359,23 +441,42 @@ export function scoreAutomatic(formula: Exclude<Formula, { type: 'manual' }>, va
       const n = v(formula.numerator);
       const d = v(formula.denominator);
       const inputs = { [formula.numerator]: n, [formula.denominator]: d };
-      if (d === 0) return { score: formula.whenEmpty, inputs, explanation: `${metricName(formula.denominator)}为 0，按规则记 ${fmt(formula.whenEmpty)} 分` };
+      if (d === 0)
+        return {
+          score: formula.whenEmpty,
+          inputs,
+          explanation: `${metricName(formula.denominator)}为 0，按规则记 ${fmt(formula.whenEmpty)} 分`,
+        };
       const rate = n / d;
       const mapped = formula.zeroAt === 0 && formula.fullAt === 1;
       const score = round2(linearScore(rate, formula.zeroAt, formula.fullAt));
-      const tail = mapped ? `得分 ${fmt(score)}` : `按 ${pct(formula.zeroAt)} 记 0 分、${pct(formula.fullAt)} 记满分折算，得分 ${fmt(score)}`;
-      return { score, inputs, explanation: `${metricName(formula.numerator)} ${n} ÷ ${metricName(formula.denominator)} ${d} = ${pct(rate)}，${tail}` };
+      const tail = mapped
+        ? `得分 ${fmt(score)}`
+        : `按 ${pct(formula.zeroAt)} 记 0 分、${pct(formula.fullAt)} 记满分折算，得分 ${fmt(score)}`;
+      return {
+        score,
+        inputs,
+        explanation: `${metricName(formula.numerator)} ${n} ÷ ${metricName(formula.denominator)} ${d} = ${pct(rate)}，${tail}`,
+      };
     }
     case 'linear': {
       const x = v(formula.metric);
       const score = round2(linearScore(x, formula.zeroAt, formula.fullAt));
-      return { score, inputs: { [formula.metric]: x }, explanation: `${metricName(formula.metric)} ${x}，按 ${formula.zeroAt} 记 0 分、${formula.fullAt} 记满分折算，得分 ${fmt(score)}` };
+      return {
+        score,
+        inputs: { [formula.metric]: x },
+        explanation: `${metricName(formula.metric)} ${x}，按 ${formula.zeroAt} 记 0 分、${formula.fullAt} 记满分折算，得分 ${fmt(score)}`,
+      };
     }
     case 'deduction': {
       const x = v(formula.metric);
       const score = round2(Math.max(formula.floor, 100 - formula.perEvent * x));
       const floorNote = 100 - formula.perEvent * x < formula.floor ? `（不低于 ${fmt(formula.floor)} 分）` : '';
-      return { score, inputs: { [formula.metric]: x }, explanation: `${metricName(formula.metric)} ${x} 次，每次扣 ${fmt(formula.perEvent)} 分：100 − ${fmt(formula.perEvent)} × ${x} = ${fmt(score)}${floorNote}` };
+      return {
+        score,
+        inputs: { [formula.metric]: x },
+        explanation: `${metricName(formula.metric)} ${x} 次，每次扣 ${fmt(formula.perEvent)} 分：100 − ${fmt(formula.perEvent)} × ${x} = ${fmt(score)}${floorNote}`,
+      };
     }
   }
 }
@@ -404,12 +505,21 @@ export function scoreManual(input: ManualInput): ManualOutcome {
   const substitute = input.rule === 'full' ? input.max : input.rule === 'zero' ? 0 : avgGiven;
   const scores = [
     ...given.map((s) => ({ ...s, substituted: false })),
-    ...missing.map((raterUnitId) => ({ raterUnitId, score: round2(substitute), by: 'system', at: '', substituted: true })),
+    ...missing.map((raterUnitId) => ({
+      raterUnitId,
+      score: round2(substitute),
+      by: 'system',
+      at: '',
+      substituted: true,
+    })),
   ];
   if (scores.length === 0) return { score: 0, inputs: {}, explanation: '无评分单位，记 0 分', scores, missing };
   const avg = scores.reduce((n, s) => n + s.score, 0) / scores.length;
   const score = round2(clamp((avg / input.max) * 100));
-  const parts = scores.map((s) => `${s.raterUnitId} ${fmt(s.score)}${s.substituted ? '（未评分，' + MISSING_RULE_LABEL[input.rule] + '）' : ''}`);
+  const parts = scores.map(
+    (s) =>
+      `${s.raterUnitId} ${fmt(s.score)}${s.substituted ? '（未评分，' + MISSING_RULE_LABEL[input.rule] + '）' : ''}`,
+  );
   const scale = input.max === 100 ? '' : `，折合百分制 ${fmt(score)}`;
   return {
     score,
@@ -489,15 +599,32 @@ export function scoreRatee(def: SchemeDefinition, ratee: RateeInput): RateeResul
     const base = { code: ind.code, name: ind.name, side: ind.side, weight: ind.weight };
     let line: Omit<IndicatorLine, 'contribution'>;
     if (ind.formula.type === 'manual') {
-      const m = scoreManual({ max: ind.formula.max, expected: ratee.raters[ind.side] ?? [], given: ratee.scores[ind.code] ?? [], rule: def.missingScore });
-      line = { ...base, kind: 'manual', score: m.score, inputs: m.inputs, explanation: m.explanation, manual: { scores: m.scores, missing: m.missing } };
+      const m = scoreManual({
+        max: ind.formula.max,
+        expected: ratee.raters[ind.side] ?? [],
+        given: ratee.scores[ind.code] ?? [],
+        rule: def.missingScore,
+      });
+      line = {
+        ...base,
+        kind: 'manual',
+        score: m.score,
+        inputs: m.inputs,
+        explanation: m.explanation,
+        manual: { scores: m.scores, missing: m.missing },
+      };
     } else {
       const a = scoreAutomatic(ind.formula, ratee.metrics);
       line = { ...base, kind: 'automatic', score: a.score, inputs: a.inputs, explanation: a.explanation };
     }
     const override = [...ratee.overrides].reverse().find((o) => o.indicatorCode === ind.code);
     if (override) {
-      line = { ...line, score: round2(clamp(override.score)), override: { ...override, original: line.score }, explanation: `${line.explanation}；申诉复核调整为 ${fmt(override.score)}（${override.reason}）` };
+      line = {
+        ...line,
+        score: round2(clamp(override.score)),
+        override: { ...override, original: line.score },
+        explanation: `${line.explanation}；申诉复核调整为 ${fmt(override.score)}（${override.reason}）`,
+      };
     }
     return { ...line, contribution: round2((line.weight * line.score) / 100) };
   });
@@ -511,7 +638,19 @@ export function scoreRatee(def: SchemeDefinition, ratee: RateeInput): RateeResul
     sides.length === 1
       ? `总分 = 各指标得分 × 分值 ÷ 100 之和 = ${fmt(total)}，等次：${band.label}`
       : `总分 = ${sides.map((s) => `${s.name} ${fmt(s.score)} × ${s.weight}`).join(' + ')} = ${fmt(total)}，等次：${band.label}`;
-  return { rateeKey: ratee.key, total, grade: band.code, gradeLabel: band.label, rectify: band.rectify, outcome: band.outcome ?? null, payGrade: band.payGrade ?? null, rank: 0, sides, indicators, explanation };
+  return {
+    rateeKey: ratee.key,
+    total,
+    grade: band.code,
+    gradeLabel: band.label,
+    rectify: band.rectify,
+    outcome: band.outcome ?? null,
+    payGrade: band.payGrade ?? null,
+    rank: 0,
+    sides,
+    indicators,
+    explanation,
+  };
 }
 
 /** Rank by total, highest first; equal totals share a rank (1, 2, 2, 4). Order among equals is by key. */
@@ -530,9 +669,13 @@ export function computeResults(def: SchemeDefinition, ratees: readonly RateeInpu
 }
 
 /** The top and bottom lists (先进 / 后进) of a ranking. */
-export function topAndBottom<T extends { rateeKey: string; rank: number }>(ranked: readonly T[], ranking: { top: number; bottom: number }): { top: T[]; bottom: T[] } {
+export function topAndBottom<T extends { rateeKey: string; rank: number }>(
+  ranked: readonly T[],
+  ranking: { top: number; bottom: number },
+): { top: T[]; bottom: T[] } {
   const top = ranked.slice(0, ranking.top);
-  const bottom = ranked.length > ranking.top ? ranked.slice(Math.max(ranking.top, ranked.length - ranking.bottom)).reverse() : [];
+  const bottom =
+    ranked.length > ranking.top ? ranked.slice(Math.max(ranking.top, ranked.length - ranking.bottom)).reverse() : [];
   return { top, bottom };
 }
 

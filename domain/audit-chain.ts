@@ -43,7 +43,11 @@ export function hashAuditEntry(prevHash: string, facts: AuditFacts): string {
     after: facts.after ?? null,
     at: facts.at.toISOString(),
   });
-  return createHash('sha256').update(prevHash).update('\n').update(body ?? '').digest('hex');
+  return createHash('sha256')
+    .update(prevHash)
+    .update('\n')
+    .update(body ?? '')
+    .digest('hex');
 }
 
 /**
@@ -68,9 +72,15 @@ export function createAuditKey(secret: string): AuditKey {
   };
 }
 
-
 export type ChainVerdict =
-  | { ok: true; entries: number; head: string; signed: boolean; anchor: AnchorCheck; message: { zh: string; en: string } }
+  | {
+      ok: true;
+      entries: number;
+      head: string;
+      signed: boolean;
+      anchor: AnchorCheck;
+      message: { zh: string; en: string };
+    }
   | {
       ok: false;
       entries: number;
@@ -82,20 +92,41 @@ export type ChainVerdict =
       message: { zh: string; en: string };
     };
 
-function brokenMessage(kind: ChainBreak, problem: ChainProblem, seq: number, entries: number, anchor: AuditAnchor | null): { zh: string; en: string } {
+function brokenMessage(
+  kind: ChainBreak,
+  problem: ChainProblem,
+  seq: number,
+  entries: number,
+  anchor: AuditAnchor | null,
+): { zh: string; en: string } {
   switch (kind) {
     case 'edited':
       return problem === 'prev-link'
-        ? { zh: `第 ${seq} 条审计记录与前一条的链接不符（记录被修改）`, en: `Entry ${seq} no longer links to the entry before it (edited)` }
-        : { zh: `第 ${seq} 条审计记录的内容与其哈希不符（记录被修改）`, en: `Entry ${seq} no longer matches its hash (edited)` };
+        ? {
+            zh: `第 ${seq} 条审计记录与前一条的链接不符（记录被修改）`,
+            en: `Entry ${seq} no longer links to the entry before it (edited)`,
+          }
+        : {
+            zh: `第 ${seq} 条审计记录的内容与其哈希不符（记录被修改）`,
+            en: `Entry ${seq} no longer matches its hash (edited)`,
+          };
     case 'missing':
       return { zh: `缺少第 ${seq} 条审计记录（记录被删除）`, en: `Entry ${seq} is missing (deleted)` };
     case 're-chained':
       return problem === 'engine-hash'
-        ? { zh: `第 ${seq} 条审计记录的哈希与流程引擎保存的不符：审计链被改写并重新计算`, en: `Entry ${seq}'s hash differs from the one the workflow engine kept: the chain was rewritten and recomputed` }
-        : { zh: `第 ${seq} 条审计记录的签名不符：该条被修改后哈希链被重新计算`, en: `Entry ${seq}'s signature does not match: it was edited and the chain recomputed after it` };
+        ? {
+            zh: `第 ${seq} 条审计记录的哈希与流程引擎保存的不符：审计链被改写并重新计算`,
+            en: `Entry ${seq}'s hash differs from the one the workflow engine kept: the chain was rewritten and recomputed`,
+          }
+        : {
+            zh: `第 ${seq} 条审计记录的签名不符：该条被修改后哈希链被重新计算`,
+            en: `Entry ${seq}'s signature does not match: it was edited and the chain recomputed after it`,
+          };
     case 'unsigned':
-      return { zh: `第 ${seq} 条审计记录没有签名（签名被去除，或写于启用签名之前）`, en: `Entry ${seq} carries no signature (removed, or written before signing was enabled)` };
+      return {
+        zh: `第 ${seq} 条审计记录没有签名（签名被去除，或写于启用签名之前）`,
+        en: `Entry ${seq} carries no signature (removed, or written before signing was enabled)`,
+      };
     case 'truncated':
       return {
         zh: `流程引擎记录了 ${anchor?.seq ?? '?'} 条审计记录，数据库只有 ${entries} 条：第 ${seq} 条起被删除`,
@@ -116,7 +147,8 @@ export function verifyAuditChain(
   opts: { key?: AuditKey; anchor?: AuditAnchor | null } = {},
 ): ChainVerdict {
   const signed = opts.key !== undefined;
-  const anchorCheck: AnchorCheck = opts.anchor === undefined ? 'none' : opts.anchor === null ? 'unavailable' : 'compared';
+  const anchorCheck: AnchorCheck =
+    opts.anchor === undefined ? 'none' : opts.anchor === null ? 'unavailable' : 'compared';
   const broken = (seq: number, kind: ChainBreak, problem: ChainProblem): ChainVerdict => ({
     ok: false,
     entries: entries.length,
@@ -142,7 +174,8 @@ export function verifyAuditChain(
   }
   const anchor = opts.anchor;
   if (anchor && anchor.seq > entries.length) return broken(entries.length + 1, 'truncated', 'engine-ahead');
-  if (anchor?.hash && anchor.seq > 0 && entries[anchor.seq - 1]?.hash !== anchor.hash) return broken(anchor.seq, 're-chained', 'engine-hash');
+  if (anchor?.hash && anchor.seq > 0 && entries[anchor.seq - 1]?.hash !== anchor.hash)
+    return broken(anchor.seq, 're-chained', 'engine-hash');
   return {
     ok: true,
     entries: entries.length,

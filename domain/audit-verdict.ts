@@ -19,7 +19,8 @@ export const CHAIN_BREAKS = ['edited', 'missing', 're-chained', 'unsigned', 'tru
 export type ChainBreak = (typeof CHAIN_BREAKS)[number];
 
 /** Which check found the break (finer than the kind). */
-export type ChainProblem = 'hash-mismatch' | 'prev-link' | 'seq-gap' | 'bad-signature' | 'no-signature' | 'engine-ahead' | 'engine-hash';
+export type ChainProblem =
+  'hash-mismatch' | 'prev-link' | 'seq-gap' | 'bad-signature' | 'no-signature' | 'engine-ahead' | 'engine-hash';
 
 /** Whether the engine's anchor was compared: `compared` (and, when ok, matched), `none` (not given), or `unavailable` (the engine could not say). */
 export const ANCHOR_CHECKS = ['compared', 'none', 'unavailable'] as const;

@@ -34,8 +34,14 @@ export const MAX_DURATION_AMOUNT = 1_000_000;
 /** More than zero and at most {@link MAX_DURATION_AMOUNT}: beyond that no deadline is a real date (and a case that cannot compute one cannot start). */
 const allowingTime = <S extends z.ZodType<Duration>>(schema: S) =>
   schema
-    .refine((d) => d.amount > 0, { message: bilingual('时限必须大于 0', 'the time limit must be more than zero'), path: ['amount'] })
-    .refine((d) => d.amount <= MAX_DURATION_AMOUNT, { message: bilingual(`时限不能超过 ${MAX_DURATION_AMOUNT}`, `the time limit may not exceed ${MAX_DURATION_AMOUNT}`), path: ['amount'] });
+    .refine((d) => d.amount > 0, {
+      message: bilingual('时限必须大于 0', 'the time limit must be more than zero'),
+      path: ['amount'],
+    })
+    .refine((d) => d.amount <= MAX_DURATION_AMOUNT, {
+      message: bilingual(`时限不能超过 ${MAX_DURATION_AMOUNT}`, `the time limit may not exceed ${MAX_DURATION_AMOUNT}`),
+      path: ['amount'],
+    });
 /** A time limit that actually allows some time: what a case's budget must be. */
 export const positiveDurationSchema = allowingTime(durationSchema);
 /** The same, refusing unknown keys: for configured limits (incident levels, 报到). */
@@ -43,7 +49,11 @@ export const strictPositiveDurationSchema = allowingTime(durationSchema.strict()
 
 /** A `YYYY-MM-DD` calendar date that exists. */
 export const localDateSchema = z.string().refine(isLocalDate, {
-  error: (issue) => bilingual(`${String(issue.input)} 不是存在的日期，须为 YYYY-MM-DD`, `${String(issue.input)} is not a real date; expected YYYY-MM-DD`),
+  error: (issue) =>
+    bilingual(
+      `${String(issue.input)} 不是存在的日期，须为 YYYY-MM-DD`,
+      `${String(issue.input)} is not a real date; expected YYYY-MM-DD`,
+    ),
 });
 
 /** A named date in calendar data, e.g. `{ date: '2025-01-28', name: '春节' }`. */
@@ -79,7 +89,11 @@ export const calendarDataSchema = z
     for (const [year, days] of Object.entries(data.years)) {
       for (const entry of [...days.holidays, ...days.workdays]) {
         if (!entry.date.startsWith(`${year}-`)) {
-          ctx.addIssue({ code: 'custom', path: ['years', year], message: bilingual(`${entry.date} 不在 ${year} 年`, `${entry.date} is not in ${year}`) });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['years', year],
+            message: bilingual(`${entry.date} 不在 ${year} 年`, `${entry.date} is not in ${year}`),
+          });
         }
       }
       checkNoDuplicates(days, ['years', year], ctx);
@@ -94,17 +108,26 @@ export type CalendarData = z.infer<typeof calendarDataSchema>;
 function checkNoDuplicates(days: CalendarDays, path: string[], ctx: z.RefinementCtx): void {
   const seen = new Set<string>();
   for (const entry of [...days.holidays, ...days.workdays]) {
-    if (seen.has(entry.date)) ctx.addIssue({ code: 'custom', path, message: bilingual(`${entry.date} 重复列出`, `${entry.date} is listed twice`) });
+    if (seen.has(entry.date))
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: bilingual(`${entry.date} 重复列出`, `${entry.date} is listed twice`),
+      });
     seen.add(entry.date);
   }
 }
 
-const localTimeSchema = z.string().refine((time) => Number.isFinite(timeMs(time)), { message: bilingual('须为 HH:MM 时间', 'expected a time as HH:MM') });
+const localTimeSchema = z.string().refine((time) => Number.isFinite(timeMs(time)), {
+  message: bilingual('须为 HH:MM 时间', 'expected a time as HH:MM'),
+});
 
 /** One office-hours session of a working day, local wall-clock `HH:MM`–`HH:MM`. */
 export const officeSessionSchema = z
   .object({ start: localTimeSchema, end: localTimeSchema })
-  .refine((s) => timeMs(s.start) < timeMs(s.end), { message: bilingual('办公时段的结束须晚于开始', 'a session must end after it starts') });
+  .refine((s) => timeMs(s.start) < timeMs(s.end), {
+    message: bilingual('办公时段的结束须晚于开始', 'a session must end after it starts'),
+  });
 
 /** Office hours of a working day: sessions in order, not overlapping, at least one. */
 export const officeHoursSchema = z
@@ -235,7 +258,9 @@ export class WorkingCalendar {
     this.fallback = options.fallback;
     this.officeHours = officeHoursSchema.parse(options.officeHours ?? DEFAULT_OFFICE_HOURS);
     this.officeSpans = this.officeHours.map((s) => [parseLocalTime(s.start), parseLocalTime(s.end)] as const);
-    this.coveredYears = Object.keys(data.years).map(Number).sort((a, b) => a - b);
+    this.coveredYears = Object.keys(data.years)
+      .map(Number)
+      .sort((a, b) => a - b);
     this.covered = new Set(this.coveredYears);
     const rules = new Map<number, DayRule>();
     const addRules = (days: CalendarDays, source: string): void => {

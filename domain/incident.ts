@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { bilingual } from './bilingual';
-import { CalendarYearMissingError, strictPositiveDurationSchema, type Duration, type WorkingCalendar } from './calendar';
+import {
+  CalendarYearMissingError,
+  strictPositiveDurationSchema,
+  type Duration,
+  type WorkingCalendar,
+} from './calendar';
 import { formatShanghai, MINUTE_MS, toEpochMs, type Instant } from './time';
 
 /*
@@ -12,23 +17,40 @@ import { formatShanghai, MINUTE_MS, toEpochMs, type Instant } from './time';
 export const INCIDENT_LEVELS = [1, 2, 3, 4] as const;
 export type IncidentLevelNo = (typeof INCIDENT_LEVELS)[number];
 export const TOP_LEVEL: IncidentLevelNo = 4;
-export const LEVEL_LABEL: Record<IncidentLevelNo, string> = { 1: '一级（网格）', 2: '二级（村/社区）', 3: '三级（乡镇/街道）', 4: '四级（县）' };
+export const LEVEL_LABEL: Record<IncidentLevelNo, string> = {
+  1: '一级（网格）',
+  2: '二级（村/社区）',
+  3: '三级（乡镇/街道）',
+  4: '四级（县）',
+};
 
 /** Where an event came from: grid patrol, resident photo report (随手拍), 12345 hotline order, camera/IoT alert. */
 export const INCIDENT_SOURCES = ['patrol', 'photo', 'hotline', 'iot'] as const;
 export type IncidentSource = (typeof INCIDENT_SOURCES)[number];
-export const SOURCE_LABEL: Record<IncidentSource, string> = { patrol: '网格巡查', photo: '群众随手拍', hotline: '12345 热线工单', iot: '视频/物联感知' };
+export const SOURCE_LABEL: Record<IncidentSource, string> = {
+  patrol: '网格巡查',
+  photo: '群众随手拍',
+  hotline: '12345 热线工单',
+  iot: '视频/物联感知',
+};
 
 /** Callback (回访) verdicts; 满意 and 基本满意 count as satisfied in the satisfaction rate. */
 export const SATISFACTION = ['satisfied', 'basic', 'unsatisfied'] as const;
 export type Satisfaction = (typeof SATISFACTION)[number];
-export const SATISFACTION_LABEL: Record<Satisfaction, string> = { satisfied: '满意', basic: '基本满意', unsatisfied: '不满意' };
+export const SATISFACTION_LABEL: Record<Satisfaction, string> = {
+  satisfied: '满意',
+  basic: '基本满意',
+  unsatisfied: '不满意',
+};
 
 /**
  * A level's time limit: a duration, or `same-workday` (L1 "当日办结"), which runs to 24:00 of the
  * working day the level starts in — or of the next working day when it starts on a non-working day.
  */
-export const incidentLimitSchema = z.union([z.strictObject({ unit: z.literal('same-workday') }), strictPositiveDurationSchema]);
+export const incidentLimitSchema = z.union([
+  z.strictObject({ unit: z.literal('same-workday') }),
+  strictPositiveDurationSchema,
+]);
 export type IncidentLimit = z.infer<typeof incidentLimitSchema>;
 
 /** The code of the default urgencies; 特急 may skip levels when escalated by hand. */
@@ -95,8 +117,18 @@ export const incidentSettingsSchema = z.strictObject({
   callbackSources: z.array(z.enum(INCIDENT_SOURCES)),
   /** 三率 weights (response, resolution, satisfaction), summing to 1. */
   hotlineWeights: z
-    .strictObject({ response: z.number().min(0).max(1), resolution: z.number().min(0).max(1), satisfaction: z.number().min(0).max(1) })
-    .refine((w) => Math.abs(w.response + w.resolution + w.satisfaction - 1) < 1e-9, bilingual('三率权重（响应率、解决率、满意率）之和须为 1', 'the weights (response, resolution, satisfaction) must sum to 1')),
+    .strictObject({
+      response: z.number().min(0).max(1),
+      resolution: z.number().min(0).max(1),
+      satisfaction: z.number().min(0).max(1),
+    })
+    .refine(
+      (w) => Math.abs(w.response + w.resolution + w.satisfaction - 1) < 1e-9,
+      bilingual(
+        '三率权重（响应率、解决率、满意率）之和须为 1',
+        'the weights (response, resolution, satisfaction) must sum to 1',
+      ),
+    ),
 });
 export type IncidentSettings = z.infer<typeof incidentSettingsSchema>;
 
@@ -119,16 +151,35 @@ export interface IncidentViolation {
  * The level a manual escalation (上报) goes to: the next one, or — for an urgency that may jump
  * (特急) — L3 or L4 directly. Returns a violation when the request breaks the rule.
  */
-export function escalationTarget(current: IncidentLevelNo, requested: IncidentLevelNo | undefined, mayJump: boolean): IncidentLevelNo | IncidentViolation {
+export function escalationTarget(
+  current: IncidentLevelNo,
+  requested: IncidentLevelNo | undefined,
+  mayJump: boolean,
+): IncidentLevelNo | IncidentViolation {
   if (current === TOP_LEVEL) {
-    return { code: 'escalation-past-top', zh: '事件已在四级（县级）处置，不能再上报', en: 'The event is already at L4 (county); it cannot be escalated further' };
+    return {
+      code: 'escalation-past-top',
+      zh: '事件已在四级（县级）处置，不能再上报',
+      en: 'The event is already at L4 (county); it cannot be escalated further',
+    };
   }
   const next = (current + 1) as IncidentLevelNo;
   const target = requested ?? next;
-  if (target <= current) return { code: 'escalation-not-upward', zh: '只能向上级上报', en: 'An escalation must go to a higher level' };
+  if (target <= current)
+    return { code: 'escalation-not-upward', zh: '只能向上级上报', en: 'An escalation must go to a higher level' };
   if (target === next) return target;
-  if (!mayJump) return { code: 'escalation-one-level', zh: '只能逐级上报（特急事件方可越级至三级或四级）', en: 'Escalate one level at a time; only 特急 events may jump to L3 or L4' };
-  if (target < 3) return { code: 'escalation-jump-target', zh: '特急事件越级上报只能至三级或四级', en: 'A 特急 jump must go to L3 or L4' };
+  if (!mayJump)
+    return {
+      code: 'escalation-one-level',
+      zh: '只能逐级上报（特急事件方可越级至三级或四级）',
+      en: 'Escalate one level at a time; only 特急 events may jump to L3 or L4',
+    };
+  if (target < 3)
+    return {
+      code: 'escalation-jump-target',
+      zh: '特急事件越级上报只能至三级或四级',
+      en: 'A 特急 jump must go to L3 or L4',
+    };
   return target;
 }
 
@@ -149,7 +200,11 @@ export function reportStartLevel(
     const route = routes[level - 1];
     if (route && !(route.unitId === reporter.unitId && route.role === reporter.role)) return level;
   }
-  return { code: 'incident-route-reporter', zh: '各级派单规则都派回上报人本单位，无人签收此事件', en: 'Every level routes the event back to the reporter’s own unit; no one else would sign for it' };
+  return {
+    code: 'incident-route-reporter',
+    zh: '各级派单规则都派回上报人本单位，无人签收此事件',
+    en: 'Every level routes the event back to the reporter’s own unit; no one else would sign for it',
+  };
 }
 
 export function isViolation<T>(v: T | IncidentViolation): v is IncidentViolation {
@@ -170,11 +225,23 @@ export function limitBudget(limit: IncidentLimit, at: Instant, calendar: Working
 
 /** Label of a limit for people: `当日（工作日）`, `3 个工作日`, `24 小时`. */
 export function limitLabel(limit: IncidentLimit): string {
-  const unit: Record<string, string> = { workday: '个工作日', workhour: '个工作小时', minute: '分钟', hour: '小时', day: '天' };
+  const unit: Record<string, string> = {
+    workday: '个工作日',
+    workhour: '个工作小时',
+    minute: '分钟',
+    hour: '小时',
+    day: '天',
+  };
   return limit.unit === 'same-workday' ? '当日（工作日）' : `${limit.amount} ${unit[limit.unit] ?? limit.unit}`;
 }
 
-const EN_UNIT: Record<Duration['unit'], string> = { workday: 'working day(s)', workhour: 'working hour(s)', minute: 'minute(s)', hour: 'hour(s)', day: 'day(s)' };
+const EN_UNIT: Record<Duration['unit'], string> = {
+  workday: 'working day(s)',
+  workhour: 'working hour(s)',
+  minute: 'minute(s)',
+  hour: 'hour(s)',
+  day: 'day(s)',
+};
 
 /** The end of the dispute window (派单异议) of a dispatch made at `dispatchedAt`. Throws the calendar's error when a year has no data. */
 export function disputeDeadline(window: Duration, dispatchedAt: Instant, calendar: WorkingCalendar): Date {
@@ -186,7 +253,12 @@ export function disputeDeadline(window: Duration, dispatchedAt: Instant, calenda
  * When the calendar cannot compute the window's end (a year without data) the dispute is let through:
  * a missing calendar must not take a unit's right to object away.
  */
-export function disputeTooLate(window: Duration, dispatchedAt: Instant, now: Instant, calendar: WorkingCalendar): IncidentViolation | null {
+export function disputeTooLate(
+  window: Duration,
+  dispatchedAt: Instant,
+  now: Instant,
+  calendar: WorkingCalendar,
+): IncidentViolation | null {
   let deadline: Date;
   try {
     deadline = disputeDeadline(window, dispatchedAt, calendar);

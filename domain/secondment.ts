@@ -48,7 +48,11 @@ export function barEndDate(decidedAt: Instant): LocalDate {
 }
 
 /** The refusal of a barred person, naming the rule and the day the bar ends (Chinese first). */
-export function barRefusal(person: { userId: string; name: string }, until: LocalDate, cycleId: string | null): { code: string; zh: string; en: string } {
+export function barRefusal(
+  person: { userId: string; name: string },
+  until: LocalDate,
+  cycleId: string | null,
+): { code: string; zh: string; en: string } {
   const source = cycleId ? `（考核 ${cycleId}）` : '';
   return {
     code: 'secondment-barred',

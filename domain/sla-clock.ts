@@ -16,7 +16,9 @@ const WARNING_LEVELS: readonly WarningLevel[] = ['blue', 'yellow', 'red'];
  */
 export const slaThresholdsSchema = z
   .object({ blue: z.number().positive(), yellow: z.number().positive(), red: z.number().positive() })
-  .refine((t) => t.blue < t.yellow && t.yellow < t.red, { message: bilingual('预警阈值须满足 蓝 < 黄 < 红', 'thresholds must satisfy blue < yellow < red') });
+  .refine((t) => t.blue < t.yellow && t.yellow < t.red, {
+    message: bilingual('预警阈值须满足 蓝 < 黄 < 红', 'thresholds must satisfy blue < yellow < red'),
+  });
 /** See {@link slaThresholdsSchema}. */
 export type SlaThresholds = z.infer<typeof slaThresholdsSchema>;
 
@@ -31,8 +33,21 @@ export const slaLedgerEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('start'), at: isoInstant, budget: durationSchema, reason: z.string().optional(), actor }),
   z.object({ kind: z.literal('pause'), at: isoInstant, reason: z.string(), actor }),
   z.object({ kind: z.literal('resume'), at: isoInstant, reason: z.string().optional(), actor }),
-  z.object({ kind: z.literal('extend'), at: isoInstant, amount: z.number().positive(), reason: z.string(), approvedBy: z.string() }),
-  z.object({ kind: z.literal('budget-change'), at: isoInstant, from: durationSchema, to: durationSchema, reason: z.string(), actor }),
+  z.object({
+    kind: z.literal('extend'),
+    at: isoInstant,
+    amount: z.number().positive(),
+    reason: z.string(),
+    approvedBy: z.string(),
+  }),
+  z.object({
+    kind: z.literal('budget-change'),
+    at: isoInstant,
+    from: durationSchema,
+    to: durationSchema,
+    reason: z.string(),
+    actor,
+  }),
   z.object({ kind: z.literal('level'), at: isoInstant, from: z.enum(SLA_LEVELS), to: z.enum(SLA_LEVELS) }),
   z.object({ kind: z.literal('stop'), at: isoInstant, reason: z.string().optional(), actor }),
 ]);
@@ -50,7 +65,9 @@ export const slaClockSchema = z.object({
   startedAt: isoInstant,
   thresholds: slaThresholdsSchema,
   pauses: z.array(z.object({ from: isoInstant, to: isoInstant.optional(), reason: z.string() })),
-  extensions: z.array(z.object({ amount: z.number().positive(), at: isoInstant, reason: z.string(), approvedBy: z.string() })),
+  extensions: z.array(
+    z.object({ amount: z.number().positive(), at: isoInstant, reason: z.string(), approvedBy: z.string() }),
+  ),
   stoppedAt: isoInstant.nullable(),
   recordedLevel: z.enum(SLA_LEVELS),
   ledger: z.array(slaLedgerEntrySchema),
@@ -103,7 +120,10 @@ export function startClock(budget: Duration, at: Instant, options: StartClockOpt
   checkPositive(budget.amount, 'budget');
   const parsed = slaThresholdsSchema.safeParse({ ...DEFAULT_SLA_THRESHOLDS, ...options.thresholds });
   if (!parsed.success) {
-    throw new SlaClockError(SlaClockErrorCode.invalidThresholds, '预警阈值须满足 0 < 蓝 < 黄 < 红 / thresholds must satisfy 0 < blue < yellow < red');
+    throw new SlaClockError(
+      SlaClockErrorCode.invalidThresholds,
+      '预警阈值须满足 0 < 蓝 < 黄 < 红 / thresholds must satisfy 0 < blue < yellow < red',
+    );
   }
   const { reason, actor } = options;
   return {
@@ -121,7 +141,8 @@ export function startClock(budget: Duration, at: Instant, options: StartClockOpt
 /** Pause a running clock (e.g. 行政许可法 §45: hearing, inspection, testing, expert review). */
 export function pauseClock(clock: SlaClock, at: Instant, reason: string, actor?: string): SlaClock {
   const when = eventInstant(clock, at);
-  if (isPaused(clock)) throw new SlaClockError(SlaClockErrorCode.alreadyPaused, '计时已暂停 / the clock is already paused');
+  if (isPaused(clock))
+    throw new SlaClockError(SlaClockErrorCode.alreadyPaused, '计时已暂停 / the clock is already paused');
   return {
     ...clock,
     pauses: [...clock.pauses, { from: when, reason }],
@@ -133,7 +154,8 @@ export function pauseClock(clock: SlaClock, at: Instant, reason: string, actor?:
 export function resumeClock(clock: SlaClock, at: Instant, meta: SlaEventMeta = {}): SlaClock {
   const when = eventInstant(clock, at);
   const open = clock.pauses.at(-1);
-  if (!open || open.to !== undefined) throw new SlaClockError(SlaClockErrorCode.notPaused, '计时未暂停 / the clock is not paused');
+  if (!open || open.to !== undefined)
+    throw new SlaClockError(SlaClockErrorCode.notPaused, '计时未暂停 / the clock is not paused');
   return {
     ...clock,
     pauses: [...clock.pauses.slice(0, -1), { ...open, to: when }],
@@ -142,7 +164,13 @@ export function resumeClock(clock: SlaClock, at: Instant, meta: SlaEventMeta = {
 }
 
 /** Extend the budget (延期) by `amount` in the budget's unit, with the approver recorded. */
-export function extendClock(clock: SlaClock, amount: number, at: Instant, reason: string, approvedBy: string): SlaClock {
+export function extendClock(
+  clock: SlaClock,
+  amount: number,
+  at: Instant,
+  reason: string,
+  approvedBy: string,
+): SlaClock {
   const when = eventInstant(clock, at);
   checkPositive(amount, 'extension');
   return {
@@ -160,12 +188,18 @@ export function changeBudget(clock: SlaClock, budget: Duration, at: Instant, rea
   const when = eventInstant(clock, at);
   checkPositive(budget.amount, 'budget');
   if (budget.unit !== clock.budget.unit) {
-    throw new SlaClockError(SlaClockErrorCode.unitMismatch, `时限单位须保持为 ${clock.budget.unit} / the budget unit must stay ${clock.budget.unit}`);
+    throw new SlaClockError(
+      SlaClockErrorCode.unitMismatch,
+      `时限单位须保持为 ${clock.budget.unit} / the budget unit must stay ${clock.budget.unit}`,
+    );
   }
   return {
     ...clock,
     budget: { ...budget },
-    ledger: [...clock.ledger, { kind: 'budget-change', at: when, from: clock.budget, to: { ...budget }, reason, actor }],
+    ledger: [
+      ...clock.ledger,
+      { kind: 'budget-change', at: when, from: clock.budget, to: { ...budget }, reason, actor },
+    ],
   };
 }
 
@@ -246,7 +280,10 @@ export function clockStatus(clock: SlaClock, now: Instant, calendar: WorkingCale
     const at = reachedAt[l];
     return at !== null && at <= evalMs ? l : current;
   }, 'green');
-  const upcoming = state === 'running' ? WARNING_LEVELS.map((l) => reachedAt[l]).filter((at): at is number => at !== null && at > nowMs) : [];
+  const upcoming =
+    state === 'running'
+      ? WARNING_LEVELS.map((l) => reachedAt[l]).filter((at): at is number => at !== null && at > nowMs)
+      : [];
 
   // While paused there is no future deadline until the resume, but a missed one stays visible; a
   // clock stopped while running keeps the deadline that was in force at the stop.
@@ -269,7 +306,8 @@ export function clockStatus(clock: SlaClock, now: Instant, calendar: WorkingCale
     nextTransitionAt: isoOrNull(upcoming.length > 0 ? Math.min(...upcoming) : null),
     fallbackYears,
     calendarWarnings: fallbackYears.map(
-      (year) => `${year} 年节假日数据缺失，已按周一至周五工作日计算 / No holiday calendar for ${year}: Monday–Friday counted as working days`,
+      (year) =>
+        `${year} 年节假日数据缺失，已按周一至周五工作日计算 / No holiday calendar for ${year}: Monday–Friday counted as working days`,
     ),
   };
 }
@@ -335,7 +373,8 @@ class Timeline {
     let total = 0;
     for (const [i, s] of this.segments.entries()) {
       if (s.from >= ms) break;
-      total += s.to !== null && s.to <= ms ? (this.amounts[i] ?? 0) : this.track(this.calendar.measure(this.unit, s.from, ms));
+      total +=
+        s.to !== null && s.to <= ms ? (this.amounts[i] ?? 0) : this.track(this.calendar.measure(this.unit, s.from, ms));
     }
     return total;
   }
@@ -397,14 +436,20 @@ function eventInstant(clock: SlaClock, at: Instant): string {
   if (clock.stoppedAt !== null) throw new SlaClockError(SlaClockErrorCode.stopped, '计时已结束 / the clock is stopped');
   const latest = Math.max(...clock.ledger.map((e) => toEpochMs(e.at)));
   if (toEpochMs(when) < latest) {
-    throw new SlaClockError(SlaClockErrorCode.outOfOrder, `事件时间早于上一事件 / ${when} is before the clock's last event`);
+    throw new SlaClockError(
+      SlaClockErrorCode.outOfOrder,
+      `事件时间早于上一事件 / ${when} is before the clock's last event`,
+    );
   }
   return when;
 }
 
 function checkPositive(amount: number, what: string): void {
   if (!Number.isFinite(amount) || amount <= 0) {
-    throw new SlaClockError(SlaClockErrorCode.invalidAmount, `时长须为正数 / the ${what} must be a positive number, got ${amount}`);
+    throw new SlaClockError(
+      SlaClockErrorCode.invalidAmount,
+      `时长须为正数 / the ${what} must be a positive number, got ${amount}`,
+    );
   }
 }
 

@@ -37,11 +37,19 @@ export const summonsRuleConditionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('urgency-in'), urgencies: z.array(z.enum(SUMMONS_URGENCIES)).min(1) }),
   z.strictObject({ type: z.literal('key-task') }),
   z.strictObject({ type: z.literal('own-power-within-capacity') }),
-  z.strictObject({ type: z.literal('single-unit-routine-duty'), exceptReasons: z.array(z.string().min(1).max(40)).default([]) }),
+  z.strictObject({
+    type: z.literal('single-unit-routine-duty'),
+    exceptReasons: z.array(z.string().min(1).max(40)).default([]),
+  }),
 ]);
 export type SummonsRuleCondition = z.infer<typeof summonsRuleConditionSchema>;
 
-const ALLOWED_CONDITIONS: ReadonlySet<SummonsRuleCondition['type']> = new Set(['min-units', 'outside-power-list', 'urgency-in', 'key-task']);
+const ALLOWED_CONDITIONS: ReadonlySet<SummonsRuleCondition['type']> = new Set([
+  'min-units',
+  'outside-power-list',
+  'urgency-in',
+  'key-task',
+]);
 
 /** Whether a condition fits a rule kind: allowed reasons state a requirement, forbidden rules a situation. */
 export function conditionFitsKind(kind: SummonsRuleKind, condition: SummonsRuleCondition): boolean {
@@ -63,10 +71,38 @@ export type SummonsRule = {
 
 /** DOMAIN §6 defaults: four allowed reasons, two forbidden situations. */
 export const DEFAULT_SUMMONS_RULES: readonly Omit<SummonsRule, 'active'>[] = [
-  { code: 'multi-department', kind: 'allowed', name: '需多部门协同处置', description: '乡镇无法单独解决、需要多个部门协同的问题', condition: { type: 'min-units', min: 2 }, sort: 1 },
-  { code: 'beyond-power', kind: 'allowed', name: '超出乡镇执法权限', description: '需要执法而乡镇没有相应执法权（不在乡镇权责清单内）', condition: { type: 'outside-power-list' }, sort: 2 },
-  { code: 'emergency', kind: 'allowed', name: '突发紧急事件', description: '突发事件、紧急情况（紧急或特急）', condition: { type: 'urgency-in', urgencies: ['urgent', 'critical'] }, sort: 3 },
-  { code: 'key-task', kind: 'allowed', name: '重点工作', description: '县委县政府部署的重点工作，须写明具体任务', condition: { type: 'key-task' }, sort: 4 },
+  {
+    code: 'multi-department',
+    kind: 'allowed',
+    name: '需多部门协同处置',
+    description: '乡镇无法单独解决、需要多个部门协同的问题',
+    condition: { type: 'min-units', min: 2 },
+    sort: 1,
+  },
+  {
+    code: 'beyond-power',
+    kind: 'allowed',
+    name: '超出乡镇执法权限',
+    description: '需要执法而乡镇没有相应执法权（不在乡镇权责清单内）',
+    condition: { type: 'outside-power-list' },
+    sort: 2,
+  },
+  {
+    code: 'emergency',
+    kind: 'allowed',
+    name: '突发紧急事件',
+    description: '突发事件、紧急情况（紧急或特急）',
+    condition: { type: 'urgency-in', urgencies: ['urgent', 'critical'] },
+    sort: 3,
+  },
+  {
+    code: 'key-task',
+    kind: 'allowed',
+    name: '重点工作',
+    description: '县委县政府部署的重点工作，须写明具体任务',
+    condition: { type: 'key-task' },
+    sort: 4,
+  },
   {
     code: 'own-power',
     kind: 'forbidden',
@@ -115,7 +151,12 @@ export interface WhistleViolation {
   en: string;
 }
 
-const refusal = (rule: Pick<SummonsRule, 'code' | 'name'>, zh: string, en: string): WhistleViolation => ({ code: `whistle-refused-${rule.code}`, ruleCode: rule.code, zh: `不得吹哨（规则：${rule.name}）：${zh}`, en: `Whistle refused by rule ${rule.code}: ${en}` });
+const refusal = (rule: Pick<SummonsRule, 'code' | 'name'>, zh: string, en: string): WhistleViolation => ({
+  code: `whistle-refused-${rule.code}`,
+  ruleCode: rule.code,
+  zh: `不得吹哨（规则：${rule.name}）：${zh}`,
+  en: `Whistle refused by rule ${rule.code}: ${en}`,
+});
 
 /** Whether a forbidden situation applies to a whistle; returns the refusal when it does. */
 function forbidden(rule: SummonsRule, f: WhistleFacts): WhistleViolation | null {
@@ -123,13 +164,21 @@ function forbidden(rule: SummonsRule, f: WhistleFacts): WhistleViolation | null 
   if (c.type === 'own-power-within-capacity') {
     const held = f.powerItemCodes.filter((code) => f.townshipPowerCodes.includes(code));
     if (held.length > 0 && f.withinCapacity) {
-      return refusal(rule, `事项属乡镇权责清单（${held.join('、')}），且乡镇有能力处置，应自行处置`, `the matter is on the township's power list (${held.join(', ')}) and within its capacity: handle it yourself`);
+      return refusal(
+        rule,
+        `事项属乡镇权责清单（${held.join('、')}），且乡镇有能力处置，应自行处置`,
+        `the matter is on the township's power list (${held.join(', ')}) and within its capacity: handle it yourself`,
+      );
     }
   }
   if (c.type === 'single-unit-routine-duty' && f.units.length === 1 && !c.exceptReasons.includes(f.reasonCode)) {
     const [u] = f.units;
     if (u && (f.routineDutyUnitIds.includes(u.unitId) || f.routineDutyUnitIds.includes(u.departmentId))) {
-      return refusal(rule, `事项明显属 ${u.unitId} 的日常职责，应移送该单位办理`, `the matter is clearly ${u.unitId}'s routine duty: transfer it instead`);
+      return refusal(
+        rule,
+        `事项明显属 ${u.unitId} 的日常职责，应移送该单位办理`,
+        `the matter is clearly ${u.unitId}'s routine duty: transfer it instead`,
+      );
     }
   }
   return null;
@@ -140,13 +189,27 @@ function unmet(rule: SummonsRule, f: WhistleFacts): WhistleViolation | null {
   const c = rule.condition;
   switch (c.type) {
     case 'min-units':
-      return f.units.length >= c.min ? null : refusal(rule, `须召集至少 ${c.min} 个部门或派驻机构`, `summon at least ${c.min} departments or agencies`);
+      return f.units.length >= c.min
+        ? null
+        : refusal(rule, `须召集至少 ${c.min} 个部门或派驻机构`, `summon at least ${c.min} departments or agencies`);
     case 'outside-power-list': {
       const held = f.powerItemCodes.filter((code) => f.townshipPowerCodes.includes(code));
-      return held.length === 0 ? null : refusal(rule, `所涉权力（${held.join('、')}）在乡镇权责清单内，不属超出权限`, `the powers involved (${held.join(', ')}) are on the township's list`);
+      return held.length === 0
+        ? null
+        : refusal(
+            rule,
+            `所涉权力（${held.join('、')}）在乡镇权责清单内，不属超出权限`,
+            `the powers involved (${held.join(', ')}) are on the township's list`,
+          );
     }
     case 'urgency-in':
-      return c.urgencies.includes(f.urgency) ? null : refusal(rule, `紧急程度须为 ${c.urgencies.map((u) => URGENCY_LABEL[u]).join('或')}`, `urgency must be one of ${c.urgencies.join(', ')}`);
+      return c.urgencies.includes(f.urgency)
+        ? null
+        : refusal(
+            rule,
+            `紧急程度须为 ${c.urgencies.map((u) => URGENCY_LABEL[u]).join('或')}`,
+            `urgency must be one of ${c.urgencies.join(', ')}`,
+          );
     case 'key-task':
       return f.keyTask ? null : refusal(rule, '须写明所服务的重点工作', 'name the key task the whistle serves');
     default:
@@ -159,7 +222,10 @@ function unmet(rule: SummonsRule, f: WhistleFacts): WhistleViolation | null {
  * holds, and no active forbidden rule may apply. Returns the reason's rule, or the first refusal
  * (forbidden rules first, in their order), naming the rule.
  */
-export function evaluateWhistle(rules: readonly SummonsRule[], facts: WhistleFacts): { ok: true; reason: SummonsRule } | { ok: false; violation: WhistleViolation } {
+export function evaluateWhistle(
+  rules: readonly SummonsRule[],
+  facts: WhistleFacts,
+): { ok: true; reason: SummonsRule } | { ok: false; violation: WhistleViolation } {
   const active = [...rules].filter((r) => r.active).sort((a, b) => a.sort - b.sort || a.code.localeCompare(b.code));
   const reason = active.find((r) => r.kind === 'allowed' && r.code === facts.reasonCode);
   if (!reason) {
@@ -197,7 +263,11 @@ export type SummonsSettings = z.infer<typeof summonsSettingsSchema>;
 
 /** DOMAIN §6 defaults: 特急 30 minutes (Pinggu), 紧急 2 hours, 一般 24 hours; simple same working day, complex 10 working days; the second miss is a red card. */
 export const DEFAULT_SUMMONS_SETTINGS: SummonsSettings = {
-  responseLimits: { critical: { unit: 'minute', amount: 30 }, urgent: { unit: 'hour', amount: 2 }, normal: { unit: 'hour', amount: 24 } },
+  responseLimits: {
+    critical: { unit: 'minute', amount: 30 },
+    urgent: { unit: 'hour', amount: 2 },
+    normal: { unit: 'hour', amount: 24 },
+  },
   handlingLimits: { simple: { unit: 'same-workday' }, complex: { unit: 'workday', amount: 10 } },
   redCardAtMiss: 2,
 };
@@ -210,11 +280,18 @@ export interface SummonsLimits {
 }
 
 export function limitsFor(settings: SummonsSettings, urgency: SummonsUrgency, complexity: Complexity): SummonsLimits {
-  return { response: settings.responseLimits[urgency], handling: settings.handlingLimits[complexity], redCardAtMiss: settings.redCardAtMiss };
+  return {
+    response: settings.responseLimits[urgency],
+    handling: settings.handlingLimits[complexity],
+    redCardAtMiss: settings.redCardAtMiss,
+  };
 }
 
 /** Time in dispute: each ruled dispute's duration, plus a pending one up to `now`. */
-export function totalDisputedMs(disputes: readonly { raisedAt: string; disputedMs: number | null }[], now: number): number {
+export function totalDisputedMs(
+  disputes: readonly { raisedAt: string; disputedMs: number | null }[],
+  now: number,
+): number {
   return disputes.reduce((sum, d) => sum + (d.disputedMs ?? Math.max(0, now - Date.parse(d.raisedAt))), 0);
 }
 

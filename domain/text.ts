@@ -59,5 +59,8 @@ export function findUnstorableText(value: unknown, root: string, limit = 20): Un
 /** A bilingual phrase for a reason, for messages that name the field. */
 export const UNSTORABLE_REASON_TEXT: Record<UnstorableReason, { zh: string; en: string }> = {
   nul: { zh: '含有空字符（U+0000），无法保存', en: 'contains a NUL character (U+0000), which cannot be stored' },
-  'lone-surrogate': { zh: '含有不成对的 UTF-16 代理项（不合法的 Unicode），无法保存', en: 'contains a lone UTF-16 surrogate (ill-formed Unicode), which cannot be stored' },
+  'lone-surrogate': {
+    zh: '含有不成对的 UTF-16 代理项（不合法的 Unicode），无法保存',
+    en: 'contains a lone UTF-16 surrogate (ill-formed Unicode), which cannot be stored',
+  },
 };

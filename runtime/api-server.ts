@@ -37,10 +37,24 @@ export function listenHttp(handler: RequestListener, http: Config['http']): Prom
 }
 
 /** Build the app with its dependencies and listen; resolves once the port is open. */
-export async function startApiServer(config: Config, database: Database, temporal: Client, logger: Logger): Promise<Server> {
+export async function startApiServer(
+  config: Config,
+  database: Database,
+  temporal: Client,
+  logger: Logger,
+): Promise<Server> {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const app = createApp({ config, database, temporal, auth: await createAuthenticator(config), logger, metrics, auditKey: loadAuditKey(config.audit), payloadCodec: loadPayloadCodec(config.temporal.codec) });
+  const app = createApp({
+    config,
+    database,
+    temporal,
+    auth: await createAuthenticator(config),
+    logger,
+    metrics,
+    auditKey: loadAuditKey(config.audit),
+    payloadCodec: loadPayloadCodec(config.temporal.codec),
+  });
   const server = await listenHttp(app, config.http);
   if (config.metrics.port) {
     // A separate listener (e.g. on an internal interface) for Prometheus only: open there unless a token is set too.
@@ -48,7 +62,11 @@ export async function startApiServer(config: Config, database: Database, tempora
     metricsApp.disable('x-powered-by');
     metricsApp.get('/metrics', metricsGuard({ ...config.metrics, public: true }), serveMetrics({ metrics }));
     metricsApp.use(problemHandler);
-    const metricsServer = await listenHttp(metricsApp, { ...config.http, port: config.metrics.port, host: config.metrics.host });
+    const metricsServer = await listenHttp(metricsApp, {
+      ...config.http,
+      port: config.metrics.port,
+      host: config.metrics.host,
+    });
     server.on('close', () => metricsServer.close());
   }
   return server;

@@ -1,7 +1,15 @@
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import type { Config } from '../config';
 
 /** What a store knows of a stored object. */
@@ -80,7 +88,9 @@ export class S3AttachmentStore implements AttachmentStore {
   ) {}
 
   async put(key: string, bytes: Buffer, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: checkKey(key), Body: bytes, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: checkKey(key), Body: bytes, ContentType: contentType }),
+    );
   }
 
   async get(key: string): Promise<Buffer | null> {
@@ -103,7 +113,8 @@ export class S3AttachmentStore implements AttachmentStore {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
       return { size: out.ContentLength ?? 0, contentType: out.ContentType ?? null };
     } catch (err) {
-      if (err instanceof NotFound || err instanceof NoSuchKey || (err as { name?: string }).name === 'NotFound') return null;
+      if (err instanceof NotFound || err instanceof NoSuchKey || (err as { name?: string }).name === 'NotFound')
+        return null;
       throw err;
     }
   }
@@ -116,7 +127,9 @@ export function createAttachmentStore(config: Config['attachments']['store']): A
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     forcePathStyle: config.forcePathStyle,
-    ...(config.accessKeyId && config.secretAccessKey ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } } : {}),
+    ...(config.accessKeyId && config.secretAccessKey
+      ? { credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey } }
+      : {}),
   });
   return new S3AttachmentStore(client, config.bucket);
 }

@@ -69,7 +69,11 @@ export async function ensureDatabase(adminUrl: string, database: string, templat
     const found = await client.query('select 1 from pg_database where datname = $1', [database]);
     if (found.rowCount === 0) {
       const ident = client.escapeIdentifier(database);
-      await client.query(template ? `create database ${ident} template ${client.escapeIdentifier(template)}` : `create database ${ident}`);
+      await client.query(
+        template
+          ? `create database ${ident} template ${client.escapeIdentifier(template)}`
+          : `create database ${ident}`,
+      );
     }
   } finally {
     await client.end();

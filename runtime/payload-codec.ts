@@ -27,14 +27,18 @@ export interface JsonPayload {
 
 export function payloadToJson(p: Payload): JsonPayload {
   return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+    ),
     data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
   };
 }
 
 export function payloadFromJson(p: JsonPayload): Payload {
   return {
-    metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))])),
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, v]) => [k, new Uint8Array(Buffer.from(v, 'base64'))]),
+    ),
     data: new Uint8Array(Buffer.from(p.data ?? '', 'base64')),
   };
 }
@@ -80,7 +84,10 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     cipher.setAAD(text.encode(id));
     const plain = text.encode(JSON.stringify(payloadToJson(p)));
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-    return { metadata: { encoding: text.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text.encode(id) }, data: new Uint8Array(sealed) };
+    return {
+      metadata: { encoding: text.encode(ENCRYPTED_ENCODING), [KEY_ID_METADATA]: text.encode(id) },
+      data: new Uint8Array(sealed),
+    };
   }
 
   private decrypt(p: Payload): Payload {
@@ -89,13 +96,19 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     const idBytes = p.metadata?.[KEY_ID_METADATA];
     const id = idBytes ? untext.decode(idBytes) : '';
     const key = this.byId.get(id);
-    if (!key) throw new Error(`payload encrypted with unknown key id "${id}": add it to TEMPORAL_CODEC_KEYS (载荷使用了未配置的密钥编号)`);
+    if (!key)
+      throw new Error(
+        `payload encrypted with unknown key id "${id}": add it to TEMPORAL_CODEC_KEYS (载荷使用了未配置的密钥编号)`,
+      );
     const sealed = Buffer.from(p.data ?? new Uint8Array());
     if (sealed.length < IV_BYTES + TAG_BYTES) throw new Error('encrypted payload too short');
     const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(0, IV_BYTES));
     decipher.setAAD(text.encode(id));
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    const plain = Buffer.concat([decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)), decipher.final()]);
+    const plain = Buffer.concat([
+      decipher.update(sealed.subarray(IV_BYTES, sealed.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
     return payloadFromJson(JSON.parse(plain.toString('utf8')) as JsonPayload);
   }
 }
@@ -106,7 +119,8 @@ export class AesGcmPayloadCodec implements PayloadCodec {
  * into the data folder (like the audit key), its id a fingerprint of the key.
  */
 export function loadPayloadCodec(codec: Config['temporal']['codec']): AesGcmPayloadCodec {
-  if (codec.keys?.length) return new AesGcmPayloadCodec(codec.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'hex') })));
+  if (codec.keys?.length)
+    return new AesGcmPayloadCodec(codec.keys.map((k) => ({ id: k.id, key: Buffer.from(k.key, 'hex') })));
   const hex = readOrCreateSecret(codec.keyFile);
   const id = `local-${createHash('sha256').update(hex).digest('hex').slice(0, 12)}`;
   return new AesGcmPayloadCodec([{ id, key: Buffer.from(hex, 'hex') }]);

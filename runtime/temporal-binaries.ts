@@ -33,7 +33,9 @@ export function resolveTemporalBinary(
 ): ResolvedExecutable {
   if (opts.explicitPath) {
     if (!isExecutable(opts.explicitPath)) {
-      throw new Error(`配置的 ${binary} 路径不可执行 / configured ${binary} path is not executable: ${opts.explicitPath}`);
+      throw new Error(
+        `配置的 ${binary} 路径不可执行 / configured ${binary} path is not executable: ${opts.explicitPath}`,
+      );
     }
     return { executable: { type: 'existing-path', path: opts.explicitPath }, source: 'env' };
   }

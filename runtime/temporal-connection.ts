@@ -38,7 +38,11 @@ export function connectWorker(t: Config['temporal'], address: string): Promise<N
  * none), retrying while the server comes up. A new namespace reaches every service's cache only
  * after its refresh interval (10 s by default), so after creating one this waits that long.
  */
-export async function ensureNamespace(address: string, namespace: string, opts: { timeoutMs?: number; retentionDays?: number } = {}): Promise<void> {
+export async function ensureNamespace(
+  address: string,
+  namespace: string,
+  opts: { timeoutMs?: number; retentionDays?: number } = {},
+): Promise<void> {
   const until = Date.now() + (opts.timeoutMs ?? 180_000);
   for (;;) {
     try {
@@ -49,7 +53,10 @@ export async function ensureNamespace(address: string, namespace: string, opts: 
           () => false,
         );
         if (known) return;
-        await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(`${opts.retentionDays ?? 3} days`) });
+        await connection.workflowService.registerNamespace({
+          namespace,
+          workflowExecutionRetentionPeriod: msToTs(`${opts.retentionDays ?? 3} days`),
+        });
         await new Promise((r) => setTimeout(r, 11_000));
         return;
       } finally {

@@ -8,7 +8,16 @@
 //   npm run cluster [-- --dir .data-cluster] [-- --no-demo]
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, createWriteStream, existsSync, mkdirSync, rmSync, writeFileSync, type WriteStream } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  rmSync,
+  writeFileSync,
+  type WriteStream,
+} from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -31,7 +40,9 @@ import {
   type ClusterState,
 } from './cluster-layout';
 
-const { values: args } = parseArgs({ options: { dir: { type: 'string' }, 'no-demo': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({
+  options: { dir: { type: 'string' }, 'no-demo': { type: 'boolean', default: false } },
+});
 const paths = clusterPaths(args.dir ? path.resolve(args.dir) : undefined);
 const log = (zh: string, en: string) => console.log(`[cluster] ${zh} / ${en}`);
 const PG = { user: 'postgres', password: 'postgres' };
@@ -39,13 +50,26 @@ const PG = { user: 'postgres', password: 'postgres' };
 /** Build `temporal-server` and its SQL tool once (≈10–25 min on 2 cores); later runs reuse them. */
 function ensureTemporalServer(): void {
   if (existsSync(paths.serverBin) && existsSync(paths.sqlBin) && existsSync(paths.schemaDir)) return;
-  log(`首次运行：从 Go 模块代理构建 Temporal Server ${TEMPORAL_SERVER_VERSION}（约 10–25 分钟，只需一次）`, `first run: building Temporal Server ${TEMPORAL_SERVER_VERSION} from the Go module proxy (10–25 min, once)`);
+  log(
+    `首次运行：从 Go 模块代理构建 Temporal Server ${TEMPORAL_SERVER_VERSION}（约 10–25 分钟，只需一次）`,
+    `first run: building Temporal Server ${TEMPORAL_SERVER_VERSION} from the Go module proxy (10–25 min, once)`,
+  );
   const env = { ...process.env, GOTOOLCHAIN: GO_TOOLCHAIN, GOBIN: path.dirname(paths.serverBin) };
   mkdirSync(path.dirname(paths.serverBin), { recursive: true });
   const mod = `go.temporal.io/server@v${TEMPORAL_SERVER_VERSION}`;
-  execFileSync('go', ['install', `go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`, `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`], { env, stdio: 'inherit' });
+  execFileSync(
+    'go',
+    [
+      'install',
+      `go.temporal.io/server/cmd/server@v${TEMPORAL_SERVER_VERSION}`,
+      `go.temporal.io/server/cmd/tools/sql@v${TEMPORAL_SERVER_VERSION}`,
+    ],
+    { env, stdio: 'inherit' },
+  );
   // The versioned schema ships in the module source: keep a copy next to the binaries.
-  const { Dir } = JSON.parse(execFileSync('go', ['mod', 'download', '-json', mod], { env, cwd: paths.tools, encoding: 'utf8' })) as { Dir: string };
+  const { Dir } = JSON.parse(
+    execFileSync('go', ['mod', 'download', '-json', mod], { env, cwd: paths.tools, encoding: 'utf8' }),
+  ) as { Dir: string };
   cpSync(path.join(Dir, 'schema', 'postgresql', 'v12'), paths.schemaDir, { recursive: true });
   chmodSync(paths.schemaDir, 0o755);
 }
@@ -63,9 +87,21 @@ function loadSecrets(): ClusterSecrets {
 
 function temporalConfig(): string {
   const store = (databaseName: string, maxConns: number) => ({
-    sql: { pluginName: 'postgres12', databaseName, connectAddr: `127.0.0.1:${PORTS.postgres}`, connectProtocol: 'tcp', user: PG.user, password: PG.password, maxConns, maxIdleConns: maxConns, maxConnLifetime: '1h' },
+    sql: {
+      pluginName: 'postgres12',
+      databaseName,
+      connectAddr: `127.0.0.1:${PORTS.postgres}`,
+      connectProtocol: 'tcp',
+      user: PG.user,
+      password: PG.password,
+      maxConns,
+      maxIdleConns: maxConns,
+      maxConnLifetime: '1h',
+    },
   });
-  const rpc = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({ rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...extra } });
+  const rpc = (grpcPort: number, membershipPort: number, extra: Record<string, unknown> = {}) => ({
+    rpc: { grpcPort, membershipPort, bindOnLocalHost: true, ...extra },
+  });
   return stringify({
     log: { stdout: true, level: 'warn' },
     persistence: {
@@ -86,7 +122,14 @@ function temporalConfig(): string {
       failoverVersionIncrement: 10,
       masterClusterName: 'active',
       currentClusterName: 'active',
-      clusterInformation: { active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${PORTS.frontend}` } },
+      clusterInformation: {
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${PORTS.frontend}`,
+        },
+      },
     },
     dcRedirectionPolicy: { policy: 'noop' },
   });
@@ -95,7 +138,25 @@ function temporalConfig(): string {
 /** Create Temporal's two databases and set up or upgrade their schema with its SQL tool. */
 async function temporalSchema(adminUrl: string): Promise<void> {
   const sql = (database: string, ...rest: string[]) =>
-    execFileSync(paths.sqlBin, ['--plugin', 'postgres12', '--ep', '127.0.0.1', '-p', String(PORTS.postgres), '-u', PG.user, '--pw', PG.password, '--db', database, ...rest], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(
+      paths.sqlBin,
+      [
+        '--plugin',
+        'postgres12',
+        '--ep',
+        '127.0.0.1',
+        '-p',
+        String(PORTS.postgres),
+        '-u',
+        PG.user,
+        '--pw',
+        PG.password,
+        '--db',
+        database,
+        ...rest,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
   for (const [database, schema] of [
     ['temporal', 'temporal'],
     ['temporal_visibility', 'visibility'],
@@ -107,7 +168,9 @@ async function temporalSchema(adminUrl: string): Promise<void> {
     if (!exists) sql(database, 'create-database');
     const db = new pg.Client({ connectionString: adminUrl.replace(/\/postgres$/, `/${database}`) });
     await db.connect();
-    const versioned = (await db.query("select to_regclass('public.schema_version') is not null as found")).rows[0] as { found: boolean };
+    const versioned = (await db.query("select to_regclass('public.schema_version') is not null as found")).rows[0] as {
+      found: boolean;
+    };
     await db.end();
     if (!versioned.found) sql(database, 'setup-schema', '-v', '0.0');
     sql(database, 'update-schema', '-d', path.join(paths.schemaDir, schema, 'versioned'));
@@ -129,7 +192,16 @@ interface Supervised {
 }
 
 const processes: Supervised[] = [];
-const state: ClusterState = { ready: false, temporalAddress: `127.0.0.1:${PORTS.frontend}`, databaseUrl: '', issuer: '', audience: 'township-cases', apiUrls: [], pids: {}, starts: {} };
+const state: ClusterState = {
+  ready: false,
+  temporalAddress: `127.0.0.1:${PORTS.frontend}`,
+  databaseUrl: '',
+  issuer: '',
+  audience: 'township-cases',
+  apiUrls: [],
+  pids: {},
+  starts: {},
+};
 let shuttingDown = false;
 const logFiles = new Map<string, WriteStream>();
 
@@ -146,7 +218,11 @@ function start(p: Supervised): Promise<void> {
     out = createWriteStream(path.join(paths.logs, `${p.name}.log`), { flags: 'a' });
     logFiles.set(p.name, out);
   }
-  const child = spawn(p.command, p.args, { cwd: ROOT, env: { ...process.env, ...p.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(p.command, p.args, {
+    cwd: ROOT,
+    env: { ...process.env, ...p.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   p.child = child;
   state.starts[p.name] = (state.starts[p.name] ?? 0) + 1;
   const sink = out;
@@ -177,8 +253,17 @@ function start(p: Supervised): Promise<void> {
       p.child = undefined;
       state.pids[p.name] = undefined;
       if (!shuttingDown) writeState();
-      if (!p.stopping && !shuttingDown) log(`${p.name} 已退出（${code ?? signal}），将重新启动`, `${p.name} exited (${code ?? signal}); restarting it (log: ${path.relative(ROOT, path.join(paths.logs, `${p.name}.log`))})`);
-      if (!ready) reject(new Error(`${p.name} exited (${code ?? signal}) before it was up; see ${path.join(paths.logs, `${p.name}.log`)}`));
+      if (!p.stopping && !shuttingDown)
+        log(
+          `${p.name} 已退出（${code ?? signal}），将重新启动`,
+          `${p.name} exited (${code ?? signal}); restarting it (log: ${path.relative(ROOT, path.join(paths.logs, `${p.name}.log`))})`,
+        );
+      if (!ready)
+        reject(
+          new Error(
+            `${p.name} exited (${code ?? signal}) before it was up; see ${path.join(paths.logs, `${p.name}.log`)}`,
+          ),
+        );
     });
   });
   return p.starting;
@@ -232,14 +317,29 @@ async function main(): Promise<void> {
 
   writeFileSync(paths.temporalConfig, temporalConfig());
   for (const service of TEMPORAL_SERVICES) {
-    processes.push({ name: `temporal-${service}`, command: paths.serverBin, args: ['--config-file', paths.temporalConfig, '--allow-no-auth', 'start', '--service', service], env: {}, up: false, stopping: false, lastStart: 0 });
+    processes.push({
+      name: `temporal-${service}`,
+      command: paths.serverBin,
+      args: ['--config-file', paths.temporalConfig, '--allow-no-auth', 'start', '--service', service],
+      env: {},
+      up: false,
+      stopping: false,
+      lastStart: 0,
+    });
   }
   await Promise.all(processes.map((p) => start(p)));
   await ensureNamespace(state.temporalAddress, 'default');
-  log(`Temporal 集群已启动：frontend ${state.temporalAddress}、history、matching、worker 四个进程`, `Temporal cluster up: frontend ${state.temporalAddress}, history, matching, worker (four processes)`);
+  log(
+    `Temporal 集群已启动：frontend ${state.temporalAddress}、history、matching、worker 四个进程`,
+    `Temporal cluster up: frontend ${state.temporalAddress}, history, matching, worker (four processes)`,
+  );
 
   state.apiUrls = PORTS.apis.map((port) => `http://localhost:${port}`);
-  const idp = await startIdentityProvider(state.apiUrls[0]!, { port: PORTS.idp, appUrls: state.apiUrls.slice(1), privateJwk: secrets.idpKey });
+  const idp = await startIdentityProvider(state.apiUrls[0]!, {
+    port: PORTS.idp,
+    appUrls: state.apiUrls.slice(1),
+    privateJwk: secrets.idpKey,
+  });
   state.issuer = idp.issuer;
 
   // The one-shot migration step (as docker-compose's `migrate` job); workers migrate again at start, under the same lock.
@@ -248,7 +348,10 @@ async function main(): Promise<void> {
   if (args['no-demo']) await seedNationalCalendar(database.db);
   else await seedDemoCounty(database.db);
   await database.close();
-  log(args['no-demo'] ? '数据库已迁移' : '数据库已迁移，演示县数据已加载', args['no-demo'] ? 'migrated' : 'migrated; demo county seeded');
+  log(
+    args['no-demo'] ? '数据库已迁移' : '数据库已迁移，演示县数据已加载',
+    args['no-demo'] ? 'migrated' : 'migrated; demo county seeded',
+  );
 
   const appEnv = {
     APP_ENV: 'production',
@@ -266,12 +369,27 @@ async function main(): Promise<void> {
   };
   const tsx = (script: string) => [process.execPath, ['--import', 'tsx', script]] as const;
   const apps: Supervised[] = [
-    ...[1, 2].map((n) => ({ name: `worker-${n}`, command: tsx('worker/index.ts')[0], args: [...tsx('worker/index.ts')[1]], env: appEnv, ready: /worker running/, up: false, stopping: false, lastStart: 0 })),
+    ...[1, 2].map((n) => ({
+      name: `worker-${n}`,
+      command: tsx('worker/index.ts')[0],
+      args: [...tsx('worker/index.ts')[1]],
+      env: appEnv,
+      ready: /worker running/,
+      up: false,
+      stopping: false,
+      lastStart: 0,
+    })),
     ...PORTS.apis.map((port, i) => ({
       name: `api-${i + 1}`,
       command: tsx('api/index.ts')[0],
       args: [...tsx('api/index.ts')[1]],
-      env: { ...appEnv, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: state.apiUrls[i]!, CODEC_CORS_ORIGINS: 'http://localhost:8233' },
+      env: {
+        ...appEnv,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        PUBLIC_URL: state.apiUrls[i]!,
+        CODEC_CORS_ORIGINS: 'http://localhost:8233',
+      },
       ready: /API listening/,
       up: false,
       stopping: false,
@@ -303,7 +421,8 @@ async function main(): Promise<void> {
     shuttingDown = true;
     log(`收到 ${signal}，正在停止…`, 'stopping…');
     const order = ['api', 'worker', 'temporal-frontend', 'temporal-matching', 'temporal-worker', 'temporal-history'];
-    for (const prefix of order) await Promise.all(processes.filter((p) => p.name.startsWith(prefix)).map((p) => stop(p)));
+    for (const prefix of order)
+      await Promise.all(processes.filter((p) => p.name.startsWith(prefix)).map((p) => stop(p)));
     await idp.stop();
     await pgHandle.stop();
     rmSync(paths.state, { force: true });
@@ -324,4 +443,3 @@ main().catch((err: unknown) => {
   for (const p of processes) p.child?.kill('SIGKILL');
   process.exit(1);
 });
-

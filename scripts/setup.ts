@@ -22,12 +22,17 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (!values.admin || (values.county && !values['county-name'])) throw new SetupError(USAGE, '--admin is required; --county needs --county-name');
+  if (!values.admin || (values.county && !values['county-name']))
+    throw new SetupError(USAGE, '--admin is required; --county needs --county-name');
   const config = loadConfig();
   let pg: EmbeddedPostgresHandle | undefined;
   let url = config.db.url;
   if (!url) {
-    pg = await startEmbeddedPostgres({ dir: config.db.embeddedDir, port: config.db.embeddedPort, database: 'township' });
+    pg = await startEmbeddedPostgres({
+      dir: config.db.embeddedDir,
+      port: config.db.embeddedPort,
+      database: 'township',
+    });
     url = pg.url;
   }
   const database = openDatabase(url, { max: 2 });
@@ -38,9 +43,15 @@ async function main(): Promise<void> {
       auditKey: loadAuditKey(config.audit),
     });
     console.log(`[setup] 数据库迁移完成 / migrations applied`);
-    console.log(`[setup] 国家法定节假日日历：新增 ${report.calendarYears} 个年度、${report.calendarDays} 天 / national calendar: ${report.calendarYears} years, ${report.calendarDays} days added`);
-    console.log(`[setup] 县级单位 ${report.county.id}：${report.county.created ? '已创建 / created' : '已存在 / already there'}`);
-    console.log(`[setup] 管理员 ${report.admin.username}（编号 ${report.admin.id}）：${report.admin.created ? '已创建 / created' : '已存在，未改动 / already there, unchanged'}`);
+    console.log(
+      `[setup] 国家法定节假日日历：新增 ${report.calendarYears} 个年度、${report.calendarDays} 天 / national calendar: ${report.calendarYears} years, ${report.calendarDays} days added`,
+    );
+    console.log(
+      `[setup] 县级单位 ${report.county.id}：${report.county.created ? '已创建 / created' : '已存在 / already there'}`,
+    );
+    console.log(
+      `[setup] 管理员 ${report.admin.username}（编号 ${report.admin.id}）：${report.admin.created ? '已创建 / created' : '已存在，未改动 / already there, unchanged'}`,
+    );
   } finally {
     await database.close();
     await pg?.stop();

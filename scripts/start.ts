@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   let pg: EmbeddedPostgresHandle | undefined;
   let dbUrl = config.db.url;
   if (!dbUrl) {
-    pg = await startEmbeddedPostgres({ dir: config.db.embeddedDir, port: config.db.embeddedPort, database: 'township' });
+    pg = await startEmbeddedPostgres({
+      dir: config.db.embeddedDir,
+      port: config.db.embeddedPort,
+      database: 'township',
+    });
     stops.unshift(() => pg!.stop());
     dbUrl = pg.url;
     step('内置 PostgreSQL 已启动', 'embedded PostgreSQL up');
@@ -45,7 +49,10 @@ async function main(): Promise<void> {
   await runMigrations(database.db);
   if (config.demoData) {
     const { inserted } = await seedDemoCounty(database.db);
-    step(`数据库已迁移，演示数据新增 ${inserted.orgUnits} 个单位、${inserted.users} 个用户`, `migrated; seeded ${inserted.orgUnits} units, ${inserted.users} users`);
+    step(
+      `数据库已迁移，演示数据新增 ${inserted.orgUnits} 个单位、${inserted.users} 个用户`,
+      `migrated; seeded ${inserted.orgUnits} units, ${inserted.users} users`,
+    );
   } else {
     await seedNationalCalendar(database.db);
     step('数据库已迁移（不加载演示数据）', 'migrated (no demo data)');
@@ -53,7 +60,10 @@ async function main(): Promise<void> {
 
   let address = config.temporal.address;
   if (!address) {
-    const { executable, source } = resolveTemporalBinary('temporal', { explicitPath: config.temporal.cliPath, systemPath: config.systemPath });
+    const { executable, source } = resolveTemporalBinary('temporal', {
+      explicitPath: config.temporal.cliPath,
+      systemPath: config.systemPath,
+    });
     const dev = await TestWorkflowEnvironment.createLocal({
       server: {
         executable,
@@ -89,7 +99,10 @@ async function main(): Promise<void> {
   });
   step('Worker 已启动', 'worker running');
 
-  await ensureAssessmentSchedules(client, database.db, { taskQueue: config.temporal.taskQueue, calendarFallback: config.calendarFallback });
+  await ensureAssessmentSchedules(client, database.db, {
+    taskQueue: config.temporal.taskQueue,
+    calendarFallback: config.calendarFallback,
+  });
   await ensureNoticeDelivery(client, config.temporal.taskQueue);
   const server: Server = await startApiServer(config, database, client, logger);
   stops.unshift(() => new Promise((resolve) => server.close(resolve)));

@@ -6,7 +6,9 @@
 import { parseArgs } from 'node:util';
 import { startIdentityProvider } from '../tests/support/oidc-provider';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '4000' }, app: { type: 'string', default: 'http://localhost:3000' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '4000' }, app: { type: 'string', default: 'http://localhost:3000' } },
+});
 const idp = await startIdentityProvider(values.app!.replace(/\/+$/, ''), { port: Number(values.port) });
 console.log(`试用身份认证服务已启动 / trial identity provider up (任意用户名、任意密码 / any login, any password)
   AUTH_ISSUER=${idp.issuer}

@@ -4,7 +4,12 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  Worker,
+  type NativeConnection,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Activities } from '../activities';
 import type { Config } from '../config';
 
@@ -21,7 +26,11 @@ export const SHARED_WORKFLOW_MODULES = ['zod'];
 
 /** Bundle the workflow code once (tests reuse one bundle per file; production bundles at start). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietBundlerLogger, preloadModules: SHARED_WORKFLOW_MODULES });
+  return bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: quietBundlerLogger,
+    preloadModules: SHARED_WORKFLOW_MODULES,
+  });
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,7 +40,9 @@ const BUNDLE_INPUTS = ['workflows', 'domain', 'activities', 'db', 'api', 'runtim
 function sourceHash(): string {
   const hash = createHash('sha256').update(readFileSync(path.join(ROOT, 'package-lock.json')));
   for (const dir of BUNDLE_INPUTS) {
-    const files = (readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).sort();
+    const files = (readdirSync(path.join(ROOT, dir), { recursive: true }) as string[])
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
     for (const f of files) hash.update(`${dir}/${f}\n`).update(readFileSync(path.join(ROOT, dir, f)));
   }
   return hash.digest('hex').slice(0, 16);
@@ -47,7 +58,8 @@ export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBu
   const bundle = await bundleWorkflows();
   try {
     mkdirSync(cacheDir, { recursive: true });
-    for (const old of readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-'))) rmSync(path.join(cacheDir, old), { force: true });
+    for (const old of readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-')))
+      rmSync(path.join(cacheDir, old), { force: true });
     // Whole or not at all: workers starting together may read it while another writes it.
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, JSON.stringify(bundle));
@@ -59,7 +71,14 @@ export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBu
 }
 
 const noop = () => {};
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: (m: string) => console.error(m), log: noop };
+const quietBundlerLogger = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: (m: string) => console.error(m),
+  log: noop,
+};
 
 /**
  * How many workflows the worker keeps cached, from its heap limit. The SDK's default assumes about
@@ -80,7 +99,9 @@ export function defaultMaxCachedWorkflows(heapLimitMiB = v8.getHeapStatistics().
  */
 export function workerRuntimeOptions(config: Pick<Config, 'workerMetricsAddress' | 'stageTimingFile'>) {
   return {
-    ...(config.workerMetricsAddress ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } } : {}),
+    ...(config.workerMetricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } }
+      : {}),
     ...(config.stageTimingFile ? { shutdownSignals: ['SIGINT', 'SIGTERM', 'SIGQUIT'] as NodeJS.Signals[] } : {}),
   };
 }

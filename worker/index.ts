@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   if (config.workerMetricsAddress || config.stageTimingFile) Runtime.install(workerRuntimeOptions(config));
   if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
   if (!config.db.url || !config.temporal.address) {
-    throw new ConfigError(['DATABASE_URL and TEMPORAL_ADDRESS are required for the worker entrypoint (Worker 独立进程需要配置数据库与 Temporal 地址)']);
+    throw new ConfigError([
+      'DATABASE_URL and TEMPORAL_ADDRESS are required for the worker entrypoint (Worker 独立进程需要配置数据库与 Temporal 地址)',
+    ]);
   }
   const database = openDatabase(config.db.url);
   // The worker owns the schema: it migrates and loads the national holiday calendar before it
@@ -29,7 +31,15 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.temporal, config.temporal.address);
   // The activities' client (the calendar fan-out signals live cases with it).
   const client = await connectClient(config.temporal, config.temporal.address);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }), workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')), maxCachedWorkflows: config.temporal.maxCachedWorkflows, dataConverter: temporalDataConverter(config.temporal) });
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
+    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
+    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    dataConverter: temporalDataConverter(config.temporal),
+  });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   await ensureNoticeDelivery(client, config.temporal.taskQueue);
   logger.info({ taskQueue: config.temporal.taskQueue }, 'worker running');

@@ -52,7 +52,13 @@ const SOURCE_LABEL = { own: '本级', delegated: '赋权' } as const;
 
 export const COLUMNS: Record<ImportKind, Column[]> = {
   org: [
-    { key: 'id', zh: '单位编码', en: 'id', required: true, note: '小写字母、数字，以点分段，如 lk.t01.v04；县为根，如 lk' },
+    {
+      key: 'id',
+      zh: '单位编码',
+      en: 'id',
+      required: true,
+      note: '小写字母、数字，以点分段，如 lk.t01.v04；县为根，如 lk',
+    },
     { key: 'parentId', zh: '上级单位编码', en: 'parentId', note: '县留空；其他单位必填' },
     { key: 'kind', zh: '类型', en: 'kind', required: true, note: KIND_VALUES },
     { key: 'name', zh: '单位名称', en: 'name', required: true, note: '中文全称' },
@@ -61,7 +67,13 @@ export const COLUMNS: Record<ImportKind, Column[]> = {
     { key: 'regionCode', zh: '区划代码', en: 'regionCode', note: '可空；用于地方工作日历，如 410225' },
   ],
   users: [
-    { key: 'username', zh: '用户名', en: 'username', required: true, note: '统一身份认证中的用户名（preferred_username），小写' },
+    {
+      key: 'username',
+      zh: '用户名',
+      en: 'username',
+      required: true,
+      note: '统一身份认证中的用户名（preferred_username），小写',
+    },
     { key: 'id', zh: '用户编号', en: 'id', note: '统一身份认证中的 sub；留空则为 u.<用户名>；创建后不可更改' },
     { key: 'displayName', zh: '姓名', en: 'displayName', required: true, note: '' },
     { key: 'role', zh: '角色', en: 'role', required: true, note: ROLE_VALUES },
@@ -75,7 +87,13 @@ export const COLUMNS: Record<ImportKind, Column[]> = {
     { key: 'unitId', zh: '单位编码', en: 'unitId', required: true, note: '乡镇或街道的单位编码' },
     { key: 'code', zh: '事项编码', en: 'code', required: true, note: '字母、数字和 . _ -，如 CF-007' },
     { key: 'name', zh: '事项名称', en: 'name', required: true, note: '' },
-    { key: 'category', zh: '类别', en: 'category', required: true, note: `${POWER_CATEGORIES.map((c) => POWER_CATEGORY_LABELS[c]).join('、')}` },
+    {
+      key: 'category',
+      zh: '类别',
+      en: 'category',
+      required: true,
+      note: `${POWER_CATEGORIES.map((c) => POWER_CATEGORY_LABELS[c]).join('、')}`,
+    },
     { key: 'source', zh: '来源', en: 'source', required: true, note: '本级（own）或 赋权（delegated）' },
     { key: 'legalBasis', zh: '法律依据', en: 'legalBasis', note: '可空' },
     { key: 'active', zh: '在用', en: 'active', note: '是/否（默认是）' },
@@ -86,7 +104,10 @@ export const SHEET_NAMES: Record<ImportKind, string> = { org: '组织机构', us
 
 /** The template's instructions sheet: every column, required or not, and what it takes. */
 export function templateNotes(kind: ImportKind): string[][] {
-  return [['列 / column', '必填 / required', '说明 / what goes in it'], ...COLUMNS[kind].map((c) => [`${c.zh} (${c.en})`, c.required ? '是' : '否', c.note])];
+  return [
+    ['列 / column', '必填 / required', '说明 / what goes in it'],
+    ...COLUMNS[kind].map((c) => [`${c.zh} (${c.en})`, c.required ? '是' : '否', c.note]),
+  ];
 }
 
 // ── report ──────────────────────────────────────────────────────────────────────────────────────
@@ -112,7 +133,11 @@ export interface ImportReport {
 
 // ── reading rows ────────────────────────────────────────────────────────────────────────────────
 
-const normalise = (h: string) => h.replace(/[（(].*?[）)]/g, '').replace(/\s+/g, '').toLowerCase();
+const normalise = (h: string) =>
+  h
+    .replace(/[（(].*?[）)]/g, '')
+    .replace(/\s+/g, '')
+    .toLowerCase();
 
 type Cells = Record<string, string>;
 
@@ -124,14 +149,32 @@ function readRows(kind: ImportKind, sheet: Sheet, errors: ImportIssue[]): { row:
     if (h === '') return;
     const n = normalise(h);
     const column = columns.find((c) => normalise(c.zh) === n || c.key.toLowerCase() === n);
-    if (!column) errors.push({ row: 1, column: h, message: { zh: `未知的列「${h}」，请使用模板`, en: `Unknown column "${h}"; use the template` } });
-    else if (at.has(column.key)) errors.push({ row: 1, column: h, message: { zh: `列「${column.zh}」重复`, en: `Column ${column.en} appears twice` } });
+    if (!column)
+      errors.push({
+        row: 1,
+        column: h,
+        message: { zh: `未知的列「${h}」，请使用模板`, en: `Unknown column "${h}"; use the template` },
+      });
+    else if (at.has(column.key))
+      errors.push({
+        row: 1,
+        column: h,
+        message: { zh: `列「${column.zh}」重复`, en: `Column ${column.en} appears twice` },
+      });
     else at.set(column.key, i);
   });
   for (const c of columns) {
-    if (c.required && !at.has(c.key)) errors.push({ row: 1, column: c.zh, message: { zh: `缺少必填列「${c.zh}」`, en: `The required column ${c.en} is missing` } });
+    if (c.required && !at.has(c.key))
+      errors.push({
+        row: 1,
+        column: c.zh,
+        message: { zh: `缺少必填列「${c.zh}」`, en: `The required column ${c.en} is missing` },
+      });
   }
-  return sheet.rows.map((r) => ({ row: r.row, cells: Object.fromEntries(columns.map((c) => [c.key, r.cells[at.get(c.key) ?? -1]?.trim() ?? ''])) }));
+  return sheet.rows.map((r) => ({
+    row: r.row,
+    cells: Object.fromEntries(columns.map((c) => [c.key, r.cells[at.get(c.key) ?? -1]?.trim() ?? ''])),
+  }));
 }
 
 /** Cell checks for one row: each records an issue in the row's column and returns undefined on failure. */
@@ -149,19 +192,38 @@ class RowReader {
     this.errors.push({ row: this.row, column: key === '' ? '' : this.label(key), message: { zh, en } });
     return undefined;
   }
-  text(key: string, opts: { required?: boolean; max?: number; pattern?: RegExp; patternZh?: string } = {}): string | null | undefined {
+  text(
+    key: string,
+    opts: { required?: boolean; max?: number; pattern?: RegExp; patternZh?: string } = {},
+  ): string | null | undefined {
     const value = this.cells[key] ?? '';
     if (value === '') return opts.required ? this.fail(key, '必填，不能为空', 'required') : null;
-    if (value.length > (opts.max ?? 200)) return this.fail(key, `过长（最多 ${opts.max ?? 200} 个字符）`, `too long (at most ${opts.max ?? 200} characters)`);
+    if (value.length > (opts.max ?? 200))
+      return this.fail(
+        key,
+        `过长（最多 ${opts.max ?? 200} 个字符）`,
+        `too long (at most ${opts.max ?? 200} characters)`,
+      );
     if (/[\u0000-\u001f\u007f]/.test(value)) return this.fail(key, '含有控制字符', 'contains control characters');
-    if (opts.pattern && !opts.pattern.test(value)) return this.fail(key, `格式不正确：${value}（${opts.patternZh ?? ''}）`, `malformed: ${value}`);
+    if (opts.pattern && !opts.pattern.test(value))
+      return this.fail(key, `格式不正确：${value}（${opts.patternZh ?? ''}）`, `malformed: ${value}`);
     return value;
   }
-  choice<T extends string>(key: string, values: readonly T[], labels: Partial<Record<T, string>>, opts: { required?: boolean } = {}): T | null | undefined {
+  choice<T extends string>(
+    key: string,
+    values: readonly T[],
+    labels: Partial<Record<T, string>>,
+    opts: { required?: boolean } = {},
+  ): T | null | undefined {
     const value = this.cells[key] ?? '';
     if (value === '') return opts.required ? this.fail(key, '必填，不能为空', 'required') : null;
     const found = values.find((v) => v === value.toLowerCase() || labels[v] === value);
-    if (!found) return this.fail(key, `「${value}」不是可选值：${values.map((v) => labels[v] ?? v).join('、')}`, `"${value}" is not one of ${values.join(', ')}`);
+    if (!found)
+      return this.fail(
+        key,
+        `「${value}」不是可选值：${values.map((v) => labels[v] ?? v).join('、')}`,
+        `"${value}" is not one of ${values.join(', ')}`,
+      );
     return found;
   }
   flag(key: string, fallback: boolean): boolean | undefined {
@@ -225,8 +287,21 @@ function diff<T extends object>(before: T | undefined, next: Partial<T>): string
     .map(([k]) => k);
 }
 
-function planOrg(rows: { row: number; cells: Cells }[], db: Snapshot, errors: ImportIssue[]): Pick<Plan, 'units'> & { seen: Set<string> } {
-  type Row = { r: RowReader; id: string; parentId: string | null; kind: OrgUnitKind; name: string; nameEn: string | null; departmentId: string | null; regionCode: string | null };
+function planOrg(
+  rows: { row: number; cells: Cells }[],
+  db: Snapshot,
+  errors: ImportIssue[],
+): Pick<Plan, 'units'> & { seen: Set<string> } {
+  type Row = {
+    r: RowReader;
+    id: string;
+    parentId: string | null;
+    kind: OrgUnitKind;
+    name: string;
+    nameEn: string | null;
+    departmentId: string | null;
+    regionCode: string | null;
+  };
   const parsed: Row[] = [];
   const firstRow = new Map<string, number>();
   for (const { row, cells } of rows) {
@@ -238,7 +313,16 @@ function planOrg(rows: { row: number; cells: Cells }[], db: Snapshot, errors: Im
     const nameEn = r.text('nameEn');
     const departmentId = r.text('departmentId', { max: 100, pattern: UNIT_ID, patternZh: '单位编码' });
     const regionCode = r.text('regionCode', { max: 20, pattern: REGION, patternZh: '字母、数字和 -' });
-    if (!id || !kind || !name || parentId === undefined || nameEn === undefined || departmentId === undefined || regionCode === undefined) continue;
+    if (
+      !id ||
+      !kind ||
+      !name ||
+      parentId === undefined ||
+      nameEn === undefined ||
+      departmentId === undefined ||
+      regionCode === undefined
+    )
+      continue;
     const dup = firstRow.get(id);
     if (dup !== undefined) {
       r.fail('id', `单位编码 ${id} 与第 ${dup} 行重复`, `id ${id} repeats row ${dup}`);
@@ -249,7 +333,10 @@ function planOrg(rows: { row: number; cells: Cells }[], db: Snapshot, errors: Im
   }
   const inFile = new Map(parsed.map((p) => [p.id, p]));
   const kindOf = (id: string) => inFile.get(id)?.kind ?? db.units.get(id)?.kind;
-  const counties = new Set([...parsed.filter((p) => p.kind === 'county').map((p) => p.id), ...[...db.units.values()].filter((u) => u.kind === 'county').map((u) => u.id)]);
+  const counties = new Set([
+    ...parsed.filter((p) => p.kind === 'county').map((p) => p.id),
+    ...[...db.units.values()].filter((u) => u.kind === 'county').map((u) => u.id),
+  ]);
 
   const valid: Row[] = [];
   for (const p of parsed) {
@@ -257,27 +344,58 @@ function planOrg(rows: { row: number; cells: Cells }[], db: Snapshot, errors: Im
     const existing = db.units.get(p.id);
     let ok = true;
     if (existing && (existing.parentId ?? null) !== p.parentId) {
-      ok = r.fail('parentId', `单位 ${p.id} 已在系统中，上级为 ${existing.parentId ?? '（无）'}；导入不移动单位，请在控制台调整`, `${p.id} exists under ${existing.parentId ?? '(none)'}; an import does not move units`) ?? false;
+      ok =
+        r.fail(
+          'parentId',
+          `单位 ${p.id} 已在系统中，上级为 ${existing.parentId ?? '（无）'}；导入不移动单位，请在控制台调整`,
+          `${p.id} exists under ${existing.parentId ?? '(none)'}; an import does not move units`,
+        ) ?? false;
     } else if (existing && existing.kind !== p.kind) {
-      ok = r.fail('kind', `单位 ${p.id} 已在系统中，类型为${KIND_LABEL[existing.kind]}；导入不更改类型`, `${p.id} exists as a ${existing.kind}; an import does not change kinds`) ?? false;
+      ok =
+        r.fail(
+          'kind',
+          `单位 ${p.id} 已在系统中，类型为${KIND_LABEL[existing.kind]}；导入不更改类型`,
+          `${p.id} exists as a ${existing.kind}; an import does not change kinds`,
+        ) ?? false;
     } else if (!existing) {
       if (p.kind === 'county') {
-        if (p.parentId) ok = r.fail('parentId', '县是组织树的根节点，不能有上级单位', 'A county is the root and has no parent') ?? false;
-        else if (counties.size > 1) ok = r.fail('kind', `只允许一个县，已有：${[...counties].filter((c) => c !== p.id).join('、')}`, 'Only one county is allowed') ?? false;
+        if (p.parentId)
+          ok =
+            r.fail('parentId', '县是组织树的根节点，不能有上级单位', 'A county is the root and has no parent') ?? false;
+        else if (counties.size > 1)
+          ok =
+            r.fail(
+              'kind',
+              `只允许一个县，已有：${[...counties].filter((c) => c !== p.id).join('、')}`,
+              'Only one county is allowed',
+            ) ?? false;
       } else if (!p.parentId) {
         ok = r.fail('parentId', `${KIND_LABEL[p.kind]}必须填写上级单位编码`, `A ${p.kind} needs a parent`) ?? false;
       } else {
         const parentKind = kindOf(p.parentId);
         const allowed = PARENT_KINDS[p.kind];
-        if (!parentKind) ok = r.fail('parentId', `上级单位 ${p.parentId} 既不在本表中也不在系统中`, `Parent ${p.parentId} is neither in the file nor in the system`) ?? false;
+        if (!parentKind)
+          ok =
+            r.fail(
+              'parentId',
+              `上级单位 ${p.parentId} 既不在本表中也不在系统中`,
+              `Parent ${p.parentId} is neither in the file nor in the system`,
+            ) ?? false;
         else if (!allowed.includes(parentKind)) {
-          ok = r.fail('parentId', `${KIND_LABEL[p.kind]}只能设在${allowed.map((k) => KIND_LABEL[k]).join('或')}之下，${p.parentId} 是${KIND_LABEL[parentKind]}`, `A ${p.kind} must sit under a ${allowed.join(' or ')}; ${p.parentId} is a ${parentKind}`) ?? false;
+          ok =
+            r.fail(
+              'parentId',
+              `${KIND_LABEL[p.kind]}只能设在${allowed.map((k) => KIND_LABEL[k]).join('或')}之下，${p.parentId} 是${KIND_LABEL[parentKind]}`,
+              `A ${p.kind} must sit under a ${allowed.join(' or ')}; ${p.parentId} is a ${parentKind}`,
+            ) ?? false;
         }
       }
     }
     if (p.kind === 'agency') {
-      if (!p.departmentId) ok = r.fail('departmentId', '派驻机构必须填写所属县直部门编码', 'An agency needs its department') ?? false;
-      else if (kindOf(p.departmentId) !== 'department') ok = r.fail('departmentId', `${p.departmentId} 不是县直部门`, `${p.departmentId} is not a department`) ?? false;
+      if (!p.departmentId)
+        ok = r.fail('departmentId', '派驻机构必须填写所属县直部门编码', 'An agency needs its department') ?? false;
+      else if (kindOf(p.departmentId) !== 'department')
+        ok = r.fail('departmentId', `${p.departmentId} 不是县直部门`, `${p.departmentId} is not a department`) ?? false;
     } else if (p.departmentId) {
       ok = r.fail('departmentId', '只有派驻机构填写所属部门', 'Only an agency has a department') ?? false;
     }
@@ -304,30 +422,61 @@ function planOrg(rows: { row: number; cells: Cells }[], db: Snapshot, errors: Im
     const fields = { name: p.name, nameEn: p.nameEn, regionCode: p.regionCode, departmentId: p.departmentId };
     if (existing) {
       const changed = diff(existing, fields);
-      if (changed.length > 0) units.push({ key: p.id, before: existing, values: Object.fromEntries(changed.map((k) => [k, fields[k as keyof typeof fields]])), fields: changed });
+      if (changed.length > 0)
+        units.push({
+          key: p.id,
+          before: existing,
+          values: Object.fromEntries(changed.map((k) => [k, fields[k as keyof typeof fields]])),
+          fields: changed,
+        });
       continue;
     }
     const path = pathOf(p.id, new Set());
     if (path === null) {
-      p.r.fail('parentId', `上级单位 ${p.parentId} 无法接入组织树（上级有误或形成循环）`, `Parent ${p.parentId} does not connect to the tree (a bad parent or a loop)`);
+      p.r.fail(
+        'parentId',
+        `上级单位 ${p.parentId} 无法接入组织树（上级有误或形成循环）`,
+        `Parent ${p.parentId} does not connect to the tree (a bad parent or a loop)`,
+      );
       continue;
     }
-    units.push({ key: p.id, before: null, values: { id: p.id, parentId: p.parentId, kind: p.kind, ...fields, path, level: path.split('/').length }, fields: Object.keys(fields) });
+    units.push({
+      key: p.id,
+      before: null,
+      values: { id: p.id, parentId: p.parentId, kind: p.kind, ...fields, path, level: path.split('/').length },
+      fields: Object.keys(fields),
+    });
   }
   // Parents before children.
   units.sort((a, b) => (a.values.level ?? a.before?.level ?? 0) - (b.values.level ?? b.before?.level ?? 0));
   return { units, seen: new Set(parsed.map((p) => p.id)) };
 }
 
-function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: ImportIssue[]): Pick<Plan, 'users' | 'leaders'> & { seen: Set<string> } {
+function planUsers(
+  rows: { row: number; cells: Cells }[],
+  db: Snapshot,
+  errors: ImportIssue[],
+): Pick<Plan, 'users' | 'leaders'> & { seen: Set<string> } {
   const byUsername = new Map([...db.users.values()].map((u) => [u.username, u]));
-  type Row = { r: RowReader; id: string; username: string; values: Omit<User, 'createdAt' | 'updatedAt' | 'id' | 'username'>; principal: boolean; existing?: User };
+  type Row = {
+    r: RowReader;
+    id: string;
+    username: string;
+    values: Omit<User, 'createdAt' | 'updatedAt' | 'id' | 'username'>;
+    principal: boolean;
+    existing?: User;
+  };
   const parsed: Row[] = [];
   const usernames = new Map<string, number>();
   const ids = new Map<string, number>();
   for (const { row, cells } of rows) {
     const r = new RowReader('users', row, cells, errors);
-    const username = r.text('username', { required: true, max: 64, pattern: USER_CODE, patternZh: '小写字母、数字和 . _ @ -' });
+    const username = r.text('username', {
+      required: true,
+      max: 64,
+      pattern: USER_CODE,
+      patternZh: '小写字母、数字和 . _ @ -',
+    });
     const idCell = r.text('id', { max: 64, pattern: USER_CODE, patternZh: '小写字母、数字和 . _ @ -' });
     const displayName = r.text('displayName', { required: true, max: 100 });
     const role = r.choice('role', ROLES, ROLE_LABEL, { required: true });
@@ -336,11 +485,26 @@ function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: 
     const principal = r.flag('principal', false);
     const phone = r.text('phone', { max: 30, pattern: PHONE, patternZh: '电话号码' });
     const active = r.flag('active', true);
-    if (!username || idCell === undefined || !displayName || !role || !unitId || isLeader === undefined || principal === undefined || phone === undefined || active === undefined) continue;
+    if (
+      !username ||
+      idCell === undefined ||
+      !displayName ||
+      !role ||
+      !unitId ||
+      isLeader === undefined ||
+      principal === undefined ||
+      phone === undefined ||
+      active === undefined
+    )
+      continue;
     const existing = byUsername.get(username);
     const id = existing?.id ?? idCell ?? `u.${username}`;
     if (existing && idCell && idCell !== existing.id) {
-      r.fail('id', `用户 ${username} 的编号是 ${existing.id}，编号创建后不可更改`, `${username} has the id ${existing.id}; ids cannot change`);
+      r.fail(
+        'id',
+        `用户 ${username} 的编号是 ${existing.id}，编号创建后不可更改`,
+        `${username} has the id ${existing.id}; ids cannot change`,
+      );
       continue;
     }
     const dupName = usernames.get(username);
@@ -357,7 +521,11 @@ function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: 
     ids.set(id, row);
     const unit = db.units.get(unitId);
     if (!unit) {
-      r.fail('unitId', `单位 ${unitId} 不在系统中，请先导入组织机构`, `No org unit ${unitId}; import the org tree first`);
+      r.fail(
+        'unitId',
+        `单位 ${unitId} 不在系统中，请先导入组织机构`,
+        `No org unit ${unitId}; import the org tree first`,
+      );
       continue;
     }
     if (!unit.active) {
@@ -366,18 +534,33 @@ function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: 
     }
     const allowed = ROLE_UNIT_KINDS[role];
     if (allowed && !allowed.includes(unit.kind)) {
-      r.fail('role', `${ROLE_LABEL[role]}只能属于${allowed.map((k) => KIND_LABEL[k]).join('或')}，「${unit.name}」是${KIND_LABEL[unit.kind]}`, `Role ${role} must belong to a ${allowed.join(' or ')}; ${unitId} is a ${unit.kind}`);
+      r.fail(
+        'role',
+        `${ROLE_LABEL[role]}只能属于${allowed.map((k) => KIND_LABEL[k]).join('或')}，「${unit.name}」是${KIND_LABEL[unit.kind]}`,
+        `Role ${role} must belong to a ${allowed.join(' or ')}; ${unitId} is a ${unit.kind}`,
+      );
       continue;
     }
     if (!existing && db.users.has(id)) {
-      r.fail('id', `用户编号 ${id} 已属于用户 ${db.users.get(id)!.username}`, `The id ${id} belongs to ${db.users.get(id)!.username}`);
+      r.fail(
+        'id',
+        `用户编号 ${id} 已属于用户 ${db.users.get(id)!.username}`,
+        `The id ${id} belongs to ${db.users.get(id)!.username}`,
+      );
       continue;
     }
     if (principal && !active) {
       r.fail('principal', '停用的用户不能是主要负责人', 'An inactive user cannot be the principal leader');
       continue;
     }
-    parsed.push({ r, id, username, principal, existing, values: { displayName, role, unitId, isLeader, phone, active } });
+    parsed.push({
+      r,
+      id,
+      username,
+      principal,
+      existing,
+      values: { displayName, role, unitId, isLeader, phone, active },
+    });
   }
   // Ids and usernames never collide (the database enforces it; say so per row first).
   const names = new Map<string, string>([...byUsername.values()].map((u) => [u.username, u.id]));
@@ -386,9 +569,23 @@ function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: 
   for (const p of parsed) idOwners.set(p.id, p.username);
   const valid = parsed.filter((p) => {
     const idOf = idOwners.get(p.username);
-    if (idOf !== undefined && idOf !== p.username) return p.r.fail('username', `用户名 ${p.username} 与用户 ${idOf} 的编号相同`, `The username ${p.username} is the id of ${idOf}`) ?? false;
+    if (idOf !== undefined && idOf !== p.username)
+      return (
+        p.r.fail(
+          'username',
+          `用户名 ${p.username} 与用户 ${idOf} 的编号相同`,
+          `The username ${p.username} is the id of ${idOf}`,
+        ) ?? false
+      );
     const nameOf = names.get(p.id);
-    if (nameOf !== undefined && nameOf !== p.id) return p.r.fail('id', `用户编号 ${p.id} 与用户 ${nameOf} 的用户名相同`, `The id ${p.id} is the username of another user`) ?? false;
+    if (nameOf !== undefined && nameOf !== p.id)
+      return (
+        p.r.fail(
+          'id',
+          `用户编号 ${p.id} 与用户 ${nameOf} 的用户名相同`,
+          `The id ${p.id} is the username of another user`,
+        ) ?? false
+      );
     return true;
   });
 
@@ -396,9 +593,20 @@ function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: 
   for (const p of valid) {
     if (p.existing) {
       const changed = diff(p.existing, p.values);
-      if (changed.length > 0) usersPlan.push({ key: p.username, before: p.existing, values: Object.fromEntries(changed.map((k) => [k, p.values[k as keyof Row['values']]])), fields: changed });
+      if (changed.length > 0)
+        usersPlan.push({
+          key: p.username,
+          before: p.existing,
+          values: Object.fromEntries(changed.map((k) => [k, p.values[k as keyof Row['values']]])),
+          fields: changed,
+        });
     } else {
-      usersPlan.push({ key: p.username, before: null, values: { id: p.id, username: p.username, ...p.values }, fields: Object.keys(p.values) });
+      usersPlan.push({
+        key: p.username,
+        before: null,
+        values: { id: p.id, username: p.username, ...p.values },
+        fields: Object.keys(p.values),
+      });
     }
   }
 
@@ -406,19 +614,30 @@ function planUsers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: 
   const principals = new Map<string, Row>();
   for (const p of valid.filter((v) => v.principal)) {
     const other = principals.get(p.values.unitId);
-    if (other) p.r.fail('principal', `单位 ${p.values.unitId} 的主要负责人已在第 ${other.r.row} 行指定`, `${p.values.unitId} already has its principal leader on row ${other.r.row}`);
+    if (other)
+      p.r.fail(
+        'principal',
+        `单位 ${p.values.unitId} 的主要负责人已在第 ${other.r.row} 行指定`,
+        `${p.values.unitId} already has its principal leader on row ${other.r.row}`,
+      );
     else principals.set(p.values.unitId, p);
   }
   const listed = new Set(valid.map((p) => p.id));
   const leaders: Write<OrgUnit>[] = [];
   for (const unit of db.units.values()) {
-    const next = principals.get(unit.id)?.id ?? (unit.leaderUserId && listed.has(unit.leaderUserId) ? null : unit.leaderUserId);
-    if (next !== unit.leaderUserId) leaders.push({ key: unit.id, before: unit, values: { leaderUserId: next }, fields: ['leaderUserId'] });
+    const next =
+      principals.get(unit.id)?.id ?? (unit.leaderUserId && listed.has(unit.leaderUserId) ? null : unit.leaderUserId);
+    if (next !== unit.leaderUserId)
+      leaders.push({ key: unit.id, before: unit, values: { leaderUserId: next }, fields: ['leaderUserId'] });
   }
   return { users: usersPlan, leaders, seen: new Set(parsed.map((p) => p.username)) };
 }
 
-function planPowers(rows: { row: number; cells: Cells }[], db: Snapshot, errors: ImportIssue[]): Pick<Plan, 'powers'> & { seen: Set<string> } {
+function planPowers(
+  rows: { row: number; cells: Cells }[],
+  db: Snapshot,
+  errors: ImportIssue[],
+): Pick<Plan, 'powers'> & { seen: Set<string> } {
   const powers: Write<PowerListItem>[] = [];
   const seen = new Map<string, number>();
   for (const { row, cells } of rows) {
@@ -433,11 +652,19 @@ function planPowers(rows: { row: number; cells: Cells }[], db: Snapshot, errors:
     if (!unitId || !code || !name || !category || !source || legalBasis === undefined || active === undefined) continue;
     const unit = db.units.get(unitId);
     if (!unit) {
-      r.fail('unitId', `单位 ${unitId} 不在系统中，请先导入组织机构`, `No org unit ${unitId}; import the org tree first`);
+      r.fail(
+        'unitId',
+        `单位 ${unitId} 不在系统中，请先导入组织机构`,
+        `No org unit ${unitId}; import the org tree first`,
+      );
       continue;
     }
     if (!POWER_LIST_KINDS.includes(unit.kind)) {
-      r.fail('unitId', `只有乡镇或街道有权责清单，「${unit.name}」是${KIND_LABEL[unit.kind]}`, `Only a township or street has a power list; ${unitId} is a ${unit.kind}`);
+      r.fail(
+        'unitId',
+        `只有乡镇或街道有权责清单，「${unit.name}」是${KIND_LABEL[unit.kind]}`,
+        `Only a township or street has a power list; ${unitId} is a ${unit.kind}`,
+      );
       continue;
     }
     const key = powerKey(unitId, code);
@@ -450,7 +677,13 @@ function planPowers(rows: { row: number; cells: Cells }[], db: Snapshot, errors:
     const values = { name, category, source, legalBasis, active };
     const existing = db.powers.get(key);
     const changed = diff(existing, values);
-    if (existing && changed.length > 0) powers.push({ key, before: existing, values: Object.fromEntries(changed.map((k) => [k, values[k as keyof typeof values]])), fields: changed });
+    if (existing && changed.length > 0)
+      powers.push({
+        key,
+        before: existing,
+        values: Object.fromEntries(changed.map((k) => [k, values[k as keyof typeof values]])),
+        fields: changed,
+      });
     if (!existing) powers.push({ key, before: null, values: { unitId, code, ...values }, fields: Object.keys(values) });
   }
   return { powers, seen: new Set(seen.keys()) };
@@ -460,8 +693,15 @@ function planPowers(rows: { row: number; cells: Cells }[], db: Snapshot, errors:
 function plan(kind: ImportKind, sheet: Sheet, db: Snapshot): Plan {
   const errors: ImportIssue[] = [];
   const rows = readRows(kind, sheet, errors);
-  if (rows.length === 0) errors.push({ row: 2, column: '', message: { zh: '文件中没有数据行', en: 'The file has no data rows' } });
-  const empty: Plan = { report: { kind, rows: rows.length, errors, created: [], updated: [], unchanged: 0, missing: [] }, units: [], users: [], leaders: [], powers: [] };
+  if (rows.length === 0)
+    errors.push({ row: 2, column: '', message: { zh: '文件中没有数据行', en: 'The file has no data rows' } });
+  const empty: Plan = {
+    report: { kind, rows: rows.length, errors, created: [], updated: [], unchanged: 0, missing: [] },
+    units: [],
+    users: [],
+    leaders: [],
+    powers: [],
+  };
   const result =
     kind === 'org'
       ? { ...empty, ...planOrg(rows, db, errors), known: [...db.units.keys()] }
@@ -471,7 +711,9 @@ function plan(kind: ImportKind, sheet: Sheet, db: Snapshot): Plan {
   const writes: Write<unknown>[] = [...result.units, ...result.users, ...result.powers];
   errors.sort((a, b) => a.row - b.row);
   result.report.created = writes.filter((w) => !w.before).map((w) => w.key);
-  result.report.updated = [...writes, ...result.leaders].filter((w) => w.before).map((w) => ({ key: w.key, fields: w.fields }));
+  result.report.updated = [...writes, ...result.leaders]
+    .filter((w) => w.before)
+    .map((w) => ({ key: w.key, fields: w.fields }));
   result.report.unchanged = result.seen.size - writes.length;
   result.report.missing = result.known.filter((k) => !result.seen.has(k));
   return result;
@@ -493,7 +735,17 @@ export async function applyImport(db: Db, kind: ImportKind, sheet: Sheet, actor:
     if (p.report.errors.length > 0) return p.report;
     const at = new Date();
     const audit = (action: string, before: unknown, after: unknown) =>
-      appendAudit(tx, { streamId: 'admin:org', actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action, reason: `import:${kind}`, before, after, at });
+      appendAudit(tx, {
+        streamId: 'admin:org',
+        actorId: actor.userId,
+        actorUnitId: actor.unitId,
+        actorRole: actor.role,
+        action,
+        reason: `import:${kind}`,
+        before,
+        after,
+        at,
+      });
     const view = <T extends { createdAt?: Date; updatedAt?: Date }>(row: T) => {
       const { createdAt: _c, updatedAt: _u, ...rest } = row;
       return rest;
@@ -503,7 +755,10 @@ export async function applyImport(db: Db, kind: ImportKind, sheet: Sheet, actor:
         const [after] = await tx.update(orgUnits).set(w.values).where(eqId(orgUnits.id, w.before.id)).returning();
         await audit('org.import.unit.update', view(w.before), after && view(after));
       } else {
-        const [after] = await tx.insert(orgUnits).values(w.values as OrgUnit).returning();
+        const [after] = await tx
+          .insert(orgUnits)
+          .values(w.values as OrgUnit)
+          .returning();
         await audit('org.import.unit.create', null, after && view(after));
       }
     }
@@ -512,7 +767,10 @@ export async function applyImport(db: Db, kind: ImportKind, sheet: Sheet, actor:
         const [after] = await tx.update(users).set(w.values).where(eqId(users.id, w.before.id)).returning();
         await audit('org.import.user.update', view(w.before), after && view(after));
       } else {
-        const [after] = await tx.insert(users).values(w.values as User).returning();
+        const [after] = await tx
+          .insert(users)
+          .values(w.values as User)
+          .returning();
         await audit('org.import.user.create', null, after && view(after));
       }
     }
@@ -522,10 +780,17 @@ export async function applyImport(db: Db, kind: ImportKind, sheet: Sheet, actor:
     }
     for (const w of p.powers) {
       if (w.before) {
-        const [after] = await tx.update(powerListItems).set(w.values).where(eqId(powerListItems.id, w.before.id)).returning();
+        const [after] = await tx
+          .update(powerListItems)
+          .set(w.values)
+          .where(eqId(powerListItems.id, w.before.id))
+          .returning();
         await audit('org.import.power.update', view(w.before), after && view(after));
       } else {
-        const [after] = await tx.insert(powerListItems).values(w.values as PowerListItem).returning();
+        const [after] = await tx
+          .insert(powerListItems)
+          .values(w.values as PowerListItem)
+          .returning();
         await audit('org.import.power.create', null, after && view(after));
       }
     }
@@ -541,16 +806,42 @@ const yesNo = (v: boolean) => (v ? '是' : '否');
 export async function exportRows(db: Db, kind: ImportKind): Promise<string[][]> {
   const s = await snapshot(db);
   if (kind === 'org') {
-    return [...s.units.values()].map((u) => [u.id, u.parentId ?? '', KIND_LABEL[u.kind], u.name, u.nameEn ?? '', u.departmentId ?? '', u.regionCode ?? '']);
+    return [...s.units.values()].map((u) => [
+      u.id,
+      u.parentId ?? '',
+      KIND_LABEL[u.kind],
+      u.name,
+      u.nameEn ?? '',
+      u.departmentId ?? '',
+      u.regionCode ?? '',
+    ]);
   }
   if (kind === 'users') {
     const leaders = new Set([...s.units.values()].map((u) => u.leaderUserId).filter((x): x is string => !!x));
     const unitPath = (id: string) => s.units.get(id)?.path ?? id;
     return [...s.users.values()]
       .sort((a, b) => unitPath(a.unitId).localeCompare(unitPath(b.unitId)) || a.username.localeCompare(b.username))
-      .map((u) => [u.username, u.id, u.displayName, ROLE_LABEL[u.role], u.unitId, yesNo(u.isLeader), yesNo(leaders.has(u.id) && s.units.get(u.unitId)?.leaderUserId === u.id), u.phone ?? '', yesNo(u.active)]);
+      .map((u) => [
+        u.username,
+        u.id,
+        u.displayName,
+        ROLE_LABEL[u.role],
+        u.unitId,
+        yesNo(u.isLeader),
+        yesNo(leaders.has(u.id) && s.units.get(u.unitId)?.leaderUserId === u.id),
+        u.phone ?? '',
+        yesNo(u.active),
+      ]);
   }
-  return [...s.powers.values()].map((p) => [p.unitId, p.code, p.name, POWER_CATEGORY_LABELS[p.category], SOURCE_LABEL[p.source], p.legalBasis ?? '', yesNo(p.active)]);
+  return [...s.powers.values()].map((p) => [
+    p.unitId,
+    p.code,
+    p.name,
+    POWER_CATEGORY_LABELS[p.category],
+    SOURCE_LABEL[p.source],
+    p.legalBasis ?? '',
+    yesNo(p.active),
+  ]);
 }
 
 export const headersOf = (kind: ImportKind) => COLUMNS[kind].map((c) => c.zh);

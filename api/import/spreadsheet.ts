@@ -87,7 +87,8 @@ export function parseCsv(text: string): string[][] {
 // apostrophe, and the apostrophe is taken off again when such a file is read back.
 const FORMULA_START = /^[=+\-@\t\r]/;
 const escapeCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
-const unescapeCell = (value: string) => (value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value);
+const unescapeCell = (value: string) =>
+  value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
 
 /** Write a sheet (header row + data rows) as XLSX or CSV (UTF-8 with BOM, so Excel reads the Chinese). */
 export async function writeSheet(

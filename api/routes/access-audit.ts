@@ -30,7 +30,8 @@ export function registerAccessAuditRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/access-audit',
     operationId: 'listAccessAudit',
-    summary: '访问审计：登录、登录失败、401/403 拒绝、个人信息查阅（仅安全审计员）/ Access audit: sign-ins, failed sign-ins, 401/403 refusals, reads of personal data (auditors only)',
+    summary:
+      '访问审计：登录、登录失败、401/403 拒绝、个人信息查阅（仅安全审计员）/ Access audit: sign-ins, failed sign-ins, 401/403 refusals, reads of personal data (auditors only)',
     description:
       '新的在前。kind 区分：login 登录、login-failed 登录失败、unauthenticated 未认证（401）、forbidden 越权（403）、personal-data-read 查阅个人信息（subject 为案件号或 users，detail 列出字段与脱敏证件号）。/ Newest first; filter by kind, user, subject and time.',
     tags: ['audit'],
@@ -55,10 +56,21 @@ export function registerAccessAuditRoutes(routes: ApiRoutes): void {
       const where = and(...filters);
       const db = deps.database.db;
       const [rows, [total]] = await Promise.all([
-        db.select().from(accessAudit).where(where).orderBy(desc(accessAudit.at), desc(accessAudit.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db
+          .select()
+          .from(accessAudit)
+          .where(where)
+          .orderBy(desc(accessAudit.at), desc(accessAudit.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
         db.select({ n: count() }).from(accessAudit).where(where),
       ]);
-      return { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+      return {
+        items: rows.map((r) => ({ ...r, at: r.at.toISOString() })),
+        page: query.page,
+        pageSize: query.pageSize,
+        total: total?.n ?? 0,
+      };
     },
   });
 }

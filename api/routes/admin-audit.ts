@@ -21,7 +21,10 @@ const adminAuditEntrySchema = z
     seq: z.number().int(),
     at: z.string(),
     actorId: z.string(),
-    actorName: z.string().nullable().openapi({ description: '操作人姓名（账号已删除时为空）/ the actor’s display name' }),
+    actorName: z
+      .string()
+      .nullable()
+      .openapi({ description: '操作人姓名（账号已删除时为空）/ the actor’s display name' }),
     actorUnitId: z.string().nullable(),
     actorRole: z.string().nullable(),
     action: z.string().openapi({ example: 'org.user.update' }),
@@ -44,7 +47,8 @@ export function registerAdminAuditRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/admin-audit',
     operationId: 'listAdminAudit',
-    summary: '配置变更审计日志（组织、用户、权责清单、事项、日历、选派等），最新在前 / The configuration audit log (admin:* streams), newest first',
+    summary:
+      '配置变更审计日志（组织、用户、权责清单、事项、日历、选派等），最新在前 / The configuration audit log (admin:* streams), newest first',
     description:
       '管理员可看本辖区内人员所做的变更；可按审计流、动作、操作人筛选。`streams` 列出所有配置审计流及条数。/ ' +
       'Admins see the changes made by people within their area, filtered by stream, action or actor; `streams` lists every admin stream with its number of entries.',
@@ -52,7 +56,9 @@ export function registerAdminAuditRoutes(routes: ApiRoutes): void {
     access: ADMIN_ONLY,
     query: z.strictObject({
       stream: text(100)
-        .regex(/^admin:[a-z0-9-]+$/, { error: '审计流须为 admin:<领域>，如 admin:org / must be admin:<area>, e.g. admin:org' })
+        .regex(/^admin:[a-z0-9-]+$/, {
+          error: '审计流须为 admin:<领域>，如 admin:org / must be admin:<area>, e.g. admin:org',
+        })
         .optional(),
       action: text(100).optional().openapi({ description: '动作前缀，如 org.user / action prefix, e.g. org.user' }),
       actorId: text(100).optional(),
@@ -90,7 +96,12 @@ export function registerAdminAuditRoutes(routes: ApiRoutes): void {
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize),
         db.select({ n: count() }).from(auditLog).where(where),
-        db.select({ streamId: auditLog.streamId, entries: count() }).from(auditLog).where(scope).groupBy(auditLog.streamId).orderBy(asc(auditLog.streamId)),
+        db
+          .select({ streamId: auditLog.streamId, entries: count() })
+          .from(auditLog)
+          .where(scope)
+          .groupBy(auditLog.streamId)
+          .orderBy(asc(auditLog.streamId)),
       ]);
       return {
         items: rows.map(({ entry: e, actorName }) => ({

@@ -5,7 +5,12 @@ import { findUnit } from '../../db/units';
 import { unknownMaterialViolation } from '../../domain/approval';
 import { CHANNELS, type ResolvedStep } from '../../domain/catalogue';
 import { approvalActionRequestSchema, approvalViewSchema } from '../../workflows/approval/contract';
-import { approvalActionUpdate, approvalCase, type ApprovalAction, type StartApprovalInput } from '../../workflows/approval/definitions';
+import {
+  approvalActionUpdate,
+  approvalCase,
+  type ApprovalAction,
+  type StartApprovalInput,
+} from '../../workflows/approval/definitions';
 import { recordApplicantRead } from '../access-audit';
 import { notFound, refuse, text } from '../admin';
 import { loadPrincipal, type Principal } from '../auth';
@@ -29,13 +34,20 @@ const createApprovalBody = z
     matterCode: text(40).openapi({ description: '事项编码 / matter code', example: 'XK-SMALL-CATERING' }),
     applicant: z.strictObject({
       name: text(100).openapi({ description: '申请人姓名或单位名称 / applicant', example: '李秀英' }),
-      idNumber: text(30).optional().openapi({ description: '证件号码（仅存于流程，投影中不保存）/ ID number (kept in the workflow only)' }),
+      idNumber: text(30)
+        .optional()
+        .openapi({ description: '证件号码（仅存于流程，投影中不保存）/ ID number (kept in the workflow only)' }),
       phone: text(30).optional(),
     }),
-    channel: z.enum(CHANNELS).openapi({ description: '申请渠道：窗口 / 村代办员 / 网上 / window, village agent or online' }),
+    channel: z
+      .enum(CHANNELS)
+      .openapi({ description: '申请渠道：窗口 / 村代办员 / 网上 / window, village agent or online' }),
     materials: z.array(key).max(50).openapi({ description: '已提交材料的标识 / keys of the materials handed in' }),
     attachmentIds: attachmentIdsField,
-    townshipId: text(100).optional().openapi({ description: '网上申请时必填：受理的乡镇（街道）/ required online: the township or street that handles it', example: 'lk.t01' }),
+    townshipId: text(100).optional().openapi({
+      description: '网上申请时必填：受理的乡镇（街道）/ required online: the township or street that handles it',
+      example: 'lk.t01',
+    }),
   })
   .openapi('CreateApproval');
 
@@ -50,13 +62,25 @@ type CreateApprovalBody = z.infer<typeof createApprovalBody>;
 async function submittingUnit(db: Db, principal: Principal, body: CreateApprovalBody): Promise<OrgUnit> {
   let id: string;
   if (body.channel === 'online') {
-    if (!body.townshipId) throw new Problem('badRequest', { zh: '网上申请须指明受理的乡镇（街道）：townshipId', en: 'An online application names its township or street: townshipId' }, { code: 'township-required' });
+    if (!body.townshipId)
+      throw new Problem(
+        'badRequest',
+        {
+          zh: '网上申请须指明受理的乡镇（街道）：townshipId',
+          en: 'An online application names its township or street: townshipId',
+        },
+        { code: 'township-required' },
+      );
     id = body.townshipId;
   } else {
     requireRole(principal, [body.channel === 'window' ? 'window_staff' : 'agent']);
     id = await ownTownship(db, principal);
     if (body.townshipId && body.townshipId !== id) {
-      throw refuse('township-mismatch', `窗口和代办申请由您所在的乡镇（${id}）受理，不能指定其他乡镇`, `Window and agent applications are handled by your own township (${id})`);
+      throw refuse(
+        'township-mismatch',
+        `窗口和代办申请由您所在的乡镇（${id}）受理，不能指定其他乡镇`,
+        `Window and agent applications are handled by your own township (${id})`,
+      );
     }
   }
   const unit = await findUnit(db, id);
@@ -69,7 +93,9 @@ async function submittingUnit(db: Db, principal: Principal, body: CreateApproval
 
 /** The township a window clerk works in (their unit) or a village agent serves (their village's township). */
 async function ownTownship(db: Db, principal: Principal): Promise<string> {
-  return principal.role === 'agent' ? ((await findUnit(db, principal.unitId))?.parentId ?? principal.unitId) : principal.unitId;
+  return principal.role === 'agent'
+    ? ((await findUnit(db, principal.unitId))?.parentId ?? principal.unitId)
+    : principal.unitId;
 }
 
 /**
@@ -79,8 +105,17 @@ async function ownTownship(db: Db, principal: Principal): Promise<string> {
  * (职责准入: "县级职能部门提出书面申请"). The model has no citizen role; any other staff member would
  * be filing in a resident's name, so is refused.
  */
-async function requireOnlineApplicant(db: Db, principal: Principal, township: OrgUnit, steps: readonly ResolvedStep[]): Promise<void> {
-  if ((principal.role === 'window_staff' || principal.role === 'agent') && (await ownTownship(db, principal)) === township.id) return;
+async function requireOnlineApplicant(
+  db: Db,
+  principal: Principal,
+  township: OrgUnit,
+  steps: readonly ResolvedStep[],
+): Promise<void> {
+  if (
+    (principal.role === 'window_staff' || principal.role === 'agent') &&
+    (await ownTownship(db, principal)) === township.id
+  )
+    return;
   if (principal.role === 'dept_liaison' && steps[0]?.unitIds.includes(principal.unitId)) return;
   throw new Problem(
     'forbidden',
@@ -112,7 +147,10 @@ function stepSeen(data: unknown): string | undefined {
  */
 async function workflowAction(deps: AppDeps, input: ApprovalActionBody, projection: unknown): Promise<ApprovalAction> {
   const db = deps.database.db;
-  const body = STEP_ACTION_TYPES.has(input.type) && !('step' in input && input.step) ? { ...input, step: stepSeen(projection) } : input;
+  const body =
+    STEP_ACTION_TYPES.has(input.type) && !('step' in input && input.step)
+      ? { ...input, step: stepSeen(projection) }
+      : input;
   if (body.type === 'transfer') {
     const { toUser, ...rest } = body;
     const to = await loadPrincipal(db, toUser, 'id-or-username');
@@ -139,10 +177,19 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       const db = deps.database.db;
       const unit = await submittingUnit(db, principal, body);
       const matter = await getMatterVersion(db, body.matterCode);
-      if (!matter) throw notFound('matter-not-found', `事项不存在或已停用：${body.matterCode}`, `No active matter ${body.matterCode}`);
+      if (!matter)
+        throw notFound(
+          'matter-not-found',
+          `事项不存在或已停用：${body.matterCode}`,
+          `No active matter ${body.matterCode}`,
+        );
       const def = matter.definition;
       if (!def.channels.includes(body.channel)) {
-        throw refuse('channel-not-allowed', `事项“${def.name}”不能通过该渠道申请（可用：${def.channels.join('、')}）`, `${def.code} cannot be applied for via ${body.channel} (allowed: ${def.channels.join(', ')})`);
+        throw refuse(
+          'channel-not-allowed',
+          `事项“${def.name}”不能通过该渠道申请（可用：${def.channels.join('、')}）`,
+          `${def.code} cannot be applied for via ${body.channel} (allowed: ${def.channels.join(', ')})`,
+        );
       }
       const unknown = unknownMaterialViolation(def.materials, body.materials);
       if (unknown) throw refuse(unknown.code, unknown.zh, unknown.en);
@@ -151,7 +198,8 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
       if (body.channel === 'online') await requireOnlineApplicant(db, principal, unit, resolved.steps);
       const calendar = await calendarFor(deps, unit);
       const now = Date.now();
-      if (def.kind === 'promise') requireDeadlineComputable(calendar, { unit: 'workday', amount: def.promisedLimitDays }, now);
+      if (def.kind === 'promise')
+        requireDeadlineComputable(calendar, { unit: 'workday', amount: def.promisedLimitDays }, now);
       const files = await evidenceFiles(deps, principal, null, body.attachmentIds);
       const caseId = await newCaseId({ deps, idempotency }, 'approval', now);
       const input: StartApprovalInput = {
@@ -176,7 +224,8 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     method: 'post',
     path: '/approvals/:id/actions',
     operationId: 'actOnApproval',
-    summary: '办理审批案件：受理、审批、退回、转交、中止、延期、催办、撤回、特事特办、办结、评价 / Act on an approval case',
+    summary:
+      '办理审批案件：受理、审批、退回、转交、中止、延期、催办、撤回、特事特办、办结、评价 / Act on an approval case',
     description:
       '一个接口，按 type 区分动作。被拒绝的操作不改变案件：403 非本环节办理人，409 状态不符、非当前环节或已办理，422 业务规则不允许。/ One endpoint with a typed action union; a refused action changes nothing: 403 not yours, 409 wrong state or already decided, 422 refused by a rule.',
     tags: ['approvals'],
@@ -187,17 +236,26 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency, req }) {
       const row = await loadVisibleCase(deps, principal, params.id);
-      if (row.process !== 'approval') throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
+      if (row.process !== 'approval')
+        throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
       // Scans handed in with a 补正 (supplement) travel as files in its audit entry.
       const { attachmentIds, ...input } = body as ApprovalActionBody & { attachmentIds?: string[] };
       const files = await evidenceFiles(deps, principal, row.id, attachmentIds);
       const base = await workflowAction(deps, input as ApprovalActionBody, row.data);
       const action = files && base.type === 'supplement' ? { ...base, files } : base;
       const oversight = body.type === 'urge' && (await overseesOverdueCase(deps, principal, row));
-      const view = await actOnCase(deps.temporal, params.id, approvalActionUpdate, { actor: actorOf(principal), action, ...(oversight ? { oversight } : {}) }, idempotency?.updateId);
+      const view = await actOnCase(
+        deps.temporal,
+        params.id,
+        approvalActionUpdate,
+        { actor: actorOf(principal), action, ...(oversight ? { oversight } : {}) },
+        idempotency?.updateId,
+      );
       // The answer shows the applicant's phone and masked ID number to the actor: audited like a read
       // (the action has taken effect, so a failed audit write is logged rather than answered as a failure).
-      await recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) => req.log?.error({ err }, 'access audit not written'));
+      await recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) =>
+        req.log?.error({ err }, 'access audit not written'),
+      );
       return view;
     },
   });

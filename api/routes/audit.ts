@@ -27,13 +27,22 @@ const sweepSchema = z
     finishedAt: z.string().nullable(),
     total: z.number().int().nullable().openapi({ description: '待核验的审计流数 / Streams to walk' }),
     checked: z.number().int().openapi({ description: '已核验 / Walked so far' }),
-    unanchored: z.number().int().openapi({ description: '流程引擎无法提供锚点、仅按签名核验的案件数 / Cases checked by signature only (no engine anchor)' }),
+    unanchored: z.number().int().openapi({
+      description: '流程引擎无法提供锚点、仅按签名核验的案件数 / Cases checked by signature only (no engine anchor)',
+    }),
     brokenCount: z.number().int(),
-    broken: z.array(brokenStreamSchema).openapi({ description: '审计链被破坏的案件（最多 500 条）/ Broken streams (first 500)' }),
+    broken: z
+      .array(brokenStreamSchema)
+      .openapi({ description: '审计链被破坏的案件（最多 500 条）/ Broken streams (first 500)' }),
   })
   .openapi('AuditSweep');
 
-const sweepNotFound = (id: string) => new Problem('notFound', { zh: `没有该审计核验任务：${id}`, en: `No audit sweep ${id}` }, { code: 'audit-sweep-not-found' });
+const sweepNotFound = (id: string) =>
+  new Problem(
+    'notFound',
+    { zh: `没有该审计核验任务：${id}`, en: `No audit sweep ${id}` },
+    { code: 'audit-sweep-not-found' },
+  );
 
 /** County-wide audit verification, run in the background by a workflow (workflows/audit). */
 export function registerAuditRoutes(routes: ApiRoutes): void {
@@ -52,7 +61,11 @@ export function registerAuditRoutes(routes: ApiRoutes): void {
       const id = `${AUDIT_SWEEP_ID_PREFIX}${randomUUID()}`;
       await withTemporal(id, () =>
         withEngineDeadline(deps.temporal, () =>
-          deps.temporal.workflow.start<typeof auditSweepWorkflow>('auditSweepWorkflow', { workflowId: id, taskQueue: deps.config.temporal.taskQueue, args: [{ requestedBy: principal.userId }] }),
+          deps.temporal.workflow.start<typeof auditSweepWorkflow>('auditSweepWorkflow', {
+            workflowId: id,
+            taskQueue: deps.config.temporal.taskQueue,
+            args: [{ requestedBy: principal.userId }],
+          }),
         ),
       );
       return { id, ...sweepStarting(principal.userId, new Date().toISOString()) };
@@ -72,7 +85,9 @@ export function registerAuditRoutes(routes: ApiRoutes): void {
     async handler({ params, deps }) {
       if (!params.id.startsWith(AUDIT_SWEEP_ID_PREFIX)) throw sweepNotFound(params.id);
       try {
-        const progress = await withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(params.id).query(auditSweepProgressQuery));
+        const progress = await withEngineDeadline(deps.temporal, () =>
+          deps.temporal.workflow.getHandle(params.id).query(auditSweepProgressQuery),
+        );
         return { id: params.id, ...progress };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) throw sweepNotFound(params.id);

@@ -20,7 +20,10 @@ export function registerAuthRoutes(routes: ApiRoutes, opts: { devLogin: boolean 
     access: 'public',
     response: {
       schema: z.object({
-        oidc: z.boolean().openapi({ description: '统一身份认证登录：浏览器打开 /api/v1/auth/oidc/login?returnTo=<页面> / Sign-in through the identity provider: open /api/v1/auth/oidc/login?returnTo=<page>' }),
+        oidc: z.boolean().openapi({
+          description:
+            '统一身份认证登录：浏览器打开 /api/v1/auth/oidc/login?returnTo=<页面> / Sign-in through the identity provider: open /api/v1/auth/oidc/login?returnTo=<page>',
+        }),
         devLogin: z.boolean(),
       }),
       description: '登录方式 / Sign-in methods',
@@ -66,25 +69,52 @@ function registerDevLogin(routes: ApiRoutes): void {
     path: '/auth/dev-login',
     operationId: 'devLogin',
     summary: '开发登录：为演示用户签发令牌 / Dev login: issue a token for a seeded user',
-    description: '仅在内置默认环境（npm start）或 DEV_LOGIN=on 时存在；生产环境没有此接口。/ Only in the embedded default (npm start) or with DEV_LOGIN=on; absent in production.',
+    description:
+      '仅在内置默认环境（npm start）或 DEV_LOGIN=on 时存在；生产环境没有此接口。/ Only in the embedded default (npm start) or with DEV_LOGIN=on; absent in production.',
     tags: ['auth'],
     access: 'public',
     body: z.strictObject({ username: z.string().min(1).max(100).openapi({ example: 't01.window' }) }),
     response: {
-      schema: z.object({ token: z.string(), tokenType: z.literal('Bearer'), expiresAt: z.string(), user: principalSchema }),
+      schema: z.object({
+        token: z.string(),
+        tokenType: z.literal('Bearer'),
+        expiresAt: z.string(),
+        user: principalSchema,
+      }),
       description: '令牌 / Token',
     },
     errors: [404],
     async handler({ body, deps, req, res }) {
       const principal = await loadPrincipal(deps.database.db, body.username, 'username');
       if (!principal || !deps.auth.issueDevToken) {
-        await recordAccess(deps.database.db, req, { kind: 'login-failed', username: body.username, status: 404, detail: { code: 'unknown-user' } });
-        throw new Problem('notFound', { zh: `用户不存在或已停用：${body.username}`, en: `No active user named ${body.username}` }, { code: 'unknown-user' });
+        await recordAccess(deps.database.db, req, {
+          kind: 'login-failed',
+          username: body.username,
+          status: 404,
+          detail: { code: 'unknown-user' },
+        });
+        throw new Problem(
+          'notFound',
+          { zh: `用户不存在或已停用：${body.username}`, en: `No active user named ${body.username}` },
+          { code: 'unknown-user' },
+        );
       }
-      const { token, expiresAt } = await deps.auth.issueDevToken({ id: principal.userId, username: principal.username });
+      const { token, expiresAt } = await deps.auth.issueDevToken({
+        id: principal.userId,
+        username: principal.username,
+      });
       // The console uses the session cookie; API clients (curl, tests) the token.
-      await openSession(deps.database.db, deps.config, res, { userId: principal.userId, method: 'dev', maxAgeS: Math.floor((expiresAt.getTime() - Date.now()) / 1000) });
-      await recordAccess(deps.database.db, req, { kind: 'login', principal, status: 200, detail: { method: 'dev-login' } });
+      await openSession(deps.database.db, deps.config, res, {
+        userId: principal.userId,
+        method: 'dev',
+        maxAgeS: Math.floor((expiresAt.getTime() - Date.now()) / 1000),
+      });
+      await recordAccess(deps.database.db, req, {
+        kind: 'login',
+        principal,
+        status: 200,
+        detail: { method: 'dev-login' },
+      });
       return { token, tokenType: 'Bearer' as const, expiresAt: expiresAt.toISOString(), user: principal };
     },
   });

@@ -1,7 +1,16 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db';
 import { incidentStats } from '../../db/incident';
-import { caseAssignments, caseBoardCounts, caseClocks, cases, CLOCK_KINDS, type ClockKind, type ClockLevel, type ProcessType } from '../../db/schema/cases';
+import {
+  caseAssignments,
+  caseBoardCounts,
+  caseClocks,
+  cases,
+  CLOCK_KINDS,
+  type ClockKind,
+  type ClockLevel,
+  type ProcessType,
+} from '../../db/schema/cases';
 import { incidentFacts } from '../../db/schema/incident';
 import { inSubtree, orgUnits, PATH_SEPARATOR } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
@@ -26,13 +35,38 @@ const DAY_MS = 86_400_000;
 const SHANGHAI_MS = 8 * 3_600_000;
 
 const countsSchema = z
-  .object({ green: z.number().int(), blue: z.number().int(), yellow: z.number().int(), red: z.number().int(), total: z.number().int() })
+  .object({
+    green: z.number().int(),
+    blue: z.number().int(),
+    yellow: z.number().int(),
+    red: z.number().int(),
+    total: z.number().int(),
+  })
   .openapi('ColourCounts');
 type Counts = z.infer<typeof countsSchema>;
 
 const boardCaseSchema = caseEnvelopeSchema
-  .pick({ id: true, process: true, title: true, status: true, currentStep: true, level: true, unitId: true, ownerUnitId: true, colour: true, deadline: true, caseDeadline: true, stepDeadline: true, clockKind: true, createdAt: true })
-  .extend({ actions: z.array(z.string()).openapi({ description: '调用者此刻可办理的操作（如 urge 督办、expedite 特事特办）/ what the caller may do now' }) })
+  .pick({
+    id: true,
+    process: true,
+    title: true,
+    status: true,
+    currentStep: true,
+    level: true,
+    unitId: true,
+    ownerUnitId: true,
+    colour: true,
+    deadline: true,
+    caseDeadline: true,
+    stepDeadline: true,
+    clockKind: true,
+    createdAt: true,
+  })
+  .extend({
+    actions: z.array(z.string()).openapi({
+      description: '调用者此刻可办理的操作（如 urge 督办、expedite 特事特办）/ what the caller may do now',
+    }),
+  })
   .openapi('BoardCase');
 
 const boardSchema = z
@@ -42,14 +76,22 @@ const boardSchema = z
     counts: countsSchema,
     byUnit: z
       .array(z.object({ unitId: z.string(), self: z.boolean(), drillable: z.boolean(), counts: countsSchema }))
-      .openapi({ description: '按下一级单位汇总（self = 聚焦单位本级）/ rolled up to the focus unit’s children; self = the focus unit itself' }),
+      .openapi({
+        description:
+          '按下一级单位汇总（self = 聚焦单位本级）/ rolled up to the focus unit’s children; self = the focus unit itself',
+      }),
     byProcess: z.array(z.object({ process: processSchema, counts: countsSchema })),
     byLevel: z.array(z.object({ level: z.number().int().nullable(), counts: countsSchema })),
-    byKind: z
-      .array(z.object({ kind: z.enum(CLOCK_KINDS), counts: countsSchema }))
-      .openapi({ description: '按时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限（非承诺时限）/ by what the colour follows: the case’s limits, or an approval’s pre-acceptance periods (not its promised limit)' }),
-    overdue: z.array(boardCaseSchema).openapi({ description: '已超期（红），按期限先后 / red, earliest deadline first' }),
-    near: z.array(boardCaseSchema).openapi({ description: '临近期限（黄、蓝），按期限先后 / yellow and blue, earliest deadline first' }),
+    byKind: z.array(z.object({ kind: z.enum(CLOCK_KINDS), counts: countsSchema })).openapi({
+      description:
+        '按时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限（非承诺时限）/ by what the colour follows: the case’s limits, or an approval’s pre-acceptance periods (not its promised limit)',
+    }),
+    overdue: z
+      .array(boardCaseSchema)
+      .openapi({ description: '已超期（红），按期限先后 / red, earliest deadline first' }),
+    near: z
+      .array(boardCaseSchema)
+      .openapi({ description: '临近期限（黄、蓝），按期限先后 / yellow and blue, earliest deadline first' }),
     trend: z
       .array(
         z.object({
@@ -80,7 +122,10 @@ const boardSchema = z
         onTimeRate: z.number().nullable(),
         escalationRate: z.number().nullable(),
       })
-      .openapi({ description: '期间内事件按办结层级的分布（一级至四级）/ incidents of the period by the level they were resolved at' }),
+      .openapi({
+        description:
+          '期间内事件按办结层级的分布（一级至四级）/ incidents of the period by the level they were resolved at',
+      }),
   })
   .openapi('SlaBoard');
 
@@ -88,11 +133,25 @@ const boardSchema = z
 export type SlaBoard = z.infer<typeof boardSchema>;
 
 const boardQuery = z.strictObject({
-  unitId: text(100).optional().openapi({ description: '下钻到的单位（须在您的辖区内）/ drill down to this unit (within your scope)' }),
+  unitId: text(100)
+    .optional()
+    .openapi({ description: '下钻到的单位（须在您的辖区内）/ drill down to this unit (within your scope)' }),
   process: processSchema.optional(),
   level: z.coerce.number().int().min(1).max(4).optional(),
-  days: z.coerce.number().int().min(1).max(366).default(30).openapi({ description: '趋势与分级统计的天数 / days covered by the trend and the level split' }),
-  limit: z.coerce.number().int().min(1).max(200).default(50).openapi({ description: '超期与临近列表的条数上限 / rows per list' }),
+  days: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(366)
+    .default(30)
+    .openapi({ description: '趋势与分级统计的天数 / days covered by the trend and the level split' }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ description: '超期与临近列表的条数上限 / rows per list' }),
 });
 
 const emptyCounts = (): Counts => ({ green: 0, blue: 0, yellow: 0, red: 0, total: 0 });
@@ -105,7 +164,8 @@ const rate = (n: number, d: number) => (d === 0 ? null : n / d);
 /** Day keys `YYYY-MM-DD` (Beijing time) from `from` to today. */
 function dayKeys(from: Date, now: Date): string[] {
   const keys: string[] = [];
-  for (let t = from.getTime(); t <= now.getTime(); t += DAY_MS) keys.push(new Date(t + SHANGHAI_MS).toISOString().slice(0, 10));
+  for (let t = from.getTime(); t <= now.getTime(); t += DAY_MS)
+    keys.push(new Date(t + SHANGHAI_MS).toISOString().slice(0, 10));
   return keys;
 }
 
@@ -118,7 +178,12 @@ function periodStart(now: Date, days: number): Date {
 /** The units below `focus` (itself included), and whether that is every unit there is (no filter needed). */
 async function subtreeOf(db: Db, focusPath: string) {
   const rows = await db
-    .select({ id: orgUnits.id, parentId: orgUnits.parentId, path: orgUnits.path, everything: sql<number>`(select count(*) from ${orgUnits})::int` })
+    .select({
+      id: orgUnits.id,
+      parentId: orgUnits.parentId,
+      path: orgUnits.path,
+      everything: sql<number>`(select count(*) from ${orgUnits})::int`,
+    })
     .from(orgUnits)
     .where(inSubtree(focusPath));
   return { units: rows, everything: rows.length > 0 && rows.length === rows[0]!.everything };
@@ -129,7 +194,8 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/board',
     operationId: 'slaBoard',
-    summary: '督办看板：辖区内在办案件的时限颜色、分组、超期与临近列表、趋势和四级分布 / The SLA board of a unit’s subtree',
+    summary:
+      '督办看板：辖区内在办案件的时限颜色、分组、超期与临近列表、趋势和四级分布 / The SLA board of a unit’s subtree',
     description:
       '范围为聚焦单位（默认本人单位）辖区内由其负责或主办的在办案件；可按下级单位、流程、层级下钻。列表中的 actions 为调用者此刻可办理的操作。/ Open cases whose responsible or owner unit lies in the focus unit’s subtree, drillable by unit, process and level.',
     tags: ['cases'],
@@ -147,14 +213,16 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       const { units, everything } = await subtreeOf(db, focus.path);
       const ids = units.map((u) => u.id);
 
-      const inScope = (column: typeof cases.unitId | typeof cases.ownerUnitId) => sql`${column} = any(${sql.param(ids)}::text[])`;
+      const inScope = (column: typeof cases.unitId | typeof cases.ownerUnitId) =>
+        sql`${column} = any(${sql.param(ids)}::text[])`;
       const caseFilters: (SQL | undefined)[] = [
         everything ? undefined : or(inScope(cases.unitId), inScope(cases.ownerUnitId)),
         query.process ? eq(cases.process, query.process) : undefined,
         query.level ? eq(cases.level, query.level) : undefined,
       ];
       const open = and(isNull(cases.closedAt), ...caseFilters);
-      const counterScope = (column: typeof caseBoardCounts.unitId | typeof caseBoardCounts.ownerUnitId) => sql`${column} = any(${sql.param(ids)}::text[])`;
+      const counterScope = (column: typeof caseBoardCounts.unitId | typeof caseBoardCounts.ownerUnitId) =>
+        sql`${column} = any(${sql.param(ids)}::text[])`;
       const counterFilters: (SQL | undefined)[] = [
         everything ? undefined : or(counterScope(caseBoardCounts.unitId), counterScope(caseBoardCounts.ownerUnitId)),
         query.process ? eq(caseBoardCounts.process, query.process) : undefined,
@@ -191,7 +259,15 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
         // The counters the projection keeps (case_board_counts), moved to red for the open cases
         // whose deadline has passed but whose workflow has not projected red yet (few; an index
         // on open cases' colour and deadline finds them): the same counts as aggregating every open case.
-        db.execute<{ unit_id: string | null; process: ProcessType | null; level: number | null; kind: ClockKind | null; colour: ClockLevel; by: 'all' | 'unit' | 'process' | 'level' | 'kind'; n: number }>(sql`
+        db.execute<{
+          unit_id: string | null;
+          process: ProcessType | null;
+          level: number | null;
+          kind: ClockKind | null;
+          colour: ClockLevel;
+          by: 'all' | 'unit' | 'process' | 'level' | 'kind';
+          n: number;
+        }>(sql`
           select case when grouping(unit_id) = 0 then 'unit' when grouping(process) = 0 then 'process' when grouping(level) = 0 then 'level' when grouping(kind) = 0 then 'kind' else 'all' end as by,
                  unit_id, process, level, kind, colour, sum(n)::int as n
           from (
@@ -236,11 +312,18 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       ]);
 
       const listed = [...overdue, ...near];
-      const actions = await myActionsOn(db, principal, listed.map((c) => c.id));
+      const actions = await myActionsOn(
+        db,
+        principal,
+        listed.map((c) => c.id),
+      );
       // A supervisor may 督办 any overdue case in its subtree that can be urged at all (issue 15).
       if (principal.role === 'supervisor') {
         const inSubtree = new Set(ids);
-        for (const id of await urgeable(db, overdue.filter((c) => inSubtree.has(c.unitId)).map((c) => c.id))) {
+        for (const id of await urgeable(
+          db,
+          overdue.filter((c) => inSubtree.has(c.unitId)).map((c) => c.id),
+        )) {
           actions.set(id, [...new Set([...(actions.get(id) ?? []), 'urge'])]);
         }
       }
@@ -278,11 +361,16 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       }
       // Worst first: most red, then yellow, then blue, then most cases.
       const byTotal = (a: { counts: Counts }, b: { counts: Counts }) =>
-        b.counts.red - a.counts.red || b.counts.yellow - a.counts.yellow || b.counts.blue - a.counts.blue || b.counts.total - a.counts.total;
+        b.counts.red - a.counts.red ||
+        b.counts.yellow - a.counts.yellow ||
+        b.counts.blue - a.counts.blue ||
+        b.counts.total - a.counts.total;
 
       const perDay = <T extends { day: string }>(rows: T[]) => new Map(rows.map((r) => [r.day, r]));
       const created = perDay(trend.rows);
-      const escalated = perDay(escalations.rows as { day: string; escalations: number; auto: number; red_cards: number }[]);
+      const escalated = perDay(
+        escalations.rows as { day: string; escalations: number; auto: number; red_cards: number }[],
+      );
       const urged = perDay(urges.rows);
 
       return {
@@ -290,11 +378,21 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
         generatedAt: now.toISOString(),
         counts,
         byUnit: [...unitCounts]
-          .map(([unitId, c]) => ({ unitId, self: unitId === focus.id, drillable: unitId !== focus.id && byId.has(unitId) && parents.has(unitId), counts: c }))
+          .map(([unitId, c]) => ({
+            unitId,
+            self: unitId === focus.id,
+            drillable: unitId !== focus.id && byId.has(unitId) && parents.has(unitId),
+            counts: c,
+          }))
           .sort((a, b) => byTotal(a, b) || a.unitId.localeCompare(b.unitId)),
         byProcess: [...processCounts].map(([process, c]) => ({ process, counts: c })).sort(byTotal),
-        byLevel: [...levelCounts].map(([level, c]) => ({ level, counts: c })).sort((a, b) => (a.level ?? 99) - (b.level ?? 99)),
-        byKind: CLOCK_KINDS.filter((kind) => kindCounts.has(kind)).map((kind) => ({ kind, counts: kindCounts.get(kind)! })),
+        byLevel: [...levelCounts]
+          .map(([level, c]) => ({ level, counts: c }))
+          .sort((a, b) => (a.level ?? 99) - (b.level ?? 99)),
+        byKind: CLOCK_KINDS.filter((kind) => kindCounts.has(kind)).map((kind) => ({
+          kind,
+          counts: kindCounts.get(kind)!,
+        })),
         overdue: overdue.map(boardCase),
         near: near.map(boardCase),
         trend: dayKeys(from, now).map((date) => {
@@ -315,8 +413,24 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
           };
         }),
         resolution: split
-          ? { ...split.byFinalLevel, total: split.total, disposalRate: split.disposalRate, onTimeRate: split.onTimeRate, escalationRate: split.escalationRate }
-          : { level1: 0, level2: 0, level3: 0, level4: 0, unresolved: 0, total: 0, disposalRate: null, onTimeRate: null, escalationRate: null },
+          ? {
+              ...split.byFinalLevel,
+              total: split.total,
+              disposalRate: split.disposalRate,
+              onTimeRate: split.onTimeRate,
+              escalationRate: split.escalationRate,
+            }
+          : {
+              level1: 0,
+              level2: 0,
+              level3: 0,
+              level4: 0,
+              unresolved: 0,
+              total: 0,
+              disposalRate: null,
+              onTimeRate: null,
+              escalationRate: null,
+            },
       };
     },
   });
@@ -343,7 +457,11 @@ async function myActionsOn(db: Db, principal: Principal, caseIds: string[]): Pro
         inArray(caseAssignments.caseId, caseIds),
         or(
           eq(caseAssignments.userId, principal.userId),
-          and(eq(caseAssignments.userId, ''), eq(caseAssignments.unitId, principal.unitId), eq(caseAssignments.role, principal.role)),
+          and(
+            eq(caseAssignments.userId, ''),
+            eq(caseAssignments.unitId, principal.unitId),
+            eq(caseAssignments.role, principal.role),
+          ),
         ),
       ),
     );
@@ -351,4 +469,3 @@ async function myActionsOn(db: Db, principal: Principal, caseIds: string[]): Pro
   for (const r of rows) out.set(r.caseId, [...new Set([...(out.get(r.caseId) ?? []), ...r.actions])]);
   return out;
 }
-

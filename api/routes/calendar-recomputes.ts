@@ -3,7 +3,10 @@ import type { Logger } from 'pino';
 import type { Tx } from '../../db';
 import { findCalendarRecompute, queueCalendarRecompute } from '../../db/calendar-recomputes';
 import { CALENDAR_RECOMPUTE_STATUSES, type CalendarRecompute } from '../../db/schema/calendar';
-import { CALENDAR_RECOMPUTE_WORKFLOW_ID, calendarRecomputeRequestedSignal } from '../../workflows/calendar-recompute/definitions';
+import {
+  CALENDAR_RECOMPUTE_WORKFLOW_ID,
+  calendarRecomputeRequestedSignal,
+} from '../../workflows/calendar-recompute/definitions';
 import type { calendarRecomputeWorkflow } from '../../workflows/calendar-recompute/workflow';
 import { ADMIN_ONLY, notFound } from '../admin';
 import type { Principal } from '../auth';
@@ -17,13 +20,17 @@ const START_DEADLINE_MS = 5_000;
 const recomputePath = (id: string) => `/api/v1/calendar/recomputes/${id}`;
 
 const statusSchema = z.enum(CALENDAR_RECOMPUTE_STATUSES).openapi('CalendarRecomputeStatus', {
-  description: 'pending 待开始；running 正在通知在办案件；done 所有在办案件已按新日历重算 / pending: not yet begun; running: live cases being told; done: every live case recomputed with the new calendar',
+  description:
+    'pending 待开始；running 正在通知在办案件；done 所有在办案件已按新日历重算 / pending: not yet begun; running: live cases being told; done: every live case recomputed with the new calendar',
 });
 
 /** What a calendar write answers about its recompute (202 Accepted, with `Location` pointing at it). */
 export const recomputeLinkSchema = z
   .object({ id: z.string(), status: statusSchema, href: z.string().openapi({ example: recomputePath('0b9d2c0e-…') }) })
-  .openapi('CalendarRecomputeLink', { description: '在办案件的期限在后台重新计算，进度见 href / Live deadlines are recomputed in the background; follow href for the progress' });
+  .openapi('CalendarRecomputeLink', {
+    description:
+      '在办案件的期限在后台重新计算，进度见 href / Live deadlines are recomputed in the background; follow href for the progress',
+  });
 
 const progressSchema = z
   .object({
@@ -33,12 +40,24 @@ const progressSchema = z
     requestedBy: z.string(),
     requestedAt: z.string(),
     status: statusSchema,
-    total: z.number().int().nullable().openapi({ description: '本轮开始时的在办案件数 / Live cases when the current walk began' }),
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: '本轮开始时的在办案件数 / Live cases when the current walk began' }),
     done: z.number().int().openapi({ description: '已通知重算的在办案件数 / Live cases told to recompute' }),
-    closed: z.number().int().openapi({ description: '通知前已办结的案件数（无需重算）/ Cases that ended before they were told (nothing to recompute)' }),
-    failures: z.number().int().openapi({ description: '失败后自动重试的通知次数 / Signals that failed and were retried' }),
+    closed: z.number().int().openapi({
+      description: '通知前已办结的案件数（无需重算）/ Cases that ended before they were told (nothing to recompute)',
+    }),
+    failures: z
+      .number()
+      .int()
+      .openapi({ description: '失败后自动重试的通知次数 / Signals that failed and were retried' }),
     lastError: z.string().nullable(),
-    walks: z.number().int().openapi({ description: '遍历次数：其后又有日历变更时从头再来 / Walks over the live cases: a later change restarts from the first case' }),
+    walks: z.number().int().openapi({
+      description:
+        '遍历次数：其后又有日历变更时从头再来 / Walks over the live cases: a later change restarts from the first case',
+    }),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),
   })
@@ -47,11 +66,21 @@ const progressSchema = z
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 function progressOf(row: CalendarRecompute): z.infer<typeof progressSchema> {
-  return { ...row, requestedAt: row.requestedAt.toISOString(), startedAt: iso(row.startedAt), finishedAt: iso(row.finishedAt) };
+  return {
+    ...row,
+    requestedAt: row.requestedAt.toISOString(),
+    startedAt: iso(row.startedAt),
+    finishedAt: iso(row.finishedAt),
+  };
 }
 
 /** Record the change's recompute in the change's own transaction. */
-export function queueRecompute(tx: Tx, principal: Principal, action: string, region: string): Promise<CalendarRecompute> {
+export function queueRecompute(
+  tx: Tx,
+  principal: Principal,
+  action: string,
+  region: string,
+): Promise<CalendarRecompute> {
   return queueCalendarRecompute(tx, { action, region, requestedBy: principal.userId });
 }
 
@@ -98,7 +127,13 @@ export function registerCalendarRecomputeRoutes(routes: ApiRoutes): void {
     errors: [404],
     async handler({ params, deps, req }) {
       const row = await findCalendarRecompute(deps.database.db, params.id);
-      if (!row) throw notFound('calendar-recompute-not-found', `没有这条日历重算记录：${params.id}`, `No calendar recompute ${params.id}`, { id: params.id });
+      if (!row)
+        throw notFound(
+          'calendar-recompute-not-found',
+          `没有这条日历重算记录：${params.id}`,
+          `No calendar recompute ${params.id}`,
+          { id: params.id },
+        );
       // Still waiting to be claimed (e.g. Temporal was away when the change was saved): start the fan-out again.
       if (row.status === 'pending') await startRecompute(deps, req.log);
       return progressOf(row);

@@ -30,33 +30,77 @@ function missingYearMessage(m: MissingCalendarYear): string {
 }
 
 /** Record the missing-year notice for this admin, once per year (a later read finds it and adds nothing). */
-async function noticeAdmin(db: Db, principal: Principal, missing: readonly MissingCalendarYear[], now: Date): Promise<void> {
+async function noticeAdmin(
+  db: Db,
+  principal: Principal,
+  missing: readonly MissingCalendarYear[],
+  now: Date,
+): Promise<void> {
   if (missing.length === 0) return;
   await db
     .insert(notices)
-    .values(missing.map((m) => ({ caseId: noticeCaseId(m.year), key: `calendar-year-missing:${principal.userId}`, kind: 'info' as const, unitId: principal.unitId, recipientUserId: principal.userId, message: missingYearMessage(m), createdAt: now })))
+    .values(
+      missing.map((m) => ({
+        caseId: noticeCaseId(m.year),
+        key: `calendar-year-missing:${principal.userId}`,
+        kind: 'info' as const,
+        unitId: principal.unitId,
+        recipientUserId: principal.userId,
+        message: missingYearMessage(m),
+        createdAt: now,
+      })),
+    )
     .onConflictDoNothing();
 }
 
 const missingYearSchema = z.object({
   year: z.number().int(),
-  why: z.enum(['current', 'next']).openapi({ description: 'current 本年无数据；next 10 月 1 日起次年尚无数据 / current: this year has none; next: from October 1, next year has none' }),
+  why: z.enum(['current', 'next']).openapi({
+    description:
+      'current 本年无数据；next 10 月 1 日起次年尚无数据 / current: this year has none; next: from October 1, next year has none',
+  }),
   message: z.string(),
-  liveCases: z.number().int().openapi({ description: '期限已跨入该年的在办案件数 / Live cases whose deadlines reach into the year' }),
+  liveCases: z
+    .number()
+    .int()
+    .openapi({ description: '期限已跨入该年的在办案件数 / Live cases whose deadlines reach into the year' }),
 });
 
-const liveCaseSchema = z.object({ id: z.string(), process: z.string(), title: z.string(), status: z.string(), unitId: z.string(), deadline: z.string().nullable(), caseDeadline: z.string().nullable() });
+const liveCaseSchema = z.object({
+  id: z.string(),
+  process: z.string(),
+  title: z.string(),
+  status: z.string(),
+  unitId: z.string(),
+  deadline: z.string().nullable(),
+  caseDeadline: z.string().nullable(),
+});
 
 async function liveCasesOf(db: Db, year: number) {
   const { count, caseIds } = await casesDependingOnYear(db, year, LIVE_CASES_LISTED);
   const rows = caseIds.length
     ? await db
-        .select({ id: cases.id, process: cases.process, title: cases.title, status: cases.status, unitId: cases.unitId, deadline: cases.deadline, caseDeadline: cases.caseDeadline })
+        .select({
+          id: cases.id,
+          process: cases.process,
+          title: cases.title,
+          status: cases.status,
+          unitId: cases.unitId,
+          deadline: cases.deadline,
+          caseDeadline: cases.caseDeadline,
+        })
         .from(cases)
         .where(inArray(cases.id, caseIds))
         .orderBy(asc(sql`coalesce(${cases.caseDeadline}, ${cases.deadline})`), asc(cases.id))
     : [];
-  return { count, items: rows.map((r) => ({ ...r, deadline: r.deadline?.toISOString() ?? null, caseDeadline: r.caseDeadline?.toISOString() ?? null })) };
+  return {
+    count,
+    items: rows.map((r) => ({
+      ...r,
+      deadline: r.deadline?.toISOString() ?? null,
+      caseDeadline: r.caseDeadline?.toISOString() ?? null,
+    })),
+  };
 }
 
 export function registerCalendarStatusRoutes(routes: ApiRoutes): void {
@@ -64,14 +108,17 @@ export function registerCalendarStatusRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/calendar/status',
     operationId: 'calendarStatus',
-    summary: '日历是否缺少年份（10 月 1 日起提醒录入次年放假安排）/ Whether a year lacks national data (next year’s from October 1)',
+    summary:
+      '日历是否缺少年份（10 月 1 日起提醒录入次年放假安排）/ Whether a year lacks national data (next year’s from October 1)',
     description:
       `本年尚无全国数据，或 ${NEXT_YEAR_WARNING_MONTH} 月 1 日（北京时间）起次年尚无全国数据时列出该年；管理员查看时，每人每个缺失年份收到一条通知。/ ` +
       `Lists this year when it has no national data, and from October 1 (Asia/Shanghai) next year when it has none; each admin who reads it gets one notice per missing year.`,
     tags: ['calendar'],
     access: ADMIN_ONLY,
     response: {
-      schema: z.object({ today: z.string(), coveredYears: z.array(z.number().int()), missing: z.array(missingYearSchema) }).openapi('CalendarStatus'),
+      schema: z
+        .object({ today: z.string(), coveredYears: z.array(z.number().int()), missing: z.array(missingYearSchema) })
+        .openapi('CalendarStatus'),
       description: '状态 / The status',
     },
     async handler({ principal, deps }) {
@@ -80,7 +127,13 @@ export function registerCalendarStatusRoutes(routes: ApiRoutes): void {
       const covered = new Set((await coverageRows(db, [NATIONAL_REGION])).map((c) => c.year));
       const missing = missingCalendarYears(now.getTime(), (y) => covered.has(y));
       await noticeAdmin(db, principal, missing, now);
-      const counted = await Promise.all(missing.map(async (m) => ({ ...m, message: missingYearMessage(m), liveCases: (await casesDependingOnYear(db, m.year, 0)).count })));
+      const counted = await Promise.all(
+        missing.map(async (m) => ({
+          ...m,
+          message: missingYearMessage(m),
+          liveCases: (await casesDependingOnYear(db, m.year, 0)).count,
+        })),
+      );
       return { today: shanghaiDate(now), coveredYears: [...covered].sort((a, b) => a - b), missing: counted };
     },
   });
@@ -94,7 +147,12 @@ export function registerCalendarStatusRoutes(routes: ApiRoutes): void {
     tags: ['calendar'],
     access: ADMIN_ONLY,
     params: z.strictObject({ year: z.coerce.number().int().min(1949).max(2200) }),
-    response: { schema: z.object({ year: z.number().int(), count: z.number().int(), items: z.array(liveCaseSchema) }).openapi('CalendarYearLiveCases'), description: '在办案件 / Live cases' },
+    response: {
+      schema: z
+        .object({ year: z.number().int(), count: z.number().int(), items: z.array(liveCaseSchema) })
+        .openapi('CalendarYearLiveCases'),
+      description: '在办案件 / Live cases',
+    },
     async handler({ params, deps }) {
       return { year: params.year, ...(await liveCasesOf(deps.database.db, params.year)) };
     },

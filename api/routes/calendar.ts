@@ -17,9 +17,30 @@ import {
   type CalendarDayInput,
   type CalendarYearCounts,
 } from '../../db/calendar';
-import { CALENDAR_DAY_KINDS, CALENDAR_SOURCES, NATIONAL_REGION, type CalendarDay as CalendarRow, type CalendarDayKind } from '../../db/schema/calendar';
-import { buildCalendar, CalendarYearMissingError, DURATION_UNITS, localDateSchema, type CalendarDay, type WorkingCalendar } from '../../domain/calendar';
-import { dayIndexOf, dayStartMs, formatShanghai, isLocalDate, localDateOf, localDayIndex, weekdayOf } from '../../domain/time';
+import {
+  CALENDAR_DAY_KINDS,
+  CALENDAR_SOURCES,
+  NATIONAL_REGION,
+  type CalendarDay as CalendarRow,
+  type CalendarDayKind,
+} from '../../db/schema/calendar';
+import {
+  buildCalendar,
+  CalendarYearMissingError,
+  DURATION_UNITS,
+  localDateSchema,
+  type CalendarDay,
+  type WorkingCalendar,
+} from '../../domain/calendar';
+import {
+  dayIndexOf,
+  dayStartMs,
+  formatShanghai,
+  isLocalDate,
+  localDateOf,
+  localDayIndex,
+  weekdayOf,
+} from '../../domain/time';
 import { ADMIN_ONLY, auditedWrite, conflict, notFound, refuse, text } from '../admin';
 import type { Principal } from '../auth';
 import type { AppDeps } from '../deps';
@@ -36,7 +57,6 @@ const MAX_AMOUNT = 1000;
 const WEEKDAY_ZH = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'] as const;
 const WEEKDAY_EN = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
-
 const weekdayZh = (date: string) => WEEKDAY_ZH[weekdayOf(dayIndexOf(date))]!;
 const weekdayEn = (date: string) => WEEKDAY_EN[weekdayOf(dayIndexOf(date))]!;
 const isWeekend = (date: string) => [0, 6].includes(weekdayOf(dayIndexOf(date)));
@@ -45,17 +65,31 @@ const isWeekend = (date: string) => [0, 6].includes(weekdayOf(dayIndexOf(date)))
 
 const regionCode = text(20)
   .regex(/^[A-Za-z0-9-]+$/, { error: '区划代码只能包含字母、数字和 - / letters, digits and - only' })
-  .openapi({ description: `日历区划：${NATIONAL_REGION} 为全国（缺省），其他为地方叠加（如民族自治地方）/ Calendar region: ${NATIONAL_REGION} national (default), any other code a regional overlay`, example: '410225' });
+  .openapi({
+    description: `日历区划：${NATIONAL_REGION} 为全国（缺省），其他为地方叠加（如民族自治地方）/ Calendar region: ${NATIONAL_REGION} national (default), any other code a regional overlay`,
+    example: '410225',
+  });
 const regionQuery = z.strictObject({ region: regionCode.optional() });
 const yearParam = z.strictObject({ year: z.coerce.number().int().min(1949).max(2200).openapi({ example: 2027 }) });
 const dateParam = z.strictObject({ date: documented(localDateSchema, { example: '2027-02-08' }) });
-const reason = text(500).openapi({ description: '变更原因（如国务院办公厅通知文号），记入审计日志 / Why (e.g. the State Council notice), recorded in the audit log' });
-const entrySchema = z.strictObject({ date: localDateSchema, name: text(50).openapi({ example: '春节' }) }).openapi('CalendarEntryInput');
+const reason = text(500).openapi({
+  description:
+    '变更原因（如国务院办公厅通知文号），记入审计日志 / Why (e.g. the State Council notice), recorded in the audit log',
+});
+const entrySchema = z
+  .strictObject({ date: localDateSchema, name: text(50).openapi({ example: '春节' }) })
+  .openapi('CalendarEntryInput');
 const calendarSourceSchema = z.enum(CALENDAR_SOURCES).openapi('CalendarSource');
 
 const yearBody = z.strictObject({
-  holidays: z.array(entrySchema).max(366).openapi({ description: '放假日（含落在周末的法定假日）/ Days off, statutory holidays on weekends included' }),
-  workdays: z.array(entrySchema).max(366).openapi({ description: '调休上班日（周末）/ Make-up working days (weekend days)' }),
+  holidays: z
+    .array(entrySchema)
+    .max(366)
+    .openapi({ description: '放假日（含落在周末的法定假日）/ Days off, statutory holidays on weekends included' }),
+  workdays: z
+    .array(entrySchema)
+    .max(366)
+    .openapi({ description: '调休上班日（周末）/ Make-up working days (weekend days)' }),
   reason,
 });
 
@@ -66,7 +100,9 @@ const countsSchema = z.object({ holidays: z.number().int(), workdays: z.number()
 const yearSummarySchema = z
   .object({
     year: z.number().int(),
-    covered: z.boolean().openapi({ description: '全国数据已录入，可计算期限 / National data present: deadlines can be computed' }),
+    covered: z
+      .boolean()
+      .openapi({ description: '全国数据已录入，可计算期限 / National data present: deadlines can be computed' }),
     source: calendarSourceSchema.nullable(),
     updatedAt: z.string().nullable(),
     ...countsSchema.shape,
@@ -74,7 +110,9 @@ const yearSummarySchema = z
       .extend({ region: z.string(), source: calendarSourceSchema.nullable() })
       .nullable()
       .optional()
-      .openapi({ description: '查询了地方区划时：该区划当年的叠加数据 / With ?region=: that region’s overlay in the year' }),
+      .openapi({
+        description: '查询了地方区划时：该区划当年的叠加数据 / With ?region=: that region’s overlay in the year',
+      }),
   })
   .openapi('CalendarYearSummary');
 
@@ -86,9 +124,15 @@ const dayViewSchema = z
     working: z.boolean(),
     kind: z.enum(['workday', 'weekend', 'holiday', 'makeup-workday']),
     name: z.string().nullable(),
-    source: z.string().nullable().openapi({ description: 'national，或地方叠加的区划代码 / national, or the overlay’s region code' }),
+    source: z
+      .string()
+      .nullable()
+      .openapi({ description: 'national，或地方叠加的区划代码 / national, or the overlay’s region code' }),
     overlay: z.boolean().openapi({ description: '来自地方叠加 / Comes from the regional overlay' }),
-    overrides: z.object({ kind: z.enum(CALENDAR_DAY_KINDS), name: z.string() }).nullable().openapi({ description: '被地方叠加覆盖的全国安排 / The national entry the overlay overrides' }),
+    overrides: z
+      .object({ kind: z.enum(CALENDAR_DAY_KINDS), name: z.string() })
+      .nullable()
+      .openapi({ description: '被地方叠加覆盖的全国安排 / The national entry the overlay overrides' }),
     fallback: z.boolean(),
   })
   .openapi('CalendarDayView');
@@ -109,21 +153,36 @@ const yearViewSchema = z
 /** Every calendar write answers 202: the change is saved, live deadlines are recomputed in the background. */
 const recomputing = { recompute: recomputeLinkSchema };
 
-const dayRowSchema = z.object({ kind: z.enum(CALENDAR_DAY_KINDS), name: z.string(), source: calendarSourceSchema }).nullable();
+const dayRowSchema = z
+  .object({ kind: z.enum(CALENDAR_DAY_KINDS), name: z.string(), source: calendarSourceSchema })
+  .nullable();
 const dayChangeSchema = z
-  .object({ region: z.string(), date: z.string(), before: dayRowSchema, after: dayRowSchema, day: dayViewSchema, ...recomputing })
+  .object({
+    region: z.string(),
+    date: z.string(),
+    before: dayRowSchema,
+    after: dayRowSchema,
+    day: dayViewSchema,
+    ...recomputing,
+  })
   .openapi('CalendarDayChange');
 
 /** An instant with an explicit zone (a zone-less time would be read in the server's zone); seconds optional. */
 const instantSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/, {
-    error: '须为带时区的 ISO 8601 时刻，如 2025-01-24T10:00+08:00 / must be ISO 8601 with Z or an offset, e.g. 2025-01-24T10:00+08:00',
+    error:
+      '须为带时区的 ISO 8601 时刻，如 2025-01-24T10:00+08:00 / must be ISO 8601 with Z or an offset, e.g. 2025-01-24T10:00+08:00',
   })
-  .refine((s) => isLocalDate(s.slice(0, 10)) && Number.isFinite(Date.parse(s)), { error: '日期或时间不存在 / no such date or time' });
+  .refine((s) => isLocalDate(s.slice(0, 10)) && Number.isFinite(Date.parse(s)), {
+    error: '日期或时间不存在 / no such date or time',
+  });
 
 const deadlineQuery = z.strictObject({
-  start: documented(instantSchema, { description: '起算时刻，ISO 8601 带时区 / Start instant, ISO 8601 with Z or an offset', example: '2025-01-24T10:00+08:00' }),
+  start: documented(instantSchema, {
+    description: '起算时刻，ISO 8601 带时区 / Start instant, ISO 8601 with Z or an offset',
+    example: '2025-01-24T10:00+08:00',
+  }),
   unit: z.enum(DURATION_UNITS).default('workday'),
   amount: z
     .string()
@@ -142,10 +201,17 @@ const deadlineSchema = z
     region: z.string(),
     deadline: z.string().openapi({ description: 'UTC', example: '2025-02-05T16:00:00.000Z' }),
     deadlineLocal: z.string().openapi({ description: 'Asia/Shanghai', example: '2025-02-06T00:00:00+08:00' }),
-    deadlineText: z.string().openapi({ description: '北京时间，日终写作 24:00 / Asia/Shanghai, end of day as 24:00', example: '2025-02-05 24:00 星期三' }),
-    workingDays: z.array(dayViewSchema.extend({ counted: z.number() })).openapi({ description: '计入的工作日及计入量 / Working days counted, with the amount each contributes' }),
+    deadlineText: z.string().openapi({
+      description: '北京时间，日终写作 24:00 / Asia/Shanghai, end of day as 24:00',
+      example: '2025-02-05 24:00 星期三',
+    }),
+    workingDays: z
+      .array(dayViewSchema.extend({ counted: z.number() }))
+      .openapi({ description: '计入的工作日及计入量 / Working days counted, with the amount each contributes' }),
     skippedDays: z.array(dayViewSchema).openapi({ description: '跳过的节假日和周末 / Holidays and weekends skipped' }),
-    fallbackYears: z.array(z.number().int()).openapi({ description: '按周一至周五推定的无数据年份 / Years without data, assumed Mon–Fri' }),
+    fallbackYears: z
+      .array(z.number().int())
+      .openapi({ description: '按周一至周五推定的无数据年份 / Years without data, assumed Mon–Fri' }),
     fallbackPolicy: z.enum(['refuse', 'weekdays']),
   })
   .openapi('DeadlineCalculation');
@@ -157,8 +223,15 @@ interface Entry extends CalendarDayInput {
   path: string;
 }
 
-function entriesOf(body: { holidays: { date: string; name: string }[]; workdays: { date: string; name: string }[] }): Entry[] {
-  const tag = (kind: CalendarDayKind) => (e: { date: string; name: string }, i: number) => ({ ...e, kind, path: `body.${kind}s.${i}.date` });
+function entriesOf(body: {
+  holidays: { date: string; name: string }[];
+  workdays: { date: string; name: string }[];
+}): Entry[] {
+  const tag = (kind: CalendarDayKind) => (e: { date: string; name: string }, i: number) => ({
+    ...e,
+    kind,
+    path: `body.${kind}s.${i}.date`,
+  });
   return [...body.holidays.map(tag('holiday')), ...body.workdays.map(tag('workday'))];
 }
 
@@ -167,7 +240,10 @@ function refuseIssues(code: string, summary: Bilingual, issues: ProblemIssue[]):
   if (issues.length === 0) return;
   throw new Problem(
     'ruleRefused',
-    { zh: `${summary.zh}：${issues.map((i) => i.message.zh).join('；')}`, en: `${summary.en}: ${issues.map((i) => i.message.en).join('; ')}` },
+    {
+      zh: `${summary.zh}：${issues.map((i) => i.message.zh).join('；')}`,
+      en: `${summary.en}: ${issues.map((i) => i.message.en).join('; ')}`,
+    },
     { code, issues },
   );
 }
@@ -194,7 +270,9 @@ function checkYearEntries(year: number, region: string, entries: Entry[], nation
   refuseIssues(
     'date-outside-year',
     { zh: `所有日期都须在 ${year} 年内`, en: `Every date must lie in ${year}` },
-    entries.filter((e) => !e.date.startsWith(`${year}-`)).map((e) => issue(e.path, `${e.date} 不在 ${year} 年`, `${e.date} is not in ${year}`)),
+    entries
+      .filter((e) => !e.date.startsWith(`${year}-`))
+      .map((e) => issue(e.path, `${e.date} 不在 ${year} 年`, `${e.date} is not in ${year}`)),
   );
   const first = new Map<string, Entry>();
   const mixed: ProblemIssue[] = [];
@@ -202,14 +280,33 @@ function checkYearEntries(year: number, region: string, entries: Entry[], nation
   for (const e of entries) {
     const seen = first.get(e.date);
     if (!seen) first.set(e.date, e);
-    else if (seen.kind !== e.kind) mixed.push(issue(e.path, `${e.date} 同时列为放假日和调休上班日`, `${e.date} is listed both as a holiday and as a make-up workday`));
+    else if (seen.kind !== e.kind)
+      mixed.push(
+        issue(
+          e.path,
+          `${e.date} 同时列为放假日和调休上班日`,
+          `${e.date} is listed both as a holiday and as a make-up workday`,
+        ),
+      );
     else twice.push(issue(e.path, `${e.date} 重复列出`, `${e.date} is listed twice`));
   }
-  refuseIssues('holiday-and-workday', { zh: '同一天不能既放假又上班', en: 'A day cannot be both a holiday and a make-up workday' }, mixed);
+  refuseIssues(
+    'holiday-and-workday',
+    { zh: '同一天不能既放假又上班', en: 'A day cannot be both a holiday and a make-up workday' },
+    mixed,
+  );
   refuseIssues('date-listed-twice', { zh: '每个日期只能列一次', en: 'Each date may be listed once' }, twice);
-  refuseIssues('makeup-workday-not-weekend', MAKEUP_SUMMARY, entries.map((e) => makeupIssue(e, nationalHolidays)).filter((i) => i !== null));
+  refuseIssues(
+    'makeup-workday-not-weekend',
+    MAKEUP_SUMMARY,
+    entries.map((e) => makeupIssue(e, nationalHolidays)).filter((i) => i !== null),
+  );
   if (region === NATIONAL_REGION && !entries.some((e) => e.kind === 'holiday')) {
-    throw refuse('no-holidays', `${year} 年的全国安排没有任何放假日，这不可能是完整的放假安排`, `The national schedule for ${year} lists no holiday; it cannot be complete`);
+    throw refuse(
+      'no-holidays',
+      `${year} 年的全国安排没有任何放假日，这不可能是完整的放假安排`,
+      `The national schedule for ${year} lists no holiday; it cannot be complete`,
+    );
   }
 }
 
@@ -234,18 +331,31 @@ async function requireNationalYear(db: Db | Tx, year: number, what: Bilingual): 
 
 async function requireRegion(db: Db, region: string): Promise<void> {
   if (region === NATIONAL_REGION || (await regionKnown(db, region))) return;
-  throw notFound('region-unknown', `没有单位使用区划代码 ${region}，也没有该区划的日历数据`, `No unit uses region code ${region} and the calendar has no data for it`, { region });
+  throw notFound(
+    'region-unknown',
+    `没有单位使用区划代码 ${region}，也没有该区划的日历数据`,
+    `No unit uses region code ${region} and the calendar has no data for it`,
+    { region },
+  );
 }
 
 /** The Problem for a calculation that needs a year without data: the calendar's own bilingual message. */
 export function calendarYearMissingProblem(err: CalendarYearMissingError): Problem {
   const [zh, en] = err.message.split(' / ');
-  return refuse(err.code, `${zh ?? err.message}；请管理员先录入该年日历`, `${en ?? err.message}; an administrator must enter that year first`, { year: err.year });
+  return refuse(
+    err.code,
+    `${zh ?? err.message}；请管理员先录入该年日历`,
+    `${en ?? err.message}; an administrator must enter that year first`,
+    { year: err.year },
+  );
 }
 
 async function calendarFor(db: Db, region: string, deps: AppDeps): Promise<WorkingCalendar> {
   const overlay = region === NATIONAL_REGION ? undefined : region;
-  return buildCalendar(await loadCalendarData(db, overlay), { region: overlay, fallback: deps.config.calendarFallback });
+  return buildCalendar(await loadCalendarData(db, overlay), {
+    region: overlay,
+    fallback: deps.config.calendarFallback,
+  });
 }
 
 function dayView(day: CalendarDay, national: CalendarRow | undefined, region: string) {
@@ -291,7 +401,11 @@ async function yearView(deps: AppDeps, region: string, year: number): Promise<z.
   };
 }
 
-const counts = (c: CalendarYearCounts | undefined) => ({ holidays: c?.holidays ?? 0, workdays: c?.workdays ?? 0, adminDays: c?.adminDays ?? 0 });
+const counts = (c: CalendarYearCounts | undefined) => ({
+  holidays: c?.holidays ?? 0,
+  workdays: c?.workdays ?? 0,
+  adminDays: c?.adminDays ?? 0,
+});
 
 async function yearSummaries(db: Db, region: string): Promise<z.infer<typeof yearSummarySchema>[]> {
   const regional = region !== NATIONAL_REGION;
@@ -300,7 +414,9 @@ async function yearSummaries(db: Db, region: string): Promise<z.infer<typeof yea
     dayCountsByYear(db, NATIONAL_REGION),
     regional ? dayCountsByYear(db, region) : [],
   ]);
-  const years = [...new Set([...coverage.map((c) => c.year), ...overlayCounts.map((c) => c.year)])].sort((a, b) => a - b);
+  const years = [...new Set([...coverage.map((c) => c.year), ...overlayCounts.map((c) => c.year)])].sort(
+    (a, b) => a - b,
+  );
   return years.map((year) => {
     const national = coverage.find((c) => c.year === year && c.region === NATIONAL_REGION);
     const overlay = coverage.find((c) => c.year === year && c.region === region);
@@ -310,7 +426,11 @@ async function yearSummaries(db: Db, region: string): Promise<z.infer<typeof yea
       source: national?.source ?? null,
       updatedAt: national?.updatedAt.toISOString() ?? null,
       ...counts(nationalCounts.find((c) => c.year === year)),
-      ...(regional ? { overlay: { region, source: overlay?.source ?? null, ...counts(overlayCounts.find((c) => c.year === year)) } } : {}),
+      ...(regional
+        ? {
+            overlay: { region, source: overlay?.source ?? null, ...counts(overlayCounts.find((c) => c.year === year)) },
+          }
+        : {}),
     };
   });
 }
@@ -326,7 +446,13 @@ async function calendarWrite<T>(
 ): Promise<T & z.infer<z.ZodObject<typeof recomputing>>> {
   const { result, recompute } = await auditedWrite(ctx, AUDIT_STREAM, change.action, change.reason, async (tx) => {
     const written = await write(tx);
-    return { ...written, result: { result: written.result, recompute: await queueRecompute(tx, ctx.principal, change.action, change.region) } };
+    return {
+      ...written,
+      result: {
+        result: written.result,
+        recompute: await queueRecompute(tx, ctx.principal, change.action, change.region),
+      },
+    };
   });
   await startRecompute(ctx.deps, ctx.req.log);
   return { ...result, recompute: acceptedRecompute(ctx.res, recompute) };
@@ -335,7 +461,8 @@ async function calendarWrite<T>(
 const entryOf = (r: CalendarRow) => ({ date: r.date, name: r.name });
 const rowOf = (r: CalendarRow | undefined) => (r ? { kind: r.kind, name: r.name, source: r.source } : null);
 /** One day's row as audited. */
-const auditedDay = (r: CalendarRow | undefined) => (r ? { region: r.region, date: r.date, kind: r.kind, name: r.name, source: r.source } : null);
+const auditedDay = (r: CalendarRow | undefined) =>
+  r ? { region: r.region, date: r.date, kind: r.kind, name: r.name, source: r.source } : null;
 
 /** A region's whole year as audited: coverage plus every entry. */
 async function yearSnapshot(tx: Tx, region: string, year: number) {
@@ -362,7 +489,15 @@ async function nationalHolidaysIn(tx: Tx, region: string, year: number): Promise
  * the region's calendar now sees it.
  */
 async function dayWrite(
-  ctx: { params: { date: string }; query: { region?: string | undefined }; body: { reason: string }; deps: AppDeps; principal: Principal; req: Request; res: Response },
+  ctx: {
+    params: { date: string };
+    query: { region?: string | undefined };
+    body: { reason: string };
+    deps: AppDeps;
+    principal: Principal;
+    req: Request;
+    res: Response;
+  },
   action: string,
   write: (tx: Tx, region: string, before: CalendarRow | undefined) => Promise<CalendarRow | undefined>,
 ): Promise<z.infer<typeof dayChangeSchema>> {
@@ -371,14 +506,25 @@ async function dayWrite(
   const region = ctx.query.region ?? NATIONAL_REGION;
   const db = deps.database.db;
   await requireRegion(db, region);
-  const { before, after, recompute } = await calendarWrite(ctx, { action, region, reason: ctx.body.reason }, async (tx) => {
-    await requireNationalYear(tx, yearOfDate(date), { zh: '只更正单日', en: 'correct a single day' });
-    const current = await findDay(tx, region, date);
-    const next = await write(tx, region, current);
-    return { before: auditedDay(current), after: auditedDay(next), result: { before: current, after: next } };
-  });
+  const { before, after, recompute } = await calendarWrite(
+    ctx,
+    { action, region, reason: ctx.body.reason },
+    async (tx) => {
+      await requireNationalYear(tx, yearOfDate(date), { zh: '只更正单日', en: 'correct a single day' });
+      const current = await findDay(tx, region, date);
+      const next = await write(tx, region, current);
+      return { before: auditedDay(current), after: auditedDay(next), result: { before: current, after: next } };
+    },
+  );
   const [calendar, national] = await Promise.all([calendarFor(db, region, deps), findDay(db, NATIONAL_REGION, date)]);
-  return { region, date, before: rowOf(before), after: rowOf(after), day: dayView(calendar.describeDay(date), national, region), recompute };
+  return {
+    region,
+    date,
+    before: rowOf(before),
+    after: rowOf(after),
+    day: dayView(calendar.describeDay(date), national, region),
+    recompute,
+  };
 }
 
 const yearOfDate = (date: string) => Number(date.slice(0, 4));
@@ -422,11 +568,15 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/calendar/years',
     operationId: 'listCalendarYears',
-    summary: '已录入节假日数据的年份及放假/调休天数 / Years with holiday data, with counts of holidays and make-up workdays',
+    summary:
+      '已录入节假日数据的年份及放假/调休天数 / Years with holiday data, with counts of holidays and make-up workdays',
     tags: ['calendar'],
     access: { roles: 'any' },
     query: regionQuery,
-    response: { schema: z.object({ region: z.string(), years: z.array(yearSummarySchema) }).openapi('CalendarYearList'), description: '按年份排序 / In year order' },
+    response: {
+      schema: z.object({ region: z.string(), years: z.array(yearSummarySchema) }).openapi('CalendarYearList'),
+      description: '按年份排序 / In year order',
+    },
     errors: [404],
     async handler({ query, deps }) {
       const region = query.region ?? NATIONAL_REGION;
@@ -439,8 +589,10 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/calendar/years/:year',
     operationId: 'getCalendarYear',
-    summary: '某年的放假日和调休上班日（按日历实际认定）/ A year’s holidays and make-up workdays as the calendar sees them',
-    description: '指定 region 时同时显示该区划的地方叠加，并标明其覆盖的全国安排。/ With ?region= the regional overlay is included, marked as such with the national entry it overrides.',
+    summary:
+      '某年的放假日和调休上班日（按日历实际认定）/ A year’s holidays and make-up workdays as the calendar sees them',
+    description:
+      '指定 region 时同时显示该区划的地方叠加，并标明其覆盖的全国安排。/ With ?region= the regional overlay is included, marked as such with the national entry it overrides.',
     tags: ['calendar'],
     access: { roles: 'any' },
     params: yearParam,
@@ -458,7 +610,8 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     method: 'put',
     path: '/calendar/years/:year',
     operationId: 'replaceCalendarYear',
-    summary: '录入或替换某年全国放假安排（或某区划的地方叠加）/ Enter or replace a year’s national schedule (or a region’s overlay)',
+    summary:
+      '录入或替换某年全国放假安排（或某区划的地方叠加）/ Enter or replace a year’s national schedule (or a region’s overlay)',
     description:
       '国务院公布放假安排后由管理员整年录入：日期须在该年内、不得重复、同一天不能既放假又上班、调休上班日须为周末（地方叠加可用以取消全国假日）。保存后所有在办案件在后台重新计算期限（202，进度见 Location）。/ ' +
       'Entered by an admin once the State Council announces the year: dates in the year, none twice, never both holiday and workday, make-up workdays on weekends (an overlay may also cancel a national holiday). Every live case then recomputes its deadlines in the background (202; follow Location for the progress).',
@@ -467,7 +620,12 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     params: yearParam,
     query: regionQuery,
     body: yearBody,
-    response: { status: 202, schema: yearViewSchema.extend(recomputing).openapi('CalendarYearReplaced'), description: '保存后的该年日历；在办案件的期限在后台重算 / The year as saved; live deadlines are being recomputed' },
+    response: {
+      status: 202,
+      schema: yearViewSchema.extend(recomputing).openapi('CalendarYearReplaced'),
+      description:
+        '保存后的该年日历；在办案件的期限在后台重算 / The year as saved; live deadlines are being recomputed',
+    },
     errors: [404, 422],
     async handler(ctx) {
       const { params, query, body, deps } = ctx;
@@ -475,13 +633,27 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
       const region = query.region ?? NATIONAL_REGION;
       await requireRegion(deps.database.db, region);
       const entries = entriesOf(body);
-      const { recompute } = await calendarWrite(ctx, { action: 'calendar.year.replace', region, reason: body.reason }, async (tx) => {
-        if (region !== NATIONAL_REGION) await requireNationalYear(tx, year, { zh: `录入 ${region} 的地方叠加`, en: `enter the overlay of ${region}` });
-        checkYearEntries(year, region, entries, await nationalHolidaysIn(tx, region, year));
-        const before = await yearSnapshot(tx, region, year);
-        await replaceYear(tx, region, year, entries.map(({ path: _p, ...e }) => e), 'admin');
-        return { before, after: await yearSnapshot(tx, region, year), result: {} };
-      });
+      const { recompute } = await calendarWrite(
+        ctx,
+        { action: 'calendar.year.replace', region, reason: body.reason },
+        async (tx) => {
+          if (region !== NATIONAL_REGION)
+            await requireNationalYear(tx, year, {
+              zh: `录入 ${region} 的地方叠加`,
+              en: `enter the overlay of ${region}`,
+            });
+          checkYearEntries(year, region, entries, await nationalHolidaysIn(tx, region, year));
+          const before = await yearSnapshot(tx, region, year);
+          await replaceYear(
+            tx,
+            region,
+            year,
+            entries.map(({ path: _p, ...e }) => e),
+            'admin',
+          );
+          return { before, after: await yearSnapshot(tx, region, year), result: {} };
+        },
+      );
       return { ...(await yearView(deps, region, year)), recompute };
     },
   });
@@ -491,13 +663,18 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     path: '/calendar/days/:date',
     operationId: 'putCalendarDay',
     summary: '单日更正：设为放假日或调休上班日 / Correct one day: make it a holiday or a make-up workday',
-    description: '该年须已有全国数据（否则请先整年录入）。/ The year must already have national data (import the whole year first).',
+    description:
+      '该年须已有全国数据（否则请先整年录入）。/ The year must already have national data (import the whole year first).',
     tags: ['calendar'],
     access: ADMIN_ONLY,
     params: dateParam,
     query: regionQuery,
     body: dayBody,
-    response: { status: 202, schema: dayChangeSchema, description: '更正结果；在办案件的期限在后台重算 / The change; live deadlines are being recomputed' },
+    response: {
+      status: 202,
+      schema: dayChangeSchema,
+      description: '更正结果；在办案件的期限在后台重算 / The change; live deadlines are being recomputed',
+    },
     errors: [404, 422],
     handler: (ctx) =>
       dayWrite(ctx, 'calendar.day.put', async (tx, region) => {
@@ -505,7 +682,11 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
         const entry: Entry = { date, kind: ctx.body.kind, name: ctx.body.name, path: 'body.kind' };
         const national = region === NATIONAL_REGION ? undefined : await findDay(tx, NATIONAL_REGION, date);
         const cancels = new Set(national?.kind === 'holiday' ? [date] : []);
-        refuseIssues('makeup-workday-not-weekend', MAKEUP_SUMMARY, [makeupIssue(entry, cancels)].filter((i) => i !== null));
+        refuseIssues(
+          'makeup-workday-not-weekend',
+          MAKEUP_SUMMARY,
+          [makeupIssue(entry, cancels)].filter((i) => i !== null),
+        );
         return upsertDay(tx, region, entry, 'admin');
       }),
   });
@@ -514,18 +695,29 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     method: 'delete',
     path: '/calendar/days/:date',
     operationId: 'deleteCalendarDay',
-    summary: '单日更正：删除该日的放假/调休记录，恢复按星期计 / Correct one day: remove its entry, so the day of the week decides',
+    summary:
+      '单日更正：删除该日的放假/调休记录，恢复按星期计 / Correct one day: remove its entry, so the day of the week decides',
     tags: ['calendar'],
     access: ADMIN_ONLY,
     params: dateParam,
     query: regionQuery,
     body: z.strictObject({ reason }),
-    response: { status: 202, schema: dayChangeSchema, description: '更正结果；在办案件的期限在后台重算 / The change; live deadlines are being recomputed' },
+    response: {
+      status: 202,
+      schema: dayChangeSchema,
+      description: '更正结果；在办案件的期限在后台重算 / The change; live deadlines are being recomputed',
+    },
     errors: [404, 422],
     handler: (ctx) =>
       dayWrite(ctx, 'calendar.day.delete', async (tx, region, before) => {
         const { date } = ctx.params;
-        if (!before) throw notFound('calendar-day-not-found', `${region} 在 ${date} 没有放假或调休记录`, `${region} has no calendar entry on ${date}`, { region, date });
+        if (!before)
+          throw notFound(
+            'calendar-day-not-found',
+            `${region} 在 ${date} 没有放假或调休记录`,
+            `${region} has no calendar entry on ${date}`,
+            { region, date },
+          );
         await deleteDay(tx, region, date);
         return undefined;
       }),
@@ -559,7 +751,11 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
           const from = query.unit === 'workday' ? dayStartMs(localDayIndex(startMs) + 1) : startMs;
           for (let day = localDayIndex(from); end > from && day <= localDayIndex(end - 1); day++) {
             const described = calendar.describeDay(localDateOf(day));
-            const counted = calendar.measure(query.unit, Math.max(from, dayStartMs(day)), Math.min(end, dayStartMs(day + 1))).value;
+            const counted = calendar.measure(
+              query.unit,
+              Math.max(from, dayStartMs(day)),
+              Math.min(end, dayStartMs(day + 1)),
+            ).value;
             const view = dayView(described, undefined, region);
             if (counted > 0) workingDays.push({ ...view, counted });
             else if (!described.working) skippedDays.push(view);
@@ -588,8 +784,10 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/calendar/days/:date',
     operationId: 'getCalendarDay',
-    summary: '某一天按日历如何认定：工作日、周末、放假或调休上班 / How the calendar sees one day: workday, weekend, holiday or make-up workday',
-    description: '指定 region 时按该区划的日历（含地方叠加）。该年尚无全国数据时 404。/ With ?region= the region’s calendar, overlay included. 404 when the year has no national data.',
+    summary:
+      '某一天按日历如何认定：工作日、周末、放假或调休上班 / How the calendar sees one day: workday, weekend, holiday or make-up workday',
+    description:
+      '指定 region 时按该区划的日历（含地方叠加）。该年尚无全国数据时 404。/ With ?region= the region’s calendar, overlay included. 404 when the year has no national data.',
     tags: ['calendar'],
     access: { roles: 'any' },
     params: dateParam,
@@ -602,7 +800,10 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
       await requireRegion(db, region);
       const year = yearOfDate(params.date);
       if (!(await coverageOf(db, NATIONAL_REGION, year))) throw yearNotFound(year);
-      const [calendar, national] = await Promise.all([calendarFor(db, region, deps), findDay(db, NATIONAL_REGION, params.date)]);
+      const [calendar, national] = await Promise.all([
+        calendarFor(db, region, deps),
+        findDay(db, NATIONAL_REGION, params.date),
+      ]);
       return dayView(calendar.describeDay(params.date), national, region);
     },
   });
@@ -611,7 +812,8 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     method: 'delete',
     path: '/calendar/years/:year',
     operationId: 'deleteCalendarYear',
-    summary: '删除某年全国放假安排（或某区划该年的地方叠加）/ Delete a year’s national schedule (or a region’s overlay in the year)',
+    summary:
+      '删除某年全国放假安排（或某区划该年的地方叠加）/ Delete a year’s national schedule (or a region’s overlay in the year)',
     description:
       '仍有在办案件的期限依赖该年（案件从受理到期限的跨度落入该年，或时钟暂停、期限未定）时拒绝（409），全国数据还有地方叠加时也拒绝。删除后在办案件在后台重算（202）。/ ' +
       'Refused (409) while a live case’s deadlines depend on the year (its span from opening to a deadline reaches into the year, or a clock is paused or without a deadline), and for national data while a regional overlay sits on it. Live cases then recompute in the background (202).',
@@ -623,7 +825,12 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
     response: {
       status: 202,
       schema: z
-        .object({ region: z.string(), year: z.number().int(), deleted: z.object({ holidays: z.number().int(), workdays: z.number().int() }), ...recomputing })
+        .object({
+          region: z.string(),
+          year: z.number().int(),
+          deleted: z.object({ holidays: z.number().int(), workdays: z.number().int() }),
+          ...recomputing,
+        })
         .openapi('CalendarYearDeleted'),
       description: '已删除；在办案件的期限在后台重算 / Deleted; live deadlines are being recomputed',
     },
@@ -632,16 +839,29 @@ export function registerCalendarRoutes(routes: ApiRoutes): void {
       const { year } = ctx.params;
       const region = ctx.query.region ?? NATIONAL_REGION;
       await requireRegion(ctx.deps.database.db, region);
-      const { deleted, recompute } = await calendarWrite(ctx, { action: 'calendar.year.delete', region, reason: ctx.body.reason }, async (tx) => {
-        const before = await yearSnapshot(tx, region, year);
-        if (!before.covered && before.holidays.length + before.workdays.length === 0) {
-          if (region === NATIONAL_REGION) throw yearNotFound(year);
-          throw notFound('calendar-overlay-not-found', `${region} 在 ${year} 年没有地方叠加数据`, `${region} has no overlay in ${year}`, { region, year });
-        }
-        await refuseYearInUse(tx, region, year);
-        await deleteYear(tx, region, year);
-        return { before, after: null, result: { deleted: { holidays: before.holidays.length, workdays: before.workdays.length } } };
-      });
+      const { deleted, recompute } = await calendarWrite(
+        ctx,
+        { action: 'calendar.year.delete', region, reason: ctx.body.reason },
+        async (tx) => {
+          const before = await yearSnapshot(tx, region, year);
+          if (!before.covered && before.holidays.length + before.workdays.length === 0) {
+            if (region === NATIONAL_REGION) throw yearNotFound(year);
+            throw notFound(
+              'calendar-overlay-not-found',
+              `${region} 在 ${year} 年没有地方叠加数据`,
+              `${region} has no overlay in ${year}`,
+              { region, year },
+            );
+          }
+          await refuseYearInUse(tx, region, year);
+          await deleteYear(tx, region, year);
+          return {
+            before,
+            after: null,
+            result: { deleted: { holidays: before.holidays.length, workdays: before.workdays.length } },
+          };
+        },
+      );
       return { region, year, deleted, recompute };
     },
   });

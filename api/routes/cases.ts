@@ -2,7 +2,16 @@ import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzl
 import { verifyAuditStream } from '../../activities/audit';
 import { readStream } from '../../db/audit';
 import { ANCHOR_CHECKS, CHAIN_BREAKS } from '../../domain/audit-verdict';
-import { caseAssignments, caseClocks, cases, caseUnits, CLOCK_KINDS, CLOCK_LEVELS, NOTICE_KINDS, notices } from '../../db/schema/cases';
+import {
+  caseAssignments,
+  caseClocks,
+  cases,
+  caseUnits,
+  CLOCK_KINDS,
+  CLOCK_LEVELS,
+  NOTICE_KINDS,
+  notices,
+} from '../../db/schema/cases';
 import { orgUnits } from '../../db/schema/org';
 import { approvalViewSchema } from '../../workflows/approval/contract';
 import { assessmentViewSchema } from '../../workflows/assessment/contract';
@@ -35,10 +44,19 @@ export const caseEnvelopeSchema = z
     unitId: z.string(),
     ownerUnitId: z.string(),
     colour: clockLevelSchema,
-    deadline: z.string().nullable().openapi({ description: '最近的在计时期限（当前环节时限、受理审查期限等），颜色按它计 / the nearest running deadline (a step limit, a pre-check period, …), which the colour follows' }),
-    caseDeadline: z.string().nullable().openapi({ description: '案件本身的期限：审批为承诺期限（受理前为空），其他流程同 deadline / the case’s own deadline: an approval’s promised limit (null before acceptance); other processes: as deadline' }),
+    deadline: z.string().nullable().openapi({
+      description:
+        '最近的在计时期限（当前环节时限、受理审查期限等），颜色按它计 / the nearest running deadline (a step limit, a pre-check period, …), which the colour follows',
+    }),
+    caseDeadline: z.string().nullable().openapi({
+      description:
+        '案件本身的期限：审批为承诺期限（受理前为空），其他流程同 deadline / the case’s own deadline: an approval’s promised limit (null before acceptance); other processes: as deadline',
+    }),
     stepDeadline: z.string().nullable().openapi({ description: '当前环节时限 / the current step’s own limit' }),
-    clockKind: z.enum(CLOCK_KINDS).openapi({ description: 'deadline 与颜色所依据的时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限 / what deadline and colour follow: the case’s limits, or an approval’s pre-acceptance periods' }),
+    clockKind: z.enum(CLOCK_KINDS).openapi({
+      description:
+        'deadline 与颜色所依据的时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限 / what deadline and colour follow: the case’s limits, or an approval’s pre-acceptance periods',
+    }),
     overdue: z.boolean(),
     calendarWarnings: z.array(z.string()),
     createdAt: z.string(),
@@ -48,13 +66,19 @@ export const caseEnvelopeSchema = z
   .openapi('CaseEnvelope');
 
 const caseDetailBase = caseEnvelopeSchema.extend({
-  data: z.record(z.string(), z.unknown()).openapi({ description: '投影中的流程摘要（随流程不同；完整状态见 live）/ the projection’s process summary; the typed state is `live`' }),
+  data: z.record(z.string(), z.unknown()).openapi({
+    description:
+      '投影中的流程摘要（随流程不同；完整状态见 live）/ the projection’s process summary; the typed state is `live`',
+  }),
   clocks: z.array(clockWithLedgerSchema),
-  assignments: z.array(z.object({ unitId: z.string(), role: z.string(), userId: z.string(), actions: z.array(z.string()) })),
+  assignments: z.array(
+    z.object({ unitId: z.string(), role: z.string(), userId: z.string(), actions: z.array(z.string()) }),
+  ),
   units: z.array(z.object({ unitId: z.string(), relation: z.string() })),
   liveError: z.string().optional(),
 });
-const liveOf = <T extends z.ZodType>(view: T) => view.nullable().openapi({ description: '工作流实时状态（查询）/ live workflow state from a Temporal query' });
+const liveOf = <T extends z.ZodType>(view: T) =>
+  view.nullable().openapi({ description: '工作流实时状态（查询）/ live workflow state from a Temporal query' });
 
 /** A case with its live state, typed by its process (a summons case is a whistle or one unit's part). */
 const caseDetailSchema = z
@@ -62,7 +86,10 @@ const caseDetailSchema = z
     caseDetailBase.extend({ process: z.literal('task'), live: liveOf(taskViewSchema) }),
     caseDetailBase.extend({ process: z.literal('approval'), live: liveOf(approvalViewSchema) }),
     caseDetailBase.extend({ process: z.literal('incident'), live: liveOf(incidentViewSchema) }),
-    caseDetailBase.extend({ process: z.literal('summons'), live: liveOf(z.union([summonsViewSchema, partViewSchema])) }),
+    caseDetailBase.extend({
+      process: z.literal('summons'),
+      live: liveOf(z.union([summonsViewSchema, partViewSchema])),
+    }),
     caseDetailBase.extend({ process: z.literal('assessment'), live: liveOf(assessmentViewSchema) }),
   ])
   .openapi('CaseDetail');
@@ -80,7 +107,10 @@ const auditEntrySchema = z
     at: z.string(),
     prevHash: z.string(),
     hash: z.string(),
-    mac: z.string().nullable().openapi({ description: '条目哈希的签名（HMAC-SHA256，密钥不在数据库中）/ Signature of the hash (HMAC-SHA256, key not in the database)' }),
+    mac: z.string().nullable().openapi({
+      description:
+        '条目哈希的签名（HMAC-SHA256，密钥不在数据库中）/ Signature of the hash (HMAC-SHA256, key not in the database)',
+    }),
   })
   .openapi('AuditEntry');
 
@@ -90,11 +120,17 @@ export const auditVerdictSchema = z
     ok: z.boolean(),
     entries: z.number().int(),
     head: z.string().optional(),
-    brokenAtSeq: z.number().int().optional().openapi({ description: '第一条出问题的记录序号 / The first broken entry' }),
+    brokenAtSeq: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: '第一条出问题的记录序号 / The first broken entry' }),
     kind: z.enum(CHAIN_BREAKS).optional().openapi({ description: '破坏类型 / Kind of break' }),
     problem: z.string().optional().openapi({ description: '发现问题的校验项 / Which check found it' }),
     signed: z.boolean().openapi({ description: '是否校验了签名 / Whether signatures were checked' }),
-    anchor: z.enum(ANCHOR_CHECKS).openapi({ description: '与流程引擎的锚点比对 / Comparison with the engine’s anchor' }),
+    anchor: z
+      .enum(ANCHOR_CHECKS)
+      .openapi({ description: '与流程引擎的锚点比对 / Comparison with the engine’s anchor' }),
     message: z.object({ zh: z.string(), en: z.string() }),
   })
   .openapi('AuditVerdict');
@@ -175,8 +211,18 @@ function envelope(row: typeof cases.$inferSelect, now: Date) {
 
 /** Load a case the caller may see, or throw 404 (a case in another unit is not revealed). */
 export async function loadVisibleCase(deps: AppDeps, principal: Principal, id: string) {
-  const [row] = await timeStage('api.case-lookup', () => deps.database.db.select().from(cases).where(and(eq(cases.id, id), caseVisibleTo(principal))));
-  if (!row) throw new Problem('notFound', { zh: `案件不存在或无权查看：${id}`, en: `No case ${id}, or you may not see it` }, { code: 'case-not-found' });
+  const [row] = await timeStage('api.case-lookup', () =>
+    deps.database.db
+      .select()
+      .from(cases)
+      .where(and(eq(cases.id, id), caseVisibleTo(principal))),
+  );
+  if (!row)
+    throw new Problem(
+      'notFound',
+      { zh: `案件不存在或无权查看：${id}`, en: `No case ${id}, or you may not see it` },
+      { code: 'case-not-found' },
+    );
   return row;
 }
 
@@ -185,8 +231,13 @@ export async function loadVisibleCase(deps: AppDeps, principal: Principal, id: s
  * subtree holds the responsible unit, on an open case past its deadline. Workflows take the API's
  * word for it (`oversight` on the action input), as they do for the caller's identity.
  */
-export async function overseesOverdueCase(deps: AppDeps, principal: Principal, row: typeof cases.$inferSelect): Promise<boolean> {
-  if (principal.role !== 'supervisor' || row.closedAt || !row.deadline || row.deadline.getTime() >= Date.now()) return false;
+export async function overseesOverdueCase(
+  deps: AppDeps,
+  principal: Principal,
+  row: typeof cases.$inferSelect,
+): Promise<boolean> {
+  if (principal.role !== 'supervisor' || row.closedAt || !row.deadline || row.deadline.getTime() >= Date.now())
+    return false;
   const unit = await findUnit(deps.database.db, row.unitId);
   return !!unit && isWithin(unit.path, principal.unitPath);
 }
@@ -208,7 +259,8 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       if (query.status) filters.push(eq(cases.status, query.status));
       if (query.unitId) filters.push(eq(cases.unitId, query.unitId));
       if (query.colour) filters.push(eq(cases.colour, query.colour));
-      if (query.open !== undefined) filters.push(query.open ? isNull(cases.closedAt) : sql`${cases.closedAt} is not null`);
+      if (query.open !== undefined)
+        filters.push(query.open ? isNull(cases.closedAt) : sql`${cases.closedAt} is not null`);
       if (query.overdue !== undefined) {
         const overdue = and(isNull(cases.closedAt), lt(cases.deadline, now))!;
         filters.push(query.overdue ? overdue : sql`not (${overdue}) or ${cases.deadline} is null`);
@@ -216,10 +268,21 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       const where = and(...filters);
       const db = deps.database.db;
       const [rows, [total]] = await Promise.all([
-        db.select().from(cases).where(where).orderBy(desc(cases.createdAt), desc(cases.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db
+          .select()
+          .from(cases)
+          .where(where)
+          .orderBy(desc(cases.createdAt), desc(cases.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
         db.select({ n: count() }).from(cases).where(where),
       ]);
-      return { items: rows.map((r) => envelope(r, now)), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+      return {
+        items: rows.map((r) => envelope(r, now)),
+        page: query.page,
+        pageSize: query.pageSize,
+        total: total?.n ?? 0,
+      };
     },
   });
 
@@ -239,7 +302,11 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       const now = new Date();
       const mine = or(
         eq(caseAssignments.userId, principal.userId),
-        and(eq(caseAssignments.userId, ''), eq(caseAssignments.unitId, principal.unitId), eq(caseAssignments.role, principal.role)),
+        and(
+          eq(caseAssignments.userId, ''),
+          eq(caseAssignments.unitId, principal.unitId),
+          eq(caseAssignments.role, principal.role),
+        ),
       );
       const db = deps.database.db;
       const rows = await db
@@ -255,7 +322,12 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
         .from(caseAssignments)
         .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
         .where(and(mine, isNull(cases.closedAt)));
-      return { items: rows.map((r) => ({ ...envelope(r.c, now), actions: r.actions })), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
+      return {
+        items: rows.map((r) => ({ ...envelope(r.c, now), actions: r.actions })),
+        page: query.page,
+        pageSize: query.pageSize,
+        total: total?.n ?? 0,
+      };
     },
   });
 
@@ -290,7 +362,9 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
         ...envelope(row, new Date()),
         data: row.data,
         // The projection wrote each clock from the workflow's ClockSnapshot.
-        clocks: clocks.map(({ caseId: _c, ...c }) => ({ ...c, deadline: c.deadline?.toISOString() ?? null }) as ClockSnapshot),
+        clocks: clocks.map(
+          ({ caseId: _c, ...c }) => ({ ...c, deadline: c.deadline?.toISOString() ?? null }) as ClockSnapshot,
+        ),
         assignments: assignments.map(({ caseId: _c, ...a }) => a),
         units: units.map(({ caseId: _c, ...u }) => u),
         live,
@@ -323,7 +397,7 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     operationId: 'verifyCaseAudit',
     summary: '校验案件审计链是否被篡改 / Verify a case’s audit chain',
     description:
-      '重算哈希链，校验每条记录的签名（密钥不在数据库中），并与流程引擎保存的最后一条记录（序号与哈希）比对：指出第一条出问题的记录及类型（edited 被修改、missing 缺失、re-chained 改后重算、unsigned 无签名、truncated 末尾被删）。\n\nRecomputes the hash chain, checks every entry\'s signature (the key is not in the database) and compares the database with the last entry the workflow engine kept (sequence and hash): names the first broken entry and the kind of break.',
+      "重算哈希链，校验每条记录的签名（密钥不在数据库中），并与流程引擎保存的最后一条记录（序号与哈希）比对：指出第一条出问题的记录及类型（edited 被修改、missing 缺失、re-chained 改后重算、unsigned 无签名、truncated 末尾被删）。\n\nRecomputes the hash chain, checks every entry's signature (the key is not in the database) and compares the database with the last entry the workflow engine kept (sequence and hash): names the first broken entry and the kind of break.",
     tags: ['audit'],
     access: { roles: 'any' },
     params: idParam,
@@ -339,14 +413,20 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/notices',
     operationId: 'listNotices',
-    summary: '通知：督办、红牌、提醒与信息（mine=true 为发给本单位或本人的；否则为本单位或辖区的）/ Notices: mine, or those of my unit or subtree',
+    summary:
+      '通知：督办、红牌、提醒与信息（mine=true 为发给本单位或本人的；否则为本单位或辖区的）/ Notices: mine, or those of my unit or subtree',
     tags: ['cases'],
     access: { roles: 'any' },
     query: z.strictObject({
       caseId: z.string().max(100).optional(),
       unread: boolQuery.optional(),
-      kind: z.enum(NOTICE_KINDS).optional().openapi({ description: 'overdue 督办（超期）/ urge 督办（催办）/ red-card 红牌 / info 信息与提醒' }),
-      mine: boolQuery.optional().openapi({ description: '只看发给本单位或本人的（通知中心）/ only those addressed to my unit or to me (the notice centre)' }),
+      kind: z
+        .enum(NOTICE_KINDS)
+        .optional()
+        .openapi({ description: 'overdue 督办（超期）/ urge 督办（催办）/ red-card 红牌 / info 信息与提醒' }),
+      mine: boolQuery.optional().openapi({
+        description: '只看发给本单位或本人的（通知中心）/ only those addressed to my unit or to me (the notice centre)',
+      }),
       ...pageQuery,
     }),
     response: { schema: pageOf(noticeSchema, 'NoticePage'), description: '通知 / Notices' },
@@ -372,14 +452,21 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
       ]);
       return {
         // Delivery state (attempts, gateway errors) is for admins: GET /notice-deliveries.
-        items: rows.map(({ notice: { deliveryStatus: _s, attempts: _a, lastError: _e, nextAttemptAt: _n, deliveredAt: _d, ...n }, caseTitle, process, unitName }) => ({
-          ...n,
-          caseTitle,
-          process,
-          unitName,
-          createdAt: n.createdAt.toISOString(),
-          readAt: n.readAt?.toISOString() ?? null,
-        })),
+        items: rows.map(
+          ({
+            notice: { deliveryStatus: _s, attempts: _a, lastError: _e, nextAttemptAt: _n, deliveredAt: _d, ...n },
+            caseTitle,
+            process,
+            unitName,
+          }) => ({
+            ...n,
+            caseTitle,
+            process,
+            unitName,
+            createdAt: n.createdAt.toISOString(),
+            readAt: n.readAt?.toISOString() ?? null,
+          }),
+        ),
         page: query.page,
         pageSize: query.pageSize,
         total: total?.n ?? 0,
@@ -394,9 +481,15 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     summary: '发给本单位或本人的未读通知数（铃铛）/ Unread notices addressed to my unit or to me (the bell)',
     tags: ['cases'],
     access: { roles: 'any' },
-    response: { schema: z.object({ unread: z.number().int() }).openapi('UnreadNotices'), description: '未读数 / Unread count' },
+    response: {
+      schema: z.object({ unread: z.number().int() }).openapi('UnreadNotices'),
+      description: '未读数 / Unread count',
+    },
     async handler({ principal, deps }) {
-      const [row] = await deps.database.db.select({ n: count() }).from(notices).where(and(addressedTo(principal), isNull(notices.readAt)));
+      const [row] = await deps.database.db
+        .select({ n: count() })
+        .from(notices)
+        .where(and(addressedTo(principal), isNull(notices.readAt)));
       return { unread: row?.n ?? 0 };
     },
   });
@@ -409,14 +502,29 @@ export function registerCaseRoutes(routes: ApiRoutes): void {
     tags: ['cases'],
     access: { roles: 'any' },
     params: z.strictObject({ id: z.coerce.number().int().positive() }),
-    response: { schema: z.object({ id: z.number().int(), readAt: z.string() }).openapi('NoticeRead'), description: '已读 / Read' },
+    response: {
+      schema: z.object({ id: z.number().int(), readAt: z.string() }).openapi('NoticeRead'),
+      description: '已读 / Read',
+    },
     errors: [404],
     async handler({ params, principal, deps }) {
       const db = deps.database.db;
-      const [row] = await db.select({ readAt: notices.readAt }).from(notices).where(and(eq(notices.id, params.id), addressedTo(principal)));
-      if (!row) throw new Problem('notFound', { zh: `通知不存在或不是发给您的：${params.id}`, en: `No notice ${params.id} addressed to you` }, { code: 'notice-not-found' });
+      const [row] = await db
+        .select({ readAt: notices.readAt })
+        .from(notices)
+        .where(and(eq(notices.id, params.id), addressedTo(principal)));
+      if (!row)
+        throw new Problem(
+          'notFound',
+          { zh: `通知不存在或不是发给您的：${params.id}`, en: `No notice ${params.id} addressed to you` },
+          { code: 'notice-not-found' },
+        );
       if (row.readAt) return { id: params.id, readAt: row.readAt.toISOString() };
-      const [updated] = await db.update(notices).set({ readAt: new Date() }).where(eq(notices.id, params.id)).returning({ readAt: notices.readAt });
+      const [updated] = await db
+        .update(notices)
+        .set({ readAt: new Date() })
+        .where(eq(notices.id, params.id))
+        .returning({ readAt: notices.readAt });
       return { id: params.id, readAt: (updated?.readAt ?? new Date()).toISOString() };
     },
   });

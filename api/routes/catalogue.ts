@@ -37,13 +37,18 @@ function ruleRefused(violations: RuleViolation[]): Problem {
   return new Problem(
     'ruleRefused',
     { zh: violations.map((v) => v.zh).join('；'), en: violations.map((v) => v.en).join('; ') },
-    { code: first?.code ?? 'rule-refused', issues: violations.map((v) => ({ path: ['body', ...v.path].join('.'), message: { zh: v.zh, en: v.en } })) },
+    {
+      code: first?.code ?? 'rule-refused',
+      issues: violations.map((v) => ({ path: ['body', ...v.path].join('.'), message: { zh: v.zh, en: v.en } })),
+    },
   );
 }
 
 // ── request and response schemas ──────────────────────────────────────────────────────────────
 
-const reason = { reason: text(500).optional().openapi({ description: '变更原因，记入审计日志 / Why, recorded in the audit log' }) };
+const reason = {
+  reason: text(500).optional().openapi({ description: '变更原因，记入审计日志 / Why, recorded in the audit log' }),
+};
 const boolQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
 const codeParam = z.strictObject({ code: z.string().min(1).max(40) });
 const versionParam = codeParam.extend({ version: z.coerce.number().int().min(1).max(1_000_000) });
@@ -77,7 +82,10 @@ const guideStepSchema = z
     modeLabel: z.string(),
     limitDays: z.number().optional(),
     handledBy: z.string().openapi({ description: '办理单位（中文）/ Who holds the step, in Chinese' }),
-    units: z.array(z.object({ id: z.string(), name: z.string(), active: z.boolean() })).openapi({ description: '固定办理单位；按申请所在乡镇办理的环节为空 / Fixed units; empty for a step held by the submitting township' }),
+    units: z.array(z.object({ id: z.string(), name: z.string(), active: z.boolean() })).openapi({
+      description:
+        '固定办理单位；按申请所在乡镇办理的环节为空 / Fixed units; empty for a step held by the submitting township',
+    }),
   })
   .openapi('MatterGuideStep');
 
@@ -90,7 +98,10 @@ const matterGuideSchema = matterSummarySchema
     definition: matterShapeSchema.extend({}).openapi('MatterDefinition'),
     steps: z.array(guideStepSchema),
   })
-  .openapi('MatterGuide', { description: '办事指南：某一版本的完整定义及各环节办理单位 / The guide of one version: its definition and who holds each step' });
+  .openapi('MatterGuide', {
+    description:
+      '办事指南：某一版本的完整定义及各环节办理单位 / The guide of one version: its definition and who holds each step',
+  });
 
 const versionSummarySchema = z
   .object({
@@ -133,10 +144,19 @@ function summaryOf(matter: Matter, definition: MatterDefinition): z.infer<typeof
 async function guideOf(db: Db | Tx, matter: Matter, row: MatterVersion): Promise<MatterGuide> {
   const d = row.definition;
   const ids = [...new Set(d.steps.flatMap((s) => (s.unitRule.kind === 'units' ? s.unitRule.unitIds : [])))];
-  const named = ids.length === 0 ? [] : await db.select({ id: orgUnits.id, name: orgUnits.name, active: orgUnits.active }).from(orgUnits).where(inArray(orgUnits.id, ids));
+  const named =
+    ids.length === 0
+      ? []
+      : await db
+          .select({ id: orgUnits.id, name: orgUnits.name, active: orgUnits.active })
+          .from(orgUnits)
+          .where(inArray(orgUnits.id, ids));
   const byId = new Map(named.map((u) => [u.id, u]));
   const steps = d.steps.map((s) => {
-    const units = s.unitRule.kind === 'units' ? s.unitRule.unitIds.map((id) => byId.get(id) ?? { id, name: `${id}（不存在）`, active: false }) : [];
+    const units =
+      s.unitRule.kind === 'units'
+        ? s.unitRule.unitIds.map((id) => byId.get(id) ?? { id, name: `${id}（不存在）`, active: false })
+        : [];
     return {
       key: s.key,
       name: s.name,
@@ -149,7 +169,14 @@ async function guideOf(db: Db | Tx, matter: Matter, row: MatterVersion): Promise
       units,
     };
   });
-  return { ...summaryOf(matter, d), version: row.version, createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), definition: d, steps };
+  return {
+    ...summaryOf(matter, d),
+    version: row.version,
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+    definition: d,
+    steps,
+  };
 }
 
 async function loadMatter(db: Db | Tx, code: string): Promise<Matter> {
@@ -159,8 +186,16 @@ async function loadMatter(db: Db | Tx, code: string): Promise<Matter> {
 }
 
 async function loadVersion(db: Db | Tx, code: string, version: number): Promise<MatterVersion> {
-  const [row] = await db.select().from(matterVersions).where(and(eq(matterVersions.code, code), eq(matterVersions.version, version)));
-  if (!row) throw notFound('matter-version-not-found', `事项 ${code} 没有第 ${version} 版`, `Matter ${code} has no version ${version}`);
+  const [row] = await db
+    .select()
+    .from(matterVersions)
+    .where(and(eq(matterVersions.code, code), eq(matterVersions.version, version)));
+  if (!row)
+    throw notFound(
+      'matter-version-not-found',
+      `事项 ${code} 没有第 ${version} 版`,
+      `Matter ${code} has no version ${version}`,
+    );
   return row;
 }
 
@@ -188,18 +223,46 @@ function one<T>(rows: T[]): T {
 }
 
 /** Add `definition` as version `version` of its matter and make it current. */
-async function insertVersion(tx: Tx, definition: MatterDefinition, version: number, createdBy: string): Promise<{ matter: Matter; version: MatterVersion }> {
-  const fields = { name: definition.name, category: definition.category, kind: definition.kind, currentVersion: version };
+async function insertVersion(
+  tx: Tx,
+  definition: MatterDefinition,
+  version: number,
+  createdBy: string,
+): Promise<{ matter: Matter; version: MatterVersion }> {
+  const fields = {
+    name: definition.name,
+    category: definition.category,
+    kind: definition.kind,
+    currentVersion: version,
+  };
   const matter =
     version === 1
-      ? one(await tx.insert(matters).values({ code: definition.code, ...fields }).returning())
+      ? one(
+          await tx
+            .insert(matters)
+            .values({ code: definition.code, ...fields })
+            .returning(),
+        )
       : one(await tx.update(matters).set(fields).where(eq(matters.code, definition.code)).returning());
-  return { matter, version: one(await tx.insert(matterVersions).values({ code: definition.code, version, definition, createdBy }).returning()) };
+  return {
+    matter,
+    version: one(
+      await tx.insert(matterVersions).values({ code: definition.code, version, definition, createdBy }).returning(),
+    ),
+  };
 }
 
 /** What an audited write that left `matter` at `version` records and answers. */
-async function versionWritten(tx: Tx, before: object | null, { matter, version }: { matter: Matter; version: MatterVersion }) {
-  return { before, after: { ...matterView(matter), definition: version.definition }, result: await guideOf(tx, matter, version) };
+async function versionWritten(
+  tx: Tx,
+  before: object | null,
+  { matter, version }: { matter: Matter; version: MatterVersion },
+) {
+  return {
+    before,
+    after: { ...matterView(matter), definition: version.definition },
+    result: await guideOf(tx, matter, version),
+  };
 }
 
 export function registerCatalogueRoutes(routes: ApiRoutes): void {
@@ -207,7 +270,8 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/matters',
     operationId: 'listMatters',
-    summary: '事项清单：按类别、办件类型、渠道、名称、状态筛选 / The matter catalogue, filtered by category, kind, channel, name and status',
+    summary:
+      '事项清单：按类别、办件类型、渠道、名称、状态筛选 / The matter catalogue, filtered by category, kind, channel, name and status',
     tags: ['catalogue'],
     access: { roles: 'any' },
     query: z.strictObject({
@@ -217,19 +281,26 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
       q: text(100).optional().openapi({ description: '名称或编码包含 / Name or code contains' }),
       active: boolQuery.optional(),
     }),
-    response: { schema: z.array(matterSummarySchema), description: '事项（当前版本），按编码排序 / Matters at their current version, in code order' },
+    response: {
+      schema: z.array(matterSummarySchema),
+      description: '事项（当前版本），按编码排序 / Matters at their current version, in code order',
+    },
     async handler({ query, deps }) {
       const pattern = query.q === undefined ? undefined : `%${query.q.replace(/[\\%_]/g, '\\$&')}%`;
       const rows = await deps.database.db
         .select({ matter: matters, definition: matterVersions.definition })
         .from(matters)
-        .innerJoin(matterVersions, and(eq(matterVersions.code, matters.code), eq(matterVersions.version, matters.currentVersion)))
+        .innerJoin(
+          matterVersions,
+          and(eq(matterVersions.code, matters.code), eq(matterVersions.version, matters.currentVersion)),
+        )
         .where(
           and(
             query.category && eq(matters.category, query.category),
             query.kind && eq(matters.kind, query.kind),
             query.active === undefined ? undefined : eq(matters.active, query.active),
-            query.channel && sql`${matterVersions.definition} -> 'channels' @> ${JSON.stringify([query.channel])}::jsonb`,
+            query.channel &&
+              sql`${matterVersions.definition} -> 'channels' @> ${JSON.stringify([query.channel])}::jsonb`,
             pattern ? or(ilike(matters.name, pattern), ilike(matters.code, pattern)) : undefined,
           ),
         )
@@ -267,7 +338,11 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
     async handler({ params, deps }) {
       const db = deps.database.db;
       const matter = await loadMatter(db, params.code);
-      const rows = await db.select().from(matterVersions).where(eq(matterVersions.code, matter.code)).orderBy(desc(matterVersions.version));
+      const rows = await db
+        .select()
+        .from(matterVersions)
+        .where(eq(matterVersions.code, matter.code))
+        .orderBy(desc(matterVersions.version));
       return rows.map(({ version, definition: d, createdBy, createdAt }) => ({
         version,
         name: d.name,
@@ -285,7 +360,8 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/matters/:code/versions/:version',
     operationId: 'getMatterVersion',
-    summary: '某一版本的办事指南（办理中的案件沿用其开始时的版本）/ The guide of one version (a running case keeps the version it started with)',
+    summary:
+      '某一版本的办事指南（办理中的案件沿用其开始时的版本）/ The guide of one version (a running case keeps the version it started with)',
     tags: ['catalogue'],
     access: { roles: 'any' },
     params: versionParam,
@@ -314,8 +390,16 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
     handler: (ctx) => {
       const { reason: why, ...definition } = ctx.body;
       return auditedWrite(ctx, AUDIT_STREAM, 'catalogue.matter.create', why ?? null, async (tx) => {
-        const [existing] = await tx.select({ code: matters.code }).from(matters).where(eq(matters.code, definition.code));
-        if (existing) throw conflict('matter-exists', `事项编码已存在：${definition.code}`, `A matter with code ${definition.code} already exists`);
+        const [existing] = await tx
+          .select({ code: matters.code })
+          .from(matters)
+          .where(eq(matters.code, definition.code));
+        if (existing)
+          throw conflict(
+            'matter-exists',
+            `事项编码已存在：${definition.code}`,
+            `A matter with code ${definition.code} already exists`,
+          );
         await checkDefinition(tx, definition);
         return versionWritten(tx, null, await insertVersion(tx, definition, 1, ctx.principal.userId));
       });
@@ -341,7 +425,10 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
       if (definition.code !== ctx.params.code) {
         throw new Problem(
           'badRequest',
-          { zh: `请求体中的编码 ${definition.code} 与路径中的 ${ctx.params.code} 不一致`, en: `The body's code ${definition.code} does not match the path's ${ctx.params.code}` },
+          {
+            zh: `请求体中的编码 ${definition.code} 与路径中的 ${ctx.params.code} 不一致`,
+            en: `The body's code ${definition.code} does not match the path's ${ctx.params.code}`,
+          },
           { code: 'code-mismatch' },
         );
       }
@@ -353,7 +440,11 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
         const before = await loadMatter(tx, matter.code);
         const previous = await loadVersion(tx, matter.code, before.currentVersion);
         await checkDefinition(tx, definition);
-        return versionWritten(tx, { ...matterView(before), definition: previous.definition }, await insertVersion(tx, definition, before.currentVersion + 1, ctx.principal.userId));
+        return versionWritten(
+          tx,
+          { ...matterView(before), definition: previous.definition },
+          await insertVersion(tx, definition, before.currentVersion + 1, ctx.principal.userId),
+        );
       });
     },
   });
@@ -362,7 +453,8 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
     method: 'patch',
     path: '/matters/:code',
     operationId: 'setMatterActive',
-    summary: '启用或停用事项（停用后不再受理新申请，办理中的案件不受影响）/ Activate or deactivate a matter (no new applications; running cases go on)',
+    summary:
+      '启用或停用事项（停用后不再受理新申请，办理中的案件不受影响）/ Activate or deactivate a matter (no new applications; running cases go on)',
     tags: ['catalogue'],
     access: ADMIN_ONLY,
     params: codeParam,
@@ -374,13 +466,21 @@ export function registerCatalogueRoutes(routes: ApiRoutes): void {
       const db = ctx.deps.database.db;
       const current = await loadMatter(db, ctx.params.code);
       if (current.active === active) return currentGuide(db, current);
-      return auditedWrite(ctx, AUDIT_STREAM, active ? 'catalogue.matter.activate' : 'catalogue.matter.deactivate', why ?? null, async (tx) => {
-        const before = await loadMatter(tx, current.code);
-        const version = await loadVersion(tx, current.code, before.currentVersion);
-        if (active) await checkDefinition(tx, version.definition);
-        const matter = one(await tx.update(matters).set({ active }).where(eq(matters.code, current.code)).returning());
-        return { before: matterView(before), after: matterView(matter), result: await guideOf(tx, matter, version) };
-      });
+      return auditedWrite(
+        ctx,
+        AUDIT_STREAM,
+        active ? 'catalogue.matter.activate' : 'catalogue.matter.deactivate',
+        why ?? null,
+        async (tx) => {
+          const before = await loadMatter(tx, current.code);
+          const version = await loadVersion(tx, current.code, before.currentVersion);
+          if (active) await checkDefinition(tx, version.definition);
+          const matter = one(
+            await tx.update(matters).set({ active }).where(eq(matters.code, current.code)).returning(),
+          );
+          return { before: matterView(before), after: matterView(matter), result: await guideOf(tx, matter, version) };
+        },
+      );
     },
   });
 }

@@ -1,9 +1,20 @@
 import { handlingRoleOf, incidentStats, loadIncidentSettings, planIncident } from '../../db/incident';
 import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
-import { INCIDENT_SOURCES, isViolation, limitBudget, reportStartLevel, type IncidentLevelNo } from '../../domain/incident';
+import {
+  INCIDENT_SOURCES,
+  isViolation,
+  limitBudget,
+  reportStartLevel,
+  type IncidentLevelNo,
+} from '../../domain/incident';
 import { incidentActionRequestSchema, incidentViewSchema } from '../../workflows/incident/contract';
-import { incidentActionUpdate, incidentCase, type IncidentAction, type StartIncidentInput } from '../../workflows/incident/definitions';
+import {
+  incidentActionUpdate,
+  incidentCase,
+  type IncidentAction,
+  type StartIncidentInput,
+} from '../../workflows/incident/definitions';
 import { notFound, refuse, text } from '../admin';
 import { calendarFor, newCaseId, requireDeadlineComputable, startCase } from '../case-start';
 import type { Principal } from '../auth';
@@ -23,16 +34,25 @@ const refs = (description: string) => z.array(text(500)).max(20).openapi({ descr
 
 const createIncidentBody = z
   .strictObject({
-    source: z.enum(INCIDENT_SOURCES).openapi({ description: '来源：网格巡查 / 随手拍 / 12345 工单 / 视频物联 / patrol, photo, hotline, iot' }),
+    source: z
+      .enum(INCIDENT_SOURCES)
+      .openapi({ description: '来源：网格巡查 / 随手拍 / 12345 工单 / 视频物联 / patrol, photo, hotline, iot' }),
     categoryCode: text(40).openapi({ example: 'city-appearance' }),
     urgencyCode: text(40).default('normal').openapi({ description: '一般 normal / 紧急 urgent / 特急 critical' }),
     gridId: text(100).openapi({ description: '事发网格 / the grid where it happened', example: 'lk.t01.v01.g01' }),
     title: text(200),
     description: text(4000),
-    location: z.strictObject({ address: text(500), lat: z.number().min(-90).max(90).optional(), lng: z.number().min(-180).max(180).optional() }),
+    location: z.strictObject({
+      address: text(500),
+      lat: z.number().min(-90).max(90).optional(),
+      lng: z.number().min(-180).max(180).optional(),
+    }),
     attachments: refs('附件引用（照片、视频的存储键）/ attachment references').default([]),
     attachmentIds: attachmentIdsField,
-    level: level.optional().openapi({ description: '指挥员派单的起始层级（默认一级；12345 工单派至乡镇为 3、部门为 4）/ starting level, dispatchers only' }),
+    level: level.optional().openapi({
+      description:
+        '指挥员派单的起始层级（默认一级；12345 工单派至乡镇为 3、部门为 4）/ starting level, dispatchers only',
+    }),
     hotline: z
       .strictObject({
         orderType: text(40).openapi({ example: 'ordinary' }),
@@ -50,7 +70,13 @@ const statsSchema = z
     from: z.string(),
     to: z.string(),
     total: z.number().int(),
-    byFinalLevel: z.object({ level1: z.number().int(), level2: z.number().int(), level3: z.number().int(), level4: z.number().int(), unresolved: z.number().int() }),
+    byFinalLevel: z.object({
+      level1: z.number().int(),
+      level2: z.number().int(),
+      level3: z.number().int(),
+      level4: z.number().int(),
+      unresolved: z.number().int(),
+    }),
     byCategory: z.array(z.object({ code: z.string(), name: z.string(), count: z.number().int() })),
     disposed: z.number().int(),
     disposalRate: z.number().nullable(),
@@ -88,18 +114,38 @@ async function activeUnit(deps: AppDeps, id: string, what: string): Promise<OrgU
 }
 
 /** Who may report where, and the level asked for: a grid worker in their own grid only (patrol, photo, IoT); a dispatcher anywhere in their scope. */
-async function checkReporter(deps: AppDeps, principal: Principal, grid: OrgUnit, body: z.infer<typeof createIncidentBody>): Promise<IncidentLevelNo> {
+async function checkReporter(
+  deps: AppDeps,
+  principal: Principal,
+  grid: OrgUnit,
+  body: z.infer<typeof createIncidentBody>,
+): Promise<IncidentLevelNo> {
   if (principal.role === 'grid_worker') {
     if (grid.id !== principal.unitId) {
-      throw new Problem('forbidden', { zh: `网格员只能上报本网格内的事件（您的网格：${principal.unitId}）`, en: `A grid worker reports only in their own grid (${principal.unitId})` }, { code: 'grid-forbidden' });
+      throw new Problem(
+        'forbidden',
+        {
+          zh: `网格员只能上报本网格内的事件（您的网格：${principal.unitId}）`,
+          en: `A grid worker reports only in their own grid (${principal.unitId})`,
+        },
+        { code: 'grid-forbidden' },
+      );
     }
     if (body.source === 'hotline' || (body.level ?? 1) !== 1) {
-      throw refuse('reporter-not-dispatcher', '12345 工单和跨级派单须由指挥员录入', '12345 orders and higher starting levels are entered by a dispatcher');
+      throw refuse(
+        'reporter-not-dispatcher',
+        '12345 工单和跨级派单须由指挥员录入',
+        '12345 orders and higher starting levels are entered by a dispatcher',
+      );
     }
     return 1;
   }
   if (!isWithin(grid.path, await dispatchScope(deps, principal))) {
-    throw new Problem('forbidden', { zh: `网格不在您的指挥范围内：${grid.id}`, en: `The grid is outside your dispatch area: ${grid.id}` }, { code: 'unit-forbidden' });
+    throw new Problem(
+      'forbidden',
+      { zh: `网格不在您的指挥范围内：${grid.id}`, en: `The grid is outside your dispatch area: ${grid.id}` },
+      { code: 'unit-forbidden' },
+    );
   }
   return body.level ?? 1;
 }
@@ -122,9 +168,19 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
       const grid = await activeUnit(deps, body.gridId, '网格');
       const requestedLevel = await checkReporter(deps, principal, grid, body);
       if ((body.source === 'hotline') !== (body.hotline !== undefined)) {
-        throw refuse('hotline-fields', '来源为 12345 时须填写工单信息，其他来源不得填写', 'Hotline orders need the hotline fields, other sources must not have them');
+        throw refuse(
+          'hotline-fields',
+          '来源为 12345 时须填写工单信息，其他来源不得填写',
+          'Hotline orders need the hotline fields, other sources must not have them',
+        );
       }
-      const planned = await planIncident(db, { categoryCode: body.categoryCode, urgencyCode: body.urgencyCode, grid, source: body.source, hotlineType: body.hotline?.orderType });
+      const planned = await planIncident(db, {
+        categoryCode: body.categoryCode,
+        urgencyCode: body.urgencyCode,
+        grid,
+        source: body.source,
+        hotlineType: body.hotline?.orderType,
+      });
       if (!planned.ok) throw refuse(planned.violation.code, planned.violation.zh, planned.violation.en);
       const { plan } = planned;
       // A grid worker's report goes to the next level's unit to sign for, not back to its reporter.
@@ -154,7 +210,13 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
         callback: plan.callback,
         hotline:
           body.hotline && plan.hotline
-            ? { orderType: plan.hotline.code, orderTypeName: plan.hotline.name, limit: plan.hotline.limit, requester: body.hotline.requester, ...(body.hotline.orderNo ? { orderNo: body.hotline.orderNo } : {}) }
+            ? {
+                orderType: plan.hotline.code,
+                orderTypeName: plan.hotline.name,
+                limit: plan.hotline.limit,
+                requester: body.hotline.requester,
+                ...(body.hotline.orderNo ? { orderNo: body.hotline.orderNo } : {}),
+              }
             : null,
         reportedBy: actorOf(principal),
         calendar,
@@ -179,14 +241,23 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
-      if (row.process !== 'incident') throw notFound('case-not-found', `不是事件：${params.id}`, `${params.id} is not an incident`);
+      if (row.process !== 'incident')
+        throw notFound('case-not-found', `不是事件：${params.id}`, `${params.id} is not an incident`);
       let action: IncidentAction;
       if (body.type === 'dispatch') {
         const unit = await activeUnit(deps, body.unitId, '派单单位');
         if (!isWithin(unit.path, await dispatchScope(deps, principal))) {
-          throw new Problem('forbidden', { zh: `派单单位不在您的指挥范围内：${unit.id}`, en: `The unit is outside your dispatch area: ${unit.id}` }, { code: 'unit-forbidden' });
+          throw new Problem(
+            'forbidden',
+            { zh: `派单单位不在您的指挥范围内：${unit.id}`, en: `The unit is outside your dispatch area: ${unit.id}` },
+            { code: 'unit-forbidden' },
+          );
         }
-        action = { type: 'dispatch', to: { unitId: unit.id, role: handlingRoleOf(unit) }, ...(body.note ? { note: body.note } : {}) };
+        action = {
+          type: 'dispatch',
+          to: { unitId: unit.id, role: handlingRoleOf(unit) },
+          ...(body.note ? { note: body.note } : {}),
+        };
       } else if (body.type === 'resolve' || body.type === 'verify') {
         const { attachmentIds, ...rest } = body;
         const files = await evidenceFiles(deps, principal, row.id, attachmentIds);
@@ -194,7 +265,13 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
       } else {
         action = body;
       }
-      return actOnCase(deps.temporal, params.id, incidentActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
+      return actOnCase(
+        deps.temporal,
+        params.id,
+        incidentActionUpdate,
+        { actor: actorOf(principal), action },
+        idempotency?.updateId,
+      );
     },
   });
 
@@ -203,7 +280,8 @@ export function registerIncidentRoutes(routes: ApiRoutes): void {
     path: '/incidents/stats',
     operationId: 'incidentStats',
     summary: '事件统计：各级办结数、类别、处置率、按期率、上报率、满意率、12345 三率 / Incident statistics',
-    description: '统计上报于 [from, to) 、发生在该单位辖区内或由该单位办理的事件。/ Events reported in [from, to) in the unit’s territory or held by it.',
+    description:
+      '统计上报于 [from, to) 、发生在该单位辖区内或由该单位办理的事件。/ Events reported in [from, to) in the unit’s territory or held by it.',
     tags: ['incidents'],
     access: { roles: ['supervisor', 'dispatcher', 'assessor', 'admin', 'handler'] },
     query: z.strictObject({ unitId: text(100), from: instant, to: instant }),

@@ -18,7 +18,10 @@ const deliverySchema = z
     deliveryStatus: z.enum(DELIVERY_STATUSES),
     attempts: z.number().int(),
     lastError: z.string().nullable(),
-    nextAttemptAt: z.string().nullable().openapi({ description: '下次尝试时间（待发送时）/ when the next attempt is due (pending only)' }),
+    nextAttemptAt: z
+      .string()
+      .nullable()
+      .openapi({ description: '下次尝试时间（待发送时）/ when the next attempt is due (pending only)' }),
     deliveredAt: z.string().nullable(),
   })
   .openapi('NoticeDelivery');
@@ -44,18 +47,34 @@ export function registerNoticeDeliveryRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/notice-deliveries',
     operationId: 'listNoticeDeliveries',
-    summary: '通知外发（短信等）状态：待发送与发送失败（管理员）/ Delivery of notices outside the system: pending and failed (admins)',
+    summary:
+      '通知外发（短信等）状态：待发送与发送失败（管理员）/ Delivery of notices outside the system: pending and failed (admins)',
     description:
       '默认列出尚未送达的（pending 重试中、failed 已放弃），可按状态与案件筛选；含尝试次数与最后一次错误。/ By default the notices not delivered yet (pending, being retried; failed, given up), with attempts and the last error.',
     tags: ['cases'],
     access: ADMIN_ONLY,
-    query: z.strictObject({ status: z.enum(DELIVERY_STATUSES).optional(), caseId: z.string().max(100).optional(), ...pageQuery }),
+    query: z.strictObject({
+      status: z.enum(DELIVERY_STATUSES).optional(),
+      caseId: z.string().max(100).optional(),
+      ...pageQuery,
+    }),
     response: { schema: pageOf(deliverySchema, 'NoticeDeliveryPage'), description: '通知外发状态 / Deliveries' },
     async handler({ query, deps }) {
-      const where = and(query.status ? eq(notices.deliveryStatus, query.status) : inArray(notices.deliveryStatus, ['pending', 'failed']), query.caseId ? eq(notices.caseId, query.caseId) : undefined);
+      const where = and(
+        query.status
+          ? eq(notices.deliveryStatus, query.status)
+          : inArray(notices.deliveryStatus, ['pending', 'failed']),
+        query.caseId ? eq(notices.caseId, query.caseId) : undefined,
+      );
       const db = deps.database.db;
       const [rows, [total]] = await Promise.all([
-        db.select().from(notices).where(where).orderBy(desc(notices.createdAt), desc(notices.id)).limit(query.pageSize).offset((query.page - 1) * query.pageSize),
+        db
+          .select()
+          .from(notices)
+          .where(where)
+          .orderBy(desc(notices.createdAt), desc(notices.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
         db.select({ n: count() }).from(notices).where(where),
       ]);
       return { items: rows.map(present), page: query.page, pageSize: query.pageSize, total: total?.n ?? 0 };
@@ -67,7 +86,8 @@ export function registerNoticeDeliveryRoutes(routes: ApiRoutes): void {
     path: '/notice-deliveries/:id/retry',
     operationId: 'retryNoticeDelivery',
     summary: '重新发送一条发送失败的通知（管理员）/ Send a failed notice again (admins)',
-    description: '例如短信网关修复后。次数从零重新计算。/ E.g. once the SMS gateway is fixed; its attempts count from zero again.',
+    description:
+      '例如短信网关修复后。次数从零重新计算。/ E.g. once the SMS gateway is fixed; its attempts count from zero again.',
     tags: ['cases'],
     access: ADMIN_ONLY,
     params: z.strictObject({ id: z.coerce.number().int().positive() }),
@@ -77,8 +97,17 @@ export function registerNoticeDeliveryRoutes(routes: ApiRoutes): void {
       return auditedWrite({ deps, principal }, `notice:${params.id}`, 'notice.retry', null, async (tx) => {
         const [before] = await tx.select().from(notices).where(eq(notices.id, params.id)).for('update');
         if (!before) throw notFound('notice-not-found', `没有这条通知：${params.id}`, `No notice ${params.id}`);
-        if (before.deliveryStatus !== 'failed') throw conflict('notice-not-failed', `只能重发发送失败的通知（当前：${before.deliveryStatus}）`, `Only a failed notice can be sent again (it is ${before.deliveryStatus})`);
-        const [after] = await tx.update(notices).set({ deliveryStatus: 'pending', attempts: 0, nextAttemptAt: new Date() }).where(eq(notices.id, params.id)).returning();
+        if (before.deliveryStatus !== 'failed')
+          throw conflict(
+            'notice-not-failed',
+            `只能重发发送失败的通知（当前：${before.deliveryStatus}）`,
+            `Only a failed notice can be sent again (it is ${before.deliveryStatus})`,
+          );
+        const [after] = await tx
+          .update(notices)
+          .set({ deliveryStatus: 'pending', attempts: 0, nextAttemptAt: new Date() })
+          .where(eq(notices.id, params.id))
+          .returning();
         return { before: present(before), after: present(after!), result: present(after!) };
       });
     },

@@ -3,12 +3,23 @@ import { loadIncidentSettings } from '../../db/incident';
 import { caseAssignments, cases } from '../../db/schema/cases';
 import type { OrgUnit } from '../../db/schema/org';
 import { summonsDepartments } from '../../db/schema/summons';
-import { planWhistle, recordWhistleRefusal, resolveSummonedUnits, summonsDepartmentStats, townshipWhistleStats } from '../../db/summons';
+import {
+  planWhistle,
+  recordWhistleRefusal,
+  resolveSummonedUnits,
+  summonsDepartmentStats,
+  townshipWhistleStats,
+} from '../../db/summons';
 import { findUnit } from '../../db/units';
 import { COMPLEXITIES, RATINGS, SUMMONS_URGENCIES, totalDisputedMs } from '../../domain/summons';
 import type { WhistleViolation } from '../../domain/summons';
 import { incidentActionUpdate } from '../../workflows/incident/definitions';
-import { partActionRequestSchema, partViewSchema, summonsActionSchema, summonsViewSchema } from '../../workflows/summons/contract';
+import {
+  partActionRequestSchema,
+  partViewSchema,
+  summonsActionSchema,
+  summonsViewSchema,
+} from '../../workflows/summons/contract';
 import {
   PART_STATUSES,
   partActionUpdate,
@@ -42,15 +53,42 @@ export const whistleBody = z
   .strictObject({
     title: text(200).openapi({ example: '废品收购站占道堆放、噪声扰民' }),
     description: text(4000),
-    reasonCode: text(40).openapi({ description: '吹哨事由（允许的事由之一，见 /summons-config）/ an allowed reason code', example: 'multi-department' }),
-    urgency: z.enum(SUMMONS_URGENCIES).default('normal').openapi({ description: '一般 normal（24 小时报到）/ 紧急 urgent（2 小时）/ 特急 critical（30 分钟）' }),
-    complexity: z.enum(COMPLEXITIES).default('simple').openapi({ description: '简单：当日反馈结果；复杂：10 个工作日内 / simple: same working day; complex: ≤10 working days' }),
-    unitIds: z.array(unitIdText).min(1).max(20).refine((ids) => new Set(ids).size === ids.length, '不得重复召集同一单位 / no unit twice').openapi({ description: '召集的县直部门或本乡镇派驻机构 / departments or this township’s dispatched agencies' }),
-    powerItemCodes: z.array(text(40)).max(50).default([]).openapi({ description: '事项涉及的权责清单编码 / power-list codes the matter falls under' }),
-    withinCapacity: z.boolean().default(false).openapi({ description: '乡镇是否有能力自行处置 / whether the township can handle it with its own forces' }),
-    keyTask: text(200).optional().openapi({ description: '所服务的重点工作（事由为重点工作时必填）/ the key task, for reason key-task' }),
-    categoryCode: text(40).optional().openapi({ description: '事项类别（用于判断是否明显属单一部门日常职责）；从事件吹哨时取事件类别 / incident category' }),
-    incidentId: text(100).optional().openapi({ description: '从三级（乡镇）事件吹哨：事件等待吹哨结果后继续 / raise from an L3 incident, which waits for the outcome' }),
+    reasonCode: text(40).openapi({
+      description: '吹哨事由（允许的事由之一，见 /summons-config）/ an allowed reason code',
+      example: 'multi-department',
+    }),
+    urgency: z
+      .enum(SUMMONS_URGENCIES)
+      .default('normal')
+      .openapi({ description: '一般 normal（24 小时报到）/ 紧急 urgent（2 小时）/ 特急 critical（30 分钟）' }),
+    complexity: z.enum(COMPLEXITIES).default('simple').openapi({
+      description: '简单：当日反馈结果；复杂：10 个工作日内 / simple: same working day; complex: ≤10 working days',
+    }),
+    unitIds: z
+      .array(unitIdText)
+      .min(1)
+      .max(20)
+      .refine((ids) => new Set(ids).size === ids.length, '不得重复召集同一单位 / no unit twice')
+      .openapi({ description: '召集的县直部门或本乡镇派驻机构 / departments or this township’s dispatched agencies' }),
+    powerItemCodes: z
+      .array(text(40))
+      .max(50)
+      .default([])
+      .openapi({ description: '事项涉及的权责清单编码 / power-list codes the matter falls under' }),
+    withinCapacity: z
+      .boolean()
+      .default(false)
+      .openapi({ description: '乡镇是否有能力自行处置 / whether the township can handle it with its own forces' }),
+    keyTask: text(200)
+      .optional()
+      .openapi({ description: '所服务的重点工作（事由为重点工作时必填）/ the key task, for reason key-task' }),
+    categoryCode: text(40).optional().openapi({
+      description: '事项类别（用于判断是否明显属单一部门日常职责）；从事件吹哨时取事件类别 / incident category',
+    }),
+    incidentId: text(100).optional().openapi({
+      description:
+        '从三级（乡镇）事件吹哨：事件等待吹哨结果后继续 / raise from an L3 incident, which waits for the outcome',
+    }),
   })
   .openapi('Whistle');
 
@@ -100,8 +138,15 @@ const departmentRowSchema = z
  */
 const summonsDetailSchema = summonsViewSchema
   .partial({ whistledBy: true, approval: true, summary: true, history: true, assignments: true })
-  .extend({ departments: z.array(departmentRowSchema).openapi({ description: '各单位报到情况（读模型）/ each unit’s part as stored' }) })
-  .openapi('SummonsDetail', { description: '吹哨实时状态；被召集单位只看到公开部分和本单位的报到 / live state of a whistle; a summoned unit sees the public part and its own part only' });
+  .extend({
+    departments: z
+      .array(departmentRowSchema)
+      .openapi({ description: '各单位报到情况（读模型）/ each unit’s part as stored' }),
+  })
+  .openapi('SummonsDetail', {
+    description:
+      '吹哨实时状态；被召集单位只看到公开部分和本单位的报到 / live state of a whistle; a summoned unit sees the public part and its own part only',
+  });
 
 /** One item of GET /summons/inbox. */
 export const inboxItemSchema = z
@@ -116,7 +161,9 @@ export const inboxItemSchema = z
     ackDeadline: z.string().nullable(),
     resultDeadline: z.string().nullable(),
     deadline: z.string().nullable().openapi({ description: '当前计时的期限 / the running limit’s deadline' }),
-    remainingMs: z.number().nullable().openapi({ description: '距当前期限的毫秒数（负数为已超期）/ ms to the running deadline; negative when overdue' }),
+    remainingMs: z.number().nullable().openapi({
+      description: '距当前期限的毫秒数（负数为已超期）/ ms to the running deadline; negative when overdue',
+    }),
     colour: z.string(),
     redCard: z.boolean(),
     misses: z.number().int(),
@@ -190,12 +237,24 @@ async function scopeOf(deps: AppDeps, principal: Principal): Promise<string> {
 /** An L3 incident of the caller's township that may blow the whistle now, or the refusal. */
 async function whistlingIncident(deps: AppDeps, principal: Principal, incidentId: string) {
   const row = await loadVisibleCase(deps, principal, incidentId);
-  if (row.process !== 'incident') throw notFound('case-not-found', `不是事件：${incidentId}`, `${incidentId} is not an incident`);
+  if (row.process !== 'incident')
+    throw notFound('case-not-found', `不是事件：${incidentId}`, `${incidentId} is not an incident`);
   if (row.level !== 3 || row.ownerUnitId !== principal.unitId) {
-    throw refuse('whistle-level', '只有本乡镇（街道）在三级处置的事件才能吹哨', 'Only an event at L3 in your own township can blow the whistle');
+    throw refuse(
+      'whistle-level',
+      '只有本乡镇（街道）在三级处置的事件才能吹哨',
+      'Only an event at L3 in your own township can blow the whistle',
+    );
   }
   if (row.status !== 'dispatched' && row.status !== 'handling') {
-    throw new Problem('conflict', { zh: `事件当前状态为“${row.currentStep ?? row.status}”，不能吹哨`, en: `The incident is ${row.status}; it cannot blow the whistle now` }, { code: 'wrong-state' });
+    throw new Problem(
+      'conflict',
+      {
+        zh: `事件当前状态为“${row.currentStep ?? row.status}”，不能吹哨`,
+        en: `The incident is ${row.status}; it cannot blow the whistle now`,
+      },
+      { code: 'wrong-state' },
+    );
   }
   const category = (row.data as { category?: { code?: string } }).category?.code ?? null;
   return { row, category };
@@ -203,7 +262,15 @@ async function whistlingIncident(deps: AppDeps, principal: Principal, incidentId
 
 /** Wait until each part has its opening transition in PostgreSQL, so callers (and liaisons) read it at once. */
 async function partsOpened(deps: AppDeps, caseIds: readonly string[]): Promise<void> {
-  await Promise.all(caseIds.map((id) => withTemporal(id, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(id).executeUpdate(summonsPartCase.opened)))));
+  await Promise.all(
+    caseIds.map((id) =>
+      withTemporal(id, () =>
+        withEngineDeadline(deps.temporal, () =>
+          deps.temporal.workflow.getHandle(id).executeUpdate(summonsPartCase.opened),
+        ),
+      ),
+    ),
+  );
 }
 
 /**
@@ -223,7 +290,15 @@ async function resummonedPart(deps: AppDeps, caseId: string): Promise<PartView |
 
 /** A finished case takes no more actions: a 409 saying so, rather than the engine's "not found". */
 function requireOpen(row: { id: string; closedAt: Date | null; currentStep: string | null }): void {
-  if (row.closedAt) throw new Problem('conflict', { zh: `案件已结束（${row.currentStep ?? ''}），不能再办理：${row.id}`, en: `Case ${row.id} has ended; no more actions` }, { code: 'case-closed' });
+  if (row.closedAt)
+    throw new Problem(
+      'conflict',
+      {
+        zh: `案件已结束（${row.currentStep ?? ''}），不能再办理：${row.id}`,
+        en: `Case ${row.id} has ended; no more actions`,
+      },
+      { code: 'case-closed' },
+    );
 }
 
 /** A row as JSON carries it: instants become ISO strings. */
@@ -234,9 +309,19 @@ async function departmentsOf(deps: AppDeps, summonsId: string, unitId?: string) 
   const rows = await deps.database.db
     .select()
     .from(summonsDepartments)
-    .where(and(eq(summonsDepartments.summonsId, summonsId), unitId === undefined ? undefined : eq(summonsDepartments.unitId, unitId)))
+    .where(
+      and(
+        eq(summonsDepartments.summonsId, summonsId),
+        unitId === undefined ? undefined : eq(summonsDepartments.unitId, unitId),
+      ),
+    )
     .orderBy(asc(summonsDepartments.notifiedAt), asc(summonsDepartments.caseId));
-  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])) as Jsonified<typeof r>);
+  return rows.map(
+    (r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])) as Jsonified<
+        typeof r
+      >,
+  );
 }
 
 /**
@@ -268,7 +353,8 @@ async function closeWhenPartsEnded<T>(deps: AppDeps, summonsId: string, close: (
 
 async function loadWhistle(deps: AppDeps, principal: Principal, id: string) {
   const row = await loadVisibleCase(deps, principal, id);
-  if (row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons') throw notFound('case-not-found', `不是吹哨：${id}`, `${id} is not a whistle`);
+  if (row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons')
+    throw notFound('case-not-found', `不是吹哨：${id}`, `${id} is not a whistle`);
   return row;
 }
 
@@ -305,7 +391,8 @@ async function whistleForSummonedUnit(deps: AppDeps, principal: Principal, id: s
 async function loadPart(deps: AppDeps, principal: Principal, summonsId: string, unitId: string) {
   const id = partCaseId(summonsId, unitId);
   const row = await loadVisibleCase(deps, principal, id);
-  if (row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons-part') throw notFound('case-not-found', `不是部门报到：${id}`, `${id} is not a summons part`);
+  if (row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons-part')
+    throw notFound('case-not-found', `不是部门报到：${id}`, `${id} is not a summons part`);
   return row;
 }
 
@@ -320,13 +407,21 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     tags: ['summons'],
     access: { roles: ['dispatcher'] },
     body: whistleBody,
-    response: { status: 201, schema: summonsViewSchema, description: '已吹哨，待领导审批 / Blown, awaiting the leader' },
+    response: {
+      status: 201,
+      schema: summonsViewSchema,
+      description: '已吹哨，待领导审批 / Blown, awaiting the leader',
+    },
     errors: [403, 404, 409, 422, 503],
     async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const township = await findUnit(db, principal.unitId);
       if (!township || !TOWNSHIP_KINDS.includes(township.kind)) {
-        throw new Problem('forbidden', { zh: '只有乡镇（街道）指挥员可以吹哨', en: 'Only a township (street) dispatcher can blow the whistle' }, { code: 'whistle-township-only' });
+        throw new Problem(
+          'forbidden',
+          { zh: '只有乡镇（街道）指挥员可以吹哨', en: 'Only a township (street) dispatcher can blow the whistle' },
+          { code: 'whistle-township-only' },
+        );
       }
       const incident = body.incidentId ? await whistlingIncident(deps, principal, body.incidentId) : null;
       const planned = await planWhistle(db, {
@@ -342,7 +437,14 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       });
       if (!planned.ok) {
         if (planned.violation.code.startsWith('whistle-')) {
-          await recordWhistleRefusal(db, { townshipId: township.id, incidentId: body.incidentId ?? null, ruleCode: planned.violation.ruleCode, reasonCode: body.reasonCode, userId: principal.userId, at: new Date() });
+          await recordWhistleRefusal(db, {
+            townshipId: township.id,
+            incidentId: body.incidentId ?? null,
+            ruleCode: planned.violation.ruleCode,
+            reasonCode: body.reasonCode,
+            userId: principal.userId,
+            at: new Date(),
+          });
         }
         throw whistleRefusal(planned.violation);
       }
@@ -375,8 +477,18 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       // The incident starts the whistle as its child and waits for it.
       const incidentId = incident.row.id;
       // The whistle's Update id is its case number: a retried request reusing that number whistles once.
-      await actOnCase(deps.temporal, incidentId, incidentActionUpdate, { actor: actorOf(principal), action: { type: 'whistle', summons: input } }, `whistle:${caseId}`);
-      return withTemporal(caseId, () => withEngineDeadline(deps.temporal, () => deps.temporal.workflow.getHandle(caseId).executeUpdate(summonsCase.opened)));
+      await actOnCase(
+        deps.temporal,
+        incidentId,
+        incidentActionUpdate,
+        { actor: actorOf(principal), action: { type: 'whistle', summons: input } },
+        `whistle:${caseId}`,
+      );
+      return withTemporal(caseId, () =>
+        withEngineDeadline(deps.temporal, () =>
+          deps.temporal.workflow.getHandle(caseId).executeUpdate(summonsCase.opened),
+        ),
+      );
     },
   });
 
@@ -396,9 +508,20 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadWhistle(deps, principal, params.id);
       requireOpen(row);
-      const act = () => actOnCase(deps.temporal, params.id, summonsActionUpdate, { actor: actorOf(principal), action: body }, idempotency?.updateId);
+      const act = () =>
+        actOnCase(
+          deps.temporal,
+          params.id,
+          summonsActionUpdate,
+          { actor: actorOf(principal), action: body },
+          idempotency?.updateId,
+        );
       const view = body.type === 'close' ? await closeWhenPartsEnded(deps, params.id, act) : await act();
-      if (body.type === 'approve') await partsOpened(deps, view.parts.map((p) => p.caseId));
+      if (body.type === 'approve')
+        await partsOpened(
+          deps,
+          view.parts.map((p) => p.caseId),
+        );
       return { ...view, departments: await departmentsOf(deps, params.id) };
     },
   });
@@ -408,11 +531,20 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     path: '/summons/inbox',
     operationId: 'summonsInbox',
     summary: '部门报到待办：召集本单位的吹哨及倒计时 / Department inbox: summons addressed to my unit, with countdowns',
-    description: '部门（派驻机构）联络员只看到召集本单位的事项，含报到与结果反馈的期限和剩余时间。/ A liaison sees only the parts addressed to their own unit.',
+    description:
+      '部门（派驻机构）联络员只看到召集本单位的事项，含报到与结果反馈的期限和剩余时间。/ A liaison sees only the parts addressed to their own unit.',
     tags: ['summons'],
     access: { roles: 'any' },
-    query: z.strictObject({ open: z.enum(['true', 'false']).default('true').transform((v) => v === 'true') }),
-    response: { schema: z.object({ items: z.array(inboxItemSchema), now: z.string() }).openapi('SummonsInbox'), description: '待办 / Inbox' },
+    query: z.strictObject({
+      open: z
+        .enum(['true', 'false'])
+        .default('true')
+        .transform((v) => v === 'true'),
+    }),
+    response: {
+      schema: z.object({ items: z.array(inboxItemSchema), now: z.string() }).openapi('SummonsInbox'),
+      description: '待办 / Inbox',
+    },
     async handler({ query, principal, deps }) {
       const d = summonsDepartments;
       const now = new Date();
@@ -420,7 +552,15 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
         .select({ d, c: cases, actions: caseAssignments.actions })
         .from(d)
         .innerJoin(cases, eq(cases.id, d.caseId))
-        .leftJoin(caseAssignments, and(eq(caseAssignments.caseId, d.caseId), eq(caseAssignments.unitId, principal.unitId), eq(caseAssignments.role, principal.role), or(eq(caseAssignments.userId, ''), eq(caseAssignments.userId, principal.userId))))
+        .leftJoin(
+          caseAssignments,
+          and(
+            eq(caseAssignments.caseId, d.caseId),
+            eq(caseAssignments.unitId, principal.unitId),
+            eq(caseAssignments.role, principal.role),
+            or(eq(caseAssignments.userId, ''), eq(caseAssignments.userId, principal.userId)),
+          ),
+        )
         .where(and(eq(d.unitId, principal.unitId), query.open ? isNull(d.endedAt) : sql`true`))
         .orderBy(sql`${cases.deadline} asc nulls last`, asc(d.caseId));
       return {
@@ -450,7 +590,8 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     method: 'get',
     path: '/summons/stats',
     operationId: 'summonsStats',
-    summary: '吹哨报到统计：各部门召集数、按时报到率、按时反馈率、异议、评价；各乡镇吹哨数、被拒数、吹哨率 / Summons statistics',
+    summary:
+      '吹哨报到统计：各部门召集数、按时报到率、按时反馈率、异议、评价；各乡镇吹哨数、被拒数、吹哨率 / Summons statistics',
     description:
       '按 [from, to) 统计。unitId 为乡镇时统计该乡镇召集的各单位及其吹哨情况；为部门或派驻机构时统计该单位；为县时统计全县。县综合指挥中心可查全县。/ Per summoned unit and per township over [from, to), scoped by unitId.',
     tags: ['summons'],
@@ -463,12 +604,22 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       const unit = await findUnit(db, query.unitId ?? principal.unitId);
       if (!unit) throw notFound('unit-not-found', `单位不存在：${query.unitId}`, `No unit ${query.unitId}`);
       if (!canSeeUnit(principal, unit) && !isWithin(unit.path, await scopeOf(deps, principal))) {
-        throw new Problem('forbidden', { zh: `无权查看其他单位（${unit.name}）的统计`, en: `You may not see another unit's statistics (${unit.id})` }, { code: 'unit-forbidden' });
+        throw new Problem(
+          'forbidden',
+          {
+            zh: `无权查看其他单位（${unit.name}）的统计`,
+            en: `You may not see another unit's statistics (${unit.id})`,
+          },
+          { code: 'unit-forbidden' },
+        );
       }
       const period = { from: new Date(query.from), to: new Date(query.to) };
       const township = TOWNSHIP_KINDS.includes(unit.kind);
       const [departments, townships] = await Promise.all([
-        summonsDepartmentStats(db, township ? { ...period, townshipIds: [unit.id] } : { ...period, subtreePath: unit.path }),
+        summonsDepartmentStats(
+          db,
+          township ? { ...period, townshipIds: [unit.id] } : { ...period, subtreePath: unit.path },
+        ),
         townshipWhistleStats(db, { ...period, subtreePath: unit.path }),
       ]);
       return { from: query.from, to: query.to, unitId: unit.id, departments, townships };
@@ -492,7 +643,10 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       try {
         row = await loadWhistle(deps, principal, params.id);
       } catch (err) {
-        const summoned = err instanceof Problem && err.extra.code === 'case-not-found' ? await whistleForSummonedUnit(deps, principal, params.id) : null;
+        const summoned =
+          err instanceof Problem && err.extra.code === 'case-not-found'
+            ? await whistleForSummonedUnit(deps, principal, params.id)
+            : null;
         if (summoned) return summoned;
         throw err;
       }
@@ -513,7 +667,9 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     errors: [404, 503],
     async handler({ params, principal, deps }) {
       const row = await loadPart(deps, principal, params.id, params.unitId);
-      const view = await withTemporal(row.id, () => deps.temporal.workflow.getHandle(row.id).query(summonsPartCase.state));
+      const view = await withTemporal(row.id, () =>
+        deps.temporal.workflow.getHandle(row.id).query(summonsPartCase.state),
+      );
       // A query answers as of the workflow's last task: count a pending dispute up to now.
       return { ...view, disputedMs: totalDisputedMs(view.disputes, Date.now()) };
     },
@@ -523,14 +679,18 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
     method: 'post',
     path: '/summons/:id/departments/:unitId/actions',
     operationId: 'actOnSummonsPart',
-    summary: '部门报到办理：报到 / 到场 / 反馈结果 / 职责异议（部门联络员）；验收 / 退回 / 评价 / 撤回（乡镇指挥员）；裁定异议（县综合指挥中心）/ Act on one unit’s part',
+    summary:
+      '部门报到办理：报到 / 到场 / 反馈结果 / 职责异议（部门联络员）；验收 / 退回 / 评价 / 撤回（乡镇指挥员）；裁定异议（县综合指挥中心）/ Act on one unit’s part',
     description:
       '单位只能办理召集本单位的部分（其他单位的返回 404）。异议成立时县综合指挥中心可改召其他单位（resummonUnitId）。被拒绝的操作不改变案件：403 非本环节办理人，409 状态不符，422 规则不允许。/ One endpoint with a typed action union; a refused action changes nothing.',
     tags: ['summons'],
     access: { roles: ['dept_liaison', 'dispatcher'] },
     params: partParams,
     body: partActionRequestSchema,
-    response: { schema: partViewSchema.extend({ resummoned: partViewSchema.nullable().optional() }), description: '办理后的部门报到 / The part after the action' },
+    response: {
+      schema: partViewSchema.extend({ resummoned: partViewSchema.nullable().optional() }),
+      description: '办理后的部门报到 / The part after the action',
+    },
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadPart(deps, principal, params.id, params.unitId);
@@ -538,10 +698,23 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       let action: PartAction;
       if (body.type === 'rule' && body.resummonUnitId) {
         const { resummonUnitId, ...ruling } = body;
-        if (!body.upheld) throw refuse('summons-resummon-needs-upheld', '驳回异议时不能改召其他单位', 'Only an upheld dispute can re-summon another unit');
+        if (!body.upheld)
+          throw refuse(
+            'summons-resummon-needs-upheld',
+            '驳回异议时不能改召其他单位',
+            'Only an upheld dispute can re-summon another unit',
+          );
         const townshipId = (row.data as { townshipId: string }).townshipId;
-        const [already] = await deps.database.db.select({ id: summonsDepartments.caseId }).from(summonsDepartments).where(and(eq(summonsDepartments.summonsId, params.id), eq(summonsDepartments.unitId, resummonUnitId)));
-        if (already) throw refuse('summons-unit-already-summoned', `该单位已被本次吹哨召集：${resummonUnitId}`, `${resummonUnitId} is already summoned by this whistle`);
+        const [already] = await deps.database.db
+          .select({ id: summonsDepartments.caseId })
+          .from(summonsDepartments)
+          .where(and(eq(summonsDepartments.summonsId, params.id), eq(summonsDepartments.unitId, resummonUnitId)));
+        if (already)
+          throw refuse(
+            'summons-unit-already-summoned',
+            `该单位已被本次吹哨召集：${resummonUnitId}`,
+            `${resummonUnitId} is already summoned by this whistle`,
+          );
         const resolved = await resolveSummonedUnits(deps.database.db, { id: townshipId }, [resummonUnitId]);
         if (!resolved.ok) throw whistleRefusal(resolved.violation);
         action = { ...ruling, resummon: resolved.units[0]! };
@@ -552,8 +725,15 @@ export function registerSummonsRoutes(routes: ApiRoutes): void {
       } else {
         action = body.type === 'rule' ? { type: 'rule', upheld: body.upheld, note: body.note } : body;
       }
-      const view = await actOnCase(deps.temporal, row.id, partActionUpdate, { actor: actorOf(principal), action }, idempotency?.updateId);
-      if (action.type === 'rule' && action.resummon) return { ...view, resummoned: await resummonedPart(deps, partCaseId(params.id, action.resummon.unitId)) };
+      const view = await actOnCase(
+        deps.temporal,
+        row.id,
+        partActionUpdate,
+        { actor: actorOf(principal), action },
+        idempotency?.updateId,
+      );
+      if (action.type === 'rule' && action.resummon)
+        return { ...view, resummoned: await resummonedPart(deps, partCaseId(params.id, action.resummon.unitId)) };
       return view;
     },
   });

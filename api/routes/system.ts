@@ -3,9 +3,16 @@ import type { Express, RequestHandler } from 'express';
 import type { AppDeps } from '../deps';
 import { metricsGuard } from '../security';
 
-async function check(name: string, probe: () => Promise<unknown>, timeoutMs = 2000): Promise<{ name: string; ok: boolean; error?: string }> {
+async function check(
+  name: string,
+  probe: () => Promise<unknown>,
+  timeoutMs = 2000,
+): Promise<{ name: string; ok: boolean; error?: string }> {
   try {
-    await Promise.race([probe(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref())]);
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs).unref()),
+    ]);
     return { name, ok: true };
   } catch (err) {
     return { name, ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -55,4 +62,5 @@ export function docsPage(): string {
 }
 
 /** The docs page's start script, served as a file: the CSP allows no inline script. */
-export const DOCS_INIT_SCRIPT = "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true });\n";
+export const DOCS_INIT_SCRIPT =
+  "window.ui = SwaggerUIBundle({ url: '/openapi.json', dom_id: '#swagger-ui', persistAuthorization: true });\n";

@@ -18,7 +18,9 @@ const createTaskBody = z.strictObject({
   title: text(200).openapi({ example: '整改：背街小巷占道经营回潮' }),
   description: text(4000),
   unitId: text(100).openapi({ description: '责任单位 / the unit that must do the work', example: 'lk.t01.v01' }),
-  budget: documented(positiveDurationSchema, { description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }' }),
+  budget: documented(positiveDurationSchema, {
+    description: '时限 / time limit, e.g. { unit: "workday", amount: 15 }',
+  }),
 });
 
 export function actorOf(p: Principal): Actor {
@@ -31,7 +33,8 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     path: '/tasks',
     operationId: 'createTask',
     summary: '下达整改任务 / Open a rectification task for a unit',
-    description: '督查员向本辖区单位下达整改任务，按工作日计时。/ A supervisor opens a task for a unit in their subtree, timed in working days.',
+    description:
+      '督查员向本辖区单位下达整改任务，按工作日计时。/ A supervisor opens a task for a unit in their subtree, timed in working days.',
     tags: ['tasks'],
     access: { roles: ['supervisor', 'admin'] },
     body: createTaskBody,
@@ -40,13 +43,24 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     async handler({ body, principal, deps, idempotency }) {
       const db = deps.database.db;
       const unit = await findUnit(db, body.unitId);
-      if (!unit || !unit.active) throw new Problem('notFound', { zh: `责任单位不存在或已停用：${body.unitId}`, en: `No active unit ${body.unitId}` }, { code: 'unit-not-found' });
+      if (!unit || !unit.active)
+        throw new Problem(
+          'notFound',
+          { zh: `责任单位不存在或已停用：${body.unitId}`, en: `No active unit ${body.unitId}` },
+          { code: 'unit-not-found' },
+        );
       requireUnitScope(principal, unit);
       const calendar = await calendarFor(deps, unit);
       const now = Date.now();
       requireDeadlineComputable(calendar, body.budget, now);
       const caseId = await newCaseId({ deps, idempotency }, 'task', now);
-      const input: StartTaskInput = { caseId, ...body, ownerUnitId: principal.unitId, createdBy: actorOf(principal), calendar };
+      const input: StartTaskInput = {
+        caseId,
+        ...body,
+        ownerUnitId: principal.unitId,
+        createdBy: actorOf(principal),
+        calendar,
+      };
       return startCase(deps, taskCase, caseId, input);
     },
   });
@@ -66,9 +80,20 @@ export function registerTaskRoutes(routes: ApiRoutes): void {
     errors: [404, 409, 422, 503],
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadVisibleCase(deps, principal, params.id);
-      if (row.process !== 'task') throw new Problem('notFound', { zh: `不是整改任务：${params.id}`, en: `${params.id} is not a task` }, { code: 'case-not-found' });
+      if (row.process !== 'task')
+        throw new Problem(
+          'notFound',
+          { zh: `不是整改任务：${params.id}`, en: `${params.id} is not a task` },
+          { code: 'case-not-found' },
+        );
       const oversight = body.type === 'urge' && (await overseesOverdueCase(deps, principal, row));
-      return actOnCase(deps.temporal, params.id, taskActionUpdate, { actor: actorOf(principal), action: body, ...(oversight ? { oversight } : {}) }, idempotency?.updateId);
+      return actOnCase(
+        deps.temporal,
+        params.id,
+        taskActionUpdate,
+        { actor: actorOf(principal), action: body, ...(oversight ? { oversight } : {}) },
+        idempotency?.updateId,
+      );
     },
   });
 }

@@ -14,7 +14,12 @@ export interface BareResult {
 }
 
 /** `plan[i]` is the number of updates case i gets after its start. */
-export async function runBare(client: Client, taskQueue: string, plan: number[], concurrency: number): Promise<BareResult> {
+export async function runBare(
+  client: Client,
+  taskQueue: string,
+  plan: number[],
+  concurrency: number,
+): Promise<BareResult> {
   const latencies = new Latencies();
   const run = randomUUID().slice(0, 8);
   let next = 0;
@@ -24,7 +29,12 @@ export async function runBare(client: Client, taskQueue: string, plan: number[],
     for (let i = next++; i < plan.length; i = next++) {
       const workflowId = `bare-${run}-${i}`;
       const t0 = performance.now();
-      const start = new WithStartWorkflowOperation('bareWorkflow', { workflowId, taskQueue, workflowIdConflictPolicy: 'FAIL', args: [] });
+      const start = new WithStartWorkflowOperation('bareWorkflow', {
+        workflowId,
+        taskQueue,
+        workflowIdConflictPolicy: 'FAIL',
+        args: [],
+      });
       await client.workflow.executeUpdateWithStart(bareOpenedUpdate, { startWorkflowOperation: start });
       latencies.record('start', performance.now() - t0);
       const handle = client.workflow.getHandle(workflowId);

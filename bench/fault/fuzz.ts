@@ -23,10 +23,14 @@ const spec = {
   adminBudgetS: { default: 120, help: 'time budget of the admin run (every operation)' },
 };
 /** One user per role that owns operations; both dispatchers (township, county command centre). */
-const DEFAULT_USERS = 'admin,t01.window,t01.dispatcher,t01.leader,t01.v01.g01.grid,t01.v01.handler,scjg.approver,scjg.liaison,zhzx.dispatcher,lk.assessor';
+const DEFAULT_USERS =
+  'admin,t01.window,t01.dispatcher,t01.leader,t01.v01.g01.grid,t01.v01.handler,scjg.approver,scjg.liaison,zhzx.dispatcher,lk.assessor';
 const settings = readSettings(spec);
 const m = announce('fault: fuzz the API from its OpenAPI document, once per role (schemathesis)', spec, settings);
-const listed = (process.env.FUZZ_USERS ?? DEFAULT_USERS).split(',').map((u) => u.trim()).filter(Boolean);
+const listed = (process.env.FUZZ_USERS ?? DEFAULT_USERS)
+  .split(',')
+  .map((u) => u.trim())
+  .filter(Boolean);
 // admin goes last: its fuzz edits users, org units, calendars and configuration (it deactivated
 // t01.window when it went first), which must not change the other roles' runs.
 const users = [...listed.filter((u) => u !== 'admin'), ...listed.filter((u) => u === 'admin')];
@@ -42,10 +46,26 @@ const python = ['python3', 'python'].find((py) => spawnSync(py, ['--version']).s
 if (!python) throw new Error('python3 is needed for schemathesis');
 if (!existsSync(path.join(TOOLS, 'schemathesis'))) {
   console.log('[fuzz] 从 PyPI 安装 schemathesis 到 .tools/fuzz / installing schemathesis from PyPI into .tools/fuzz…');
-  const pip = spawnSync(python, ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-warn-script-location', '--quiet', '--upgrade', '--target', TOOLS, '-r', path.join(ROOT, 'bench', 'fault', 'fuzz-tools.txt')], {
-    stdio: 'inherit',
-    env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
-  });
+  const pip = spawnSync(
+    python,
+    [
+      '-m',
+      'pip',
+      'install',
+      '--disable-pip-version-check',
+      '--no-warn-script-location',
+      '--quiet',
+      '--upgrade',
+      '--target',
+      TOOLS,
+      '-r',
+      path.join(ROOT, 'bench', 'fault', 'fuzz-tools.txt'),
+    ],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+    },
+  );
   if (pip.status !== 0) throw new Error('pip install schemathesis failed');
 }
 
@@ -58,14 +78,21 @@ type PathParams = Record<string, Record<string, string>>;
 async function openCases(client: ApiClient, tag: string): Promise<PathParams> {
   const start = async (s: Scenario, n: number) => {
     const res = await client.request('POST', s.start.path, { user: s.start.user, body: s.start.body(`${tag}-${n}`) });
-    if (res.status !== 201) throw new Error(`open ${s.name} for the fuzz: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    if (res.status !== 201)
+      throw new Error(`open ${s.name} for the fuzz: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
     return (res.body as { caseId: string }).caseId;
   };
   const { approval, incident, task, summons } = SCENARIOS;
-  const [approvalId, incidentId, taskId, awaitingId, summoningId] = await Promise.all([approval, incident, task, summons, summons].map(start));
+  const [approvalId, incidentId, taskId, awaitingId, summoningId] = await Promise.all(
+    [approval, incident, task, summons, summons].map(start),
+  );
   const approve = summons.steps[0]!;
-  const approved = await client.request('POST', summons.actionsPath(summoningId!), { user: approve.user, body: approve.body });
-  if (approved.status !== 200) throw new Error(`approve the fuzz whistle: ${approved.status} ${JSON.stringify(approved.body).slice(0, 300)}`);
+  const approved = await client.request('POST', summons.actionsPath(summoningId!), {
+    user: approve.user,
+    body: approve.body,
+  });
+  if (approved.status !== 200)
+    throw new Error(`approve the fuzz whistle: ${approved.status} ${JSON.stringify(approved.body).slice(0, 300)}`);
   return {
     actOnApproval: { id: approvalId! },
     actOnIncident: { id: incidentId! },
@@ -79,7 +106,9 @@ async function openCases(client: ApiClient, tag: string): Promise<PathParams> {
 function configToml(params: PathParams): string {
   return Object.entries(params)
     .map(([operationId, values]) => {
-      const fixed = Object.entries(values).map(([name, value]) => `${JSON.stringify(`path.${name}`)} = ${JSON.stringify(value)}`);
+      const fixed = Object.entries(values).map(
+        ([name, value]) => `${JSON.stringify(`path.${name}`)} = ${JSON.stringify(value)}`,
+      );
       return `[[operations]]\ninclude-operation-id = ${JSON.stringify(operationId)}\nparameters = { ${fixed.join(', ')} }\n`;
     })
     .join('\n');
@@ -96,7 +125,10 @@ function junitFailures(file: string): string[] {
     const failure = content && /<(failure|error)\b([^>]*)>([\s\S]*?)<\/\1>/.exec(content);
     if (!failure) continue;
     const message = /\bmessage="([^"]*)"/.exec(failure[2]!)?.[1] || failure[3]!;
-    const lines = message.split(/&#10;|\n/).map((l) => l.trim()).filter(Boolean);
+    const lines = message
+      .split(/&#10;|\n/)
+      .map((l) => l.trim())
+      .filter(Boolean);
     // The failed checks are listed as "- ST101 Server error"; an error has its title first.
     const checks = lines.filter((l) => l.startsWith('- ')).map((l) => l.slice(2));
     out.push(`${name}: ${failure[1]} — ${(checks.length ? checks.join('; ') : (lines[0] ?? '')).slice(0, 300)}`);
@@ -108,8 +140,16 @@ function junitFailures(file: string): string[] {
  * Run the fuzzer, echoing and keeping its output. Not spawnSync: a blocked event loop misses the
  * API closing idle keep-alive connections, and the next request on one fails ("other side closed").
  */
-function runFuzzer(args: string[], cwd: string, timeoutMs: number): Promise<{ status: number | null; signal: NodeJS.Signals | null; out: string }> {
-  const child = spawn(python!, args, { cwd, env: { ...process.env, PYTHONPATH: TOOLS, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runFuzzer(
+  args: string[],
+  cwd: string,
+  timeoutMs: number,
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; out: string }> {
+  const child = spawn(python!, args, {
+    cwd,
+    env: { ...process.env, PYTHONPATH: TOOLS, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const orphan = () => child.kill('SIGKILL');
   process.once('exit', orphan);
   // The budget bounds the run; the timeout only guards against a hung fuzzer.
@@ -190,12 +230,28 @@ try {
       '--report-junit-path',
       junit,
     ];
-    console.log(`\n[fuzz] as ${user} (${role}), ${all ? 'every operation' : `${operations.length} operations: ${operations.join(', ')}`}, budget ${budgetS} s`);
+    console.log(
+      `\n[fuzz] as ${user} (${role}), ${all ? 'every operation' : `${operations.length} operations: ${operations.join(', ')}`}, budget ${budgetS} s`,
+    );
     const started = Date.now();
     const run = await runFuzzer(args, sys.dataDir, (budgetS + 300) * 1000);
     const out = run.out;
-    const summary = out.split('\n').filter((l) => /passed|failed|errored|Server error|not_a_server_error|conformance|Authentication failed|=====/.test(l)).slice(-40);
-    runs.push({ user, role, operations: all ? 'all' : operations.length, budgetS, exitCode: run.status, wallS: Math.round((Date.now() - started) / 100) / 10, failures: junitFailures(junit), summary });
+    const summary = out
+      .split('\n')
+      .filter((l) =>
+        /passed|failed|errored|Server error|not_a_server_error|conformance|Authentication failed|=====/.test(l),
+      )
+      .slice(-40);
+    runs.push({
+      user,
+      role,
+      operations: all ? 'all' : operations.length,
+      budgetS,
+      exitCode: run.status,
+      wallS: Math.round((Date.now() - started) / 100) / 10,
+      failures: junitFailures(junit),
+      summary,
+    });
     console.log(`[fuzz] ${user}: ${run.status === 0 ? 'PASS' : `FAIL (exit ${run.status ?? run.signal})`}`);
   }
 } finally {
@@ -207,10 +263,27 @@ const md = [
   '',
   table(
     ['user', 'role', 'operations', 'budget s', 'wall s', 'result', 'failed operations'],
-    runs.map((r) => [r.user, r.role, r.operations, r.budgetS, r.wallS, r.exitCode === 0 ? 'PASS' : `FAIL (${r.exitCode ?? 'killed'})`, r.failures.length]),
+    runs.map((r) => [
+      r.user,
+      r.role,
+      r.operations,
+      r.budgetS,
+      r.wallS,
+      r.exitCode === 0 ? 'PASS' : `FAIL (${r.exitCode ?? 'killed'})`,
+      r.failures.length,
+    ]),
   ),
   '',
-  ...runs.flatMap((r) => [`### ${r.user} (${r.role})`, '', ...r.failures.map((f) => `- ${f}`), ...(r.failures.length ? [''] : []), '```', ...r.summary, '```', '']),
+  ...runs.flatMap((r) => [
+    `### ${r.user} (${r.role})`,
+    '',
+    ...r.failures.map((f) => `- ${f}`),
+    ...(r.failures.length ? [''] : []),
+    '```',
+    ...r.summary,
+    '```',
+    '',
+  ]),
 ].join('\n');
 writeResults('fault-fuzz', 'npm run fault -- fuzz', m, settings, { passed, users, runs }, md);
 console.log(`\n${passed ? 'PASS' : 'FAIL'} fault-fuzz`);

@@ -10,7 +10,10 @@ import { runWorkload, scenarioMix } from '../lib/workload';
 const baseSpec = {
   cases: { default: 500, help: 'cases driven through every step' },
   concurrency: { default: 500, help: 'virtual users (= cases in flight at once)' },
-  retryForS: { default: 180, help: 'how long a virtual user keeps retrying one request that got 503 or no answer before its case counts as failed' },
+  retryForS: {
+    default: 180,
+    help: 'how long a virtual user keeps retrying one request that got 503 or no answer before its case counts as failed',
+  },
 };
 
 type Spec = Record<string, { default: number; help: string }>;
@@ -28,7 +31,12 @@ export interface FaultContext<S extends Spec> {
  * while cases were in flight (none is a failure: nothing was tested), and must leave the system
  * whole (everything restarted).
  */
-export async function runFaultTest<S extends Spec>(name: string, title: string, spec: S, inject: (ctx: FaultContext<S>) => Promise<number>): Promise<void> {
+export async function runFaultTest<S extends Spec>(
+  name: string,
+  title: string,
+  spec: S,
+  inject: (ctx: FaultContext<S>) => Promise<number>,
+): Promise<void> {
   const fullSpec = { ...baseSpec, ...spec };
   const settings = readSettings(fullSpec) as FaultContext<S>['settings'];
   const m = announce(`fault: ${title}`, fullSpec, settings);
@@ -56,13 +64,21 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
     }).finally(() => void (finished = true));
     const injected = inject({ sys, settings, finished: () => finished, note });
     const [result, faults] = await Promise.all([workload, injected]);
-    note(`workload done: ${result.cases.length} cases, ${result.actions} actions, ${result.retries} retried requests, ${result.failed.length} failed cases in ${(result.wallMs / 1000).toFixed(1)} s`);
+    note(
+      `workload done: ${result.cases.length} cases, ${result.actions} actions, ${result.retries} retried requests, ${result.failed.length} failed cases in ${(result.wallMs / 1000).toFixed(1)} s`,
+    );
     const verdict = await verifyCases(client, sys.database.db, result.cases, since);
     const openUntracked = verdict.untracked.filter((u) => !u.closed);
     const retryReasons: Record<string, number> = {};
-    for (const reason of result.cases.flatMap((c) => c.retryReasons)) retryReasons[reason] = (retryReasons[reason] ?? 0) + 1;
+    for (const reason of result.cases.flatMap((c) => c.retryReasons))
+      retryReasons[reason] = (retryReasons[reason] ?? 0) + 1;
     // Every request carries an Idempotency-Key, so a retried start must not open a second case.
-    passed = faults > 0 && result.failed.length === 0 && verdict.bad.length === 0 && verdict.untracked.length === 0 && result.cases.length === settings.cases;
+    passed =
+      faults > 0 &&
+      result.failed.length === 0 &&
+      verdict.bad.length === 0 &&
+      verdict.untracked.length === 0 &&
+      result.cases.length === settings.cases;
     const figures = {
       passed,
       faultsInFlight: faults,
@@ -81,18 +97,51 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
       `**${passed ? 'PASS' : 'FAIL'}** — ${title}`,
       '',
       table(
-        ['faults in flight', 'cases driven', 'actions', 'retried requests', 'failed cases', 'cases with problems', 'untracked cases (open)', 'wall s'],
-        [[faults, result.cases.length, result.actions, result.retries, result.failed.length, verdict.bad.length, `${verdict.untracked.length} (${openUntracked.length})`, figures.wallS]],
+        [
+          'faults in flight',
+          'cases driven',
+          'actions',
+          'retried requests',
+          'failed cases',
+          'cases with problems',
+          'untracked cases (open)',
+          'wall s',
+        ],
+        [
+          [
+            faults,
+            result.cases.length,
+            result.actions,
+            result.retries,
+            result.failed.length,
+            verdict.bad.length,
+            `${verdict.untracked.length} (${openUntracked.length})`,
+            figures.wallS,
+          ],
+        ],
       ),
       '',
       'Checked per case, and for a summons also per child case (one per summoned department): projected status is the final one and the case is closed; projection status (and level) equal the workflow’s own query; audit chain verifies; audit sequence has no gap; the human actions in the audit are exactly the driven ones, each once.',
       '',
-      `Retried requests by first answer: ${Object.entries(retryReasons).map(([r, n]) => `${r} ×${n}`).join(', ') || 'none'}.`,
+      `Retried requests by first answer: ${
+        Object.entries(retryReasons)
+          .map(([r, n]) => `${r} ×${n}`)
+          .join(', ') || 'none'
+      }.`,
       '',
       'Untracked cases are cases the driven requests do not account for (e.g. a retried start that opened a second case); every request carries an Idempotency-Key, so any is a failure.',
       '',
-      ...(verdict.bad.length ? ['Problems (first 20):', '', ...verdict.bad.slice(0, 20).map((b) => `- ${b.caseId} (${b.scenario}): ${b.problems.join('; ')}`), ''] : []),
-      ...(result.failed.length ? ['Failed cases (first 20):', '', ...result.failed.slice(0, 20).map((f) => `- ${f.scenario}: ${f.error}`), ''] : []),
+      ...(verdict.bad.length
+        ? [
+            'Problems (first 20):',
+            '',
+            ...verdict.bad.slice(0, 20).map((b) => `- ${b.caseId} (${b.scenario}): ${b.problems.join('; ')}`),
+            '',
+          ]
+        : []),
+      ...(result.failed.length
+        ? ['Failed cases (first 20):', '', ...result.failed.slice(0, 20).map((f) => `- ${f.scenario}: ${f.error}`), '']
+        : []),
       'Events:',
       '',
       ...notes.map((n) => `- ${n}`),
@@ -107,4 +156,3 @@ export async function runFaultTest<S extends Spec>(name: string, title: string, 
 
 /** A random duration in [minMs, maxMs). */
 export const randomMs = (minMs: number, maxMs: number) => minMs + Math.random() * (maxMs - minMs);
-

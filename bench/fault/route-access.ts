@@ -33,6 +33,9 @@ export function operationAccess(): OperationAccess[] {
  */
 export function operationsOf(role: Role, all: readonly OperationAccess[]): string[] {
   return all
-    .filter(({ access, method }) => access !== 'public' && (access.roles === 'any' ? method !== 'get' : access.roles.includes(role)))
+    .filter(
+      ({ access, method }) =>
+        access !== 'public' && (access.roles === 'any' ? method !== 'get' : access.roles.includes(role)),
+    )
     .map((o) => o.operationId);
 }

@@ -28,10 +28,12 @@ export class ApiClient {
   token(username: string): Promise<string> {
     let token = this.tokens.get(username);
     if (!token) {
-      token = this.issueToken ? this.issueToken(username) : this.raw('POST', '/api/v1/auth/dev-login', { body: { username } }).then((res) => {
-        if (res.status !== 200) throw new Error(`dev-login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-        return (res.body as { token: string }).token;
-      });
+      token = this.issueToken
+        ? this.issueToken(username)
+        : this.raw('POST', '/api/v1/auth/dev-login', { body: { username } }).then((res) => {
+            if (res.status !== 200) throw new Error(`dev-login ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+            return (res.body as { token: string }).token;
+          });
       token.catch(() => this.tokens.delete(username));
       this.tokens.set(username, token);
     }
@@ -39,12 +41,20 @@ export class ApiClient {
   }
 
   /** A request as `user` (or anonymous); `idempotencyKey` makes a retried POST safe (api/idempotency.ts). */
-  async request(method: string, path: string, opts: { user?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<ApiResponse> {
+  async request(
+    method: string,
+    path: string,
+    opts: { user?: string; body?: unknown; idempotencyKey?: string } = {},
+  ): Promise<ApiResponse> {
     const authorization = opts.user ? `Bearer ${await this.token(opts.user)}` : undefined;
     return this.raw(method, path, { body: opts.body, authorization, idempotencyKey: opts.idempotencyKey });
   }
 
-  private async raw(method: string, path: string, opts: { body?: unknown; authorization?: string; idempotencyKey?: string }): Promise<ApiResponse> {
+  private async raw(
+    method: string,
+    path: string,
+    opts: { body?: unknown; authorization?: string; idempotencyKey?: string },
+  ): Promise<ApiResponse> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.authorization) headers.authorization = opts.authorization;
@@ -59,7 +69,9 @@ export class ApiClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
-      throw new NetworkError(`${method} ${path}: ${err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err)}`);
+      throw new NetworkError(
+        `${method} ${path}: ${err instanceof Error ? `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}` : String(err)}`,
+      );
     }
     const text = await res.text().catch(() => '');
     const ms = performance.now() - started;

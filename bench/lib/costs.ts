@@ -19,7 +19,16 @@ export function stageFigures(samples: Record<string, number[]>, actions: number)
       .map(([stage, values]) => {
         const s = percentiles(values);
         const sum = values.reduce((a, b) => a + b, 0);
-        return [stage, { count: s.count, meanMs: s.mean, p50Ms: s.p50, p99Ms: s.p99, msPerAction: Math.round((sum / actions) * 100) / 100 }];
+        return [
+          stage,
+          {
+            count: s.count,
+            meanMs: s.mean,
+            p50Ms: s.p50,
+            p99Ms: s.p99,
+            msPerAction: Math.round((sum / actions) * 100) / 100,
+          },
+        ];
       }),
   );
 }
@@ -52,7 +61,13 @@ export function sdkFigures(before: string, after: string): Record<string, { coun
       const base = name.slice(0, -'_count'.length);
       const count = d(name);
       if (count > 0) out[base] = { count, meanMs: Math.round((d(`${base}_sum`) / count) * 100) / 100 };
-    } else if (!name.endsWith('_sum') && !b.has(`${name}_count`) && /_(total|hit|miss|forced_eviction|completed|failed|started|slots_available|slots_used)$|^temporal_(sticky|workflow|activity|request)/.test(name)) {
+    } else if (
+      !name.endsWith('_sum') &&
+      !b.has(`${name}_count`) &&
+      /_(total|hit|miss|forced_eviction|completed|failed|started|slots_available|slots_used)$|^temporal_(sticky|workflow|activity|request)/.test(
+        name,
+      )
+    ) {
       const inc = d(name);
       if (inc !== 0) out[name] = { count: inc };
     }
@@ -69,5 +84,8 @@ export function stageTable(stages: Record<string, StageFigure>): string {
 
 export function cpuTable(rows: Record<string, Record<string, number>>): string {
   const names = [...new Set(Object.values(rows).flatMap((r) => Object.keys(r)))];
-  return table(['CPU ms per action', ...names], Object.entries(rows).map(([label, r]) => [label, ...names.map((n) => r[n] ?? '')]));
+  return table(
+    ['CPU ms per action', ...names],
+    Object.entries(rows).map(([label, r]) => [label, ...names.map((n) => r[n] ?? '')]),
+  );
 }

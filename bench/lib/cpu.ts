@@ -26,7 +26,10 @@ function readAll(): Map<number, ProcStat> {
       const text = readFileSync(`/proc/${name}/stat`, 'utf8');
       // The command name may hold spaces and parentheses: the fields start after the last ')'.
       const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      out.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) });
+      out.set(Number(name), {
+        ppid: Number(f[1]),
+        ticks: Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]),
+      });
     } catch {
       // ended while we looked
     }
@@ -47,7 +50,7 @@ export function cpuSnapshot(roots: Record<string, number | undefined>): Record<s
   for (const [name, root] of Object.entries(roots)) {
     if (!root || !all.has(root)) continue;
     let ticks = 0;
-    for (const stack = [root]; stack.length; ) {
+    for (const stack = [root]; stack.length;) {
       const pid = stack.pop()!;
       ticks += all.get(pid)?.ticks ?? 0;
       stack.push(...(children.get(pid) ?? []));
@@ -60,7 +63,11 @@ export function cpuSnapshot(roots: Record<string, number | undefined>): Record<s
 }
 
 /** CPU milliseconds per action of each process between two snapshots, and their total. */
-export function cpuPerAction(before: Record<string, number>, after: Record<string, number>, actions: number): Record<string, number> {
+export function cpuPerAction(
+  before: Record<string, number>,
+  after: Record<string, number>,
+  actions: number,
+): Record<string, number> {
   const out: Record<string, number> = {};
   let total = 0;
   for (const [name, ms] of Object.entries(after)) {

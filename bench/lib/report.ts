@@ -18,11 +18,17 @@ export type Settings<S extends SettingSpec> = { [K in keyof S]: number };
  * variable `NAME` (upper snake case), else the default. Bench scripts are tools around the system,
  * so they read their own knobs here rather than through config.ts, which configures the system.
  */
-export function readSettings<S extends SettingSpec>(spec: S, argv = process.argv.slice(2), env = process.env): Settings<S> {
+export function readSettings<S extends SettingSpec>(
+  spec: S,
+  argv = process.argv.slice(2),
+  env = process.env,
+): Settings<S> {
   const out: Record<string, number> = {};
   for (const [name, { default: fallback }] of Object.entries(spec)) {
     const envName = name.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
-    const flag = argv.find((a) => a.startsWith(`--${name}=`) || a.startsWith(`--${envName.toLowerCase().replace(/_/g, '-')}=`));
+    const flag = argv.find(
+      (a) => a.startsWith(`--${name}=`) || a.startsWith(`--${envName.toLowerCase().replace(/_/g, '-')}=`),
+    );
     const raw = flag ? flag.slice(flag.indexOf('=') + 1) : env[envName];
     const value = raw === undefined || raw === '' ? fallback : Number(raw);
     if (!Number.isFinite(value)) throw new Error(`setting ${name} (${envName}) is not a number: ${raw}`);
@@ -53,10 +59,16 @@ export function machine() {
 }
 
 /** Print the header every bench prints: machine and settings. */
-export function announce<S extends SettingSpec>(name: string, spec: S, settings: Settings<S>): ReturnType<typeof machine> {
+export function announce<S extends SettingSpec>(
+  name: string,
+  spec: S,
+  settings: Settings<S>,
+): ReturnType<typeof machine> {
   const m = machine();
   console.log(`\n== ${name} ==`);
-  console.log(`machine: ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load ${m.loadAverage.join(' ')}, commit ${m.commit}`);
+  console.log(
+    `machine: ${m.cpu} × ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}, Node ${m.node}, load ${m.loadAverage.join(' ')}, commit ${m.commit}`,
+  );
   console.log('settings (env NAME or --name=value):');
   for (const [key, { help }] of Object.entries(spec)) {
     const envName = key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
@@ -102,7 +114,14 @@ export class Latencies {
     const h = this.histograms.get(label);
     if (!h || h.count === 0) return { count: 0, p50: 0, p95: 0, p99: 0, max: 0, mean: 0 };
     const ms = (us: number) => Math.round(us / 10) / 100;
-    return { count: h.count, p50: ms(h.percentile(50)), p95: ms(h.percentile(95)), p99: ms(h.percentile(99)), max: ms(h.max), mean: ms(h.mean) };
+    return {
+      count: h.count,
+      p50: ms(h.percentile(50)),
+      p95: ms(h.percentile(95)),
+      p99: ms(h.percentile(99)),
+      max: ms(h.max),
+      mean: ms(h.mean),
+    };
   }
 
   all(): Record<string, LatencySummary> {
@@ -116,18 +135,41 @@ export function percentiles(values: number[]): LatencySummary {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
   const round = (v: number) => Math.round(v * 100) / 100;
-  return { count: sorted.length, p50: round(at(50)), p95: round(at(95)), p99: round(at(99)), max: round(sorted[sorted.length - 1]!), mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
+  return {
+    count: sorted.length,
+    p50: round(at(50)),
+    p95: round(at(95)),
+    p99: round(at(99)),
+    max: round(sorted[sorted.length - 1]!),
+    mean: round(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  };
 }
 
 /** A markdown table. */
 export function table(headers: string[], rows: (string | number)[][]): string {
-  return [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  return [
+    `| ${headers.join(' | ')} |`,
+    `|${headers.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
 }
 
-export function latencyTable(summaries: Record<string, LatencySummary>, extra?: (label: string) => (string | number)[], extraHeaders: string[] = []): string {
+export function latencyTable(
+  summaries: Record<string, LatencySummary>,
+  extra?: (label: string) => (string | number)[],
+  extraHeaders: string[] = [],
+): string {
   return table(
     ['action', 'count', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', ...extraHeaders],
-    Object.entries(summaries).map(([label, s]) => [label, s.count, s.p50, s.p95, s.p99, s.max, ...(extra ? extra(label) : [])]),
+    Object.entries(summaries).map(([label, s]) => [
+      label,
+      s.count,
+      s.p50,
+      s.p95,
+      s.p99,
+      s.max,
+      ...(extra ? extra(label) : []),
+    ]),
   );
 }
 
@@ -135,10 +177,20 @@ export function latencyTable(summaries: Record<string, LatencySummary>, extra?: 
  * Write bench/results/<name>.json and <name>.md, with the machine, the settings and the command
  * that produced them, and print the markdown.
  */
-export function writeResults(name: string, command: string, m: ReturnType<typeof machine>, settings: Record<string, number>, figures: unknown, markdownBody: string): void {
+export function writeResults(
+  name: string,
+  command: string,
+  m: ReturnType<typeof machine>,
+  settings: Record<string, number>,
+  figures: unknown,
+  markdownBody: string,
+): void {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const at = new Date().toISOString();
-  writeFileSync(path.join(RESULTS_DIR, `${name}.json`), `${JSON.stringify({ name, command, at, machine: m, settings, figures }, null, 2)}\n`);
+  writeFileSync(
+    path.join(RESULTS_DIR, `${name}.json`),
+    `${JSON.stringify({ name, command, at, machine: m, settings, figures }, null, 2)}\n`,
+  );
   const md = [
     `# ${name}`,
     '',

@@ -4,7 +4,11 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { ROOT } from './system';
 
-export function runScripts(kind: string, scripts: Record<string, string>, selected = process.argv.slice(2).filter((a) => !a.startsWith('-'))): void {
+export function runScripts(
+  kind: string,
+  scripts: Record<string, string>,
+  selected = process.argv.slice(2).filter((a) => !a.startsWith('-')),
+): void {
   const names = selected.length ? selected : Object.keys(scripts);
   const unknown = names.filter((n) => !scripts[n]);
   if (unknown.length) {
@@ -15,7 +19,11 @@ export function runScripts(kind: string, scripts: Record<string, string>, select
   for (const name of names) {
     console.log(`\n[${kind}] ▶ ${name}`);
     const t0 = performance.now();
-    const run = spawnSync(process.execPath, ['--import', 'tsx', scripts[name]!, ...process.argv.slice(2).filter((a) => a.startsWith('--'))], { cwd: ROOT, stdio: 'inherit' });
+    const run = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', scripts[name]!, ...process.argv.slice(2).filter((a) => a.startsWith('--'))],
+      { cwd: ROOT, stdio: 'inherit' },
+    );
     results.push({ name, ok: run.status === 0, seconds: Math.round((performance.now() - t0) / 100) / 10 });
   }
   console.log(`\n[${kind}] summary`);

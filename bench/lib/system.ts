@@ -79,7 +79,14 @@ function waitForExit(child: ChildProcess): Promise<void> {
  * Spawn a child and resolve once a line of its output matches `readyLine`; reject if it exits
  * first or `timeoutMs` passes. Its output is kept (the last lines) for the error message.
  */
-function spawnReady(name: string, cmd: string, args: string[], env: Record<string, string>, readyLine: RegExp, timeoutMs = 120_000): Promise<ChildProcess> {
+function spawnReady(
+  name: string,
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  readyLine: RegExp,
+  timeoutMs = 120_000,
+): Promise<ChildProcess> {
   const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -108,7 +115,8 @@ function spawnReady(name: string, cmd: string, args: string[], env: Record<strin
     child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => {
       if (!ready) fail(new Error(`${name} exited (${code ?? signal}) before it was ready`));
-      else if (!stopping.has(child)) console.error(`[system] ${name} exited on its own (${code ?? signal}); its last output:\n${tail.join('\n')}`);
+      else if (!stopping.has(child))
+        console.error(`[system] ${name} exited on its own (${code ?? signal}); its last output:\n${tail.join('\n')}`);
     });
   });
 }
@@ -132,7 +140,9 @@ async function waitForTemporal(address: string, timeoutMs = 60_000): Promise<voi
  * Bring the whole system up on free ports in a fresh temporary folder: PostgreSQL (migrated,
  * demo county seeded), the Temporal dev server, the worker and the API.
  */
-export async function startSystem(opts: { log?: (line: string) => void; workerEnv?: Record<string, string>; stageTiming?: boolean } = {}): Promise<SystemUnderTest> {
+export async function startSystem(
+  opts: { log?: (line: string) => void; workerEnv?: Record<string, string>; stageTiming?: boolean } = {},
+): Promise<SystemUnderTest> {
   const log = opts.log ?? (() => {});
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'township-bench-'));
   // As root, PostgreSQL runs as a separate OS user that must be able to enter the folder.
@@ -147,7 +157,10 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
   await seedDemoCounty(database.db);
   // Working-day limits of higher levels may reach into next year, which the packaged holiday data
   // may not cover yet: mark it as a plain Mon–Fri year for the bench (never done outside bench/).
-  await database.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+  await database.db
+    .insert(calendarYears)
+    .values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' })
+    .onConflictDoNothing();
   log(`PostgreSQL up on ${pgPort}`);
 
   // TEMPORAL_ADDRESS: an external Temporal (e.g. `npm run cluster`'s frontend) instead of a dev server of our own.
@@ -156,9 +169,27 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
   let temporal: ChildProcess | undefined;
   const startTemporal = async () => {
     if (!external) {
-      const { executable } = resolveTemporalBinary('temporal', { explicitPath: process.env.TEMPORAL_CLI_PATH, systemPath: process.env.PATH });
-      if (executable.type !== 'existing-path') throw new Error('no temporal CLI: run `npm start` or `npm test` once (scripts/bootstrap.mjs installs it)');
-      const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', temporalAddress.split(':')[1]!, '--db-filename', path.join(dataDir, 'temporal.sqlite'), '--log-level', 'error', '--namespace', 'default'];
+      const { executable } = resolveTemporalBinary('temporal', {
+        explicitPath: process.env.TEMPORAL_CLI_PATH,
+        systemPath: process.env.PATH,
+      });
+      if (executable.type !== 'existing-path')
+        throw new Error('no temporal CLI: run `npm start` or `npm test` once (scripts/bootstrap.mjs installs it)');
+      const args = [
+        'server',
+        'start-dev',
+        '--headless',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        temporalAddress.split(':')[1]!,
+        '--db-filename',
+        path.join(dataDir, 'temporal.sqlite'),
+        '--log-level',
+        'error',
+        '--namespace',
+        'default',
+      ];
       const child = spawn(executable.path, args, { cwd: dataDir, stdio: 'ignore' });
       temporal = child;
       children.add(child);
@@ -171,28 +202,61 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
   // runs' workflows: a namespace of its own per run.
   const namespace = external ? `township-bench-${Date.now().toString(36)}` : 'default';
   if (external) await ensureNamespace(temporalAddress, namespace);
-  log(external ? `external Temporal at ${temporalAddress}, namespace ${namespace}` : `Temporal dev server up on ${temporalAddress}`);
+  log(
+    external
+      ? `external Temporal at ${temporalAddress}, namespace ${namespace}`
+      : `Temporal dev server up on ${temporalAddress}`,
+  );
 
   const taskQueue = 'township-bench';
-  const common = { DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace, TEMPORAL_TASK_QUEUE: taskQueue, DATA_DIR: dataDir, LOG_LEVEL: 'warn', APP_ENV: 'development', DEV_LOGIN: 'on' };
+  const common = {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    APP_ENV: 'development',
+    DEV_LOGIN: 'on',
+  };
   const stageFile = (name: string) => path.join(dataDir, `stages-${name}.json`);
   const metricsAddress = opts.stageTiming ? `127.0.0.1:${await freePort()}` : undefined;
   const timingEnv = (name: string): Record<string, string> =>
-    opts.stageTiming ? { STAGE_TIMING_FILE: stageFile(name), ...(name === 'worker' ? { WORKER_METRICS_ADDRESS: metricsAddress! } : {}) } : {};
+    opts.stageTiming
+      ? {
+          STAGE_TIMING_FILE: stageFile(name),
+          ...(name === 'worker' ? { WORKER_METRICS_ADDRESS: metricsAddress! } : {}),
+        }
+      : {};
   let worker: ChildProcess | undefined;
   const startWorker = async () => {
-    worker = await spawnReady('worker', process.execPath, [...TSX, 'bench/lib/worker-main.ts'], { ...common, ...timingEnv('worker'), ...opts.workerEnv }, /worker ready/);
+    worker = await spawnReady(
+      'worker',
+      process.execPath,
+      [...TSX, 'bench/lib/worker-main.ts'],
+      { ...common, ...timingEnv('worker'), ...opts.workerEnv },
+      /worker ready/,
+    );
   };
   await startWorker();
   log('worker up');
 
   const apiPort = await freePort();
-  const api = await spawnReady('api', process.execPath, [...TSX, 'api/index.ts'], { ...common, ...timingEnv('api'), PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' }, /API listening/);
+  const api = await spawnReady(
+    'api',
+    process.execPath,
+    [...TSX, 'api/index.ts'],
+    { ...common, ...timingEnv('api'), PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    /API listening/,
+  );
   // Errors the API logged (pino level ≥ 50) are kept for the report: a 500 must be explainable.
   const errorLog = path.join(ROOT, 'bench', 'results', 'api-errors.log');
   mkdirSync(path.dirname(errorLog), { recursive: true });
   const keepErrors = (chunk: Buffer) => {
-    const lines = chunk.toString().split('\n').filter((l) => /"level":(50|60)/.test(l));
+    const lines = chunk
+      .toString()
+      .split('\n')
+      .filter((l) => /"level":(50|60)/.test(l));
     if (lines.length) appendFileSync(errorLog, `${lines.join('\n')}\n`);
   };
   api.stdout!.on('data', keepErrors);
@@ -213,13 +277,17 @@ export async function startSystem(opts: { log?: (line: string) => void; workerEn
     pids: () => ({ api: api.pid, worker: worker?.pid, temporal: temporal?.pid, postgres: postmasterPid(pgDir) }),
     async drainStageTimings() {
       const out: Record<string, number[]> = {};
-      for (const [name, child] of [['api', api], ['worker', worker]] as const) {
+      for (const [name, child] of [
+        ['api', api],
+        ['worker', worker],
+      ] as const) {
         if (!child) continue;
         rmSync(stageFile(name), { force: true });
         child.kill('SIGUSR2');
         const until = Date.now() + 10_000;
         while (!existsSync(stageFile(name)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-        if (existsSync(stageFile(name))) Object.assign(out, JSON.parse(readFileSync(stageFile(name), 'utf8')) as Record<string, number[]>);
+        if (existsSync(stageFile(name)))
+          Object.assign(out, JSON.parse(readFileSync(stageFile(name), 'utf8')) as Record<string, number[]>);
       }
       return out;
     },

@@ -40,15 +40,18 @@ async function checkOne(client: ApiClient, expected: ExpectedCase): Promise<stri
   const detail = await client.request('GET', `/api/v1/cases/${id}`, { user: CHECKER });
   if (detail.status !== 200) return [`GET case: ${detail.status}`];
   const d = detail.body as Detail;
-  if (d.status !== expected.finalStatus) problems.push(`projected status ${d.status}, expected ${expected.finalStatus}`);
+  if (d.status !== expected.finalStatus)
+    problems.push(`projected status ${d.status}, expected ${expected.finalStatus}`);
   if (!d.closedAt) problems.push('not closed');
   if (!d.live) problems.push(`no live state: ${d.liveError ?? '?'}`);
   else {
     if (d.live.status !== d.status) problems.push(`projection status ${d.status} ≠ workflow status ${d.live.status}`);
-    if (d.live.level !== undefined && d.live.level !== d.level) problems.push(`projection level ${d.level} ≠ workflow level ${d.live.level}`);
+    if (d.live.level !== undefined && d.live.level !== d.level)
+      problems.push(`projection level ${d.level} ≠ workflow level ${d.live.level}`);
   }
   const verdict = await client.request('GET', `/api/v1/cases/${id}/audit/verify`, { user: CHECKER });
-  if (verdict.status !== 200 || !(verdict.body as { ok: boolean }).ok) problems.push(`audit chain: ${JSON.stringify(verdict.body)}`);
+  if (verdict.status !== 200 || !(verdict.body as { ok: boolean }).ok)
+    problems.push(`audit chain: ${JSON.stringify(verdict.body)}`);
   const audit = await client.request('GET', `/api/v1/cases/${id}/audit`, { user: CHECKER });
   const entries = (audit.body as { seq: number; action: string; actorRole: string | null }[]) ?? [];
   if (!Array.isArray(entries)) problems.push(`audit: ${audit.status}`);
@@ -56,7 +59,8 @@ async function checkOne(client: ApiClient, expected: ExpectedCase): Promise<stri
     const gaps = entries.some((e, i) => e.seq !== i + 1);
     if (gaps) problems.push(`audit sequence not 1..${entries.length}: ${entries.map((e) => e.seq).join(',')}`);
     const human = entries.filter((e) => e.actorRole !== 'system').map((e) => e.action);
-    if (JSON.stringify(human) !== JSON.stringify(expected.audit)) problems.push(`actions ${human.join(' ')} ≠ expected ${expected.audit.join(' ')}`);
+    if (JSON.stringify(human) !== JSON.stringify(expected.audit))
+      problems.push(`actions ${human.join(' ')} ≠ expected ${expected.audit.join(' ')}`);
     for (const [action, times] of Object.entries(expected.system)) {
       const found = entries.filter((e) => e.actorRole === 'system' && e.action === action).length;
       if (found !== times) problems.push(`system action ${action} ×${found}, expected ×${times}`);
@@ -79,7 +83,13 @@ async function checkCase(client: ApiClient, record: CaseRecord): Promise<CaseChe
  * Check every driven case and its child cases (with `parallel` checks at a time), and list the
  * cases in the database created since `since` that no driven case accounts for.
  */
-export async function verifyCases(client: ApiClient, db: Db, records: CaseRecord[], since: Date, parallel = 8): Promise<VerifyResult> {
+export async function verifyCases(
+  client: ApiClient,
+  db: Db,
+  records: CaseRecord[],
+  since: Date,
+  parallel = 8,
+): Promise<VerifyResult> {
   const bad: CaseCheck[] = [];
   let next = 0;
   await Promise.all(
@@ -91,13 +101,20 @@ export async function verifyCases(client: ApiClient, db: Db, records: CaseRecord
     }),
   );
   const known = new Set(records.flatMap((r) => expectedCases(r.scenario, r.caseId).map((c) => c.caseId)));
-  const rows = await db.execute<{ id: string; status: string; closed: boolean }>(sql`select id, status, closed_at is not null as closed from cases where created_at >= ${since.toISOString()}`);
+  const rows = await db.execute<{ id: string; status: string; closed: boolean }>(
+    sql`select id, status, closed_at is not null as closed from cases where created_at >= ${since.toISOString()}`,
+  );
   const untracked = rows.rows.filter((r) => !known.has(r.id));
   return { checked: records.length, bad, untracked };
 }
 
 /** Wait until `probe` holds (polling), or throw after `timeoutMs`. */
-export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs: number, everyMs = 500): Promise<number> {
+export async function waitUntil(
+  what: string,
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 500,
+): Promise<number> {
   const started = Date.now();
   for (;;) {
     if (await probe().catch(() => false)) return Date.now() - started;

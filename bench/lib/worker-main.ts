@@ -26,7 +26,9 @@ const worker = await createWorker({
   maxCachedWorkflows: config.temporal.maxCachedWorkflows,
   dataConverter: temporalDataConverter(config.temporal),
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
-  workflowBundle: await cachedWorkflowBundle(fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url))),
+  workflowBundle: await cachedWorkflowBundle(
+    fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url)),
+  ),
 });
 console.log('worker ready');
 await worker.run();

@@ -41,10 +41,22 @@ export interface Scenario {
    * The child cases the steps' `part`s name: their ids, audit prefix and final status, and the
    * system audit entries that link them: the child's opening one, the parent's per ended child.
    */
-  parts?: { caseId: (caseId: string, part: string) => string; auditPrefix: string; finalStatus: string; openedAudit: string; endedAudit: string };
+  parts?: {
+    caseId: (caseId: string, part: string) => string;
+    auditPrefix: string;
+    finalStatus: string;
+    openedAudit: string;
+    endedAudit: string;
+  };
 }
 
-const CATERING_MATERIALS = ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
+const CATERING_MATERIALS = [
+  'business-licence',
+  'operator-id',
+  'premises-layout',
+  'food-safety-rules',
+  'health-certificates',
+];
 const GRID = 'lk.t01.v01.g01';
 const GRID_WORKER = 't01.v01.g01.grid';
 /** Two county departments summoned by each whistle; their liaisons are `<code>.liaison`. */
@@ -53,16 +65,24 @@ const liaisonOf = (unitId: string) => `${unitId.replace(/^lk\.dept\./, '')}.liai
 const TOWNSHIP_DISPATCHER = 't01.dispatcher';
 const summonsRead = (id: string) => `/api/v1/summons/${id}`;
 type SummonsRead = { departments?: unknown[]; parts?: { outcome: unknown }[] };
-const partsEnded = (parts: { outcome: unknown }[]) => parts.length === SUMMONED.length && parts.every((p) => p.outcome !== null);
+const partsEnded = (parts: { outcome: unknown }[]) =>
+  parts.length === SUMMONED.length && parts.every((p) => p.outcome !== null);
 
 /** Each summoned unit's part: 报到 → on site → result (the liaison), accepted and rated (the township). */
 function summonsPartSteps(): ScenarioStep[] {
-  const byLiaison = (body: ScenarioStep['body']) => SUMMONED.map((unit) => ({ user: liaisonOf(unit), part: unit, body }));
-  const byTownship = (body: ScenarioStep['body']) => SUMMONED.map((unit) => ({ user: TOWNSHIP_DISPATCHER, part: unit, body }));
+  const byLiaison = (body: ScenarioStep['body']) =>
+    SUMMONED.map((unit) => ({ user: liaisonOf(unit), part: unit, body }));
+  const byTownship = (body: ScenarioStep['body']) =>
+    SUMMONED.map((unit) => ({ user: TOWNSHIP_DISPATCHER, part: unit, body }));
   const [first, ...rest] = byLiaison({ type: 'acknowledge', note: '已派员' });
   // Liaisons act from their inbox: the parts exist once the approval's answer came (and after a
   // retried approval, once their projection is written).
-  const partsOpen: ScenarioWait = { what: 'parts opened', user: TOWNSHIP_DISPATCHER, path: summonsRead, until: (b) => (b as SummonsRead).departments?.length === SUMMONED.length };
+  const partsOpen: ScenarioWait = {
+    what: 'parts opened',
+    user: TOWNSHIP_DISPATCHER,
+    path: summonsRead,
+    until: (b) => (b as SummonsRead).departments?.length === SUMMONED.length,
+  };
   return [
     { ...first!, waitFor: partsOpen },
     ...rest,
@@ -81,7 +101,12 @@ export const SCENARIOS = {
     start: {
       user: 't01.window',
       path: '/api/v1/approvals',
-      body: (tag) => ({ matterCode: 'XK-SMALL-CATERING', channel: 'window', materials: CATERING_MATERIALS, applicant: { name: `压测申请人 ${tag}`, phone: '13800000000' } }),
+      body: (tag) => ({
+        matterCode: 'XK-SMALL-CATERING',
+        channel: 'window',
+        materials: CATERING_MATERIALS,
+        applicant: { name: `压测申请人 ${tag}`, phone: '13800000000' },
+      }),
     },
     actionsPath: (id) => `/api/v1/approvals/${id}/actions`,
     steps: [
@@ -107,14 +132,26 @@ export const SCENARIOS = {
     start: {
       user: 't01.dispatcher',
       path: '/api/v1/incidents',
-      body: (tag) => ({ source: 'patrol', categoryCode: 'dispute', gridId: GRID, level: 1, title: `压测事件 ${tag}`, description: '邻里纠纷', location: { address: '城关镇胡寨村' }, attachments: [] }),
+      body: (tag) => ({
+        source: 'patrol',
+        categoryCode: 'dispute',
+        gridId: GRID,
+        level: 1,
+        title: `压测事件 ${tag}`,
+        description: '邻里纠纷',
+        location: { address: '城关镇胡寨村' },
+        attachments: [],
+      }),
     },
     actionsPath: (id) => `/api/v1/incidents/${id}/actions`,
     steps: [
       { user: GRID_WORKER, body: { type: 'sign' } },
       { user: GRID_WORKER, body: { type: 'escalate', reason: '网格无法调解' } },
       { user: 't01.v01.handler', body: { type: 'sign' } },
-      { user: 't01.v01.handler', body: { type: 'resolve', result: '已调解', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' } },
+      {
+        user: 't01.v01.handler',
+        body: { type: 'resolve', result: '已调解', evidence: ['photo:after'], noPhotoReason: '照片已线下存档' },
+      },
       { user: GRID_WORKER, body: { type: 'verify', passed: true, note: '现场核查属实' } },
     ],
     startAudit: 'incident.report',
@@ -127,7 +164,12 @@ export const SCENARIOS = {
     start: {
       user: 'lk.supervisor',
       path: '/api/v1/tasks',
-      body: (tag) => ({ title: `压测整改 ${tag}`, description: '背街小巷占道经营回潮', unitId: 'lk.t01.v01', budget: { unit: 'workday', amount: 5 } }),
+      body: (tag) => ({
+        title: `压测整改 ${tag}`,
+        description: '背街小巷占道经营回潮',
+        unitId: 'lk.t01.v01',
+        budget: { unit: 'workday', amount: 5 },
+      }),
     },
     actionsPath: (id) => `/api/v1/tasks/${id}/actions`,
     steps: [{ user: 't01.v01.handler', body: { type: 'complete', result: '已整改' } }],
@@ -145,9 +187,17 @@ export const SCENARIOS = {
     start: {
       user: TOWNSHIP_DISPATCHER,
       path: '/api/v1/summons',
-      body: (tag) => ({ title: `压测吹哨 ${tag}`, description: '占道堆放、噪声扰民，涉及多个部门', reasonCode: 'multi-department', urgency: 'normal', complexity: 'complex', unitIds: [...SUMMONED] }),
+      body: (tag) => ({
+        title: `压测吹哨 ${tag}`,
+        description: '占道堆放、噪声扰民，涉及多个部门',
+        reasonCode: 'multi-department',
+        urgency: 'normal',
+        complexity: 'complex',
+        unitIds: [...SUMMONED],
+      }),
     },
-    actionsPath: (id, part?: string) => (part ? `/api/v1/summons/${id}/departments/${part}/actions` : `/api/v1/summons/${id}/actions`),
+    actionsPath: (id, part?: string) =>
+      part ? `/api/v1/summons/${id}/departments/${part}/actions` : `/api/v1/summons/${id}/actions`,
     steps: [
       { user: 't01.leader', body: { type: 'approve', note: '同意' } },
       ...summonsPartSteps(),
@@ -155,13 +205,24 @@ export const SCENARIOS = {
         user: TOWNSHIP_DISPATCHER,
         body: { type: 'close', summary: '各部门已处置并验收' },
         // A part's end reaches its whistle asynchronously (child workflow result).
-        waitFor: { what: 'every part ended', user: TOWNSHIP_DISPATCHER, path: summonsRead, until: (b) => partsEnded((b as SummonsRead).parts ?? []) },
+        waitFor: {
+          what: 'every part ended',
+          user: TOWNSHIP_DISPATCHER,
+          path: summonsRead,
+          until: (b) => partsEnded((b as SummonsRead).parts ?? []),
+        },
       },
     ],
     startAudit: 'summons.whistle',
     auditPrefix: 'summons',
     finalStatus: 'closed',
-    parts: { caseId: partCaseId, auditPrefix: 'summons.part', finalStatus: 'closed', openedAudit: 'summons.part.notify', endedAudit: 'summons.part-ended' },
+    parts: {
+      caseId: partCaseId,
+      auditPrefix: 'summons.part',
+      finalStatus: 'closed',
+      openedAudit: 'summons.part.notify',
+      endedAudit: 'summons.part-ended',
+    },
   },
 } satisfies Record<string, Scenario>;
 
@@ -169,7 +230,10 @@ export type ScenarioName = keyof typeof SCENARIOS;
 
 /** Parse a mix such as `approval,incident,task` (default: every scenario). */
 export function scenarioMix(spec: string | undefined): Scenario[] {
-  const names = (spec ?? Object.keys(SCENARIOS).join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const names = (spec ?? Object.keys(SCENARIOS).join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return names.map((n) => {
     const s = (SCENARIOS as Record<string, Scenario>)[n];
     if (!s) throw new Error(`unknown scenario ${n} (known: ${Object.keys(SCENARIOS).join(', ')})`);
@@ -194,10 +258,17 @@ export function expectedCases(s: Scenario, caseId: string): ExpectedCase[] {
   const p = s.parts;
   if (parts.length && !p) throw new Error(`scenario ${s.name}: steps name parts but the scenario declares none`);
   const audit = [s.startAudit, ...own.map((st) => `${s.auditPrefix}.${st.body.type}`)];
-  const cases: ExpectedCase[] = [{ caseId, finalStatus: s.finalStatus, audit, system: p ? { [p.endedAudit]: parts.length } : {} }];
+  const cases: ExpectedCase[] = [
+    { caseId, finalStatus: s.finalStatus, audit, system: p ? { [p.endedAudit]: parts.length } : {} },
+  ];
   for (const part of parts) {
     const steps = s.steps.filter((st) => st.part === part);
-    cases.push({ caseId: p!.caseId(caseId, part), finalStatus: p!.finalStatus, audit: steps.map((st) => `${p!.auditPrefix}.${st.body.type}`), system: { [p!.openedAudit]: 1 } });
+    cases.push({
+      caseId: p!.caseId(caseId, part),
+      finalStatus: p!.finalStatus,
+      audit: steps.map((st) => `${p!.auditPrefix}.${st.body.type}`),
+      system: { [p!.openedAudit]: 1 },
+    });
   }
   return cases;
 }
@@ -243,14 +314,23 @@ class UnexpectedResponse extends Error {}
 
 /** No answer, a 5xx, or the same request still in progress elsewhere (409 request-in-progress): retry. */
 const ambiguous = (res: ApiResponse | NetworkError) =>
-  res instanceof NetworkError || res.status >= 500 || (res.status === 409 && (res.body as { code?: string } | undefined)?.code === 'request-in-progress');
+  res instanceof NetworkError ||
+  res.status >= 500 ||
+  (res.status === 409 && (res.body as { code?: string } | undefined)?.code === 'request-in-progress');
 
 /**
  * Send one request of a case, retrying (resilient mode) while there is no answer or a 5xx. A
  * retried action answered 403/409 was applied by the attempt that got no answer: the final audit
  * check (every action exactly once) is what proves or refutes that.
  */
-async function send(opts: WorkloadOptions, record: { retries: number; retryReasons: string[] }, label: string, request: (idempotencyKey: string) => Promise<ApiResponse>, expected: number, latencies: Latencies): Promise<ApiResponse | 'applied-earlier'> {
+async function send(
+  opts: WorkloadOptions,
+  record: { retries: number; retryReasons: string[] },
+  label: string,
+  request: (idempotencyKey: string) => Promise<ApiResponse>,
+  expected: number,
+  latencies: Latencies,
+): Promise<ApiResponse | 'applied-earlier'> {
   const until = Date.now() + (opts.retryForMs ?? 180_000);
   // One key for every attempt of this request: a retry after no answer is carried out once.
   const key = randomUUID();
@@ -270,14 +350,18 @@ async function send(opts: WorkloadOptions, record: { retries: number; retryReaso
       if (!retried) latencies.record(label, performance.now() - started);
       return res;
     }
-    if (retried && !(res instanceof NetworkError) && !ambiguous(res) && (res.status === 409 || res.status === 403)) return 'applied-earlier';
+    if (retried && !(res instanceof NetworkError) && !ambiguous(res) && (res.status === 409 || res.status === 403))
+      return 'applied-earlier';
     if (!opts.resilient || !ambiguous(res) || Date.now() > until) {
-      const what = res instanceof NetworkError ? res.message : `${res.status} ${JSON.stringify(res.body).slice(0, 400)}`;
+      const what =
+        res instanceof NetworkError ? res.message : `${res.status} ${JSON.stringify(res.body).slice(0, 400)}`;
       throw new UnexpectedResponse(`${label}: ${what}`);
     }
     retried = true;
     record.retries += 1;
-    record.retryReasons.push(`${label}: ${res instanceof NetworkError ? 'no answer' : `${res.status} ${(res.body as { code?: string } | undefined)?.code ?? ''}`}`);
+    record.retryReasons.push(
+      `${label}: ${res instanceof NetworkError ? 'no answer' : `${res.status} ${(res.body as { code?: string } | undefined)?.code ?? ''}`}`,
+    );
     await sleep(Math.min(2_000, 100 * 2 ** attempt));
   }
 }
@@ -299,7 +383,10 @@ async function waitFor(opts: WorkloadOptions, wait: ScenarioWait, caseId: string
     } else if (!(opts.resilient && ambiguous(res))) {
       throw new UnexpectedResponse(`wait for ${wait.what}: ${what}`);
     }
-    if (Date.now() > until) throw new UnexpectedResponse(`wait for ${wait.what}: still not after ${opts.retryForMs ?? 180_000} ms (last: ${what})`);
+    if (Date.now() > until)
+      throw new UnexpectedResponse(
+        `wait for ${wait.what}: still not after ${opts.retryForMs ?? 180_000} ms (last: ${what})`,
+      );
     await sleep(100);
   }
 }
@@ -310,12 +397,31 @@ async function driveCase(opts: WorkloadOptions, s: Scenario, index: number, late
   const tag = `${opts.tag ?? 'bench'}-${index}`;
   const record: CaseRecord = { caseId: '', scenario: s, done: 0, retries: 0, retryReasons: [] };
   const body = s.start.body(tag);
-  const started = await send(opts, record, `${s.name}.start`, (idempotencyKey) => client.request('POST', s.start.path, { user: s.start.user, body, idempotencyKey }), 201, latencies);
+  const started = await send(
+    opts,
+    record,
+    `${s.name}.start`,
+    (idempotencyKey) => client.request('POST', s.start.path, { user: s.start.user, body, idempotencyKey }),
+    201,
+    latencies,
+  );
   if (started === 'applied-earlier') throw new UnexpectedResponse(`${s.name}.start: refused after a retry`);
   record.caseId = (started.body as { caseId: string }).caseId;
   for (const step of s.steps) {
     if (step.waitFor) await waitFor(opts, step.waitFor, record.caseId);
-    await send(opts, record, stepLabel(s, step), (idempotencyKey) => client.request('POST', s.actionsPath(record.caseId, step.part), { user: step.user, body: step.body, idempotencyKey }), 200, latencies);
+    await send(
+      opts,
+      record,
+      stepLabel(s, step),
+      (idempotencyKey) =>
+        client.request('POST', s.actionsPath(record.caseId, step.part), {
+          user: step.user,
+          body: step.body,
+          idempotencyKey,
+        }),
+      200,
+      latencies,
+    );
     record.done += 1;
   }
   return record;
@@ -327,7 +433,12 @@ export async function runWorkload(opts: WorkloadOptions): Promise<WorkloadResult
   const cases: CaseRecord[] = [];
   const failed: WorkloadResult['failed'] = [];
   // Log every user in first: logins are not part of the workload.
-  const users = new Set(opts.mix.flatMap((s) => [s.start.user, ...s.steps.flatMap((st) => [st.user, ...(st.waitFor ? [st.waitFor.user] : [])])]));
+  const users = new Set(
+    opts.mix.flatMap((s) => [
+      s.start.user,
+      ...s.steps.flatMap((st) => [st.user, ...(st.waitFor ? [st.waitFor.user] : [])]),
+    ]),
+  );
   await Promise.all([...users].map((u) => opts.client.token(u)));
   let next = 0;
   const started = performance.now();

@@ -32,5 +32,10 @@ export const accessAudit = pgTable(
     /** The problem code of a refusal, or the personal fields read (and the masked ID number). */
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
   },
-  (t) => [index('access_audit_at_idx').on(t.at), index('access_audit_user_idx').on(t.userId, t.at), index('access_audit_kind_idx').on(t.kind, t.at), index('access_audit_subject_idx').on(t.subject, t.at)],
+  (t) => [
+    index('access_audit_at_idx').on(t.at),
+    index('access_audit_user_idx').on(t.userId, t.at),
+    index('access_audit_kind_idx').on(t.kind, t.at),
+    index('access_audit_subject_idx').on(t.subject, t.at),
+  ],
 );

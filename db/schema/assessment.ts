@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import type { IndicatorLine, MetricValues, SchemeDefinition, SideLine } from '../../domain/assessment';
 import type { AssessmentPhase } from '../../workflows/assessment/definitions';
 
@@ -31,7 +43,10 @@ export const assessmentSchemeVersions = pgTable(
     createdBy: text('created_by').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.schemeCode, t.version] }), check('assessment_scheme_versions_version', sql`${t.version} >= 1`)],
+  (t) => [
+    primaryKey({ columns: [t.schemeCode, t.version] }),
+    check('assessment_scheme_versions_version', sql`${t.version} >= 1`),
+  ],
 );
 
 /**
@@ -68,7 +83,10 @@ export const assessmentCycles = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('assessment_cycles_scheme_period_key').on(t.schemeCode, t.periodKey), index('assessment_cycles_phase_idx').on(t.phase, t.createdAt)],
+  (t) => [
+    uniqueIndex('assessment_cycles_scheme_period_key').on(t.schemeCode, t.periodKey),
+    index('assessment_cycles_phase_idx').on(t.phase, t.createdAt),
+  ],
 );
 
 /** Who is assessed in a cycle, and by which rater units per side: frozen when the cycle opens. */
@@ -87,7 +105,11 @@ export const assessmentRatees = pgTable(
     unitPath: text('unit_path').notNull(),
     raters: jsonb('raters').$type<Record<string, string[]>>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.rateeKey] }), index('assessment_ratees_ratee_idx').on(t.rateeKey), index('assessment_ratees_unit_idx').on(t.unitId)],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.rateeKey] }),
+    index('assessment_ratees_ratee_idx').on(t.rateeKey),
+    index('assessment_ratees_unit_idx').on(t.unitId),
+  ],
 );
 
 /**
@@ -123,7 +145,10 @@ export const assessmentScores = pgTable(
     userId: text('user_id').notNull(),
     at: timestamp('at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.rateeKey, t.indicatorCode, t.raterUnitId] }), index('assessment_scores_rater_idx').on(t.raterUnitId)],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.rateeKey, t.indicatorCode, t.raterUnitId] }),
+    index('assessment_scores_rater_idx').on(t.raterUnitId),
+  ],
 );
 
 /** A ratee's computed result with its full breakdown; `final` once the cycle is final (then never changed). */
@@ -169,6 +194,8 @@ export const assessmentAppeals = pgTable(
     before: jsonb('before').$type<{ total: number; grade: string } | null>(),
     after: jsonb('after').$type<{ total: number; grade: string } | null>(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.appealId] }), check('assessment_appeals_status', sql`${t.status} in ('pending', 'adjusted', 'rejected')`)],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.appealId] }),
+    check('assessment_appeals_status', sql`${t.status} in ('pending', 'adjusted', 'rejected')`),
+  ],
 );
-

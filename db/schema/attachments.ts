@@ -12,7 +12,9 @@ import { index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-c
 export const attachments = pgTable(
   'attachments',
   {
-    id: uuid('id').primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid('id')
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     caseId: text('case_id'),
     uploaderId: text('uploader_id').notNull(),
     uploaderUnitId: text('uploader_unit_id').notNull(),
@@ -26,7 +28,10 @@ export const attachments = pgTable(
     /** The audit entry (of the case's stream) of the action that bound it; null while unbound. */
     auditSeq: integer('audit_seq'),
   },
-  (t) => [index('attachments_case_idx').on(t.caseId, t.createdAt), index('attachments_uploader_idx').on(t.uploaderId, t.createdAt)],
+  (t) => [
+    index('attachments_case_idx').on(t.caseId, t.createdAt),
+    index('attachments_uploader_idx').on(t.uploaderId, t.createdAt),
+  ],
 );
 
 export type Attachment = typeof attachments.$inferSelect;

@@ -1,15 +1,5 @@
 import { sql } from 'drizzle-orm';
-import {
-  check,
-  date,
-  index,
-  integer,
-  pgEnum,
-  pgTable,
-  primaryKey,
-  text,
-  timestamp,
-} from 'drizzle-orm/pg-core';
+import { check, date, index, integer, pgEnum, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 
 /** Region code of the national calendar; any other region code is an overlay on top of it. */
 export const NATIONAL_REGION = 'CN';
@@ -130,7 +120,9 @@ export const calendarRecomputes = pgTable(
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
-    index('calendar_recomputes_open_idx').on(t.status).where(sql`${t.status} <> 'done'`),
+    index('calendar_recomputes_open_idx')
+      .on(t.status)
+      .where(sql`${t.status} <> 'done'`),
     index('calendar_recomputes_walk_idx').on(t.walkId),
   ],
 );

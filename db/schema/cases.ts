@@ -75,13 +75,19 @@ export const cases = pgTable(
     index('cases_unit_idx').on(t.unitId, t.status),
     index('cases_owner_unit_idx').on(t.ownerUnitId),
     index('cases_process_status_idx').on(t.process, t.status, t.createdAt),
-    index('cases_open_deadline_idx').on(t.colour, t.deadline).where(sql`${t.closedAt} is null`),
+    index('cases_open_deadline_idx')
+      .on(t.colour, t.deadline)
+      .where(sql`${t.closedAt} is null`),
     index('cases_created_idx').on(t.createdAt),
     // Lists of open work (the default of every inbox and board drill-down) newest first
     // (a backward scan serves `created_at desc, id desc`), without walking closed cases.
-    index('cases_open_created_idx').on(t.createdAt, t.id).where(sql`${t.closedAt} is null`),
+    index('cases_open_created_idx')
+      .on(t.createdAt, t.id)
+      .where(sql`${t.closedAt} is null`),
     // The calendar fan-out walks the open cases by id (keyset pagination), never the closed ones.
-    index('cases_open_id_idx').on(t.id).where(sql`${t.closedAt} is null`),
+    index('cases_open_id_idx')
+      .on(t.id)
+      .where(sql`${t.closedAt} is null`),
   ],
 );
 
@@ -103,7 +109,11 @@ export const caseBoardCounts = pgTable(
     colour: clockLevel('colour').notNull(),
     n: integer('n').notNull(),
   },
-  (t) => [unique('case_board_counts_key').on(t.unitId, t.ownerUnitId, t.process, t.level, t.clockKind, t.colour).nullsNotDistinct()],
+  (t) => [
+    unique('case_board_counts_key')
+      .on(t.unitId, t.ownerUnitId, t.process, t.level, t.clockKind, t.colour)
+      .nullsNotDistinct(),
+  ],
 );
 
 /**
@@ -234,6 +244,8 @@ export const notices = pgTable(
   (t) => [
     uniqueIndex('notices_case_key_idx').on(t.caseId, t.key, t.unitId),
     index('notices_unit_idx').on(t.unitId, t.createdAt),
-    index('notices_delivery_due_idx').on(t.nextAttemptAt).where(sql`${t.deliveryStatus} = 'pending'`),
+    index('notices_delivery_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.deliveryStatus} = 'pending'`),
   ],
 );

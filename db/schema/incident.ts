@@ -39,7 +39,10 @@ export const incidentTimeLimits = pgTable(
     level: integer('level').notNull(),
     limit: jsonb('limit').$type<IncidentLimit>().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.categoryCode, t.urgencyCode, t.level] }), check('incident_time_limits_level', sql`${t.level} between 1 and 4`)],
+  (t) => [
+    primaryKey({ columns: [t.categoryCode, t.urgencyCode, t.level] }),
+    check('incident_time_limits_level', sql`${t.level} between 1 and 4`),
+  ],
 );
 
 /**
@@ -109,7 +112,10 @@ export const incidentFacts = pgTable(
     finalLevel: integer('final_level'),
     escalations: integer('escalations').notNull().default(0),
     autoEscalations: integer('auto_escalations').notNull().default(0),
-    lateUnits: jsonb('late_units').$type<{ level: number; unitId: string; deadline: string | null }[]>().notNull().default([]),
+    lateUnits: jsonb('late_units')
+      .$type<{ level: number; unitId: string; deadline: string | null }[]>()
+      .notNull()
+      .default([]),
     reopens: integer('reopens').notNull().default(0),
     /** Resolved without any level limit (nor, for a 12345 order, the order deadline) expiring. */
     onTime: boolean('on_time'),

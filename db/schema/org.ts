@@ -145,15 +145,9 @@ export const orgUnits = pgTable(
     uniqueIndex('org_units_path_key').using('btree', t.path.op('text_pattern_ops')),
     check('org_units_id_format', sql`${t.id} ~ '^[a-z0-9]+(\\.[a-z0-9-]+)*$'`),
     check('org_units_root_is_county', sql`${t.parentId} is not null or ${t.kind} = 'county'`),
-    check(
-      'org_units_agency_has_department',
-      sql`(${t.kind} = 'agency') = (${t.departmentId} is not null)`,
-    ),
+    check('org_units_agency_has_department', sql`(${t.kind} = 'agency') = (${t.departmentId} is not null)`),
     check('org_units_path_ends_with_id', sql`${t.path} = ${t.id} or ${t.path} like '%/' || ${t.id}`),
-    check(
-      'org_units_level_matches_path',
-      sql`${t.level} = array_length(string_to_array(${t.path}, '/'), 1)`,
-    ),
+    check('org_units_level_matches_path', sql`${t.level} = array_length(string_to_array(${t.path}, '/'), 1)`),
   ],
 );
 
@@ -255,7 +249,5 @@ export function childPath(parentPath: string | null, id: string): string {
  */
 export function inSubtree(rootPath: string, options: { includeRoot?: boolean } = {}): SQL {
   const descendants = sql`${orgUnits.path} like ${`${rootPath}${PATH_SEPARATOR}%`}`;
-  return options.includeRoot === false
-    ? descendants
-    : sql`(${orgUnits.path} = ${rootPath} or ${descendants})`;
+  return options.includeRoot === false ? descendants : sql`(${orgUnits.path} = ${rootPath} or ${descendants})`;
 }

@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { check, date, doublePrecision, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  check,
+  date,
+  doublePrecision,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import type { SecondmentEffect, SecondmentStatus } from '../../domain/secondment';
 import { assessmentCycles } from './assessment';
 import { orgUnits, roleEnum, users } from './org';
@@ -43,7 +55,9 @@ export const secondments = pgTable(
   (t) => [
     index('secondments_user_idx').on(t.userId),
     index('secondments_host_idx').on(t.hostUnitId),
-    uniqueIndex('secondments_one_active_key').on(t.userId).where(sql`${t.status} = 'active'`),
+    uniqueIndex('secondments_one_active_key')
+      .on(t.userId)
+      .where(sql`${t.status} = 'active'`),
     check('secondments_status', sql`${t.status} in ('active', 'ended', 'returned', 'converted')`),
     check('secondments_origin_one', sql`num_nonnulls(${t.originUnitId}, ${t.originUnitName}) = 1`),
     check('secondments_origin_role', sql`(${t.originUnitId} is null) = (${t.originRole} is null)`),
@@ -116,5 +130,8 @@ export const gridPayGrades = pgTable(
     payGrade: text('pay_grade').notNull(),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull(),
   },
-  (t) => [primaryKey({ columns: [t.caseId, t.userId] }), index('grid_pay_grades_township_idx').on(t.townshipId, t.periodKey)],
+  (t) => [
+    primaryKey({ columns: [t.caseId, t.userId] }),
+    index('grid_pay_grades_township_idx').on(t.townshipId, t.periodKey),
+  ],
 );

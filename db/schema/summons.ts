@@ -1,5 +1,17 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from 'drizzle-orm/pg-core';
 import type { SummonsRuleCondition, SummonsSettings } from '../../domain/summons';
 import { cases } from './cases';
 import { orgUnits } from './org';
@@ -64,7 +76,10 @@ export const summonsFacts = pgTable(
     rejectedReason: text('rejected_reason'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },
-  (t) => [index('summons_facts_township_idx').on(t.townshipId, t.whistledAt), index('summons_facts_path_idx').using('btree', t.townshipPath.op('text_pattern_ops'))],
+  (t) => [
+    index('summons_facts_township_idx').on(t.townshipId, t.whistledAt),
+    index('summons_facts_path_idx').using('btree', t.townshipPath.op('text_pattern_ops')),
+  ],
 );
 
 /**

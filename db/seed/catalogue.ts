@@ -20,7 +20,8 @@ const TEMPLATES: readonly Template[] = [
     name: '小餐饮经营许可',
     category: 'permit',
     handlingLevel: 'county',
-    legalBasis: '《中华人民共和国食品安全法》第三十五条；《中华人民共和国行政许可法》第四十二条；《河南省食品小作坊、小餐饮和食品摊贩管理条例》',
+    legalBasis:
+      '《中华人民共和国食品安全法》第三十五条；《中华人民共和国行政许可法》第四十二条；《河南省食品小作坊、小餐饮和食品摊贩管理条例》',
     materials: [
       { key: 'business-licence', name: '营业执照', form: 'copy', isKey: true },
       { key: 'operator-id', name: '经营者身份证件', form: 'copy', isKey: true },
@@ -62,7 +63,8 @@ const TEMPLATES: readonly Template[] = [
     name: '临时救助审批',
     category: 'public_service',
     handlingLevel: 'township',
-    legalBasis: '《社会救助暂行办法》第四十七条至第五十条；《国务院关于全面建立临时救助制度的通知》（国发〔2014〕47号）',
+    legalBasis:
+      '《社会救助暂行办法》第四十七条至第五十条；《国务院关于全面建立临时救助制度的通知》（国发〔2014〕47号）',
     materials: [
       { key: 'application', name: '临时救助申请书', form: 'original', isKey: true },
       { key: 'applicant-id', name: '申请人身份证件', form: 'copy', isKey: true },
@@ -88,7 +90,12 @@ const TEMPLATES: readonly Template[] = [
     legalBasis:
       '中央关于深入解决形式主义突出问题、持续为基层减负的要求：确需委托或者交由乡镇（街道）承担的事项，需由县级职能部门提出书面申请，由县级机构编制部门报市级机构编制部门审核后，由县级党委政府批准实施（江苏省委编办《构建简约高效的基层治理新模式》）',
     materials: [
-      { key: 'application', name: '县级职能部门书面申请（拟交由乡镇承担的事项、依据和理由）', form: 'original', isKey: true },
+      {
+        key: 'application',
+        name: '县级职能部门书面申请（拟交由乡镇承担的事项、依据和理由）',
+        form: 'original',
+        isKey: true,
+      },
       { key: 'duty-list-comparison', name: '与乡镇（街道）职责清单的对照说明', form: 'original', isKey: true },
       { key: 'resources-plan', name: '人员、经费等配套保障方案', form: 'original', isKey: false },
     ],
@@ -98,7 +105,13 @@ const TEMPLATES: readonly Template[] = [
     channels: ['online'],
     // The applying department is 住建局 in this template; a department applying for its own matter gets a copy with its unit.
     steps: [
-      { key: 'department-application', name: '县级部门书面申请', role: 'approver', unitRule: units('lk.dept.zj'), limitDays: 3 },
+      {
+        key: 'department-application',
+        name: '县级部门书面申请',
+        role: 'approver',
+        unitRule: units('lk.dept.zj'),
+        limitDays: 3,
+      },
       { key: 'county-bb-review', name: '县委编办审核', role: 'approver', unitRule: units('lk.bb'), limitDays: 5 },
       { key: 'city-bb-review', name: '市委编办审核', role: 'approver', unitRule: units('lk.sbb'), limitDays: 7 },
       { key: 'county-approval', name: '县委县政府批准', role: 'approver', unitRule: units('lk.office'), limitDays: 5 },
@@ -145,7 +158,14 @@ const TEMPLATES: readonly Template[] = [
     channels: ['window', 'online'],
     steps: [
       { key: 'accept', name: '受理审查', role: 'window_staff', unitRule: SUBMITTING_TOWNSHIP, limitDays: 1 },
-      { key: 'joint-review', name: '城管、公安交管会签', role: 'approver', unitRule: units('lk.dept.cgzf', 'lk.dept.gaj'), mode: 'all', limitDays: 3 },
+      {
+        key: 'joint-review',
+        name: '城管、公安交管会签',
+        role: 'approver',
+        unitRule: units('lk.dept.cgzf', 'lk.dept.gaj'),
+        mode: 'all',
+        limitDays: 3,
+      },
       { key: 'decide', name: '审批决定', role: 'approver', unitRule: SUBMITTING_TOWNSHIP, limitDays: 1 },
     ],
     hotline: '12345',
@@ -155,7 +175,8 @@ const TEMPLATES: readonly Template[] = [
     name: '《就业创业证》申领',
     category: 'public_service',
     handlingLevel: 'township',
-    legalBasis: '《就业服务与就业管理规定》第六十三条；《人力资源社会保障部关于进一步完善就业失业登记管理办法的通知》（人社部发〔2014〕97号）',
+    legalBasis:
+      '《就业服务与就业管理规定》第六十三条；《人力资源社会保障部关于进一步完善就业失业登记管理办法的通知》（人社部发〔2014〕97号）',
     materials: [
       { key: 'id-card', name: '居民身份证', form: 'original', isKey: true },
       { key: 'photo', name: '近期一寸免冠照片', form: 'original', isKey: false },
@@ -167,7 +188,14 @@ const TEMPLATES: readonly Template[] = [
     steps: [
       { key: 'accept', name: '受理', role: 'window_staff', unitRule: SUBMITTING_TOWNSHIP, limitDays: 1 },
       // 或签: the 人社 window of the county service centre or the 人社局 itself, whichever signs first.
-      { key: 'issue', name: '审核发证', role: 'approver', unitRule: units('lk.zwfw', 'lk.dept.rsj'), mode: 'any', limitDays: 2 },
+      {
+        key: 'issue',
+        name: '审核发证',
+        role: 'approver',
+        unitRule: units('lk.zwfw', 'lk.dept.rsj'),
+        mode: 'any',
+        limitDays: 2,
+      },
     ],
     hotline: '12345',
   },
@@ -180,14 +208,29 @@ export const CATALOGUE_TEMPLATES: readonly MatterDefinition[] = TEMPLATES.map((t
  * Insert the templates as version 1 (created by `seed`), leaving any matter that already exists
  * untouched so an administrator's versions survive. Returns how many matters this run inserted.
  */
-export async function seedCatalogue<TSchema extends Record<string, unknown>>(db: Pick<NodePgDatabase<TSchema>, 'insert'>): Promise<number> {
+export async function seedCatalogue<TSchema extends Record<string, unknown>>(
+  db: Pick<NodePgDatabase<TSchema>, 'insert'>,
+): Promise<number> {
   const rows = await db
     .insert(matters)
-    .values(CATALOGUE_TEMPLATES.map((d) => ({ code: d.code, name: d.name, category: d.category, kind: d.kind, currentVersion: 1 })))
+    .values(
+      CATALOGUE_TEMPLATES.map((d) => ({
+        code: d.code,
+        name: d.name,
+        category: d.category,
+        kind: d.kind,
+        currentVersion: 1,
+      })),
+    )
     .onConflictDoNothing()
     .returning({ code: matters.code });
   const inserted = new Set(rows.map((r) => r.code));
-  const versions = CATALOGUE_TEMPLATES.filter((d) => inserted.has(d.code)).map((definition) => ({ code: definition.code, version: 1, definition, createdBy: 'seed' }));
+  const versions = CATALOGUE_TEMPLATES.filter((d) => inserted.has(d.code)).map((definition) => ({
+    code: definition.code,
+    version: 1,
+    definition,
+    createdBy: 'seed',
+  }));
   if (versions.length > 0) await db.insert(matterVersions).values(versions);
   return rows.length;
 }

@@ -56,11 +56,19 @@ const LINE_DEPARTMENTS: readonly DepartmentSpec[] = [
 
 const COUNTY_OFFICES: readonly DepartmentSpec[] = [
   { code: 'bb', name: '中共兰考县委机构编制委员会办公室', nameEn: 'County Commission Office for Public Sector Reform' },
-  { code: 'office', name: '兰考县委县政府办公室', nameEn: 'General Office of the County Party Committee and Government' },
+  {
+    code: 'office',
+    name: '兰考县委县政府办公室',
+    nameEn: 'General Office of the County Party Committee and Government',
+  },
   { code: 'zhzx', name: '兰考县综合指挥中心', nameEn: 'County Integrated Command Centre' },
   { code: 'zwfw', name: '兰考县政务服务中心', nameEn: 'County Government Service Centre' },
   // Stands in for the city level: the city 编办 reviews duty admission (职责准入) after the county 编办.
-  { code: 'sbb', name: '开封市委编办（上级审核对接）', nameEn: 'City Commission Office for Public Sector Reform (city-level stand-in)' },
+  {
+    code: 'sbb',
+    name: '开封市委编办（上级审核对接）',
+    nameEn: 'City Commission Office for Public Sector Reform (city-level stand-in)',
+  },
   // Carries out seconded staff's yearly outcomes: conversions to township staff and hand-backs.
   { code: 'zzb', name: '中共兰考县委组织部', nameEn: 'Organisation Department of the County Party Committee' },
 ];
@@ -176,7 +184,9 @@ function buildUnits(): NewOrgUnit[] {
       const local = unit(`${township.id}.${prefix}${pad(i + 1)}`, township, l.kind, l.name, l.nameEn);
       units.push(local);
       GRID_ORDINALS.forEach((ordinal, g) => {
-        units.push(unit(`${local.id}.g${pad(g + 1)}`, local, 'grid', `${l.name}${ordinal}`, `${l.nameEn} Grid ${g + 1}`));
+        units.push(
+          unit(`${local.id}.g${pad(g + 1)}`, local, 'grid', `${l.name}${ordinal}`, `${l.nameEn} Grid ${g + 1}`),
+        );
       });
     });
   }
@@ -253,10 +263,53 @@ const OFFICE_USERS: Readonly<Record<string, readonly UserSpec[]>> = {
 
 const SURNAMES = Array.from('王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭');
 const GIVEN_NAMES = [
-  '建国', '秀英', '志强', '丽娟', '海涛', '桂兰', '伟', '静', '红霞', '国庆', '明', '玉梅',
-  '长青', '慧敏', '振华', '晓燕', '德胜', '春花', '永刚', '雪梅', '立新', '淑芬', '晨阳', '佳怡',
-  '子豪', '文博', '金凤', '保国', '凤英', '鹏飞', '爱民', '丽萍', '新民', '彩霞', '军', '梦瑶',
-  '卫东', '瑞芳', '浩然', '兰英', '俊杰', '小红', '宏伟', '素珍', '思远', '荣华', '冬梅',
+  '建国',
+  '秀英',
+  '志强',
+  '丽娟',
+  '海涛',
+  '桂兰',
+  '伟',
+  '静',
+  '红霞',
+  '国庆',
+  '明',
+  '玉梅',
+  '长青',
+  '慧敏',
+  '振华',
+  '晓燕',
+  '德胜',
+  '春花',
+  '永刚',
+  '雪梅',
+  '立新',
+  '淑芬',
+  '晨阳',
+  '佳怡',
+  '子豪',
+  '文博',
+  '金凤',
+  '保国',
+  '凤英',
+  '鹏飞',
+  '爱民',
+  '丽萍',
+  '新民',
+  '彩霞',
+  '军',
+  '梦瑶',
+  '卫东',
+  '瑞芳',
+  '浩然',
+  '兰英',
+  '俊杰',
+  '小红',
+  '宏伟',
+  '素珍',
+  '思远',
+  '荣华',
+  '冬梅',
 ];
 
 /** A deterministic, distinct Chinese name for the n-th user (distinct for n < 31 × 47). */
@@ -300,7 +353,14 @@ export function demoUserId(username: string): string {
 
 function buildUsers(): NewUser[] {
   const users: NewUser[] = [
-    { id: demoUserId('admin'), username: 'admin', displayName: '系统管理员', role: 'admin', unitId: DEMO_COUNTY_ID, isLeader: false },
+    {
+      id: demoUserId('admin'),
+      username: 'admin',
+      displayName: '系统管理员',
+      role: 'admin',
+      unitId: DEMO_COUNTY_ID,
+      isLeader: false,
+    },
   ];
   for (const u of DEMO_UNITS) {
     for (const spec of usersFor(u)) {
@@ -316,7 +376,14 @@ function buildUsers(): NewUser[] {
     }
   }
   // Last, so that every other demo user keeps its name: the county's audit administrator (三员分立).
-  users.push({ id: demoUserId('lk.auditor'), username: 'lk.auditor', displayName: '安全审计员', role: 'auditor', unitId: DEMO_COUNTY_ID, isLeader: false });
+  users.push({
+    id: demoUserId('lk.auditor'),
+    username: 'lk.auditor',
+    displayName: '安全审计员',
+    role: 'auditor',
+    unitId: DEMO_COUNTY_ID,
+    isLeader: false,
+  });
   return users;
 }
 
@@ -338,31 +405,142 @@ interface PowerSpec {
 }
 
 const POWER_LIST: readonly PowerSpec[] = [
-  { name: '对在城镇道路上占道经营的处罚', category: 'penalty', source: 'delegated', legalBasis: '《城市市容和环境卫生管理条例》' },
-  { name: '对擅自设置户外广告设施的处罚', category: 'penalty', source: 'delegated', legalBasis: '《城市市容和环境卫生管理条例》' },
-  { name: '对随意倾倒、抛撒、堆放城市生活垃圾的处罚', category: 'penalty', source: 'delegated', legalBasis: '《城市生活垃圾管理办法》' },
-  { name: '对露天焚烧秸秆、落叶等产生烟尘污染物质的处罚', category: 'penalty', source: 'delegated', legalBasis: '《中华人民共和国大气污染防治法》第一百一十九条' },
-  { name: '对农村村民未经批准或者采取欺骗手段骗取批准，非法占用土地建住宅的处罚', category: 'penalty', source: 'delegated', legalBasis: '《中华人民共和国土地管理法》第七十八条', ruralOnly: true },
-  { name: '对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的处罚', category: 'penalty', source: 'own', legalBasis: '《中华人民共和国城乡规划法》第六十五条', ruralOnly: true },
-  { name: '60 岁以上老年人优待证办理', category: 'public_service', source: 'own', legalBasis: '《中华人民共和国老年人权益保障法》' },
+  {
+    name: '对在城镇道路上占道经营的处罚',
+    category: 'penalty',
+    source: 'delegated',
+    legalBasis: '《城市市容和环境卫生管理条例》',
+  },
+  {
+    name: '对擅自设置户外广告设施的处罚',
+    category: 'penalty',
+    source: 'delegated',
+    legalBasis: '《城市市容和环境卫生管理条例》',
+  },
+  {
+    name: '对随意倾倒、抛撒、堆放城市生活垃圾的处罚',
+    category: 'penalty',
+    source: 'delegated',
+    legalBasis: '《城市生活垃圾管理办法》',
+  },
+  {
+    name: '对露天焚烧秸秆、落叶等产生烟尘污染物质的处罚',
+    category: 'penalty',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国大气污染防治法》第一百一十九条',
+  },
+  {
+    name: '对农村村民未经批准或者采取欺骗手段骗取批准，非法占用土地建住宅的处罚',
+    category: 'penalty',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国土地管理法》第七十八条',
+    ruralOnly: true,
+  },
+  {
+    name: '对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的处罚',
+    category: 'penalty',
+    source: 'own',
+    legalBasis: '《中华人民共和国城乡规划法》第六十五条',
+    ruralOnly: true,
+  },
+  {
+    name: '60 岁以上老年人优待证办理',
+    category: 'public_service',
+    source: 'own',
+    legalBasis: '《中华人民共和国老年人权益保障法》',
+  },
   { name: '临时救助审批', category: 'public_service', source: 'delegated', legalBasis: '《社会救助暂行办法》' },
-  { name: '困难残疾人生活补贴和重度残疾人护理补贴申请受理', category: 'public_service', source: 'own', legalBasis: '《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》' },
-  { name: '城乡居民基本养老保险参保登记', category: 'public_service', source: 'delegated', legalBasis: '《中华人民共和国社会保险法》' },
+  {
+    name: '困难残疾人生活补贴和重度残疾人护理补贴申请受理',
+    category: 'public_service',
+    source: 'own',
+    legalBasis: '《国务院关于全面建立困难残疾人生活补贴和重度残疾人护理补贴制度的意见》',
+  },
+  {
+    name: '城乡居民基本养老保险参保登记',
+    category: 'public_service',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国社会保险法》',
+  },
   { name: '特困人员救助供养审核', category: 'public_service', source: 'own', legalBasis: '《社会救助暂行办法》' },
-  { name: '《就业创业证》申领', category: 'public_service', source: 'delegated', legalBasis: '《就业服务与就业管理规定》' },
-  { name: '农村村民宅基地审批', category: 'permit', source: 'own', legalBasis: '《中华人民共和国土地管理法》第六十二条', ruralOnly: true },
-  { name: '乡村建设规划许可证核发', category: 'permit', source: 'delegated', legalBasis: '《中华人民共和国城乡规划法》第四十一条', ruralOnly: true },
+  {
+    name: '《就业创业证》申领',
+    category: 'public_service',
+    source: 'delegated',
+    legalBasis: '《就业服务与就业管理规定》',
+  },
+  {
+    name: '农村村民宅基地审批',
+    category: 'permit',
+    source: 'own',
+    legalBasis: '《中华人民共和国土地管理法》第六十二条',
+    ruralOnly: true,
+  },
+  {
+    name: '乡村建设规划许可证核发',
+    category: 'permit',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国城乡规划法》第四十一条',
+    ruralOnly: true,
+  },
   { name: '临时占用城市道路审批', category: 'permit', source: 'delegated', legalBasis: '《城市道路管理条例》' },
-  { name: '设置大型户外广告审批', category: 'permit', source: 'delegated', legalBasis: '《城市市容和环境卫生管理条例》' },
-  { name: '独生子女父母光荣证发放', category: 'confirmation', source: 'own', legalBasis: '《河南省人口与计划生育条例》' },
-  { name: '农村土地承包经营权流转合同备案', category: 'confirmation', source: 'own', legalBasis: '《农村土地经营权流转管理办法》', ruralOnly: true },
-  { name: '对村级集体资金、资产、资源管理的监督', category: 'supervision', source: 'own', legalBasis: '《中华人民共和国村民委员会组织法》', ruralOnly: true },
-  { name: '对违法建设工程查封施工现场', category: 'coercion', source: 'delegated', legalBasis: '《中华人民共和国城乡规划法》第六十八条' },
-  { name: '对占道经营物品的暂扣', category: 'coercion', source: 'delegated', legalBasis: '《中华人民共和国行政强制法》' },
-  { name: '对辖区生产经营单位安全生产状况的监督检查', category: 'inspection', source: 'delegated', legalBasis: '《中华人民共和国安全生产法》' },
-  { name: '对食品小作坊、小餐饮、食品摊贩的监督检查', category: 'inspection', source: 'delegated', legalBasis: '《河南省食品小作坊、小餐饮和食品摊贩管理条例》' },
+  {
+    name: '设置大型户外广告审批',
+    category: 'permit',
+    source: 'delegated',
+    legalBasis: '《城市市容和环境卫生管理条例》',
+  },
+  {
+    name: '独生子女父母光荣证发放',
+    category: 'confirmation',
+    source: 'own',
+    legalBasis: '《河南省人口与计划生育条例》',
+  },
+  {
+    name: '农村土地承包经营权流转合同备案',
+    category: 'confirmation',
+    source: 'own',
+    legalBasis: '《农村土地经营权流转管理办法》',
+    ruralOnly: true,
+  },
+  {
+    name: '对村级集体资金、资产、资源管理的监督',
+    category: 'supervision',
+    source: 'own',
+    legalBasis: '《中华人民共和国村民委员会组织法》',
+    ruralOnly: true,
+  },
+  {
+    name: '对违法建设工程查封施工现场',
+    category: 'coercion',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国城乡规划法》第六十八条',
+  },
+  {
+    name: '对占道经营物品的暂扣',
+    category: 'coercion',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国行政强制法》',
+  },
+  {
+    name: '对辖区生产经营单位安全生产状况的监督检查',
+    category: 'inspection',
+    source: 'delegated',
+    legalBasis: '《中华人民共和国安全生产法》',
+  },
+  {
+    name: '对食品小作坊、小餐饮、食品摊贩的监督检查',
+    category: 'inspection',
+    source: 'delegated',
+    legalBasis: '《河南省食品小作坊、小餐饮和食品摊贩管理条例》',
+  },
   { name: '民间纠纷人民调解', category: 'other', source: 'own', legalBasis: '《中华人民共和国人民调解法》' },
-  { name: '指导村（居）民委员会换届选举', category: 'other', source: 'own', legalBasis: '《中华人民共和国村民委员会组织法》' },
+  {
+    name: '指导村（居）民委员会换届选举',
+    category: 'other',
+    source: 'own',
+    legalBasis: '《中华人民共和国村民委员会组织法》',
+  },
 ];
 
 const CATEGORY_CODE_PREFIX: Record<PowerCategory, string> = {

@@ -36,7 +36,9 @@ const L4_DEPARTMENT: Record<string, string> = {
  * department per category), 12345 order types and the verification/callback settings. Existing
  * rows are left as an administrator edited them. Returns the number of rows inserted.
  */
-export async function seedIncidentConfig<TSchema extends Record<string, unknown>>(db: Pick<NodePgDatabase<TSchema>, 'insert'>): Promise<number> {
+export async function seedIncidentConfig<TSchema extends Record<string, unknown>>(
+  db: Pick<NodePgDatabase<TSchema>, 'insert'>,
+): Promise<number> {
   const count = async (rows: Promise<unknown[]>) => (await rows).length;
   let inserted = 0;
   inserted += await count(
@@ -46,22 +48,61 @@ export async function seedIncidentConfig<TSchema extends Record<string, unknown>
       .onConflictDoNothing()
       .returning({ code: incidentCategories.code }),
   );
-  inserted += await count(db.insert(incidentUrgencies).values([...DEFAULT_URGENCIES]).onConflictDoNothing().returning({ code: incidentUrgencies.code }));
-  const limits = DEFAULT_CATEGORIES.flatMap((c) =>
-    DEFAULT_URGENCIES.flatMap((u) => INCIDENT_LEVELS.map((level) => ({ categoryCode: c.code, urgencyCode: u.code, level, limit: defaultLimit(u.code, level) }))),
+  inserted += await count(
+    db
+      .insert(incidentUrgencies)
+      .values([...DEFAULT_URGENCIES])
+      .onConflictDoNothing()
+      .returning({ code: incidentUrgencies.code }),
   );
-  inserted += await count(db.insert(incidentTimeLimits).values(limits).onConflictDoNothing().returning({ level: incidentTimeLimits.level }));
+  const limits = DEFAULT_CATEGORIES.flatMap((c) =>
+    DEFAULT_URGENCIES.flatMap((u) =>
+      INCIDENT_LEVELS.map((level) => ({
+        categoryCode: c.code,
+        urgencyCode: u.code,
+        level,
+        limit: defaultLimit(u.code, level),
+      })),
+    ),
+  );
+  inserted += await count(
+    db.insert(incidentTimeLimits).values(limits).onConflictDoNothing().returning({ level: incidentTimeLimits.level }),
+  );
   const routing = DEFAULT_CATEGORIES.flatMap((c) =>
     INCIDENT_LEVELS.map((level) =>
       level === 4
-        ? { categoryCode: c.code, level, mode: 'unit' as const, target: L4_DEPARTMENT[c.code] ?? DEMO_COMMAND_CENTRE_ID }
+        ? {
+            categoryCode: c.code,
+            level,
+            mode: 'unit' as const,
+            target: L4_DEPARTMENT[c.code] ?? DEMO_COMMAND_CENTRE_ID,
+          }
         : { categoryCode: c.code, level, mode: 'ancestor' as const, target: null },
     ),
   );
-  inserted += await count(db.insert(incidentRoutingRules).values(routing).onConflictDoNothing().returning({ level: incidentRoutingRules.level }));
-  inserted += await count(db.insert(hotlineOrderTypes).values([...DEFAULT_HOTLINE_TYPES]).onConflictDoNothing().returning({ code: hotlineOrderTypes.code }));
   inserted += await count(
-    db.insert(incidentSettings).values({ key: INCIDENT_SETTINGS_KEY, settings: { ...DEFAULT_INCIDENT_RULES, commandCentreUnitId: DEMO_COMMAND_CENTRE_ID } }).onConflictDoNothing().returning({ key: incidentSettings.key }),
+    db
+      .insert(incidentRoutingRules)
+      .values(routing)
+      .onConflictDoNothing()
+      .returning({ level: incidentRoutingRules.level }),
+  );
+  inserted += await count(
+    db
+      .insert(hotlineOrderTypes)
+      .values([...DEFAULT_HOTLINE_TYPES])
+      .onConflictDoNothing()
+      .returning({ code: hotlineOrderTypes.code }),
+  );
+  inserted += await count(
+    db
+      .insert(incidentSettings)
+      .values({
+        key: INCIDENT_SETTINGS_KEY,
+        settings: { ...DEFAULT_INCIDENT_RULES, commandCentreUnitId: DEMO_COMMAND_CENTRE_ID },
+      })
+      .onConflictDoNothing()
+      .returning({ key: incidentSettings.key }),
   );
   return inserted;
 }

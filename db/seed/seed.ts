@@ -94,9 +94,7 @@ export async function seedDemoCounty<TSchema extends Record<string, unknown>>(
     const existingLeaders = new Set(
       leaderUserIds.length === 0
         ? []
-        : (
-            await tx.select({ id: users.id }).from(users).where(inArray(users.id, leaderUserIds))
-          ).map((r) => r.id),
+        : (await tx.select({ id: users.id }).from(users).where(inArray(users.id, leaderUserIds))).map((r) => r.id),
     );
     for (const l of leaders) {
       if (!existingLeaders.has(l.userId)) continue;
@@ -139,10 +137,14 @@ export async function seedNationalCalendar<TSchema extends Record<string, unknow
   const { days, years } = calendarRows(data);
   const inserted = { calendarDays: 0, calendarYears: 0 };
   for (const batch of chunks(days)) {
-    inserted.calendarDays += (await db.insert(calendarDays).values(batch).onConflictDoNothing().returning({ date: calendarDays.date })).length;
+    inserted.calendarDays += (
+      await db.insert(calendarDays).values(batch).onConflictDoNothing().returning({ date: calendarDays.date })
+    ).length;
   }
   for (const batch of chunks(years)) {
-    inserted.calendarYears += (await db.insert(calendarYears).values(batch).onConflictDoNothing().returning({ year: calendarYears.year })).length;
+    inserted.calendarYears += (
+      await db.insert(calendarYears).values(batch).onConflictDoNothing().returning({ year: calendarYears.year })
+    ).length;
   }
   return inserted;
 }

@@ -9,22 +9,38 @@ const t = useTestSystem('audit-anchor');
 
 const api = () => request(t.app);
 const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
-const newTask = { title: '整改：河道垃圾清理', description: '一周内清理完毕', unitId: 'lk.t01.v01', budget: { unit: 'workday', amount: 5 } };
+const newTask = {
+  title: '整改：河道垃圾清理',
+  description: '一周内清理完毕',
+  unitId: 'lk.t01.v01',
+  budget: { unit: 'workday', amount: 5 },
+};
 
 /** A task with three audit entries (create, urge, complete): its workflow has ended. */
 async function closedTask(): Promise<string> {
-  const res = await api().post('/api/v1/tasks').set(await auth('t01.supervisor')).send(newTask);
+  const res = await api()
+    .post('/api/v1/tasks')
+    .set(await auth('t01.supervisor'))
+    .send(newTask);
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   const id = res.body.caseId as string;
-  const urged = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'urge', message: '请尽快处理' });
+  const urged = await api()
+    .post(`/api/v1/tasks/${id}/actions`)
+    .set(await auth('t01.supervisor'))
+    .send({ type: 'urge', message: '请尽快处理' });
   expect(urged.status, JSON.stringify(urged.body)).toBe(200);
-  const done = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.v01.handler')).send({ type: 'complete', result: '已清理' });
+  const done = await api()
+    .post(`/api/v1/tasks/${id}/actions`)
+    .set(await auth('t01.v01.handler'))
+    .send({ type: 'complete', result: '已清理' });
   expect(done.status, JSON.stringify(done.body)).toBe(200);
   return id;
 }
 
 const verify = async (id: string) => {
-  const res = await api().get(`/api/v1/cases/${id}/audit/verify`).set(await auth('t01.supervisor'));
+  const res = await api()
+    .get(`/api/v1/cases/${id}/audit/verify`)
+    .set(await auth('t01.supervisor'));
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res.body as Record<string, unknown>;
 };
@@ -52,7 +68,12 @@ async function asDba(work: (c: pg.PoolClient) => Promise<unknown>): Promise<void
  * Rewrite entry `seq`'s reason and recompute every hash from there on, so the chain is consistent
  * again; `sign` re-signs too (a DBA who also stole the key).
  */
-async function rewriteAndRechain(id: string, seq: number, reason: string, sign?: (hash: string) => string): Promise<void> {
+async function rewriteAndRechain(
+  id: string,
+  seq: number,
+  reason: string,
+  sign?: (hash: string) => string,
+): Promise<void> {
   const rows = await readStream(t.tdb.db, id);
   await asDba(async (c) => {
     let prev = GENESIS_HASH;
@@ -63,7 +84,10 @@ async function rewriteAndRechain(id: string, seq: number, reason: string, sign?:
       }
       const facts = { ...row, reason: row.seq === seq ? reason : row.reason };
       const hash = hashAuditEntry(prev, facts);
-      await c.query('update audit_log set reason = $1, prev_hash = $2, hash = $3, mac = coalesce($4, mac) where id = $5', [facts.reason, prev, hash, sign ? sign(hash) : null, row.id]);
+      await c.query(
+        'update audit_log set reason = $1, prev_hash = $2, hash = $3, mac = coalesce($4, mac) where id = $5',
+        [facts.reason, prev, hash, sign ? sign(hash) : null, row.id],
+      );
       prev = hash;
     }
   });
@@ -74,7 +98,10 @@ describe('an audit chain a DBA cannot quietly shorten or rewrite', () => {
     const id = await closedTask();
     const verdict = await verify(id);
     expect(verdict).toMatchObject({ ok: true, entries: 3, signed: true, anchor: 'compared' });
-    expect(verdict.message).toMatchObject({ zh: expect.stringContaining('完整'), en: expect.stringContaining('intact') });
+    expect(verdict.message).toMatchObject({
+      zh: expect.stringContaining('完整'),
+      en: expect.stringContaining('intact'),
+    });
     const rows = await readStream(t.tdb.db, id);
     expect(rows.every((r) => r.mac && t.deps.auditKey.verify(r.hash, r.mac))).toBe(true);
   });
@@ -85,8 +112,18 @@ describe('an audit chain a DBA cannot quietly shorten or rewrite', () => {
     // What was left is a consistent, correctly signed chain: only the engine knows it was longer.
     expect(await readStream(t.tdb.db, id)).toHaveLength(2);
     const verdict = await verify(id);
-    expect(verdict).toMatchObject({ ok: false, entries: 2, brokenAtSeq: 3, kind: 'truncated', problem: 'engine-ahead', anchor: 'compared' });
-    expect(verdict.message).toMatchObject({ zh: expect.stringContaining('第 3 条起被删除'), en: expect.stringContaining('from 3 on were deleted') });
+    expect(verdict).toMatchObject({
+      ok: false,
+      entries: 2,
+      brokenAtSeq: 3,
+      kind: 'truncated',
+      problem: 'engine-ahead',
+      anchor: 'compared',
+    });
+    expect(verdict.message).toMatchObject({
+      zh: expect.stringContaining('第 3 条起被删除'),
+      en: expect.stringContaining('from 3 on were deleted'),
+    });
   });
 
   it('deleting an entry in the middle is reported as missing', async () => {
@@ -99,7 +136,13 @@ describe('an audit chain a DBA cannot quietly shorten or rewrite', () => {
     const id = await closedTask();
     await rewriteAndRechain(id, 2, '无需督办');
     const verdict = await verify(id);
-    expect(verdict).toMatchObject({ ok: false, entries: 3, brokenAtSeq: 2, kind: 're-chained', problem: 'bad-signature' });
+    expect(verdict).toMatchObject({
+      ok: false,
+      entries: 3,
+      brokenAtSeq: 2,
+      kind: 're-chained',
+      problem: 'bad-signature',
+    });
     expect((verdict.message as { zh: string }).zh).toContain('第 2 条');
   });
 
@@ -125,9 +168,13 @@ describe('an audit chain a DBA cannot quietly shorten or rewrite', () => {
 
 describe('the county-wide audit sweep', () => {
   it('is for admins only', async () => {
-    const res = await api().post('/api/v1/audit/sweeps').set(await auth('t01.supervisor'));
+    const res = await api()
+      .post('/api/v1/audit/sweeps')
+      .set(await auth('t01.supervisor'));
     expect(res.status).toBe(403);
-    const unknown = await api().get('/api/v1/audit/sweeps/audit-sweep-nope').set(await auth('admin'));
+    const unknown = await api()
+      .get('/api/v1/audit/sweeps/audit-sweep-nope')
+      .set(await auth('admin'));
     expect(unknown.status).toBe(404);
     expect(unknown.body).toMatchObject({ code: 'audit-sweep-not-found' });
   });
@@ -137,7 +184,9 @@ describe('the county-wide audit sweep', () => {
     const broken = await closedTask();
     await asDba((c) => c.query('delete from audit_log where stream_id = $1 and seq = 3', [broken]));
 
-    const started = await api().post('/api/v1/audit/sweeps').set(await auth('admin'));
+    const started = await api()
+      .post('/api/v1/audit/sweeps')
+      .set(await auth('admin'));
     expect(started.status, JSON.stringify(started.body)).toBe(202);
     expect(started.body).toMatchObject({ status: 'running', requestedBy: 'u.lk.admin' });
     const id = started.body.id as string;
@@ -147,13 +196,22 @@ describe('the county-wide audit sweep', () => {
     while (progress.status !== 'completed') {
       if (Date.now() > deadline) throw new Error(`sweep did not finish: ${JSON.stringify(progress)}`);
       await new Promise((r) => setTimeout(r, 250));
-      const res = await api().get(`/api/v1/audit/sweeps/${id}`).set(await auth('admin'));
+      const res = await api()
+        .get(`/api/v1/audit/sweeps/${id}`)
+        .set(await auth('admin'));
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       progress = res.body;
     }
-    const { rows } = await t.tdb.pool.query<{ n: string }>('select count(*) as n from (select id from cases union select stream_id from audit_log) s');
+    const { rows } = await t.tdb.pool.query<{ n: string }>(
+      'select count(*) as n from (select id from cases union select stream_id from audit_log) s',
+    );
     expect(progress).toMatchObject({ total: Number(rows[0]!.n), checked: Number(rows[0]!.n), unanchored: 0 });
-    const reported = progress.broken as { streamId: string; brokenAtSeq: number; kind: string; message: { zh: string } }[];
+    const reported = progress.broken as {
+      streamId: string;
+      brokenAtSeq: number;
+      kind: string;
+      message: { zh: string };
+    }[];
     expect(reported.find((b) => b.streamId === broken)).toMatchObject({ brokenAtSeq: 3, kind: 'truncated' });
     for (const g of good) expect(reported.map((b) => b.streamId)).not.toContain(g);
     // Every stream the earlier tests broke is found too, and nothing else.

@@ -20,7 +20,19 @@ const UNITS = ['lk.t01', 'lk.t01.v01', 'lk.t01.v02', 'lk.t02', 'lk.dept.scjg'];
 const COLOURS: ClockLevel[] = ['green', 'blue', 'yellow', 'red'];
 const PROCESSES: ProcessType[] = ['task', 'incident', 'approval'];
 
-function snapshot(caseId: string, state: { unit: string; owner: string; process: ProcessType; level: number | null; kind: ClockKind; colour: ClockLevel; closed: boolean; deadlineMs: number }): CaseSnapshot {
+function snapshot(
+  caseId: string,
+  state: {
+    unit: string;
+    owner: string;
+    process: ProcessType;
+    level: number | null;
+    kind: ClockKind;
+    colour: ClockLevel;
+    closed: boolean;
+    deadlineMs: number;
+  },
+): CaseSnapshot {
   const now = new Date().toISOString();
   return {
     caseId,
@@ -48,15 +60,30 @@ function snapshot(caseId: string, state: { unit: string; owner: string; process:
 const record = (seq: number, snap: CaseSnapshot): TransitionRecord => ({
   seq,
   snapshot: snap,
-  audit: { actorId: 'system', actorUnitId: null, actorRole: 'system', action: `step.${seq}`, reason: null, before: null, after: null, at: new Date().toISOString() },
+  audit: {
+    actorId: 'system',
+    actorUnitId: null,
+    actorRole: 'system',
+    action: `step.${seq}`,
+    reason: null,
+    before: null,
+    after: null,
+    at: new Date().toISOString(),
+  },
 });
 
 /** Every non-empty counter, and a fresh aggregate of the open cases, in the same shape. */
 async function countersAndAggregate() {
   const db = t.tdb.db;
   const key = 'unit_id, owner_unit_id, process, coalesce(level, -1) as level, clock_kind, colour';
-  const counters = await db.execute(sql.raw(`select ${key}, n from case_board_counts where n <> 0 order by 1, 2, 3, 4, 5, 6`));
-  const aggregate = await db.execute(sql.raw(`select ${key}, count(*)::int as n from cases where closed_at is null group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`));
+  const counters = await db.execute(
+    sql.raw(`select ${key}, n from case_board_counts where n <> 0 order by 1, 2, 3, 4, 5, 6`),
+  );
+  const aggregate = await db.execute(
+    sql.raw(
+      `select ${key}, count(*)::int as n from cases where closed_at is null group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
+    ),
+  );
   return { counters: counters.rows, aggregate: aggregate.rows };
 }
 
@@ -79,14 +106,27 @@ describe('board counters kept by the projection', () => {
     const plans = Array.from({ length: 40 }, (_, i) => {
       const caseId = `RW-2026-95${String(i).padStart(4, '0')}`;
       const unit = UNITS[next(UNITS.length)]!;
-      let state = { unit, owner: next(2) ? unit : 'lk.t01', process: PROCESSES[next(PROCESSES.length)]!, level: next(2) ? 1 : null, kind: (next(4) ? 'case' : 'pre-acceptance') as ClockKind, colour: 'green' as ClockLevel, closed: false, deadlineMs: 5 * H };
+      let state = {
+        unit,
+        owner: next(2) ? unit : 'lk.t01',
+        process: PROCESSES[next(PROCESSES.length)]!,
+        level: next(2) ? 1 : null,
+        kind: (next(4) ? 'case' : 'pre-acceptance') as ClockKind,
+        colour: 'green' as ClockLevel,
+        closed: false,
+        deadlineMs: 5 * H,
+      };
       const steps: CaseSnapshot[] = [snapshot(caseId, state)];
       for (let s = 1; s < 12 && !state.closed; s += 1) {
         const move = next(6);
-        if (move === 0) state = { ...state, unit: UNITS[next(UNITS.length)]! }; // a transfer
-        else if (move === 1) state = { ...state, level: (state.level ?? 0) + 1 }; // an escalation
-        else if (move === 2) state = { ...state, kind: 'case' }; // accepted
-        else if (move === 5 && s > 6) state = { ...state, closed: true }; // closed
+        if (move === 0)
+          state = { ...state, unit: UNITS[next(UNITS.length)]! }; // a transfer
+        else if (move === 1)
+          state = { ...state, level: (state.level ?? 0) + 1 }; // an escalation
+        else if (move === 2)
+          state = { ...state, kind: 'case' }; // accepted
+        else if (move === 5 && s > 6)
+          state = { ...state, closed: true }; // closed
         else state = { ...state, colour: COLOURS[next(COLOURS.length)]!, deadlineMs: next(3) === 0 ? -H : 5 * H }; // a colour change (some past their deadline)
         steps.push(snapshot(caseId, state));
       }

@@ -17,21 +17,110 @@ const dayOf = (d: Date) => new Date(d.getTime() + 8 * H).toISOString().slice(0, 
 const recent = at(-60_000);
 const earlier = at(-3 * D);
 
-type Row = { id: string; process: ProcessType; unitId: string; ownerUnitId: string; colour: 'green' | 'blue' | 'yellow' | 'red'; deadline: Date | null; level?: number; clockKind?: ClockKind; createdAt: Date; closedAt?: Date };
+type Row = {
+  id: string;
+  process: ProcessType;
+  unitId: string;
+  ownerUnitId: string;
+  colour: 'green' | 'blue' | 'yellow' | 'red';
+  deadline: Date | null;
+  level?: number;
+  clockKind?: ClockKind;
+  createdAt: Date;
+  closedAt?: Date;
+};
 
 const ROWS: Row[] = [
-  { id: 'RW-2026-900001', process: 'task', unitId: 'lk.t01.v01', ownerUnitId: 'lk.t01', colour: 'red', deadline: at(-2 * H), createdAt: earlier },
-  { id: 'SJ-2026-900002', process: 'incident', unitId: 'lk.t01.v01.g01', ownerUnitId: 'lk.t01', colour: 'yellow', deadline: at(H), level: 1, createdAt: earlier },
-  { id: 'SP-2026-900003', process: 'approval', unitId: 'lk.dept.scjg', ownerUnitId: 'lk.t01', colour: 'blue', deadline: at(5 * H), createdAt: earlier },
+  {
+    id: 'RW-2026-900001',
+    process: 'task',
+    unitId: 'lk.t01.v01',
+    ownerUnitId: 'lk.t01',
+    colour: 'red',
+    deadline: at(-2 * H),
+    createdAt: earlier,
+  },
+  {
+    id: 'SJ-2026-900002',
+    process: 'incident',
+    unitId: 'lk.t01.v01.g01',
+    ownerUnitId: 'lk.t01',
+    colour: 'yellow',
+    deadline: at(H),
+    level: 1,
+    createdAt: earlier,
+  },
+  {
+    id: 'SP-2026-900003',
+    process: 'approval',
+    unitId: 'lk.dept.scjg',
+    ownerUnitId: 'lk.t01',
+    colour: 'blue',
+    deadline: at(5 * H),
+    createdAt: earlier,
+  },
   // Not yet accepted: its colour and deadline are the §32 pre-check period's, not a promised limit.
-  { id: 'SP-2026-900004', process: 'approval', unitId: 'lk.t01', ownerUnitId: 'lk.t01', colour: 'green', deadline: at(5 * D), clockKind: 'pre-acceptance', createdAt: earlier },
-  { id: 'RW-2026-900005', process: 'task', unitId: 'lk.t02', ownerUnitId: 'lk.t02', colour: 'red', deadline: at(-H), createdAt: earlier },
+  {
+    id: 'SP-2026-900004',
+    process: 'approval',
+    unitId: 'lk.t01',
+    ownerUnitId: 'lk.t01',
+    colour: 'green',
+    deadline: at(5 * D),
+    clockKind: 'pre-acceptance',
+    createdAt: earlier,
+  },
+  {
+    id: 'RW-2026-900005',
+    process: 'task',
+    unitId: 'lk.t02',
+    ownerUnitId: 'lk.t02',
+    colour: 'red',
+    deadline: at(-H),
+    createdAt: earlier,
+  },
   // Its deadline has passed but its workflow has not yet projected red: the board shows it red now.
-  { id: 'RW-2026-900009', process: 'task', unitId: 'lk.t02', ownerUnitId: 'lk.t02', colour: 'yellow', deadline: at(-30 * 60_000), createdAt: earlier },
+  {
+    id: 'RW-2026-900009',
+    process: 'task',
+    unitId: 'lk.t02',
+    ownerUnitId: 'lk.t02',
+    colour: 'yellow',
+    deadline: at(-30 * 60_000),
+    createdAt: earlier,
+  },
   // Closed today: one late (a red clock), one on time, one incident resolved at level 2 after an escalation.
-  { id: 'RW-2026-900006', process: 'task', unitId: 'lk.t01.v02', ownerUnitId: 'lk.t01', colour: 'green', deadline: null, createdAt: recent, closedAt: recent },
-  { id: 'RW-2026-900007', process: 'task', unitId: 'lk.t01.v02', ownerUnitId: 'lk.t01', colour: 'green', deadline: null, createdAt: recent, closedAt: recent },
-  { id: 'SJ-2026-900008', process: 'incident', unitId: 'lk.t01.v01', ownerUnitId: 'lk.t01', colour: 'green', deadline: null, level: 2, createdAt: recent, closedAt: recent },
+  {
+    id: 'RW-2026-900006',
+    process: 'task',
+    unitId: 'lk.t01.v02',
+    ownerUnitId: 'lk.t01',
+    colour: 'green',
+    deadline: null,
+    createdAt: recent,
+    closedAt: recent,
+  },
+  {
+    id: 'RW-2026-900007',
+    process: 'task',
+    unitId: 'lk.t01.v02',
+    ownerUnitId: 'lk.t01',
+    colour: 'green',
+    deadline: null,
+    createdAt: recent,
+    closedAt: recent,
+  },
+  {
+    id: 'SJ-2026-900008',
+    process: 'incident',
+    unitId: 'lk.t01.v01',
+    ownerUnitId: 'lk.t01',
+    colour: 'green',
+    deadline: null,
+    level: 2,
+    createdAt: recent,
+    closedAt: recent,
+  },
 ];
 
 beforeAll(async () => {
@@ -48,7 +137,16 @@ beforeAll(async () => {
       updatedAt: r.closedAt ?? r.createdAt,
     })),
   );
-  const clock = (caseId: string, level: 'green' | 'red') => ({ caseId, key: 'task', label: '整改时限', state: 'stopped', level, deadline: recent, budget: { unit: 'day', amount: 1 }, consumed: 1 });
+  const clock = (caseId: string, level: 'green' | 'red') => ({
+    caseId,
+    key: 'task',
+    label: '整改时限',
+    state: 'stopped',
+    level,
+    deadline: recent,
+    budget: { unit: 'day', amount: 1 },
+    consumed: 1,
+  });
   await db.insert(caseClocks).values([clock('RW-2026-900006', 'red'), clock('RW-2026-900007', 'green')]);
   await db.insert(caseAssignments).values([
     { caseId: 'RW-2026-900001', unitId: 'lk.t01', role: 'supervisor', actions: ['pause', 'extend', 'urge'] },
@@ -77,8 +175,22 @@ beforeAll(async () => {
   });
   // The trend counts 督办 and red cards; an information notice (e.g. a summons) is not one.
   await db.insert(notices).values([
-    { caseId: 'RW-2026-900001', key: 'overdue:task', kind: 'overdue', unitId: 'lk.t01.v01', message: '督办：整改任务已超期', createdAt: recent },
-    { caseId: 'RW-2026-900001', key: 'info:x', kind: 'info', unitId: 'lk.t01.v01', message: '信息：请知悉', createdAt: recent },
+    {
+      caseId: 'RW-2026-900001',
+      key: 'overdue:task',
+      kind: 'overdue',
+      unitId: 'lk.t01.v01',
+      message: '督办：整改任务已超期',
+      createdAt: recent,
+    },
+    {
+      caseId: 'RW-2026-900001',
+      key: 'info:x',
+      kind: 'info',
+      unitId: 'lk.t01.v01',
+      message: '信息：请知悉',
+      createdAt: recent,
+    },
   ]);
 });
 afterAll(async () => {
@@ -98,7 +210,13 @@ async function ok(username: string, query: Record<string, string | number> = {})
   return res.body;
 }
 
-const counts = (green: number, blue: number, yellow: number, red: number) => ({ green, blue, yellow, red, total: green + blue + yellow + red });
+const counts = (green: number, blue: number, yellow: number, red: number) => ({
+  green,
+  blue,
+  yellow,
+  red,
+  total: green + blue + yellow + red,
+});
 
 describe('GET /board', () => {
   it("counts a township supervisor's open cases by colour, unit (rolled up to its children), process and level", async () => {
@@ -130,7 +248,12 @@ describe('GET /board', () => {
   it('lists overdue and near-deadline cases by deadline, with what the caller may do on each', async () => {
     const b = await ok('t01.supervisor');
     expect(b.overdue.map((c: { id: string }) => c.id)).toEqual(['RW-2026-900001']);
-    expect(b.overdue[0]).toMatchObject({ colour: 'red', unitId: 'lk.t01.v01', actions: ['pause', 'extend', 'urge'], deadline: at(-2 * H).toISOString() });
+    expect(b.overdue[0]).toMatchObject({
+      colour: 'red',
+      unitId: 'lk.t01.v01',
+      actions: ['pause', 'extend', 'urge'],
+      deadline: at(-2 * H).toISOString(),
+    });
     expect(b.near.map((c: { id: string; colour: string }) => [c.id, c.colour])).toEqual([
       ['SJ-2026-900002', 'yellow'],
       ['SP-2026-900003', 'blue'],
@@ -168,13 +291,37 @@ describe('GET /board', () => {
     const b = await ok('t01.supervisor', { days: 7 });
     expect(b.trend).toHaveLength(7);
     const today = b.trend.find((d: { date: string }) => d.date === dayOf(recent));
-    expect(today).toEqual({ date: dayOf(recent), created: 3, onTime: 2, late: 1, onTimeRate: 2 / 3, escalations: 1, autoEscalations: 1, redCards: 0, urges: 1 });
+    expect(today).toEqual({
+      date: dayOf(recent),
+      created: 3,
+      onTime: 2,
+      late: 1,
+      onTimeRate: 2 / 3,
+      escalations: 1,
+      autoEscalations: 1,
+      redCards: 0,
+      urges: 1,
+    });
     const before = b.trend.find((d: { date: string }) => d.date === dayOf(earlier));
     expect(before).toMatchObject({ created: 4, onTime: 0, late: 1, onTimeRate: 0, escalations: 0 });
-    expect(b.resolution).toMatchObject({ level1: 0, level2: 1, level3: 0, level4: 0, unresolved: 0, total: 1, disposalRate: 1, onTimeRate: 1, escalationRate: 1 });
+    expect(b.resolution).toMatchObject({
+      level1: 0,
+      level2: 1,
+      level3: 0,
+      level4: 0,
+      unresolved: 0,
+      total: 1,
+      disposalRate: 1,
+      onTimeRate: 1,
+      escalationRate: 1,
+    });
     // Another township's board has none of it.
     const other = await ok('t02.supervisor', { days: 7 });
-    expect(other.trend.find((d: { date: string }) => d.date === dayOf(recent))).toMatchObject({ created: 0, escalations: 0, urges: 0 });
+    expect(other.trend.find((d: { date: string }) => d.date === dayOf(recent))).toMatchObject({
+      created: 0,
+      escalations: 0,
+      urges: 0,
+    });
     expect(other.resolution.total).toBe(0);
   });
 

@@ -16,15 +16,27 @@ afterAll(async () => {
   await t?.close();
 });
 
-const get = async (as: string, path: string) => request(t.app).get(`/api/v1${path}`).set('Authorization', `Bearer ${await t.tokenFor(as)}`);
+const get = async (as: string, path: string) =>
+  request(t.app)
+    .get(`/api/v1${path}`)
+    .set('Authorization', `Bearer ${await t.tokenFor(as)}`);
 
 describe('calendar status and live cases per year', () => {
   it('lists the missing year the banner shows, and notices each admin once per missing year', async () => {
-    const covered = new Set((await t.tdb.db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.region, NATIONAL_REGION))).map((r) => r.year));
+    const covered = new Set(
+      (
+        await t.tdb.db
+          .select({ year: calendarYears.year })
+          .from(calendarYears)
+          .where(eq(calendarYears.region, NATIONAL_REGION))
+      ).map((r) => r.year),
+    );
     const expected = missingCalendarYears(Date.now(), (y) => covered.has(y));
     const first = await get('admin', '/calendar/status');
     expect(first.status).toBe(200);
-    expect(first.body.missing.map((m: { year: number; why: string }) => ({ year: m.year, why: m.why }))).toEqual(expected);
+    expect(first.body.missing.map((m: { year: number; why: string }) => ({ year: m.year, why: m.why }))).toEqual(
+      expected,
+    );
     expect((await get('t01.window', '/calendar/status')).status).toBe(403);
     await get('admin', '/calendar/status');
     const mine = await t.tdb.db.select().from(notices).where(eq(notices.recipientUserId, 'u.lk.admin'));
@@ -33,11 +45,16 @@ describe('calendar status and live cases per year', () => {
     if (expected.length > 0) expect(mine[0]!.message).toContain('年全国节假日安排尚未录入');
 
     // Once the missing years are entered, nothing is missing and no notice is added.
-    for (const m of expected) await t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: m.year, status: 'complete', source: 'admin' });
+    for (const m of expected)
+      await t.tdb.db
+        .insert(calendarYears)
+        .values({ region: NATIONAL_REGION, year: m.year, status: 'complete', source: 'admin' });
     const after = await get('admin', '/calendar/status');
     expect(after.body.missing).toEqual([]);
     expect(after.body.coveredYears).toEqual(expect.arrayContaining(expected.map((m) => m.year)));
-    expect(await t.tdb.db.select().from(notices).where(eq(notices.recipientUserId, 'u.lk.admin'))).toHaveLength(mine.length);
+    expect(await t.tdb.db.select().from(notices).where(eq(notices.recipientUserId, 'u.lk.admin'))).toHaveLength(
+      mine.length,
+    );
   });
 
   it('names the live cases whose deadlines reach into a year, not the closed or earlier ones', async () => {
@@ -56,14 +73,20 @@ describe('calendar status and live cases per year', () => {
       deadline: deadline ? new Date(deadline) : null,
       caseDeadline: deadline ? new Date(deadline) : null,
     });
-    await t.tdb.db.insert(cases).values([
-      row('SP-LIVE-2027', '2027-01-12T16:00:00Z', null),
-      row('SP-CLOSED-2027', '2027-01-12T16:00:00Z', new Date('2026-12-22T02:00:00Z')),
-      row('SP-LIVE-2026', '2026-12-28T16:00:00Z', null),
-    ]);
+    await t.tdb.db
+      .insert(cases)
+      .values([
+        row('SP-LIVE-2027', '2027-01-12T16:00:00Z', null),
+        row('SP-CLOSED-2027', '2027-01-12T16:00:00Z', new Date('2026-12-22T02:00:00Z')),
+        row('SP-LIVE-2026', '2026-12-28T16:00:00Z', null),
+      ]);
     const res = await get('admin', '/calendar/years/2027/live-cases');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ year: 2027, count: 1, items: [{ id: 'SP-LIVE-2027', title: '申请 SP-LIVE-2027', caseDeadline: '2027-01-12T16:00:00.000Z' }] });
+    expect(res.body).toMatchObject({
+      year: 2027,
+      count: 1,
+      items: [{ id: 'SP-LIVE-2027', title: '申请 SP-LIVE-2027', caseDeadline: '2027-01-12T16:00:00.000Z' }],
+    });
     expect((await get('lk.supervisor', '/calendar/years/2027/live-cases')).status).toBe(403);
     await t.tdb.db.delete(cases).where(and(eq(cases.unitId, 'lk.t01'), eq(cases.createdAt, at)));
   });

@@ -39,7 +39,10 @@ async function refused(status: number, code: string, send: () => Promise<request
   const res = await send();
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
-  expect(res.body).toMatchObject({ code, i18n: { 'zh-CN': { detail: expect.any(String) }, en: { detail: expect.any(String) } } });
+  expect(res.body).toMatchObject({
+    code,
+    i18n: { 'zh-CN': { detail: expect.any(String) }, en: { detail: expect.any(String) } },
+  });
   expect(await snapshot()).toEqual(before);
   return res;
 }
@@ -50,7 +53,12 @@ const template = (code: string): MatterDefinition => {
   return found;
 };
 
-const step = (key: string, unitIds = ['lk.dept.mzj'], role = 'approver') => ({ key, name: `环节${key}`, role, unitRule: { kind: 'units', unitIds } });
+const step = (key: string, unitIds = ['lk.dept.mzj'], role = 'approver') => ({
+  key,
+  name: `环节${key}`,
+  role,
+  unitRule: { kind: 'units', unitIds },
+});
 const newMatter = {
   code: 'GG-DISABILITY-SUBSIDY',
   name: '困难残疾人生活补贴申请',
@@ -65,7 +73,10 @@ const newMatter = {
   promisedLimitDays: 15,
   kind: 'promise',
   channels: ['window', 'agent'],
-  steps: [{ key: 'accept', name: '受理', role: 'window_staff', unitRule: { kind: 'submitting-township' } }, step('approve')],
+  steps: [
+    { key: 'accept', name: '受理', role: 'window_staff', unitRule: { kind: 'submitting-township' } },
+    step('approve'),
+  ],
   reason: '新增事项',
 };
 
@@ -112,7 +123,13 @@ describe('reading the catalogue', () => {
   it('shows the 办事指南 with each step’s units by name', async () => {
     const res = await clerk('/matters/ZZ-DUTY-ADMISSION');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ code: 'ZZ-DUTY-ADMISSION', version: 1, currentVersion: 1, createdBy: 'seed', definition: template('ZZ-DUTY-ADMISSION') });
+    expect(res.body).toMatchObject({
+      code: 'ZZ-DUTY-ADMISSION',
+      version: 1,
+      currentVersion: 1,
+      createdBy: 'seed',
+      definition: template('ZZ-DUTY-ADMISSION'),
+    });
     expect(res.body.steps.map((s: { handledBy: string }) => s.handledBy)).toEqual([
       '兰考县住房和城乡建设局',
       '中共兰考县委机构编制委员会办公室',
@@ -120,9 +137,23 @@ describe('reading the catalogue', () => {
       '兰考县委县政府办公室',
     ]);
     const catering = await clerk('/matters/XK-SMALL-CATERING');
-    expect(catering.body.steps[0]).toEqual({ key: 'accept', name: '受理审查', role: 'window_staff', roleLabel: '窗口人员', mode: 'single', modeLabel: '单人审批', limitDays: 1, handledBy: '申请人所在乡镇（街道）', units: [] });
+    expect(catering.body.steps[0]).toEqual({
+      key: 'accept',
+      name: '受理审查',
+      role: 'window_staff',
+      roleLabel: '窗口人员',
+      mode: 'single',
+      modeLabel: '单人审批',
+      limitDays: 1,
+      handledBy: '申请人所在乡镇（街道）',
+      units: [],
+    });
     const road = await clerk('/matters/XK-ROAD-OCCUPATION');
-    expect(road.body.steps[1]).toMatchObject({ mode: 'all', modeLabel: '会签', handledBy: '兰考县城市管理综合执法局、兰考县公安局' });
+    expect(road.body.steps[1]).toMatchObject({
+      mode: 'all',
+      modeLabel: '会签',
+      handledBy: '兰考县城市管理综合执法局、兰考县公安局',
+    });
   });
 
   it('answers 404 for an unknown matter or version', async () => {
@@ -137,21 +168,43 @@ describe('admin writes', () => {
   it('creates a matter as version 1, audited', async () => {
     const res = await admin('post', '/matters', newMatter);
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(res.body).toMatchObject({ code: newMatter.code, version: 1, currentVersion: 1, active: true, stepCount: 2, createdBy: 'u.lk.admin' });
-    expect(res.body.definition).toMatchObject({ fees: '不收费', supplementDays: 5, steps: [{ mode: 'single' }, { mode: 'single' }] });
+    expect(res.body).toMatchObject({
+      code: newMatter.code,
+      version: 1,
+      currentVersion: 1,
+      active: true,
+      stepCount: 2,
+      createdBy: 'u.lk.admin',
+    });
+    expect(res.body.definition).toMatchObject({
+      fees: '不收费',
+      supplementDays: 5,
+      steps: [{ mode: 'single' }, { mode: 'single' }],
+    });
     expect(res.body.definition).not.toHaveProperty('reason');
     const listed = await clerk(`/matters?q=${encodeURIComponent('残疾人')}`);
     expect(listed.body.map((m: { code: string }) => m.code)).toEqual([newMatter.code]);
   });
 
   it('edits it into version 2 while version 1 stays readable', async () => {
-    const v2 = { ...newMatter, promisedLimitDays: 10, steps: [...newMatter.steps.slice(0, 1), step('review', ['lk.dept.mzj']), step('approve', ['lk.office'])], reason: '增加审核环节' };
+    const v2 = {
+      ...newMatter,
+      promisedLimitDays: 10,
+      steps: [...newMatter.steps.slice(0, 1), step('review', ['lk.dept.mzj']), step('approve', ['lk.office'])],
+      reason: '增加审核环节',
+    };
     const res = await admin('put', `/matters/${newMatter.code}`, v2);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ version: 2, currentVersion: 2, promisedLimitDays: 10, stepCount: 3 });
 
     const versions = await clerk(`/matters/${newMatter.code}/versions`);
-    expect(versions.body.map((v: { version: number; current: boolean; stepCount: number }) => [v.version, v.current, v.stepCount])).toEqual([
+    expect(
+      versions.body.map((v: { version: number; current: boolean; stepCount: number }) => [
+        v.version,
+        v.current,
+        v.stepCount,
+      ]),
+    ).toEqual([
       [2, true, 3],
       [1, false, 2],
     ]);
@@ -171,38 +224,66 @@ describe('admin writes', () => {
     expect(off.status, JSON.stringify(off.body)).toBe(200);
     expect(off.body).toMatchObject({ active: false, version: 2 });
     expect(await getMatterVersion(t.deps.database.db, newMatter.code)).toBeNull();
-    expect(await getMatterVersion(t.deps.database.db, newMatter.code, 1)).toMatchObject({ version: 1, definition: { promisedLimitDays: 15 } });
+    expect(await getMatterVersion(t.deps.database.db, newMatter.code, 1)).toMatchObject({
+      version: 1,
+      definition: { promisedLimitDays: 15 },
+    });
     expect((await clerk('/matters?active=false')).body.map((m: { code: string }) => m.code)).toEqual([newMatter.code]);
     const on = await admin('patch', `/matters/${newMatter.code}`, { active: true });
     expect(on.body).toMatchObject({ active: true });
-    expect(await getMatterVersion(t.deps.database.db, newMatter.code)).toMatchObject({ version: 2, definition: { promisedLimitDays: 10 } });
+    expect(await getMatterVersion(t.deps.database.db, newMatter.code)).toMatchObject({
+      version: 2,
+      definition: { promisedLimitDays: 10 },
+    });
   });
 
   it('chains every write on the admin:catalogue audit stream', async () => {
     expect(await verifyStream(t.deps.database.db, 'admin:catalogue')).toMatchObject({ ok: true, entries: 4 });
-    const { rows } = await t.deps.database.pool.query(`select action, actor_id, reason, before, after from audit_log where stream_id = 'admin:catalogue' order by seq`);
+    const { rows } = await t.deps.database.pool.query(
+      `select action, actor_id, reason, before, after from audit_log where stream_id = 'admin:catalogue' order by seq`,
+    );
     expect(rows.map((r) => [r.action, r.reason])).toEqual([
       ['catalogue.matter.create', '新增事项'],
       ['catalogue.matter.version', '增加审核环节'],
       ['catalogue.matter.deactivate', '暂停受理'],
       ['catalogue.matter.activate', null],
     ]);
-    expect(rows[1]).toMatchObject({ actor_id: 'u.lk.admin', before: { currentVersion: 1, definition: { promisedLimitDays: 15 } }, after: { currentVersion: 2, definition: { promisedLimitDays: 10 } } });
+    expect(rows[1]).toMatchObject({
+      actor_id: 'u.lk.admin',
+      before: { currentVersion: 1, definition: { promisedLimitDays: 15 } },
+      after: { currentVersion: 2, definition: { promisedLimitDays: 10 } },
+    });
   });
 
   it('refuses a 5-step chain (create or edit) with the rule, writing nothing', async () => {
     const five = { ...newMatter, code: 'GG-FIVE', steps: ['a', 'b', 'c', 'd', 'e'].map((k) => step(k)) };
     const res = await refused(422, 'too-many-steps', () => admin('post', '/matters', five));
     expect(res.body.i18n['zh-CN'].detail).toBe('审批环节最多 4 个，当前定义了 5 个');
-    expect(res.body.issues).toEqual([{ path: 'body.steps', message: '审批环节最多 4 个，当前定义了 5 个', message_en: 'An approval chain has at most 4 steps; this one has 5' }]);
-    await refused(422, 'too-many-steps', () => admin('put', `/matters/${newMatter.code}`, { ...five, code: newMatter.code }));
+    expect(res.body.issues).toEqual([
+      {
+        path: 'body.steps',
+        message: '审批环节最多 4 个，当前定义了 5 个',
+        message_en: 'An approval chain has at most 4 steps; this one has 5',
+      },
+    ]);
+    await refused(422, 'too-many-steps', () =>
+      admin('put', `/matters/${newMatter.code}`, { ...five, code: newMatter.code }),
+    );
   });
 
   it.each<[string, string, object]>([
     ['a promised limit above the statutory one', 'promise-above-statutory', { promisedLimitDays: 25 }],
     ['an unknown unit', 'step-unit-unresolvable', { steps: [step('a', ['lk.dept.nope'])] }],
-    ['a unit without staff in the role', 'step-without-staff', { steps: [step('a', ['lk.dept.scjg'], 'window_staff')] }],
-    ['会签 with a unit without staff', 'step-without-staff', { steps: [{ ...step('a', ['lk.bb', 'lk.zhzx']), mode: 'all' }] }],
+    [
+      'a unit without staff in the role',
+      'step-without-staff',
+      { steps: [step('a', ['lk.dept.scjg'], 'window_staff')] },
+    ],
+    [
+      '会签 with a unit without staff',
+      'step-without-staff',
+      { steps: [{ ...step('a', ['lk.bb', 'lk.zhzx']), mode: 'all' }] },
+    ],
   ])('refuses %s', async (_name, code, change) => {
     await refused(422, code, () => admin('post', '/matters', { ...newMatter, code: 'GG-REFUSED', ...change }));
     await refused(422, code, () => admin('put', `/matters/${newMatter.code}`, { ...newMatter, ...change }));
@@ -210,13 +291,31 @@ describe('admin writes', () => {
 
   it('refuses a duplicate code, a non-admin, malformed bodies and a code mismatch', async () => {
     await refused(409, 'matter-exists', () => admin('post', '/matters', { ...newMatter, code: 'XK-SMALL-CATERING' }));
-    await refused(403, 'role-forbidden', () => call('t01.window', 'post', '/matters', { ...newMatter, code: 'GG-OTHER' }));
-    await refused(403, 'role-forbidden', () => call('scjg.approver', 'patch', '/matters/XK-SMALL-CATERING', { active: false }));
-    await refused(400, 'validation-failed', () => admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', steps: 'all of them' }));
-    await refused(400, 'validation-failed', () => admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', steps: [] }));
-    await refused(400, 'validation-failed', () => admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', unknownField: 1 }));
-    await refused(400, 'validation-failed', () => admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', steps: [{ ...step('a'), mode: 'all', unitRule: { kind: 'submitting-township' } }] }));
-    await refused(400, 'code-mismatch', () => admin('put', `/matters/${newMatter.code}`, { ...newMatter, code: 'GG-OTHER' }));
+    await refused(403, 'role-forbidden', () =>
+      call('t01.window', 'post', '/matters', { ...newMatter, code: 'GG-OTHER' }),
+    );
+    await refused(403, 'role-forbidden', () =>
+      call('scjg.approver', 'patch', '/matters/XK-SMALL-CATERING', { active: false }),
+    );
+    await refused(400, 'validation-failed', () =>
+      admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', steps: 'all of them' }),
+    );
+    await refused(400, 'validation-failed', () =>
+      admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', steps: [] }),
+    );
+    await refused(400, 'validation-failed', () =>
+      admin('post', '/matters', { ...newMatter, code: 'GG-OTHER', unknownField: 1 }),
+    );
+    await refused(400, 'validation-failed', () =>
+      admin('post', '/matters', {
+        ...newMatter,
+        code: 'GG-OTHER',
+        steps: [{ ...step('a'), mode: 'all', unitRule: { kind: 'submitting-township' } }],
+      }),
+    );
+    await refused(400, 'code-mismatch', () =>
+      admin('put', `/matters/${newMatter.code}`, { ...newMatter, code: 'GG-OTHER' }),
+    );
     await refused(404, 'matter-not-found', () => admin('put', '/matters/GG-OTHER', { ...newMatter, code: 'GG-OTHER' }));
     await refused(404, 'matter-not-found', () => admin('patch', '/matters/GG-OTHER', { active: false }));
   });
@@ -226,7 +325,11 @@ describe('getMatterVersion and resolveStepUnits against the seeded county', () =
   const db = () => t.deps.database.db;
 
   it('reads the current version of an active matter, or an exact version', async () => {
-    expect(await getMatterVersion(db(), 'XK-SMALL-CATERING')).toEqual({ code: 'XK-SMALL-CATERING', version: 1, definition: template('XK-SMALL-CATERING') });
+    expect(await getMatterVersion(db(), 'XK-SMALL-CATERING')).toEqual({
+      code: 'XK-SMALL-CATERING',
+      version: 1,
+      definition: template('XK-SMALL-CATERING'),
+    });
     expect(await getMatterVersion(db(), 'XK-SMALL-CATERING', 1)).toMatchObject({ version: 1 });
     expect(await getMatterVersion(db(), 'XK-SMALL-CATERING', 2)).toBeNull();
     expect(await getMatterVersion(db(), 'NOPE')).toBeNull();
@@ -259,7 +362,10 @@ describe('getMatterVersion and resolveStepUnits against the seeded county', () =
     ['a department instead of a township', 'lk.dept.scjg', 'step-unit-unresolvable'],
   ])('refuses %s', async (_name, township, code) => {
     const res = await resolveStepUnits(db(), template('XK-SMALL-CATERING'), township);
-    expect(res).toMatchObject({ ok: false, violation: { code, path: ['steps', 0, 'unitRule'], zh: expect.stringContaining('受理审查') } });
+    expect(res).toMatchObject({
+      ok: false,
+      violation: { code, path: ['steps', 0, 'unitRule'], zh: expect.stringContaining('受理审查') },
+    });
   });
 
   it('refuses a step whose unit has no active staff in the role', async () => {
@@ -267,7 +373,14 @@ describe('getMatterVersion and resolveStepUnits against the seeded county', () =
     await db().update(users).set({ active: false }).where(eq(users.id, sbb));
     try {
       const res = await resolveStepUnits(db(), template('ZZ-DUTY-ADMISSION'), null);
-      expect(res).toMatchObject({ ok: false, violation: { code: 'step-without-staff', path: ['steps', 2, 'unitRule'], zh: '环节「市委编办审核」的办理单位「开封市委编办（上级审核对接）」没有在岗的审核/审批人' } });
+      expect(res).toMatchObject({
+        ok: false,
+        violation: {
+          code: 'step-without-staff',
+          path: ['steps', 2, 'unitRule'],
+          zh: '环节「市委编办审核」的办理单位「开封市委编办（上级审核对接）」没有在岗的审核/审批人',
+        },
+      });
     } finally {
       await db().update(users).set({ active: true }).where(eq(users.id, sbb));
     }

@@ -25,7 +25,12 @@ afterAll(async () => {
 
 const bearer = async (t: TestApp, username = 'admin') => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
 
-async function upload(t: TestApp, kind: Kind, file: Buffer | string, opts: { format?: 'csv' | 'xlsx'; mode?: 'dry-run' | 'apply' } = {}) {
+async function upload(
+  t: TestApp,
+  kind: Kind,
+  file: Buffer | string,
+  opts: { format?: 'csv' | 'xlsx'; mode?: 'dry-run' | 'apply' } = {},
+) {
   const format = opts.format ?? (typeof file === 'string' ? 'csv' : 'xlsx');
   return request(t.app)
     .post(`/api/v1/import/${kind}?mode=${opts.mode ?? 'dry-run'}`)
@@ -79,9 +84,15 @@ describe('templates', () => {
     expect(wb.worksheets[1]!.getCell('A2').text).toBe('用户名 (username)');
     const csv = (await download(demo, '/import/org/template.csv')).toString('utf8');
     expect(csv).toBe('\uFEFF单位编码,上级单位编码,类型,单位名称,英文名称,所属部门编码,区划代码\r\n');
-    const clerk = await request(demo.app).get('/api/v1/import/org/template.csv').set(await bearer(demo, 't01.window'));
+    const clerk = await request(demo.app)
+      .get('/api/v1/import/org/template.csv')
+      .set(await bearer(demo, 't01.window'));
     expect(clerk.status).toBe(403);
-    const upload403 = await request(demo.app).post('/api/v1/import/org').set(await bearer(demo, 't01.supervisor')).set('content-type', 'text/csv').send('x');
+    const upload403 = await request(demo.app)
+      .post('/api/v1/import/org')
+      .set(await bearer(demo, 't01.supervisor'))
+      .set('content-type', 'text/csv')
+      .send('x');
     expect(upload403.status).toBe(403);
   });
 });
@@ -107,8 +118,15 @@ describe('a bad spreadsheet', () => {
     expect(res.body.applied).toBe(false);
     const at = (row: number) => res.body.errors.filter((e: { row: number }) => e.row === row);
     expect(res.body.errors.map((e: { row: number }) => e.row)).toEqual([3, 4, 5, 6, 7, 8, 9, 11]);
-    expect(at(3)[0]).toMatchObject({ column: '上级单位编码', message: expect.stringContaining('lk.t99'), messageEn: expect.stringContaining('lk.t99') });
-    expect(at(4)[0]).toMatchObject({ column: '上级单位编码', message: expect.stringContaining('网格只能设在村或社区之下') });
+    expect(at(3)[0]).toMatchObject({
+      column: '上级单位编码',
+      message: expect.stringContaining('lk.t99'),
+      messageEn: expect.stringContaining('lk.t99'),
+    });
+    expect(at(4)[0]).toMatchObject({
+      column: '上级单位编码',
+      message: expect.stringContaining('网格只能设在村或社区之下'),
+    });
     expect(at(5)[0]).toMatchObject({ column: '单位编码', message: expect.stringContaining('格式不正确') });
     expect(at(6)[0]).toMatchObject({ column: '单位编码', message: expect.stringContaining('与第 2 行重复') });
     expect(at(7)[0]).toMatchObject({ column: '所属部门编码' });
@@ -141,7 +159,15 @@ describe('a bad spreadsheet', () => {
     const res = await upload(demo, 'users', file);
     expect(res.status).toBe(200);
     const byRow = Object.fromEntries(res.body.errors.map((e: { row: number; column: string }) => [e.row, e.column]));
-    expect(byRow).toEqual({ 2: '角色', 3: '所在单位编码', 4: '用户名', 6: '主要负责人', 7: '电话', 8: '负责人', 9: '用户编号' });
+    expect(byRow).toEqual({
+      2: '角色',
+      3: '所在单位编码',
+      4: '用户名',
+      6: '主要负责人',
+      7: '电话',
+      8: '负责人',
+      9: '用户编号',
+    });
     expect(await counts(demo)).toEqual(before);
   });
 });
@@ -150,16 +176,25 @@ describe('the demo county round trip', () => {
   let empty: TestApp;
   beforeAll(async () => {
     empty = await createTestApp({ seed: false });
-    await setupInstallation(empty.tdb.db, { admin: { username: 'admin', id: 'u.lk.admin', displayName: '系统管理员' }, county: { id: 'lk', name: '兰考县' } });
+    await setupInstallation(empty.tdb.db, {
+      admin: { username: 'admin', id: 'u.lk.admin', displayName: '系统管理员' },
+      county: { id: 'lk', name: '兰考县' },
+    });
   });
   afterAll(async () => {
     await empty?.close();
   });
 
   const tree = async (t: TestApp) => ({
-    units: (await t.tdb.db.select().from(orgUnits).orderBy(asc(orgUnits.id))).map(({ createdAt: _c, updatedAt: _u, ...u }) => u),
-    users: (await t.tdb.db.select().from(users).orderBy(asc(users.id))).map(({ createdAt: _c, updatedAt: _u, ...u }) => u),
-    powers: (await t.tdb.db.select().from(powerListItems).orderBy(asc(powerListItems.unitId), asc(powerListItems.code))).map(({ createdAt: _c, updatedAt: _u, id: _id, ...p }) => p),
+    units: (await t.tdb.db.select().from(orgUnits).orderBy(asc(orgUnits.id))).map(
+      ({ createdAt: _c, updatedAt: _u, ...u }) => u,
+    ),
+    users: (await t.tdb.db.select().from(users).orderBy(asc(users.id))).map(
+      ({ createdAt: _c, updatedAt: _u, ...u }) => u,
+    ),
+    powers: (
+      await t.tdb.db.select().from(powerListItems).orderBy(asc(powerListItems.unitId), asc(powerListItems.code))
+    ).map(({ createdAt: _c, updatedAt: _u, id: _id, ...p }) => p),
   });
 
   it('exports, imports into an empty database (dry run first, writing nothing), gives the same tree, and re-importing changes nothing', async () => {
@@ -185,7 +220,10 @@ describe('the demo county round trip', () => {
 
     const audit = await counts(empty);
     for (const kind of ['org', 'users', 'powers'] as const) {
-      const again = await upload(empty, kind, files[kind], { format: kind === 'powers' ? 'csv' : 'xlsx', mode: 'apply' });
+      const again = await upload(empty, kind, files[kind], {
+        format: kind === 'powers' ? 'csv' : 'xlsx',
+        mode: 'apply',
+      });
       expect(again.body).toMatchObject({ applied: true, errors: [], created: [], updated: [], missing: [] });
       expect(again.body.unchanged).toBe(again.body.rows);
     }
@@ -196,7 +234,10 @@ describe('the demo county round trip', () => {
 describe('a changed spreadsheet', () => {
   it('updates the changed row, creates the new one (Chinese names), reports the row missing from the file and deletes nothing', async () => {
     const csv = (await download(demo, '/import/org/export.csv')).toString('utf8');
-    const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     const changed = lines
       .filter((l) => !l.startsWith('lk.t01.v03,'))
       .map((l) => (l.startsWith('lk.t01.v02,') ? l.replace('范场村', '范场村（新名）') : l));
@@ -204,7 +245,12 @@ describe('a changed spreadsheet', () => {
     const file = `${changed.join('\n')}\n`;
 
     const dry = await upload(demo, 'org', file);
-    expect(dry.body).toMatchObject({ errors: [], created: ['lk.t01.v09'], updated: [{ key: 'lk.t01.v02', fields: ['name'] }], missing: expect.arrayContaining(['lk.t01.v03']) });
+    expect(dry.body).toMatchObject({
+      errors: [],
+      created: ['lk.t01.v09'],
+      updated: [{ key: 'lk.t01.v02', fields: ['name'] }],
+      missing: expect.arrayContaining(['lk.t01.v03']),
+    });
     const applied = await upload(demo, 'org', file, { mode: 'apply' });
     expect(applied.status).toBe(200);
     const [renamed] = await demo.tdb.db.select().from(orgUnits).where(eq(orgUnits.id, 'lk.t01.v02'));
@@ -214,7 +260,12 @@ describe('a changed spreadsheet', () => {
     const [kept] = await demo.tdb.db.select().from(orgUnits).where(eq(orgUnits.id, 'lk.t01.v03'));
     expect(kept?.active).toBe(true);
     const audit = await demo.tdb.db.select().from(auditLog).where(eq(auditLog.streamId, 'admin:org'));
-    expect(audit.filter((a) => a.reason === 'import:org').map((a) => a.action).sort()).toEqual(['org.import.unit.create', 'org.import.unit.update']);
+    expect(
+      audit
+        .filter((a) => a.reason === 'import:org')
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['org.import.unit.create', 'org.import.unit.update']);
   });
 });
 
@@ -247,14 +298,24 @@ describe('a 500-user roster', () => {
     expect(applied.body.missing).toContain('t01.window');
     expect((await counts(demo)).users).toBe((before.users ?? 0) + 500);
     const [sample] = await demo.tdb.db.select().from(users).where(eq(users.username, 'roster.007'));
-    expect(sample).toMatchObject({ id: 'u.roster.007', role: 'agent', unitId: 'lk.t02.v01', phone: '13800000007', active: true });
+    expect(sample).toMatchObject({
+      id: 'u.roster.007',
+      role: 'agent',
+      unitId: 'lk.t02.v01',
+      phone: '13800000007',
+      active: true,
+    });
 
     const again = await upload(demo, 'users', file, { mode: 'apply' });
     expect(again.body).toMatchObject({ created: [], updated: [], unchanged: 500 });
 
     rows[7]![7] = '13900000007';
     const changed = await upload(demo, 'users', await xlsx(USER_HEADERS, rows), { mode: 'apply' });
-    expect(changed.body).toMatchObject({ created: [], updated: [{ key: 'roster.007', fields: ['phone'] }], unchanged: 499 });
+    expect(changed.body).toMatchObject({
+      created: [],
+      updated: [{ key: 'roster.007', fields: ['phone'] }],
+      unchanged: 499,
+    });
     // Nobody was deleted or deactivated for being absent from the roster.
     const [window] = await demo.tdb.db.select().from(users).where(eq(users.username, 't01.window'));
     expect(window?.active).toBe(true);

@@ -25,7 +25,12 @@ class FlakyGateway implements Notifier {
 }
 
 const gateway = new FlakyGateway();
-const t = useTestSystem('notice-delivery', { activities: { notifier: gateway, deliveryPolicy: { maxAttempts: 4, backoffMs: 200, maxBackoffMs: 400, leaseMs: 3_000 } } });
+const t = useTestSystem('notice-delivery', {
+  activities: {
+    notifier: gateway,
+    deliveryPolicy: { maxAttempts: 4, backoffMs: 200, maxBackoffMs: 400, leaseMs: 3_000 },
+  },
+});
 
 beforeAll(async () => {
   // The outbox sweeper, as the worker and `npm start` run it, on a short interval.
@@ -36,17 +41,36 @@ beforeAll(async () => {
 
 const api = () => request(t.app);
 const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
-const CATERING_MATERIALS = ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
+const CATERING_MATERIALS = [
+  'business-licence',
+  'operator-id',
+  'premises-layout',
+  'food-safety-rules',
+  'health-certificates',
+];
 
 async function ok(username: string, path: string, body: Record<string, unknown>, status = 200) {
-  const res = await api().post(`/api/v1${path}`).set(await auth(username)).send(body);
+  const res = await api()
+    .post(`/api/v1${path}`)
+    .set(await auth(username))
+    .send(body);
   expect(res.status, JSON.stringify(res.body)).toBe(status);
   return res.body;
 }
 
 /** A catering permit at its review step (held by 市场监管局), urged by the window: one 催办 notice to lk.dept.scjg. */
 async function urgedCase(): Promise<string> {
-  const { caseId } = await ok('t01.window', '/approvals', { matterCode: 'XK-SMALL-CATERING', channel: 'window', applicant: { name: '王建国' }, materials: CATERING_MATERIALS }, 201);
+  const { caseId } = await ok(
+    't01.window',
+    '/approvals',
+    {
+      matterCode: 'XK-SMALL-CATERING',
+      channel: 'window',
+      applicant: { name: '王建国' },
+      materials: CATERING_MATERIALS,
+    },
+    201,
+  );
   await ok('t01.window', `/approvals/${caseId}/actions`, { type: 'accept' });
   await ok('t01.window', `/approvals/${caseId}/actions`, { type: 'approve', opinion: '材料齐全' });
   await ok('scjg.handler', `/approvals/${caseId}/actions`, { type: 'approve', opinion: '现场符合要求' });
@@ -54,11 +78,19 @@ async function urgedCase(): Promise<string> {
   return caseId as string;
 }
 
-const noticeOf = async (caseId: string) => (await t.tdb.db.select().from(notices).where(and(eq(notices.caseId, caseId), eq(notices.kind, 'urge'))))[0];
+const noticeOf = async (caseId: string) =>
+  (
+    await t.tdb.db
+      .select()
+      .from(notices)
+      .where(and(eq(notices.caseId, caseId), eq(notices.kind, 'urge')))
+  )[0];
 
 /** Poll until the case's urge notice has `status` (generous deadline: the CI machine is loaded). */
 async function until(caseId: string, status: string) {
-  await expect.poll(async () => (await noticeOf(caseId))?.deliveryStatus, { timeout: 60_000, interval: 200 }).toBe(status);
+  await expect
+    .poll(async () => (await noticeOf(caseId))?.deliveryStatus, { timeout: 60_000, interval: 200 })
+    .toBe(status);
   return (await noticeOf(caseId))!;
 }
 
@@ -67,7 +99,11 @@ describe('notice delivery (outbox swept by a workflow)', () => {
     gateway.failuresLeft.set('lk.dept.scjg', 2);
     const id = await urgedCase();
     const delivered = await until(id, 'delivered');
-    expect(delivered).toMatchObject({ attempts: 3, lastError: expect.stringContaining('SMS gateway unavailable'), nextAttemptAt: null });
+    expect(delivered).toMatchObject({
+      attempts: 3,
+      lastError: expect.stringContaining('SMS gateway unavailable'),
+      nextAttemptAt: null,
+    });
     expect(delivered.deliveredAt).toBeInstanceOf(Date);
     expect(gateway.delivered.filter((d) => d.message.includes(id))).toHaveLength(1);
   });
@@ -75,16 +111,37 @@ describe('notice delivery (outbox swept by a workflow)', () => {
   it('a delivery that keeps failing is marked failed after its attempts, listed for admins, and sent again on request', async () => {
     gateway.broken.add('lk.dept.scjg');
     const id = await urgedCase();
-    const pendingNow = await api().get('/api/v1/notice-deliveries').query({ caseId: id }).set(await auth('admin'));
+    const pendingNow = await api()
+      .get('/api/v1/notice-deliveries')
+      .query({ caseId: id })
+      .set(await auth('admin'));
     expect(pendingNow.status).toBe(200);
     expect(pendingNow.body.items).toHaveLength(1);
     const failed = await until(id, 'failed');
     expect(failed).toMatchObject({ attempts: 4, nextAttemptAt: null, deliveredAt: null });
 
-    const listed = await api().get('/api/v1/notice-deliveries').query({ status: 'failed' }).set(await auth('admin'));
-    expect(listed.body.items).toEqual([expect.objectContaining({ id: failed.id, caseId: id, unitId: 'lk.dept.scjg', deliveryStatus: 'failed', attempts: 4, lastError: expect.stringContaining('SMS gateway unavailable') })]);
+    const listed = await api()
+      .get('/api/v1/notice-deliveries')
+      .query({ status: 'failed' })
+      .set(await auth('admin'));
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({
+        id: failed.id,
+        caseId: id,
+        unitId: 'lk.dept.scjg',
+        deliveryStatus: 'failed',
+        attempts: 4,
+        lastError: expect.stringContaining('SMS gateway unavailable'),
+      }),
+    ]);
     for (const username of ['lk.supervisor', 'scjg.handler', 'lk.auditor']) {
-      expect((await api().get('/api/v1/notice-deliveries').set(await auth(username))).status).toBe(403);
+      expect(
+        (
+          await api()
+            .get('/api/v1/notice-deliveries')
+            .set(await auth(username))
+        ).status,
+      ).toBe(403);
     }
     // Nothing more is tried on its own.
     const tries = gateway.delivered.length;
@@ -96,9 +153,19 @@ describe('notice delivery (outbox swept by a workflow)', () => {
     expect((await ok('admin', `/notice-deliveries/${failed.id}/retry`, {})).deliveryStatus).toBe('pending');
     await until(id, 'delivered');
     expect(gateway.delivered.length).toBe(tries + 1);
-    const again = await api().post(`/api/v1/notice-deliveries/${failed.id}/retry`).set(await auth('admin')).send({});
+    const again = await api()
+      .post(`/api/v1/notice-deliveries/${failed.id}/retry`)
+      .set(await auth('admin'))
+      .send({});
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('notice-not-failed');
-    expect((await api().get('/api/v1/notice-deliveries').query({ caseId: id }).set(await auth('admin'))).body.items).toEqual([]);
+    expect(
+      (
+        await api()
+          .get('/api/v1/notice-deliveries')
+          .query({ caseId: id })
+          .set(await auth('admin'))
+      ).body.items,
+    ).toEqual([]);
   });
 });

@@ -3,7 +3,12 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sessions } from '../../db/schema/sessions';
 import { createTestApp, type TestApp } from '../support/app';
-import { productionSignInEnv, signInAtProvider, startIdentityProvider, type TestIdentityProvider } from '../support/oidc-provider';
+import {
+  productionSignInEnv,
+  signInAtProvider,
+  startIdentityProvider,
+  type TestIdentityProvider,
+} from '../support/oidc-provider';
 
 // Console sign-in through a real OIDC provider (oidc-provider on a loopback port), under the
 // production configuration: authorization code + PKCE run by the API with openid-client, a session
@@ -84,23 +89,37 @@ describe('console sign-in through the identity provider (production configuratio
 
   it('refuses a callback without the browser’s sign-in cookie, or replayed', async () => {
     const start = await request(t.app).get('/api/v1/auth/oidc/login');
-    const attempt = ([] as string[]).concat(start.headers['set-cookie'] ?? []).find((c) => c.startsWith('tc_signin='))!.split(';')[0]!;
+    const attempt = ([] as string[])
+      .concat(start.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('tc_signin='))!
+      .split(';')[0]!;
     const callback = await signInAtProvider(start.headers.location!, 't01.window');
     const stranger = await request(t.app).get(callback.pathname + callback.search);
     expect(stranger.headers.location).toBe('/login?signin_error=signin-expired');
-    const first = await request(t.app).get(callback.pathname + callback.search).set('cookie', attempt);
+    const first = await request(t.app)
+      .get(callback.pathname + callback.search)
+      .set('cookie', attempt);
     expect(first.headers.location).toBe('/inbox');
-    const replay = await request(t.app).get(callback.pathname + callback.search).set('cookie', attempt);
+    const replay = await request(t.app)
+      .get(callback.pathname + callback.search)
+      .set('cookie', attempt);
     expect(replay.headers.location).toBe('/login?signin_error=signin-expired');
   });
 
   it('an expired session is 401 session-expired ("请重新登录"); a cross-site write with the cookie is refused', async () => {
     const cookie = sessionCookieOf(await signIn('t01.supervisor'))!.split(';')[0]!;
-    const crossSite = await request(t.app).post('/api/v1/tasks').set('cookie', cookie).set('origin', 'https://evil.example').send({});
+    const crossSite = await request(t.app)
+      .post('/api/v1/tasks')
+      .set('cookie', cookie)
+      .set('origin', 'https://evil.example')
+      .send({});
     expect(crossSite.status).toBe(403);
     expect(crossSite.body.code).toBe('cross-site-request');
     const [row] = await t.tdb.db.select().from(sessions).where(eq(sessions.userId, 'u.lk.t01.supervisor'));
-    await t.tdb.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.idHash, row!.idHash));
+    await t.tdb.db
+      .update(sessions)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(sessions.idHash, row!.idHash));
     const expired = await request(t.app).get('/api/v1/me').set('cookie', cookie);
     expect(expired.status).toBe(401);
     expect(expired.body).toMatchObject({ code: 'session-expired', detail: '登录已过期，请重新登录' });

@@ -17,8 +17,16 @@ afterAll(async () => {
   await t?.close();
 });
 
-const auth = async () => ({ authorization: `Bearer ${await t.tokenFor('t01.supervisor')}`, 'content-type': 'application/json' });
-const newTask = { title: '整改：背街小巷占道经营回潮', description: '两周内清理完毕', unitId: 'lk.t01.v01', budget: { unit: 'workday', amount: 5 } };
+const auth = async () => ({
+  authorization: `Bearer ${await t.tokenFor('t01.supervisor')}`,
+  'content-type': 'application/json',
+});
+const newTask = {
+  title: '整改：背街小巷占道经营回潮',
+  description: '两周内清理完毕',
+  unitId: 'lk.t01.v01',
+  budget: { unit: 'workday', amount: 5 },
+};
 
 async function nothingWritten(): Promise<void> {
   const [c] = await t.tdb.db.select({ n: count() }).from(cases);
@@ -29,7 +37,10 @@ async function nothingWritten(): Promise<void> {
 describe('JSON body caps', () => {
   it('a body nested 10,000 levels is a 400 problem naming the depth cap, not a 500', async () => {
     const deep = `{"title":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
-    const res = await request(t.app).post('/api/v1/tasks').set(await auth()).send(deep);
+    const res = await request(t.app)
+      .post('/api/v1/tasks')
+      .set(await auth())
+      .send(deep);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'body-too-deep', maxDepth: 32 });
@@ -53,7 +64,10 @@ describe('JSON body caps', () => {
 
   it('more keys and array items than the cap is a 413 problem', async () => {
     const many = { ...newTask, extra: Object.fromEntries(Array.from({ length: 2500 }, (_, i) => [`k${i}`, i])) };
-    const res = await request(t.app).post('/api/v1/tasks').set(await auth()).send(many);
+    const res = await request(t.app)
+      .post('/api/v1/tasks')
+      .set(await auth())
+      .send(many);
     expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(413);
     expect(res.body).toMatchObject({ code: 'body-too-many-keys', maxKeys: 2000 });
     const items = await request(t.app)
@@ -77,16 +91,27 @@ describe('JSON body caps', () => {
 describe('text that cannot be stored', () => {
   it('a lone surrogate in a field is a 400 naming the field, in Chinese and English', async () => {
     const body = JSON.stringify({ ...newTask, title: 'TITLE' }).replace('TITLE', '\\ud83d 督办');
-    const res = await request(t.app).post('/api/v1/tasks').set(await auth()).send(body);
+    const res = await request(t.app)
+      .post('/api/v1/tasks')
+      .set(await auth())
+      .send(body);
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.body.code).toBe('ill-formed-text');
-    expect(res.body.issues).toEqual([expect.objectContaining({ path: 'body.title', message: expect.stringContaining('代理项'), message_en: expect.stringContaining('lone UTF-16 surrogate') })]);
+    expect(res.body.issues).toEqual([
+      expect.objectContaining({
+        path: 'body.title',
+        message: expect.stringContaining('代理项'),
+        message_en: expect.stringContaining('lone UTF-16 surrogate'),
+      }),
+    ]);
     expect(res.body.i18n.en.detail).toContain('body.title');
     // A low surrogate alone, and one hidden in a key, are refused the same way; a real pair is fine.
     const low = await request(t.app)
       .post('/api/v1/tasks')
       .set(await auth())
-      .send(JSON.stringify({ ...newTask, budget: { unit: 'workday', amount: 5, note: 'N' } }).replace('"N"', '"\\udc00"'));
+      .send(
+        JSON.stringify({ ...newTask, budget: { unit: 'workday', amount: 5, note: 'N' } }).replace('"N"', '"\\udc00"'),
+      );
     expect(low.status).toBe(400);
     expect(low.body.issues).toEqual([expect.objectContaining({ path: 'body.budget.note' })]);
     const key = await request(t.app)
@@ -105,7 +130,13 @@ describe('text that cannot be stored', () => {
 describe('slow clients', () => {
   let server: Server;
   beforeAll(async () => {
-    server = await listenHttp(t.app, { ...t.config.http, port: 0, host: '127.0.0.1', headersTimeoutMs: 500, requestTimeoutMs: 1000 });
+    server = await listenHttp(t.app, {
+      ...t.config.http,
+      port: 0,
+      host: '127.0.0.1',
+      headersTimeoutMs: 500,
+      requestTimeoutMs: 1000,
+    });
   });
   afterAll(async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -122,12 +153,17 @@ describe('slow clients', () => {
       socket.on('close', () => resolve(Date.now() - started));
       socket.on('error', () => undefined);
     });
-    socket.write(`POST /api/v1/tasks HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer ${token}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/tasks HTTP/1.1\r\nhost: localhost\r\nauthorization: Bearer ${token}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n`,
+    );
     const drip = setInterval(() => {
       if (!socket.destroyed) socket.write(' ');
     }, 100);
     try {
-      const elapsed = await Promise.race([closed, new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30_000))]);
+      const elapsed = await Promise.race([
+        closed,
+        new Promise<number>((resolve) => setTimeout(() => resolve(-1), 30_000)),
+      ]);
       expect(elapsed, 'the server should close a connection whose body never finishes').toBeGreaterThan(0);
       // Cut at about a second; the bound is generous for a loaded machine.
       expect(elapsed).toBeLessThan(15_000);

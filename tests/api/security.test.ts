@@ -65,7 +65,9 @@ describe('security headers', () => {
   });
 
   it('API answers, refusals included, are never cached', async () => {
-    const me = await api().get('/api/v1/me').set(await auth('t01.window'));
+    const me = await api()
+      .get('/api/v1/me')
+      .set(await auth('t01.window'));
     expect(me.status).toBe(200);
     expect(me.headers['cache-control']).toBe('no-store');
     const refused = await api().get('/api/v1/me');
@@ -88,7 +90,14 @@ describe('security headers', () => {
 describe('rate limits (low limits set through configuration)', () => {
   let low: TestApp;
   beforeAll(async () => {
-    low = await createTestApp({ env: { RATE_LIMIT_AUTH_PER_IP: '5', RATE_LIMIT_AUTH_FAILURES_PER_IP: '4', RATE_LIMIT_WRITES_PER_USER: '3', RATE_LIMIT_WINDOW_S: '600' } });
+    low = await createTestApp({
+      env: {
+        RATE_LIMIT_AUTH_PER_IP: '5',
+        RATE_LIMIT_AUTH_FAILURES_PER_IP: '4',
+        RATE_LIMIT_WRITES_PER_USER: '3',
+        RATE_LIMIT_WINDOW_S: '600',
+      },
+    });
   });
   afterAll(async () => {
     await low?.close();
@@ -99,7 +108,11 @@ describe('rate limits (low limits set through configuration)', () => {
     expect(res.headers['content-type']).toMatch(/problem\+json/);
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(600);
-    expect(res.body).toMatchObject({ status: 429, code: 'rate-limited', i18n: { 'zh-CN': { title: '请求过于频繁' }, en: { title: 'Too many requests' } } });
+    expect(res.body).toMatchObject({
+      status: 429,
+      code: 'rate-limited',
+      i18n: { 'zh-CN': { title: '请求过于频繁' }, en: { title: 'Too many requests' } },
+    });
   };
 
   it('sign-in per client address: the sixth login within the window gets 429 problem+json with Retry-After', async () => {
@@ -110,7 +123,10 @@ describe('rate limits (low limits set through configuration)', () => {
     const limited = await login('t01.supervisor');
     expect429(limited);
     expect(limited.body.detail).toContain('登录请求过于频繁');
-    const en = await request(low.app).post('/api/v1/auth/dev-login').set('accept-language', 'en').send({ username: 'admin' });
+    const en = await request(low.app)
+      .post('/api/v1/auth/dev-login')
+      .set('accept-language', 'en')
+      .send({ username: 'admin' });
     expect429(en);
     expect(en.body.detail).toMatch(/^Too many sign-in requests/);
   });
@@ -121,8 +137,12 @@ describe('rate limits (low limits set through configuration)', () => {
     try {
       const good = await app.tokenFor('t01.window');
       // Successful requests do not count.
-      for (let i = 0; i < 10; i += 1) expect((await request(app.app).get('/api/v1/me').set('authorization', `Bearer ${good}`)).status).toBe(200);
-      for (let i = 0; i < 4; i += 1) expect((await request(app.app).get('/api/v1/me').set('authorization', `Bearer forged.${i}.token`)).status).toBe(401);
+      for (let i = 0; i < 10; i += 1)
+        expect((await request(app.app).get('/api/v1/me').set('authorization', `Bearer ${good}`)).status).toBe(200);
+      for (let i = 0; i < 4; i += 1)
+        expect((await request(app.app).get('/api/v1/me').set('authorization', `Bearer forged.${i}.token`)).status).toBe(
+          401,
+        );
       expect429(await request(app.app).get('/api/v1/me').set('authorization', 'Bearer forged.5.token'));
       expect429(await request(app.app).get('/api/v1/me').set('authorization', `Bearer ${good}`));
     } finally {
@@ -132,16 +152,32 @@ describe('rate limits (low limits set through configuration)', () => {
 
   it('writes per user: the fourth change by one user gets 429; reads and other users go on', async () => {
     // The sign-in limiter above has spent this address's logins: mint tokens with the app's own authenticator.
-    const bearer = async (userId: string) => `Bearer ${(await low.deps.auth.issueDevToken!({ id: userId, username: userId.replace(/^u\.lk\./, '') })).token}`;
-    const write = async (userId: string) => request(low.app).post('/api/v1/tasks').set('authorization', await bearer(userId)).send({ title: '' });
+    const bearer = async (userId: string) =>
+      `Bearer ${(await low.deps.auth.issueDevToken!({ id: userId, username: userId.replace(/^u\.lk\./, '') })).token}`;
+    const write = async (userId: string) =>
+      request(low.app)
+        .post('/api/v1/tasks')
+        .set('authorization', await bearer(userId))
+        .send({ title: '' });
     for (let i = 0; i < 3; i += 1) expect((await write('u.lk.t01.supervisor')).status).toBe(400);
     expect429(await write('u.lk.t01.supervisor'));
-    expect((await request(low.app).get('/api/v1/me').set('authorization', await bearer('u.lk.t01.supervisor'))).status).toBe(200);
+    expect(
+      (
+        await request(low.app)
+          .get('/api/v1/me')
+          .set('authorization', await bearer('u.lk.t01.supervisor'))
+      ).status,
+    ).toBe(200);
     expect((await write('u.lk.t02.supervisor')).status).toBe(400);
   });
 
   it('the defaults are generous enough for the test suites and benches', () => {
-    expect(t.config.rateLimits).toEqual({ windowMs: 60_000, authPerIp: 300, authFailuresPerIp: 300, writesPerUser: 3000 });
+    expect(t.config.rateLimits).toEqual({
+      windowMs: 60_000,
+      authPerIp: 300,
+      authFailuresPerIp: 300,
+      writesPerUser: 3000,
+    });
   });
 });
 
@@ -155,7 +191,9 @@ describe('/metrics', () => {
       expect(anonymous.status).toBe(401);
       expect(anonymous.headers['content-type']).toMatch(/problem\+json/);
       expect(anonymous.body.code).toBe('metrics-token-required');
-      expect((await request(guarded.app).get('/metrics').set('authorization', 'Bearer metrics-secret-012345678X')).status).toBe(401);
+      expect(
+        (await request(guarded.app).get('/metrics').set('authorization', 'Bearer metrics-secret-012345678X')).status,
+      ).toBe(401);
       const ok = await request(guarded.app).get('/metrics').set('authorization', 'Bearer metrics-secret-0123456789');
       expect(ok.status).toBe(200);
       expect(ok.text).toContain('http_request_duration_seconds');
@@ -163,7 +201,16 @@ describe('/metrics', () => {
       await guarded.close();
     }
 
-    const prod = await createTestApp({ env: { APP_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: 'https://idp.example', AUTH_JWKS_URL: 'https://idp.example/jwks', AUTH_CLIENT_ID: 'township-console' }, seed: false });
+    const prod = await createTestApp({
+      env: {
+        APP_ENV: 'production',
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        AUTH_ISSUER: 'https://idp.example',
+        AUTH_JWKS_URL: 'https://idp.example/jwks',
+        AUTH_CLIENT_ID: 'township-console',
+      },
+      seed: false,
+    });
     try {
       const res = await request(prod.app).get('/metrics');
       expect(res.status).toBe(404);
@@ -179,14 +226,19 @@ describe('request logs', () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _enc, done) {
-        for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+        for (const l of chunk.toString().split('\n').filter(Boolean))
+          lines.push(JSON.parse(l) as Record<string, unknown>);
         done();
       },
     });
     const app = createApp({ ...t.deps, logger: pino({ level: 'info' }, sink), metrics: new Registry() });
-    await request(app).get('/api/v1/me').set(await auth('t01.window')).set('x-request-id', 'req-signed-in');
+    await request(app)
+      .get('/api/v1/me')
+      .set(await auth('t01.window'))
+      .set('x-request-id', 'req-signed-in');
     await request(app).get('/api/v1/me').set('x-request-id', 'bad id {"forged":"line"}');
-    const done = (id: unknown) => lines.find((l) => l.msg === 'request completed' && (l.req as { id?: unknown } | undefined)?.id === id);
+    const done = (id: unknown) =>
+      lines.find((l) => l.msg === 'request completed' && (l.req as { id?: unknown } | undefined)?.id === id);
     await expect.poll(() => done('req-signed-in'), { timeout: 5000 }).toBeTruthy();
     expect(done('req-signed-in')).toMatchObject({ userId: 'u.lk.t01.window', res: { statusCode: 200 } });
     const anonymous = lines.find((l) => (l.res as { statusCode?: number } | undefined)?.statusCode === 401);
@@ -198,20 +250,34 @@ describe('request logs', () => {
 
 describe('access audit (auditor role)', () => {
   const entries = async (query: Record<string, string>) => {
-    const res = await api().get('/api/v1/access-audit').query(query).set(await auth('lk.auditor'));
+    const res = await api()
+      .get('/api/v1/access-audit')
+      .query(query)
+      .set(await auth('lk.auditor'));
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     return res.body as { items: Record<string, unknown>[]; total: number; page: number; pageSize: number };
   };
 
   it('records sign-ins, failed sign-ins and 401/403 refusals with who, where and the problem code', async () => {
-    const login = await api().post('/api/v1/auth/dev-login').set('x-request-id', 'audit-login-1').send({ username: 't02.handler' });
+    const login = await api()
+      .post('/api/v1/auth/dev-login')
+      .set('x-request-id', 'audit-login-1')
+      .send({ username: 't02.handler' });
     expect(login.status).toBe(200);
     expect((await api().post('/api/v1/auth/dev-login').send({ username: 'mallory' })).status).toBe(404);
-    expect((await api().get('/api/v1/me').set('authorization', 'Bearer not.a.token').set('x-request-id', 'audit-401-1')).status).toBe(401);
-    const forbidden = await api().get('/api/v1/access-audit').set(await auth('admin')).set('x-request-id', 'audit-403-1');
+    expect(
+      (await api().get('/api/v1/me').set('authorization', 'Bearer not.a.token').set('x-request-id', 'audit-401-1'))
+        .status,
+    ).toBe(401);
+    const forbidden = await api()
+      .get('/api/v1/access-audit')
+      .set(await auth('admin'))
+      .set('x-request-id', 'audit-403-1');
     expect(forbidden.status).toBe(403);
 
-    await expect.poll(async () => (await entries({ kind: 'forbidden', userId: 'u.lk.admin' })).total, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await entries({ kind: 'forbidden', userId: 'u.lk.admin' })).total, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     expect((await entries({ kind: 'login', userId: 'u.lk.t02.handler' })).items[0]).toMatchObject({
       username: 't02.handler',
       role: 'handler',
@@ -222,21 +288,62 @@ describe('access audit (auditor role)', () => {
       requestId: 'audit-login-1',
       ip: expect.stringContaining('127.0.0.1'),
     });
-    expect((await entries({ kind: 'login-failed' })).items).toEqual(expect.arrayContaining([expect.objectContaining({ username: 'mallory', userId: null, status: 404, detail: { code: 'unknown-user' } })]));
+    expect((await entries({ kind: 'login-failed' })).items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ username: 'mallory', userId: null, status: 404, detail: { code: 'unknown-user' } }),
+      ]),
+    );
     const refused = await entries({ kind: 'unauthenticated' });
-    expect(refused.items).toEqual(expect.arrayContaining([expect.objectContaining({ requestId: 'audit-401-1', userId: null, path: '/api/v1/me', status: 401, detail: { code: 'token-invalid' } })]));
-    expect((await entries({ kind: 'forbidden', userId: 'u.lk.admin' })).items[0]).toMatchObject({ requestId: 'audit-403-1', role: 'admin', status: 403, path: '/api/v1/access-audit', detail: { code: 'role-forbidden' } });
+    expect(refused.items).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          requestId: 'audit-401-1',
+          userId: null,
+          path: '/api/v1/me',
+          status: 401,
+          detail: { code: 'token-invalid' },
+        }),
+      ]),
+    );
+    expect((await entries({ kind: 'forbidden', userId: 'u.lk.admin' })).items[0]).toMatchObject({
+      requestId: 'audit-403-1',
+      role: 'admin',
+      status: 403,
+      path: '/api/v1/access-audit',
+      detail: { code: 'role-forbidden' },
+    });
   });
 
   it('records who read staff phone numbers; filters and pages; only the auditor may read it; the table is append-only', async () => {
     await t.tdb.db.update(users).set({ phone: '13912345678' }).where(eq(users.username, 't03.handler'));
-    expect((await api().get('/api/v1/users').query({ q: 't03.handler' }).set(await auth('lk.supervisor'))).status).toBe(200);
-    expect((await api().get('/api/v1/users/u.lk.t03.handler').set(await auth('t03.window'))).status).toBe(200);
+    expect(
+      (
+        await api()
+          .get('/api/v1/users')
+          .query({ q: 't03.handler' })
+          .set(await auth('lk.supervisor'))
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await api()
+          .get('/api/v1/users/u.lk.t03.handler')
+          .set(await auth('t03.window'))
+      ).status,
+    ).toBe(200);
     const reads = await entries({ kind: 'personal-data-read' });
     expect(reads.items).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ userId: 'u.lk.lk.supervisor', subject: 'users', detail: { fields: ['phone'], userIds: ['u.lk.t03.handler'] } }),
-        expect.objectContaining({ userId: 'u.lk.t03.window', subject: 'u.lk.t03.handler', detail: { fields: ['phone'], userIds: ['u.lk.t03.handler'] } }),
+        expect.objectContaining({
+          userId: 'u.lk.lk.supervisor',
+          subject: 'users',
+          detail: { fields: ['phone'], userIds: ['u.lk.t03.handler'] },
+        }),
+        expect.objectContaining({
+          userId: 'u.lk.t03.window',
+          subject: 'u.lk.t03.handler',
+          detail: { fields: ['phone'], userIds: ['u.lk.t03.handler'] },
+        }),
       ]),
     );
     const firstPage = await entries({ pageSize: '1' });
@@ -245,7 +352,9 @@ describe('access audit (auditor role)', () => {
     expect((await entries({ pageSize: '1', page: '2' })).items[0]!.id).not.toBe(firstPage.items[0]!.id);
     expect((await entries({ from: new Date(Date.now() + 3_600_000).toISOString() })).total).toBe(0);
     for (const username of ['admin', 'lk.supervisor', 't01.window']) {
-      const res = await api().get('/api/v1/access-audit').set(await auth(username));
+      const res = await api()
+        .get('/api/v1/access-audit')
+        .set(await auth(username));
       expect(res.status).toBe(403);
       expect(res.headers['content-type']).toMatch(/problem\+json/);
     }

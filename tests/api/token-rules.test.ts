@@ -21,14 +21,25 @@ const now = () => Math.floor(Date.now() / 1000);
 const me = (app: TestApp, token: string) => request(app.app).get('/api/v1/me').set('authorization', `Bearer ${token}`);
 /** A token as the provider would issue it for `sub`, with `claims` overriding or (as undefined) removing claims. */
 const token = (claims: Record<string, unknown> = {}) => {
-  const base: Record<string, unknown> = { sub: 'u.lk.t01.window', aud: AUDIENCE, iat: now(), exp: now() + 300, ...claims };
+  const base: Record<string, unknown> = {
+    sub: 'u.lk.t01.window',
+    aud: AUDIENCE,
+    iat: now(),
+    exp: now() + 300,
+    ...claims,
+  };
   for (const [k, v] of Object.entries(base)) if (v === undefined) delete base[k];
   return idp.sign(base);
 };
 
 beforeAll(async () => {
   idp = await startIdentityProvider('http://app.test');
-  const env = { AUTH_ISSUER: idp.issuer, AUTH_AUDIENCE: AUDIENCE, AUTH_MAX_TOKEN_AGE_S: String(MAX_AGE_S), AUTH_CLOCK_TOLERANCE_S: String(TOLERANCE_S) };
+  const env = {
+    AUTH_ISSUER: idp.issuer,
+    AUTH_AUDIENCE: AUDIENCE,
+    AUTH_MAX_TOKEN_AGE_S: String(MAX_AGE_S),
+    AUTH_CLOCK_TOLERANCE_S: String(TOLERANCE_S),
+  };
   t = await createTestApp({ env });
   byUsername = await createTestApp({ env: { ...env, AUTH_USER_CLAIM: 'preferred_username' } });
 });
@@ -61,7 +72,10 @@ describe('token rules', () => {
   });
 
   it('refuses a token without iat, and one older than the maximum token age whatever its exp', async () => {
-    expect((await me(t, await token({ iat: undefined }))).body).toMatchObject({ status: 401, code: 'token-claims-invalid' });
+    expect((await me(t, await token({ iat: undefined }))).body).toMatchObject({
+      status: 401,
+      code: 'token-claims-invalid',
+    });
     const old = await me(t, await token({ iat: now() - MAX_AGE_S - TOLERANCE_S - 60, exp: now() + 86_400 }));
     expect(old.status).toBe(401);
     expect(old.body.code).toBe('token-too-old');
@@ -80,7 +94,13 @@ describe('token rules', () => {
     const other = await startIdentityProvider('http://app.test');
     try {
       // The same claims and issuer, but the other provider's key (not in the configured JWKS).
-      const forged = await other.sign({ iss: idp.issuer, sub: 'u.lk.admin', aud: AUDIENCE, iat: now(), exp: now() + 300 });
+      const forged = await other.sign({
+        iss: idp.issuer,
+        sub: 'u.lk.admin',
+        aud: AUDIENCE,
+        iat: now(),
+        exp: now() + 300,
+      });
       expect((await me(t, forged)).body).toMatchObject({ status: 401, code: 'token-invalid' });
     } finally {
       await other.stop();
@@ -94,15 +114,23 @@ describe('token rules', () => {
   });
 
   it('with AUTH_USER_CLAIM=preferred_username, that claim names a username only, whatever sub is', async () => {
-    const ok = await me(byUsername, await token({ sub: 'f3b2c1d0-uuid-from-the-provider', preferred_username: 't01.supervisor' }));
+    const ok = await me(
+      byUsername,
+      await token({ sub: 'f3b2c1d0-uuid-from-the-provider', preferred_username: 't01.supervisor' }),
+    );
     expect(ok.status).toBe(200);
     expect(ok.body.username).toBe('t01.supervisor');
     // An id in the username claim names nobody.
-    expect((await me(byUsername, await token({ preferred_username: 'u.lk.t01.supervisor' }))).body.code).toBe('unknown-user');
+    expect((await me(byUsername, await token({ preferred_username: 'u.lk.t01.supervisor' }))).body.code).toBe(
+      'unknown-user',
+    );
     // No such claim at all: refused with a message naming the claim.
     const missing = await me(byUsername, await token({ preferred_username: undefined }));
     expect(missing.status).toBe(401);
-    expect(missing.body).toMatchObject({ code: 'token-user-claim-missing', detail: expect.stringContaining('preferred_username') });
+    expect(missing.body).toMatchObject({
+      code: 'token-user-claim-missing',
+      detail: expect.stringContaining('preferred_username'),
+    });
   });
 
   it('an unknown or deactivated subject is 401 telling the person to ask the administrator to add them (zh / en)', async () => {
@@ -116,7 +144,9 @@ describe('token rules', () => {
   });
 
   it('dev-login tokens keep working next to the provider when dev login is on (tests, npm start)', async () => {
-    const res = await request(t.app).get('/api/v1/me').set('authorization', `Bearer ${await t.tokenFor('t01.v01.handler')}`);
+    const res = await request(t.app)
+      .get('/api/v1/me')
+      .set('authorization', `Bearer ${await t.tokenFor('t01.v01.handler')}`);
     expect(res.status).toBe(200);
     expect(res.body.username).toBe('t01.v01.handler');
   });
@@ -126,12 +156,18 @@ describe('ids and usernames cannot collide (enforced by the database)', () => {
   it('refuses a username equal to another user’s id, and an id equal to another user’s username', async () => {
     const db = t.tdb.db;
     const row = { displayName: '测试', role: 'handler' as const, unitId: 'lk.t01' };
-    await expect(db.insert(users).values({ ...row, id: 'u.collide-1', username: 'u.lk.t01.window' })).rejects.toMatchObject({ cause: { code: '23505', constraint: 'users_username_not_another_id' } });
-    await expect(db.insert(users).values({ ...row, id: 't01.window', username: 'collide-2' })).rejects.toMatchObject({ cause: { code: '23505', constraint: 'users_id_not_another_username' } });
+    await expect(
+      db.insert(users).values({ ...row, id: 'u.collide-1', username: 'u.lk.t01.window' }),
+    ).rejects.toMatchObject({ cause: { code: '23505', constraint: 'users_username_not_another_id' } });
+    await expect(db.insert(users).values({ ...row, id: 't01.window', username: 'collide-2' })).rejects.toMatchObject({
+      cause: { code: '23505', constraint: 'users_id_not_another_username' },
+    });
     // Renaming into a collision is refused too; a user's username may equal its own id.
     await db.insert(users).values({ ...row, id: 'self-named', username: 'self-named' });
     const { eq } = await import('drizzle-orm');
-    await expect(db.update(users).set({ username: 'u.lk.admin' }).where(eq(users.id, 'self-named'))).rejects.toMatchObject({ cause: { code: '23505' } });
+    await expect(
+      db.update(users).set({ username: 'u.lk.admin' }).where(eq(users.id, 'self-named')),
+    ).rejects.toMatchObject({ cause: { code: '23505' } });
   });
 
   it('the admin API answers such a user with 409, not 500', async () => {
@@ -152,14 +188,27 @@ describe('dev login is opt-in', () => {
     expect(loadConfig({}).auth.devLogin).toBe(false);
     expect(loadConfig({ APP_ENV: 'test' }).auth.devLogin).toBe(false);
     expect(loadConfig({ DEV_LOGIN: 'on' }).auth.devLogin).toBe(true);
-    const production = { APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'console', AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}` };
+    const production = {
+      APP_ENV: 'production',
+      DATABASE_URL: 'postgresql://u:p@db/x',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      AUTH_ISSUER: 'https://idp',
+      AUTH_CLIENT_ID: 'console',
+      AUDIT_HMAC_KEY: 'k'.repeat(32),
+      TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}`,
+    };
     expect(loadConfig(production).auth.devLogin).toBe(false);
     expect(() => loadConfig({ ...production, DEV_LOGIN: 'on' })).toThrow(ConfigError);
   });
 
   it('when off, the route is not mounted: 404 without reading the body, and absent from the OpenAPI document', async () => {
     const prod = await createTestApp({
-      env: { APP_ENV: 'production', TEMPORAL_ADDRESS: '127.0.0.1:1', AUTH_ISSUER: idp.issuer, AUTH_CLIENT_ID: idp.clientId },
+      env: {
+        APP_ENV: 'production',
+        TEMPORAL_ADDRESS: '127.0.0.1:1',
+        AUTH_ISSUER: idp.issuer,
+        AUTH_CLIENT_ID: idp.clientId,
+      },
       seed: false,
     });
     try {
@@ -167,9 +216,15 @@ describe('dev login is opt-in', () => {
       expect(res.status).toBe(404);
       expect(res.body.code).toBe('no-route');
       // A malformed body would be a 400 had it been parsed; a huge one a 400 "too large".
-      const malformed = await request(prod.app).post('/api/v1/auth/dev-login').set('content-type', 'application/json').send('{"username": ');
+      const malformed = await request(prod.app)
+        .post('/api/v1/auth/dev-login')
+        .set('content-type', 'application/json')
+        .send('{"username": ');
       expect(malformed.status).toBe(404);
-      const huge = await request(prod.app).post('/api/v1/auth/dev-login').set('content-type', 'application/json').send(`{"u":"${'x'.repeat(2_000_000)}"}`);
+      const huge = await request(prod.app)
+        .post('/api/v1/auth/dev-login')
+        .set('content-type', 'application/json')
+        .send(`{"u":"${'x'.repeat(2_000_000)}"}`);
       expect(huge.status).toBe(404);
       const doc = await request(prod.app).get('/openapi.json');
       expect(Object.keys(doc.body.paths)).not.toContain('/api/v1/auth/dev-login');

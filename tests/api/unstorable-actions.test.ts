@@ -27,7 +27,12 @@ async function openTask(): Promise<string> {
   const res = await api()
     .post('/api/v1/tasks')
     .set(await auth('t01.supervisor'))
-    .send({ title: '整改：占道经营回潮', description: '清理并建立台账', unitId: 'lk.t01.v01', budget: { unit: 'workday', amount: 5 } });
+    .send({
+      title: '整改：占道经营回潮',
+      description: '清理并建立台账',
+      unitId: 'lk.t01.v01',
+      budget: { unit: 'workday', amount: 5 },
+    });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res.body.caseId as string;
 }
@@ -39,7 +44,11 @@ async function supervisor() {
 
 async function readModel(id: string) {
   const [row] = await t.tdb.db.select().from(cases).where(eq(cases.id, id));
-  const audit = await t.tdb.db.select({ seq: auditLog.seq, action: auditLog.action }).from(auditLog).where(eq(auditLog.streamId, id)).orderBy(asc(auditLog.seq));
+  const audit = await t.tdb.db
+    .select({ seq: auditLog.seq, action: auditLog.action })
+    .from(auditLog)
+    .where(eq(auditLog.streamId, id))
+    .orderBy(asc(auditLog.seq));
   return { row, audit };
 }
 
@@ -58,10 +67,14 @@ describe('an action whose transition cannot be stored', () => {
     const stateBefore = await handle.query(caseStateQuery);
 
     const started = Date.now();
-    const err = await handle.executeUpdate(taskActionUpdate, { args: [{ actor: await supervisor(), action: { type: 'urge', message: POISON } }] }).then(
-      () => null,
-      (e: unknown) => e,
-    );
+    const err = await handle
+      .executeUpdate(taskActionUpdate, {
+        args: [{ actor: await supervisor(), action: { type: 'urge', message: POISON } }],
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     // Refused as a rule (422 through the API), not retried until the 30 s engine deadline.
     expect(Date.now() - started).toBeLessThan(20_000);
     const failure = failureOf(err);
@@ -74,14 +87,19 @@ describe('an action whose transition cannot be stored', () => {
     expect(await readModel(id)).toEqual(before);
 
     // The case goes on: the next action is applied with the next sequence number, and verifies.
-    const urged = await api().post(`/api/v1/tasks/${id}/actions`).set(await auth('t01.supervisor')).send({ type: 'urge', message: '请尽快整改' });
+    const urged = await api()
+      .post(`/api/v1/tasks/${id}/actions`)
+      .set(await auth('t01.supervisor'))
+      .send({ type: 'urge', message: '请尽快整改' });
     expect(urged.status, JSON.stringify(urged.body)).toBe(200);
     expect(urged.body.urgeCount).toBe(1);
     const after = await readModel(id);
     expect(after.audit.map((a) => a.seq)).toEqual([...before.audit.map((a) => a.seq), before.audit.length + 1]);
     expect(after.audit.at(-1)!.action).toBe('task.urge');
     expect(after.row!.projectedSeq).toBe(before.audit.length + 1);
-    const verdict = await api().get(`/api/v1/cases/${id}/audit/verify`).set(await auth('t01.supervisor'));
+    const verdict = await api()
+      .get(`/api/v1/cases/${id}/audit/verify`)
+      .set(await auth('t01.supervisor'));
     expect(verdict.body).toMatchObject({ ok: true, entries: before.audit.length + 1 });
   });
 

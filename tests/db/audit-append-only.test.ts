@@ -13,7 +13,15 @@ afterAll(async () => {
 
 describe('audit_log is append-only in the database', () => {
   it('accepts inserts and refuses updates and deletes', async () => {
-    const row = { streamId: 'admin:test', seq: 1, actorId: 'u1', action: 'x', at: new Date(), prevHash: '0', hash: '1' };
+    const row = {
+      streamId: 'admin:test',
+      seq: 1,
+      actorId: 'u1',
+      action: 'x',
+      at: new Date(),
+      prevHash: '0',
+      hash: '1',
+    };
     await tdb.db.insert(auditLog).values(row);
     const refused = { cause: expect.objectContaining({ message: expect.stringMatching(/append-only/) }) };
     await expect(tdb.db.update(auditLog).set({ action: 'y' })).rejects.toMatchObject(refused);

@@ -16,7 +16,8 @@ afterAll(async () => {
   await Promise.all(open.map((d) => d.close()));
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
-  for (const name of created) await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+  for (const name of created)
+    await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
   await client.end();
 });
 
@@ -36,7 +37,9 @@ describe('migrations under an advisory lock', () => {
     expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'ok'))).toEqual(['ok', 'ok', 'ok']);
 
     const files = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql'));
-    const applied = await a.pool.query<{ n: string; distinct_hashes: string }>('select count(*) as n, count(distinct hash) as distinct_hashes from drizzle.__drizzle_migrations');
+    const applied = await a.pool.query<{ n: string; distinct_hashes: string }>(
+      'select count(*) as n, count(distinct hash) as distinct_hashes from drizzle.__drizzle_migrations',
+    );
     expect(Number(applied.rows[0]!.n)).toBe(files.length);
     expect(Number(applied.rows[0]!.distinct_hashes)).toBe(files.length);
     // The lock is released: another run gets it at once and has nothing to do.

@@ -2,14 +2,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { calendarDays, calendarYears } from '../../db/schema/calendar';
-import {
-  incidentLevelOf,
-  inSubtree,
-  orgUnits,
-  powerListItems,
-  ROLES,
-  users,
-} from '../../db/schema/org';
+import { incidentLevelOf, inSubtree, orgUnits, powerListItems, ROLES, users } from '../../db/schema/org';
 import { DEMO_POWER_LISTS, DEMO_UNITS, DEMO_USERS } from '../../db/seed/demo-county';
 import { seedDemoCounty } from '../../db/seed/seed';
 import type { CalendarData } from '../../domain/calendar';
@@ -38,7 +31,13 @@ async function tableCounts(): Promise<Record<string, number>> {
   const [p] = await db.select({ n: count() }).from(powerListItems);
   const [d] = await db.select({ n: count() }).from(calendarDays);
   const [y] = await db.select({ n: count() }).from(calendarYears);
-  return { orgUnits: u?.n ?? -1, users: us?.n ?? -1, powerListItems: p?.n ?? -1, calendarDays: d?.n ?? -1, calendarYears: y?.n ?? -1 };
+  return {
+    orgUnits: u?.n ?? -1,
+    users: us?.n ?? -1,
+    powerListItems: p?.n ?? -1,
+    calendarDays: d?.n ?? -1,
+    calendarYears: y?.n ?? -1,
+  };
 }
 
 beforeAll(async () => {
@@ -78,13 +77,23 @@ describe('seedDemoCounty', () => {
     const [window] = await tdb.db.select().from(users).where(eq(users.username, 't01.window'));
     expect(t01).toMatchObject({ name: '城关镇（改）', leaderUserId: null });
     expect(window).toMatchObject({ displayName: '改名', active: false });
-    await tdb.db.update(orgUnits).set({ name: '城关镇', leaderUserId: 'u.lk.t01.leader' }).where(eq(orgUnits.id, 'lk.t01'));
+    await tdb.db
+      .update(orgUnits)
+      .set({ name: '城关镇', leaderUserId: 'u.lk.t01.leader' })
+      .where(eq(orgUnits.id, 'lk.t01'));
   });
 
-  it("gives every non-county unit an existing parent, and levels/paths that agree with it", async () => {
+  it('gives every non-county unit an existing parent, and levels/paths that agree with it', async () => {
     const parent = alias(orgUnits, 'parent');
     const rows = await tdb.db
-      .select({ id: orgUnits.id, kind: orgUnits.kind, path: orgUnits.path, level: orgUnits.level, parentPath: parent.path, parentLevel: parent.level })
+      .select({
+        id: orgUnits.id,
+        kind: orgUnits.kind,
+        path: orgUnits.path,
+        level: orgUnits.level,
+        parentPath: parent.path,
+        parentLevel: parent.level,
+      })
       .from(orgUnits)
       .leftJoin(parent, eq(orgUnits.parentId, parent.id));
     for (const r of rows) {
@@ -131,7 +140,9 @@ describe('seedDemoCounty', () => {
     const logins = await tdb.db
       .select({ username: users.username, role: users.role, unitId: users.unitId })
       .from(users)
-      .where(sql`${users.username} in ('admin', 't01.window', 't01.dispatcher', 't01.leader', 'scjg.liaison', 'zhzx.dispatcher', 't02.v01.agent', 't02.v01.g01.grid', 't01.scjgs.liaison')`)
+      .where(
+        sql`${users.username} in ('admin', 't01.window', 't01.dispatcher', 't01.leader', 'scjg.liaison', 'zhzx.dispatcher', 't02.v01.agent', 't02.v01.g01.grid', 't01.scjgs.liaison')`,
+      )
       .orderBy(asc(users.username));
     expect(logins).toEqual([
       { username: 'admin', role: 'admin', unitId: 'lk' },

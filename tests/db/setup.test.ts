@@ -30,7 +30,8 @@ afterAll(async () => {
   await Promise.all(open.map((d) => d.close()));
   const client = new pg.Client({ connectionString: adminUrl() });
   await client.connect();
-  for (const name of created) await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
+  for (const name of created)
+    await client.query(`drop database if exists ${client.escapeIdentifier(name)} with (force)`);
   await client.end();
 });
 
@@ -48,12 +49,20 @@ describe('first run (setupInstallation)', () => {
   });
 
   it('migrates, loads the national calendar, creates the county and the first admin — and a second run changes nothing', async () => {
-    const first = await setupInstallation(database.db, { admin: { username: 'it.admin', displayName: '信息中心管理员' }, county: { id: 'qx', name: '某某县' } });
+    const first = await setupInstallation(database.db, {
+      admin: { username: 'it.admin', displayName: '信息中心管理员' },
+      county: { id: 'qx', name: '某某县' },
+    });
     expect(first.admin).toEqual({ id: 'u.it.admin', username: 'it.admin', created: true });
     expect(first.county).toEqual({ id: 'qx', created: true });
     expect(first.calendarYears).toBeGreaterThan(10);
     const principal = await loadPrincipal(database.db, 'it.admin', 'username');
-    expect(principal).toMatchObject({ role: 'admin', unitId: 'qx', displayName: '信息中心管理员', unitIsSoleRoot: true });
+    expect(principal).toMatchObject({
+      role: 'admin',
+      unitId: 'qx',
+      displayName: '信息中心管理员',
+      unitIsSoleRoot: true,
+    });
     const audit = await database.db.select().from(auditLog).where(eq(auditLog.streamId, 'admin:org'));
     expect(audit.map((a) => a.action)).toEqual(['org.unit.create', 'org.user.create']);
 
@@ -64,8 +73,16 @@ describe('first run (setupInstallation)', () => {
       audit: (await database.db.select({ n: count() }).from(auditLog))[0]?.n,
     });
     const before = await snapshot();
-    const again = await setupInstallation(database.db, { admin: { username: 'it.admin' }, county: { id: 'qx', name: '某某县' } });
-    expect(again).toMatchObject({ calendarDays: 0, calendarYears: 0, county: { created: false }, admin: { created: false } });
+    const again = await setupInstallation(database.db, {
+      admin: { username: 'it.admin' },
+      county: { id: 'qx', name: '某某县' },
+    });
+    expect(again).toMatchObject({
+      calendarDays: 0,
+      calendarYears: 0,
+      county: { created: false },
+      admin: { created: false },
+    });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -88,14 +105,32 @@ describe('npm run setup (the command)', () => {
       AUDIT_HMAC_KEY: 'k'.repeat(40),
       TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}`,
     };
-    const run = () => promisify(execFile)('node_modules/.bin/tsx', ['scripts/setup.ts', '--admin', 'it.admin', '--admin-id', 'f3b2c1d0-4a5b', '--county', 'qx', '--county-name', '某某县'], { env, timeout: 120_000 });
+    const run = () =>
+      promisify(execFile)(
+        'node_modules/.bin/tsx',
+        [
+          'scripts/setup.ts',
+          '--admin',
+          'it.admin',
+          '--admin-id',
+          'f3b2c1d0-4a5b',
+          '--county',
+          'qx',
+          '--county-name',
+          '某某县',
+        ],
+        { env, timeout: 120_000 },
+      );
     const first = await run();
     expect(first.stdout).toContain('管理员 it.admin（编号 f3b2c1d0-4a5b）：已创建');
     const second = await run();
     expect(second.stdout).toContain('已存在，未改动');
     expect(await loadPrincipal(database.db, 'f3b2c1d0-4a5b')).toMatchObject({ username: 'it.admin', role: 'admin' });
     // The setup's own audit entries are signed with the configured key, like every admin change.
-    const entries = await database.db.select({ mac: auditLog.mac }).from(auditLog).where(eq(auditLog.streamId, 'admin:org'));
+    const entries = await database.db
+      .select({ mac: auditLog.mac })
+      .from(auditLog)
+      .where(eq(auditLog.streamId, 'admin:org'));
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => typeof e.mac === 'string' && e.mac.length > 0)).toBe(true);
   }, 180_000);

@@ -6,7 +6,11 @@ import { OFFICIAL_2025_2026 } from './official-schedules';
 describe('calendarDataFromChineseDays', () => {
   it('groups entries by year with their Chinese names, in date order', () => {
     const data = calendarDataFromChineseDays({
-      holidays: { '2025-01-29': 'Spring Festival,春节,4', '2025-01-28': 'Spring Festival,春节,4', '2024-10-01': 'National Day,国庆节,3' },
+      holidays: {
+        '2025-01-29': 'Spring Festival,春节,4',
+        '2025-01-28': 'Spring Festival,春节,4',
+        '2024-10-01': 'National Day,国庆节,3',
+      },
       workdays: { '2025-01-26': 'Spring Festival,春节,4' },
     });
     expect(data).toEqual({

@@ -8,7 +8,9 @@ describe('missingCalendarYears: when admins are warned that a year has no nation
   it('from October 1 (Asia/Shanghai) on, next year is missing until it is entered', () => {
     expect(missingCalendarYears(at('2026-09-30T23:59'), coveredUpTo(2026))).toEqual([]);
     // 2026-09-30 16:00 UTC is already October 1 in Shanghai.
-    expect(missingCalendarYears(Date.parse('2026-09-30T16:00Z'), coveredUpTo(2026))).toEqual([{ year: 2027, why: 'next' }]);
+    expect(missingCalendarYears(Date.parse('2026-09-30T16:00Z'), coveredUpTo(2026))).toEqual([
+      { year: 2027, why: 'next' },
+    ]);
     expect(missingCalendarYears(at('2026-12-15T10:00'), coveredUpTo(2026))).toEqual([{ year: 2027, why: 'next' }]);
     expect(missingCalendarYears(at('2026-12-15T10:00'), coveredUpTo(2027))).toEqual([]);
   });

@@ -7,24 +7,38 @@ import { OFFICIAL_2025_2026 } from './official-schedules';
 // Weekdays fallback so generated ranges may run past 2026 without refusing.
 const calendar = buildCalendar(OFFICIAL_2025_2026, { fallback: 'weekdays' });
 
-const instant = fc.integer({ min: Date.parse('2025-01-01T00:00:00+08:00'), max: Date.parse('2026-12-31T00:00:00+08:00') });
+const instant = fc.integer({
+  min: Date.parse('2025-01-01T00:00:00+08:00'),
+  max: Date.parse('2026-12-31T00:00:00+08:00'),
+});
 const unit = fc.constantFrom<DurationUnit>(...DURATION_UNITS);
 
 /** Minutes in one unit, so amounts are whole minutes and resolve to whole milliseconds exactly. */
 const MINUTES: Record<DurationUnit, number> = { workday: 1440, workhour: 60, minute: 1, hour: 60, day: 1440 };
-const MAX_MINUTES: Record<DurationUnit, number> = { workday: 40 * 1440, workhour: 300 * 60, minute: 60 * 1440, hour: 60 * 1440, day: 60 * 1440 };
+const MAX_MINUTES: Record<DurationUnit, number> = {
+  workday: 40 * 1440,
+  workhour: 300 * 60,
+  minute: 60 * 1440,
+  hour: 60 * 1440,
+  day: 60 * 1440,
+};
 
 /** A unit with an amount of it (whole minutes of counted time). */
-const unitAndAmount = unit.chain((u) => fc.integer({ min: 0, max: MAX_MINUTES[u] }).map((minutes) => ({ unit: u, amount: minutes / MINUTES[u] })));
+const unitAndAmount = unit.chain((u) =>
+  fc.integer({ min: 0, max: MAX_MINUTES[u] }).map((minutes) => ({ unit: u, amount: minutes / MINUTES[u] })),
+);
 const unitAndTwoAmounts = unit.chain((u) =>
-  fc.tuple(fc.integer({ min: 0, max: MAX_MINUTES[u] / 2 }), fc.integer({ min: 0, max: MAX_MINUTES[u] / 2 })).map(([a, b]) => ({
-    unit: u,
-    a: a / MINUTES[u],
-    b: b / MINUTES[u],
-  })),
+  fc
+    .tuple(fc.integer({ min: 0, max: MAX_MINUTES[u] / 2 }), fc.integer({ min: 0, max: MAX_MINUTES[u] / 2 }))
+    .map(([a, b]) => ({
+      unit: u,
+      a: a / MINUTES[u],
+      b: b / MINUTES[u],
+    })),
 );
 
-const advance = (u: DurationUnit, from: number, amount: number): number => calendar.advance(u, from, amount).value.getTime();
+const advance = (u: DurationUnit, from: number, amount: number): number =>
+  calendar.advance(u, from, amount).value.getTime();
 const measure = (u: DurationUnit, from: number, to: number): number => calendar.measure(u, from, to).value;
 const isLocalMidnight = (ms: number): boolean => (ms + SHANGHAI_OFFSET_MS) % DAY_MS === 0;
 const localDateBefore = (ms: number): string => new Date(ms - 1 + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
@@ -72,7 +86,9 @@ describe('calendar properties', () => {
         const [small, large] = a <= b ? [a, b] : [b, a];
         expect(advance(u, early, small)).toBeLessThanOrEqual(advance(u, late, small));
         expect(advance(u, early, small)).toBeLessThanOrEqual(advance(u, early, large));
-        expect(calendar.deadline(u, early, small).value.getTime()).toBeLessThanOrEqual(calendar.deadline(u, late, small).value.getTime());
+        expect(calendar.deadline(u, early, small).value.getTime()).toBeLessThanOrEqual(
+          calendar.deadline(u, late, small).value.getTime(),
+        );
         expect(measure(u, early, late)).toBeGreaterThanOrEqual(0);
       }),
     );

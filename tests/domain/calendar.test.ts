@@ -55,7 +55,9 @@ describe('working-day deadlines against the official 2025 and 2026 schedules', (
   });
 
   it('stores deadlines in UTC: 24:00 Asia/Shanghai is 16:00Z the same date', () => {
-    expect(calendar.deadline('workday', sh('2025-01-24', '10:00'), 3).value.toISOString()).toBe('2025-02-05T16:00:00.000Z');
+    expect(calendar.deadline('workday', sh('2025-01-24', '10:00'), 3).value.toISOString()).toBe(
+      '2025-02-05T16:00:00.000Z',
+    );
   });
 
   it('never depends on the host time zone (even one with DST)', () => {
@@ -141,7 +143,9 @@ describe('measuring and advancing', () => {
 
   it('counts natural units plainly, holidays or not', () => {
     expect(calendar.advance('hour', sh('2025-01-28', '23:00'), 2).value).toEqual(sh('2025-01-29', '01:00'));
-    expect(calendar.deadline('minute', sh('2025-01-28', '23:50'), 30).value.toISOString()).toBe('2025-01-28T16:20:00.000Z');
+    expect(calendar.deadline('minute', sh('2025-01-28', '23:50'), 30).value.toISOString()).toBe(
+      '2025-01-28T16:20:00.000Z',
+    );
     expect(calendar.deadline('day', sh('2025-01-28', '10:00'), 1).value).toEqual(sh('2025-01-29', '10:00'));
     expect(calendar.measure('minute', sh('2025-01-28', '10:00'), sh('2025-01-28', '11:30')).value).toBe(90);
   });
@@ -172,7 +176,12 @@ describe('regional overlays', () => {
     expect(national.deadline('workday', sh('2025-02-27', '10:00'), 1).value.toISOString()).toBe(endOf('2025-02-28'));
     // Fri Feb 28 off in the region, then the weekend.
     expect(tibet.deadline('workday', sh('2025-02-27', '10:00'), 1).value.toISOString()).toBe(endOf('2025-03-03'));
-    expect(tibet.describeDay('2025-02-28')).toMatchObject({ working: false, kind: 'holiday', name: '藏历新年', source: '540000' });
+    expect(tibet.describeDay('2025-02-28')).toMatchObject({
+      working: false,
+      kind: 'holiday',
+      name: '藏历新年',
+      source: '540000',
+    });
     expect(tibet.describeDay('2025-01-28')).toMatchObject({ working: false, source: 'national' });
   });
 
@@ -197,7 +206,9 @@ describe('years without calendar data', () => {
     }
     expect(error).toBeInstanceOf(CalendarYearMissingError);
     expect((error as CalendarYearMissingError).year).toBe(2027);
-    expect((error as Error).message).toBe('2027 年的节假日数据尚未录入，无法计算工作日期限 / No holiday calendar for 2027');
+    expect((error as Error).message).toBe(
+      '2027 年的节假日数据尚未录入，无法计算工作日期限 / No holiday calendar for 2027',
+    );
     expect(() => calendar.describeDay('2024-06-03')).toThrow(CalendarYearMissingError);
   });
 
@@ -210,7 +221,9 @@ describe('years without calendar data', () => {
     });
     expect(lenient.describeDay('2027-01-01')).toMatchObject({ working: true, fallback: true });
     expect(lenient.isWorkingDay('2027-01-01')).toEqual({ value: true, fallbackYears: [2027] });
-    expect(lenient.measure('workhour', sh('2024-12-31', '09:00'), sh('2025-01-02', '10:00')).fallbackYears).toEqual([2024]);
+    expect(lenient.measure('workhour', sh('2024-12-31', '09:00'), sh('2025-01-02', '10:00')).fallbackYears).toEqual([
+      2024,
+    ]);
   });
 
   it('does not touch the next year when a deadline ends at 24:00 on 31 December', () => {
@@ -233,7 +246,9 @@ describe('schemas', () => {
     const wrongYear = { years: { 2025: { holidays: [{ date: '2026-01-01', name: '元旦' }], workdays: [] } } };
     expect(calendarDataSchema.safeParse(wrongYear).success).toBe(false);
     const twice = {
-      years: { 2025: { holidays: [{ date: '2025-01-01', name: '元旦' }], workdays: [{ date: '2025-01-01', name: 'x' }] } },
+      years: {
+        2025: { holidays: [{ date: '2025-01-01', name: '元旦' }], workdays: [{ date: '2025-01-01', name: 'x' }] },
+      },
     };
     expect(calendarDataSchema.safeParse(twice).success).toBe(false);
     const notADate = { years: { 2025: { holidays: [{ date: '2025-02-30', name: 'x' }], workdays: [] } } };
@@ -245,7 +260,12 @@ describe('schemas', () => {
     expect(durationSchema.safeParse({ unit: 'workday', amount: 20 }).success).toBe(true);
     expect(durationSchema.safeParse({ unit: 'workday', amount: -1 }).success).toBe(false);
     expect(durationSchema.safeParse({ unit: 'week', amount: 1 }).success).toBe(false);
-    expect(officeHoursSchema.safeParse([{ start: '13:30', end: '17:30' }, { start: '09:00', end: '12:00' }]).success).toBe(false);
+    expect(
+      officeHoursSchema.safeParse([
+        { start: '13:30', end: '17:30' },
+        { start: '09:00', end: '12:00' },
+      ]).success,
+    ).toBe(false);
     expect(officeHoursSchema.safeParse([{ start: '09:00', end: '08:00' }]).success).toBe(false);
     expect(officeHoursSchema.safeParse([{ start: '9:00', end: '12:00' }]).success).toBe(false);
     expect(officeHoursSchema.safeParse([]).success).toBe(false);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { CATALOGUE_TEMPLATES } from '../../db/seed/catalogue';
-import { matterDefinitionSchema, matterRuleViolations, matterShapeSchema, type MatterDefinition, type stepSchema } from '../../domain/catalogue';
+import {
+  matterDefinitionSchema,
+  matterRuleViolations,
+  matterShapeSchema,
+  type MatterDefinition,
+  type stepSchema,
+} from '../../domain/catalogue';
 
 type Input = z.input<typeof matterShapeSchema>;
 
@@ -35,16 +41,59 @@ const codes = (m: Input) => matterRuleViolations(matterShapeSchema.parse(m)).map
 describe('会签 among people (signers)', () => {
   const township = { kind: 'submitting-township' as const };
   it('accepts a panel of named users or roles in one unit, and a role panel of the submitting township', () => {
-    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ userId: 'u.a' }, { userId: 'u.b' }, { role: 'handler' }] })] })).toEqual([]);
-    expect(codes({ ...base, steps: [step('a', { mode: 'all', unitRule: township, signers: [{ role: 'approver' }, { role: 'supervisor' }] })] })).toEqual([]);
+    expect(
+      codes({
+        ...base,
+        steps: [step('a', { mode: 'all', signers: [{ userId: 'u.a' }, { userId: 'u.b' }, { role: 'handler' }] })],
+      }),
+    ).toEqual([]);
+    expect(
+      codes({
+        ...base,
+        steps: [
+          step('a', { mode: 'all', unitRule: township, signers: [{ role: 'approver' }, { role: 'supervisor' }] }),
+        ],
+      }),
+    ).toEqual([]);
   });
 
   it('refuses a panel on a non-会签 step, across units, of one member, twice the same, or naming the submitting township’s staff', () => {
-    expect(codes({ ...base, steps: [step('a', { mode: 'any', unitRule: { kind: 'units', unitIds: ['x', 'y'] }, signers: [{ role: 'approver' }, { role: 'handler' }] })] })).toEqual(['signers-not-joint']);
-    expect(codes({ ...base, steps: [step('a', { mode: 'all', unitRule: { kind: 'units', unitIds: ['x', 'y'] }, signers: [{ role: 'approver' }, { role: 'handler' }] })] })).toEqual(['signers-one-unit']);
-    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ role: 'approver' }] })] })).toEqual(['signers-too-few']);
-    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ userId: 'u.a' }, { userId: 'u.a' }] })] })).toEqual(['signers-duplicate']);
-    expect(codes({ ...base, steps: [step('a', { mode: 'all', unitRule: township, signers: [{ userId: 'u.a' }, { role: 'approver' }] })] })).toEqual(['signers-named-in-township']);
+    expect(
+      codes({
+        ...base,
+        steps: [
+          step('a', {
+            mode: 'any',
+            unitRule: { kind: 'units', unitIds: ['x', 'y'] },
+            signers: [{ role: 'approver' }, { role: 'handler' }],
+          }),
+        ],
+      }),
+    ).toEqual(['signers-not-joint']);
+    expect(
+      codes({
+        ...base,
+        steps: [
+          step('a', {
+            mode: 'all',
+            unitRule: { kind: 'units', unitIds: ['x', 'y'] },
+            signers: [{ role: 'approver' }, { role: 'handler' }],
+          }),
+        ],
+      }),
+    ).toEqual(['signers-one-unit']);
+    expect(codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ role: 'approver' }] })] })).toEqual([
+      'signers-too-few',
+    ]);
+    expect(
+      codes({ ...base, steps: [step('a', { mode: 'all', signers: [{ userId: 'u.a' }, { userId: 'u.a' }] })] }),
+    ).toEqual(['signers-duplicate']);
+    expect(
+      codes({
+        ...base,
+        steps: [step('a', { mode: 'all', unitRule: township, signers: [{ userId: 'u.a' }, { role: 'approver' }] })],
+      }),
+    ).toEqual(['signers-named-in-township']);
   });
 });
 
@@ -52,7 +101,12 @@ describe('matterRuleViolations', () => {
   it('accepts a well-formed matter, and fills the defaults', () => {
     const parsed = matterDefinitionSchema.parse(base);
     expect(matterRuleViolations(parsed)).toEqual([]);
-    expect(parsed).toMatchObject({ fees: '不收费', supplementDays: 5, steps: [{ mode: 'single' }, { mode: 'single' }], materials: [{ count: 1 }, { count: 1 }] });
+    expect(parsed).toMatchObject({
+      fees: '不收费',
+      supplementDays: 5,
+      steps: [{ mode: 'single' }, { mode: 'single' }],
+      materials: [{ count: 1 }, { count: 1 }],
+    });
   });
 
   it.each<[string, Partial<Input>, string[]]>([
@@ -64,18 +118,38 @@ describe('matterRuleViolations', () => {
     ['a promise matter promising 0 days', { promisedLimitDays: 0 }, ['promise-without-limit']],
     ['an instant matter promising 0 days', { kind: 'instant', promisedLimitDays: 0 }, []],
     ['duplicate step keys', { steps: [step('a'), step('a')] }, ['duplicate-step']],
-    ['duplicate material keys', { materials: [{ key: 'id', name: '身份证', form: 'copy', isKey: true }, { key: 'id', name: '户口簿', form: 'copy', isKey: true }] }, ['duplicate-material']],
+    [
+      'duplicate material keys',
+      {
+        materials: [
+          { key: 'id', name: '身份证', form: 'copy', isKey: true },
+          { key: 'id', name: '户口簿', form: 'copy', isKey: true },
+        ],
+      },
+      ['duplicate-material'],
+    ],
     ['step limit = promise', { steps: [step('a', { limitDays: 10 })] }, []],
     ['step limit above promise', { steps: [step('a', { limitDays: 11 })] }, ['step-limit-above-promise']],
-    ['several at once', { promisedLimitDays: 30, steps: ['a', 'b', 'c', 'd', 'e'].map((k) => step(k)) }, ['too-many-steps', 'promise-above-statutory']],
+    [
+      'several at once',
+      { promisedLimitDays: 30, steps: ['a', 'b', 'c', 'd', 'e'].map((k) => step(k)) },
+      ['too-many-steps', 'promise-above-statutory'],
+    ],
   ])('%s', (_name, change, expected) => {
     expect(codes({ ...base, ...change })).toEqual(expected);
     expect(matterDefinitionSchema.safeParse({ ...base, ...change }).success).toBe(expected.length === 0);
   });
 
   it('says why in Chinese and English', () => {
-    const [tooMany] = matterRuleViolations(matterShapeSchema.parse({ ...base, steps: ['a', 'b', 'c', 'd', 'e'].map((k) => step(k)) }));
-    expect(tooMany).toEqual({ code: 'too-many-steps', path: ['steps'], zh: '审批环节最多 4 个，当前定义了 5 个', en: 'An approval chain has at most 4 steps; this one has 5' });
+    const [tooMany] = matterRuleViolations(
+      matterShapeSchema.parse({ ...base, steps: ['a', 'b', 'c', 'd', 'e'].map((k) => step(k)) }),
+    );
+    expect(tooMany).toEqual({
+      code: 'too-many-steps',
+      path: ['steps'],
+      zh: '审批环节最多 4 个，当前定义了 5 个',
+      en: 'An approval chain has at most 4 steps; this one has 5',
+    });
     const [above] = matterRuleViolations(matterShapeSchema.parse({ ...base, promisedLimitDays: 25 }));
     expect(above?.zh).toBe('承诺时限（25 个工作日）不能超过法定时限（20 个工作日）');
   });
@@ -87,8 +161,14 @@ describe('matter shape', () => {
     ['a lowercase code', { code: 'xk-test' }],
     ['no channel', { channels: [] }],
     ['an unknown role', { steps: [step('a', { role: 'grid_worker' as never })] }],
-    ['会签 at the submitting township', { steps: [step('a', { mode: 'all', unitRule: { kind: 'submitting-township' } })] }],
-    ['a single-sign step with two units', { steps: [step('a', { unitRule: { kind: 'units', unitIds: ['lk.bb', 'lk.office'] } })] }],
+    [
+      '会签 at the submitting township',
+      { steps: [step('a', { mode: 'all', unitRule: { kind: 'submitting-township' } })] },
+    ],
+    [
+      'a single-sign step with two units',
+      { steps: [step('a', { unitRule: { kind: 'units', unitIds: ['lk.bb', 'lk.office'] } })] },
+    ],
     ['a fractional statutory limit', { statutoryLimitDays: 2.5 }],
   ])('refuses %s', (_name, change) => {
     expect(matterShapeSchema.safeParse({ ...base, ...change }).success).toBe(false);
@@ -96,7 +176,12 @@ describe('matter shape', () => {
 
   it('accepts 会签 and 或签 across listed units', () => {
     for (const mode of ['all', 'any'] as const) {
-      expect(matterShapeSchema.safeParse({ ...base, steps: [step('a', { mode, unitRule: { kind: 'units', unitIds: ['lk.bb', 'lk.office'] } })] }).success).toBe(true);
+      expect(
+        matterShapeSchema.safeParse({
+          ...base,
+          steps: [step('a', { mode, unitRule: { kind: 'units', unitIds: ['lk.bb', 'lk.office'] } })],
+        }).success,
+      ).toBe(true);
     }
   });
 });
@@ -108,7 +193,8 @@ describe('shipped templates', () => {
     if (!t) throw new Error(`no template ${code}`);
     return t;
   };
-  const fixedUnits = (t: MatterDefinition) => t.steps.map((s) => (s.unitRule.kind === 'units' ? s.unitRule.unitIds.join('+') : 'submitting-township'));
+  const fixedUnits = (t: MatterDefinition) =>
+    t.steps.map((s) => (s.unitRule.kind === 'units' ? s.unitRule.unitIds.join('+') : 'submitting-township'));
 
   it('all satisfy every catalogue rule', () => {
     expect(CATALOGUE_TEMPLATES.length).toBeGreaterThanOrEqual(5);
@@ -119,7 +205,15 @@ describe('shipped templates', () => {
   });
 
   it('include the five required matters', () => {
-    expect([...byCode.keys()]).toEqual(expect.arrayContaining(['XK-SMALL-CATERING', 'JB-ELDER-CARD', 'GG-TEMP-RELIEF', 'ZZ-DUTY-ADMISSION', 'ZF-MAJOR-DECISION']));
+    expect([...byCode.keys()]).toEqual(
+      expect.arrayContaining([
+        'XK-SMALL-CATERING',
+        'JB-ELDER-CARD',
+        'GG-TEMP-RELIEF',
+        'ZZ-DUTY-ADMISSION',
+        'ZF-MAJOR-DECISION',
+      ]),
+    );
   });
 
   it('ship a typical 4-step permit with key and non-key materials and step limits', () => {
@@ -133,7 +227,9 @@ describe('shipped templates', () => {
   it('ship a 即办件 concluded at the submitting township', () => {
     const t = template('JB-ELDER-CARD');
     expect(t).toMatchObject({ kind: 'instant', promisedLimitDays: 0 });
-    expect(t.steps).toEqual([expect.objectContaining({ role: 'window_staff', unitRule: { kind: 'submitting-township' }, mode: 'single' })]);
+    expect(t.steps).toEqual([
+      expect.objectContaining({ role: 'window_staff', unitRule: { kind: 'submitting-township' }, mode: 'single' }),
+    ]);
   });
 
   it('ship a 3-step public service ending at the civil affairs bureau', () => {
@@ -151,7 +247,11 @@ describe('shipped templates', () => {
   it('ship the major enforcement decision with a legal review by the justice bureau', () => {
     const t = template('ZF-MAJOR-DECISION');
     expect(t.steps.map((s) => s.name)).toEqual(['立案', '调查取证', '法制审核', '集体讨论决定']);
-    expect(t.steps[2]).toMatchObject({ key: 'legal-review', role: 'approver', unitRule: { kind: 'units', unitIds: ['lk.dept.sfj'] } });
+    expect(t.steps[2]).toMatchObject({
+      key: 'legal-review',
+      role: 'approver',
+      unitRule: { kind: 'units', unitIds: ['lk.dept.sfj'] },
+    });
   });
 
   it('use 会签 and 或签 somewhere', () => {

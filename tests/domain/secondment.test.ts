@@ -4,7 +4,12 @@ import { barEndDate, barRefusal, secondmentEffectOf } from '../../domain/secondm
 
 describe('seconded staff rules', () => {
   it('a grade’s effect: the band’s own setting, else the best band converts, the lowest returns, the rest continue', () => {
-    expect(DEFAULT_BANDS.map((b) => secondmentEffectOf(DEFAULT_BANDS, b.code))).toEqual(['convert', 'continue', 'continue', 'return']);
+    expect(DEFAULT_BANDS.map((b) => secondmentEffectOf(DEFAULT_BANDS, b.code))).toEqual([
+      'convert',
+      'continue',
+      'continue',
+      'return',
+    ]);
     const bands: Band[] = [
       { code: 'excellent', label: '优秀', min: 90, rectify: false, secondment: 'continue' },
       { code: 'pass', label: '合格', min: 60, rectify: false },

@@ -68,7 +68,14 @@ describe('a running working-day clock', () => {
     expect(clockStatus(clock, sh('2025-02-05', '12:00'), calendar)).toMatchObject({ consumed: 2.5, level: 'yellow' });
     expect(clockStatus(clock, sh('2025-02-05', '23:59'), calendar)).toMatchObject({ level: 'yellow', overdue: false });
     const red = clockStatus(clock, sh('2025-02-06'), calendar);
-    expect(red).toMatchObject({ consumed: 3, remaining: 0, fraction: 1, level: 'red', overdue: true, nextTransitionAt: null });
+    expect(red).toMatchObject({
+      consumed: 3,
+      remaining: 0,
+      fraction: 1,
+      level: 'red',
+      overdue: true,
+      nextTransitionAt: null,
+    });
   });
 
   it('recomputes when the calendar changes', () => {
@@ -90,7 +97,14 @@ describe('pause and resume', () => {
   it('a pause covering exactly two working days moves the deadline by two working days', () => {
     const paused = pauseClock(clock, sh('2025-03-05'), '专家评审', 'reviewer');
     const status = clockStatus(paused, sh('2025-03-06', '10:00'), calendar);
-    expect(status).toMatchObject({ state: 'paused', consumed: 1, deadline: null, blueAt: null, nextTransitionAt: null, level: 'green' });
+    expect(status).toMatchObject({
+      state: 'paused',
+      consumed: 1,
+      deadline: null,
+      blueAt: null,
+      nextTransitionAt: null,
+      level: 'green',
+    });
     const resumed = resumeClock(paused, sh('2025-03-07'));
     expect(clockStatus(clock, sh('2025-03-03', '10:00'), calendar).deadline).toBe(endOf('2025-03-10'));
     expect(clockStatus(resumed, sh('2025-03-07'), calendar).deadline).toBe(endOf('2025-03-12'));
@@ -114,7 +128,11 @@ describe('pause and resume', () => {
     expect(status.deadline).toBe(endOf('2025-03-11'));
     expect(status.redAt).toBe(endOf('2025-03-11'));
     // Consumption reaches the budget at 06:00 Mar 11, before the rounded deadline: not red yet.
-    expect(clockStatus(resumed, sh('2025-03-11', '12:00'), calendar)).toMatchObject({ level: 'yellow', overdue: false, remaining: -0.25 });
+    expect(clockStatus(resumed, sh('2025-03-11', '12:00'), calendar)).toMatchObject({
+      level: 'yellow',
+      overdue: false,
+      remaining: -0.25,
+    });
   });
 
   it('ignores a pause inside the uncounted start day', () => {
@@ -126,11 +144,18 @@ describe('pause and resume', () => {
     const c = startClock({ unit: 'hour', amount: 24 }, sh('2025-01-27', '10:00'));
     expect(clockStatus(c, sh('2025-01-27', '10:00'), calendar).deadline).toBe(iso('2025-01-28', '10:00'));
     const paused = resumeClock(pauseClock(c, sh('2025-01-27', '12:00'), '等待现场核查'), sh('2025-01-27', '13:30'));
-    expect(clockStatus(paused, sh('2025-01-27', '14:00'), calendar)).toMatchObject({ consumed: 2.5, deadline: iso('2025-01-28', '11:30') });
+    expect(clockStatus(paused, sh('2025-01-27', '14:00'), calendar)).toMatchObject({
+      consumed: 2.5,
+      deadline: iso('2025-01-28', '11:30'),
+    });
   });
 
   it('shows a deadline missed before the pause', () => {
-    const c = pauseClock(startClock({ unit: 'minute', amount: 30 }, sh('2025-01-28', '10:00')), sh('2025-01-28', '11:00'), '挂起');
+    const c = pauseClock(
+      startClock({ unit: 'minute', amount: 30 }, sh('2025-01-28', '10:00')),
+      sh('2025-01-28', '11:00'),
+      '挂起',
+    );
     expect(clockStatus(c, sh('2025-01-28', '12:00'), calendar)).toMatchObject({
       state: 'paused',
       level: 'red',
@@ -160,8 +185,13 @@ describe('extensions and budget changes', () => {
   it('an extension adds working days to the deadline', () => {
     const extended = extendClock(clock, 2, sh('2025-03-06'), '情况复杂', 'center-director');
     expect(totalBudget(extended)).toEqual({ unit: 'workday', amount: 7 });
-    expect(clockStatus(extended, sh('2025-03-06'), calendar)).toMatchObject({ budget: { unit: 'workday', amount: 7 }, deadline: endOf('2025-03-12') });
-    expect(extended.extensions).toEqual([{ amount: 2, at: iso('2025-03-06'), reason: '情况复杂', approvedBy: 'center-director' }]);
+    expect(clockStatus(extended, sh('2025-03-06'), calendar)).toMatchObject({
+      budget: { unit: 'workday', amount: 7 },
+      deadline: endOf('2025-03-12'),
+    });
+    expect(extended.extensions).toEqual([
+      { amount: 2, at: iso('2025-03-06'), reason: '情况复杂', approvedBy: 'center-director' },
+    ]);
   });
 
   it('may extend while paused', () => {
@@ -170,13 +200,22 @@ describe('extensions and budget changes', () => {
   });
 
   it('a budget change recomputes the deadline and keeps extensions', () => {
-    const changed = changeBudget(extendClock(clock, 1, sh('2025-03-04'), '延期', 'director'), { unit: 'workday', amount: 3 }, sh('2025-03-04'), '承诺时限调整');
+    const changed = changeBudget(
+      extendClock(clock, 1, sh('2025-03-04'), '延期', 'director'),
+      { unit: 'workday', amount: 3 },
+      sh('2025-03-04'),
+      '承诺时限调整',
+    );
     expect(clockStatus(changed, sh('2025-03-04'), calendar).deadline).toBe(endOf('2025-03-07'));
   });
 
   it('a budget cut below the time used turns the clock red at once', () => {
     const cut = changeBudget(clock, { unit: 'workday', amount: 1 }, sh('2025-03-06'), '承诺时限调整');
-    expect(clockStatus(cut, sh('2025-03-06'), calendar)).toMatchObject({ level: 'red', overdue: true, deadline: endOf('2025-03-04') });
+    expect(clockStatus(cut, sh('2025-03-06'), calendar)).toMatchObject({
+      level: 'red',
+      overdue: true,
+      deadline: endOf('2025-03-04'),
+    });
   });
 });
 
@@ -186,18 +225,34 @@ describe('stopping', () => {
   it('freezes consumption and keeps the deadline in force at the stop', () => {
     const stopped = stopClock(clock, sh('2025-03-05', '12:00'), { reason: '办结', actor: 'approver' });
     const later = clockStatus(stopped, sh('2025-04-01'), calendar);
-    expect(later).toMatchObject({ state: 'stopped', consumed: 1.5, level: 'green', overdue: false, deadline: endOf('2025-03-10'), nextTransitionAt: null });
+    expect(later).toMatchObject({
+      state: 'stopped',
+      consumed: 1.5,
+      level: 'green',
+      overdue: false,
+      deadline: endOf('2025-03-10'),
+      nextTransitionAt: null,
+    });
     expect(later.blueAt).toBeNull();
   });
 
   it('records a late completion as overdue', () => {
     const stopped = stopClock(clock, sh('2025-03-11', '09:00'));
-    expect(clockStatus(stopped, sh('2025-04-01'), calendar)).toMatchObject({ state: 'stopped', level: 'red', overdue: true, deadline: endOf('2025-03-10') });
+    expect(clockStatus(stopped, sh('2025-04-01'), calendar)).toMatchObject({
+      state: 'stopped',
+      level: 'red',
+      overdue: true,
+      deadline: endOf('2025-03-10'),
+    });
   });
 
   it('may stop while paused', () => {
     const stopped = stopClock(pauseClock(clock, sh('2025-03-05'), '听证'), sh('2025-03-06'));
-    expect(clockStatus(stopped, sh('2025-03-07'), calendar)).toMatchObject({ state: 'stopped', consumed: 1, deadline: null });
+    expect(clockStatus(stopped, sh('2025-03-07'), calendar)).toMatchObject({
+      state: 'stopped',
+      consumed: 1,
+      deadline: null,
+    });
   });
 });
 
@@ -210,11 +265,24 @@ describe('the ledger', () => {
     c = changeBudget(c, { unit: 'workday', amount: 4 }, sh('2025-03-05', '11:00'), '目录调整', 'admin');
     c = stopClock(c, sh('2025-03-06'), { reason: '办结', actor: 'approver' });
     expect(c.ledger).toEqual([
-      { kind: 'start', at: iso('2025-03-03', '10:00'), budget: { unit: 'workday', amount: 5 }, reason: '受理', actor: 'clerk' },
+      {
+        kind: 'start',
+        at: iso('2025-03-03', '10:00'),
+        budget: { unit: 'workday', amount: 5 },
+        reason: '受理',
+        actor: 'clerk',
+      },
       { kind: 'pause', at: iso('2025-03-04'), reason: '专家评审', actor: 'clerk' },
       { kind: 'resume', at: iso('2025-03-05'), reason: '评审结束', actor: 'clerk' },
       { kind: 'extend', at: iso('2025-03-05', '10:00'), amount: 2, reason: '情况复杂', approvedBy: 'director' },
-      { kind: 'budget-change', at: iso('2025-03-05', '11:00'), from: { unit: 'workday', amount: 5 }, to: { unit: 'workday', amount: 4 }, reason: '目录调整', actor: 'admin' },
+      {
+        kind: 'budget-change',
+        at: iso('2025-03-05', '11:00'),
+        from: { unit: 'workday', amount: 5 },
+        to: { unit: 'workday', amount: 4 },
+        reason: '目录调整',
+        actor: 'admin',
+      },
       { kind: 'stop', at: iso('2025-03-06'), reason: '办结', actor: 'approver' },
     ]);
     expect(c.pauses).toEqual([{ from: iso('2025-03-04'), to: iso('2025-03-05'), reason: '专家评审' }]);
@@ -237,7 +305,9 @@ describe('recordLevelTransitions', () => {
     const early = recordLevelTransitions(clock, sh('2025-01-26'), calendar);
     expect(early).toBe(clock);
     const blue = recordLevelTransitions(clock, sh('2025-01-27', '13:00'), calendar);
-    expect(blue.ledger.slice(1)).toEqual([{ kind: 'level', at: iso('2025-01-27', '12:00'), from: 'green', to: 'blue' }]);
+    expect(blue.ledger.slice(1)).toEqual([
+      { kind: 'level', at: iso('2025-01-27', '12:00'), from: 'green', to: 'blue' },
+    ]);
     const red = recordLevelTransitions(blue, sh('2025-02-06', '08:00'), calendar);
     expect(red.ledger.slice(2)).toEqual([
       { kind: 'level', at: iso('2025-02-05', '09:36'), from: 'blue', to: 'yellow' },
@@ -271,7 +341,9 @@ describe('years without calendar data', () => {
     const status = clockStatus(c, sh('2026-12-30', '10:00'), lenient);
     expect(status.deadline).toBe(endOf('2027-01-04'));
     expect(status.fallbackYears).toEqual([2027]);
-    expect(status.calendarWarnings).toEqual(['2027 年节假日数据缺失，已按周一至周五工作日计算 / No holiday calendar for 2027: Monday–Friday counted as working days']);
+    expect(status.calendarWarnings).toEqual([
+      '2027 年节假日数据缺失，已按周一至周五工作日计算 / No holiday calendar for 2027: Monday–Friday counted as working days',
+    ]);
   });
 
   it('refuses with the calendar error when the calendar refuses', () => {
@@ -291,16 +363,52 @@ describe('invalid operations', () => {
     ['extend a stopped clock', () => extendClock(stopped, 1, sh('2025-03-06'), 'x', 'y'), SlaClockErrorCode.stopped],
     ['pause a stopped clock', () => pauseClock(stopped, sh('2025-03-06'), 'x'), SlaClockErrorCode.stopped],
     ['stop twice', () => stopClock(stopped, sh('2025-03-06')), SlaClockErrorCode.stopped],
-    ['change the budget of a stopped clock', () => changeBudget(stopped, { unit: 'workday', amount: 3 }, sh('2025-03-06'), 'x'), SlaClockErrorCode.stopped],
-    ['extend by a negative amount', () => extendClock(clock, -1, sh('2025-03-05'), 'x', 'y'), SlaClockErrorCode.invalidAmount],
+    [
+      'change the budget of a stopped clock',
+      () => changeBudget(stopped, { unit: 'workday', amount: 3 }, sh('2025-03-06'), 'x'),
+      SlaClockErrorCode.stopped,
+    ],
+    [
+      'extend by a negative amount',
+      () => extendClock(clock, -1, sh('2025-03-05'), 'x', 'y'),
+      SlaClockErrorCode.invalidAmount,
+    ],
     ['extend by zero', () => extendClock(clock, 0, sh('2025-03-05'), 'x', 'y'), SlaClockErrorCode.invalidAmount],
-    ['start with a zero budget', () => startClock({ unit: 'hour', amount: 0 }, sh('2025-03-05')), SlaClockErrorCode.invalidAmount],
-    ['change to a negative budget', () => changeBudget(clock, { unit: 'workday', amount: -2 }, sh('2025-03-05'), 'x'), SlaClockErrorCode.invalidAmount],
-    ['change the budget unit', () => changeBudget(clock, { unit: 'hour', amount: 40 }, sh('2025-03-05'), 'x'), SlaClockErrorCode.unitMismatch],
-    ['thresholds out of order', () => startClock({ unit: 'hour', amount: 2 }, sh('2025-03-05'), { thresholds: { blue: 0.9 } }), SlaClockErrorCode.invalidThresholds],
-    ['an event before the last one', () => pauseClock(clock, sh('2025-03-03', '09:00'), 'x'), SlaClockErrorCode.outOfOrder],
-    ['an instant without a zone', () => pauseClock(clock, '2025-03-04T10:00:00', 'x'), SlaClockErrorCode.invalidInstant],
-    ['an invalid date', () => startClock({ unit: 'hour', amount: 2 }, new Date(Number.NaN)), SlaClockErrorCode.invalidInstant],
+    [
+      'start with a zero budget',
+      () => startClock({ unit: 'hour', amount: 0 }, sh('2025-03-05')),
+      SlaClockErrorCode.invalidAmount,
+    ],
+    [
+      'change to a negative budget',
+      () => changeBudget(clock, { unit: 'workday', amount: -2 }, sh('2025-03-05'), 'x'),
+      SlaClockErrorCode.invalidAmount,
+    ],
+    [
+      'change the budget unit',
+      () => changeBudget(clock, { unit: 'hour', amount: 40 }, sh('2025-03-05'), 'x'),
+      SlaClockErrorCode.unitMismatch,
+    ],
+    [
+      'thresholds out of order',
+      () => startClock({ unit: 'hour', amount: 2 }, sh('2025-03-05'), { thresholds: { blue: 0.9 } }),
+      SlaClockErrorCode.invalidThresholds,
+    ],
+    [
+      'an event before the last one',
+      () => pauseClock(clock, sh('2025-03-03', '09:00'), 'x'),
+      SlaClockErrorCode.outOfOrder,
+    ],
+    [
+      'an instant without a zone',
+      () => pauseClock(clock, '2025-03-04T10:00:00', 'x'),
+      SlaClockErrorCode.invalidInstant,
+    ],
+    [
+      'an invalid date',
+      () => startClock({ unit: 'hour', amount: 2 }, new Date(Number.NaN)),
+      SlaClockErrorCode.invalidInstant,
+    ],
   ])('%s', (_name, fn, code) => {
     expectClockError(fn, code);
   });

@@ -1,6 +1,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { IncidentConfig, MatterGuide, MatterSummary, MatterVersionSummary, SummonsConfig } from '../../web/src/api/types';
+import type {
+  IncidentConfig,
+  MatterGuide,
+  MatterSummary,
+  MatterVersionSummary,
+  SummonsConfig,
+} from '../../web/src/api/types';
 import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // The administrator's editors in a real headless Chromium against the real system (API + Temporal
@@ -16,7 +22,8 @@ const E2E_TIMEOUT = 150_000;
 function recordWrites(page: Page, fragment: string): string[] {
   const writes: string[] = [];
   page.on('request', (req) => {
-    if (req.method() !== 'GET' && req.url().includes(`/api/v1${fragment}`)) writes.push(`${req.method()} ${new URL(req.url()).pathname}`);
+    if (req.method() !== 'GET' && req.url().includes(`/api/v1${fragment}`))
+      writes.push(`${req.method()} ${new URL(req.url()).pathname}`);
   });
   return writes;
 }
@@ -60,7 +67,9 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await page.locator('#matter_steps_1_name').fill('联合会签');
       await page.locator('#matter_steps_1_key').fill('joint-sign');
       await joint.getByText('会签', { exact: true }).click();
-      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '中共兰考县委机构编制委员会办公室', { search: 'lk.bb' });
+      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '中共兰考县委机构编制委员会办公室', {
+        search: 'lk.bb',
+      });
       await pickOption(page, page.locator('#matter_steps_1_unitIds'), '兰考县委县政府办公室', { search: 'lk.office' });
       await page.keyboard.press('Escape');
 
@@ -92,15 +101,57 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await screenshot(page, 'a3-matter-created');
 
       const v1 = await sys.apiAs<MatterGuide>('admin', 'GET', `/matters/${code}`);
-      expect(v1).toMatchObject({ code, name: '老年人助餐补贴申请', version: 1, currentVersion: 1, active: true, statutoryLimitDays: 20, promisedLimitDays: 10, stepCount: 3, createdBy: 'u.lk.admin' });
-      expect(v1.definition).toMatchObject({ category: 'public_service', kind: 'promise', handlingLevel: 'township', channels: ['window', 'agent'], fees: '不收费', supplementDays: 5 });
-      expect(v1.definition.materials).toEqual([{ key: 'id-card', name: '居民身份证', form: 'copy', count: 1, isKey: true }]);
-      expect(v1.definition.steps).toEqual([
-        { key: 'accept', name: '受理', role: 'window_staff', mode: 'single', unitRule: { kind: 'submitting-township' } },
-        { key: 'review', name: '民政局审核', role: 'approver', mode: 'single', unitRule: { kind: 'units', unitIds: ['lk.dept.mzj'] }, limitDays: 5 },
-        { key: 'joint-sign', name: '联合会签', role: 'approver', mode: 'all', unitRule: { kind: 'units', unitIds: ['lk.bb', 'lk.office'] } },
+      expect(v1).toMatchObject({
+        code,
+        name: '老年人助餐补贴申请',
+        version: 1,
+        currentVersion: 1,
+        active: true,
+        statutoryLimitDays: 20,
+        promisedLimitDays: 10,
+        stepCount: 3,
+        createdBy: 'u.lk.admin',
+      });
+      expect(v1.definition).toMatchObject({
+        category: 'public_service',
+        kind: 'promise',
+        handlingLevel: 'township',
+        channels: ['window', 'agent'],
+        fees: '不收费',
+        supplementDays: 5,
+      });
+      expect(v1.definition.materials).toEqual([
+        { key: 'id-card', name: '居民身份证', form: 'copy', count: 1, isKey: true },
       ]);
-      expect(v1.steps.map((s) => s.handledBy)).toEqual(['申请人所在乡镇（街道）', '兰考县民政局', '中共兰考县委机构编制委员会办公室、兰考县委县政府办公室']);
+      expect(v1.definition.steps).toEqual([
+        {
+          key: 'accept',
+          name: '受理',
+          role: 'window_staff',
+          mode: 'single',
+          unitRule: { kind: 'submitting-township' },
+        },
+        {
+          key: 'review',
+          name: '民政局审核',
+          role: 'approver',
+          mode: 'single',
+          unitRule: { kind: 'units', unitIds: ['lk.dept.mzj'] },
+          limitDays: 5,
+        },
+        {
+          key: 'joint-sign',
+          name: '联合会签',
+          role: 'approver',
+          mode: 'all',
+          unitRule: { kind: 'units', unitIds: ['lk.bb', 'lk.office'] },
+        },
+      ]);
+      expect(v1.steps.map((s) => s.handledBy)).toEqual([
+        '申请人所在乡镇（街道）',
+        '兰考县民政局',
+        '中共兰考县委机构编制委员会办公室、兰考县委县政府办公室',
+      ]);
 
       // A new version of the same matter: shorter promise, the last step becomes 或签.
       await page.getByTestId(`matter-edit-${code}`).click();
@@ -179,14 +230,18 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       expect(await page.locator('[data-testid^="step-card-"]').count()).toBe(2);
       await page.locator('#matter_steps_1_name').fill('市场监管窗口初审');
       await pickOption(page, page.locator('#matter_steps_1_role'), '窗口人员');
-      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '兰考县市场监督管理局', { search: 'lk.dept.scjg' });
+      await pickOption(page, page.locator('#matter_steps_1_unitIds'), '兰考县市场监督管理局', {
+        search: 'lk.dept.scjg',
+      });
       await page.keyboard.press('Escape');
       await page.getByTestId('matter-submit').click();
       const problem = page.getByTestId('server-problem');
       await problem.waitFor();
       expect(await problem.getAttribute('data-code')).toBe('step-without-staff');
       expect(await problem.textContent()).toContain('保存未成功：业务规则不允许');
-      expect(await page.getByTestId('server-problem-detail').textContent()).toBe('环节「市场监管窗口初审」的办理单位「兰考县市场监督管理局」没有在岗的窗口人员');
+      expect(await page.getByTestId('server-problem-detail').textContent()).toBe(
+        '环节「市场监管窗口初审」的办理单位「兰考县市场监督管理局」没有在岗的窗口人员',
+      );
       // The refusal is also shown at the field it concerns.
       await page.getByTestId('step-card-1').getByText('没有在岗的窗口人员').waitFor();
       await screenshot(page, 'b3-server-refusal-in-chinese');
@@ -233,18 +288,27 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       expect(writes).toEqual(['PUT /api/v1/incident-config/time-limits/environment/normal/2']);
 
       await page.getByRole('tab', { name: '派单规则' }).click();
-      await expect.poll(() => page.getByTestId('rr-value-law-enforcement-3').textContent()).toBe('本级属地单位：所在乡镇（街道）');
+      await expect
+        .poll(() => page.getByTestId('rr-value-law-enforcement-3').textContent())
+        .toBe('本级属地单位：所在乡镇（街道）');
       await page.getByTestId('rr-edit-law-enforcement-3').click();
       // A click landing while the modal still animates in is lost on a loaded machine: click until the agency field shows.
-      await expect.poll(async () => {
-        await page.locator('.ant-modal:visible').getByText('乡镇派驻机构', { exact: true }).click();
-        return page.locator('#routing-agency').isVisible();
-      }, { timeout: 30_000 }).toBe(true);
+      await expect
+        .poll(
+          async () => {
+            await page.locator('.ant-modal:visible').getByText('乡镇派驻机构', { exact: true }).click();
+            return page.locator('#routing-agency').isVisible();
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       await pickOption(page, page.locator('#routing-agency'), 'scjgs');
       await page.locator('#routing-reason').fill('行政执法类事件在乡镇一级派市场监管所');
       await screenshot(page, 'c4-routing-rule-modal');
       await page.getByTestId('config-save').click();
-      await expect.poll(() => page.getByTestId('rr-value-law-enforcement-3').textContent()).toMatch(/^派驻机构 scjgs（如 .*市场监督管理所）$/);
+      await expect
+        .poll(() => page.getByTestId('rr-value-law-enforcement-3').textContent())
+        .toMatch(/^派驻机构 scjgs（如 .*市场监督管理所）$/);
       await screenshot(page, 'c5-routing-rule-saved');
 
       // The 三率 weights must sum to 100%: 30/35/30 is refused by the form, 35/35/30 is saved as shares.
@@ -258,11 +322,13 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       expect(writes).toHaveLength(2);
       await page.locator('#incident-settings_weights_response').fill('35');
       await page.getByTestId('incident-settings-save').click();
-      await expect.poll(() => writes).toEqual([
-        'PUT /api/v1/incident-config/time-limits/environment/normal/2',
-        'PUT /api/v1/incident-config/routing-rules/law-enforcement/3',
-        'PUT /api/v1/incident-config/settings',
-      ]);
+      await expect
+        .poll(() => writes)
+        .toEqual([
+          'PUT /api/v1/incident-config/time-limits/environment/normal/2',
+          'PUT /api/v1/incident-config/routing-rules/law-enforcement/3',
+          'PUT /api/v1/incident-config/settings',
+        ]);
       // Saved and reloaded: the form starts again from the stored settings, with an empty reason.
       await expect.poll(() => page.locator('#incident-settings-reason').inputValue()).toBe('');
       await screenshot(page, 'c7-incident-settings-saved');
@@ -280,19 +346,31 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await page.locator('.ant-modal:visible').getByText('新类别须指定四级（县级）处置部门').waitFor();
       await screenshot(page, 'c9-new-category-refused');
       expect(writes).toHaveLength(3);
-      await page.locator('.ant-modal:visible').getByRole('button', { name: /取\s*消/ }).click();
+      await page
+        .locator('.ant-modal:visible')
+        .getByRole('button', { name: /取\s*消/ })
+        .click();
 
       const config = await sys.apiAs<IncidentConfig>('admin', 'GET', '/incident-config');
       expect(config.categories.map((c) => c.code)).not.toContain('poverty-relief');
       expect(config.settings.hotlineWeights).toEqual({ response: 0.35, resolution: 0.35, satisfaction: 0.3 });
       expect(config.settings).toMatchObject({ commandCentreUnitId: 'lk.zhzx', callbackSources: ['hotline', 'photo'] });
-      const limit = (category: string, urgency: string, level: number) => config.timeLimits.find((l) => l.categoryCode === category && l.urgencyCode === urgency && l.level === level)?.limit;
+      const limit = (category: string, urgency: string, level: number) =>
+        config.timeLimits.find((l) => l.categoryCode === category && l.urgencyCode === urgency && l.level === level)
+          ?.limit;
       expect(limit('environment', 'normal', 2)).toEqual({ unit: 'workday', amount: 2 });
       // Neighbouring cells are untouched.
       expect(limit('environment', 'normal', 3)).toEqual({ unit: 'workday', amount: 7 });
       expect(limit('party-building', 'normal', 2)).toEqual({ unit: 'workday', amount: 3 });
-      expect(config.routingRules.find((r) => r.categoryCode === 'law-enforcement' && r.level === 3)).toEqual({ categoryCode: 'law-enforcement', level: 3, mode: 'agency', target: 'scjgs' });
-      expect(config.routingRules.find((r) => r.categoryCode === 'law-enforcement' && r.level === 4)).toMatchObject({ mode: 'unit' });
+      expect(config.routingRules.find((r) => r.categoryCode === 'law-enforcement' && r.level === 3)).toEqual({
+        categoryCode: 'law-enforcement',
+        level: 3,
+        mode: 'agency',
+        target: 'scjgs',
+      });
+      expect(config.routingRules.find((r) => r.categoryCode === 'law-enforcement' && r.level === 4)).toMatchObject({
+        mode: 'unit',
+      });
       await context.close();
     },
     E2E_TIMEOUT,
@@ -305,7 +383,9 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       const { page, context } = await sys.signIn('admin');
       await openMenu(page, '吹哨规则');
       await page.waitForURL(/\/admin\/summons-config$/);
-      await expect.poll(() => page.getByTestId('rule-condition-multi-department').textContent()).toBe('至少召集 2 个部门或派驻机构');
+      await expect
+        .poll(() => page.getByTestId('rule-condition-multi-department').textContent())
+        .toBe('至少召集 2 个部门或派驻机构');
       await screenshot(page, 'd1-whistle-rules');
 
       const writes = recordWrites(page, '/summons-config');
@@ -323,7 +403,9 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await modal.getByText('允许的事由', { exact: true }).click();
       await page.locator('#summons-rule-min').fill('3');
       await page.getByTestId('config-save').click();
-      await expect.poll(() => page.getByTestId('rule-condition-multi-department').textContent()).toBe('至少召集 3 个部门或派驻机构');
+      await expect
+        .poll(() => page.getByTestId('rule-condition-multi-department').textContent())
+        .toBe('至少召集 3 个部门或派驻机构');
       await screenshot(page, 'd3-whistle-rule-saved');
       expect(writes).toEqual(['PUT /api/v1/summons-config/rules/multi-department']);
 
@@ -333,13 +415,19 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       await page.locator('#summons-red-card').fill('3');
       await page.locator('#summons-settings-reason').fill('第三次未报到给红牌');
       await page.getByTestId('summons-settings-save').click();
-      await expect.poll(() => writes).toEqual(['PUT /api/v1/summons-config/rules/multi-department', 'PUT /api/v1/summons-config/settings']);
+      await expect
+        .poll(() => writes)
+        .toEqual(['PUT /api/v1/summons-config/rules/multi-department', 'PUT /api/v1/summons-config/settings']);
       await expect.poll(() => page.locator('#summons-settings-reason').inputValue()).toBe('');
       await screenshot(page, 'd4-whistle-settings-saved');
 
       const config = await sys.apiAs<SummonsConfig>('admin', 'GET', '/summons-config');
       expect(config.settings).toEqual({
-        responseLimits: { critical: { unit: 'minute', amount: 30 }, urgent: { unit: 'hour', amount: 2 }, normal: { unit: 'hour', amount: 24 } },
+        responseLimits: {
+          critical: { unit: 'minute', amount: 30 },
+          urgent: { unit: 'hour', amount: 2 },
+          normal: { unit: 'hour', amount: 24 },
+        },
         handlingLimits: { simple: { unit: 'same-workday' }, complex: { unit: 'workday', amount: 10 } },
         redCardAtMiss: 3,
       });
@@ -352,7 +440,10 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
         active: true,
         sort: 1,
       });
-      expect(config.rules.find((r) => r.code === 'emergency')?.condition).toEqual({ type: 'urgency-in', urgencies: ['urgent', 'critical'] });
+      expect(config.rules.find((r) => r.code === 'emergency')?.condition).toEqual({
+        type: 'urgency-in',
+        urgencies: ['urgent', 'critical'],
+      });
       await context.close();
     },
     E2E_TIMEOUT,
@@ -365,7 +456,13 @@ describe('admin editors (Playwright + headless Chromium, real system)', () => {
       const { page, context } = await sys.signIn('t01.window');
       expect(await page.getByRole('menuitem', { name: '事项目录' }).count()).toBe(0);
       expect(await page.getByText('系统管理').count()).toBe(0);
-      for (const path of ['/admin/matters', '/admin/matters/new', '/admin/matters/XK-SMALL-CATERING/edit', '/admin/incident-config', '/admin/summons-config']) {
+      for (const path of [
+        '/admin/matters',
+        '/admin/matters/new',
+        '/admin/matters/XK-SMALL-CATERING/edit',
+        '/admin/incident-config',
+        '/admin/summons-config',
+      ]) {
         await page.goto(path);
         await page.waitForURL(/\/inbox$/);
         await page.locator('[data-testid="current-user"][data-username="t01.window"]').waitFor();

@@ -25,7 +25,10 @@ describe('assessment in the console (Playwright + headless Chromium, real system
     async () => {
       const sys = system();
       // The scoring and appeal windows (working days) may reach into next year, which the package data does not cover.
-      await sys.t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+      await sys.t.tdb.db
+        .insert(calendarYears)
+        .values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' })
+        .onConflictDoNothing();
 
       // The assessor opens the monthly county-to-township cycle for the month that ended.
       const assessor = await sys.signIn('lk.assessor');
@@ -52,8 +55,13 @@ describe('assessment in the console (Playwright + headless Chromium, real system
       const t01 = sheet.locator('[data-ratee="unit:lk.t01"]');
       await t01.getByTestId('guidance').filter({ hasText: '联合执法' }).waitFor();
       await t01.getByTestId('snapshot-figures').getByText('督办次数').waitFor();
-      const scores: [string, number][] = [['unit:lk.t01', 92], ['unit:lk.t02', 85], ['unit:lk.t03', 55]];
-      for (const [key, score] of scores) await sheet.locator(`[data-ratee="${key}"]`).locator('.ant-input-number input').fill(String(score));
+      const scores: [string, number][] = [
+        ['unit:lk.t01', 92],
+        ['unit:lk.t02', 85],
+        ['unit:lk.t03', 55],
+      ];
+      for (const [key, score] of scores)
+        await sheet.locator(`[data-ratee="${key}"]`).locator('.ant-input-number input').fill(String(score));
       await t01.getByTestId('score-comment').fill('联合执法检查 12 次，移交案件均已办结');
       await screenshot(r, 'as3-score-sheet');
       await sheet.locator('[data-action="save-scores"]').click();
@@ -103,8 +111,14 @@ describe('assessment in the console (Playwright + headless Chromium, real system
         () => sys.apiAs<{ items: AssessmentAppeal[] }>('lk.assessor', 'GET', `/assessment/cycles/${id}/appeals`),
         (v) => v.items[0]?.status !== 'pending',
       );
-      expect(appeals.items).toMatchObject([{ appealId: 'A1', rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', status: 'rejected' }]);
-      const t01Result = await sys.apiAs<{ result: { indicators: { code: string; score: number }[] } }>('lk.assessor', 'GET', `/assessment/cycles/${id}/results/unit:lk.t01`);
+      expect(appeals.items).toMatchObject([
+        { appealId: 'A1', rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', status: 'rejected' },
+      ]);
+      const t01Result = await sys.apiAs<{ result: { indicators: { code: string; score: number }[] } }>(
+        'lk.assessor',
+        'GET',
+        `/assessment/cycles/${id}/results/unit:lk.t01`,
+      );
       // Only 市场监管局 scored: its 92 is the 执法 score.
       expect(t01Result.result.indicators.find((i) => i.code === 'enforcement')?.score).toBe(92);
       await assessor.context.close();

@@ -14,8 +14,14 @@ const E2E_TIMEOUT = 180_000;
 
 /** A plausible schedule (test data, not the State Council's): all-day events, 休 days off, 班 make-up workdays. */
 function icsFor(year: number): string {
-  const ev = (uid: number, start: string, end: string | null, summary: string) =>
-    ['BEGIN:VEVENT', `UID:${uid}@test`, `DTSTART;VALUE=DATE:${year}${start}`, ...(end ? [`DTEND;VALUE=DATE:${year}${end}`] : []), `SUMMARY:${summary}`, 'END:VEVENT'];
+  const ev = (uid: number, start: string, end: string | null, summary: string) => [
+    'BEGIN:VEVENT',
+    `UID:${uid}@test`,
+    `DTSTART;VALUE=DATE:${year}${start}`,
+    ...(end ? [`DTEND;VALUE=DATE:${year}${end}`] : []),
+    `SUMMARY:${summary}`,
+    'END:VEVENT',
+  ];
   return [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -43,20 +49,55 @@ describe('calendar administration (Playwright + headless Chromium, real system)'
     async () => {
       const sys = system();
       const db = sys.t.tdb.db;
-      const covered = (await db.select({ year: calendarYears.year }).from(calendarYears).where(eq(calendarYears.region, NATIONAL_REGION))).map((r) => r.year);
+      const covered = (
+        await db
+          .select({ year: calendarYears.year })
+          .from(calendarYears)
+          .where(eq(calendarYears.region, NATIONAL_REGION))
+      ).map((r) => r.year);
       const target = Math.max(...covered) + 1;
       // A matter whose 60-working-day promise reaches from today into the first year without data.
       const catering = CATALOGUE_TEMPLATES.find((m) => m.code === 'XK-SMALL-CATERING')!;
-      const long = { ...catering, code: 'XK-E2E-LONG', name: '长时限测试事项', statutoryLimitDays: 60, promisedLimitDays: 60 };
-      await db.insert(matters).values({ code: long.code, name: long.name, category: long.category, kind: long.kind, currentVersion: 1, active: true });
+      const long = {
+        ...catering,
+        code: 'XK-E2E-LONG',
+        name: '长时限测试事项',
+        statutoryLimitDays: 60,
+        promisedLimitDays: 60,
+      };
+      await db.insert(matters).values({
+        code: long.code,
+        name: long.name,
+        category: long.category,
+        kind: long.kind,
+        currentVersion: 1,
+        active: true,
+      });
       await db.insert(matterVersions).values({ code: long.code, version: 1, definition: long, createdBy: 'test' });
       const apply = async () => {
         const res = await fetch(`${sys.baseUrl}/api/v1/approvals`, {
           method: 'POST',
-          headers: { authorization: `Bearer ${await sys.t.tokenFor('t01.window')}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ matterCode: long.code, channel: 'window', materials: ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'], applicant: { name: '李秀英', idNumber: '410225198801011234', phone: '13800000000' } }),
+          headers: {
+            authorization: `Bearer ${await sys.t.tokenFor('t01.window')}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({
+            matterCode: long.code,
+            channel: 'window',
+            materials: [
+              'business-licence',
+              'operator-id',
+              'premises-layout',
+              'food-safety-rules',
+              'health-certificates',
+            ],
+            applicant: { name: '李秀英', idNumber: '410225198801011234', phone: '13800000000' },
+          }),
         });
-        return { status: res.status, body: (await res.json()) as { code?: string; year?: number; caseId?: string; detail?: string } };
+        return {
+          status: res.status,
+          body: (await res.json()) as { code?: string; year?: number; caseId?: string; detail?: string },
+        };
       };
       const refused = await apply();
       expect(refused).toMatchObject({ status: 422, body: { code: 'calendar-year-missing', year: target } });
@@ -80,7 +121,9 @@ describe('calendar administration (Playwright + headless Chromium, real system)'
       const modal = page.locator('.ant-modal').filter({ has: page.getByTestId('year-periods') });
       await modal.waitFor();
       expect(await modal.getByTestId('year-input').inputValue()).toBe(String(target));
-      await modal.locator('input[type=file]').setInputFiles({ name: `${target}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(icsFor(target)) });
+      await modal
+        .locator('input[type=file]')
+        .setInputFiles({ name: `${target}.ics`, mimeType: 'text/calendar', buffer: Buffer.from(icsFor(target)) });
       await modal.getByTestId('import-note').waitFor();
       await expect.poll(() => modal.getByTestId('year-summary').textContent()).toBe('合计：放假 28 天，调休上班 6 天');
       await modal.getByTestId('year-reference').fill(`国务院办公厅关于${target}年部分节假日安排的通知（测试数据）`);
@@ -101,7 +144,11 @@ describe('calendar administration (Playwright + headless Chromium, real system)'
       // Accepted at the window, its promised deadline (60 working days) runs in that year.
       await sys.apiAs('t01.window', 'POST', `/approvals/${caseId}/actions`, { type: 'accept' });
       for (let i = 0; ; i += 1) {
-        const live = await sys.apiAs<{ items: { id: string; caseDeadline: string | null }[] }>('admin', 'GET', `/calendar/years/${target}/live-cases`);
+        const live = await sys.apiAs<{ items: { id: string; caseDeadline: string | null }[] }>(
+          'admin',
+          'GET',
+          `/calendar/years/${target}/live-cases`,
+        );
         const mine = live.items.find((c) => c.id === caseId);
         if (mine?.caseDeadline?.startsWith(String(target))) break;
         if (i >= 150) throw new Error(`case ${caseId} never showed a deadline in ${target}: ${JSON.stringify(live)}`);

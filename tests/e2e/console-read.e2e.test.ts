@@ -12,12 +12,22 @@ const system = systemPerFile();
 const E2E_TIMEOUT = 240_000;
 
 /** A task for 胡寨村 (lk.t01.v01) by the township supervisor; `minutes` small makes it overdue at once. */
-async function newTask(sys: ReturnType<typeof system>, title: string, budget: { unit: string; amount: number }): Promise<string> {
-  const task = await sys.apiAs<TaskView>('t01.supervisor', 'POST', '/tasks', { title, description: '清理占道经营摊点，反馈整改照片', unitId: 'lk.t01.v01', budget });
+async function newTask(
+  sys: ReturnType<typeof system>,
+  title: string,
+  budget: { unit: string; amount: number },
+): Promise<string> {
+  const task = await sys.apiAs<TaskView>('t01.supervisor', 'POST', '/tasks', {
+    title,
+    description: '清理占道经营摊点，反馈整改照片',
+    unitId: 'lk.t01.v01',
+    budget,
+  });
   return task.caseId;
 }
 
-const bellCount = async (page: Page) => Number((await page.getByTestId('notice-bell-count').getAttribute('data-count')) ?? '0');
+const bellCount = async (page: Page) =>
+  Number((await page.getByTestId('notice-bell-count').getAttribute('data-count')) ?? '0');
 
 describe('notice centre and translation sweep (Playwright + headless Chromium, real system)', () => {
   it(
@@ -36,7 +46,10 @@ describe('notice centre and translation sweep (Playwright + headless Chromium, r
         .poll(
           async () => {
             if (await urge.count()) return true;
-            await sup.page.getByRole('button', { name: /刷\s*新/ }).first().click();
+            await sup.page
+              .getByRole('button', { name: /刷\s*新/ })
+              .first()
+              .click();
             await sup.page.waitForTimeout(1_000);
             return (await urge.count()) > 0;
           },
@@ -45,7 +58,10 @@ describe('notice centre and translation sweep (Playwright + headless Chromium, r
         .toBe(true);
       await urge.click();
       await sup.page.locator('.ant-modal textarea').fill('县督查：已超期，请今日办结并反馈');
-      await sup.page.locator('.ant-modal').getByRole('button', { name: /确\s*定|提\s*交/ }).click();
+      await sup.page
+        .locator('.ant-modal')
+        .getByRole('button', { name: /确\s*定|提\s*交/ })
+        .click();
       await sup.page.locator('.ant-modal').waitFor({ state: 'hidden' });
       await screenshot(sup.page, 'r1-county-supervisor-urged');
 
@@ -83,7 +99,10 @@ describe('notice centre and translation sweep (Playwright + headless Chromium, r
     'every route, as each role, in Chinese: no engine codes, ids, ISO instants or float durations',
     async () => {
       const sys = system();
-      await sys.t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+      await sys.t.tdb.db
+        .insert(calendarYears)
+        .values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' })
+        .onConflictDoNothing();
       const taskId = await newTask(sys, `整改：背街小巷占道经营 ${Date.now()}`, { unit: 'workday', amount: 5 });
       await sys.apiAs('t01.supervisor', 'POST', `/tasks/${taskId}/actions`, { type: 'urge', message: '请抓紧办理' });
       const whistle = await sys.apiAs<SummonsView>('t01.dispatcher', 'POST', '/summons', {
@@ -102,7 +121,10 @@ describe('notice centre and translation sweep (Playwright + headless Chromium, r
         complexity: 'simple',
         unitIds: ['lk.dept.scjg', 'lk.dept.sthj'],
       });
-      await sys.apiAs('t01.leader', 'POST', `/summons/${whistle.caseId}/actions`, { type: 'approve', note: '同意吹哨' });
+      await sys.apiAs('t01.leader', 'POST', `/summons/${whistle.caseId}/actions`, {
+        type: 'approve',
+        note: '同意吹哨',
+      });
 
       const common = ['/inbox', '/notices', '/cases', '/assessment'];
       const visits: Record<string, string[]> = {
@@ -115,12 +137,24 @@ describe('notice centre and translation sweep (Playwright + headless Chromium, r
         't01.window': [...common],
         't01.v01.g01.grid': [...common],
         'lk.assessor': [...common, '/board'],
-        admin: [...common, '/board', `/cases/${taskId}`, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config'],
+        admin: [
+          ...common,
+          '/board',
+          `/cases/${taskId}`,
+          '/admin/org',
+          '/admin/users',
+          '/admin/matters',
+          '/admin/calendar',
+          '/admin/incident-config',
+          '/admin/summons-config',
+        ],
       };
-      const CODES = /\b(awaiting-approval|awaiting-supplement|awaiting-conclusion|awaiting-callback|in-progress|notified|acknowledged?|on-site|summoning|dispatched|handling|verifying|paused|urge|approve|reject|complete|window_staff|dept_liaison|grid_worker|supervisor|green|yellow)\b/;
+      const CODES =
+        /\b(awaiting-approval|awaiting-supplement|awaiting-conclusion|awaiting-callback|in-progress|notified|acknowledged?|on-site|summoning|dispatched|handling|verifying|paused|urge|approve|reject|complete|window_staff|dept_liaison|grid_worker|supervisor|green|yellow)\b/;
       const IDS = /\bu\.lk\.[\w.]+|\blk\.(?:t\d\d|dept|[a-z]+)\b[\w.]*|CS-\d{4}-\d{6}\.lk/;
       const ISO = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
-      const FLOAT_DURATION = /\d+\.\d+\s*(分钟|小时|天|分|秒)|已用 \d+\.\d+|\(window\)|seed:chinese-days|→ (blue|red|yellow)/;
+      const FLOAT_DURATION =
+        /\d+\.\d+\s*(分钟|小时|天|分|秒)|已用 \d+\.\d+|\(window\)|seed:chinese-days|→ (blue|red|yellow)/;
       const found: string[] = [];
       for (const [username, routes] of Object.entries(visits)) {
         const { context, page } = await sys.signIn(username);
@@ -132,10 +166,24 @@ describe('notice centre and translation sweep (Playwright + headless Chromium, r
           await page.waitForTimeout(800);
           const text = await page.locator('main, .ant-layout-content').first().innerText();
           // The user administration page lists login names (e.g. lk.supervisor): the admin's own handle on an account.
-          const checks = route === '/admin/users' ? ([['iso', ISO], ['duration', FLOAT_DURATION]] as const) : ([['code', CODES], ['id', IDS], ['iso', ISO], ['duration', FLOAT_DURATION]] as const);
+          const checks =
+            route === '/admin/users'
+              ? ([
+                  ['iso', ISO],
+                  ['duration', FLOAT_DURATION],
+                ] as const)
+              : ([
+                  ['code', CODES],
+                  ['id', IDS],
+                  ['iso', ISO],
+                  ['duration', FLOAT_DURATION],
+                ] as const);
           for (const [what, re] of checks) {
             const m = re.exec(text);
-            if (m) found.push(`${username} ${route}: ${what} “${m[0]}” in …${text.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\s+/g, ' ')}…`);
+            if (m)
+              found.push(
+                `${username} ${route}: ${what} “${m[0]}” in …${text.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\s+/g, ' ')}…`,
+              );
           }
           await screenshot(page, `sweep-${username}-${route.replace(/[^\w]+/g, '-')}`);
         }

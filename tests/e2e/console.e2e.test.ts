@@ -11,7 +11,10 @@ const system = systemPerFile();
 const E2E_TIMEOUT = 150_000;
 
 /** Fill and submit the 下达整改任务 form as the signed-in supervisor; returns the new case id. */
-async function openTaskInUi(page: Page, task: { title: string; village: string; amount: string; unit: string }): Promise<string> {
+async function openTaskInUi(
+  page: Page,
+  task: { title: string; village: string; amount: string; unit: string },
+): Promise<string> {
   await openMenu(page, '下达整改任务');
   await page.locator('#task-title').fill(task.title);
   await page.locator('#task-description').fill('清理占道经营摊点，建立巡查台账并反馈整改照片');
@@ -85,7 +88,12 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const sys = system();
       const sup = await sys.signIn('t01.supervisor');
       // 0.05 natural minutes = 3 s: blue at 1.5 s, yellow at 2.4 s, red at 3 s (the real workflow timers).
-      const id = await openTaskInUi(sup.page, { title: `整改：河道垃圾清理 ${Date.now()}`, village: '范场村', amount: '0.05', unit: '分钟' });
+      const id = await openTaskInUi(sup.page, {
+        title: `整改：河道垃圾清理 ${Date.now()}`,
+        village: '范场村',
+        amount: '0.05',
+        unit: '分钟',
+      });
       await openMenu(sup.page, '督办看板');
       const overdueRow = sup.page.getByTestId('board-overdue').locator('tr', { hasText: id });
       await overdueRow.waitFor({ timeout: 30_000 }).catch(async (e: unknown) => {
@@ -94,7 +102,9 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       });
       await overdueRow.locator('[data-colour="red"]').waitFor();
       await expect(overdueRow.locator('.countdown').textContent()).resolves.toMatch(/^已超期 /);
-      expect(Number(await sup.page.getByTestId('count-red').locator('.ant-statistic-content-value').textContent())).toBeGreaterThanOrEqual(1);
+      expect(
+        Number(await sup.page.getByTestId('count-red').locator('.ant-statistic-content-value').textContent()),
+      ).toBeGreaterThanOrEqual(1);
       await sup.page.getByTestId('board-chart').locator('canvas').waitFor();
       await screenshot(sup.page, 'b1-board-red');
 
@@ -116,7 +126,7 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
   );
 
   it(
-    "a user of another township cannot reach a t01 case by its URL",
+    'a user of another township cannot reach a t01 case by its URL',
     async () => {
       const sys = system();
       const task = await sys.apiAs<TaskView>('t01.supervisor', 'POST', '/tasks', {
@@ -128,7 +138,9 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const other = await sys.signIn('t02.window');
       await other.page.goto(`/cases/${task.caseId}`);
       await other.page.getByText('案件不存在或无权查看').first().waitFor();
-      await expect(other.page.getByTestId('case-error').textContent()).resolves.toContain(`案件不存在或无权查看：${task.caseId}`);
+      await expect(other.page.getByTestId('case-error').textContent()).resolves.toContain(
+        `案件不存在或无权查看：${task.caseId}`,
+      );
       expect(await other.page.getByText('城关镇内部事项').count()).toBe(0);
       await screenshot(other.page, 'c1-unauthorised-case');
       await other.context.close();
@@ -137,7 +149,10 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       const page = await fetch(`${sys.baseUrl}/cases/${task.caseId}`);
       expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
       const missing = await fetch(`${sys.baseUrl}/api/v1/no-such-thing`);
-      expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+      expect([missing.status, missing.headers.get('content-type')]).toEqual([
+        404,
+        'application/problem+json; charset=utf-8',
+      ]);
       expect((await fetch(`${sys.baseUrl}/assets/missing.js`)).status).toBe(404);
     },
     E2E_TIMEOUT,
@@ -170,7 +185,11 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       await screenshot(page, 'd5-case-list');
       await admin.context.close();
 
-      const login = await sys.browser.newPage({ baseURL: sys.baseUrl, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+      const login = await sys.browser.newPage({
+        baseURL: sys.baseUrl,
+        locale: 'zh-CN',
+        viewport: { width: 1440, height: 900 },
+      });
       await login.goto('/login');
       await login.getByText('开发登录（演示用户）').waitFor();
       await screenshot(login, 'd6-login');

@@ -17,7 +17,15 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export const SCREENSHOTS = path.join(root, 'test-results', 'screenshots');
 
 /** The flags that keep Chromium off the (closed) network and quiet in a container. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * The real system for browser tests: a Temporal dev server, a worker, the real API on a fresh
@@ -44,11 +52,16 @@ export interface System {
  */
 export async function startSystem(opts: { port?: number; env?: Record<string, string> } = {}): Promise<System> {
   if (!existsSync(path.join(root, 'web', 'dist', 'index.html'))) {
-    throw new Error('web/dist is missing: run `npm test` (it builds the console) or `node_modules/.bin/vite build web` first');
+    throw new Error(
+      'web/dist is missing: run `npm test` (it builds the console) or `node_modules/.bin/vite build web` first',
+    );
   }
   // scripts/bootstrap.mjs installs Debian's chromium for `npm test` and sets CHROMIUM_PATH; never skip silently.
   const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) throw new Error(`No Chromium at ${executablePath}: run the tests with \`npm test\`, install Debian's chromium, or set CHROMIUM_PATH`);
+  if (!existsSync(executablePath))
+    throw new Error(
+      `No Chromium at ${executablePath}: run the tests with \`npm test\`, install Debian's chromium, or set CHROMIUM_PATH`,
+    );
   mkdirSync(SCREENSHOTS, { recursive: true });
 
   const taskQueue = `e2e-${randomUUID()}`;
@@ -68,7 +81,13 @@ export async function startSystem(opts: { port?: number; env?: Record<string, st
   };
   try {
     t = await createTestApp({ temporal: env.client, env: { TEMPORAL_TASK_QUEUE: taskQueue, ...opts.env } });
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: t.tdb.db, temporal: env.client, auditKey: t.deps.auditKey }), workflowBundle: bundle });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({ db: t.tdb.db, temporal: env.client, auditKey: t.deps.auditKey }),
+      workflowBundle: bundle,
+    });
     running = worker.run();
     const app = t.app;
     server = await new Promise<Server>((resolve) => {
@@ -81,7 +100,12 @@ export async function startSystem(opts: { port?: number; env?: Record<string, st
     const tokens = t;
     const cspViolations: string[] = [];
     const newContext = async () => {
-      const context = await b.newContext({ baseURL: baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+      const context = await b.newContext({
+        baseURL: baseUrl,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1440, height: 900 },
+      });
       // Chromium reports a blocked script, style, image or connection as a console error naming the policy.
       context.on('console', (msg) => {
         if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);
@@ -107,7 +131,10 @@ export async function startSystem(opts: { port?: number; env?: Record<string, st
         const token = await tokens.tokenFor(username);
         const res = await fetch(`${baseUrl}/api/v1${apiPath}`, {
           method,
-          headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
           body: body === undefined ? undefined : JSON.stringify(body),
         });
         const json = (await res.json()) as T;
@@ -134,11 +161,20 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * option must still be there: a missing option fails). `close` presses Escape afterwards (a
  * multiple select stays open) and waits for the list to go.
  */
-export async function pickOption(page: Page, field: Locator, option: string | RegExp, opts: { search?: string; close?: boolean } = {}): Promise<void> {
+export async function pickOption(
+  page: Page,
+  field: Locator,
+  option: string | RegExp,
+  opts: { search?: string; close?: boolean } = {},
+): Promise<void> {
   const open = page.locator('.ant-select-dropdown:visible');
   const item = open.locator('.ant-select-item-option', { hasText: option }).first();
-  const select = field.locator('xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]');
-  const chosen = select.locator('.ant-select-content-has-value, .ant-select-selection-item', { hasText: option }).first();
+  const select = field.locator(
+    'xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
+  );
+  const chosen = select
+    .locator('.ant-select-content-has-value, .ant-select-selection-item', { hasText: option })
+    .first();
   for (let attempt = 1; ; attempt += 1) {
     if (attempt === 1 || (await open.count()) === 0) {
       await field.click();

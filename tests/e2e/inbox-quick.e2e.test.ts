@@ -16,7 +16,8 @@ const E2E_TIMEOUT = 150_000;
 const rowOf = (page: Page, id: string) => page.getByTestId('inbox-table').locator('tr', { hasText: id });
 
 /** The row's two-tap button for `action` (antd spaces a two-character label: 签 收). */
-const quickButton = (page: Page, id: string, action: string) => rowOf(page, id).locator(`[data-testid="quick-action"][data-action="${action}"]`);
+const quickButton = (page: Page, id: string, action: string) =>
+  rowOf(page, id).locator(`[data-testid="quick-action"][data-action="${action}"]`);
 
 /** Tap the row's action button, then the confirm — exactly two taps — and wait for the success message. */
 async function twoTaps(page: Page, id: string, action: string, label: string, says?: string): Promise<void> {
@@ -56,7 +57,10 @@ describe('two taps to act from the inbox', () => {
 
       const after = await sys.apiAs<{ live: ApprovalView }>('t01.window', 'GET', `/cases/${id}`);
       expect(after.live.history.map((h) => h.action)).toEqual(['submit', 'accept', 'approve']);
-      expect(after.live.history[2]).toMatchObject({ actorId: 'u.lk.t01.handler', opinion: expect.stringMatching(/：同意$/) });
+      expect(after.live.history[2]).toMatchObject({
+        actorId: 'u.lk.t01.handler',
+        opinion: expect.stringMatching(/：同意$/),
+      });
       expect(after.live.steps.find((s) => s.state === 'current')?.key).toBe('township-review');
       await handler.context.close();
     },
@@ -101,13 +105,22 @@ describe('two taps to act from the inbox', () => {
       await village.page.keyboard.press('Escape');
       await village.context.close();
 
-      await sys.apiAs('t01.v01.handler', 'POST', `/incidents/${id}/actions`, { type: 'resolve', result: '已补装井盖', evidence: ['photo:after-1'], noPhotoReason: '照片已线下存档' });
+      await sys.apiAs('t01.v01.handler', 'POST', `/incidents/${id}/actions`, {
+        type: 'resolve',
+        result: '已补装井盖',
+        evidence: ['photo:after-1'],
+        noPhotoReason: '照片已线下存档',
+      });
       const grid = await sys.signIn('t01.v01.g01.grid');
       await openMenu(grid.page, '我的待办');
       await twoTaps(grid.page, id, 'verify', '核查', '核查通过；核查意见：现场核查属实，已处置到位');
       await rowOf(grid.page, id).waitFor({ state: 'detached' });
       const closed = await sys.apiAs<{ live: IncidentView }>('t01.supervisor', 'GET', `/cases/${id}`);
-      expect(closed.live).toMatchObject({ status: 'closed', finalLevel: 2, verifications: [{ passed: true, by: 'u.lk.t01.v01.g01.grid', note: '现场核查属实，已处置到位' }] });
+      expect(closed.live).toMatchObject({
+        status: 'closed',
+        finalLevel: 2,
+        verifications: [{ passed: true, by: 'u.lk.t01.v01.g01.grid', note: '现场核查属实，已处置到位' }],
+      });
       await grid.context.close();
     },
     E2E_TIMEOUT,

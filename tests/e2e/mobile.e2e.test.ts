@@ -13,7 +13,10 @@ import { screenshot, systemPerFile } from './harness';
 const system = systemPerFile();
 const E2E_TIMEOUT = 180_000;
 const ROOT = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..');
-const DOCS = process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(ROOT, 'docs') : path.join(ROOT, 'test-results', 'screenshots');
+const DOCS =
+  process.env.UPDATE_DOCS_SCREENSHOTS === '1'
+    ? path.join(ROOT, 'docs')
+    : path.join(ROOT, 'test-results', 'screenshots');
 
 const GRID_UNIT = 'lk.t01.v01.g01';
 /** Who acts for each unit an incident may be held by or verified in. */
@@ -22,7 +25,13 @@ const USER_OF_UNIT: Record<string, string> = { [GRID_UNIT]: 't01.v01.g01.grid', 
 /** A photo as a phone would take it (a JPEG with some content). */
 async function photo(name: string, colour: { r: number; g: number; b: number }) {
   const buffer = await sharp({ create: { width: 1200, height: 900, channels: 3, background: colour } })
-    .composite([{ input: Buffer.from(`<svg width="1200" height="900"><rect x="200" y="250" width="800" height="400" rx="40" fill="white" opacity="0.5"/><text x="600" y="480" font-size="90" text-anchor="middle" fill="#222">${name}</text></svg>`) }])
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg width="1200" height="900"><rect x="200" y="250" width="800" height="400" rx="40" fill="white" opacity="0.5"/><text x="600" y="480" font-size="90" text-anchor="middle" fill="#222">${name}</text></svg>`,
+        ),
+      },
+    ])
     .jpeg({ quality: 80 })
     .toBuffer();
   return { name: `${name}.jpg`, mimeType: 'image/jpeg', buffer };
@@ -59,9 +68,19 @@ async function phone(username: string): Promise<{ context: BrowserContext; page:
  */
 async function docShot(page: Page, name: string, focus?: Locator): Promise<void> {
   mkdirSync(DOCS, { recursive: true });
-  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  await page
+    .locator('.ant-message-notice')
+    .first()
+    .waitFor({ state: 'detached', timeout: 10_000 })
+    .catch(() => undefined);
   // Below the sticky header.
-  if (focus) await focus.evaluate((el) => (el.scrollIntoView({ block: 'start' }), (el.ownerDocument.defaultView as unknown as { scrollBy: (x: number, y: number) => void }).scrollBy(0, -64)));
+  if (focus)
+    await focus.evaluate(
+      (el) => (
+        el.scrollIntoView({ block: 'start' }),
+        (el.ownerDocument.defaultView as unknown as { scrollBy: (x: number, y: number) => void }).scrollBy(0, -64)
+      ),
+    );
   else await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: path.join(DOCS, `${name}.png`) });
   await screenshot(page, name);
@@ -121,7 +140,10 @@ describe('mobile pages (390×844, touch)', () => {
       // Without a photo or a reason the phone says so and sends nothing.
       await handler.page.getByTestId('m-submit-resolve').tap();
       await handler.page.getByTestId('m-error').filter({ hasText: '请至少上传一张照片' }).waitFor();
-      await handler.page.getByTestId('m-resolve').getByTestId('photo-input').setInputFiles(await photo('after', { r: 90, g: 160, b: 90 }));
+      await handler.page
+        .getByTestId('m-resolve')
+        .getByTestId('photo-input')
+        .setInputFiles(await photo('after', { r: 90, g: 160, b: 90 }));
       await handler.page.getByTestId('m-resolve').getByTestId('picked-file').waitFor();
       await docShot(handler.page, 'mobile-resolve', handler.page.getByTestId('m-resolve'));
       await handler.page.getByTestId('m-submit-resolve').tap();
@@ -131,19 +153,30 @@ describe('mobile pages (390×844, touch)', () => {
       const { view } = await holderOf(id);
       const verifierUnit = view.assignments.find((a) => a.actions.includes('verify'))!.unitId;
       const verifierName = USER_OF_UNIT[verifierUnit]!;
-      const verifier = verifierName === 't01.v01.g01.grid' ? grid : verifierName === holder ? handler : await phone(verifierName);
+      const verifier =
+        verifierName === 't01.v01.g01.grid' ? grid : verifierName === holder ? handler : await phone(verifierName);
       await verifier.page.goto(`/m/cases/${id}`);
       await verifier.page.getByTestId('m-verify').waitFor();
-      await verifier.page.getByTestId('m-verify').getByTestId('photo-input').setInputFiles(await photo('check', { r: 70, g: 110, b: 180 }));
+      await verifier.page
+        .getByTestId('m-verify')
+        .getByTestId('photo-input')
+        .setInputFiles(await photo('check', { r: 70, g: 110, b: 180 }));
       await verifier.page.getByTestId('m-verify').getByTestId('picked-file').waitFor();
       await docShot(verifier.page, 'mobile-verify', verifier.page.getByTestId('m-actions'));
       await verifier.page.getByTestId('m-submit-verify').tap();
-      await verifier.page.getByTestId('m-case-status').filter({ hasText: /已办结|已结案/ }).waitFor();
+      await verifier.page
+        .getByTestId('m-case-status')
+        .filter({ hasText: /已办结|已结案/ })
+        .waitFor();
 
       // The reporter's phone: three photos on the case, each under its audit entry.
       await grid.page.goto(`/m/cases/${id}`);
       expect(await thumbnailsLoaded(grid.page, '[data-testid="m-case"]', 3)).toBe(3);
-      const audit = await sys.apiAs<{ seq: number; action: string; after: { attachments?: { sha256: string }[] } }[]>('t01.supervisor', 'GET', `/cases/${id}/audit`);
+      const audit = await sys.apiAs<{ seq: number; action: string; after: { attachments?: { sha256: string }[] } }[]>(
+        't01.supervisor',
+        'GET',
+        `/cases/${id}/audit`,
+      );
       const carrying = audit.filter((e) => e.after?.attachments?.length);
       expect(carrying.map((e) => e.action)).toEqual(['incident.report', 'incident.resolve', 'incident.verify']);
       for (const e of carrying) {
@@ -156,7 +189,8 @@ describe('mobile pages (390×844, touch)', () => {
       // The console's case page (same phone) shows them too, on the case and on the audit entries.
       await grid.page.goto(`/cases/${id}`);
       expect(await thumbnailsLoaded(grid.page, '[data-testid="case-files"]', 3)).toBe(3);
-      for (const e of carrying) expect(await thumbnailsLoaded(grid.page, `[data-testid="audit-files-${e.seq}"]`, 1)).toBe(1);
+      for (const e of carrying)
+        expect(await thumbnailsLoaded(grid.page, `[data-testid="audit-files-${e.seq}"]`, 1)).toBe(1);
       await screenshot(grid.page, 'mobile-console-case-page');
       const contexts = new Set([grid.context, handler.context, verifier.context]);
       await Promise.all([...contexts].map((c) => c.close()));
@@ -196,7 +230,11 @@ describe('mobile pages (390×844, touch)', () => {
       await docShot(liaison.page, 'mobile-summons-result');
       await card.getByTestId('m-submit-result').tap();
       await card.getByTestId('m-part-status').filter({ hasText: '已反馈结果' }).waitFor();
-      const audit = await sys.apiAs<{ action: string; after: { attachments?: unknown[] } }[]>('t01.supervisor', 'GET', `/cases/${blown.caseId}.${unit}/audit`);
+      const audit = await sys.apiAs<{ action: string; after: { attachments?: unknown[] } }[]>(
+        't01.supervisor',
+        'GET',
+        `/cases/${blown.caseId}.${unit}/audit`,
+      );
       expect(audit.find((e) => e.action === 'summons.part.report')!.after.attachments).toHaveLength(1);
       await liaison.context.close();
     },

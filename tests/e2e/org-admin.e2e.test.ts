@@ -26,14 +26,15 @@ async function saveAccepted(page: Page, formName: string, reason: string): Promi
 }
 
 /** Pick a unit in a unit picker by its id. */
-const pickUnit = (page: Page, field: string, id: string) => pickOption(page, page.locator(field), `· ${id}）`, { search: id });
+const pickUnit = (page: Page, field: string, id: string) =>
+  pickOption(page, page.locator(field), `· ${id}）`, { search: id });
 
 describe('user and org administration (Playwright + headless Chromium, real system)', () => {
   it(
     'unit create → rename → close refused while it has a user; user create → move → deactivate → reactivate; a power-list item edited; all in the admin audit log',
     async () => {
       const sys = system();
-      const admin = <T,>(method: string, path: string, body?: unknown) => sys.apiAs<T>('admin', method, path, body);
+      const admin = <T>(method: string, path: string, body?: unknown) => sys.apiAs<T>('admin', method, path, body);
       const { page, context } = await sys.signIn('admin');
 
       // A new village under 东坝头镇, then renamed.
@@ -44,7 +45,12 @@ describe('user and org administration (Playwright + headless Chromium, real syst
       await page.locator('#unit_new_id').fill('lk.t02.v09');
       await page.locator('#unit_new_name').fill('新庄村');
       await saveAccepted(page, 'unit_new', '新设行政村');
-      expect(await admin<OrgUnit>('GET', '/org-units/lk.t02.v09')).toMatchObject({ parentId: 'lk.t02', kind: 'village', path: 'lk/lk.t02/lk.t02.v09', name: '新庄村' });
+      expect(await admin<OrgUnit>('GET', '/org-units/lk.t02.v09')).toMatchObject({
+        parentId: 'lk.t02',
+        kind: 'village',
+        path: 'lk/lk.t02/lk.t02.v09',
+        name: '新庄村',
+      });
 
       await pickUnit(page, '#unit-find', 'lk.t02.v09');
       await page.getByTestId('unit-edit').click();
@@ -103,7 +109,10 @@ describe('user and org administration (Playwright + headless Chromium, real syst
       await page.getByTestId('unit-active').click();
       await saveAccepted(page, 'unit_active', '撤并');
       // antd spaces out a two-character Chinese button label (恢 复).
-      await page.getByTestId('unit-active').filter({ hasText: /恢\s?复/ }).waitFor();
+      await page
+        .getByTestId('unit-active')
+        .filter({ hasText: /恢\s?复/ })
+        .waitFor();
       expect((await admin<OrgUnit>('GET', '/org-units/lk.t02.v09')).active).toBe(false);
 
       // A power-list item of 东坝头镇 edited.
@@ -113,7 +122,9 @@ describe('user and org administration (Playwright + headless Chromium, real syst
       await page.locator('#power_name').fill(`${item!.name}（修订）`);
       await page.locator('#power_legalBasis').fill('《河南省乡镇综合行政执法条例》');
       await saveAccepted(page, 'power', '依据调整');
-      const edited = (await admin<PowerListItem[]>('GET', '/org-units/lk.t02/power-list')).find((p) => p.id === item!.id);
+      const edited = (await admin<PowerListItem[]>('GET', '/org-units/lk.t02/power-list')).find(
+        (p) => p.id === item!.id,
+      );
       expect(edited).toMatchObject({ name: `${item!.name}（修订）`, legalBasis: '《河南省乡镇综合行政执法条例》' });
       await page.getByTestId('power-list').getByText(`${item!.name}（修订）`).waitFor();
       await screenshot(page, 'o3-org-power-list');
@@ -122,15 +133,38 @@ describe('user and org administration (Playwright + headless Chromium, real syst
       await openMenu(page, '配置变更日志');
       await pickOption(page, page.locator('#audit-stream'), '组织机构与用户');
       const table = page.getByTestId('admin-audit-table');
-      for (const [what, why] of [['新建单位', '新设行政村'], ['修改单位', '村名调整'], ['新建用户', '新村配备处置人'], ['修改用户', '调往张庄村'], ['修改用户', '离岗'], ['修改用户', '返岗'], ['修改单位', '撤并'], ['修改权责事项', '依据调整']] as const) {
-        await table.locator('tr', { hasText: why }).filter({ hasText: what }).filter({ hasText: '系统管理员' }).first().waitFor();
+      for (const [what, why] of [
+        ['新建单位', '新设行政村'],
+        ['修改单位', '村名调整'],
+        ['新建用户', '新村配备处置人'],
+        ['修改用户', '调往张庄村'],
+        ['修改用户', '离岗'],
+        ['修改用户', '返岗'],
+        ['修改单位', '撤并'],
+        ['修改权责事项', '依据调整'],
+      ] as const) {
+        await table
+          .locator('tr', { hasText: why })
+          .filter({ hasText: what })
+          .filter({ hasText: '系统管理员' })
+          .first()
+          .waitFor();
       }
       const renamed = table.locator('tr', { hasText: '村名调整' });
       expect(await renamed.textContent()).toContain('新庄村');
       expect(await renamed.textContent()).toContain('新庄社区村');
       await screenshot(page, 'o4-admin-audit');
       const log = await admin<AdminAuditPage>('GET', '/admin-audit?stream=admin:org&pageSize=20');
-      expect(log.items.slice(0, 8).map((e) => e.reason)).toEqual(['依据调整', '撤并', '返岗', '离岗', '调往张庄村', '新村配备处置人', '村名调整', '新设行政村']);
+      expect(log.items.slice(0, 8).map((e) => e.reason)).toEqual([
+        '依据调整',
+        '撤并',
+        '返岗',
+        '离岗',
+        '调往张庄村',
+        '新村配备处置人',
+        '村名调整',
+        '新设行政村',
+      ]);
       await context.close();
     },
     E2E_TIMEOUT,
@@ -140,7 +174,7 @@ describe('user and org administration (Playwright + headless Chromium, real syst
     'an admin records a secondment and ends it as converted; a barred person is refused with the rule and the day the bar ends, shown on the person too; payroll grades export',
     async () => {
       const sys = system();
-      const admin = <T,>(method: string, path: string, body?: unknown) => sys.apiAs<T>('admin', method, path, body);
+      const admin = <T>(method: string, path: string, body?: unknown) => sys.apiAs<T>('admin', method, path, body);
       // The bar as a final seconded-staff cycle leaves it (db/secondment.ts): returned, barred for a year.
       const barred = 'u.lk.t02.v02.handler';
       const until = `${new Date().getFullYear() + 1}-06-30`;
@@ -169,7 +203,12 @@ describe('user and org administration (Playwright + headless Chromium, real syst
       const row = page.getByTestId('secondments-table').locator('tr', { hasText: 'scjg.handler' });
       await row.getByText('选派中').waitFor();
       const [recorded] = (await admin<ListPage<Secondment>>('GET', '/secondments?userId=u.lk.scjg.handler')).items;
-      expect(recorded).toMatchObject({ status: 'active', hostUnitId: 'lk.t01.v02', origin: { unitId: 'lk.dept.scjg' }, startDate: '2026-01-05' });
+      expect(recorded).toMatchObject({
+        status: 'active',
+        hostUnitId: 'lk.t01.v02',
+        origin: { unitId: 'lk.dept.scjg' },
+        startDate: '2026-01-05',
+      });
 
       // Filtered by township: 城关镇 shows him, 东坝头镇 does not.
       await pickUnit(page, '#secondment-township', 'lk.t02');
@@ -183,7 +222,9 @@ describe('user and org administration (Playwright + headless Chromium, real syst
       await page.getByText('已转为乡镇在编', { exact: true }).click();
       await saveAccepted(page, 'secondment_end', '年度考核优秀，已办理转编');
       await row.getByText('已转为乡镇在编').waitFor();
-      expect((await admin<ListPage<Secondment>>('GET', '/secondments?userId=u.lk.scjg.handler')).items[0]).toMatchObject({ status: 'converted', endReason: '年度考核优秀，已办理转编' });
+      expect(
+        (await admin<ListPage<Secondment>>('GET', '/secondments?userId=u.lk.scjg.handler')).items[0],
+      ).toMatchObject({ status: 'converted', endReason: '年度考核优秀，已办理转编' });
       await screenshot(page, 's1-secondments');
 
       // The barred person: refused with the rule and the day the bar ends; nothing recorded.

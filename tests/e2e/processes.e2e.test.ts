@@ -21,11 +21,22 @@ async function act(page: Page, action: string, label: string, fill?: (modal: Loc
   await modal.getByTestId('action-submit').click();
   const refused = modal.getByTestId('action-error');
   const outcome = await Promise.race([
-    page.getByText(`${label}：操作成功`).first().waitFor().then(() => 'done', () => 'timeout'),
-    refused.waitFor().then(() => 'refused', () => 'timeout'),
+    page
+      .getByText(`${label}：操作成功`)
+      .first()
+      .waitFor()
+      .then(
+        () => 'done',
+        () => 'timeout',
+      ),
+    refused.waitFor().then(
+      () => 'refused',
+      () => 'timeout',
+    ),
   ]);
   if (outcome !== 'done') await screenshot(page, `failed-${action}`);
-  if (outcome !== 'done') throw new Error(`${label}: ${outcome} ${(await refused.isVisible()) ? await refused.textContent() : ''}`);
+  if (outcome !== 'done')
+    throw new Error(`${label}: ${outcome} ${(await refused.isVisible()) ? await refused.textContent() : ''}`);
   await modal.waitFor({ state: 'hidden' });
 }
 
@@ -66,7 +77,10 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await screenshot(clerk.page, 'e2-clerk-accepted');
 
       // The survey step (入户调查, the township's handlers) is not what this test is about.
-      await sys.apiAs<ApprovalView>('t01.handler', 'POST', `/approvals/${id}/actions`, { type: 'approve', opinion: '入户调查属实' });
+      await sys.apiAs<ApprovalView>('t01.handler', 'POST', `/approvals/${id}/actions`, {
+        type: 'approve',
+        opinion: '入户调查属实',
+      });
 
       const approver = await sys.signIn('t01.approver');
       await openFromInbox(approver.page, id);
@@ -75,14 +89,21 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await approver.page.locator('[data-action="transfer"]').click();
       await approver.page.locator('.ant-modal input').first().fill('nobody');
       await approver.page.getByTestId('action-submit').click();
-      await expect.poll(() => approver.page.getByTestId('action-error').textContent()).toContain('转交对象不存在或已停用：nobody');
+      await expect
+        .poll(() => approver.page.getByTestId('action-error').textContent())
+        .toContain('转交对象不存在或已停用：nobody');
       await screenshot(approver.page, 'e3-approver-refused-transfer');
       await approver.page.keyboard.press('Escape');
-      await act(approver.page, 'approve', '审批同意', (m) => m.locator('textarea').fill('经审核，家庭困难情况属实，同意救助 2000 元'));
+      await act(approver.page, 'approve', '审批同意', (m) =>
+        m.locator('textarea').fill('经审核，家庭困难情况属实，同意救助 2000 元'),
+      );
       await approver.page.getByText('当前没有需要您办理的操作').waitFor();
       await screenshot(approver.page, 'e4-approver-approved');
 
-      await sys.apiAs<ApprovalView>('mzj.approver', 'POST', `/approvals/${id}/actions`, { type: 'approve', opinion: '同意' });
+      await sys.apiAs<ApprovalView>('mzj.approver', 'POST', `/approvals/${id}/actions`, {
+        type: 'approve',
+        opinion: '同意',
+      });
       await openFromInbox(clerk.page, id);
       await act(clerk.page, 'conclude', '办结', (m) => m.locator('textarea').fill('发放临时救助金 2000 元'));
       await clerk.page.getByTestId('approval-status').filter({ hasText: '已办结' }).waitFor();
@@ -91,8 +112,18 @@ describe('processes in the console (Playwright + headless Chromium, real system)
 
       const done = await sys.apiAs<{ live: ApprovalView }>('t01.window', 'GET', `/cases/${id}`);
       expect(done.live.status).toBe('concluded');
-      expect(done.live.history.map((h) => h.action)).toEqual(['submit', 'accept', 'approve', 'approve', 'approve', 'conclude']);
-      expect(done.live.history[3]).toMatchObject({ actorId: 'u.lk.t01.approver', opinion: expect.stringContaining('经审核，家庭困难情况属实，同意救助 2000 元') });
+      expect(done.live.history.map((h) => h.action)).toEqual([
+        'submit',
+        'accept',
+        'approve',
+        'approve',
+        'approve',
+        'conclude',
+      ]);
+      expect(done.live.history[3]).toMatchObject({
+        actorId: 'u.lk.t01.approver',
+        opinion: expect.stringContaining('经审核，家庭困难情况属实，同意救助 2000 元'),
+      });
       await Promise.all([clerk.context.close(), approver.context.close()]);
     },
     E2E_TIMEOUT,
@@ -115,7 +146,10 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await sup.page.getByText('重点群体就业帮扶，当日办结').first().waitFor();
       await screenshot(sup.page, 'e6-supervisor-expedited');
       const after = await sys.apiAs<{ live: ApprovalView }>('lk.supervisor', 'GET', `/cases/${created.caseId}`);
-      expect(after.live.expedited).toMatchObject({ budget: { unit: 'hour', amount: 1 }, reason: '重点群体就业帮扶，当日办结' });
+      expect(after.live.expedited).toMatchObject({
+        budget: { unit: 'hour', amount: 1 },
+        reason: '重点群体就业帮扶，当日办结',
+      });
       await sup.context.close();
     },
     E2E_TIMEOUT,
@@ -129,7 +163,10 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await openMenu(grid.page, '上报事件');
       await grid.page.locator('#incident-title').fill('主街早市摊点占道经营');
       // The field says what it holds: the problem seen, not what must be done.
-      await grid.page.locator('.ant-form-item', { has: grid.page.locator('#incident-description') }).locator('.ant-form-item-label', { hasText: '问题描述' }).waitFor();
+      await grid.page
+        .locator('.ant-form-item', { has: grid.page.locator('#incident-description') })
+        .locator('.ant-form-item-label', { hasText: '问题描述' })
+        .waitFor();
       await grid.page.locator('#incident-description').fill('胡寨村主街早市摊点占用机动车道，影响通行');
       // The categories come from the incident configuration every signed-in user may read.
       await pickOption(grid.page, grid.page.locator('#incident-category'), '市容环境');
@@ -159,7 +196,11 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await openFromInbox(grid.page, id);
       await act(grid.page, 'verify', '核查');
       const verified = await sys.apiAs<{ live: IncidentView }>('t01.supervisor', 'GET', `/cases/${id}`);
-      expect(verified.live).toMatchObject({ status: 'closed', finalLevel: 2, verifications: [{ passed: true, by: 'u.lk.t01.v01.g01.grid' }] });
+      expect(verified.live).toMatchObject({
+        status: 'closed',
+        finalLevel: 2,
+        verifications: [{ passed: true, by: 'u.lk.t01.v01.g01.grid' }],
+      });
       await grid.page.getByTestId('incident-status').filter({ hasText: '已办结' }).waitFor();
       await screenshot(grid.page, 'f3-grid-verified-closed');
       await Promise.all([grid.context.close(), village.context.close()]);

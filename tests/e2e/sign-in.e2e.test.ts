@@ -40,10 +40,19 @@ afterAll(async () => {
 /** An API call as `username` with a token the provider signed (production has no dev login). */
 async function apiAs<T>(username: string, method: string, path: string, body?: unknown): Promise<T> {
   const now = Math.floor(Date.now() / 1000);
-  const token = await idp!.sign({ sub: `kc-${username}`, preferred_username: username, aud: 'township-cases', iat: now, exp: now + 300 });
+  const token = await idp!.sign({
+    sub: `kc-${username}`,
+    preferred_username: username,
+    aud: 'township-cases',
+    iat: now,
+    exp: now + 300,
+  });
   const res = await fetch(`${sys!.baseUrl}/api/v1${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const json = (await res.json()) as T;
@@ -64,7 +73,12 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
         budget: { unit: 'workday', amount: 5 },
       });
 
-      const context = await s.browser.newContext({ baseURL: s.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+      const context = await s.browser.newContext({
+        baseURL: s.baseUrl,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1440, height: 900 },
+      });
       const page = await context.newPage();
 
       // A deep link while signed out: the login page offers only the unified identity.
@@ -87,7 +101,9 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
       await page.locator('[data-testid="current-user"][data-username="t01.v01.handler"]').waitFor();
       await page.getByTestId('case-id').filter({ hasText: id }).waitFor();
       // Nothing a script on the page could carry away: no token in storage, the session cookie is httpOnly.
-      const exposed = await page.evaluate<string>('JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }) + document.cookie');
+      const exposed = await page.evaluate<string>(
+        'JSON.stringify({ ...sessionStorage }) + JSON.stringify({ ...localStorage }) + document.cookie',
+      );
       expect(exposed).not.toMatch(/eyJ|tc_session/);
       await screenshot(page, 's2-signed-in-case');
 
@@ -99,7 +115,10 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
 
       // The session ends (as after AUTH_SESSION_MAX_AGE_S): the next request says 请重新登录, and
       // signing in again (the provider still knows the browser) lands back on the page.
-      await s.t.tdb.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, 'u.lk.t01.v01.handler'));
+      await s.t.tdb.db
+        .update(sessions)
+        .set({ expiresAt: new Date(Date.now() - 1000) })
+        .where(eq(sessions.userId, 'u.lk.t01.v01.handler'));
       await row.getByRole('link', { name: id }).click();
       await page.getByTestId('session-expired').filter({ hasText: '登录已过期，请重新登录' }).waitFor();
       await screenshot(page, 's4-session-expired');
@@ -134,7 +153,12 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
     'an administrator signed in through the provider imports an org spreadsheet: dry run, then apply',
     async () => {
       const s = sys!;
-      const context = await s.browser.newContext({ baseURL: s.baseUrl, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport: { width: 1440, height: 900 } });
+      const context = await s.browser.newContext({
+        baseURL: s.baseUrl,
+        locale: 'zh-CN',
+        timezoneId: 'Asia/Shanghai',
+        viewport: { width: 1440, height: 900 },
+      });
       const page = await context.newPage();
       await page.goto('/admin/import');
       await page.locator('#oidc-login').click();
@@ -144,8 +168,11 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
       await page.waitForURL(`${s.baseUrl}/admin/import`);
       await page.locator('[data-testid="current-user"][data-username="admin"]').waitFor();
 
-      const csv = '单位编码,上级单位编码,类型,单位名称,英文名称,所属部门编码,区划代码\nlk.t01.v08,lk.t01,村,孟寨村,Mengzhai Village,,\nlk.t01.v08.g01,lk.t01.v08,网格,孟寨村第一网格,,,\n';
-      await page.locator('input[type="file"]').setInputFiles({ name: '组织机构.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+      const csv =
+        '单位编码,上级单位编码,类型,单位名称,英文名称,所属部门编码,区划代码\nlk.t01.v08,lk.t01,村,孟寨村,Mengzhai Village,,\nlk.t01.v08.g01,lk.t01.v08,网格,孟寨村第一网格,,,\n';
+      await page
+        .locator('input[type="file"]')
+        .setInputFiles({ name: '组织机构.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
       await page.locator('#import-dry-run').click();
       const report = page.getByTestId('import-report');
       await report.getByText('未写入（试运行）').waitFor();

@@ -30,7 +30,10 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
     async () => {
       const sys = system();
       // Working-day limits may reach into next year, which the seeded package data does not cover.
-      await sys.t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+      await sys.t.tdb.db
+        .insert(calendarYears)
+        .values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' })
+        .onConflictDoNothing();
       const whistle = await sys.apiAs<SummonsView>('t01.dispatcher', 'POST', '/summons', {
         title: '废品收购站占道堆放、夜间噪声扰民',
         description: '涉及市场监管、生态环境多部门',
@@ -40,7 +43,10 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
         unitIds: [SCJG, STHJ],
       });
       const id = whistle.caseId;
-      await sys.apiAs<SummonsView>('t01.leader', 'POST', `/summons/${id}/actions`, { type: 'approve', note: '同意吹哨' });
+      await sys.apiAs<SummonsView>('t01.leader', 'POST', `/summons/${id}/actions`, {
+        type: 'approve',
+        note: '同意吹哨',
+      });
 
       const liaison = await sys.signIn('scjg.liaison');
       await openMenu(liaison.page, '部门报到');
@@ -66,7 +72,9 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       const part = await sys.apiAs<PartView>('scjg.liaison', 'GET', `/summons/${id}/departments/${SCJG}`);
       expect(part).toMatchObject({ status: 'acknowledged', ackOnTime: true });
       expect(part.acknowledgedAt).not.toBeNull();
-      expect((await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${STHJ}`)).status).toBe('notified');
+      expect((await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${STHJ}`)).status).toBe(
+        'notified',
+      );
 
       // Another department (自然资源局) is not summoned and sees nothing of it.
       const other = await sys.signIn('zrzy.liaison');
@@ -84,7 +92,10 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
     async () => {
       const sys = system();
       const month = previousPeriod('month', Date.now());
-      const opened = await sys.apiAs<AssessmentView>('lk.assessor', 'POST', '/assessment/cycles', { schemeCode: 'township-monthly', periodKey: month.key });
+      const opened = await sys.apiAs<AssessmentView>('lk.assessor', 'POST', '/assessment/cycles', {
+        schemeCode: 'township-monthly',
+        periodKey: month.key,
+      });
       const id = opened.caseId;
       await sys.apiAs('scjg.leader', 'POST', `/assessment/cycles/${id}/scores`, {
         scores: [
@@ -93,8 +104,11 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
           { rateeKey: 'unit:lk.t03', indicatorCode: 'enforcement', score: 40 },
         ],
       });
-      const phase = () => sys.apiAs<{ phase: string }>('lk.assessor', 'GET', `/assessment/cycles/${id}`).then((c) => c.phase);
-      await sys.apiAs('lk.assessor', 'POST', `/assessment/cycles/${id}/close-scoring`, { reason: '评分工作已基本完成' });
+      const phase = () =>
+        sys.apiAs<{ phase: string }>('lk.assessor', 'GET', `/assessment/cycles/${id}`).then((c) => c.phase);
+      await sys.apiAs('lk.assessor', 'POST', `/assessment/cycles/${id}/close-scoring`, {
+        reason: '评分工作已基本完成',
+      });
       expect(await eventually(phase, (p) => p === 'review')).toBe('review');
       await sys.apiAs('lk.assessor', 'POST', `/assessment/cycles/${id}/publish`, { note: '公示 5 个工作日' });
       expect(await eventually(phase, (p) => p === 'published')).toBe('published');
@@ -114,7 +128,11 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await ranking.locator('[data-ratee="unit:lk.t01"]').click();
       const drawer = leader.page.getByTestId('breakdown');
       await drawer.getByTestId('breakdown-indicators').getByText('督办').first().waitFor();
-      const api = await sys.apiAs<{ result: { total: number } }>('t01.leader', 'GET', `/assessment/cycles/${id}/results/unit:lk.t01`);
+      const api = await sys.apiAs<{ result: { total: number } }>(
+        't01.leader',
+        'GET',
+        `/assessment/cycles/${id}/results/unit:lk.t01`,
+      );
       expect(await drawer.getByTestId('breakdown-total').textContent()).toBe(String(api.result.total));
       await drawer.getByTestId('breakdown-sources').waitFor();
       await drawer.locator('[data-action="appeal"]').waitFor();
@@ -132,8 +150,14 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await screenshot(leader.page, 'h4-appeal-form');
       await appealForm.getByTestId('appeal-submit').click();
       await drawer.getByTestId('appeals').getByText('A1').waitFor();
-      const filed = await sys.apiAs<{ items: AssessmentAppeal[] }>('t01.leader', 'GET', `/assessment/cycles/${id}/appeals`);
-      expect(filed.items).toMatchObject([{ appealId: 'A1', rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', status: 'pending' }]);
+      const filed = await sys.apiAs<{ items: AssessmentAppeal[] }>(
+        't01.leader',
+        'GET',
+        `/assessment/cycles/${id}/appeals`,
+      );
+      expect(filed.items).toMatchObject([
+        { appealId: 'A1', rateeKey: 'unit:lk.t01', indicatorCode: 'enforcement', status: 'pending' },
+      ]);
       await leader.context.close();
 
       // The county assessor decides it on the cycle page: the indicator is adjusted and the total recomputed.
@@ -147,24 +171,42 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await screenshot(assessor.page, 'h5-appeal-decision-form');
       await decideForm.getByTestId('decide-submit').click();
       const decided = await eventually(
-        () => sys.apiAs<{ result: { total: number }; appeals: AssessmentAppeal[] }>('lk.assessor', 'GET', `/assessment/cycles/${id}/results/unit:lk.t01`),
+        () =>
+          sys.apiAs<{ result: { total: number }; appeals: AssessmentAppeal[] }>(
+            'lk.assessor',
+            'GET',
+            `/assessment/cycles/${id}/results/unit:lk.t01`,
+          ),
         (b) => b.appeals[0]?.status === 'adjusted',
       );
-      expect(decided.appeals[0]).toMatchObject({ status: 'adjusted', decisionReason: '经核实执法检查记录属实，执法工作得分调整为 100' });
+      expect(decided.appeals[0]).toMatchObject({
+        status: 'adjusted',
+        decisionReason: '经核实执法检查记录属实，执法工作得分调整为 100',
+      });
       // 10 points of weight: from 90 to 100 on that indicator adds 1 to the total.
       expect(decided.result.total).toBeCloseTo(api.result.total + 1, 5);
       await assessor.page.getByTestId('appeals').getByText('调整得分').waitFor();
       await screenshot(assessor.page, 'h6-appeal-decided');
 
       // Both exports download from the cycle page, with the recomputed total.
-      const [csvFile] = await Promise.all([assessor.page.waitForEvent('download'), assessor.page.getByTestId('export-csv').click()]);
+      const [csvFile] = await Promise.all([
+        assessor.page.waitForEvent('download'),
+        assessor.page.getByTestId('export-csv').click(),
+      ]);
       expect(csvFile.suggestedFilename()).toBe(`${id}.csv`);
       const csv = readFileSync((await csvFile.path())!, 'utf8');
       expect(csv.startsWith('\uFEFF名次,考核对象,代码,总分')).toBe(true);
       expect(csv.split('\r\n').find((line) => line.includes('unit:lk.t01'))).toContain(`,${decided.result.total},`);
-      const [xlsxFile] = await Promise.all([assessor.page.waitForEvent('download'), assessor.page.getByTestId('export-xlsx').click()]);
+      const [xlsxFile] = await Promise.all([
+        assessor.page.waitForEvent('download'),
+        assessor.page.getByTestId('export-xlsx').click(),
+      ]);
       expect(xlsxFile.suggestedFilename()).toBe(`${id}.xlsx`);
-      expect(readFileSync((await xlsxFile.path())!).subarray(0, 2).toString('latin1')).toBe('PK');
+      expect(
+        readFileSync((await xlsxFile.path())!)
+          .subarray(0, 2)
+          .toString('latin1'),
+      ).toBe('PK');
       await assessor.context.close();
     },
     E2E_TIMEOUT,

@@ -18,7 +18,9 @@ const ZRZY = 'lk.dept.zrzy';
 const ZJ = 'lk.dept.zj';
 const CGZF = 'lk.dept.cgzf';
 
-type Whistle = Omit<SummonsView, 'history' | 'assignments'> & { departments: { unitId: string; status: string; rating: string | null; outcome: string | null }[] };
+type Whistle = Omit<SummonsView, 'history' | 'assignments'> & {
+  departments: { unitId: string; status: string; rating: string | null; outcome: string | null }[];
+};
 
 /** Poll `read` until `done` holds (projections reach PostgreSQL asynchronously). */
 async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
@@ -29,21 +31,42 @@ async function eventually<T>(read: () => Promise<T>, done: (v: T) => boolean): P
   }
 }
 
-const partCard = (page: Page, unitId: string): Locator => page.locator(`[data-testid="part-card"][data-unit="${unitId}"]`);
-const radio = (scope: Locator, label: string): Locator => scope.locator('label.ant-radio-button-wrapper').filter({ hasText: new RegExp(`^${label}$`) });
+const partCard = (page: Page, unitId: string): Locator =>
+  page.locator(`[data-testid="part-card"][data-unit="${unitId}"]`);
+const radio = (scope: Locator, label: string): Locator =>
+  scope.locator('label.ant-radio-button-wrapper').filter({ hasText: new RegExp(`^${label}$`) });
 
 /** Open an action's form (in `scope`: a part's card or the whistle's actions), let `fill` complete it, submit and wait for the success message. */
-async function act(page: Page, scope: Locator, action: string, label: string, fill?: (modal: Locator) => Promise<void>, shot?: string): Promise<void> {
+async function act(
+  page: Page,
+  scope: Locator,
+  action: string,
+  label: string,
+  fill?: (modal: Locator) => Promise<void>,
+  shot?: string,
+): Promise<void> {
   await scope.locator(`[data-action="${action}"]`).click();
-  const modal = page.locator('.ant-modal').filter({ has: page.locator('.ant-modal-title', { hasText: new RegExp(`^${label}$`) }) });
+  const modal = page
+    .locator('.ant-modal')
+    .filter({ has: page.locator('.ant-modal-title', { hasText: new RegExp(`^${label}$`) }) });
   await modal.waitFor();
   await fill?.(modal);
   if (shot) await screenshot(page, shot);
   await modal.getByTestId('action-submit').click();
   const refused = modal.getByTestId('action-error');
   const outcome = await Promise.race([
-    page.getByText(`${label}：操作成功`).first().waitFor().then(() => 'done', () => 'timeout'),
-    refused.waitFor().then(() => 'refused', () => 'timeout'),
+    page
+      .getByText(`${label}：操作成功`)
+      .first()
+      .waitFor()
+      .then(
+        () => 'done',
+        () => 'timeout',
+      ),
+    refused.waitFor().then(
+      () => 'refused',
+      () => 'timeout',
+    ),
   ]);
   if (outcome !== 'done') {
     await screenshot(page, `failed-${action}`);
@@ -59,7 +82,11 @@ async function choose(page: Page, select: Locator, typed: string, option: string
 }
 
 async function blowAndApprove(sys: ReturnType<typeof system>, body: Record<string, unknown>): Promise<string> {
-  const whistle = await sys.apiAs<SummonsView>('t01.dispatcher', 'POST', '/summons', { reasonCode: 'multi-department', complexity: 'simple', ...body });
+  const whistle = await sys.apiAs<SummonsView>('t01.dispatcher', 'POST', '/summons', {
+    reasonCode: 'multi-department',
+    complexity: 'simple',
+    ...body,
+  });
   await sys.apiAs('t01.leader', 'POST', `/summons/${whistle.caseId}/actions`, { type: 'approve' });
   return whistle.caseId;
 }
@@ -72,7 +99,10 @@ describe('township summons screens (Playwright + headless Chromium, real system)
     async () => {
       const sys = system();
       // Working-day limits may reach into next year, which the seeded package data does not cover.
-      await sys.t.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+      await sys.t.tdb.db
+        .insert(calendarYears)
+        .values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' })
+        .onConflictDoNothing();
 
       const dispatcher = await sys.signIn('t01.dispatcher');
       const page = dispatcher.page;
@@ -84,7 +114,9 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await page.getByText('召集的部门 / 派驻机构必填').waitFor();
 
       await page.locator('#whistle-title').fill('废品收购站占道堆放、夜间噪声扰民');
-      await page.locator('#whistle-description').fill('城关镇东街废品收购站长期占道堆放，夜间分拣噪声扰民，涉及市场监管、生态环境多部门');
+      await page
+        .locator('#whistle-description')
+        .fill('城关镇东街废品收购站长期占道堆放，夜间分拣噪声扰民，涉及市场监管、生态环境多部门');
       await choose(page, page.locator('#whistle-reason'), '多部门', '需多部门协同处置');
       await page.getByText('乡镇无法单独解决、需要多个部门协同的问题').waitFor();
       await radio(page.getByTestId('whistle-form'), '紧急').click();
@@ -93,9 +125,14 @@ describe('township summons screens (Playwright + headless Chromium, real system)
 
       // One department is not "several": the API refuses by rule, in plain Chinese, and creates nothing.
       await page.locator('#whistle-submit').click();
-      await expect.poll(() => page.getByTestId('form-error').textContent()).toContain('不得吹哨（规则：需多部门协同处置）：须召集至少 2 个部门或派驻机构');
+      await expect
+        .poll(() => page.getByTestId('form-error').textContent())
+        .toContain('不得吹哨（规则：需多部门协同处置）：须召集至少 2 个部门或派驻机构');
       await screenshot(page, 's1-whistle-refused-by-rule');
-      const refusals = await sys.t.tdb.db.select().from(summonsRefusals).where(eq(summonsRefusals.townshipId, 'lk.t01'));
+      const refusals = await sys.t.tdb.db
+        .select()
+        .from(summonsRefusals)
+        .where(eq(summonsRefusals.townshipId, 'lk.t01'));
       expect(refusals.map((r) => [r.ruleCode, r.userId])).toEqual([['multi-department', 'u.lk.t01.dispatcher']]);
       expect((await sys.apiAs<{ total: number }>('t01.dispatcher', 'GET', '/cases?process=summons')).total).toBe(0);
 
@@ -137,7 +174,14 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await leader.page.getByRole('link', { name: id }).click();
       await leader.page.getByTestId('whistle-id').filter({ hasText: id }).waitFor();
       expect(new URL(leader.page.url()).pathname).toBe(`/whistles/${id}`);
-      await act(leader.page, leader.page.getByTestId('whistle-actions'), 'approve', '批准吹哨', (m) => m.locator('textarea').fill('同意吹哨，请两部门按时报到'), 's5-leader-approve-form');
+      await act(
+        leader.page,
+        leader.page.getByTestId('whistle-actions'),
+        'approve',
+        '批准吹哨',
+        (m) => m.locator('textarea').fill('同意吹哨，请两部门按时报到'),
+        's5-leader-approve-form',
+      );
       await leader.page.getByTestId('whistle-status').filter({ hasText: '吹哨中（部门报到）' }).waitFor();
       for (const unit of [SCJG, STHJ]) {
         const card = partCard(leader.page, unit);
@@ -151,7 +195,10 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await screenshot(leader.page, 's6-approved-parts-awaiting-report');
 
       const approved = await sys.apiAs<Whistle>('t01.leader', 'GET', `/summons/${id}`);
-      expect(approved).toMatchObject({ status: 'summoning', approval: { approved: true, by: 'u.lk.t01.leader', note: '同意吹哨，请两部门按时报到' } });
+      expect(approved).toMatchObject({
+        status: 'summoning',
+        approval: { approved: true, by: 'u.lk.t01.leader', note: '同意吹哨，请两部门按时报到' },
+      });
       expect(approved.departments.map((d) => [d.unitId, d.status])).toEqual([
         [SCJG, 'notified'],
         [STHJ, 'notified'],
@@ -172,21 +219,36 @@ describe('township summons screens (Playwright + headless Chromium, real system)
         ['scjg.liaison', SCJG, '已责令收购站清理占道物品，现场已恢复通行'],
         ['sthj.liaison', STHJ, '已对夜间分拣噪声进行监测并责令整改'],
       ] as const) {
-        await sys.apiAs(liaison, 'POST', `/summons/${id}/departments/${unit}/actions`, { type: 'acknowledge', note: '已派员' });
+        await sys.apiAs(liaison, 'POST', `/summons/${id}/departments/${unit}/actions`, {
+          type: 'acknowledge',
+          note: '已派员',
+        });
         await sys.apiAs(liaison, 'POST', `/summons/${id}/departments/${unit}/actions`, { type: 'arrive' });
-        await sys.apiAs(liaison, 'POST', `/summons/${id}/departments/${unit}/actions`, { type: 'report', result, evidence: ['photo:after-1'] });
+        await sys.apiAs(liaison, 'POST', `/summons/${id}/departments/${unit}/actions`, {
+          type: 'report',
+          result,
+          evidence: ['photo:after-1'],
+        });
       }
 
       const { context, page } = await sys.signIn('t01.dispatcher');
       await page.goto(`/whistles/${id}`);
       const scjg = partCard(page, SCJG);
       const sthj = partCard(page, STHJ);
-      for (const card of [scjg, sthj]) await card.getByTestId('part-status').filter({ hasText: '已反馈结果，待乡镇验收' }).waitFor();
+      for (const card of [scjg, sthj])
+        await card.getByTestId('part-status').filter({ hasText: '已反馈结果，待乡镇验收' }).waitFor();
       await scjg.getByTestId('part-result').getByText('已责令收购站清理占道物品，现场已恢复通行').waitFor();
       await scjg.locator('[data-action="send-back"]').waitFor();
       await screenshot(page, 's7-results-reported');
 
-      await act(page, scjg, 'accept', '验收', (m) => m.locator('textarea').first().fill('现场复核通过'), 's8-accept-form');
+      await act(
+        page,
+        scjg,
+        'accept',
+        '验收',
+        (m) => m.locator('textarea').first().fill('现场复核通过'),
+        's8-accept-form',
+      );
       await scjg.getByTestId('part-status').filter({ hasText: '已验收，待评价' }).waitFor();
       await act(
         page,
@@ -205,10 +267,14 @@ describe('township summons screens (Playwright + headless Chromium, real system)
 
       // A send-back needs its reason: the form says so and sends nothing.
       await sthj.locator('[data-action="send-back"]').click();
-      const modal = page.locator('.ant-modal').filter({ has: page.locator('.ant-modal-title', { hasText: '退回重办' }) });
+      const modal = page
+        .locator('.ant-modal')
+        .filter({ has: page.locator('.ant-modal-title', { hasText: '退回重办' }) });
       await modal.getByTestId('action-submit').click();
       await modal.getByText('退回理由（事不完、人不撤）必填').waitFor();
-      expect((await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${STHJ}`)).status).toBe('reported');
+      expect((await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${STHJ}`)).status).toBe(
+        'reported',
+      );
       await modal.locator('textarea').fill('夜间噪声仍超标，请继续整改并复测');
       await modal.getByTestId('action-submit').click();
       await page.getByText('退回重办：操作成功').first().waitFor();
@@ -218,18 +284,31 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await screenshot(page, 's10-accepted-rated-and-sent-back');
 
       const accepted = await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${SCJG}`);
-      expect(accepted).toMatchObject({ status: 'closed', outcome: 'completed', rating: { rating: 'satisfied', comment: '响应迅速，处置到位', by: 'u.lk.t01.dispatcher' } });
+      expect(accepted).toMatchObject({
+        status: 'closed',
+        outcome: 'completed',
+        rating: { rating: 'satisfied', comment: '响应迅速，处置到位', by: 'u.lk.t01.dispatcher' },
+      });
       expect(accepted.acceptedAt).not.toBeNull();
-      expect(accepted.history.filter((h) => h.actorId === 'u.lk.t01.dispatcher').map((h) => [h.action, h.note])).toEqual([
+      expect(
+        accepted.history.filter((h) => h.actorId === 'u.lk.t01.dispatcher').map((h) => [h.action, h.note]),
+      ).toEqual([
         ['accept', '现场复核通过'],
         ['rate', '评价：满意，响应迅速，处置到位'],
       ]);
       const sentBack = await sys.apiAs<PartView>('t01.dispatcher', 'GET', `/summons/${id}/departments/${STHJ}`);
-      expect(sentBack).toMatchObject({ status: 'on-site', result: null, outcome: null, sendBacks: [{ reason: '夜间噪声仍超标，请继续整改并复测' }] });
+      expect(sentBack).toMatchObject({
+        status: 'on-site',
+        result: null,
+        outcome: null,
+        sendBacks: [{ reason: '夜间噪声仍超标，请继续整改并复测' }],
+      });
       // The read model behind statistics and assessment has the rating and the send-back.
       const rows = await eventually(
         () => sys.t.tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.summonsId, id)),
-        (rs) => rs.some((r) => r.unitId === SCJG && r.rating === 'satisfied') && rs.some((r) => r.unitId === STHJ && r.sendBacks === 1),
+        (rs) =>
+          rs.some((r) => r.unitId === SCJG && r.rating === 'satisfied') &&
+          rs.some((r) => r.unitId === STHJ && r.sendBacks === 1),
       );
       expect(rows.map((r) => [r.unitId, r.outcome, r.rating, r.sendBacks]).sort()).toEqual([
         [SCJG, 'completed', 'satisfied', 0],
@@ -244,13 +323,16 @@ describe('township summons screens (Playwright + headless Chromium, real system)
     'a department disputes its duty; the county command centre upholds it in the browser and re-summons another department',
     async () => {
       const sys = system();
-      const disputedId = await blowAndApprove(sys, { title: '集体土地违规搭建彩钢房', description: '涉及自然资源、住建', urgency: 'critical', unitIds: [ZRZY, ZJ] });
-      await sys.apiAs(
-        'zrzy.liaison',
-        'POST',
-        `/summons/${disputedId}/departments/${ZRZY}/actions`,
-        { type: 'dispute', reason: '该建筑位于建成区，违建查处属城管执法职责' },
-      );
+      const disputedId = await blowAndApprove(sys, {
+        title: '集体土地违规搭建彩钢房',
+        description: '涉及自然资源、住建',
+        urgency: 'critical',
+        unitIds: [ZRZY, ZJ],
+      });
+      await sys.apiAs('zrzy.liaison', 'POST', `/summons/${disputedId}/departments/${ZRZY}/actions`, {
+        type: 'dispute',
+        reason: '该建筑位于建成区，违建查处属城管执法职责',
+      });
 
       const { context, page } = await sys.signIn('zhzx.dispatcher');
       // The command centre is no township: it follows whistles but does not blow them.
@@ -291,7 +373,14 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       expect(ruled).toMatchObject({
         status: 'closed',
         outcome: 'released',
-        disputes: [{ ruling: 'upheld', ruledBy: 'u.lk.zhzx.dispatcher', ruleNote: '经核实属城市建成区违建，改由城管执法局处置', resummonedUnitId: CGZF }],
+        disputes: [
+          {
+            ruling: 'upheld',
+            ruledBy: 'u.lk.zhzx.dispatcher',
+            ruleNote: '经核实属城市建成区违建，改由城管执法局处置',
+            resummonedUnitId: CGZF,
+          },
+        ],
       });
       const whistle = await eventually(
         () => sys.apiAs<Whistle>('t01.dispatcher', 'GET', `/summons/${disputedId}`),
@@ -302,7 +391,10 @@ describe('township summons screens (Playwright + headless Chromium, real system)
         [ZJ, null],
         [CGZF, `${disputedId}.${ZRZY}`],
       ]);
-      const [dispute] = await sys.t.tdb.db.select().from(summonsDisputes).where(eq(summonsDisputes.caseId, `${disputedId}.${ZRZY}`));
+      const [dispute] = await sys.t.tdb.db
+        .select()
+        .from(summonsDisputes)
+        .where(eq(summonsDisputes.caseId, `${disputedId}.${ZRZY}`));
       expect(dispute).toMatchObject({ ruling: 'upheld', resummonedUnitId: CGZF });
       await context.close();
     },

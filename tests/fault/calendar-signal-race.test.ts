@@ -23,7 +23,10 @@ const t = useTestSystem('calendar-signal-race', { nextYearCalendar: true });
 type Body = Record<string, unknown>;
 
 async function post(username: string, path: string, body: Body): Promise<request.Response> {
-  return request(t.app).post(`/api/v1${path}`).set('Authorization', `Bearer ${await t.tokenFor(username)}`).send(body);
+  return request(t.app)
+    .post(`/api/v1${path}`)
+    .set('Authorization', `Bearer ${await t.tokenFor(username)}`)
+    .send(body);
 }
 
 const describeResponse = (res: request.Response) => `${res.status} ${JSON.stringify(res.body).slice(0, 300)}`;
@@ -56,28 +59,46 @@ async function calendarSignals(id: string): Promise<void> {
 /** The case's failed workflow tasks and their causes, to say what went wrong. */
 async function failedWorkflowTasks(id: string): Promise<string> {
   const history = await t.deps.temporal.workflow.getHandle(id).fetchHistory();
-  const failed = (history.events ?? []).flatMap((e) => (e.workflowTaskFailedEventAttributes ? [e.workflowTaskFailedEventAttributes] : []));
+  const failed = (history.events ?? []).flatMap((e) =>
+    e.workflowTaskFailedEventAttributes ? [e.workflowTaskFailedEventAttributes] : [],
+  );
   return `failed workflow tasks: ${JSON.stringify(failed.map((f) => ({ cause: f.cause, message: f.failure?.message })))}`;
 }
 
 describe('a calendar signal and the closing action arrive at once', () => {
-  it(`${ROUNDS} rounds: the action succeeds or is refused with a 4xx, never a 503, and the case closes`, { timeout: 300_000 }, async () => {
-    const ids: string[] = [];
-    for (let i = 0; i < ROUNDS; i += 5) ids.push(...(await Promise.all([1, 2, 3, 4, 5].map((k) => openTask(i + k)))));
-    await Promise.all(['t01.supervisor', 't01.v01.handler'].map((u) => t.tokenFor(u)));
+  it(
+    `${ROUNDS} rounds: the action succeeds or is refused with a 4xx, never a 503, and the case closes`,
+    { timeout: 300_000 },
+    async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < ROUNDS; i += 5) ids.push(...(await Promise.all([1, 2, 3, 4, 5].map((k) => openTask(i + k)))));
+      await Promise.all(['t01.supervisor', 't01.v01.handler'].map((u) => t.tokenFor(u)));
 
-    const failures: string[] = [];
-    for (const [round, id] of ids.entries()) {
-      const [res] = await Promise.all([post('t01.v01.handler', `/tasks/${id}/actions`, { type: 'complete', result: `第 ${round + 1} 轮：已整改` }), calendarSignals(id)]);
-      const problem4xx = res.status >= 400 && res.status < 500 && /^application\/problem\+json/.test(res.headers['content-type'] ?? '');
-      if (res.status !== 200 && !problem4xx) failures.push(`round ${round + 1} (${id}): ${describeResponse(res)}; ${await failedWorkflowTasks(id)}`);
-    }
-    expect(failures, failures.join('\n')).toEqual([]);
+      const failures: string[] = [];
+      for (const [round, id] of ids.entries()) {
+        const [res] = await Promise.all([
+          post('t01.v01.handler', `/tasks/${id}/actions`, { type: 'complete', result: `第 ${round + 1} 轮：已整改` }),
+          calendarSignals(id),
+        ]);
+        const problem4xx =
+          res.status >= 400 &&
+          res.status < 500 &&
+          /^application\/problem\+json/.test(res.headers['content-type'] ?? '');
+        if (res.status !== 200 && !problem4xx)
+          failures.push(`round ${round + 1} (${id}): ${describeResponse(res)}; ${await failedWorkflowTasks(id)}`);
+      }
+      expect(failures, failures.join('\n')).toEqual([]);
 
-    // Every case closed: an answered action was carried out, and no workflow is stuck.
-    for (const id of ids) {
-      const read = async () => (await request(t.app).get(`/api/v1/cases/${id}`).set('Authorization', `Bearer ${await t.tokenFor('t01.supervisor')}`)).body as { closedAt: string | null };
-      expect((await pollUntil(read, (d) => d.closedAt !== null)).closedAt, id).not.toBeNull();
-    }
-  });
+      // Every case closed: an answered action was carried out, and no workflow is stuck.
+      for (const id of ids) {
+        const read = async () =>
+          (
+            await request(t.app)
+              .get(`/api/v1/cases/${id}`)
+              .set('Authorization', `Bearer ${await t.tokenFor('t01.supervisor')}`)
+          ).body as { closedAt: string | null };
+        expect((await pollUntil(read, (d) => d.closedAt !== null)).closedAt, id).not.toBeNull();
+      }
+    },
+  );
 });

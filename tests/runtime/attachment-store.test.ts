@@ -33,10 +33,26 @@ describe('the DATA_DIR attachment store', () => {
 describe('choosing the store from the configuration', () => {
   it('files under DATA_DIR by default; an S3 bucket with ATTACHMENT_STORE=s3, which needs S3_BUCKET', () => {
     const files = loadConfig({ DATA_DIR: '/srv/township' });
-    expect(files.attachments).toEqual({ maxBytes: 10 * 1_048_576, store: { kind: 'files', dir: '/srv/township/attachments' } });
+    expect(files.attachments).toEqual({
+      maxBytes: 10 * 1_048_576,
+      store: { kind: 'files', dir: '/srv/township/attachments' },
+    });
     expect(createAttachmentStore(files.attachments.store)).toBeInstanceOf(FileAttachmentStore);
-    const s3 = loadConfig({ ATTACHMENT_STORE: 's3', S3_BUCKET: 'evidence', S3_ENDPOINT: 'http://127.0.0.1:9000', S3_FORCE_PATH_STYLE: 'true', S3_ACCESS_KEY_ID: 'k', S3_SECRET_ACCESS_KEY: 's' });
-    expect(s3.attachments.store).toMatchObject({ kind: 's3', bucket: 'evidence', endpoint: 'http://127.0.0.1:9000', forcePathStyle: true, region: 'us-east-1' });
+    const s3 = loadConfig({
+      ATTACHMENT_STORE: 's3',
+      S3_BUCKET: 'evidence',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: 'k',
+      S3_SECRET_ACCESS_KEY: 's',
+    });
+    expect(s3.attachments.store).toMatchObject({
+      kind: 's3',
+      bucket: 'evidence',
+      endpoint: 'http://127.0.0.1:9000',
+      forcePathStyle: true,
+      region: 'us-east-1',
+    });
     expect(createAttachmentStore(s3.attachments.store)).toBeInstanceOf(S3AttachmentStore);
     expect(() => loadConfig({ ATTACHMENT_STORE: 's3' })).toThrow(/S3_BUCKET/);
   });

@@ -44,7 +44,15 @@ describe('config', () => {
 
   it('lists every setting production requires', () => {
     const issues = issuesOf({ APP_ENV: 'production' });
-    for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'AUDIT_HMAC_KEY', 'TEMPORAL_CODEC_KEYS']) expect(issues).toContain(key);
+    for (const key of [
+      'DATABASE_URL',
+      'TEMPORAL_ADDRESS',
+      'AUTH_ISSUER',
+      'AUTH_CLIENT_ID',
+      'AUDIT_HMAC_KEY',
+      'TEMPORAL_CODEC_KEYS',
+    ])
+      expect(issues).toContain(key);
     expect(issues).toContain('生产环境');
   });
 
@@ -55,13 +63,24 @@ describe('config', () => {
       { id: 'k2', key: a },
       { id: 'k1', key: b.toLowerCase() },
     ]);
-    expect(loadConfig({}).temporal.codec).toEqual({ keys: undefined, keyFile: expect.stringMatching(/temporal-codec\.key$/) });
+    expect(loadConfig({}).temporal.codec).toEqual({
+      keys: undefined,
+      keyFile: expect.stringMatching(/temporal-codec\.key$/),
+    });
     expect(issuesOf({ TEMPORAL_CODEC_KEYS: 'k1:short' })).toContain('TEMPORAL_CODEC_KEYS');
     expect(issuesOf({ TEMPORAL_CODEC_KEYS: a })).toContain('TEMPORAL_CODEC_KEYS');
   });
 
   it('turns dev login off in production', () => {
-    const c = loadConfig({ APP_ENV: 'production', DATABASE_URL: 'postgresql://u:p@db/x', TEMPORAL_ADDRESS: 'temporal:7233', AUTH_ISSUER: 'https://idp', AUTH_CLIENT_ID: 'township-console', AUDIT_HMAC_KEY: 'k'.repeat(32), TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}` });
+    const c = loadConfig({
+      APP_ENV: 'production',
+      DATABASE_URL: 'postgresql://u:p@db/x',
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      AUTH_ISSUER: 'https://idp',
+      AUTH_CLIENT_ID: 'township-console',
+      AUDIT_HMAC_KEY: 'k'.repeat(32),
+      TEMPORAL_CODEC_KEYS: `k1:${'ab'.repeat(32)}`,
+    });
     expect(c.auth.devLogin).toBe(false);
   });
 });
@@ -80,14 +99,30 @@ describe('Temporal binary resolution order', () => {
   const tools = make('tools');
 
   it('explicit path → PATH → tools folder → SDK download', () => {
-    expect(resolveTemporalBinary('temporal', { explicitPath: explicit, systemPath: path.dirname(onPath), toolsDir: path.dirname(tools) })).toEqual({ executable: { type: 'existing-path', path: explicit }, source: 'env' });
-    expect(resolveTemporalBinary('temporal', { systemPath: path.dirname(onPath), toolsDir: path.dirname(tools) }).source).toBe('path');
-    expect(resolveTemporalBinary('temporal', { systemPath: '/nonexistent', toolsDir: path.dirname(tools) })).toEqual({ executable: { type: 'existing-path', path: tools }, source: 'tools' });
-    expect(resolveTemporalBinary('temporal', { systemPath: '', toolsDir: '/nonexistent' })).toEqual({ executable: { type: 'cached-download' }, source: 'download' });
+    expect(
+      resolveTemporalBinary('temporal', {
+        explicitPath: explicit,
+        systemPath: path.dirname(onPath),
+        toolsDir: path.dirname(tools),
+      }),
+    ).toEqual({ executable: { type: 'existing-path', path: explicit }, source: 'env' });
+    expect(
+      resolveTemporalBinary('temporal', { systemPath: path.dirname(onPath), toolsDir: path.dirname(tools) }).source,
+    ).toBe('path');
+    expect(resolveTemporalBinary('temporal', { systemPath: '/nonexistent', toolsDir: path.dirname(tools) })).toEqual({
+      executable: { type: 'existing-path', path: tools },
+      source: 'tools',
+    });
+    expect(resolveTemporalBinary('temporal', { systemPath: '', toolsDir: '/nonexistent' })).toEqual({
+      executable: { type: 'cached-download' },
+      source: 'download',
+    });
   });
 
   it('refuses an explicit path that is not executable', () => {
-    expect(() => resolveTemporalBinary('temporal', { explicitPath: path.join(dir, 'missing') })).toThrow(/not executable/);
+    expect(() => resolveTemporalBinary('temporal', { explicitPath: path.join(dir, 'missing') })).toThrow(
+      /not executable/,
+    );
   });
 });
 

@@ -50,13 +50,21 @@ describe('docker-compose.yml', () => {
       expect(tag, `${name}: ${image}`).not.toBe('latest');
       expect(tag, `${name}: ${image} (pin major.minor at least)`).toMatch(/^v?\d+\.\d+/);
     }
-    expect(images.map(([, i]) => i)).toEqual(expect.arrayContaining([expect.stringMatching(/^temporalio\/server:/), expect.stringMatching(/^temporalio\/admin-tools:/)]));
+    expect(images.map(([, i]) => i)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^temporalio\/server:/),
+        expect.stringMatching(/^temporalio\/admin-tools:/),
+      ]),
+    );
     expect(text).not.toMatch(/auto-setup|tctl/);
   });
 
   it('uses only variables the app’s configuration knows, and requires the secrets', () => {
     const referenced = [...text.matchAll(/\$\{(\w+)[:}]/g)].map((m) => m[1]!);
-    expect(referenced.filter((v) => !KNOWN_KEYS.has(v) && !COMPOSE_ONLY.has(v)), 'variables that config.ts does not know').toEqual([]);
+    expect(
+      referenced.filter((v) => !KNOWN_KEYS.has(v) && !COMPOSE_ONLY.has(v)),
+      'variables that config.ts does not know',
+    ).toEqual([]);
     for (const name of APP_SERVICES) {
       const env = compose.services[name]!.environment!;
       expect(env, name).toBeDefined();
@@ -64,20 +72,33 @@ describe('docker-compose.yml', () => {
       expect(unknown, `${name} sets variables config.ts does not read`).toEqual([]);
     }
     // Secrets and the identity provider must be given (${VAR:?…}), never defaulted.
-    for (const secret of ['TEMPORAL_CODEC_KEYS', 'AUDIT_HMAC_KEY', 'AUTH_ISSUER', 'AUTH_CLIENT_ID', 'PUBLIC_URL', 'CODEC_TOKEN', 'APP_DB_PASSWORD', 'TEMPORAL_DB_PASSWORD']) {
+    for (const secret of [
+      'TEMPORAL_CODEC_KEYS',
+      'AUDIT_HMAC_KEY',
+      'AUTH_ISSUER',
+      'AUTH_CLIENT_ID',
+      'PUBLIC_URL',
+      'CODEC_TOKEN',
+      'APP_DB_PASSWORD',
+      'TEMPORAL_DB_PASSWORD',
+    ]) {
       expect(text, secret).toMatch(new RegExp(`\\$\\{${secret}:\\?`));
       expect(text, secret).not.toMatch(new RegExp(`\\$\\{${secret}:-`));
     }
     // The app's environment passes production's own checks once those are filled in.
     const filled = Object.fromEntries(
-      Object.entries(compose.services.api!.environment!).map(([k, v]) => [k, String(v).replace(/\$\{(\w+):[?-][^}]*\}/g, (_m, name: string) => SAMPLE[name] ?? '')]),
+      Object.entries(compose.services.api!.environment!).map(([k, v]) => [
+        k,
+        String(v).replace(/\$\{(\w+):[?-][^}]*\}/g, (_m, name: string) => SAMPLE[name] ?? ''),
+      ]),
     );
     expect(() => loadConfig(filled)).not.toThrow();
   });
 
   it('starts in an order that exists: dependencies name services and have no cycle', () => {
     const names = new Set(compose.services ? Object.keys(compose.services) : []);
-    for (const [name, s] of services) for (const d of dependencies(s)) expect(names.has(d), `${name} → ${d}`).toBe(true);
+    for (const [name, s] of services)
+      for (const d of dependencies(s)) expect(names.has(d), `${name} → ${d}`).toBe(true);
     const state = new Map<string, 'visiting' | 'done'>();
     const visit = (name: string, path: string[]) => {
       if (state.get(name) === 'done') return;
@@ -90,12 +111,16 @@ describe('docker-compose.yml', () => {
   });
 
   it('waits for migrations and Temporal before the app runs, and migrates in a one-shot job', () => {
-    const completed = (service: string, on: string) => (compose.services[service]!.depends_on as Record<string, { condition: string }>)[on]?.condition;
+    const completed = (service: string, on: string) =>
+      (compose.services[service]!.depends_on as Record<string, { condition: string }>)[on]?.condition;
     expect(completed('api', 'migrate')).toBe('service_completed_successfully');
     expect(completed('worker', 'migrate')).toBe('service_completed_successfully');
     expect(completed('api', 'temporal-namespace')).toBe('service_completed_successfully');
     expect(completed('worker', 'temporal-namespace')).toBe('service_completed_successfully');
-    expect(compose.services.migrate).toMatchObject({ restart: 'no', command: expect.arrayContaining(['scripts/migrate.ts']) });
+    expect(compose.services.migrate).toMatchObject({
+      restart: 'no',
+      command: expect.arrayContaining(['scripts/migrate.ts']),
+    });
   });
 
   it('publishes no Temporal port: only the API is reachable from outside', () => {

@@ -30,7 +30,9 @@ export interface TestApp {
  * test environment for routes that start or update workflows; without one, a lazy client that
  * never connects is used (fine for routes that only read and write PostgreSQL).
  */
-export async function createTestApp(opts: { temporal?: Client; env?: Record<string, string>; seed?: boolean } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { temporal?: Client; env?: Record<string, string>; seed?: boolean } = {},
+): Promise<TestApp> {
   const tdb = await createTestDatabase();
   if (opts.seed !== false) await seedDemoCounty(tdb.db);
   // Tests sign in through dev login (tokenFor), which is off outside `npm start` unless DEV_LOGIN=on.

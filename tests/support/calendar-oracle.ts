@@ -31,7 +31,11 @@ export function workdayDeadline(listed: Listed, startMs: number, n: number): num
 }
 
 /** The listed days of `years` as `GET /calendar/years/{year}` answers them (`get` is signed in). */
-export async function listedDays(get: (path: string) => Promise<{ status: number; body: { days: { date: string; working: boolean }[] } }>, years: number[], region: string): Promise<Listed> {
+export async function listedDays(
+  get: (path: string) => Promise<{ status: number; body: { days: { date: string; working: boolean }[] } }>,
+  years: number[],
+  region: string,
+): Promise<Listed> {
   const listed: Listed = new Map();
   for (const year of years) {
     const res = await get(`/calendar/years/${year}?region=${region}`);
@@ -42,9 +46,13 @@ export async function listedDays(get: (path: string) => Promise<{ status: number
 }
 
 /** Call `read` until `done` holds or `timeoutMs` pass; returns the last reading. */
-export async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function pollUntil<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   let last = await read();
-  for (const until = Date.now() + timeoutMs; !done(last) && Date.now() < until; ) {
+  for (const until = Date.now() + timeoutMs; !done(last) && Date.now() < until;) {
     await new Promise((r) => setTimeout(r, 250));
     last = await read();
   }

@@ -24,7 +24,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dir = mkdtempSync(path.join(os.tmpdir(), 'township-pg-'));
   // As root, PostgreSQL runs as a separate OS user that must be able to enter the folder.
   chmodSync(dir, 0o755);
-  const pg = await startEmbeddedPostgres({ dir: path.join(dir, 'data'), port: await freePort(), database: TEMPLATE_DB });
+  const pg = await startEmbeddedPostgres({
+    dir: path.join(dir, 'data'),
+    port: await freePort(),
+    database: TEMPLATE_DB,
+  });
   const template = openDatabase(pg.url, { max: 2 });
   try {
     await runMigrations(template.db);

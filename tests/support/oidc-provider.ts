@@ -42,7 +42,10 @@ const TEST_CLIENT_SECRET = 'test-client-secret-0123456789abcdef';
  * `opts.appUrls` more apps it serves. `opts.privateJwk` keeps its signing key across restarts
  * (`npm run cluster` stores one), otherwise a new key is made.
  */
-export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?: number; port?: number; appUrls?: string[]; privateJwk?: JWK } = {}): Promise<TestIdentityProvider> {
+export async function startIdentityProvider(
+  appUrl: string,
+  opts: { idTokenTtlS?: number; port?: number; appUrls?: string[]; privateJwk?: JWK } = {},
+): Promise<TestIdentityProvider> {
   const privateJwk: JWK = opts.privateJwk ?? (await newSigningKey());
   const kid = privateJwk.kid!;
   const privateKey = await importJWK(privateJwk, 'RS256');
@@ -98,7 +101,8 @@ export async function startIdentityProvider(appUrl: string, opts: { idTokenTtlS?
     issuer,
     clientId: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,
-    sign: (claims) => new SignJWT({ iss: issuer, ...claims }).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey),
+    sign: (claims) =>
+      new SignJWT({ iss: issuer, ...claims }).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(privateKey),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -138,7 +142,12 @@ export async function signInAtProvider(authorizationUrl: string, login: string):
   let url = new URL(authorizationUrl);
   let body: URLSearchParams | undefined;
   for (let hop = 0; hop < 10; hop += 1) {
-    const res = await fetch(url, { method: body ? 'POST' : 'GET', body, headers: { cookie: jar.header() }, redirect: 'manual' });
+    const res = await fetch(url, {
+      method: body ? 'POST' : 'GET',
+      body,
+      headers: { cookie: jar.header() },
+      redirect: 'manual',
+    });
     jar.take(res);
     body = undefined;
     const location = res.headers.get('location');

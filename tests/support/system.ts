@@ -16,7 +16,14 @@ import { createDevEnvironment } from './temporal';
  * `activities` gives the worker's activities other dependencies (a fake notifier, a delivery policy);
  * `env` adds configuration for the app (e.g. DATA_DIR, ATTACHMENT_MAX_BYTES).
  */
-export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; activities?: Omit<ActivityDeps, 'db' | 'temporal'>; env?: Record<string, string> } = {}): TestApp {
+export function useTestSystem(
+  name: string,
+  opts: {
+    nextYearCalendar?: boolean;
+    activities?: Omit<ActivityDeps, 'db' | 'temporal'>;
+    env?: Record<string, string>;
+  } = {},
+): TestApp {
   let env: TestWorkflowEnvironment | undefined;
   let app: TestApp | undefined;
   let worker: Worker | undefined;
@@ -27,9 +34,23 @@ export function useTestSystem(name: string, opts: { nextYearCalendar?: boolean; 
     env = e;
     app = await createTestApp({ temporal: env.client, env: { ...opts.env, TEMPORAL_TASK_QUEUE: taskQueue } });
     if (opts.nextYearCalendar) {
-      await app.tdb.db.insert(calendarYears).values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' }).onConflictDoNothing();
+      await app.tdb.db
+        .insert(calendarYears)
+        .values({ region: NATIONAL_REGION, year: new Date().getUTCFullYear() + 1, status: 'complete', source: 'admin' })
+        .onConflictDoNothing();
     }
-    worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ ...opts.activities, db: app.tdb.db, temporal: env.client, auditKey: app.deps.auditKey }), workflowBundle: bundle });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      activities: createActivities({
+        ...opts.activities,
+        db: app.tdb.db,
+        temporal: env.client,
+        auditKey: app.deps.auditKey,
+      }),
+      workflowBundle: bundle,
+    });
     running = worker.run();
   });
   afterAll(async () => {

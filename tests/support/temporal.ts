@@ -3,7 +3,10 @@ import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
 
 /** A real Temporal dev server (the `temporal` CLI), one per test file. */
 export function createDevEnvironment(): Promise<TestWorkflowEnvironment> {
-  const { executable } = resolveTemporalBinary('temporal', { explicitPath: process.env.TEMPORAL_CLI_PATH, systemPath: process.env.PATH });
+  const { executable } = resolveTemporalBinary('temporal', {
+    explicitPath: process.env.TEMPORAL_CLI_PATH,
+    systemPath: process.env.PATH,
+  });
   return TestWorkflowEnvironment.createLocal({ server: { executable } });
 }
 

@@ -18,7 +18,10 @@ export type Manifest = Record<string, ManifestChunk>;
 
 export function readManifest(dist = WEB_DIST): Manifest {
   const file = path.join(dist, '.vite', 'manifest.json');
-  if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm test\` (it builds the console) or \`node_modules/.bin/vite build web\` first`);
+  if (!existsSync(file))
+    throw new Error(
+      `${file} is missing: run \`npm test\` (it builds the console) or \`node_modules/.bin/vite build web\` first`,
+    );
   return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
 }
 
@@ -33,7 +36,12 @@ export function routeScripts(manifest: Manifest, modules: readonly string[]): st
   const visit = (key: string) => {
     if (seen.has(key)) return;
     const chunk = manifest[key];
-    if (!chunk) throw new Error(`${key} is not in the build manifest (keys: ${Object.keys(manifest).filter((k) => !k.startsWith('_')).join(', ')})`);
+    if (!chunk)
+      throw new Error(
+        `${key} is not in the build manifest (keys: ${Object.keys(manifest)
+          .filter((k) => !k.startsWith('_'))
+          .join(', ')})`,
+      );
     seen.add(key);
     chunk.imports?.forEach(visit);
   };
@@ -61,7 +69,9 @@ export function weigh(files: readonly string[], dist = WEB_DIST): Weight {
     const data = readFileSync(file);
     w.raw += data.length;
     w.gzip += existsSync(`${file}.gz`) ? readFileSync(`${file}.gz`).length : gzipSync(data, { level: 9 }).length;
-    w.brotli += existsSync(`${file}.br`) ? readFileSync(`${file}.br`).length : brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    w.brotli += existsSync(`${file}.br`)
+      ? readFileSync(`${file}.br`).length
+      : brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
   }
   return w;
 }

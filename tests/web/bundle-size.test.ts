@@ -16,7 +16,9 @@ describe('JavaScript a route loads (compressed, as served)', () => {
       const manifest = readManifest();
       const files = routeScripts(manifest, modules);
       const w = weigh(files);
-      console.log(`[weight] ${route}: ${w.files} scripts, ${kb(w.raw)} raw, ${kb(w.gzip)} gzip, ${kb(w.brotli)} brotli`);
+      console.log(
+        `[weight] ${route}: ${w.files} scripts, ${kb(w.raw)} raw, ${kb(w.gzip)} gzip, ${kb(w.brotli)} brotli`,
+      );
       expect(w.gzip).toBeLessThanOrEqual(BUDGET);
       expect(w.brotli).toBeLessThanOrEqual(BUDGET);
       // Charts load with the board only.
@@ -28,7 +30,9 @@ describe('JavaScript a route loads (compressed, as served)', () => {
     const manifest = readManifest();
     const all = [...new Set(Object.values(manifest).map((c) => c.file))].filter((f) => f.endsWith('.js'));
     const w = weigh(all);
-    console.log(`[weight] all routes: ${w.files} scripts, ${kb(w.raw)} raw, ${kb(w.gzip)} gzip, ${kb(w.brotli)} brotli`);
+    console.log(
+      `[weight] all routes: ${w.files} scripts, ${kb(w.raw)} raw, ${kb(w.gzip)} gzip, ${kb(w.brotli)} brotli`,
+    );
     const login = routeScripts(manifest, ['src/pages/LoginPage.tsx']);
     expect(login.length).toBeLessThan(all.length);
   });

@@ -49,10 +49,27 @@ describe('parseScheduleFile', () => {
   });
 
   it('reads our own JSON (with the notice reference) and holiday-cn JSON', () => {
-    const ours = JSON.stringify({ holidays: [{ date: '2027-10-01', name: '国庆节' }], workdays: [{ date: '2027-09-26', name: '国庆节' }], reason: '国办发明电〔2026〕7号' });
-    expect(parseScheduleFile(ours, 'x.json', 2027)).toEqual({ holidays: [{ date: '2027-10-01', name: '国庆节' }], workdays: [{ date: '2027-09-26', name: '国庆节' }], reference: '国办发明电〔2026〕7号' });
-    const holidayCn = JSON.stringify({ year: 2027, days: [{ name: '劳动节', date: '2027-05-01', isOffDay: true }, { name: '劳动节', date: '2027-04-25', isOffDay: false }] });
-    expect(parseScheduleFile(holidayCn, '2027.json', 2027)).toEqual({ holidays: [{ date: '2027-05-01', name: '劳动节' }], workdays: [{ date: '2027-04-25', name: '劳动节' }] });
+    const ours = JSON.stringify({
+      holidays: [{ date: '2027-10-01', name: '国庆节' }],
+      workdays: [{ date: '2027-09-26', name: '国庆节' }],
+      reason: '国办发明电〔2026〕7号',
+    });
+    expect(parseScheduleFile(ours, 'x.json', 2027)).toEqual({
+      holidays: [{ date: '2027-10-01', name: '国庆节' }],
+      workdays: [{ date: '2027-09-26', name: '国庆节' }],
+      reference: '国办发明电〔2026〕7号',
+    });
+    const holidayCn = JSON.stringify({
+      year: 2027,
+      days: [
+        { name: '劳动节', date: '2027-05-01', isOffDay: true },
+        { name: '劳动节', date: '2027-04-25', isOffDay: false },
+      ],
+    });
+    expect(parseScheduleFile(holidayCn, '2027.json', 2027)).toEqual({
+      holidays: [{ date: '2027-05-01', name: '劳动节' }],
+      workdays: [{ date: '2027-04-25', name: '劳动节' }],
+    });
   });
 
   it('refuses, in plain words, a file that is not a schedule or has nothing in the year', () => {

@@ -10,6 +10,8 @@ describe('the web client types (web/src/api/schema.d.ts)', () => {
     const a = checkedIn.split('\n');
     const b = generated.split('\n');
     const first = a.findIndex((line, i) => line !== b[i]);
-    expect(first === -1 && a.length === b.length ? null : { line: first + 1, checkedIn: a[first], generated: b[first] }).toBeNull();
+    expect(
+      first === -1 && a.length === b.length ? null : { line: first + 1, checkedIn: a[first], generated: b[first] },
+    ).toBeNull();
   });
 });

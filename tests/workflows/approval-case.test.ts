@@ -16,9 +16,16 @@ import type { Actor } from '../../workflows/shared/actor';
 
 const T0 = Date.parse('2026-03-02T09:00:00+08:00');
 const HOUR = 3_600_000;
-const calendar: CalendarData = { years: { '2026': { holidays: [], workdays: [] }, '2027': { holidays: [], workdays: [] } } };
+const calendar: CalendarData = {
+  years: { '2026': { holidays: [], workdays: [] }, '2027': { holidays: [], workdays: [] } },
+};
 
-const actor = (username: string, role: string, unitId: string): Actor => ({ userId: `u.lk.${username}`, role, unitId, unitPath: `lk/${unitId}` });
+const actor = (username: string, role: string, unitId: string): Actor => ({
+  userId: `u.lk.${username}`,
+  role,
+  unitId,
+  unitPath: `lk/${unitId}`,
+});
 const window = actor('t01.window', 'window_staff', 'lk.t01');
 const scjgHandler = actor('scjg.handler', 'handler', 'lk.dept.scjg');
 const scjgApprover = actor('scjg.approver', 'approver', 'lk.dept.scjg');
@@ -51,7 +58,12 @@ function newCase(code = 'XK-SMALL-CATERING', materials = template(code).material
 }
 
 /** The failure `check` throws, as { type, code }. */
-function refusal(c: ApprovalCase, who: Actor, action: ApprovalAction, now = T0 + HOUR): { type: string | undefined; code: string } {
+function refusal(
+  c: ApprovalCase,
+  who: Actor,
+  action: ApprovalAction,
+  now = T0 + HOUR,
+): { type: string | undefined; code: string } {
   try {
     c.check({ actor: who, action }, now);
   } catch (err) {
@@ -62,14 +74,18 @@ function refusal(c: ApprovalCase, who: Actor, action: ApprovalAction, now = T0 +
 }
 
 let clock = T0;
-const apply = (c: ApprovalCase, who: Actor, action: ApprovalAction) => c.apply({ actor: who, action }, (clock += 60_000));
+const apply = (c: ApprovalCase, who: Actor, action: ApprovalAction) =>
+  c.apply({ actor: who, action }, (clock += 60_000));
 
 describe('ApprovalCase', () => {
   it('check changes nothing, whether it allows or refuses', () => {
     const c = newCase();
     const before = JSON.stringify(c.view(T0 + HOUR));
     c.check({ actor: window, action: { type: 'accept' } }, T0 + HOUR);
-    expect(refusal(c, scjgApprover, { type: 'approve', opinion: '同意' })).toEqual({ type: 'InvalidState', code: 'wrong-state' });
+    expect(refusal(c, scjgApprover, { type: 'approve', opinion: '同意' })).toEqual({
+      type: 'InvalidState',
+      code: 'wrong-state',
+    });
     expect(JSON.stringify(c.view(T0 + HOUR))).toBe(before);
   });
 
@@ -82,7 +98,10 @@ describe('ApprovalCase', () => {
     c.check({ actor: scjgApprover, action: { type: 'approve', opinion: '甲', step: 'review' } }, now);
     c.check({ actor: scjgLeader, action: { type: 'approve', opinion: '乙', step: 'review' } }, now);
     c.apply({ actor: scjgApprover, action: { type: 'approve', opinion: '甲', step: 'review' } }, now);
-    expect(refusal(c, scjgLeader, { type: 'approve', opinion: '乙', step: 'review' }, now)).toEqual({ type: 'InvalidState', code: 'not-current-step' });
+    expect(refusal(c, scjgLeader, { type: 'approve', opinion: '乙', step: 'review' }, now)).toEqual({
+      type: 'InvalidState',
+      code: 'not-current-step',
+    });
     expect(c.signatures[2]).toHaveLength(1);
   });
 
@@ -92,7 +111,11 @@ describe('ApprovalCase', () => {
     expect(new Set(holders()).size).toBe(holders().length);
     apply(c, window, { type: 'accept' });
     expect(c.assignments()).toEqual([
-      { unitId: 'lk.t01', role: 'window_staff', actions: ['approve', 'reject', 'transfer', 'suspend', 'request-extension', 'urge', 'withdraw'] },
+      {
+        unitId: 'lk.t01',
+        role: 'window_staff',
+        actions: ['approve', 'reject', 'transfer', 'suspend', 'request-extension', 'urge', 'withdraw'],
+      },
       { unitId: 'lk', role: 'supervisor', actions: ['expedite'] },
       { unitId: 'lk.t01', role: 'supervisor', actions: ['expedite'] },
     ]);
@@ -101,15 +124,23 @@ describe('ApprovalCase', () => {
   it('a catch-up still outstanding blocks conclusion; 特事特办 must shorten the limit and closes extensions', () => {
     const c = newCase('XK-SMALL-CATERING', ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules']);
     apply(c, window, { type: 'accept', tolerate: ['health-certificates'] });
-    expect(refusal(c, supervisor, { type: 'expedite', budget: { unit: 'day', amount: 60 }, reason: '急' })).toMatchObject({ code: 'expedite-not-shorter' });
-    expect(refusal(c, supervisor, { type: 'expedite', budget: { unit: 'workday', amount: 1 }, reason: '急' })).toMatchObject({ code: 'expedite-natural-time' });
+    expect(
+      refusal(c, supervisor, { type: 'expedite', budget: { unit: 'day', amount: 60 }, reason: '急' }),
+    ).toMatchObject({ code: 'expedite-not-shorter' });
+    expect(
+      refusal(c, supervisor, { type: 'expedite', budget: { unit: 'workday', amount: 1 }, reason: '急' }),
+    ).toMatchObject({ code: 'expedite-natural-time' });
     apply(c, window, { type: 'request-extension', days: 3, reason: '复杂' });
     apply(c, supervisor, { type: 'expedite', budget: { unit: 'hour', amount: 4 }, reason: '重点项目' });
     expect(c.pendingExtension).toBeNull();
     expect(c.clocks.clocks.case!.clock.stoppedAt).not.toBeNull();
-    for (const who of [window, scjgHandler, scjgApprover, scjgLeader]) apply(c, who, { type: 'approve', opinion: '同意' });
+    for (const who of [window, scjgHandler, scjgApprover, scjgLeader])
+      apply(c, who, { type: 'approve', opinion: '同意' });
     expect(c.status).toBe('awaiting-conclusion');
-    expect(refusal(c, window, { type: 'conclude', result: '准予许可', certificateNo: 'X1' })).toEqual({ type: 'RuleRefused', code: 'catch-up-outstanding' });
+    expect(refusal(c, window, { type: 'conclude', result: '准予许可', certificateNo: 'X1' })).toEqual({
+      type: 'RuleRefused',
+      code: 'catch-up-outstanding',
+    });
     apply(c, window, { type: 'supplement', materials: ['health-certificates'] });
     apply(c, window, { type: 'conclude', result: '准予许可', certificateNo: 'X1' });
     expect(c.status).toBe('concluded');
@@ -133,10 +164,17 @@ describe('ApprovalCase', () => {
     apply(c, window, { type: 'accept', conclude: { result: '已发证' } });
     // The workflow numbers the task once the rating passes its check (so refused ratings use no number).
     expect(() => c.check({ actor: window, action: { type: 'rate', score: 2 } }, T0 + HOUR)).not.toThrow();
-    expect(() => c.apply({ actor: window, action: { type: 'rate', score: 2 } }, T0 + HOUR)).toThrow(/rectification case number/);
+    expect(() => c.apply({ actor: window, action: { type: 'rate', score: 2 } }, T0 + HOUR)).toThrow(
+      /rectification case number/,
+    );
     expect(c.rating).toBeNull();
     const effects = apply(c, window, { type: 'rate', score: 2, rectificationCaseId: 'RW-2026-000009' });
-    expect(effects.rectifications?.[0]).toMatchObject({ caseId: 'RW-2026-000009', unitId: 'lk.t01', ownerUnitId: 'lk', budget: { unit: 'workday', amount: 15 } });
+    expect(effects.rectifications?.[0]).toMatchObject({
+      caseId: 'RW-2026-000009',
+      unitId: 'lk.t01',
+      ownerUnitId: 'lk',
+      budget: { unit: 'workday', amount: 15 },
+    });
     expect(c.finished).toBe(true);
   });
 });

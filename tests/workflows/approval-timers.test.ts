@@ -91,7 +91,13 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const window: Actor = { userId: 'u.lk.t01.window', displayName: '窗口', role: 'window_staff', unitId: 'lk.t01', unitPath: 'lk/lk.t01' };
+const window: Actor = {
+  userId: 'u.lk.t01.window',
+  displayName: '窗口',
+  role: 'window_staff',
+  unitId: 'lk.t01',
+  unitPath: 'lk/lk.t01',
+};
 const CATERING = ['business-licence', 'operator-id', 'premises-layout', 'food-safety-rules', 'health-certificates'];
 
 /**
@@ -101,16 +107,31 @@ const CATERING = ['business-licence', 'operator-id', 'premises-layout', 'food-sa
  */
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `approval-sla-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db, temporal: env.client }), workflowBundle: bundle });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ db: tdb.db, temporal: env.client }),
+    workflowBundle: bundle,
+  });
   try {
     return await worker.runUntil(fn(taskQueue));
   } finally {
-    for (const id of started.splice(0)) await env.client.workflow.getHandle(id).terminate('test finished').catch(() => undefined);
+    for (const id of started.splice(0))
+      await env.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined);
   }
 }
 
 /** The seeded small-catering permit, optionally reshaped, resolved for a t01 window application. */
-async function cateringInput(caseId: string, data: CalendarData, materials: string[], reshape: (d: MatterDefinition) => MatterDefinition = (d) => d): Promise<StartApprovalInput> {
+async function cateringInput(
+  caseId: string,
+  data: CalendarData,
+  materials: string[],
+  reshape: (d: MatterDefinition) => MatterDefinition = (d) => d,
+): Promise<StartApprovalInput> {
   const matter = (await getMatterVersion(tdb.db, 'XK-SMALL-CATERING'))!;
   const definition = reshape(matter.definition);
   const resolved = await resolveStepUnits(tdb.db, definition, 'lk.t01');
@@ -130,13 +151,20 @@ async function cateringInput(caseId: string, data: CalendarData, materials: stri
 }
 
 /** Without step limits, so only the whole-case clock colours the case. */
-const withoutStepLimits = (d: MatterDefinition): MatterDefinition => ({ ...d, steps: d.steps.map(({ limitDays: _limit, ...s }) => s) });
+const withoutStepLimits = (d: MatterDefinition): MatterDefinition => ({
+  ...d,
+  steps: d.steps.map(({ limitDays: _limit, ...s }) => s),
+});
 
 const started: string[] = [];
 
 async function start(taskQueue: string, input: StartApprovalInput) {
   started.push(input.caseId);
-  return env.client.workflow.start<typeof approvalWorkflow>('approvalWorkflow', { taskQueue, workflowId: input.caseId, args: [input] });
+  return env.client.workflow.start<typeof approvalWorkflow>('approvalWorkflow', {
+    taskQueue,
+    workflowId: input.caseId,
+    args: [input],
+  });
 }
 
 type Handle = Awaited<ReturnType<typeof start>>;
@@ -152,10 +180,13 @@ async function runCase(
 ): Promise<{ id: string; cal: TestCalendar }> {
   const cal = nationalDayLike(await env.currentTimeMs());
   const id = `SP-T-${randomUUID().slice(0, 8)}`;
-  await withWorker(async (taskQueue) => drive(await start(taskQueue, await cateringInput(id, cal.data, materials, reshape)), cal, id));
+  await withWorker(async (taskQueue) =>
+    drive(await start(taskQueue, await cateringInput(id, cal.data, materials, reshape)), cal, id),
+  );
   return { id, cal };
 }
-const act = (handle: Handle, action: ApprovalAction, actor: Actor = window) => handle.executeUpdate(approvalActionUpdate, { args: [{ actor, action }] });
+const act = (handle: Handle, action: ApprovalAction, actor: Actor = window) =>
+  handle.executeUpdate(approvalActionUpdate, { args: [{ actor, action }] });
 const view = async (handle: Handle) => (await handle.query(caseStateQuery)) as ApprovalView;
 const clock = (v: ApprovalView, key: string) => v.clocks.find((c) => c.key === key)!;
 const sleepUntil = async (ms: number) => env.sleep(Math.max(0, ms - (await env.currentTimeMs())));
@@ -195,15 +226,28 @@ describe('approval timers on the time-skipping server', () => {
         expect((await envelope(id)).colour, `projected colour at ${new Date(at).toISOString()}`).toBe(colour);
       }
     });
-    const levels = (await auditOf(id)).filter((e) => e.action === 'clock.level').map((e) => ({ at: e.at.getTime(), to: (e.after as { level: string }).level }));
+    const levels = (await auditOf(id))
+      .filter((e) => e.action === 'clock.level')
+      .map((e) => ({ at: e.at.getTime(), to: (e.after as { level: string }).level }));
     expect(levels.map((l) => l.to)).toEqual(['blue', 'yellow', 'red']);
     const acceptedAt = (await auditOf(id)).find((e) => e.action === 'approval.accept')!.at.getTime();
-    const expected = [endOfNthWorkday(acceptedAt, 5, cal), endOfNthWorkday(acceptedAt, 8, cal), endOfNthWorkday(acceptedAt, 10, cal)];
+    const expected = [
+      endOfNthWorkday(acceptedAt, 5, cal),
+      endOfNthWorkday(acceptedAt, 8, cal),
+      endOfNthWorkday(acceptedAt, 10, cal),
+    ];
     levels.forEach((l, i) => expect(Math.abs(l.at - expected[i]!)).toBeLessThan(1000));
     expect(levels.some((l) => cal.holidays.has(localDate(l.at - 1)))).toBe(false);
     // Overdue: one 督办 to the unit holding the current step, addressed to its leader.
     const sent = await tdb.db.select().from(notices).where(eq(notices.caseId, id));
-    expect(sent).toEqual([expect.objectContaining({ kind: 'overdue', key: 'overdue:case', unitId: 'lk.t01', recipientUserId: 'u.lk.t01.leader' })]);
+    expect(sent).toEqual([
+      expect.objectContaining({
+        kind: 'overdue',
+        key: 'overdue:case',
+        unitId: 'lk.t01',
+        recipientUserId: 'u.lk.t01.leader',
+      }),
+    ]);
     expect(sent[0]!.message).toContain('督办');
   });
 
@@ -239,43 +283,57 @@ describe('approval timers on the time-skipping server', () => {
   });
 
   it('§32: without a one-time notice within 5 working days the application counts as accepted from submission', async () => {
-    const { id } = await runCase(CATERING.filter((m) => m !== 'operator-id'), withoutStepLimits, async (handle, cal, caseId) => {
-      const submitted = await view(handle);
-      const receivedAt = Date.parse(submitted.history[0]!.at);
-      const due = endOfNthWorkday(receivedAt, 5, cal);
-      expect(Date.parse(submitted.precheckDeadline!)).toBe(due);
-      expect(clock(submitted, 'precheck').state).toBe('running');
+    const { id } = await runCase(
+      CATERING.filter((m) => m !== 'operator-id'),
+      withoutStepLimits,
+      async (handle, cal, caseId) => {
+        const submitted = await view(handle);
+        const receivedAt = Date.parse(submitted.history[0]!.at);
+        const due = endOfNthWorkday(receivedAt, 5, cal);
+        expect(Date.parse(submitted.precheckDeadline!)).toBe(due);
+        expect(clock(submitted, 'precheck').state).toBe('running');
 
-      await sleepUntil(due - 60_000);
-      expect((await view(handle)).status).toBe('submitted');
-      await sleepUntil(due + 60_000);
-      const deemed = await view(handle);
-      expect(deemed).toMatchObject({ status: 'in-progress', receiptNo: `SL-${caseId}`, acceptedAt: submitted.history[0]!.at });
-      expect(clock(deemed, 'precheck').state).toBe('stopped');
-      // The promised limit runs from the day the application was received, not from today.
-      expect(Date.parse(clock(deemed, 'case').deadline!)).toBe(endOfNthWorkday(receivedAt, deemed.matter.promisedLimitDays, cal));
-      expect(deemed.history.at(-1)).toMatchObject({ actorId: 'system', action: 'deemed-accept' });
-    });
+        await sleepUntil(due - 60_000);
+        expect((await view(handle)).status).toBe('submitted');
+        await sleepUntil(due + 60_000);
+        const deemed = await view(handle);
+        expect(deemed).toMatchObject({
+          status: 'in-progress',
+          receiptNo: `SL-${caseId}`,
+          acceptedAt: submitted.history[0]!.at,
+        });
+        expect(clock(deemed, 'precheck').state).toBe('stopped');
+        // The promised limit runs from the day the application was received, not from today.
+        expect(Date.parse(clock(deemed, 'case').deadline!)).toBe(
+          endOfNthWorkday(receivedAt, deemed.matter.promisedLimitDays, cal),
+        );
+        expect(deemed.history.at(-1)).toMatchObject({ actorId: 'system', action: 'deemed-accept' });
+      },
+    );
     const entry = (await auditOf(id)).find((e) => e.action === 'approval.deemed-accept')!;
     expect(entry).toMatchObject({ actorId: 'system', reason: expect.stringContaining('视为受理') });
     expect(await envelope(id)).toMatchObject({ status: 'in-progress' });
   });
 
   it('the 补正 period lapses the application when nothing is supplemented in time', async () => {
-    const { id } = await runCase(CATERING.filter((m) => m !== 'operator-id'), undefined, async (handle, cal) => {
-      const notified = await act(handle, { type: 'notify-missing', missing: ['operator-id'] });
-      const due = endOfNthWorkday(Date.parse(notified.history.at(-1)!.at), 5, cal);
-      expect(Date.parse(notified.supplementDeadline!)).toBe(due);
-      // The notice ends the §32 pre-check period: no deemed acceptance later.
-      expect(clock(notified, 'precheck').state).toBe('stopped');
+    const { id } = await runCase(
+      CATERING.filter((m) => m !== 'operator-id'),
+      undefined,
+      async (handle, cal) => {
+        const notified = await act(handle, { type: 'notify-missing', missing: ['operator-id'] });
+        const due = endOfNthWorkday(Date.parse(notified.history.at(-1)!.at), 5, cal);
+        expect(Date.parse(notified.supplementDeadline!)).toBe(due);
+        // The notice ends the §32 pre-check period: no deemed acceptance later.
+        expect(clock(notified, 'precheck').state).toBe('stopped');
 
-      await sleepUntil(due - 60_000);
-      expect((await view(handle)).status).toBe('awaiting-supplement');
-      await sleepUntil(due + 60_000);
-      const result = await handle.result();
-      expect(result).toMatchObject({ status: 'lapsed', receiptNo: null });
-      expect(clock(result, 'supplement').state).toBe('stopped');
-    });
+        await sleepUntil(due - 60_000);
+        expect((await view(handle)).status).toBe('awaiting-supplement');
+        await sleepUntil(due + 60_000);
+        const result = await handle.result();
+        expect(result).toMatchObject({ status: 'lapsed', receiptNo: null });
+        expect(clock(result, 'supplement').state).toBe('stopped');
+      },
+    );
     const row = await envelope(id);
     expect(row).toMatchObject({ status: 'lapsed' });
     expect(row.closedAt).not.toBeNull();
@@ -287,18 +345,25 @@ describe('approval timers on the time-skipping server', () => {
   });
 
   it('a missed 容缺 catch-up deadline terminates the case', async () => {
-    const { id } = await runCase(CATERING.filter((m) => m !== 'health-certificates'), withoutStepLimits, async (handle, cal) => {
-      const accepted = await act(handle, { type: 'accept', tolerate: ['health-certificates'], catchUpDays: 3 });
-      const due = endOfNthWorkday(Date.parse(accepted.acceptedAt!), 3, cal);
-      expect(Date.parse(accepted.catchUpDeadline!)).toBe(due);
-      await act(handle, { type: 'approve', opinion: '受理审查通过' });
+    const { id } = await runCase(
+      CATERING.filter((m) => m !== 'health-certificates'),
+      withoutStepLimits,
+      async (handle, cal) => {
+        const accepted = await act(handle, { type: 'accept', tolerate: ['health-certificates'], catchUpDays: 3 });
+        const due = endOfNthWorkday(Date.parse(accepted.acceptedAt!), 3, cal);
+        expect(Date.parse(accepted.catchUpDeadline!)).toBe(due);
+        await act(handle, { type: 'approve', opinion: '受理审查通过' });
 
-      await sleepUntil(due + 60_000);
-      const result = await handle.result();
-      expect(result).toMatchObject({ status: 'terminated', closeReason: expect.stringContaining('从业人员健康证明') });
-      expect(result.clocks.every((c) => c.state === 'stopped')).toBe(true);
-      expect(result.assignments).toEqual([]);
-    });
+        await sleepUntil(due + 60_000);
+        const result = await handle.result();
+        expect(result).toMatchObject({
+          status: 'terminated',
+          closeReason: expect.stringContaining('从业人员健康证明'),
+        });
+        expect(result.clocks.every((c) => c.state === 'stopped')).toBe(true);
+        expect(result.assignments).toEqual([]);
+      },
+    );
     expect((await envelope(id)).status).toBe('terminated');
     expect((await auditOf(id)).map((e) => e.action)).toContain('approval.terminate');
   });
@@ -316,8 +381,17 @@ describe('approval timers on the time-skipping server', () => {
       expect(clock(await view(handle), 'step:inspect').level).toBe('red');
       expect((await envelope(id)).colour).toBe('red');
     });
-    const sent = await tdb.db.select().from(notices).where(and(eq(notices.caseId, id), eq(notices.kind, 'overdue')));
-    expect(sent).toEqual([expect.objectContaining({ key: 'overdue:step:inspect', unitId: 'lk.dept.scjg', recipientUserId: 'u.lk.scjg.leader' })]);
+    const sent = await tdb.db
+      .select()
+      .from(notices)
+      .where(and(eq(notices.caseId, id), eq(notices.kind, 'overdue')));
+    expect(sent).toEqual([
+      expect.objectContaining({
+        key: 'overdue:step:inspect',
+        unitId: 'lk.dept.scjg',
+        recipientUserId: 'u.lk.scjg.leader',
+      }),
+    ]);
     expect(sent[0]!.message).toContain('现场核查');
   });
 });

@@ -12,7 +12,13 @@ import type { CalendarData } from '../../domain/calendar';
 import type { IncidentSource } from '../../domain/incident';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import type { Actor } from '../../workflows/shared/actor';
-import { caseStateQuery, incidentActionUpdate, type IncidentAction, type IncidentView, type StartIncidentInput } from '../../workflows/incident/definitions';
+import {
+  caseStateQuery,
+  incidentActionUpdate,
+  type IncidentAction,
+  type IncidentView,
+  type StartIncidentInput,
+} from '../../workflows/incident/definitions';
 import type { incidentWorkflow } from '../../workflows/incident/workflow';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { createTimeSkippingEnvironment } from '../support/temporal';
@@ -28,7 +34,7 @@ const isWeekday = (dayMs: number) => ![0, 6].includes(new Date(dayMs + SH).getUT
 /** Oracle independent of domain/calendar.ts (Mon–Fri, no holidays): 24:00 of the n-th working day after the start day. */
 function workdayDeadline(startMs: number, n: number): number {
   let day = localMidnight(localDate(startMs));
-  for (let counted = 0; counted < n; ) {
+  for (let counted = 0; counted < n;) {
     day += DAY;
     if (isWeekday(day)) counted += 1;
   }
@@ -45,7 +51,9 @@ function sameWorkdayDeadline(startMs: number): number {
 /** Plain Mon–Fri for this year and the next, so the L4 limit may run into next year. */
 function weekdayCalendar(now: number): CalendarData {
   const year = Number(localDate(now).slice(0, 4));
-  return { years: { [String(year)]: { holidays: [], workdays: [] }, [String(year + 1)]: { holidays: [], workdays: [] } } };
+  return {
+    years: { [String(year)]: { holidays: [], workdays: [] }, [String(year + 1)]: { holidays: [], workdays: [] } },
+  };
 }
 
 let env: TestWorkflowEnvironment;
@@ -61,21 +69,42 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const actor = (userId: string, role: string, unitPath: string): Actor => ({ userId, role, unitId: unitPath.split('/').at(-1)!, unitPath });
+const actor = (userId: string, role: string, unitPath: string): Actor => ({
+  userId,
+  role,
+  unitId: unitPath.split('/').at(-1)!,
+  unitPath,
+});
 const gridWorker = actor('u.lk.t01.v01.g01.grid', 'grid_worker', 'lk/lk.t01/lk.t01.v01/lk.t01.v01.g01');
 const centre = actor('u.lk.zhzx.dispatcher', 'dispatcher', 'lk/lk.zhzx');
 const townshipHandler = actor('u.lk.t01.handler', 'handler', 'lk/lk.t01');
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `incident-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db, temporal: env.client }), workflowBundle: bundle });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ db: tdb.db, temporal: env.client }),
+    workflowBundle: bundle,
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
 /** The input the API would build, from the seeded configuration. */
-async function inputFor(caseId: string, now: number, opts: { source: IncidentSource; startLevel: 1 | 3; reportedBy: Actor; hotlineType?: string }): Promise<StartIncidentInput> {
+async function inputFor(
+  caseId: string,
+  now: number,
+  opts: { source: IncidentSource; startLevel: 1 | 3; reportedBy: Actor; hotlineType?: string },
+): Promise<StartIncidentInput> {
   const grid = (await findUnit(tdb.db, 'lk.t01.v01.g01'))!;
-  const planned = await planIncident(tdb.db, { categoryCode: 'city-appearance', urgencyCode: 'normal', grid, source: opts.source, hotlineType: opts.hotlineType });
+  const planned = await planIncident(tdb.db, {
+    categoryCode: 'city-appearance',
+    urgencyCode: 'normal',
+    grid,
+    source: opts.source,
+    hotlineType: opts.hotlineType,
+  });
   if (!planned.ok) throw new Error(planned.violation.en);
   const { plan } = planned;
   return {
@@ -94,7 +123,14 @@ async function inputFor(caseId: string, now: number, opts: { source: IncidentSou
     limits: plan.limits,
     verifiers: plan.verifiers,
     callback: plan.callback,
-    hotline: plan.hotline ? { orderType: plan.hotline.code, orderTypeName: plan.hotline.name, limit: plan.hotline.limit, requester: { name: '张女士' } } : null,
+    hotline: plan.hotline
+      ? {
+          orderType: plan.hotline.code,
+          orderTypeName: plan.hotline.name,
+          limit: plan.hotline.limit,
+          requester: { name: '张女士' },
+        }
+      : null,
     reportedBy: opts.reportedBy,
     calendar: { data: weekdayCalendar(now), fallback: 'refuse' },
   };
@@ -129,7 +165,11 @@ describe('incident timers on the time-skipping server', () => {
     const caseId = `SJ-T-${randomUUID().slice(0, 8)}`;
     const input = await inputFor(caseId, start, { source: 'patrol', startLevel: 1, reportedBy: gridWorker });
     const view = await withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      const handle = await env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [input],
+      });
       const query = async () => (await handle.query(caseStateQuery)) as IncidentView;
       const sleepPast = async (ms: number) => env.sleep(ms - (await env.currentTimeMs()) + 1000);
 
@@ -138,7 +178,9 @@ describe('incident timers on the time-skipping server', () => {
       await sleepPast(l1);
       let v = await settled(query, (x) => x.level === 2);
       expect(v).toMatchObject({ level: 2, status: 'dispatched', assignee: { unitId: 'lk.t01.v01' } });
-      expect(v.lateUnits).toEqual([expect.objectContaining({ level: 1, unitId: 'lk.t01.v01.g01', deadline: new Date(l1).toISOString() })]);
+      expect(v.lateUnits).toEqual([
+        expect.objectContaining({ level: 1, unitId: 'lk.t01.v01.g01', deadline: new Date(l1).toISOString() }),
+      ]);
 
       const l2 = workdayDeadline(Date.parse(v.escalations[0]!.at), 3);
       expect(deadlineOf(v, 'level-2')).toBe(l2);
@@ -175,54 +217,117 @@ describe('incident timers on the time-skipping server', () => {
     const sent = await noticesFor(caseId, 5);
     expect(sent).toEqual([
       // Each level's late unit, and its leader where the unit has one (a grid has none).
-      expect.objectContaining({ kind: 'overdue', key: 'overdue:level-1', unitId: 'lk.t01.v01.g01', recipientUserId: null, message: expect.stringContaining('一级（网格）处置时限已到未办结') }),
-      expect.objectContaining({ kind: 'overdue', key: 'overdue:level-2', unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader', message: expect.stringContaining('已自动上报至三级') }),
-      expect.objectContaining({ kind: 'overdue', key: 'overdue:level-3', unitId: 'lk.t01', recipientUserId: 'u.lk.t01.leader', message: expect.stringContaining('【督办】') }),
+      expect.objectContaining({
+        kind: 'overdue',
+        key: 'overdue:level-1',
+        unitId: 'lk.t01.v01.g01',
+        recipientUserId: null,
+        message: expect.stringContaining('一级（网格）处置时限已到未办结'),
+      }),
+      expect.objectContaining({
+        kind: 'overdue',
+        key: 'overdue:level-2',
+        unitId: 'lk.t01.v01',
+        recipientUserId: 'u.lk.t01.v01.leader',
+        message: expect.stringContaining('已自动上报至三级'),
+      }),
+      expect.objectContaining({
+        kind: 'overdue',
+        key: 'overdue:level-3',
+        unitId: 'lk.t01',
+        recipientUserId: 'u.lk.t01.leader',
+        message: expect.stringContaining('【督办】'),
+      }),
       expect.objectContaining({ kind: 'red-card', unitId: 'lk.dept.cgzf', recipientUserId: 'u.lk.cgzf.leader' }),
       expect.objectContaining({ kind: 'overdue', unitId: 'lk', recipientUserId: 'u.lk.lk.leader' }),
     ]);
-    const actions = (await tdb.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.streamId, caseId))).map((r) => r.action);
+    const actions = (
+      await tdb.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.streamId, caseId))
+    ).map((r) => r.action);
     expect(actions.filter((a) => a === 'incident.auto-escalate')).toHaveLength(3);
     expect(actions).toContain('incident.red-card');
     // Blue and yellow warnings were recorded on the way.
     expect(actions.filter((a) => a === 'clock.level').length).toBeGreaterThanOrEqual(4);
     const [facts] = await tdb.db.select().from(incidentFacts).where(eq(incidentFacts.caseId, caseId));
-    expect(facts).toMatchObject({ currentLevel: 4, autoEscalations: 3, escalations: 3, redCard: true, finalLevel: null });
+    expect(facts).toMatchObject({
+      currentLevel: 4,
+      autoEscalations: 3,
+      escalations: 3,
+      redCard: true,
+      finalLevel: null,
+    });
     expect(facts!.lateUnits).toHaveLength(4);
   });
 
   it('a 12345 order passing its deadline is due for a callback, with 督办 to the handling unit', async () => {
     const start = await env.currentTimeMs();
     const caseId = `SJ-T-${randomUUID().slice(0, 8)}`;
-    const input = await inputFor(caseId, start, { source: 'hotline', startLevel: 3, reportedBy: centre, hotlineType: 'life-safety' });
+    const input = await inputFor(caseId, start, {
+      source: 'hotline',
+      startLevel: 3,
+      reportedBy: centre,
+      hotlineType: 'life-safety',
+    });
     const final = await withWorker(async (taskQueue) => {
-      const h = await env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { taskQueue, workflowId: caseId, args: [input] });
-      const act = (who: Actor, action: IncidentAction) => h.executeUpdate(incidentActionUpdate, { args: [{ actor: who, action }] });
+      const h = await env.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [input],
+      });
+      const act = (who: Actor, action: IncidentAction) =>
+        h.executeUpdate(incidentActionUpdate, { args: [{ actor: who, action }] });
       const before = (await h.query(caseStateQuery)) as IncidentView;
       const deadline = Date.parse(before.history[0]!.at) + 2 * HOUR;
       expect(before.hotline).toMatchObject({ deadline: new Date(deadline).toISOString(), callbackDue: false });
       await env.sleep(deadline - (await env.currentTimeMs()) + 1000);
-      const due = await settled(async () => (await h.query(caseStateQuery)) as IncidentView, (x) => x.hotline?.callbackDue === true);
+      const due = await settled(
+        async () => (await h.query(caseStateQuery)) as IncidentView,
+        (x) => x.hotline?.callbackDue === true,
+      );
       expect(due.hotline).toMatchObject({ overdue: true, callbackDue: true });
       // The command centre sent the order: it may re-assign it, extend it and call back.
-      expect(due.assignments).toContainEqual({ unitId: 'lk.zhzx', role: 'dispatcher', actions: ['dispatch', 'extend', 'callback'] });
+      expect(due.assignments).toContainEqual({
+        unitId: 'lk.zhzx',
+        role: 'dispatcher',
+        actions: ['dispatch', 'extend', 'callback'],
+      });
       // Still at L3 with the township: only the order deadline passed.
       expect(due).toMatchObject({ status: 'dispatched', level: 3, lateUnits: [] });
 
-      const called = await act(centre, { type: 'callback', satisfaction: 'unsatisfied', resolved: false, note: '尚未处理' });
+      const called = await act(centre, {
+        type: 'callback',
+        satisfaction: 'unsatisfied',
+        resolved: false,
+        note: '尚未处理',
+      });
       expect(called.callbacks).toEqual([expect.objectContaining({ atDeadline: true, satisfaction: 'unsatisfied' })]);
       expect(called).toMatchObject({ status: 'dispatched', hotline: expect.objectContaining({ callbackDue: false }) });
 
       await act(townshipHandler, { type: 'sign' });
-      await act(townshipHandler, { type: 'resolve', result: '已处置', evidence: ['photo:1'], noPhotoReason: '照片已线下存档' });
+      await act(townshipHandler, {
+        type: 'resolve',
+        result: '已处置',
+        evidence: ['photo:1'],
+        noPhotoReason: '照片已线下存档',
+      });
       await act(gridWorker, { type: 'verify', passed: true, note: '已处置' });
       return act(centre, { type: 'callback', satisfaction: 'basic', resolved: true });
     });
     expect(final).toMatchObject({ status: 'closed', finalLevel: 3, firstReceiverUnitId: 'lk.t01' });
-    const sent = await tdb.db.select().from(notices).where(and(eq(notices.caseId, caseId), eq(notices.kind, 'overdue')));
+    const sent = await tdb.db
+      .select()
+      .from(notices)
+      .where(and(eq(notices.caseId, caseId), eq(notices.kind, 'overdue')));
     expect(sent).toEqual([expect.objectContaining({ unitId: 'lk.t01', recipientUserId: 'u.lk.t01.leader' })]);
     const [facts] = await tdb.db.select().from(incidentFacts).where(eq(incidentFacts.caseId, caseId));
     // Signed only after the deadline: not responded; resolved and basically satisfied at the final callback.
-    expect(facts).toMatchObject({ hotlineType: 'life-safety', hotlineResponded: false, hotlineResolved: true, satisfaction: 'basic', onTime: false, finalLevel: 3 });
+    expect(facts).toMatchObject({
+      hotlineType: 'life-safety',
+      hotlineResponded: false,
+      hotlineResolved: true,
+      satisfaction: 'basic',
+      onTime: false,
+      finalLevel: 3,
+    });
   });
 });

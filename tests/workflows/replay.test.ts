@@ -18,7 +18,8 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * closed it, from before cases answered their actions before closing (`ANSWER_BEFORE_CLOSE_PATCH` in
  * workflows/shared/case-changes.ts): it replays without the 1 ms timer.
  */
-const fixture = (name: string) => historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
+const fixture = (name: string) =>
+  historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
 
 describe('replay of histories from earlier versions', () => {
   let workflowBundle: Awaited<ReturnType<typeof bundleWorkflows>>;
@@ -26,14 +27,24 @@ describe('replay of histories from earlier versions', () => {
     workflowBundle = await bundleWorkflows();
   });
 
-  it.each(['approval-regular-activities', 'incident-regular-activities', 'assessment-seconded-final', 'task-closed-by-action'])('%s replays with the current workflows', async (name) => {
+  it.each([
+    'approval-regular-activities',
+    'incident-regular-activities',
+    'assessment-seconded-final',
+    'task-closed-by-action',
+  ])('%s replays with the current workflows', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
   });
 
   // A deployment that turned on payload encryption (runtime/payload-codec.ts) still replays the
   // cases recorded before: plain payloads pass through the codec unchanged.
-  it.each(['approval-regular-activities', 'task-closed-by-action'])('%s replays through the payload codec', async (name) => {
-    const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec([{ id: 'k1', key: randomBytes(32) }])] };
-    await expect(Worker.runReplayHistory({ workflowBundle, dataConverter }, fixture(name), name)).resolves.toBeUndefined();
-  });
+  it.each(['approval-regular-activities', 'task-closed-by-action'])(
+    '%s replays through the payload codec',
+    async (name) => {
+      const dataConverter = { payloadCodecs: [new AesGcmPayloadCodec([{ id: 'k1', key: randomBytes(32) }])] };
+      await expect(
+        Worker.runReplayHistory({ workflowBundle, dataConverter }, fixture(name), name),
+      ).resolves.toBeUndefined();
+    },
+  );
 });

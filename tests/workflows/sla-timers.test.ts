@@ -46,7 +46,10 @@ function calendarWithHolidayAhead(now: number): { data: CalendarData; holidays: 
   const year = Number(localDate(now).slice(0, 4));
   const data: CalendarData = { years: {} };
   for (const y of [year, year + 1]) {
-    data.years[String(y)] = { holidays: [...holidays].filter((d) => d.startsWith(`${y}-`)).map((date) => ({ date, name: '测试假日' })), workdays: [] };
+    data.years[String(y)] = {
+      holidays: [...holidays].filter((d) => d.startsWith(`${y}-`)).map((date) => ({ date, name: '测试假日' })),
+      workdays: [],
+    };
   }
   return { data, holidays };
 }
@@ -68,7 +71,13 @@ const supervisor = { userId: 'u.lk.t01.supervisor', role: 'supervisor', unitId: 
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `sla-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db, temporal: env.client }), workflowBundle: bundle });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ db: tdb.db, temporal: env.client }),
+    workflowBundle: bundle,
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -86,7 +95,11 @@ function taskInput(caseId: string, data: CalendarData, amount: number): StartTas
 }
 
 async function levelEntries(caseId: string) {
-  const rows = await tdb.db.select().from(auditLog).where(and(eq(auditLog.streamId, caseId), eq(auditLog.action, 'clock.level'))).orderBy(asc(auditLog.seq));
+  const rows = await tdb.db
+    .select()
+    .from(auditLog)
+    .where(and(eq(auditLog.streamId, caseId), eq(auditLog.action, 'clock.level')))
+    .orderBy(asc(auditLog.seq));
   return rows.map((r) => ({ at: r.at.getTime(), to: (r.after as { level: string }).level }));
 }
 
@@ -97,7 +110,11 @@ describe('SLA clock timers on the time-skipping server', () => {
     const deadline = expectedWorkdayDeadline(start, 2, holidays);
     const caseId = `RW-T-${randomUUID().slice(0, 8)}`;
     await withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', { taskQueue, workflowId: caseId, args: [taskInput(caseId, data, 2)] });
+      const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [taskInput(caseId, data, 2)],
+      });
       const first = (await handle.query(caseStateQuery)) as TaskView;
       expect(Date.parse(first.clocks[0]!.deadline!)).toBe(deadline);
 
@@ -113,7 +130,9 @@ describe('SLA clock timers on the time-skipping server', () => {
     expect(entries.some((e) => holidays.has(localDate(e.at)))).toBe(false);
     // Overdue produces one 督办 notice to the responsible unit, addressed to its leader.
     const sent = await tdb.db.select().from(notices).where(eq(notices.caseId, caseId));
-    expect(sent).toEqual([expect.objectContaining({ kind: 'overdue', unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader' })]);
+    expect(sent).toEqual([
+      expect.objectContaining({ kind: 'overdue', unitId: 'lk.t01.v01', recipientUserId: 'u.lk.t01.v01.leader' }),
+    ]);
     expect(sent[0]!.message).toContain('督办');
   });
 
@@ -123,7 +142,11 @@ describe('SLA clock timers on the time-skipping server', () => {
     const original = expectedWorkdayDeadline(start, 3, holidays);
     const caseId = `RW-T-${randomUUID().slice(0, 8)}`;
     await withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', { taskQueue, workflowId: caseId, args: [taskInput(caseId, data, 3)] });
+      const handle = await env.client.workflow.start<typeof taskWorkflow>('taskWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [taskInput(caseId, data, 3)],
+      });
       // Pause at 10:00 on the first working day after the holidays, resume at 10:00 two working days later.
       const firstWorkday = expectedWorkdayDeadline(start, 1, holidays) - DAY;
       const pauseAt = firstWorkday + 10 * 3_600_000;
@@ -133,13 +156,17 @@ describe('SLA clock timers on the time-skipping server', () => {
       const resumeAt = resumeDay + 10 * 3_600_000 - 60_000;
 
       await env.sleep(pauseAt - (await env.currentTimeMs()));
-      await handle.executeUpdate(taskActionUpdate, { args: [{ actor: supervisor, action: { type: 'pause', reason: '现场检测（§45）' } }] });
+      await handle.executeUpdate(taskActionUpdate, {
+        args: [{ actor: supervisor, action: { type: 'pause', reason: '现场检测（§45）' } }],
+      });
       const paused = (await handle.query(caseStateQuery)) as TaskView;
       expect(paused.status).toBe('paused');
       expect(paused.clocks[0]!.deadline).toBeNull();
 
       await env.sleep(resumeAt - (await env.currentTimeMs()));
-      const resumed = await handle.executeUpdate(taskActionUpdate, { args: [{ actor: supervisor, action: { type: 'resume' } }] });
+      const resumed = await handle.executeUpdate(taskActionUpdate, {
+        args: [{ actor: supervisor, action: { type: 'resume' } }],
+      });
       const shifted = expectedWorkdayDeadline(original - DAY, 2, holidays);
       expect(Date.parse(resumed.clocks[0]!.deadline!)).toBe(shifted);
 

@@ -13,7 +13,15 @@ import type { SlaLedgerEntry } from '../../domain/sla-clock';
 import type { SummonsUrgency } from '../../domain/summons';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
 import type { Actor } from '../../workflows/shared/actor';
-import { caseStateQuery, partActionUpdate, partCaseId, summonsActionUpdate, type PartAction, type PartView, type StartSummonsInput } from '../../workflows/summons/definitions';
+import {
+  caseStateQuery,
+  partActionUpdate,
+  partCaseId,
+  summonsActionUpdate,
+  type PartAction,
+  type PartView,
+  type StartSummonsInput,
+} from '../../workflows/summons/definitions';
 import type { summonsWorkflow } from '../../workflows/summons/workflow';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { createTimeSkippingEnvironment } from '../support/temporal';
@@ -25,7 +33,9 @@ const localDate = (ms: number) => new Date(ms + SH).toISOString().slice(0, 10);
 /** Plain Mon–Fri for this year and the next. */
 function weekdayCalendar(now: number): CalendarData {
   const year = Number(localDate(now).slice(0, 4));
-  return { years: { [String(year)]: { holidays: [], workdays: [] }, [String(year + 1)]: { holidays: [], workdays: [] } } };
+  return {
+    years: { [String(year)]: { holidays: [], workdays: [] }, [String(year + 1)]: { holidays: [], workdays: [] } },
+  };
 }
 
 let env: TestWorkflowEnvironment;
@@ -41,14 +51,25 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const actor = (username: string, role: string, unitPath: string): Actor => ({ userId: `u.lk.${username}`, role, unitId: unitPath.split('/').at(-1)!, unitPath });
+const actor = (username: string, role: string, unitPath: string): Actor => ({
+  userId: `u.lk.${username}`,
+  role,
+  unitId: unitPath.split('/').at(-1)!,
+  unitPath,
+});
 const dispatcher = actor('t01.dispatcher', 'dispatcher', 'lk/lk.t01');
 const leader = actor('t01.leader', 'supervisor', 'lk/lk.t01');
 const liaison = (dept: string) => actor(`${dept}.liaison`, 'dept_liaison', `lk/lk.dept.${dept}`);
 
 async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `summons-${randomUUID()}`;
-  const worker = await createWorker({ connection: env.nativeConnection, namespace: 'default', taskQueue, activities: createActivities({ db: tdb.db, temporal: env.client }), workflowBundle: bundle });
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities: createActivities({ db: tdb.db, temporal: env.client }),
+    workflowBundle: bundle,
+  });
   return worker.runUntil(fn(taskQueue));
 }
 
@@ -57,9 +78,25 @@ async function withWorker<T>(fn: (taskQueue: string) => Promise<T>): Promise<T> 
  * `complexity` 'simple' gives a same-day result limit (24:00 local), 'complex' one in working days:
  * a test that is not about the result deadline uses 'complex', so it cannot cross midnight.
  */
-async function inputFor(caseId: string, now: number, depts: string[], urgency: SummonsUrgency, complexity: 'simple' | 'complex' = 'simple'): Promise<StartSummonsInput> {
+async function inputFor(
+  caseId: string,
+  now: number,
+  depts: string[],
+  urgency: SummonsUrgency,
+  complexity: 'simple' | 'complex' = 'simple',
+): Promise<StartSummonsInput> {
   const township = (await findUnit(tdb.db, 'lk.t01'))!;
-  const planned = await planWhistle(tdb.db, { township, reasonCode: 'multi-department', urgency, complexity, unitIds: depts.map((d) => `lk.dept.${d}`), powerItemCodes: [], withinCapacity: false, keyTask: null, categoryCode: null });
+  const planned = await planWhistle(tdb.db, {
+    township,
+    reasonCode: 'multi-department',
+    urgency,
+    complexity,
+    unitIds: depts.map((d) => `lk.dept.${d}`),
+    powerItemCodes: [],
+    withinCapacity: false,
+    keyTask: null,
+    categoryCode: null,
+  });
   if (!planned.ok) throw new Error(planned.violation.en);
   const { plan } = planned;
   return {
@@ -126,20 +163,38 @@ describe('summons timers on the time-skipping server', () => {
     const start = await env.currentTimeMs();
     const caseId = `CS-T-${randomUUID().slice(0, 8)}`;
     const input = await inputFor(caseId, start, ['scjg', 'sthj', 'zj'], 'critical', 'complex');
-    const [onTime, late, never] = ['scjg', 'sthj', 'zj'].map((d) => partCaseId(caseId, `lk.dept.${d}`)) as [string, string, string];
+    const [onTime, late, never] = ['scjg', 'sthj', 'zj'].map((d) => partCaseId(caseId, `lk.dept.${d}`)) as [
+      string,
+      string,
+      string,
+    ];
     const views = await withWorker(async (taskQueue) => {
-      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [input],
+      });
       // Not sent before the leader approves: no part exists yet.
       await expect(env.client.workflow.getHandle(onTime).query(caseStateQuery)).rejects.toThrow();
-      expect(await refusal(whistle.executeUpdate(summonsActionUpdate, { args: [{ actor: dispatcher, action: { type: 'approve' } }] }))).toMatchObject({ type: 'Forbidden', message: expect.stringMatching(/approval of a township leader/) });
-      const approved = await whistle.executeUpdate(summonsActionUpdate, { args: [{ actor: leader, action: { type: 'approve', note: '同意吹哨' } }] });
+      expect(
+        await refusal(
+          whistle.executeUpdate(summonsActionUpdate, { args: [{ actor: dispatcher, action: { type: 'approve' } }] }),
+        ),
+      ).toMatchObject({ type: 'Forbidden', message: expect.stringMatching(/approval of a township leader/) });
+      const approved = await whistle.executeUpdate(summonsActionUpdate, {
+        args: [{ actor: leader, action: { type: 'approve', note: '同意吹哨' } }],
+      });
       expect(approved.status).toBe('summoning');
       expect(approved.parts.map((p) => p.caseId)).toEqual([onTime, late, never]);
 
       const part = (id: string) => env.client.workflow.getHandle(id);
       const view = async (id: string) => (await part(id).query(caseStateQuery)) as PartView;
-      const act = (id: string, who: Actor, action: PartAction) => part(id).executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
-      const first = await settled(() => view(never), (v) => v.ackDeadline !== null);
+      const act = (id: string, who: Actor, action: PartAction) =>
+        part(id).executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
+      const first = await settled(
+        () => view(never),
+        (v) => v.ackDeadline !== null,
+      );
       const deadline1 = Date.parse(first.ackDeadline!);
       expect(deadline1 - Date.parse(first.notifiedAt)).toBe(30 * MINUTE);
 
@@ -148,19 +203,30 @@ describe('summons timers on the time-skipping server', () => {
       expect(await refusal(act(late, liaison('scjg'), { type: 'acknowledge' }))).toMatchObject({ type: 'Forbidden' });
 
       await env.sleep(deadline1 - (await env.currentTimeMs()) + 1000);
-      const lateMissed = await settled(() => view(late), (v) => v.misses.length === 1);
+      const lateMissed = await settled(
+        () => view(late),
+        (v) => v.misses.length === 1,
+      );
       expect(lateMissed).toMatchObject({ status: 'notified', ackOnTime: false, redCard: false });
       // The missed window is respond-1; ackDeadline is now that of the window that runs (respond-2).
       const missedWindow = lateMissed.clocks.find((c) => c.key === 'respond-1')!.deadline;
-      expect(lateMissed.misses).toEqual([expect.objectContaining({ ordinal: 1, kind: 'acknowledge', deadline: missedWindow, redCard: false })]);
+      expect(lateMissed.misses).toEqual([
+        expect.objectContaining({ ordinal: 1, kind: 'acknowledge', deadline: missedWindow, redCard: false }),
+      ]);
       expect(Date.parse(lateMissed.misses[0]!.at)).toBeGreaterThanOrEqual(Date.parse(missedWindow!));
       await act(late, liaison('sthj'), { type: 'acknowledge', note: '迟到报到' });
 
-      const second = await settled(() => view(never), (v) => v.misses.length === 1);
+      const second = await settled(
+        () => view(never),
+        (v) => v.misses.length === 1,
+      );
       const deadline2 = Date.parse(second.clocks.find((c) => c.key === 'respond-2')!.deadline!);
       expect(deadline2 - Date.parse(second.misses[0]!.at)).toBe(30 * MINUTE);
       await env.sleep(deadline2 - (await env.currentTimeMs()) + 1000);
-      const red = await settled(() => view(never), (v) => v.redCard);
+      const red = await settled(
+        () => view(never),
+        (v) => v.redCard,
+      );
       const result = { onTime: await view(onTime), late: await view(late), never: red };
       await stopAll(caseId, ['scjg', 'sthj', 'zj']);
       return result;
@@ -175,8 +241,18 @@ describe('summons timers on the time-skipping server', () => {
     ]);
 
     // 督办 to the late department's leader and the county command centre; a red card for the one that never came.
-    const sent = await rowsWhere(() => tdb.db.select().from(notices).where(inArray(notices.caseId, [onTime, late, never])).orderBy(asc(notices.id)), 10);
-    const summary = sent.filter((n) => n.kind !== 'info').map((n) => [n.caseId, n.key, n.kind, n.unitId, n.recipientUserId]);
+    const sent = await rowsWhere(
+      () =>
+        tdb.db
+          .select()
+          .from(notices)
+          .where(inArray(notices.caseId, [onTime, late, never]))
+          .orderBy(asc(notices.id)),
+      10,
+    );
+    const summary = sent
+      .filter((n) => n.kind !== 'info')
+      .map((n) => [n.caseId, n.key, n.kind, n.unitId, n.recipientUserId]);
     expect(summary).toEqual(
       expect.arrayContaining([
         [late, 'miss:1', 'overdue', 'lk.dept.sthj', 'u.lk.sthj.leader'],
@@ -188,11 +264,21 @@ describe('summons timers on the time-skipping server', () => {
       ]),
     );
     expect(summary.filter((s) => s[0] === onTime)).toEqual([]);
-    expect(sent.filter((n) => n.kind === 'info').map((n) => n.unitId).sort()).toEqual(['lk.dept.scjg', 'lk.dept.sthj', 'lk.dept.zj']);
+    expect(
+      sent
+        .filter((n) => n.kind === 'info')
+        .map((n) => n.unitId)
+        .sort(),
+    ).toEqual(['lk.dept.scjg', 'lk.dept.sthj', 'lk.dept.zj']);
 
     // The facts the assessment reads: timeliness, misses with their ordinal, the red card.
     const facts = await settled(
-      () => tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.summonsId, caseId)).orderBy(asc(summonsDepartments.unitId)),
+      () =>
+        tdb.db
+          .select()
+          .from(summonsDepartments)
+          .where(eq(summonsDepartments.summonsId, caseId))
+          .orderBy(asc(summonsDepartments.unitId)),
       (rows) => rows.find((r) => r.unitId === 'lk.dept.zj')?.redCard === true,
     );
     expect(facts.map((r) => [r.unitId, r.ackOnTime, r.missCount, r.redCard, r.acknowledgedAt !== null])).toEqual([
@@ -200,14 +286,23 @@ describe('summons timers on the time-skipping server', () => {
       ['lk.dept.sthj', false, 1, false, true],
       ['lk.dept.zj', false, 2, true, false],
     ]);
-    const misses = await tdb.db.select().from(summonsMisses).where(inArray(summonsMisses.caseId, [late, never])).orderBy(asc(summonsMisses.caseId), asc(summonsMisses.ordinal));
+    const misses = await tdb.db
+      .select()
+      .from(summonsMisses)
+      .where(inArray(summonsMisses.caseId, [late, never]))
+      .orderBy(asc(summonsMisses.caseId), asc(summonsMisses.ordinal));
     expect(misses.map((m) => [m.unitId, m.ordinal, m.kind, m.redCard])).toEqual([
       ['lk.dept.sthj', 1, 'acknowledge', false],
       ['lk.dept.zj', 1, 'acknowledge', false],
       ['lk.dept.zj', 2, 'acknowledge', true],
     ]);
     const [whistle] = await tdb.db.select().from(summonsFacts).where(eq(summonsFacts.caseId, caseId));
-    expect(whistle).toMatchObject({ status: 'summoning', approvedBy: 'u.lk.t01.leader', unitCount: 3, townshipId: 'lk.t01' });
+    expect(whistle).toMatchObject({
+      status: 'summoning',
+      approvedBy: 'u.lk.t01.leader',
+      unitCount: 3,
+      townshipId: 'lk.t01',
+    });
   });
 
   it('a missed 报到 window closes (red, then stopped): the case, inbox row and board follow the window that runs now', async () => {
@@ -216,19 +311,37 @@ describe('summons timers on the time-skipping server', () => {
     const input = await inputFor(caseId, start, ['sthj', 'zj'], 'critical', 'complex');
     const [late, never] = ['sthj', 'zj'].map((d) => partCaseId(caseId, `lk.dept.${d}`)) as [string, string];
     const envelope = (id: string) => async () => (await tdb.db.select().from(cases).where(eq(cases.id, id)))[0];
-    const projectedClocks = async (id: string) => (await tdb.db.select().from(caseClocks).where(eq(caseClocks.caseId, id)).orderBy(asc(caseClocks.key))).map((c) => [c.key, c.state, c.level]);
-    const respondStates = (v: PartView) => v.clocks.filter((c) => c.key.startsWith('respond-')).map((c) => [c.key, c.state]);
-    const tail = (v: PartView, key: string) => (v.clocks.find((c) => c.key === key)!.ledger.slice(-2) as SlaLedgerEntry[]).map((e) => (e.kind === 'level' ? `level:${e.to}` : e.kind));
+    const projectedClocks = async (id: string) =>
+      (await tdb.db.select().from(caseClocks).where(eq(caseClocks.caseId, id)).orderBy(asc(caseClocks.key))).map(
+        (c) => [c.key, c.state, c.level],
+      );
+    const respondStates = (v: PartView) =>
+      v.clocks.filter((c) => c.key.startsWith('respond-')).map((c) => [c.key, c.state]);
+    const tail = (v: PartView, key: string) =>
+      (v.clocks.find((c) => c.key === key)!.ledger.slice(-2) as SlaLedgerEntry[]).map((e) =>
+        e.kind === 'level' ? `level:${e.to}` : e.kind,
+      );
     await withWorker(async (taskQueue) => {
-      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [input],
+      });
       await whistle.executeUpdate(summonsActionUpdate, { args: [{ actor: leader, action: { type: 'approve' } }] });
       const view = async (id: string) => (await env.client.workflow.getHandle(id).query(caseStateQuery)) as PartView;
-      const act = (id: string, who: Actor, action: PartAction) => env.client.workflow.getHandle(id).executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
-      const first = await settled(() => view(late), (v) => v.ackDeadline !== null);
+      const act = (id: string, who: Actor, action: PartAction) =>
+        env.client.workflow.getHandle(id).executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
+      const first = await settled(
+        () => view(late),
+        (v) => v.ackDeadline !== null,
+      );
       await env.sleep(Date.parse(first.ackDeadline!) - (await env.currentTimeMs()) + 1000);
 
       // First miss: window 1 is closed (breached, then stopped); window 2 runs and is what everyone counts down to.
-      const missed = await settled(() => view(late), (v) => v.misses.length === 1);
+      const missed = await settled(
+        () => view(late),
+        (v) => v.misses.length === 1,
+      );
       expect(respondStates(missed)).toEqual([
         ['respond-1', 'stopped'],
         ['respond-2', 'running'],
@@ -238,7 +351,10 @@ describe('summons timers on the time-skipping server', () => {
       expect(missed.ackDeadline).toBe(window2);
       const afterMiss = await settled(envelope(late), (r) => r?.deadline?.toISOString() === window2);
       expect(afterMiss).toMatchObject({ colour: 'green', status: 'notified' });
-      const [inboxRow] = await settled(() => tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.caseId, late)), (rows) => rows[0]?.missCount === 1);
+      const [inboxRow] = await settled(
+        () => tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.caseId, late)),
+        (rows) => rows[0]?.missCount === 1,
+      );
       expect(inboxRow!.ackDeadline?.toISOString()).toBe(window2);
 
       // A late 报到: both 报到 windows are closed and the part follows its (green) result clock.
@@ -257,9 +373,15 @@ describe('summons timers on the time-skipping server', () => {
       ]);
 
       // The second miss is a red card: that window closes too and none runs; the part stays red, with no countdown.
-      const second = await settled(() => view(never), (v) => v.misses.length === 1);
+      const second = await settled(
+        () => view(never),
+        (v) => v.misses.length === 1,
+      );
       await env.sleep(Date.parse(second.ackDeadline!) - (await env.currentTimeMs()) + 1000);
-      const red = await settled(() => view(never), (v) => v.redCard);
+      const red = await settled(
+        () => view(never),
+        (v) => v.redCard,
+      );
       expect(respondStates(red)).toEqual([
         ['respond-1', 'stopped'],
         ['respond-2', 'stopped'],
@@ -284,11 +406,16 @@ describe('summons timers on the time-skipping server', () => {
     const partId = partCaseId(caseId, 'lk.dept.sthj');
     const centre = actor('zhzx.dispatcher', 'dispatcher', 'lk/lk.zhzx');
     const final = await withWorker(async (taskQueue) => {
-      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', { taskQueue, workflowId: caseId, args: [input] });
+      const whistle = await env.client.workflow.start<typeof summonsWorkflow>('summonsWorkflow', {
+        taskQueue,
+        workflowId: caseId,
+        args: [input],
+      });
       await whistle.executeUpdate(summonsActionUpdate, { args: [{ actor: leader, action: { type: 'approve' } }] });
       const part = env.client.workflow.getHandle(partId);
       const view = async () => (await part.query(caseStateQuery)) as PartView;
-      const act = (who: Actor, action: PartAction) => part.executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
+      const act = (who: Actor, action: PartAction) =>
+        part.executeUpdate(partActionUpdate, { args: [{ actor: who, action }] });
       await settled(view, (v) => v.ackDeadline !== null);
       const disputed = await act(liaison('sthj'), { type: 'dispute', reason: '不属本局职责' });
       expect(disputed.status).toBe('disputed');
@@ -302,14 +429,18 @@ describe('summons timers on the time-skipping server', () => {
       const respond = ruled.clocks.find((c) => c.key === 'respond-1')!;
       expect(respond.state).toBe('running');
       // The deadline moved by the time in dispute.
-      expect(Date.parse(respond.deadline!) - Date.parse(ruled.notifiedAt)).toBe(2 * 60 * MINUTE + ruled.disputes[0]!.disputedMs!);
+      expect(Date.parse(respond.deadline!) - Date.parse(ruled.notifiedAt)).toBe(
+        2 * 60 * MINUTE + ruled.disputes[0]!.disputedMs!,
+      );
       const acked = await act(liaison('sthj'), { type: 'acknowledge' });
       expect(acked.ackOnTime).toBe(true);
       await act(liaison('sthj'), { type: 'arrive' });
       const resultDeadline = Date.parse(acked.resultDeadline!);
       await env.sleep(resultDeadline - (await env.currentTimeMs()) + 1000);
       const missed = await settled(view, (v) => v.misses.length === 1);
-      expect(missed.misses).toEqual([expect.objectContaining({ ordinal: 1, kind: 'result', deadline: acked.resultDeadline, redCard: false })]);
+      expect(missed.misses).toEqual([
+        expect.objectContaining({ ordinal: 1, kind: 'result', deadline: acked.resultDeadline, redCard: false }),
+      ]);
       expect(missed).toMatchObject({ status: 'on-site', resultOnTime: false, redCard: false });
       const reported = await act(liaison('sthj'), { type: 'report', result: '已处置', evidence: ['photo:1'] });
       await stopAll(caseId, ['scjg', 'sthj']);
@@ -317,11 +448,19 @@ describe('summons timers on the time-skipping server', () => {
     });
     expect(final).toMatchObject({ status: 'reported', resultOnTime: false, ackOnTime: true });
     const sent = await rowsWhere(() => tdb.db.select().from(notices).where(eq(notices.caseId, partId)), 3);
-    expect(sent.filter((n) => n.kind === 'overdue').map((n) => [n.key, n.unitId]).sort()).toEqual([
+    expect(
+      sent
+        .filter((n) => n.kind === 'overdue')
+        .map((n) => [n.key, n.unitId])
+        .sort(),
+    ).toEqual([
       ['miss:1', 'lk.dept.sthj'],
       ['miss:1', 'lk.zhzx'],
     ]);
-    const [row] = await settled(() => tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.caseId, partId)), (rows) => rows[0]?.status === 'reported');
+    const [row] = await settled(
+      () => tdb.db.select().from(summonsDepartments).where(eq(summonsDepartments.caseId, partId)),
+      (rows) => rows[0]?.status === 'reported',
+    );
     expect(row).toMatchObject({ ackOnTime: true, resultOnTime: false, missCount: 1, disputeCount: 1, redCard: false });
     expect(row!.disputedMs).toBeGreaterThanOrEqual(3 * 60 * MINUTE);
   });

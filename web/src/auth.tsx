@@ -50,7 +50,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [signedInAs],
   );
   const logout = useCallback(async () => {
-    const res = await api.post<{ endSessionUrl: string | null }>('/auth/logout', {}).catch(() => ({ endSessionUrl: null }));
+    const res = await api
+      .post<{ endSessionUrl: string | null }>('/auth/logout', {})
+      .catch(() => ({ endSessionUrl: null }));
     signedInAs(null);
     if (res.endSessionUrl) window.location.assign(res.endSessionUrl);
   }, [signedInAs]);

@@ -5,7 +5,10 @@ import type { Role } from './api/types';
  * them. Any other seeded username can be typed in. (A public `GET /auth/dev-users`, available only
  * while dev login is on, would let the server supply this list.)
  */
-export const DEMO_USER_GROUPS: readonly { unit: readonly [string, string]; users: readonly { username: string; role: Role; leader?: boolean }[] }[] = [
+export const DEMO_USER_GROUPS: readonly {
+  unit: readonly [string, string];
+  users: readonly { username: string; role: Role; leader?: boolean }[];
+}[] = [
   {
     unit: ['兰考县（县级）', 'Lankao County'],
     users: [

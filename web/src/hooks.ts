@@ -32,7 +32,9 @@ export interface Loaded<T> {
  * the last data and reports the server's message.
  */
 export function useLoad<T>(fetcher: () => Promise<T>, deps: readonly unknown[], refreshMs?: number): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: string; status?: number; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: string; status?: number; loading: boolean }>({
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
   const fetcherRef = useRef(fetcher);
   fetcherRef.current = fetcher;
@@ -41,7 +43,9 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: readonly unknown[], 
     setState((s) => ({ ...s, loading: true }));
     fetcherRef.current().then(
       (data) => live && setState({ data, loading: false }),
-      (err: unknown) => live && setState((s) => ({ ...s, error: errorText(err), status: (err as { status?: number }).status, loading: false })),
+      (err: unknown) =>
+        live &&
+        setState((s) => ({ ...s, error: errorText(err), status: (err as { status?: number }).status, loading: false })),
     );
     return () => {
       live = false;
@@ -60,7 +64,10 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: readonly unknown[], 
  * Submit a form to the API: `busy` while it runs, the server's own words in `error` when it refuses
  * (problem+json `detail`, in the console's language), `after` with the answer when it succeeds.
  */
-export function useSubmit<V, R>(send: (values: V) => Promise<R>, after: (result: R) => unknown): { busy: boolean; error: string | undefined; submit: (values: V) => void } {
+export function useSubmit<V, R>(
+  send: (values: V) => Promise<R>,
+  after: (result: R) => unknown,
+): { busy: boolean; error: string | undefined; submit: (values: V) => void } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
   const submit = (values: V) => {

@@ -33,7 +33,12 @@ export const COLOUR_LABEL: Record<ClockLevel, Label> = {
   red: ['超期', 'Overdue'],
 };
 export const COLOUR_TAG: Record<ClockLevel, string> = { green: 'green', blue: 'blue', yellow: 'gold', red: 'red' };
-export const COLOUR_HEX: Record<ClockLevel, string> = { green: '#52c41a', blue: '#1677ff', yellow: '#faad14', red: '#ff4d4f' };
+export const COLOUR_HEX: Record<ClockLevel, string> = {
+  green: '#52c41a',
+  blue: '#1677ff',
+  yellow: '#faad14',
+  red: '#ff4d4f',
+};
 
 const STATUS_LABEL: Record<string, Label> = {
   open: ['办理中', 'Open'],
@@ -115,7 +120,11 @@ const ACTION_LABEL: Record<string, Label> = {
 };
 
 export const ROLE_OR_SYSTEM_LABEL = (role: string | null | undefined): Label =>
-  !role ? ['—', '—'] : role === 'system' ? ['系统', 'System'] : ((ROLE_LABEL as Record<string, Label>)[role] ?? ['其他人员', 'Other']);
+  !role
+    ? ['—', '—']
+    : role === 'system'
+      ? ['系统', 'System']
+      : ((ROLE_LABEL as Record<string, Label>)[role] ?? ['其他人员', 'Other']);
 
 /** Notice kinds as the notice centre files them (db/schema/cases.ts NOTICE_KINDS, 提醒 split from 信息). */
 export const NOTICE_CATEGORIES = ['urge', 'red-card', 'reminder', 'info'] as const;
@@ -126,7 +135,12 @@ export const NOTICE_CATEGORY_LABEL: Record<NoticeCategory, Label> = {
   reminder: ['提醒', 'Reminder'],
   info: ['信息', 'Information'],
 };
-export const NOTICE_CATEGORY_TAG: Record<NoticeCategory, string> = { urge: 'orange', 'red-card': 'red', reminder: 'blue', info: 'default' };
+export const NOTICE_CATEGORY_TAG: Record<NoticeCategory, string> = {
+  urge: 'orange',
+  'red-card': 'red',
+  reminder: 'blue',
+  info: 'default',
+};
 /** The category of a stored notice: overdue and urge are both 督办; an information notice that reminds is 提醒. */
 export function noticeCategory(n: { kind: string; message: string }): NoticeCategory {
   if (n.kind === 'overdue' || n.kind === 'urge') return 'urge';
@@ -143,14 +157,22 @@ const UNIT_OR_USER_ID = /\b(?:u\.)?lk(?:\.[a-z0-9-]+)*\b/g;
  */
 export function readableText(
   text: string,
-  names: { unit: (id: string) => string; person: (id: string) => string; time: (iso: string) => string; pick: (l: Label) => string },
+  names: {
+    unit: (id: string) => string;
+    person: (id: string) => string;
+    time: (iso: string) => string;
+    pick: (l: Label) => string;
+  },
 ): string {
   return text
     .replace(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g, (iso) => names.time(iso))
     .replace(UNIT_OR_USER_ID, (id) => (id.startsWith('u.') ? names.person(id) : names.unit(id)))
     .replace(COLOUR_WORD, (c) => names.pick(COLOUR_LABEL[c as ClockLevel]))
     .replace(/\s*\((?:window|agent|online)\)/g, '')
-    .replace(/seed:chinese-days/g, names.pick(['国务院节假日安排（内置数据）', 'State Council schedule (bundled data)']));
+    .replace(
+      /seed:chinese-days/g,
+      names.pick(['国务院节假日安排（内置数据）', 'State Council schedule (bundled data)']),
+    );
 }
 
 const CALENDAR_SOURCE_LABEL: Record<string, Label> = {
@@ -158,7 +180,8 @@ const CALENDAR_SOURCE_LABEL: Record<string, Label> = {
   admin: ['管理员录入', 'Entered by an administrator'],
 };
 /** Where a calendar year or day came from (db/schema/calendar.ts CALENDAR_SOURCES). */
-export const calendarSourceLabel = (source: string | null | undefined): Label => (source ? (CALENDAR_SOURCE_LABEL[source] ?? [source, source]) : ['—', '—']);
+export const calendarSourceLabel = (source: string | null | undefined): Label =>
+  source ? (CALENDAR_SOURCE_LABEL[source] ?? [source, source]) : ['—', '—'];
 
 const UNIT_KIND_LABEL: Record<string, Label> = {
   county: ['县', 'County'],
@@ -185,11 +208,16 @@ const CLOCK_STATE_LABEL: Record<string, Label> = {
   stopped: ['已停止', 'Stopped'],
 };
 
-const lookup = (table: Record<string, Label>) => (key: string): Label => table[key] ?? [key, key];
+const lookup =
+  (table: Record<string, Label>) =>
+  (key: string): Label =>
+    table[key] ?? [key, key];
 
 /** Case status (any process, a summons part's too); statuses without a label show as they are. */
 export const statusLabel = (key: string): Label =>
-  STATUS_LABEL[key] ?? (SUMMONS_STATUS_LABEL as Record<string, Label>)[key] ?? (PART_STATUS_LABEL as Record<string, Label>)[key] ?? [key, key];
+  STATUS_LABEL[key] ??
+  (SUMMONS_STATUS_LABEL as Record<string, Label>)[key] ??
+  (PART_STATUS_LABEL as Record<string, Label>)[key] ?? [key, key];
 
 /** A whistle's leader approves a whistle, not a permit: its words differ from an approval's. */
 const SUMMONS_ACTION_LABEL: Record<string, Label> = {
@@ -213,8 +241,7 @@ export const actionLabel = (key: string, process?: string): Label => {
     ACTION_LABEL[bare] ??
     (PART_ACTION_LABEL as Record<string, Label>)[bare] ??
     ACTION_LABEL[last] ??
-    (PART_ACTION_LABEL as Record<string, Label>)[last] ??
-    [key, key]
+    (PART_ACTION_LABEL as Record<string, Label>)[last] ?? [key, key]
   );
 };
 export const unitKindLabel = lookup(UNIT_KIND_LABEL);
@@ -232,7 +259,15 @@ export const PART_STATUS_LABEL: Record<PartStatus, Label> = {
   accepted: ['已验收，待评价', 'Accepted, awaiting rating'],
   closed: ['已结束', 'Ended'],
 };
-export const PART_STATUS_TAG: Record<PartStatus, string> = { notified: 'orange', disputed: 'purple', acknowledged: 'blue', 'on-site': 'cyan', reported: 'geekblue', accepted: 'green', closed: 'default' };
+export const PART_STATUS_TAG: Record<PartStatus, string> = {
+  notified: 'orange',
+  disputed: 'purple',
+  acknowledged: 'blue',
+  'on-site': 'cyan',
+  reported: 'geekblue',
+  accepted: 'green',
+  closed: 'default',
+};
 
 export const PART_ACTION_LABEL: Record<PartActionType, Label> = {
   acknowledge: ['报到', 'Acknowledge (报到)'],
@@ -246,7 +281,11 @@ export const PART_ACTION_LABEL: Record<PartActionType, Label> = {
   withdraw: ['撤回召集', 'Withdraw'],
 };
 
-export const URGENCY_LABEL: Record<SummonsUrgency, Label> = { normal: ['一般', 'Normal'], urgent: ['紧急', 'Urgent'], critical: ['特急', 'Critical'] };
+export const URGENCY_LABEL: Record<SummonsUrgency, Label> = {
+  normal: ['一般', 'Normal'],
+  urgent: ['紧急', 'Urgent'],
+  critical: ['特急', 'Critical'],
+};
 export const URGENCY_TAG: Record<SummonsUrgency, string> = { normal: 'default', urgent: 'orange', critical: 'red' };
 
 /** A whistle's own status (workflows/summons/definitions.ts SUMMONS_STATUS_LABEL). */
@@ -256,12 +295,28 @@ export const SUMMONS_STATUS_LABEL: Record<SummonsStatus, Label> = {
   summoning: ['吹哨中（部门报到）', 'Summoning departments'],
   closed: ['已办结', 'Closed'],
 };
-export const SUMMONS_STATUS_TAG: Record<SummonsStatus, string> = { 'awaiting-approval': 'gold', rejected: 'default', summoning: 'processing', closed: 'green' };
-export const COMPLEXITY_LABEL: Record<Complexity, Label> = { simple: ['简单事项', 'Simple'], complex: ['复杂事项', 'Complex'] };
-export const RATING_LABEL: Record<Rating, Label> = { satisfied: ['满意', 'Satisfied'], basic: ['基本满意', 'Basically satisfied'], unsatisfied: ['不满意', 'Unsatisfied'] };
+export const SUMMONS_STATUS_TAG: Record<SummonsStatus, string> = {
+  'awaiting-approval': 'gold',
+  rejected: 'default',
+  summoning: 'processing',
+  closed: 'green',
+};
+export const COMPLEXITY_LABEL: Record<Complexity, Label> = {
+  simple: ['简单事项', 'Simple'],
+  complex: ['复杂事项', 'Complex'],
+};
+export const RATING_LABEL: Record<Rating, Label> = {
+  satisfied: ['满意', 'Satisfied'],
+  basic: ['基本满意', 'Basically satisfied'],
+  unsatisfied: ['不满意', 'Unsatisfied'],
+};
 export const RATING_TAG: Record<Rating, string> = { satisfied: 'green', basic: 'gold', unsatisfied: 'red' };
 /** How a summoned unit's part ended (workflows/summons/summons-case.ts OUTCOME_LABEL). */
-export const PART_OUTCOME_LABEL: Record<PartOutcomeKind, Label> = { completed: ['已验收', 'Accepted'], released: ['异议成立，不属其职责', 'Released: not its duty'], withdrawn: ['已撤回', 'Withdrawn'] };
+export const PART_OUTCOME_LABEL: Record<PartOutcomeKind, Label> = {
+  completed: ['已验收', 'Accepted'],
+  released: ['异议成立，不属其职责', 'Released: not its duty'],
+  withdrawn: ['已撤回', 'Withdrawn'],
+};
 
 /** Assessment grades (default bands 优秀/良好/合格/不合格) and their colours. */
 export const GRADE_COLOUR: Record<string, string> = { excellent: 'green', good: 'blue', pass: 'gold', fail: 'red' };

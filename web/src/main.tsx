@@ -77,7 +77,14 @@ function Root() {
                   }
                 >
                   <Route index element={<MobileHome />} />
-                  <Route path="report" element={<Guard roles={REPORTER_ROLES}><MobileReport /></Guard>} />
+                  <Route
+                    path="report"
+                    element={
+                      <Guard roles={REPORTER_ROLES}>
+                        <MobileReport />
+                      </Guard>
+                    }
+                  />
                   <Route path="mine" element={<MobileMine />} />
                   <Route path="cases/:id" element={<MobileCase />} />
                   <Route path="summons" element={<MobileSummons />} />
@@ -94,28 +101,161 @@ function Root() {
                   <Route path="notices" element={<NoticesPage />} />
                   <Route path="cases" element={<CaseListPage />} />
                   <Route path="cases/:id" element={<CasePage />} />
-                  <Route path="tasks/new" element={<Guard roles={TASK_CREATOR_ROLES}><NewTaskPage /></Guard>} />
-                  <Route path="approvals/new" element={<Guard roles={APPLICATION_ROLES}><NewApprovalPage /></Guard>} />
-                  <Route path="incidents/new" element={<Guard roles={REPORTER_ROLES}><ReportIncidentPage /></Guard>} />
+                  <Route
+                    path="tasks/new"
+                    element={
+                      <Guard roles={TASK_CREATOR_ROLES}>
+                        <NewTaskPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="approvals/new"
+                    element={
+                      <Guard roles={APPLICATION_ROLES}>
+                        <NewApprovalPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="incidents/new"
+                    element={
+                      <Guard roles={REPORTER_ROLES}>
+                        <ReportIncidentPage />
+                      </Guard>
+                    }
+                  />
                   <Route path="summons" element={<SummonsInboxPage />} />
-                  <Route path="whistles" element={<Guard roles={WHISTLE_VIEWER_ROLES}><WhistleListPage /></Guard>} />
-                  <Route path="whistles/new" element={<Guard roles={WHISTLE_ROLES}><WhistleFormPage /></Guard>} />
-                  <Route path="whistles/:id" element={<Guard roles={WHISTLE_VIEWER_ROLES}><WhistleDetailPage /></Guard>} />
+                  <Route
+                    path="whistles"
+                    element={
+                      <Guard roles={WHISTLE_VIEWER_ROLES}>
+                        <WhistleListPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="whistles/new"
+                    element={
+                      <Guard roles={WHISTLE_ROLES}>
+                        <WhistleFormPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="whistles/:id"
+                    element={
+                      <Guard roles={WHISTLE_VIEWER_ROLES}>
+                        <WhistleDetailPage />
+                      </Guard>
+                    }
+                  />
                   <Route path="assessment" element={<AssessmentCyclesPage />} />
                   <Route path="assessment/:id" element={<AssessmentCyclePage />} />
-                  <Route path="board" element={<Guard roles={BOARD_ROLES}><BoardPage /></Guard>} />
-                  <Route path="admin/org" element={<Guard roles={['admin']}><OrgPage /></Guard>} />
-                  <Route path="admin/users" element={<Guard roles={['admin']}><UsersPage /></Guard>} />
-                  <Route path="admin/matters" element={<Guard roles={['admin']}><MattersPage /></Guard>} />
-                  <Route path="admin/calendar" element={<Guard roles={['admin']}><CalendarPage /></Guard>} />
-                  <Route path="admin/matters/new" element={<Guard roles={['admin']}><MatterEditorPage /></Guard>} />
-                  <Route path="admin/matters/:code/edit" element={<Guard roles={['admin']}><MatterEditorPage /></Guard>} />
-                  <Route path="admin/incident-config" element={<Guard roles={['admin']}><IncidentConfigPage /></Guard>} />
-                  <Route path="admin/summons-config" element={<Guard roles={['admin']}><SummonsConfigPage /></Guard>} />
-                  <Route path="admin/import" element={<Guard roles={['admin']}><ImportPage /></Guard>} />
-                  <Route path="admin/secondments" element={<Guard roles={['admin']}><SecondmentsPage /></Guard>} />
-                  <Route path="admin/payroll" element={<Guard roles={['admin']}><PayrollPage /></Guard>} />
-                  <Route path="admin/audit" element={<Guard roles={['admin']}><AdminAuditPage /></Guard>} />
+                  <Route
+                    path="board"
+                    element={
+                      <Guard roles={BOARD_ROLES}>
+                        <BoardPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/org"
+                    element={
+                      <Guard roles={['admin']}>
+                        <OrgPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/users"
+                    element={
+                      <Guard roles={['admin']}>
+                        <UsersPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/matters"
+                    element={
+                      <Guard roles={['admin']}>
+                        <MattersPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/calendar"
+                    element={
+                      <Guard roles={['admin']}>
+                        <CalendarPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/matters/new"
+                    element={
+                      <Guard roles={['admin']}>
+                        <MatterEditorPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/matters/:code/edit"
+                    element={
+                      <Guard roles={['admin']}>
+                        <MatterEditorPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/incident-config"
+                    element={
+                      <Guard roles={['admin']}>
+                        <IncidentConfigPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/summons-config"
+                    element={
+                      <Guard roles={['admin']}>
+                        <SummonsConfigPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/import"
+                    element={
+                      <Guard roles={['admin']}>
+                        <ImportPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/secondments"
+                    element={
+                      <Guard roles={['admin']}>
+                        <SecondmentsPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/payroll"
+                    element={
+                      <Guard roles={['admin']}>
+                        <PayrollPage />
+                      </Guard>
+                    }
+                  />
+                  <Route
+                    path="admin/audit"
+                    element={
+                      <Guard roles={['admin']}>
+                        <AdminAuditPage />
+                      </Guard>
+                    }
+                  />
                   <Route path="*" element={<Navigate to="/inbox" replace />} />
                 </Route>
               </Routes>

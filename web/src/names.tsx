@@ -63,5 +63,16 @@ export function useReadable(): (text: string | null | undefined) => string {
   const unit = useUnitName();
   const person = usePersonName();
   const { pick } = useI18n();
-  return useCallback((text) => (text ? readableText(text, { unit: (id) => unit(id), person: (id) => person(id), time: (iso) => formatTime(iso), pick }) : ''), [unit, person, pick]);
+  return useCallback(
+    (text) =>
+      text
+        ? readableText(text, {
+            unit: (id) => unit(id),
+            person: (id) => person(id),
+            time: (iso) => formatTime(iso),
+            pick,
+          })
+        : '',
+    [unit, person, pick],
+  );
 }

@@ -9,7 +9,15 @@ import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case
 import { carryOut, type Plan as ClockPlan } from '../shared/clock-plan';
 import type { StartTaskInput } from '../task/definitions';
 import { build, PRECHECK, PRECHECK_LABEL, stopRunning } from './clocks';
-import type { ApprovalActionInput, ApprovalHistoryEntry, ApprovalStatus, ApprovalView, Signature, StartApprovalInput, TransferTarget } from './definitions';
+import type {
+  ApprovalActionInput,
+  ApprovalHistoryEntry,
+  ApprovalStatus,
+  ApprovalView,
+  Signature,
+  StartApprovalInput,
+  TransferTarget,
+} from './definitions';
 import { planAccept, planNotice, planSupplement } from './intake';
 import { assignments, authorise, rule, unique } from './policy';
 import {
@@ -28,7 +36,14 @@ import { closeRating, tick } from './timers';
 import { creationNote, snapshot, view } from './views';
 import { withAttachments } from '../shared/attachments';
 
-const CLOSED: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected', 'refused', 'withdrawn', 'lapsed', 'terminated']);
+const CLOSED: ReadonlySet<ApprovalStatus> = new Set([
+  'concluded',
+  'rejected',
+  'refused',
+  'withdrawn',
+  'lapsed',
+  'terminated',
+]);
 const RATABLE: ReadonlySet<ApprovalStatus> = new Set(['concluded', 'rejected']);
 
 /** What a planned action leaves to record and send. */
@@ -96,10 +111,24 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
     this.clocks = new CaseClocks(input.calendar);
     this.createdAt = new Date(now).toISOString();
     this.updatedAt = this.createdAt;
-    this.history.push(this.entry(input.submittedBy, 'submit', null, `${this.matter.name}：${input.applicant.name}（${input.channel}）`, this.createdAt));
+    this.history.push(
+      this.entry(
+        input.submittedBy,
+        'submit',
+        null,
+        `${this.matter.name}：${input.applicant.name}（${input.channel}）`,
+        this.createdAt,
+      ),
+    );
     if (precheck && this.matter.kind !== 'instant') {
       const meta = { actor: input.submittedBy.userId, reason: '收件' };
-      const clock = build(this, PRECHECK, PRECHECK_LABEL, () => startClock({ unit: 'workday', amount: PRECHECK_DAYS }, now, meta), now);
+      const clock = build(
+        this,
+        PRECHECK,
+        PRECHECK_LABEL,
+        () => startClock({ unit: 'workday', amount: PRECHECK_DAYS }, now, meta),
+        now,
+      );
       carryOut(this.clocks, { clocks: [clock], commit: () => ({ note: null }) }, now);
     }
   }
@@ -173,7 +202,11 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
     const { actor, action } = input;
     // The workflow numbers a bad rating's rectification task once the rating is checked (workflow.ts).
     if (action.type === 'rate' && action.score <= BAD_RATING_MAX && !action.rectificationCaseId) {
-      throw rule('rectification-number-missing', '差评须同时生成整改任务编号', 'A bad rating needs a rectification case number');
+      throw rule(
+        'rectification-number-missing',
+        '差评须同时生成整改任务编号',
+        'A bad rating needs a rectification case number',
+      );
     }
     const plan = this.plan(input, now);
     const before = this.auditState(now);
@@ -182,7 +215,18 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
     const at = this.touch(now);
     this.history.push(this.entry(actor, action.type, step, outcome.note, at));
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `approval.${action.type}`, reason: outcome.note, before, after: withAttachments(this.auditState(now), 'files' in action ? action.files : undefined), at }],
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `approval.${action.type}`,
+          reason: outcome.note,
+          before,
+          after: withAttachments(this.auditState(now), 'files' in action ? action.files : undefined),
+          at,
+        },
+      ],
       notices: outcome.notices ?? [],
       rectifications: outcome.rectification ? [outcome.rectification] : [],
     };
@@ -212,7 +256,11 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
 
   private plan(input: ApprovalActionInput, now: number): Plan {
     const { actor, action } = input;
-    const overseen = action.type === 'urge' && input.oversight === true && actor.role === 'supervisor' && this.assignments().some((a) => a.actions.includes('urge'));
+    const overseen =
+      action.type === 'urge' &&
+      input.oversight === true &&
+      actor.role === 'supervisor' &&
+      this.assignments().some((a) => a.actions.includes('urge'));
     if (!overseen) authorise(this, actor, action);
     switch (action.type) {
       case 'notify-missing':
@@ -222,7 +270,10 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
       case 'accept':
         return planAccept(this, actor, action, now);
       case 'refuse':
-        return { clocks: stopRunning(this, now, '不予受理', actor.userId), commit: () => this.close('refused', action.reason) };
+        return {
+          clocks: stopRunning(this, now, '不予受理', actor.userId),
+          commit: () => this.close('refused', action.reason),
+        };
       case 'approve':
         return planApprove(this, actor, action.opinion, now);
       case 'reject':
@@ -247,7 +298,10 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
       case 'urge':
         return { clocks: [], commit: () => urge(this, action.message, now) };
       case 'withdraw':
-        return { clocks: stopRunning(this, now, '申请人撤回', actor.userId), commit: () => this.close('withdrawn', action.reason) };
+        return {
+          clocks: stopRunning(this, now, '申请人撤回', actor.userId),
+          commit: () => this.close('withdrawn', action.reason),
+        };
       case 'expedite':
         return planExpedite(this, actor, action, now);
       case 'conclude':
@@ -277,6 +331,15 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
   }
 
   entry(actor: Actor, action: string, step: string | null, opinion: string | null, at: string): ApprovalHistoryEntry {
-    return { at, actorId: actor.userId, actorName: actor.displayName ?? null, unitId: actor.unitId || null, role: actor.role, action, step, opinion };
+    return {
+      at,
+      actorId: actor.userId,
+      actorName: actor.displayName ?? null,
+      unitId: actor.unitId || null,
+      role: actor.role,
+      action,
+      step,
+      opinion,
+    };
   }
 }

@@ -41,7 +41,13 @@ export function running(c: ApprovalCase, key: string): boolean {
   return c.clocks.clocks[key]?.clock.stoppedAt === null;
 }
 
-export function build(c: ApprovalCase, key: string, label: string, make: (current: SlaClock | undefined) => SlaClock, now: number): ClockChange {
+export function build(
+  c: ApprovalCase,
+  key: string,
+  label: string,
+  make: (current: SlaClock | undefined) => SlaClock,
+  now: number,
+): ClockChange {
   return planClock(c.clocks, key, label, make, now);
 }
 
@@ -56,5 +62,12 @@ export function stopRunning(c: ApprovalCase, now: number, reason: string, actorI
 }
 
 export function startStepClock(c: ApprovalCase, step: ResolvedStep, now: number, actorId: string): ClockChange {
-  return build(c, stepClockKey(step), stepClockLabel(step), () => startClock({ unit: 'workday', amount: step.limitDays! }, now, { actor: actorId, reason: `进入“${step.name}”` }), now);
+  return build(
+    c,
+    stepClockKey(step),
+    stepClockLabel(step),
+    () =>
+      startClock({ unit: 'workday', amount: step.limitDays! }, now, { actor: actorId, reason: `进入“${step.name}”` }),
+    now,
+  );
 }

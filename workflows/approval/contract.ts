@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { durationSchema } from '../../domain/calendar';
 import { CHANNELS, matterShapeSchema, stepSchema } from '../../domain/catalogue';
-import { actorSchema, assignmentSnapshotSchema, attachmentRefSchema, calendarContextSchema, clockSnapshotSchema, text, withEvidence } from '../shared/contract';
+import {
+  actorSchema,
+  assignmentSnapshotSchema,
+  attachmentRefSchema,
+  calendarContextSchema,
+  clockSnapshotSchema,
+  text,
+  withEvidence,
+} from '../shared/contract';
 import { APPROVAL_STATUSES, EXPEDITE_UNITS, SUSPENSION_KINDS } from './definitions';
 
 // The approval case's contract (政务服务审批): what starts it, what a caller may do to it, what it
@@ -9,22 +17,43 @@ import { APPROVAL_STATUSES, EXPEDITE_UNITS, SUSPENSION_KINDS } from './definitio
 
 const key = z.string().regex(/^[a-z][a-z0-9-]{0,39}$/);
 const keys = (description: string) => z.array(key).min(1).max(50).meta({ description });
-const stepRef = { step: key.optional().meta({ description: '当前环节标识（可选，防止误办下一环节；不符则 409）/ the step you act on; 409 if it is no longer current' }) };
+const stepRef = {
+  step: key.optional().meta({
+    description:
+      '当前环节标识（可选，防止误办下一环节；不符则 409）/ the step you act on; 409 if it is no longer current',
+  }),
+};
 const reason = (description: string) => text(2000).meta({ description });
 
 /** A user a step is transferred to (转交), as the API resolved it from the user table. */
-export const transferTargetSchema = z.object({ userId: z.string(), unitId: z.string(), role: z.string(), displayName: z.string().optional() });
+export const transferTargetSchema = z.object({
+  userId: z.string(),
+  unitId: z.string(),
+  role: z.string(),
+  displayName: z.string().optional(),
+});
 
-const supplement = withEvidence({ type: z.literal('supplement'), materials: keys('补正（或补齐容缺）的材料 / materials handed in now'), note: text(1000).optional() });
+const supplement = withEvidence({
+  type: z.literal('supplement'),
+  materials: keys('补正（或补齐容缺）的材料 / materials handed in now'),
+  note: text(1000).optional(),
+});
 
-const notifyMissing = z.strictObject({ type: z.literal('notify-missing'), missing: keys('一次性告知：列明全部需补正的材料 / every material to supplement, at once'), note: text(1000).optional() });
+const notifyMissing = z.strictObject({
+  type: z.literal('notify-missing'),
+  missing: keys('一次性告知：列明全部需补正的材料 / every material to supplement, at once'),
+  note: text(1000).optional(),
+});
 
 /** The actions a caller sends and the Update carries alike (but for `notify-missing` and `supplement`, listed first, and `transfer`, `expedite`, `rate`). */
 const commonActions = [
   z.strictObject({
     type: z.literal('accept'),
     tolerate: keys('容缺受理：缺少的非关键材料 / missing non-key materials accepted for later').optional(),
-    catchUpDays: z.number().int().min(1).max(365).optional().meta({ description: '容缺补齐期限（工作日，默认=承诺时限）/ catch-up period in working days (default: the promised limit)' }),
+    catchUpDays: z.number().int().min(1).max(365).optional().meta({
+      description:
+        '容缺补齐期限（工作日，默认=承诺时限）/ catch-up period in working days (default: the promised limit)',
+    }),
     conclude: z
       .strictObject({ result: reason('办理结果 / result'), certificateNo: text(100).optional() })
       .optional()
@@ -32,15 +61,43 @@ const commonActions = [
   }),
   z.strictObject({ type: z.literal('refuse'), reason: reason('不予受理理由 / why the application is not accepted') }),
   z.strictObject({ type: z.literal('approve'), opinion: reason('审批意见 / opinion'), ...stepRef }),
-  z.strictObject({ type: z.literal('reject'), reason: reason('不予许可理由 / why the application is refused'), ...stepRef }),
-  z.strictObject({ type: z.literal('return'), reason: reason('退回上一环节的理由 / why it goes back a step'), ...stepRef }),
-  z.strictObject({ type: z.literal('suspend'), kind: z.enum(SUSPENSION_KINDS).meta({ description: '§45 听证/检验/检测/专家评审 / hearing, inspection, testing, expert review' }), reason: reason('中止计时理由 / why') }),
+  z.strictObject({
+    type: z.literal('reject'),
+    reason: reason('不予许可理由 / why the application is refused'),
+    ...stepRef,
+  }),
+  z.strictObject({
+    type: z.literal('return'),
+    reason: reason('退回上一环节的理由 / why it goes back a step'),
+    ...stepRef,
+  }),
+  z.strictObject({
+    type: z.literal('suspend'),
+    kind: z
+      .enum(SUSPENSION_KINDS)
+      .meta({ description: '§45 听证/检验/检测/专家评审 / hearing, inspection, testing, expert review' }),
+    reason: reason('中止计时理由 / why'),
+  }),
   z.strictObject({ type: z.literal('resume'), reason: text(1000).optional() }),
-  z.strictObject({ type: z.literal('request-extension'), days: z.number().int().min(1).max(30).meta({ description: '延期工作日数 / working days' }), reason: reason('延期理由 / why') }),
-  z.strictObject({ type: z.literal('decide-extension'), approve: z.boolean().meta({ description: '同意或不同意延期 / approve or deny the pending request' }), reason: text(1000).optional() }),
+  z.strictObject({
+    type: z.literal('request-extension'),
+    days: z.number().int().min(1).max(30).meta({ description: '延期工作日数 / working days' }),
+    reason: reason('延期理由 / why'),
+  }),
+  z.strictObject({
+    type: z.literal('decide-extension'),
+    approve: z.boolean().meta({ description: '同意或不同意延期 / approve or deny the pending request' }),
+    reason: text(1000).optional(),
+  }),
   z.strictObject({ type: z.literal('urge'), message: reason('催办意见 / what to say to the step holders') }),
   z.strictObject({ type: z.literal('withdraw'), reason: reason('撤回原因 / why the applicant withdraws') }),
-  z.strictObject({ type: z.literal('conclude'), result: reason('办理结果 / result'), certificateNo: text(100).optional().meta({ description: '证照编号（行政许可必填）/ certificate number (required for permits)' }) }),
+  z.strictObject({
+    type: z.literal('conclude'),
+    result: reason('办理结果 / result'),
+    certificateNo: text(100)
+      .optional()
+      .meta({ description: '证照编号（行政许可必填）/ certificate number (required for permits)' }),
+  }),
 ] as const;
 
 /**
@@ -55,11 +112,29 @@ export const approvalActionRequestSchema = z
     ...commonActions,
     z.strictObject({
       type: z.literal('expedite'),
-      budget: z.strictObject({ unit: z.enum(EXPEDITE_UNITS), amount: z.number().positive().max(1000) }).meta({ description: '特事特办时限（自然时间），如 { unit: "hour", amount: 2 } / natural-time limit' }),
+      budget: z
+        .strictObject({ unit: z.enum(EXPEDITE_UNITS), amount: z.number().positive().max(1000) })
+        .meta({ description: '特事特办时限（自然时间），如 { unit: "hour", amount: 2 } / natural-time limit' }),
       reason: reason('特事特办理由 / why'),
     }),
-    z.strictObject({ type: z.literal('rate'), score: z.number().int().min(1).max(5).meta({ description: '好差评 1–5 分；≤2 分生成整改任务 / 1–5; 2 or less opens a rectification task' }), comment: text(1000).optional() }),
-    z.strictObject({ type: z.literal('transfer'), toUser: text(100).meta({ description: '转交给本单位同角色人员（用户名或用户 ID）/ a colleague with the same role: username or user id' }), reason: text(1000).optional(), ...stepRef }),
+    z.strictObject({
+      type: z.literal('rate'),
+      score: z
+        .number()
+        .int()
+        .min(1)
+        .max(5)
+        .meta({ description: '好差评 1–5 分；≤2 分生成整改任务 / 1–5; 2 or less opens a rectification task' }),
+      comment: text(1000).optional(),
+    }),
+    z.strictObject({
+      type: z.literal('transfer'),
+      toUser: text(100).meta({
+        description: '转交给本单位同角色人员（用户名或用户 ID）/ a colleague with the same role: username or user id',
+      }),
+      reason: text(1000).optional(),
+      ...stepRef,
+    }),
   ])
   .meta({ id: 'ApprovalAction' });
 
@@ -72,7 +147,12 @@ export const approvalActionSchema = z.discriminatedUnion('type', [
   // The workflow itself refuses a limit in working time (the API only offers natural time).
   z.strictObject({ type: z.literal('expedite'), budget: durationSchema, reason: text(2000) }),
   // A bad rating's rectification task is numbered by the workflow once the rating is accepted.
-  z.strictObject({ type: z.literal('rate'), score: z.number().int().min(1).max(5), comment: text(1000).optional(), rectificationCaseId: z.string().optional() }),
+  z.strictObject({
+    type: z.literal('rate'),
+    score: z.number().int().min(1).max(5),
+    comment: text(1000).optional(),
+    rectificationCaseId: z.string().optional(),
+  }),
 ]);
 
 export const approvalActionInputSchema = z.object({
@@ -85,10 +165,19 @@ export const approvalActionInputSchema = z.object({
   oversight: z.boolean().optional(),
 });
 
-export const applicantSchema = z.object({ name: z.string(), idNumber: z.string().optional(), phone: z.string().optional() });
+export const applicantSchema = z.object({
+  name: z.string(),
+  idNumber: z.string().optional(),
+  phone: z.string().optional(),
+});
 
 /** A member of a 会签 panel as resolved for one case: the role it signs with and, for a named user, who. */
-const resolvedSignerSchema = z.object({ key: z.string(), role: z.string(), userId: z.string().optional(), displayName: z.string().optional() });
+const resolvedSignerSchema = z.object({
+  key: z.string(),
+  role: z.string(),
+  userId: z.string().optional(),
+  displayName: z.string().optional(),
+});
 
 /** A step with its units resolved for one case: who may sign it. */
 export const resolvedStepSchema = z.intersection(
@@ -138,7 +227,10 @@ export const signatureSchema = z.object({
   actorName: z.string().nullable(),
   at: z.string(),
   opinion: z.string(),
-  signer: z.string().optional().meta({ description: '按人员会签：所签的会签席位（user:… 或 role:…）/ on a panel: the member signed for' }),
+  signer: z
+    .string()
+    .optional()
+    .meta({ description: '按人员会签：所签的会签席位（user:… 或 role:…）/ on a panel: the member signed for' }),
   role: z.string().optional(),
 });
 
@@ -161,11 +253,14 @@ export const stepViewSchema = z.object({
   limitDays: z.number().nullable(),
   state: z.enum(['pending', 'current', 'done']),
   signatures: z.array(signatureSchema),
-  signers: z
-    .array(signerViewSchema)
-    .meta({ description: '按人员会签（评审组）：每位须签署的人员或角色及其签署 / a panel of people or roles who must each sign, with their signatures' }),
+  signers: z.array(signerViewSchema).meta({
+    description:
+      '按人员会签（评审组）：每位须签署的人员或角色及其签署 / a panel of people or roles who must each sign, with their signatures',
+  }),
   pendingUnitIds: z.array(z.string()),
-  transfers: z.record(z.string(), transferTargetSchema).meta({ description: '单位 → 转交对象 / unit → the user the step was transferred to' }),
+  transfers: z
+    .record(z.string(), transferTargetSchema)
+    .meta({ description: '单位 → 转交对象 / unit → the user the step was transferred to' }),
 });
 
 export const materialsViewSchema = z.object({
@@ -183,7 +278,15 @@ export const approvalViewSchema = z
     caseId: z.string(),
     status: z.enum(APPROVAL_STATUSES),
     statusLabel: z.string(),
-    matter: z.object({ code: z.string(), version: z.number().int(), name: z.string(), category: z.string(), kind: z.string(), promisedLimitDays: z.number(), statutoryLimitDays: z.number() }),
+    matter: z.object({
+      code: z.string(),
+      version: z.number().int(),
+      name: z.string(),
+      category: z.string(),
+      kind: z.string(),
+      promisedLimitDays: z.number(),
+      statutoryLimitDays: z.number(),
+    }),
     applicant: z.object({ name: z.string(), phone: z.string().nullable(), idNumber: z.string().nullable() }),
     channel: z.enum(CHANNELS),
     townshipId: z.string(),
@@ -191,21 +294,42 @@ export const approvalViewSchema = z
     receiptNo: z.string().nullable().meta({ description: '受理回执号 / acceptance receipt number' }),
     acceptedAt: z.string().nullable(),
     materials: materialsViewSchema,
-    caseDeadline: z.string().nullable().meta({ description: '承诺期限（特事特办后为其时限）；受理前、中止计时期间和结案后为空 / the promised limit’s deadline (the expedited one once expedited); null before acceptance, while suspended and once closed' }),
-    stepDeadline: z.string().nullable().meta({ description: '当前环节时限 / the current step’s own limit, while it runs' }),
-    precheckDeadline: z.string().nullable().meta({ description: '受理审查期限：逾期未告知视为受理（行政许可法第三十二条）/ end of the pre-check period; silence after it counts as acceptance' }),
+    caseDeadline: z.string().nullable().meta({
+      description:
+        '承诺期限（特事特办后为其时限）；受理前、中止计时期间和结案后为空 / the promised limit’s deadline (the expedited one once expedited); null before acceptance, while suspended and once closed',
+    }),
+    stepDeadline: z
+      .string()
+      .nullable()
+      .meta({ description: '当前环节时限 / the current step’s own limit, while it runs' }),
+    precheckDeadline: z.string().nullable().meta({
+      description:
+        '受理审查期限：逾期未告知视为受理（行政许可法第三十二条）/ end of the pre-check period; silence after it counts as acceptance',
+    }),
     supplementDeadline: z.string().nullable(),
     catchUpDeadline: z.string().nullable(),
     currentStep: z.string().nullable(),
     steps: z.array(stepViewSchema),
-    suspension: z.object({ kind: z.enum(SUSPENSION_KINDS), reason: z.string(), by: z.string(), at: z.string() }).nullable(),
-    pendingExtension: z.object({ days: z.number(), reason: z.string(), step: z.string().nullable(), by: z.string(), at: z.string() }).nullable(),
+    suspension: z
+      .object({ kind: z.enum(SUSPENSION_KINDS), reason: z.string(), by: z.string(), at: z.string() })
+      .nullable(),
+    pendingExtension: z
+      .object({ days: z.number(), reason: z.string(), step: z.string().nullable(), by: z.string(), at: z.string() })
+      .nullable(),
     expedited: z.object({ budget: durationSchema, reason: z.string(), by: z.string(), at: z.string() }).nullable(),
     urgeCount: z.number().int(),
     conclusion: z.object({ result: z.string(), certificateNo: z.string().nullable(), at: z.string() }).nullable(),
     closeReason: z.string().nullable(),
     handlingUnitId: z.string().nullable(),
-    rating: z.object({ score: z.number().int(), comment: z.string().nullable(), by: z.string(), at: z.string(), rectificationCaseId: z.string().nullable() }).nullable(),
+    rating: z
+      .object({
+        score: z.number().int(),
+        comment: z.string().nullable(),
+        by: z.string(),
+        at: z.string(),
+        rectificationCaseId: z.string().nullable(),
+      })
+      .nullable(),
     history: z.array(approvalHistoryEntrySchema),
     assignments: z.array(assignmentSnapshotSchema),
     clocks: z.array(clockSnapshotSchema),

@@ -56,7 +56,12 @@ export type Channel = (typeof CHANNELS)[number];
 /** §45 grounds for excluding time from the limit: hearing, inspection, testing, expert review. */
 export const SUSPENSION_KINDS = ['hearing', 'inspection', 'testing', 'expert-review'] as const;
 export type SuspensionKind = (typeof SUSPENSION_KINDS)[number];
-export const SUSPENSION_KIND_LABEL: Record<SuspensionKind, string> = { hearing: '听证', inspection: '检验', testing: '检测', 'expert-review': '专家评审' };
+export const SUSPENSION_KIND_LABEL: Record<SuspensionKind, string> = {
+  hearing: '听证',
+  inspection: '检验',
+  testing: '检测',
+  'expert-review': '专家评审',
+};
 
 /** Natural-time units an expedited (特事特办) case may be given. */
 export const EXPEDITE_UNITS = ['minute', 'hour', 'day'] as const;

@@ -7,8 +7,28 @@ import type { ClockChange } from '../shared/clock-plan';
 import { noticesTo } from '../shared/notices';
 import type { StartTaskInput } from '../task/definitions';
 import type { ApprovalCase, Outcome, Plan } from './approval-case';
-import { build, CASE, CASE_LABEL, caseClockKey, EXPEDITE, EXPEDITE_LABEL, isPaused, running, startStepClock, stepClockKey, stepClockLabel, stop, stopRunning } from './clocks';
-import { EXPEDITE_UNITS, SUSPENSION_KIND_LABEL, type ApprovalAction, type Signature, type TransferTarget } from './definitions';
+import {
+  build,
+  CASE,
+  CASE_LABEL,
+  caseClockKey,
+  EXPEDITE,
+  EXPEDITE_LABEL,
+  isPaused,
+  running,
+  startStepClock,
+  stepClockKey,
+  stepClockLabel,
+  stop,
+  stopRunning,
+} from './clocks';
+import {
+  EXPEDITE_UNITS,
+  SUSPENSION_KIND_LABEL,
+  type ApprovalAction,
+  type Signature,
+  type TransferTarget,
+} from './definitions';
 import { conflict, materialNames, refused, rule } from './policy';
 
 // Planners of the steps after acceptance, to the conclusion and the rating. Each checks and
@@ -18,20 +38,29 @@ export function planApprove(c: ApprovalCase, actor: Actor, opinion: string, now:
   const index = c.stepIndex;
   const step = c.input.steps[index]!;
   const seat = step.seats ? seatFor(c, step, actor) : undefined;
-  const signature: Signature = { unitId: actor.unitId, actorId: actor.userId, actorName: actor.displayName ?? null, at: new Date(now).toISOString(), opinion, ...(seat ? { signer: seat.key, role: actor.role } : {}) };
+  const signature: Signature = {
+    unitId: actor.unitId,
+    actorId: actor.userId,
+    actorName: actor.displayName ?? null,
+    at: new Date(now).toISOString(),
+    opinion,
+    ...(seat ? { signer: seat.key, role: actor.role } : {}),
+  };
   const signed = [...(c.signatures[index] ?? []), signature];
   const complete = step.seats
     ? step.seats.every((k) => signed.some((s) => s.signer === k.key))
     : step.mode !== 'all' || step.unitIds.every((u) => signed.some((s) => s.unitId === u));
   const next = complete ? c.input.steps[index + 1] : undefined;
   const clocks: ClockChange[] = [];
-  if (complete && running(c, stepClockKey(step))) clocks.push(stop(c, stepClockKey(step), now, '环节办结', actor.userId));
+  if (complete && running(c, stepClockKey(step)))
+    clocks.push(stop(c, stepClockKey(step), now, '环节办结', actor.userId));
   if (next?.limitDays) clocks.push(startStepClock(c, next, now, actor.userId));
   return {
     clocks,
     commit: () => {
       c.signatures[index] = signed;
-      if (!complete) return { note: `会签同意（${signed.length}/${step.seats?.length ?? step.unitIds.length}）：${opinion}` };
+      if (!complete)
+        return { note: `会签同意（${signed.length}/${step.seats?.length ?? step.unitIds.length}）：${opinion}` };
       c.transfers = {};
       if (next) {
         c.stepIndex = index + 1;
@@ -48,8 +77,15 @@ export function planApprove(c: ApprovalCase, actor: Actor, opinion: string, now:
 /** The panel member `actor` signs for: its own named seat first, else a seat of its role in the unit. */
 function seatFor(c: ApprovalCase, step: ResolvedStep, actor: Actor): ResolvedSigner {
   const pending = c.pendingSeats();
-  const seat = pending.find((s) => s.userId === actor.userId) ?? pending.find((s) => !s.userId && s.role === actor.role && step.unitIds.includes(actor.unitId));
-  if (!seat) throw conflict('already-signed', `“${step.name}”中您可签署的会签已完成`, `Your place on step ${step.key} has been signed already`);
+  const seat =
+    pending.find((s) => s.userId === actor.userId) ??
+    pending.find((s) => !s.userId && s.role === actor.role && step.unitIds.includes(actor.unitId));
+  if (!seat)
+    throw conflict(
+      'already-signed',
+      `“${step.name}”中您可签署的会签已完成`,
+      `Your place on step ${step.key} has been signed already`,
+    );
   return seat;
 }
 
@@ -74,9 +110,16 @@ export function planReturn(c: ApprovalCase, actor: Actor, reason: string, now: n
 
 export function planTransfer(c: ApprovalCase, actor: Actor, to: TransferTarget, reason: string | undefined): Plan {
   const step = c.currentStep()!;
-  if (to.userId === actor.userId) throw rule('transfer-to-self', '不能转交给自己', 'You cannot transfer a step to yourself');
-  if (to.unitId !== actor.unitId) throw rule('transfer-other-unit', '只能转交给本单位人员', 'A step can only be transferred within your unit');
-  if (to.role !== step.role) throw rule('transfer-other-role', `只能转交给本单位具有“${step.role}”角色的人员`, `The recipient must have the step's role (${step.role})`);
+  if (to.userId === actor.userId)
+    throw rule('transfer-to-self', '不能转交给自己', 'You cannot transfer a step to yourself');
+  if (to.unitId !== actor.unitId)
+    throw rule('transfer-other-unit', '只能转交给本单位人员', 'A step can only be transferred within your unit');
+  if (to.role !== step.role)
+    throw rule(
+      'transfer-other-role',
+      `只能转交给本单位具有“${step.role}”角色的人员`,
+      `The recipient must have the step's role (${step.role})`,
+    );
   return {
     clocks: [],
     commit: () => {
@@ -86,11 +129,27 @@ export function planTransfer(c: ApprovalCase, actor: Actor, to: TransferTarget, 
   };
 }
 
-export function planSuspension(c: ApprovalCase, actor: Actor, action: Extract<ApprovalAction, { type: 'suspend' | 'resume' }>, now: number): Plan {
+export function planSuspension(
+  c: ApprovalCase,
+  actor: Actor,
+  action: Extract<ApprovalAction, { type: 'suspend' | 'resume' }>,
+  now: number,
+): Plan {
   const step = c.currentStep()!;
   const keys = [caseClockKey(c), stepClockKey(step)].filter((k) => running(c, k));
   const clocks = keys.map((key) =>
-    build(c, key, c.clocks.clocks[key]!.label, (clock) => (action.type === 'suspend' ? pauseClock(clock!, now, action.reason, actor.userId) : isPaused(clock!) ? resumeClock(clock!, now, { reason: action.reason, actor: actor.userId }) : clock!), now),
+    build(
+      c,
+      key,
+      c.clocks.clocks[key]!.label,
+      (clock) =>
+        action.type === 'suspend'
+          ? pauseClock(clock!, now, action.reason, actor.userId)
+          : isPaused(clock!)
+            ? resumeClock(clock!, now, { reason: action.reason, actor: actor.userId })
+            : clock!,
+      now,
+    ),
   );
   return {
     clocks,
@@ -108,19 +167,32 @@ export function planSuspension(c: ApprovalCase, actor: Actor, action: Extract<Ap
 }
 
 export function planExtensionRequest(c: ApprovalCase, actor: Actor, days: number, reason: string, now: number): Plan {
-  if (c.expedited) throw rule('expedited-no-extension', '特事特办案件不适用延期', 'An expedited case cannot be extended');
+  if (c.expedited)
+    throw rule('expedited-no-extension', '特事特办案件不适用延期', 'An expedited case cannot be extended');
   const v = extensionViolation(c.matter, c.extendedDays, days);
   if (v) throw refused(v);
   return {
     clocks: [],
     commit: () => {
-      c.pendingExtension = { days, reason, step: c.currentStep()?.key ?? null, by: actor.userId, at: new Date(now).toISOString() };
+      c.pendingExtension = {
+        days,
+        reason,
+        step: c.currentStep()?.key ?? null,
+        by: actor.userId,
+        at: new Date(now).toISOString(),
+      };
       return { note: `申请延期 ${days} 个工作日：${reason}` };
     },
   };
 }
 
-export function planExtensionDecision(c: ApprovalCase, actor: Actor, approve: boolean, reason: string | undefined, now: number): Plan {
+export function planExtensionDecision(
+  c: ApprovalCase,
+  actor: Actor,
+  approve: boolean,
+  reason: string | undefined,
+  now: number,
+): Plan {
   const pending = c.pendingExtension!;
   const clocks: ClockChange[] = [];
   if (approve) {
@@ -128,7 +200,15 @@ export function planExtensionDecision(c: ApprovalCase, actor: Actor, approve: bo
     clocks.push(build(c, CASE, CASE_LABEL, (clock) => extendClock(clock!, pending.days, now, why, actor.userId), now));
     const step = c.currentStep();
     if (step && step.key === pending.step && running(c, stepClockKey(step))) {
-      clocks.push(build(c, stepClockKey(step), stepClockLabel(step), (clock) => extendClock(clock!, pending.days, now, why, actor.userId), now));
+      clocks.push(
+        build(
+          c,
+          stepClockKey(step),
+          stepClockLabel(step),
+          (clock) => extendClock(clock!, pending.days, now, why, actor.userId),
+          now,
+        ),
+      );
     }
   }
   return {
@@ -156,14 +236,27 @@ export function urge(c: ApprovalCase, message: string, now: number): Outcome {
   return { note: message, notices };
 }
 
-export function planExpedite(c: ApprovalCase, actor: Actor, action: Extract<ApprovalAction, { type: 'expedite' }>, now: number): Plan {
+export function planExpedite(
+  c: ApprovalCase,
+  actor: Actor,
+  action: Extract<ApprovalAction, { type: 'expedite' }>,
+  now: number,
+): Plan {
   const { budget, reason } = action;
   if (!(EXPEDITE_UNITS as readonly string[]).includes(budget.unit) || budget.amount <= 0) {
-    throw rule('expedite-natural-time', '特事特办时限须为自然时间（分钟、小时或天）', 'An expedited limit is natural time: minutes, hours or days');
+    throw rule(
+      'expedite-natural-time',
+      '特事特办时限须为自然时间（分钟、小时或天）',
+      'An expedited limit is natural time: minutes, hours or days',
+    );
   }
   const current = c.clocks.status(CASE, now)?.deadline;
   if (current && now + budget.amount * unitMs(budget.unit) >= Date.parse(current)) {
-    throw rule('expedite-not-shorter', '特事特办时限须早于现有承诺期限', 'The expedited limit must end before the current deadline');
+    throw rule(
+      'expedite-not-shorter',
+      '特事特办时限须早于现有承诺期限',
+      'The expedited limit must end before the current deadline',
+    );
   }
   const clocks = [
     ...(running(c, CASE) ? [stop(c, CASE, now, `特事特办：${reason}`, actor.userId)] : []),
@@ -180,9 +273,19 @@ export function planExpedite(c: ApprovalCase, actor: Actor, action: Extract<Appr
   };
 }
 
-export function planConclude(c: ApprovalCase, actor: Actor, result: string, certificateNo: string | undefined, now: number): Plan {
+export function planConclude(
+  c: ApprovalCase,
+  actor: Actor,
+  result: string,
+  certificateNo: string | undefined,
+  now: number,
+): Plan {
   if (c.outstanding().length) {
-    throw rule('catch-up-outstanding', `容缺材料尚未补齐，不能办结：${materialNames(c.matter.materials, c.outstanding())}`, `Tolerated materials are still outstanding: ${c.outstanding().join(', ')}`);
+    throw rule(
+      'catch-up-outstanding',
+      `容缺材料尚未补齐，不能办结：${materialNames(c.matter.materials, c.outstanding())}`,
+      `Tolerated materials are still outstanding: ${c.outstanding().join(', ')}`,
+    );
   }
   requireCertificate(c, certificateNo);
   return {
@@ -195,17 +298,32 @@ export function planConclude(c: ApprovalCase, actor: Actor, result: string, cert
   };
 }
 
-export function planRating(c: ApprovalCase, actor: Actor, action: Extract<ApprovalAction, { type: 'rate' }>, now: number): Plan {
+export function planRating(
+  c: ApprovalCase,
+  actor: Actor,
+  action: Extract<ApprovalAction, { type: 'rate' }>,
+  now: number,
+): Plan {
   const { score, comment, rectificationCaseId } = action;
-  if (!Number.isInteger(score) || score < 1 || score > 5) throw rule('invalid-score', '评价须为 1–5 分', 'A rating is 1 to 5');
+  if (!Number.isInteger(score) || score < 1 || score > 5)
+    throw rule('invalid-score', '评价须为 1–5 分', 'A rating is 1 to 5');
   const bad = score <= BAD_RATING_MAX;
   return {
     clocks: [],
     commit: () => {
-      c.rating = { score, comment: comment ?? null, by: actor.userId, at: new Date(now).toISOString(), rectificationCaseId: bad ? rectificationCaseId! : null };
+      c.rating = {
+        score,
+        comment: comment ?? null,
+        by: actor.userId,
+        at: new Date(now).toISOString(),
+        rectificationCaseId: bad ? rectificationCaseId! : null,
+      };
       const note = `评价 ${score} 分${comment ? `：${comment}` : ''}`;
       if (!bad) return { note };
-      return { note: `${note}；差评整改任务 ${rectificationCaseId}`, rectification: rectification(c, rectificationCaseId!, score, comment) };
+      return {
+        note: `${note}；差评整改任务 ${rectificationCaseId}`,
+        rectification: rectification(c, rectificationCaseId!, score, comment),
+      };
     },
   };
 }
@@ -226,5 +344,6 @@ function rectification(c: ApprovalCase, caseId: string, score: number, comment: 
 }
 
 export function requireCertificate(c: ApprovalCase, certificateNo: string | undefined): void {
-  if (c.matter.category === 'permit' && !certificateNo) throw rule('certificate-required', '行政许可办结须填写证照编号', 'A permit is concluded with a certificate number');
+  if (c.matter.category === 'permit' && !certificateNo)
+    throw rule('certificate-required', '行政许可办结须填写证照编号', 'A permit is concluded with a certificate number');
 }

@@ -9,7 +9,19 @@ import { carryOut } from '../shared/clock-plan';
 import { noticesTo } from '../shared/notices';
 import type { ApprovalCase, ApprovalEffects } from './approval-case';
 import { materialNames } from './policy';
-import { build, CASE, CASE_LABEL, CATCH_UP, isOfficeClock, PRECHECK, startStepClock, stepClockKey, stop, stopRunning, SUPPLEMENT } from './clocks';
+import {
+  build,
+  CASE,
+  CASE_LABEL,
+  CATCH_UP,
+  isOfficeClock,
+  PRECHECK,
+  startStepClock,
+  stepClockKey,
+  stop,
+  stopRunning,
+  SUPPLEMENT,
+} from './clocks';
 import type { ApprovalStatus } from './definitions';
 
 /**
@@ -18,7 +30,10 @@ import type { ApprovalStatus } from './definitions';
  */
 export function tick(c: ApprovalCase, now: number): ApprovalEffects {
   const changes = c.clocks.recordTransitions(now);
-  const levels: ApprovalEffects = changes.length === 0 ? noEffects() : { notes: [clockLevelNote(changes, c.touch(now))], notices: overdueNotices(c, changes) };
+  const levels: ApprovalEffects =
+    changes.length === 0
+      ? noEffects()
+      : { notes: [clockLevelNote(changes, c.touch(now))], notices: overdueNotices(c, changes) };
   return {
     ...levels,
     then: (later) => ({
@@ -36,13 +51,22 @@ const noteOf = (note: AuditNote | null): AuditNote[] => (note ? [note] : []);
  * catch-up terminates the case. Returns the audit note when either happened.
  */
 function expire(c: ApprovalCase, now: number): AuditNote | null {
-  const overdue = (key: string) => c.clocks.clocks[key]?.clock.stoppedAt === null && c.clocks.status(key, now)?.overdue === true;
+  const overdue = (key: string) =>
+    c.clocks.clocks[key]?.clock.stoppedAt === null && c.clocks.status(key, now)?.overdue === true;
   if (c.status === 'submitted' && overdue(PRECHECK)) return deemAccepted(c, now);
   let outcome: { status: ApprovalStatus; action: string; reason: string } | null = null;
   if (c.status === 'awaiting-supplement' && overdue(SUPPLEMENT)) {
-    outcome = { status: 'lapsed', action: 'approval.lapse', reason: `逾期未补正（${c.matter.supplementDays} 个工作日），申请失效` };
+    outcome = {
+      status: 'lapsed',
+      action: 'approval.lapse',
+      reason: `逾期未补正（${c.matter.supplementDays} 个工作日），申请失效`,
+    };
   } else if (!c.closed && c.outstanding().length > 0 && overdue(CATCH_UP)) {
-    outcome = { status: 'terminated', action: 'approval.terminate', reason: `容缺材料逾期未补齐：${materialNames(c.matter.materials, c.outstanding())}，办理终止` };
+    outcome = {
+      status: 'terminated',
+      action: 'approval.terminate',
+      reason: `容缺材料逾期未补齐：${materialNames(c.matter.materials, c.outstanding())}，办理终止`,
+    };
   }
   if (!outcome) return null;
   const before = c.auditState(now);
@@ -65,7 +89,13 @@ function deemAccepted(c: ApprovalCase, now: number): AuditNote {
   const first = c.input.steps[0];
   const clocks = [
     stop(c, PRECHECK, now, reason, SYSTEM_ACTOR.userId),
-    build(c, CASE, CASE_LABEL, () => startClock({ unit: 'workday', amount: c.matter.promisedLimitDays }, Date.parse(c.createdAt), meta), now),
+    build(
+      c,
+      CASE,
+      CASE_LABEL,
+      () => startClock({ unit: 'workday', amount: c.matter.promisedLimitDays }, Date.parse(c.createdAt), meta),
+      now,
+    ),
     ...(first?.limitDays ? [startStepClock(c, first, now, SYSTEM_ACTOR.userId)] : []),
   ];
   carryOut(

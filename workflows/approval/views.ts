@@ -45,15 +45,32 @@ export function view(c: ApprovalCase, now: number): ApprovalView {
     caseId: c.input.caseId,
     status: c.status,
     statusLabel: APPROVAL_STATUS_LABEL[c.status],
-    matter: { code: matter.code, version: matter.version, name: def.name, category: def.category, kind: def.kind, promisedLimitDays: def.promisedLimitDays, statutoryLimitDays: def.statutoryLimitDays },
-    applicant: { name: applicant.name, phone: applicant.phone ?? null, idNumber: applicant.idNumber ? maskIdNumber(applicant.idNumber) : null },
+    matter: {
+      code: matter.code,
+      version: matter.version,
+      name: def.name,
+      category: def.category,
+      kind: def.kind,
+      promisedLimitDays: def.promisedLimitDays,
+      statutoryLimitDays: def.statutoryLimitDays,
+    },
+    applicant: {
+      name: applicant.name,
+      phone: applicant.phone ?? null,
+      idNumber: applicant.idNumber ? maskIdNumber(applicant.idNumber) : null,
+    },
     channel: c.input.channel,
     townshipId: c.input.townshipId,
     submittedBy: c.input.submittedBy.userId,
     receiptNo: c.receiptNo,
     acceptedAt: c.acceptedAt,
     materials: {
-      required: def.materials.map((m) => ({ key: m.key, name: m.name, isKey: m.isKey, provided: c.provided.includes(m.key) })),
+      required: def.materials.map((m) => ({
+        key: m.key,
+        name: m.name,
+        isKey: m.isKey,
+        provided: c.provided.includes(m.key),
+      })),
       provided: c.provided,
       missing: c.missing(),
       notified: c.notice?.missing ?? null,
@@ -90,7 +107,15 @@ export function creationNote(c: ApprovalCase): AuditNote {
     action: 'approval.submit',
     reason: `${c.matter.name}：${c.input.applicant.name}`,
     before: null,
-    after: withAttachments({ status: c.status, matter: { code: c.input.matter.code, version: c.input.matter.version }, channel: c.input.channel, materials: c.provided }, c.input.files),
+    after: withAttachments(
+      {
+        status: c.status,
+        matter: { code: c.input.matter.code, version: c.input.matter.version },
+        channel: c.input.channel,
+        materials: c.provided,
+      },
+      c.input.files,
+    ),
     at: c.createdAt,
   };
 }
@@ -126,7 +151,8 @@ function stepView(c: ApprovalCase, step: ResolvedStep, index: number): StepView 
 
 function involvedUnits(c: ApprovalCase): { unitId: string; relation: string }[] {
   const units = new Map<string, { unitId: string; relation: string }>();
-  for (const s of c.input.steps) for (const unitId of s.unitIds) units.set(`${unitId}|step`, { unitId, relation: 'step' });
+  for (const s of c.input.steps)
+    for (const unitId of s.unitIds) units.set(`${unitId}|step`, { unitId, relation: 'step' });
   units.set(`${c.input.submittedBy.unitId}|submitter`, { unitId: c.input.submittedBy.unitId, relation: 'submitter' });
   return [...units.values()];
 }

@@ -3,14 +3,22 @@ import { BAD_RATING_MAX } from '../../domain/approval';
 import { caseActivities } from '../shared/activities';
 import { CaseRunner } from '../shared/case-runner';
 import { ApprovalCase } from './approval-case';
-import { approvalActionUpdate, type ApprovalActionInput, type ApprovalView, type StartApprovalInput } from './definitions';
+import {
+  approvalActionUpdate,
+  type ApprovalActionInput,
+  type ApprovalView,
+  type StartApprovalInput,
+} from './definitions';
 
 const { allocateCaseNumbers } = caseActivities;
 
 /** An approval case (政务服务审批): see workflows/approval/definitions.ts. */
 export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {
   // Cases started before the §32 pre-check clock (or the complete-notice rule) existed replay without it.
-  const approval = new ApprovalCase(input, Date.now(), { precheck: patched('approval-precheck-clock'), completeNotice: patched('approval-complete-notice') });
+  const approval = new ApprovalCase(input, Date.now(), {
+    precheck: patched('approval-precheck-clock'),
+    completeNotice: patched('approval-complete-notice'),
+  });
   const runner = new CaseRunner(approval, {
     update: approvalActionUpdate,
     prepare: (action) => numbered(approval, action),

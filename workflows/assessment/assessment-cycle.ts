@@ -7,7 +7,15 @@ import type { CaseEffects, CaseMachine } from '../shared/case-machine';
 import type { AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import type { StartTaskInput } from '../task/definitions';
 import { APPEAL, APPEAL_LABEL, SCORING, SCORING_LABEL } from './clocks';
-import type { Appeal, AssessmentActionInput, AssessmentProjection, AssessmentState, AssessmentView, CycleRatee, StartAssessmentInput } from './definitions';
+import type {
+  Appeal,
+  AssessmentActionInput,
+  AssessmentProjection,
+  AssessmentState,
+  AssessmentView,
+  CycleRatee,
+  StartAssessmentInput,
+} from './definitions';
 import { finalisable, finalise, outcomesInput, rectificationsDue } from './final';
 import { check } from './policy';
 import { closeScoring, publishedNotices, tick } from './timers';
@@ -19,7 +27,6 @@ export interface CycleEffects extends CaseEffects {
   /** Only what changed, for the read model (written with the first note). */
   changed: { scores: AssessmentProjection['scores']; results: boolean; appeals: string[] };
 }
-
 
 /**
  * The cycle's state machine (workflows/shared/case-machine.ts), its state in `state` (carried
@@ -53,7 +60,14 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
       computedAt: null,
       publishedAt: null,
       finalAt: null,
-      history: [{ at, actorId: input.openedBy.userId, action: 'open', note: `${input.plan.schemeName}（${input.plan.period.label}）` }],
+      history: [
+        {
+          at,
+          actorId: input.openedBy.userId,
+          action: 'open',
+          note: `${input.plan.schemeName}（${input.plan.period.label}）`,
+        },
+      ],
     };
     this.clocks = new CaseClocks(input.calendar, this.state.clocks);
     this.def = input.plan.definition;
@@ -80,7 +94,12 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
       action: 'assessment.open',
       reason: `${plan.schemeName}（${plan.period.label}）`,
       before: null,
-      after: { scheme: plan.schemeCode, version: plan.schemeVersion, period: plan.period.key, ratees: plan.ratees.length },
+      after: {
+        scheme: plan.schemeCode,
+        version: plan.schemeVersion,
+        period: plan.period.key,
+        ratees: plan.ratees.length,
+      },
       at: this.state.createdAt,
     };
   }
@@ -97,8 +116,19 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
       return effects;
     }
     this.state.phase = 'scoring';
-    this.clocks.apply(SCORING, SCORING_LABEL, () => startClock(this.def.scoringWindow, now, { actor: 'system', reason: '开始评分' }), now);
-    effects.notes.push(this.systemNote('assessment.snapshot', `自动指标已快照（${readableShanghai(snapshot.takenAt, now)}），评分期至 ${this.deadlineText(SCORING, now)}`, at));
+    this.clocks.apply(
+      SCORING,
+      SCORING_LABEL,
+      () => startClock(this.def.scoringWindow, now, { actor: 'system', reason: '开始评分' }),
+      now,
+    );
+    effects.notes.push(
+      this.systemNote(
+        'assessment.snapshot',
+        `自动指标已快照（${readableShanghai(snapshot.takenAt, now)}），评分期至 ${this.deadlineText(SCORING, now)}`,
+        at,
+      ),
+    );
     return effects;
   }
 
@@ -118,7 +148,11 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
   }
 
   /** Become final, with the task numbers allocated for the 不合格 units and the outcomes carried out. */
-  finalise(now: number, taskIds: string[], carried: CycleOutcomes | null = null): { note: AuditNote; tasks: StartTaskInput[] } {
+  finalise(
+    now: number,
+    taskIds: string[],
+    carried: CycleOutcomes | null = null,
+  ): { note: AuditNote; tasks: StartTaskInput[] } {
     return finalise(this, now, taskIds, carried);
   }
 
@@ -160,7 +194,12 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
       case 'publish':
         this.state.phase = 'published';
         this.state.publishedAt = at;
-        this.clocks.apply(APPEAL, APPEAL_LABEL, () => startClock(this.def.appealWindow, now, { actor: actor.userId, reason: '公示，申诉期开始' }), now);
+        this.clocks.apply(
+          APPEAL,
+          APPEAL_LABEL,
+          () => startClock(this.def.appealWindow, now, { actor: actor.userId, reason: '公示，申诉期开始' }),
+          now,
+        );
         effects.notices.push(...publishedNotices(this, now));
         note = `公示，申诉期至 ${this.deadlineText(APPEAL, now)}${action.note ? `；${action.note}` : ''}`;
         break;
@@ -190,7 +229,15 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
         appeal.before = { total: result().total, grade: result().gradeLabel };
         if (action.decision === 'adjust') {
           const list = (this.state.overrides[appeal.rateeKey] ??= []);
-          for (const a of action.adjustments ?? []) list.push({ indicatorCode: a.indicatorCode, score: a.score, reason: action.reason, appealId: appeal.appealId, by: actor.userId, at });
+          for (const a of action.adjustments ?? [])
+            list.push({
+              indicatorCode: a.indicatorCode,
+              score: a.score,
+              reason: action.reason,
+              appealId: appeal.appealId,
+              by: actor.userId,
+              at,
+            });
           this.compute(now);
           effects.changed.results = true;
         }
@@ -205,7 +252,16 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
       }
     }
     this.state.history.push({ at, actorId: actor.userId, action: action.type, note });
-    effects.notes.unshift({ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `assessment.${action.type}`, reason: note, before, after: this.auditState(), at });
+    effects.notes.unshift({
+      actorId: actor.userId,
+      actorUnitId: actor.unitId,
+      actorRole: actor.role,
+      action: `assessment.${action.type}`,
+      reason: note,
+      before,
+      after: this.auditState(),
+      at,
+    });
     return effects;
   }
 
@@ -228,12 +284,17 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
 
   compute(now: number): void {
     const { state } = this;
-    const inputs = this.plan.ratees.map((r) => ({ key: r.key, raters: r.raters, metrics: state.snapshot?.metrics[r.key] ?? {}, scores: state.scores[r.key] ?? {}, overrides: state.overrides[r.key] ?? [] }));
+    const inputs = this.plan.ratees.map((r) => ({
+      key: r.key,
+      raters: r.raters,
+      metrics: state.snapshot?.metrics[r.key] ?? {},
+      scores: state.scores[r.key] ?? {},
+      overrides: state.overrides[r.key] ?? [],
+    }));
     state.results = computeResults(this.def, inputs);
     state.computedAt = new Date(now).toISOString();
     if (state.phase === 'opening' || state.phase === 'scoring') state.phase = 'review';
   }
-
 
   deadline(key: string, now: number): string | null {
     const named = this.clocks.clocks[key];
@@ -257,6 +318,15 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
   }
 
   systemNote(action: string, reason: string, at: string, after: unknown = null): AuditNote {
-    return { actorId: 'system', actorUnitId: null, actorRole: 'system', action, reason, before: null, after: after ?? this.auditState(), at };
+    return {
+      actorId: 'system',
+      actorUnitId: null,
+      actorRole: 'system',
+      action,
+      reason,
+      before: null,
+      after: after ?? this.auditState(),
+      at,
+    };
   }
 }

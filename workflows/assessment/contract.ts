@@ -6,7 +6,13 @@ import { ASSESSMENT_PHASES, type AssessmentState } from './definitions';
 // The assessment cycle's contract (双向考核): what starts it, what a caller may do to it, what it shows.
 // definitions.ts, the API routes, the OpenAPI document and the web client all derive from it.
 
-export const periodInfoSchema = z.object({ key: z.string(), period: z.enum(ASSESSMENT_PERIODS), start: z.string(), end: z.string(), label: z.string() });
+export const periodInfoSchema = z.object({
+  key: z.string(),
+  period: z.enum(ASSESSMENT_PERIODS),
+  start: z.string(),
+  end: z.string(),
+  label: z.string(),
+});
 
 export const cycleRateeSchema = z.object({
   /** `unit:<unit id>` or `user:<user id>`. */
@@ -45,22 +51,44 @@ export const startAssessmentInputSchema = z.object({
 
 export const assessmentActorSchema = actorSchema.extend({ isLeader: z.boolean() });
 
-export const scoreEntrySchema = z.strictObject({ rateeKey: text(120), indicatorCode: text(40), score: z.number().min(0).max(1000), comment: text(1000).optional() });
+export const scoreEntrySchema = z.strictObject({
+  rateeKey: text(120),
+  indicatorCode: text(40),
+  score: z.number().min(0).max(1000),
+  comment: text(1000).optional(),
+});
 
 /** The actions on a cycle; each has its own route, whose body is the action without `type` (and `appealId` from the path). */
-export const scoreActionSchema = z.strictObject({ type: z.literal('score'), scores: z.array(scoreEntrySchema).min(1).max(500) });
+export const scoreActionSchema = z.strictObject({
+  type: z.literal('score'),
+  scores: z.array(scoreEntrySchema).min(1).max(500),
+});
 export const closeScoringActionSchema = z.strictObject({ type: z.literal('close-scoring'), reason: text(500) });
 export const publishActionSchema = z.strictObject({ type: z.literal('publish'), note: text(500).optional() });
-export const appealActionSchema = z.strictObject({ type: z.literal('appeal'), rateeKey: text(120), reason: text(2000), indicatorCode: text(40).optional() });
+export const appealActionSchema = z.strictObject({
+  type: z.literal('appeal'),
+  rateeKey: text(120),
+  reason: text(2000),
+  indicatorCode: text(40).optional(),
+});
 export const decideAppealActionSchema = z.strictObject({
   type: z.literal('decide-appeal'),
   appealId: z.string().min(1).max(20),
   decision: z.enum(['maintain', 'adjust']),
   reason: text(2000),
-  adjustments: z.array(z.strictObject({ indicatorCode: text(40), score: z.number().min(0).max(100) })).max(50).optional(),
+  adjustments: z
+    .array(z.strictObject({ indicatorCode: text(40), score: z.number().min(0).max(100) }))
+    .max(50)
+    .optional(),
 });
 
-export const assessmentActionSchema = z.discriminatedUnion('type', [scoreActionSchema, closeScoringActionSchema, publishActionSchema, appealActionSchema, decideAppealActionSchema]);
+export const assessmentActionSchema = z.discriminatedUnion('type', [
+  scoreActionSchema,
+  closeScoringActionSchema,
+  publishActionSchema,
+  appealActionSchema,
+  decideAppealActionSchema,
+]);
 
 export const assessmentActionInputSchema = z.object({ actor: assessmentActorSchema, action: assessmentActionSchema });
 
@@ -107,7 +135,13 @@ export const assessmentViewSchema = z
   })
   .meta({ id: 'AssessmentView', description: '考核实时概况（各阶段时间、评分进度、申诉数）/ live summary of a cycle' });
 
-const manualScoreSchema = z.object({ raterUnitId: z.string(), score: z.number(), by: z.string(), at: z.string(), comment: z.string().nullable().optional() });
+const manualScoreSchema = z.object({
+  raterUnitId: z.string(),
+  score: z.number(),
+  by: z.string(),
+  at: z.string(),
+  comment: z.string().nullable().optional(),
+});
 
 /** One indicator of a ratee's result: its score, contribution, inputs, explanation, rater scores and any appeal adjustment. */
 export const indicatorLineSchema = z
@@ -121,12 +155,28 @@ export const indicatorLineSchema = z
     contribution: z.number(),
     inputs: z.record(z.string(), z.number()),
     explanation: z.string(),
-    manual: z.object({ scores: z.array(manualScoreSchema.extend({ substituted: z.boolean() })), missing: z.array(z.string()) }).optional(),
+    manual: z
+      .object({ scores: z.array(manualScoreSchema.extend({ substituted: z.boolean() })), missing: z.array(z.string()) })
+      .optional(),
     override: z
-      .object({ indicatorCode: z.string(), score: z.number(), reason: z.string(), appealId: z.string(), by: z.string(), at: z.string(), original: z.number() })
+      .object({
+        indicatorCode: z.string(),
+        score: z.number(),
+        reason: z.string(),
+        appealId: z.string(),
+        by: z.string(),
+        at: z.string(),
+        original: z.number(),
+      })
       .optional(),
   })
   .meta({ id: 'AssessmentIndicatorLine' });
 
 /** One side (评价主体) of a ratee's result. */
-export const sideLineSchema = z.object({ code: z.string(), name: z.string(), weight: z.number(), score: z.number(), weighted: z.number() });
+export const sideLineSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  weight: z.number(),
+  score: z.number(),
+  weighted: z.number(),
+});

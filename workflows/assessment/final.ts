@@ -10,12 +10,17 @@ import { appealWindowClosed } from './policy';
 
 /** Published, the appeal window over and no appeal pending: time to become final. */
 export function finalisable(c: AssessmentCycle, now: number): boolean {
-  return c.state.phase === 'published' && appealWindowClosed(c, now) && !c.state.appeals.some((a) => a.status === 'pending');
+  return (
+    c.state.phase === 'published' && appealWindowClosed(c, now) && !c.state.appeals.some((a) => a.status === 'pending')
+  );
 }
 
 /** The unit ratees whose grade requires rectification and have no task yet. */
 export function rectificationsDue(c: AssessmentCycle): CycleRatee[] {
-  return c.state.results.filter((r) => r.rectify && !c.state.rectifications[r.rateeKey]).map((r) => c.ratees.get(r.rateeKey)!).filter((r) => r.type === 'unit');
+  return c.state.results
+    .filter((r) => r.rectify && !c.state.rectifications[r.rateeKey])
+    .map((r) => c.ratees.get(r.rateeKey)!)
+    .filter((r) => r.type === 'unit');
 }
 
 /**
@@ -30,17 +35,19 @@ export function outcomesInput(c: AssessmentCycle, now: number): CycleOutcomesInp
   const results = c.state.results.flatMap((r) => {
     const ratee = c.ratees.get(r.rateeKey);
     if (!ratee || ratee.type !== 'user') return [];
-    return [{
-      userId: ratee.id,
-      rateeName: ratee.name,
-      unitPath: ratee.unitPath,
-      total: r.total,
-      grade: r.grade,
-      gradeLabel: r.gradeLabel,
-      payGrade: r.payGrade,
-      effect: direction === 'seconded-staff' ? secondmentEffectOf(bands, r.grade) : null,
-      indicators: r.indicators.map((i) => ({ code: i.code, name: i.name, score: i.score })),
-    }];
+    return [
+      {
+        userId: ratee.id,
+        rateeName: ratee.name,
+        unitPath: ratee.unitPath,
+        total: r.total,
+        grade: r.grade,
+        gradeLabel: r.gradeLabel,
+        payGrade: r.payGrade,
+        effect: direction === 'seconded-staff' ? secondmentEffectOf(bands, r.grade) : null,
+        indicators: r.indicators.map((i) => ({ code: i.code, name: i.name, score: i.score })),
+      },
+    ];
   });
   return {
     caseId: plan.caseId,
@@ -58,7 +65,12 @@ export function outcomesInput(c: AssessmentCycle, now: number): CycleOutcomesInp
  * Become final (immutable), with the rectification task numbers allocated for the 不合格 units
  * and what the outcomes activity carried out (its tasks are opened with the rectifications).
  */
-export function finalise(c: AssessmentCycle, now: number, taskIds: string[], carried: CycleOutcomes | null = null): { note: AuditNote; tasks: StartTaskInput[] } {
+export function finalise(
+  c: AssessmentCycle,
+  now: number,
+  taskIds: string[],
+  carried: CycleOutcomes | null = null,
+): { note: AuditNote; tasks: StartTaskInput[] } {
   const due = rectificationsDue(c);
   const tasks = due.map((ratee, i) => rectification(c, ratee, taskIds[i]!));
   for (const t of tasks) c.state.rectifications[`unit:${t.unitId}`] = t.caseId;
@@ -75,14 +87,17 @@ export function finalise(c: AssessmentCycle, now: number, taskIds: string[], car
   ].filter((n): n is string => n !== null);
   c.state.history.push({ at, actorId: 'system', action: 'final', note: notes.length ? notes.join('；') : null });
   const reason = `申诉期结束，考核结果终结${tasks.length ? `；${tasks.length} 个不合格单位已下达整改任务` : ''}${outcomes.length ? `；选派人员考核结果已运用：${outcomes.map((o) => o.note).join('；')}` : ''}${carried?.payGrades ? `；${carried.payGrades} 名网格员的绩效档次已记入工资核算` : ''}`;
-  const after = carried ? { rectifications: c.state.rectifications, secondment: outcomes, payGrades: carried.payGrades } : { rectifications: c.state.rectifications };
+  const after = carried
+    ? { rectifications: c.state.rectifications, secondment: outcomes, payGrades: carried.payGrades }
+    : { rectifications: c.state.rectifications };
   return { note: c.systemNote('assessment.final', reason, at, after), tasks: [...tasks, ...outcomeTasks] };
 }
 
 function rectification(c: AssessmentCycle, ratee: CycleRatee, caseId: string): StartTaskInput {
   const { plan } = c;
   const result = c.state.results.find((r) => r.rateeKey === ratee.key)!;
-  return task(c, 
+  return task(
+    c,
     caseId,
     `考核整改：${plan.schemeName}（${plan.period.label}）— ${ratee.name}`,
     `本期考核得分 ${result.total}，等次“${result.gradeLabel}”。请在期限内提交整改方案并落实。考核：${plan.caseId}`,
@@ -99,9 +114,14 @@ function task(c: AssessmentCycle, caseId: string, title: string, description: st
     description,
     unitId,
     ownerUnitId: plan.owner.unitId,
-    createdBy: { userId: 'system', displayName: '系统（考核）', role: 'system', unitId: plan.owner.unitId, unitPath: plan.owner.unitPath },
+    createdBy: {
+      userId: 'system',
+      displayName: '系统（考核）',
+      role: 'system',
+      unitId: plan.owner.unitId,
+      unitPath: plan.owner.unitPath,
+    },
     budget: c.def.rectification,
     calendar: c.clocks.calendarContext,
   };
 }
-

@@ -26,7 +26,10 @@ export function view(c: AssessmentCycle, now: number): AssessmentView {
     computedAt: state.computedAt,
     publishedAt: state.publishedAt,
     finalAt: state.finalAt,
-    appeals: { pending: state.appeals.filter((a) => a.status === 'pending').length, decided: state.appeals.filter((a) => a.status !== 'pending').length },
+    appeals: {
+      pending: state.appeals.filter((a) => a.status === 'pending').length,
+      decided: state.appeals.filter((a) => a.status !== 'pending').length,
+    },
     clocks: c.clocks.snapshots(now),
   };
 }
@@ -38,7 +41,8 @@ export function snapshot(c: AssessmentCycle, now: number): CaseSnapshot {
   const units = new Map<string, { unitId: string; relation: string }>();
   for (const r of plan.ratees) {
     units.set(`${r.unitId}|ratee`, { unitId: r.unitId, relation: 'ratee' });
-    for (const list of Object.values(r.raters)) for (const u of list) units.set(`${u}|rater`, { unitId: u, relation: 'rater' });
+    for (const list of Object.values(r.raters))
+      for (const u of list) units.set(`${u}|rater`, { unitId: u, relation: 'rater' });
   }
   return {
     caseId: plan.caseId,
@@ -63,7 +67,12 @@ export function snapshot(c: AssessmentCycle, now: number): CaseSnapshot {
 }
 
 /** The read-model delta of a transition numbered `seq`. */
-export function projection(c: AssessmentCycle, seq: number, changed: CycleEffects['changed'], now: number): AssessmentProjection {
+export function projection(
+  c: AssessmentCycle,
+  seq: number,
+  changed: CycleEffects['changed'],
+  now: number,
+): AssessmentProjection {
   const { state } = c;
   const final = state.phase === 'final';
   return {
@@ -80,18 +89,22 @@ export function projection(c: AssessmentCycle, seq: number, changed: CycleEffect
       updatedAt: state.updatedAt,
     },
     scores: changed.scores,
-    results: changed.results || final ? state.results.map((r) => ({ ...r, rectificationCaseId: state.rectifications[r.rateeKey] ?? null, final })) : null,
+    results:
+      changed.results || final
+        ? state.results.map((r) => ({ ...r, rectificationCaseId: state.rectifications[r.rateeKey] ?? null, final }))
+        : null,
     appeals: state.appeals.filter((a) => changed.appeals.includes(a.appealId)),
   };
 }
 
 export function expectedScores(c: AssessmentCycle): { rateeKey: string; indicatorCode: string; raterUnitId: string }[] {
   const out: { rateeKey: string; indicatorCode: string; raterUnitId: string }[] = [];
-  for (const ind of manualIndicators(c.def)) for (const r of c.plan.ratees) for (const u of r.raters[ind.side] ?? []) out.push({ rateeKey: r.key, indicatorCode: ind.code, raterUnitId: u });
+  for (const ind of manualIndicators(c.def))
+    for (const r of c.plan.ratees)
+      for (const u of r.raters[ind.side] ?? []) out.push({ rateeKey: r.key, indicatorCode: ind.code, raterUnitId: u });
   return out;
 }
 
 export function given(c: AssessmentCycle, rateeKey: string, indicatorCode: string, raterUnitId: string): boolean {
   return (c.state.scores[rateeKey]?.[indicatorCode] ?? []).some((s) => s.raterUnitId === raterUnitId);
 }
-

@@ -12,7 +12,13 @@ import type { CalendarFallback } from '../../domain/calendar';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseRunner } from '../shared/case-runner';
 import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
-import { assessmentActionUpdate, type AssessmentActionInput, type AssessmentProjection, type AssessmentView, type StartAssessmentInput } from './definitions';
+import {
+  assessmentActionUpdate,
+  type AssessmentActionInput,
+  type AssessmentProjection,
+  type AssessmentView,
+  type StartAssessmentInput,
+} from './definitions';
 
 const { snapshotAssessment, allocateCaseNumbers, openScheduledAssessment, carryCycleOutcomes } = caseActivities;
 const { recordAssessmentTransition } = projectionActivities;
@@ -34,7 +40,8 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     update: assessmentActionUpdate,
     // The read-model delta of each transition, taken when it happened (what changed goes with an
     // action's or timer's first note), written in the recorder's order.
-    facts: (seq, effects, index) => cycle.projection(seq, effects && index === 0 ? effects.changed : NOTHING_CHANGED, Date.now()),
+    facts: (seq, effects, index) =>
+      cycle.projection(seq, effects && index === 0 ? effects.changed : NOTHING_CHANGED, Date.now()),
     write: (transition, projection) => recordAssessmentTransition({ transition, projection: projection! }),
     seq: cycle.state.seq,
     anchorHash: cycle.state.auditHash ?? null,
@@ -44,7 +51,11 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
     if (input.resume) return;
     await runner.record(cycle.creationNote());
     const { plan } = cycle;
-    const snapshot = await snapshotAssessment({ caseId: plan.caseId, definition: plan.definition, period: plan.period });
+    const snapshot = await snapshotAssessment({
+      caseId: plan.caseId,
+      definition: plan.definition,
+      period: plan.period,
+    });
     await runner.perform(cycle.snapshotTaken(snapshot, Date.now()));
   });
 
@@ -60,7 +71,12 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
         const outcomes = cycle.outcomesInput(decidedAt);
         const carried = outcomes && patched(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
         const { note, tasks } = cycle.finalise(decidedAt, ids, carried);
-        await runner.perform({ notes: [note], notices: [], rectifications: tasks, changed: { ...NOTHING_CHANGED, results: true } });
+        await runner.perform({
+          notes: [note],
+          notices: [],
+          rectifications: tasks,
+          changed: { ...NOTHING_CHANGED, results: true },
+        });
       });
       break;
     }
@@ -72,7 +88,11 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
       await condition(allHandlersFinished);
       cycle.state.seq = recorder.seq;
       cycle.state.auditHash = recorder.anchorHash;
-      await continueAsNew<typeof assessmentCycleWorkflow>({ ...input, calendar: cycle.clocks.calendarContext, resume: cycle.state });
+      await continueAsNew<typeof assessmentCycleWorkflow>({
+        ...input,
+        calendar: cycle.clocks.calendarContext,
+        resume: cycle.state,
+      });
     }
     await watch.sleep(() => cycle.finished || cycle.finalisable(Date.now()));
     await changes.step(() => runner.perform(cycle.tick(Date.now())));
@@ -82,11 +102,22 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
 }
 
 /** Started by a scheme's Temporal schedule: open the cycle of the period that just ended. */
-export async function assessmentScheduleWorkflow(input: { schemeCode: string; calendarFallback: CalendarFallback }): Promise<string | null> {
-  const start = await openScheduledAssessment({ schemeCode: input.schemeCode, at: Date.now(), calendarFallback: input.calendarFallback });
+export async function assessmentScheduleWorkflow(input: {
+  schemeCode: string;
+  calendarFallback: CalendarFallback;
+}): Promise<string | null> {
+  const start = await openScheduledAssessment({
+    schemeCode: input.schemeCode,
+    at: Date.now(),
+    calendarFallback: input.calendarFallback,
+  });
   if (!start) return null;
   try {
-    await startChild(assessmentCycleWorkflow, { workflowId: start.plan.caseId, args: [start], parentClosePolicy: ParentClosePolicy.ABANDON });
+    await startChild(assessmentCycleWorkflow, {
+      workflowId: start.plan.caseId,
+      args: [start],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   } catch (err) {
     // Opened already (by hand, or by an earlier run of this schedule): nothing to do.
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

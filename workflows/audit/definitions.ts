@@ -48,7 +48,17 @@ export interface AuditSweepProgress {
 
 /** A sweep's progress before it has walked anything. */
 export function sweepStarting(requestedBy: string, startedAt: string): AuditSweepProgress {
-  return { status: 'running', requestedBy, startedAt, finishedAt: null, total: null, checked: 0, unanchored: 0, brokenCount: 0, broken: [] };
+  return {
+    status: 'running',
+    requestedBy,
+    startedAt,
+    finishedAt: null,
+    total: null,
+    checked: 0,
+    unanchored: 0,
+    brokenCount: 0,
+    broken: [],
+  };
 }
 
 /** Broken streams kept in the progress (all are counted). */

@@ -1,6 +1,12 @@
 import { proxyActivities, setHandler } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { auditSweepProgressQuery, sweepStarting, SWEEP_BROKEN_LIMIT, type AuditSweepProgress, type StartAuditSweepInput } from './definitions';
+import {
+  auditSweepProgressQuery,
+  sweepStarting,
+  SWEEP_BROKEN_LIMIT,
+  type AuditSweepProgress,
+  type StartAuditSweepInput,
+} from './definitions';
 
 const { countAuditStreams, verifyAuditPage } = proxyActivities<Activities>({
   // A page queries each case's workflow for its anchor (a closed case is replayed to answer).

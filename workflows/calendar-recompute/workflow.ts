@@ -1,4 +1,12 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  uuid4,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import {
   CATCH_UP_MARGIN_MS,
@@ -18,7 +26,9 @@ const PAGE_SIZE = 100;
 const PAGES_PER_RUN = 200;
 
 /** The calendar fan-out: see workflows/calendar-recompute/definitions.ts. */
-export async function calendarRecomputeWorkflow(input: CalendarRecomputeInput = {}): Promise<{ walksFinished: number }> {
+export async function calendarRecomputeWorkflow(
+  input: CalendarRecomputeInput = {},
+): Promise<{ walksFinished: number }> {
   const pageSize = input.pageSize ?? PAGE_SIZE;
   const pagesPerRun = input.pagesPerRun ?? PAGES_PER_RUN;
   let walk: CalendarRecomputeWalkState | null = input.walk ?? null;
@@ -41,8 +51,16 @@ export async function calendarRecomputeWorkflow(input: CalendarRecomputeInput = 
     if (changeSignalled) await restartIfPending();
     if (walk === null) break;
     const current: CalendarRecomputeWalkState = walk;
-    const createdSince = current.phase === 'catch-up' ? new Date(Date.parse(current.startedAt) - CATCH_UP_MARGIN_MS).toISOString() : undefined;
-    const page = await signalCalendarPage({ walkId: current.walkId, after: current.cursor, limit: pageSize, ...(createdSince ? { createdSince } : {}) });
+    const createdSince =
+      current.phase === 'catch-up'
+        ? new Date(Date.parse(current.startedAt) - CATCH_UP_MARGIN_MS).toISOString()
+        : undefined;
+    const page = await signalCalendarPage({
+      walkId: current.walkId,
+      after: current.cursor,
+      limit: pageSize,
+      ...(createdSince ? { createdSince } : {}),
+    });
     pages += 1;
     if (page.pending) changeSignalled = true;
     const done = current.phase === 'walk' ? current.done + page.signalled : current.done;

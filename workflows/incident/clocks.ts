@@ -11,16 +11,24 @@ export const ORDER = 'order';
 export const ORDER_LABEL = '12345 工单办理时限';
 
 /** The clock of a level's limit: a reopen (`round`) starts a fresh one. */
-export function levelClockPlan(c: IncidentCase, level: IncidentLevelNo, now: number, reason: string, round = c.reopens): ClockChange {
+export function levelClockPlan(
+  c: IncidentCase,
+  level: IncidentLevelNo,
+  now: number,
+  reason: string,
+  round = c.reopens,
+): ClockChange {
   const limit = c.input.limits[level - 1];
-  if (!limit) throw rule('incident-limit-missing', `${LEVEL_LABEL[level]}没有配置处置时限`, `No time limit for level ${level}`);
+  if (!limit)
+    throw rule('incident-limit-missing', `${LEVEL_LABEL[level]}没有配置处置时限`, `No time limit for level ${level}`);
   const key = round > 0 ? `level-${level}-r${round}` : `level-${level}`;
   let budget: Duration;
   try {
     const { data, region, fallback } = c.clocks.calendarContext;
     budget = limitBudget(limit, now, buildCalendar(data, { region, fallback }));
   } catch (err) {
-    if (err instanceof CalendarYearMissingError) throw rule(err.code, `${err.year} 年的节假日数据尚未录入，无法计算期限`, `No holiday calendar for ${err.year}`);
+    if (err instanceof CalendarYearMissingError)
+      throw rule(err.code, `${err.year} 年的节假日数据尚未录入，无法计算期限`, `No holiday calendar for ${err.year}`);
     throw err;
   }
   const clock = startClock(budget, now, { reason: `${reason}（${limitLabel(limit)}）` });
@@ -38,5 +46,7 @@ export function currentClock(c: IncidentCase): SlaClock {
 
 export function stopOrder(c: IncidentCase, now: number, actor: Actor): ClockChange[] {
   const order = c.clocks.clocks[ORDER]?.clock;
-  return order && order.stoppedAt === null ? [{ key: ORDER, label: ORDER_LABEL, clock: stopClock(order, now, { actor: actor.userId, reason: '结案' }) }] : [];
+  return order && order.stoppedAt === null
+    ? [{ key: ORDER, label: ORDER_LABEL, clock: stopClock(order, now, { actor: actor.userId, reason: '结案' }) }]
+    : [];
 }

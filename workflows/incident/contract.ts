@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { durationSchema } from '../../domain/calendar';
 import { INCIDENT_SOURCES, incidentLimitSchema, SATISFACTION } from '../../domain/incident';
-import { actorSchema, assignmentSnapshotSchema, attachmentRefSchema, calendarContextSchema, clockSnapshotSchema, orNull, text, withEvidence } from '../shared/contract';
+import {
+  actorSchema,
+  assignmentSnapshotSchema,
+  attachmentRefSchema,
+  calendarContextSchema,
+  clockSnapshotSchema,
+  orNull,
+  text,
+  withEvidence,
+} from '../shared/contract';
 import { startSummonsInputSchema, summonsOutcomeSchema } from '../summons/contract';
 import { INCIDENT_STATUSES } from './definitions';
 
@@ -20,9 +29,17 @@ const resolve = withEvidence({
   type: z.literal('resolve'),
   result: text(4000),
   evidence: refs('其他处置证据的引用（文书编号等）/ other evidence references').default([]),
-  noPhotoReason: text(1000).optional().meta({ description: '未附处置后照片的原因；办结须至少一张照片或写明原因 / why there is no photo: resolving needs a photo or this reason' }),
+  noPhotoReason: text(1000).optional().meta({
+    description:
+      '未附处置后照片的原因；办结须至少一张照片或写明原因 / why there is no photo: resolving needs a photo or this reason',
+  }),
 });
-const verify = withEvidence({ type: z.literal('verify'), passed: z.boolean(), note: text(1000), evidence: refs('核查照片引用 / verification references').optional() });
+const verify = withEvidence({
+  type: z.literal('verify'),
+  passed: z.boolean(),
+  note: text(1000),
+  evidence: refs('核查照片引用 / verification references').optional(),
+});
 
 /** The actions a caller sends and the Update carries alike (all but `dispatch`, `resolve` and `verify`). */
 const commonActions = [
@@ -30,12 +47,29 @@ const commonActions = [
   z.strictObject({
     type: z.literal('dispute'),
     reason: text(1000),
-    basis: text(1000).optional().meta({ description: '异议依据（12345 工单必填）；须在派单异议期限内提出 / basis, required for 12345 orders; only within the dispute window' }),
+    basis: text(1000).optional().meta({
+      description:
+        '异议依据（12345 工单必填）；须在派单异议期限内提出 / basis, required for 12345 orders; only within the dispute window',
+    }),
   }),
-  z.strictObject({ type: z.literal('escalate'), reason: text(1000), toLevel: levelNo.optional().meta({ description: '特急事件可越级至 3 或 4 / 特急 may jump to 3 or 4' }) }),
-  z.strictObject({ type: z.literal('callback'), satisfaction: z.enum(SATISFACTION), resolved: z.boolean(), note: text(1000).optional() }),
+  z.strictObject({
+    type: z.literal('escalate'),
+    reason: text(1000),
+    toLevel: levelNo.optional().meta({ description: '特急事件可越级至 3 或 4 / 特急 may jump to 3 or 4' }),
+  }),
+  z.strictObject({
+    type: z.literal('callback'),
+    satisfaction: z.enum(SATISFACTION),
+    resolved: z.boolean(),
+    note: text(1000).optional(),
+  }),
   z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
-  z.strictObject({ type: z.literal('urge'), message: text(1000).meta({ description: '督办意见（乡镇或县督查员）/ what the supervisor asks of the holding unit' }) }),
+  z.strictObject({
+    type: z.literal('urge'),
+    message: text(1000).meta({
+      description: '督办意见（乡镇或县督查员）/ what the supervisor asks of the holding unit',
+    }),
+  }),
 ] as const;
 
 /** Every human action on an incident as a caller sends it (`POST /incidents/{id}/actions`). */
@@ -89,7 +123,13 @@ export const startIncidentInputSchema = z.object({
   attachments: z.array(z.string()),
   /** Uploaded photos and files of the report (随手拍), recorded in its audit entry. */
   files: z.array(attachmentRefSchema).optional(),
-  territory: z.object({ gridId: z.string(), gridPath: z.string(), villageId: z.string(), townshipId: z.string(), countyId: z.string() }),
+  territory: z.object({
+    gridId: z.string(),
+    gridPath: z.string(),
+    villageId: z.string(),
+    townshipId: z.string(),
+    countyId: z.string(),
+  }),
   startLevel: levelNo,
   /** Index = level − 1: the routed handling unit, each level's dispatcher, limit and on-site verifier. */
   routes: z.array(incidentHolderSchema),
@@ -117,7 +157,12 @@ export const incidentDisputeRecordSchema = z.object({
   ruledAt: z.string().nullable(),
 });
 
-export const lateUnitSchema = z.object({ level: levelNo, unitId: z.string(), deadline: z.string().nullable(), at: z.string() });
+export const lateUnitSchema = z.object({
+  level: levelNo,
+  unitId: z.string(),
+  deadline: z.string().nullable(),
+  at: z.string(),
+});
 
 export const incidentHistoryEntrySchema = z.object({
   at: z.string(),
@@ -140,7 +185,11 @@ export const callbackRecordSchema = z.object({
 });
 
 /** A whistle blown from the event, and its outcome once it ended. */
-export const incidentSummonsRefSchema = z.object({ caseId: z.string(), at: z.string(), outcome: orNull(summonsOutcomeSchema) });
+export const incidentSummonsRefSchema = z.object({
+  caseId: z.string(),
+  at: z.string(),
+  outcome: orNull(summonsOutcomeSchema),
+});
 
 /** The live state returned by the case-state query and by every action. */
 export const incidentViewSchema = z
@@ -159,16 +208,30 @@ export const incidentViewSchema = z
     level: levelNo,
     assignee: incidentHolderSchema,
     /** 首接: for a 12345 order, the unit it was first dispatched to, whoever signs for it later. */
-    firstReceiverUnitId: z
+    firstReceiverUnitId: z.string().nullable().meta({
+      description:
+        '12345 工单的首接单位（首次派至的单位，不随改派变化）/ a 12345 order’s first receiver: the unit it was first dispatched to',
+    }),
+    /** The end of the current dispatch's dispute window, while its unit may dispute (null otherwise). */
+    disputeDeadline: z
       .string()
       .nullable()
-      .meta({ description: '12345 工单的首接单位（首次派至的单位，不随改派变化）/ a 12345 order’s first receiver: the unit it was first dispatched to' }),
-    /** The end of the current dispatch's dispute window, while its unit may dispute (null otherwise). */
-    disputeDeadline: z.string().nullable().meta({ description: '派单异议截止时间（待签收时）/ until when the dispatched unit may dispute' }),
-    escalations: z.array(z.object({ from: levelNo, to: levelNo, automatic: z.boolean(), reason: z.string(), at: z.string() })),
+      .meta({ description: '派单异议截止时间（待签收时）/ until when the dispatched unit may dispute' }),
+    escalations: z.array(
+      z.object({ from: levelNo, to: levelNo, automatic: z.boolean(), reason: z.string(), at: z.string() }),
+    ),
     lateUnits: z.array(lateUnitSchema),
     disputes: z.array(incidentDisputeRecordSchema),
-    resolution: z.object({ level: levelNo, unitId: z.string(), result: z.string(), evidence: z.array(z.string()), noPhotoReason: z.string().optional(), at: z.string() }).nullable(),
+    resolution: z
+      .object({
+        level: levelNo,
+        unitId: z.string(),
+        result: z.string(),
+        evidence: z.array(z.string()),
+        noPhotoReason: z.string().optional(),
+        at: z.string(),
+      })
+      .nullable(),
     finalLevel: levelNo.nullable(),
     verifications: z.array(z.object({ passed: z.boolean(), note: z.string(), by: z.string(), at: z.string() })),
     callbacks: z.array(callbackRecordSchema),
@@ -180,7 +243,12 @@ export const incidentViewSchema = z
     summonses: z.array(incidentSummonsRefSchema),
     /** `sender`: who sent the order and decides its disputes (派单异议), re-assigning it. */
     hotline: hotlineOrderSchema
-      .extend({ deadline: z.string().nullable(), overdue: z.boolean(), callbackDue: z.boolean(), sender: incidentHolderSchema })
+      .extend({
+        deadline: z.string().nullable(),
+        overdue: z.boolean(),
+        callbackDue: z.boolean(),
+        sender: incidentHolderSchema,
+      })
       .nullable(),
     closedAt: z.string().nullable(),
     history: z.array(incidentHistoryEntrySchema),

@@ -26,7 +26,15 @@ export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shar
  * unsatisfied callback. At L3 the township may blow the whistle (吹哨, workflows/summons): the event
  * waits in `summoning`, its level clock paused, and resumes with the summons' outcome.
  */
-export const INCIDENT_STATUSES = ['dispatched', 'disputed', 'handling', 'summoning', 'verifying', 'awaiting-callback', 'closed'] as const;
+export const INCIDENT_STATUSES = [
+  'dispatched',
+  'disputed',
+  'handling',
+  'summoning',
+  'verifying',
+  'awaiting-callback',
+  'closed',
+] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
 export const INCIDENT_STATUS_LABEL: Record<IncidentStatus, string> = {

@@ -111,12 +111,21 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
     this.clocks.apply(start.key, start.label, () => start.clock, now);
     this.levelClock = start.key;
     if (input.hotline) {
-      const order = startClock(input.hotline.limit, now, { actor: input.reportedBy.userId, reason: `12345 工单：${input.hotline.orderTypeName}` });
+      const order = startClock(input.hotline.limit, now, {
+        actor: input.reportedBy.userId,
+        reason: `12345 工单：${input.hotline.orderTypeName}`,
+      });
       this.clocks.apply(ORDER, ORDER_LABEL, () => order, now);
     }
-    this.history.push(this.entry(input.reportedBy, 'report', `${SOURCE_LABEL[input.source]}｜${input.category.name}／${input.urgency.name}：${input.title}`, this.createdAt));
+    this.history.push(
+      this.entry(
+        input.reportedBy,
+        'report',
+        `${SOURCE_LABEL[input.source]}｜${input.category.name}／${input.urgency.name}：${input.title}`,
+        this.createdAt,
+      ),
+    );
   }
-
 
   get finished(): boolean {
     return this.status === 'closed';
@@ -132,7 +141,11 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
     // In the validator only, so events resolved before the rule replay unchanged.
     const { action } = input;
     if (action.type === 'resolve' && !hasPhoto(action.files) && !action.noPhotoReason?.trim()) {
-      throw rule('resolve-photo-required', '办结须上传至少一张处置后照片，或说明无法拍照的原因', 'Resolving needs at least one photo of the result, or a stated reason why there is none');
+      throw rule(
+        'resolve-photo-required',
+        '办结须上传至少一张处置后照片，或说明无法拍照的原因',
+        'Resolving needs at least one photo of the result, or a stated reason why there is none',
+      );
     }
   }
 
@@ -147,12 +160,22 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
     const notices = this.outbox;
     this.outbox = [];
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `incident.${action.type}`, reason: note, before, after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined), at }],
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `incident.${action.type}`,
+          reason: note,
+          before,
+          after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined),
+          at,
+        },
+      ],
       notices,
       ...(action.type === 'whistle' ? { summons: action.summons } : {}),
     };
   }
-
 
   /** The whistle ended (closed, or not approved): the event resumes where it was, its level clock running again. */
   summonsEnded(outcome: SummonsOutcome, now: number): IncidentEffects {
@@ -188,7 +211,6 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
     this.finishedAt = new Date(now).toISOString();
   }
 
-
   touch(now: number): string {
     this.updatedAt = new Date(now).toISOString();
     return this.updatedAt;
@@ -199,6 +221,14 @@ export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentVi
   }
 
   entry(actor: Actor, action: string, note: string | null, at: string): IncidentHistoryEntry {
-    return { at, actorId: actor.userId, unitId: actor.unitId || null, role: actor.role, action, level: this.level, note };
+    return {
+      at,
+      actorId: actor.userId,
+      unitId: actor.unitId || null,
+      role: actor.role,
+      action,
+      level: this.level,
+      note,
+    };
   }
 }

@@ -1,4 +1,11 @@
-import { disputeTooLate, escalationTarget, isViolation, LEVEL_LABEL, SATISFACTION_LABEL, type IncidentLevelNo } from '../../domain/incident';
+import {
+  disputeTooLate,
+  escalationTarget,
+  isViolation,
+  LEVEL_LABEL,
+  SATISFACTION_LABEL,
+  type IncidentLevelNo,
+} from '../../domain/incident';
 import { extendClock, pauseClock, stopClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import { planClock } from '../shared/clock-plan';
@@ -26,18 +33,34 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
       };
     case 'dispute': {
       if (c.input.hotline && !action.basis) {
-        throw rule('hotline-dispute-needs-basis', '12345 工单实行首接负责制，不得拒收；如确非本单位职责，须提出正式异议并写明依据', 'A 12345 order cannot be refused (first-receiver responsibility); a formal dispute must state its basis');
+        throw rule(
+          'hotline-dispute-needs-basis',
+          '12345 工单实行首接负责制，不得拒收；如确非本单位职责，须提出正式异议并写明依据',
+          'A 12345 order cannot be refused (first-receiver responsibility); a formal dispute must state its basis',
+        );
       }
       const window = c.input.disputeWindow;
       const late = window ? disputeTooLate(window, c.dispatchedAt, now, c.clocks.workingCalendar) : null;
       if (late) throw rule(late.code, late.zh, late.en);
       if (c.disputes.some((d) => d.unitId === actor.unitId && d.ruling === 'rejected')) {
-        throw rule('dispute-already-ruled', '本单位对此派单的异议已被裁定不成立，请签收办理', 'Your unit’s dispute of this dispatch was already ruled unfounded: sign for it and handle it');
+        throw rule(
+          'dispute-already-ruled',
+          '本单位对此派单的异议已被裁定不成立，请签收办理',
+          'Your unit’s dispute of this dispatch was already ruled unfounded: sign for it and handle it',
+        );
       }
       return {
         clocks: [],
         commit: () => {
-          c.disputes.push({ unitId: actor.unitId, reason: action.reason, basis: action.basis ?? null, at: new Date(now).toISOString(), ruling: null, ruledBy: null, ruledAt: null });
+          c.disputes.push({
+            unitId: actor.unitId,
+            reason: action.reason,
+            basis: action.basis ?? null,
+            at: new Date(now).toISOString(),
+            ruling: null,
+            ruledBy: null,
+            ruledAt: null,
+          });
           c.status = 'disputed';
           return action.basis ? `${action.reason}（依据：${action.basis}）` : action.reason;
         },
@@ -48,12 +71,21 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
       // A 12345 order's sender may rule a dispute unfounded by sending the order back to the same unit.
       const rejects = disputed !== undefined && action.to.unitId === c.assignee.unitId;
       if (rejects && !(c.senderDecides && c.input.hotline)) {
-        throw rule('dispatch-same-unit', '该单位已对派单提出异议，请改派其他单位', 'This unit disputed the order; dispatch it to another unit');
+        throw rule(
+          'dispatch-same-unit',
+          '该单位已对派单提出异议，请改派其他单位',
+          'This unit disputed the order; dispatch it to another unit',
+        );
       }
       return {
         clocks: [],
         commit: () => {
-          if (disputed) Object.assign(disputed, { ruling: rejects ? 'rejected' : 'upheld', ruledBy: actor.userId, ruledAt: new Date(now).toISOString() });
+          if (disputed)
+            Object.assign(disputed, {
+              ruling: rejects ? 'rejected' : 'upheld',
+              ruledBy: actor.userId,
+              ruledAt: new Date(now).toISOString(),
+            });
           c.assignee = { ...action.to };
           c.held.push(action.to.unitId);
           c.status = 'dispatched';
@@ -70,19 +102,36 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
     }
     case 'resolve':
       return {
-        clocks: [{ key: c.levelClock, label: levelLabel(c, c.level), clock: stopClock(currentClock(c), now, { actor: actor.userId, reason: '办结' }) }],
+        clocks: [
+          {
+            key: c.levelClock,
+            label: levelLabel(c, c.level),
+            clock: stopClock(currentClock(c), now, { actor: actor.userId, reason: '办结' }),
+          },
+        ],
         commit: () => {
           const at = new Date(now).toISOString();
-          c.resolution = { level: c.level, unitId: actor.unitId, result: action.result, evidence: action.evidence, ...(action.noPhotoReason ? { noPhotoReason: action.noPhotoReason } : {}), at };
+          c.resolution = {
+            level: c.level,
+            unitId: actor.unitId,
+            result: action.result,
+            evidence: action.evidence,
+            ...(action.noPhotoReason ? { noPhotoReason: action.noPhotoReason } : {}),
+            at,
+          };
           c.finalLevel = c.level;
           c.resolvedAt = at;
-          c.onTime = c.lateUnits.length === 0 && c.clocks.status(c.levelClock, now)?.overdue !== true && !c.orderOverdue;
+          c.onTime =
+            c.lateUnits.length === 0 && c.clocks.status(c.levelClock, now)?.overdue !== true && !c.orderOverdue;
           c.status = 'verifying';
           return action.noPhotoReason ? `${action.result}（未附照片：${action.noPhotoReason}）` : action.result;
         },
       };
     case 'verify':
-      if (!action.passed) return planReopen(c, now, `核查未通过：${action.note}`, () => recordVerification(c, actor, action.passed, action.note, now));
+      if (!action.passed)
+        return planReopen(c, now, `核查未通过：${action.note}`, () =>
+          recordVerification(c, actor, action.passed, action.note, now),
+        );
       return {
         clocks: c.input.hotline ? stopOrder(c, now, actor) : [],
         commit: () => {
@@ -102,7 +151,12 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
           c.urgeCount += 1;
           const overdue = c.clocks.status(c.levelClock, now)?.overdue ? '，已超期' : '';
           // Whoever the event waits for: the dispatcher after a dispute, the verifier after resolving, else the holder.
-          const unitId = c.status === 'disputed' ? dispatcher(c, c.level).unitId : c.status === 'verifying' ? verifier(c).unitId : c.assignee.unitId;
+          const unitId =
+            c.status === 'disputed'
+              ? dispatcher(c, c.level).unitId
+              : c.status === 'verifying'
+                ? verifier(c).unitId
+                : c.assignee.unitId;
           c.outbox.push({
             caseId: c.input.caseId,
             key: `urge:${c.urgeCount}`,
@@ -116,8 +170,19 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
         },
       };
     case 'whistle': {
-      if (c.level !== WHISTLE_LEVEL) throw rule('whistle-level', '只有在三级（乡镇/街道）处置的事件才能吹哨', 'Only an event at L3 (township) can blow the whistle');
-      const paused = planClock(c.clocks, c.levelClock, levelLabel(c, c.level), (clock) => pauseClock(clock!, now, `吹哨（${action.summons.caseId}），等待部门报到处置`, actor.userId), now);
+      if (c.level !== WHISTLE_LEVEL)
+        throw rule(
+          'whistle-level',
+          '只有在三级（乡镇/街道）处置的事件才能吹哨',
+          'Only an event at L3 (township) can blow the whistle',
+        );
+      const paused = planClock(
+        c.clocks,
+        c.levelClock,
+        levelLabel(c, c.level),
+        (clock) => pauseClock(clock!, now, `吹哨（${action.summons.caseId}），等待部门报到处置`, actor.userId),
+        now,
+      );
       return {
         clocks: [paused],
         commit: () => {
@@ -129,10 +194,21 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
       };
     }
     case 'extend': {
-      const extended = planClock(c.clocks, ORDER, ORDER_LABEL, (order) => {
-        if (!order || order.stoppedAt !== null) throw conflict('order-clock-stopped', '工单时限已停止，无需延期', 'The order clock has stopped; nothing to extend');
-        return extendClock(order, action.amount, now, action.reason, actor.userId);
-      }, now);
+      const extended = planClock(
+        c.clocks,
+        ORDER,
+        ORDER_LABEL,
+        (order) => {
+          if (!order || order.stoppedAt !== null)
+            throw conflict(
+              'order-clock-stopped',
+              '工单时限已停止，无需延期',
+              'The order clock has stopped; nothing to extend',
+            );
+          return extendClock(order, action.amount, now, action.reason, actor.userId);
+        },
+        now,
+      );
       return {
         clocks: [extended],
         commit: () => {
@@ -144,14 +220,27 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
   }
 }
 
-function planCallback(c: IncidentCase, actor: Actor, action: Extract<IncidentAction, { type: 'callback' }>, now: number): Plan {
+function planCallback(
+  c: IncidentCase,
+  actor: Actor,
+  action: Extract<IncidentAction, { type: 'callback' }>,
+  now: number,
+): Plan {
   const atDeadline = c.status !== 'awaiting-callback';
   const record = () => {
-    c.callbacks.push({ satisfaction: action.satisfaction, resolved: action.resolved, note: action.note ?? null, by: actor.userId, at: new Date(now).toISOString(), atDeadline });
+    c.callbacks.push({
+      satisfaction: action.satisfaction,
+      resolved: action.resolved,
+      note: action.note ?? null,
+      by: actor.userId,
+      at: new Date(now).toISOString(),
+      atDeadline,
+    });
     if (atDeadline) c.callbackDue = false;
   };
   const label = `回访：${SATISFACTION_LABEL[action.satisfaction]}${action.note ? `，${action.note}` : ''}`;
-  if (!atDeadline && action.satisfaction === 'unsatisfied') return planReopen(c, now, `回访不满意：${action.note ?? ''}`, record);
+  if (!atDeadline && action.satisfaction === 'unsatisfied')
+    return planReopen(c, now, `回访不满意：${action.note ?? ''}`, record);
   return {
     clocks: [],
     commit: () => {
@@ -183,11 +272,24 @@ function planReopen(c: IncidentCase, now: number, reason: string, record: () => 
   };
 }
 
-export function planEscalation(c: IncidentCase, target: IncidentLevelNo, reason: string, automatic: boolean, now: number): Plan {
+export function planEscalation(
+  c: IncidentCase,
+  target: IncidentLevelNo,
+  reason: string,
+  automatic: boolean,
+  now: number,
+): Plan {
   const from = c.level;
   const next = levelClockPlan(c, target, now, reason);
   return {
-    clocks: [{ key: c.levelClock, label: levelLabel(c, from), clock: stopClock(currentClock(c), now, { reason: automatic ? '超时自动上报' : `上报：${reason}` }) }, next],
+    clocks: [
+      {
+        key: c.levelClock,
+        label: levelLabel(c, from),
+        clock: stopClock(currentClock(c), now, { reason: automatic ? '超时自动上报' : `上报：${reason}` }),
+      },
+      next,
+    ],
     commit: () => {
       c.escalations.push({ from, to: target, automatic, reason, at: new Date(now).toISOString() });
       c.level = target;
@@ -204,4 +306,3 @@ export function planEscalation(c: IncidentCase, target: IncidentLevelNo, reason:
 function recordVerification(c: IncidentCase, actor: Actor, passed: boolean, note: string, now: number): void {
   c.verifications.push({ passed, note, by: actor.userId, at: new Date(now).toISOString() });
 }
-

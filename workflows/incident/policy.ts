@@ -4,7 +4,13 @@ import type { Actor } from '../shared/actor';
 import { holds, mergeAssignments } from '../shared/assignments';
 import type { AssignmentSnapshot } from '../shared/case-snapshot';
 import { CaseErrorType, caseError } from '../shared/errors';
-import { INCIDENT_ACTION_LABEL, INCIDENT_STATUS_LABEL, type IncidentActionType, type IncidentHolder, type IncidentStatus } from './definitions';
+import {
+  INCIDENT_ACTION_LABEL,
+  INCIDENT_STATUS_LABEL,
+  type IncidentActionType,
+  type IncidentHolder,
+  type IncidentStatus,
+} from './definitions';
 import type { IncidentCase } from './incident-case';
 
 /** States in which the current level's unit is working on the event and its clock runs. */
@@ -20,7 +26,8 @@ export const conflict = (code: string, zh: string, en: string) => caseError(Case
 /** Who may act now; with `blocked`, also actions that a rule will refuse (so the refusal is a 422, not a 403). */
 export function assignments(c: IncidentCase, blocked = false): AssignmentSnapshot[] {
   const out: AssignmentSnapshot[] = [];
-  const give = (holder: IncidentHolder | null, actions: IncidentActionType[]) => holder && out.push({ ...holder, actions });
+  const give = (holder: IncidentHolder | null, actions: IncidentActionType[]) =>
+    holder && out.push({ ...holder, actions });
   const levelDispatcher = dispatcher(c, c.level);
   const canEscalate: IncidentActionType[] = c.level < TOP_LEVEL || blocked ? ['escalate'] : [];
   const canWhistle: IncidentActionType[] = c.level === WHISTLE_LEVEL || blocked ? ['whistle'] : [];
@@ -66,10 +73,19 @@ export function assignments(c: IncidentCase, blocked = false): AssignmentSnapsho
 export function authorise(c: IncidentCase, actor: Actor, type: IncidentActionType): void {
   const open = c.assignments(true).filter((a) => a.actions.includes(type));
   if (open.length === 0) {
-    throw conflict('wrong-state', `事件当前状态为“${INCIDENT_STATUS_LABEL[c.status]}”，不能${INCIDENT_ACTION_LABEL[type]}`, `The incident is ${c.status}; ${type} is not possible now`);
+    throw conflict(
+      'wrong-state',
+      `事件当前状态为“${INCIDENT_STATUS_LABEL[c.status]}”，不能${INCIDENT_ACTION_LABEL[type]}`,
+      `The incident is ${c.status}; ${type} is not possible now`,
+    );
   }
   if (!open.some((a) => holds(a, actor))) {
-    throw caseError(CaseErrorType.Forbidden, 'not-your-action', `您不是此事件当前环节的办理人，无权${INCIDENT_ACTION_LABEL[type]}`, `You may not ${type} this incident now`);
+    throw caseError(
+      CaseErrorType.Forbidden,
+      'not-your-action',
+      `您不是此事件当前环节的办理人，无权${INCIDENT_ACTION_LABEL[type]}`,
+      `You may not ${type} this incident now`,
+    );
   }
 }
 

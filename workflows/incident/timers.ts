@@ -15,12 +15,33 @@ export function summonsEnded(c: IncidentCase, outcome: SummonsOutcome, now: numb
   const before = c.auditState();
   const ref = c.summonses.find((s) => s.caseId === outcome.caseId);
   if (ref) ref.outcome = outcome;
-  const resumed = planClock(c.clocks, c.levelClock, levelLabel(c, c.level), (clock) => resumeClock(clock!, now, { reason: `吹哨结束（${outcome.caseId}）` }), now);
+  const resumed = planClock(
+    c.clocks,
+    c.levelClock,
+    levelLabel(c, c.level),
+    (clock) => resumeClock(clock!, now, { reason: `吹哨结束（${outcome.caseId}）` }),
+    now,
+  );
   const at = c.touch(now);
-  const note = { closed: `吹哨办结（${outcome.caseId}）：${outcome.summary ?? ''}`, rejected: `吹哨未获批准（${outcome.caseId}）`, aborted: `吹哨流程异常终止（${outcome.caseId}）` }[outcome.status];
+  const note = {
+    closed: `吹哨办结（${outcome.caseId}）：${outcome.summary ?? ''}`,
+    rejected: `吹哨未获批准（${outcome.caseId}）`,
+    aborted: `吹哨流程异常终止（${outcome.caseId}）`,
+  }[outcome.status];
   carryOut(c.clocks, { clocks: [resumed], commit: () => (c.status = c.beforeSummons) }, now);
-  c.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'summons-ended', level: c.level, note });
-  return { notes: [systemNote('incident.summons-ended', note, before, { ...c.auditState(), summons: outcome }, at)], notices: [] };
+  c.history.push({
+    at,
+    actorId: 'system',
+    unitId: null,
+    role: 'system',
+    action: 'summons-ended',
+    level: c.level,
+    note,
+  });
+  return {
+    notes: [systemNote('incident.summons-ended', note, before, { ...c.auditState(), summons: outcome }, at)],
+    notices: [],
+  };
 }
 
 /**
@@ -50,7 +71,15 @@ function expireLevel(c: IncidentCase, now: number, effects: IncidentEffects): vo
     c.lateUnits.push(late);
     const expired = c.levelClock;
     const note = carryOut(c.clocks, plan, now);
-    c.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'auto-escalate', level: late.level, note });
+    c.history.push({
+      at,
+      actorId: 'system',
+      unitId: null,
+      role: 'system',
+      action: 'auto-escalate',
+      level: late.level,
+      note,
+    });
     effects.notes.push(systemNote('incident.auto-escalate', note, before, { ...c.auditState(), late }, at));
     // DOMAIN §3/§5: the late unit and its leader are urged at every level, not only at L4.
     if (c.lateUnitNotices) {
@@ -71,12 +100,36 @@ function expireLevel(c: IncidentCase, now: number, effects: IncidentEffects): vo
   c.lateUnits.push(late);
   c.redCard = true;
   const reason = `四级（县级）处置时限已到未办结：红牌警告，督办`;
-  c.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'red-card', level: c.level, note: reason });
+  c.history.push({
+    at,
+    actorId: 'system',
+    unitId: null,
+    role: 'system',
+    action: 'red-card',
+    level: c.level,
+    note: reason,
+  });
   effects.notes.push(systemNote('incident.red-card', reason, before, { ...c.auditState(), late }, at));
   const subject = `事件“${c.input.title}”（${c.input.caseId}）`;
   effects.notices.push(
-    { caseId: c.input.caseId, key: `red-card:${c.levelClock}`, kind: 'red-card', unitId: c.assignee.unitId, toLeader: true, message: `【红牌】${subject}四级处置已超期，请立即办理并反馈。`, at },
-    { caseId: c.input.caseId, key: `overdue:${c.levelClock}`, kind: 'overdue', unitId: c.input.territory.countyId, toLeader: true, message: `【督办】${subject}县级处置已超期（责任单位 ${c.assignee.unitId}），请县领导督办。`, at },
+    {
+      caseId: c.input.caseId,
+      key: `red-card:${c.levelClock}`,
+      kind: 'red-card',
+      unitId: c.assignee.unitId,
+      toLeader: true,
+      message: `【红牌】${subject}四级处置已超期，请立即办理并反馈。`,
+      at,
+    },
+    {
+      caseId: c.input.caseId,
+      key: `overdue:${c.levelClock}`,
+      kind: 'overdue',
+      unitId: c.input.territory.countyId,
+      toLeader: true,
+      message: `【督办】${subject}县级处置已超期（责任单位 ${c.assignee.unitId}），请县领导督办。`,
+      at,
+    },
   );
 }
 
@@ -86,7 +139,15 @@ function expireOrder(c: IncidentCase, now: number, effects: IncidentEffects): vo
   c.orderOverdue = true;
   c.callbackDue = true;
   const reason = `12345 工单（${c.input.hotline!.orderTypeName}）已到期未办结，需回访诉求人`;
-  c.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'order-overdue', level: c.level, note: reason });
+  c.history.push({
+    at,
+    actorId: 'system',
+    unitId: null,
+    role: 'system',
+    action: 'order-overdue',
+    level: c.level,
+    note: reason,
+  });
   effects.notes.push(systemNote('incident.order-overdue', reason, before, c.auditState(), at));
   effects.notices.push({
     caseId: c.input.caseId,

@@ -9,7 +9,8 @@ export function snapshot(c: IncidentCase, now: number): CaseSnapshot {
   const summary = c.clocks.summary(now);
   const { clocks: _c, assignments, history: _h, ...data } = c.view(now);
   const units = new Map<string, { unitId: string; relation: string }>();
-  const add = (unitId: string | undefined, relation: string) => unitId && units.set(`${unitId}|${relation}`, { unitId, relation });
+  const add = (unitId: string | undefined, relation: string) =>
+    unitId && units.set(`${unitId}|${relation}`, { unitId, relation });
   add(c.input.territory.gridId, 'reporter');
   add(c.input.reportedBy.unitId, 'reporter');
   c.held.forEach((u) => add(u, 'handler'));
@@ -70,7 +71,15 @@ export function view(c: IncidentCase, now: number): IncidentView {
     redCard: c.redCard,
     urgeCount: c.urgeCount,
     summonses: c.summonses,
-    hotline: i.hotline ? { ...i.hotline, deadline: order?.deadline ?? null, overdue: c.orderOverdue, callbackDue: c.callbackDue, sender: sender(c)! } : null,
+    hotline: i.hotline
+      ? {
+          ...i.hotline,
+          deadline: order?.deadline ?? null,
+          overdue: c.orderOverdue,
+          callbackDue: c.callbackDue,
+          sender: sender(c)!,
+        }
+      : null,
     closedAt: c.closedAt,
     history: c.history,
     assignments: c.assignments(),
@@ -120,7 +129,16 @@ export function creationNote(c: IncidentCase): AuditNote {
     action: 'incident.report',
     reason: c.input.title,
     before: null,
-    after: withAttachments({ ...c.auditState(), source: c.input.source, category: c.input.category.code, urgency: c.input.urgency.code, limits: c.input.limits }, c.input.files),
+    after: withAttachments(
+      {
+        ...c.auditState(),
+        source: c.input.source,
+        category: c.input.category.code,
+        urgency: c.input.urgency.code,
+        limits: c.input.limits,
+      },
+      c.input.files,
+    ),
     at: c.createdAt,
   };
 }

@@ -3,7 +3,13 @@ import { projectionActivities } from '../shared/activities';
 import { CaseRunner, thenFacts } from '../shared/case-runner';
 import type { SummonsOutcome } from '../summons/definitions';
 import type { summonsWorkflow } from '../summons/workflow';
-import { incidentActionUpdate, type IncidentActionInput, type IncidentFactsRecord, type IncidentView, type StartIncidentInput } from './definitions';
+import {
+  incidentActionUpdate,
+  type IncidentActionInput,
+  type IncidentFactsRecord,
+  type IncidentView,
+  type StartIncidentInput,
+} from './definitions';
 import { IncidentCase, type IncidentEffects } from './incident-case';
 
 const { recordIncidentFacts } = projectionActivities;
@@ -12,7 +18,10 @@ const { recordIncidentFacts } = projectionActivities;
 export async function incidentWorkflow(input: StartIncidentInput): Promise<IncidentView> {
   // Events started before these rules replay without them: no 督办 to late units below L4, and a
   // 12345 order's disputes decided by the level's dispatcher rather than the order's sender.
-  const incident = new IncidentCase(input, Date.now(), { lateUnitNotices: patched('incident-late-unit-notices'), senderDecides: patched('incident-order-sender-decides') });
+  const incident = new IncidentCase(input, Date.now(), {
+    lateUnitNotices: patched('incident-late-unit-notices'),
+    senderDecides: patched('incident-order-sender-decides'),
+  });
   const runner = new CaseRunner<IncidentActionInput, IncidentView, IncidentEffects, IncidentFactsRecord>(incident, {
     update: incidentActionUpdate,
     // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
@@ -22,7 +31,10 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
       if (!summons) return;
       // The whistle runs as a child: the event waits for its outcome and resumes with it.
       const caseId = summons.caseId;
-      const child = await startChild<typeof summonsWorkflow>('summonsWorkflow', { workflowId: caseId, args: [summons] });
+      const child = await startChild<typeof summonsWorkflow>('summonsWorkflow', {
+        workflowId: caseId,
+        args: [summons],
+      });
       const ended = (outcome: SummonsOutcome) => runner.arrive((now) => incident.summonsEnded(outcome, now));
       void child.result().then(ended, () => ended({ caseId, status: 'aborted', summary: null, parts: [] }));
     },

@@ -24,7 +24,8 @@ export const LOCAL_NOTICES_PATCH = 'notices-local-activity';
 export const caseActivities: Activities = new Proxy(remoteActivities, {
   get(target, name, receiver) {
     if (name !== 'sendNotices') return Reflect.get(target, name, receiver) as unknown;
-    const send: Activities['sendNotices'] = (requests) => (patched(LOCAL_NOTICES_PATCH) ? localActivities : target).sendNotices(requests);
+    const send: Activities['sendNotices'] = (requests) =>
+      (patched(LOCAL_NOTICES_PATCH) ? localActivities : target).sendNotices(requests);
     return send;
   },
 });
@@ -32,7 +33,14 @@ export const caseActivities: Activities = new Proxy(remoteActivities, {
 /** Since this patch the projection writes below run as local activities; older histories replay their scheduled activities. */
 export const LOCAL_PROJECTION_PATCH = 'projection-local-activities';
 
-type ProjectionWrites = Pick<Activities, 'recordTransition' | 'recordIncidentFacts' | 'recordSummonsFacts' | 'recordSummonsPartFacts' | 'recordAssessmentTransition'>;
+type ProjectionWrites = Pick<
+  Activities,
+  | 'recordTransition'
+  | 'recordIncidentFacts'
+  | 'recordSummonsFacts'
+  | 'recordSummonsPartFacts'
+  | 'recordAssessmentTransition'
+>;
 
 const writer = (): ProjectionWrites => (patched(LOCAL_PROJECTION_PATCH) ? localActivities : remoteActivities);
 

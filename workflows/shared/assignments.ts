@@ -19,5 +19,9 @@ export function mergeAssignments(list: readonly AssignmentSnapshot[]): Assignmen
 
 /** Whether `actor` is the holder of an assignment: same unit and role, and the named user if there is one. */
 export function holds(assignment: AssignmentSnapshot, actor: Actor): boolean {
-  return assignment.unitId === actor.unitId && assignment.role === actor.role && (assignment.userId === undefined || assignment.userId === actor.userId);
+  return (
+    assignment.unitId === actor.unitId &&
+    assignment.role === actor.role &&
+    (assignment.userId === undefined || assignment.userId === actor.userId)
+  );
 }

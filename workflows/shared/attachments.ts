@@ -12,15 +12,22 @@ export type AttachmentRef = z.infer<typeof attachmentRefSchema>;
 /** `after` with the action's files under `attachments` (unchanged when it carries none). */
 export function withAttachments(after: unknown, files: readonly AttachmentRef[] | undefined): unknown {
   if (!files?.length) return after;
-  return { ...(after !== null && typeof after === 'object' ? after : { value: after }), attachments: files.map(({ id, sha256, name, contentType }) => ({ id, sha256, name, contentType })) };
+  return {
+    ...(after !== null && typeof after === 'object' ? after : { value: after }),
+    attachments: files.map(({ id, sha256, name, contentType }) => ({ id, sha256, name, contentType })),
+  };
 }
 
 /** The files an audit entry's `after` lists (what the projection binds to the entry). */
 export function attachmentsOf(after: unknown): AttachmentRef[] {
   const list = (after as { attachments?: unknown } | null | undefined)?.attachments;
   if (!Array.isArray(list)) return [];
-  return list.filter((a): a is AttachmentRef => typeof (a as AttachmentRef | null)?.id === 'string' && typeof (a as AttachmentRef).sha256 === 'string');
+  return list.filter(
+    (a): a is AttachmentRef =>
+      typeof (a as AttachmentRef | null)?.id === 'string' && typeof (a as AttachmentRef).sha256 === 'string',
+  );
 }
 
 /** Whether any of the files is a photo. */
-export const hasPhoto = (files: readonly AttachmentRef[] | undefined): boolean => (files ?? []).some((f) => f.contentType.startsWith('image/'));
+export const hasPhoto = (files: readonly AttachmentRef[] | undefined): boolean =>
+  (files ?? []).some((f) => f.contentType.startsWith('image/'));

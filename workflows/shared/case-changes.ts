@@ -66,7 +66,13 @@ export class CaseChanges {
   act<T>(fn: () => Promise<T>): Promise<T> {
     this.acted += 1;
     return this.turn(async () => {
-      if (this.refusedOpening) throw caseError(CaseErrorType.InvalidState, 'case-not-opened', '案件未能建立，不能办理', 'The case could not be opened; no action is possible');
+      if (this.refusedOpening)
+        throw caseError(
+          CaseErrorType.InvalidState,
+          'case-not-opened',
+          '案件未能建立，不能办理',
+          'The case could not be opened; no action is possible',
+        );
       const restore = captureState(this.subject);
       const seqBefore = this.recorder.seq;
       try {
@@ -76,7 +82,11 @@ export class CaseChanges {
         restore();
         this.recorder.rewind();
         const partly = this.recorder.seq > seqBefore;
-        log.error('action undone: its transition cannot be stored', { seq: seqBefore, partlyWritten: partly, error: String(err) });
+        log.error('action undone: its transition cannot be stored', {
+          seq: seqBefore,
+          partlyWritten: partly,
+          error: String(err),
+        });
         if (partly) {
           const at = new Date(Date.now()).toISOString();
           await this.undone({

@@ -1,4 +1,11 @@
-import { buildCalendar, CalendarYearMissingError, type CalendarData, type CalendarFallback, type Duration, type WorkingCalendar } from '../../domain/calendar';
+import {
+  buildCalendar,
+  CalendarYearMissingError,
+  type CalendarData,
+  type CalendarFallback,
+  type Duration,
+  type WorkingCalendar,
+} from '../../domain/calendar';
 import {
   clockStatus,
   recordLevelTransitions,
@@ -91,7 +98,8 @@ export class CaseClocks {
     try {
       next = change();
     } catch (err) {
-      if (err instanceof SlaClockError) throw caseError(CaseErrorType.InvalidState, `clock-${err.code}`, err.message, err.message);
+      if (err instanceof SlaClockError)
+        throw caseError(CaseErrorType.InvalidState, `clock-${err.code}`, err.message, err.message);
       throw err;
     }
     this.check(next, now);
@@ -149,7 +157,8 @@ export class CaseClocks {
       }
       if (updated === named.clock) continue;
       for (const entry of updated.ledger.slice(named.clock.ledger.length)) {
-        if (entry.kind === 'level') changes.push({ key, label: named.label, from: entry.from, to: entry.to, at: entry.at });
+        if (entry.kind === 'level')
+          changes.push({ key, label: named.label, from: entry.from, to: entry.to, at: entry.at });
       }
       this.clocks[key] = { ...named, clock: updated };
     }

@@ -39,7 +39,13 @@ export interface CaseMachine<Input, View, Fx extends CaseEffects = CaseEffects> 
 }
 
 /** A transition the system made (a timer, a child's outcome), not a person. */
-export function systemNote(action: string, reason: string | null, before: unknown, after: unknown, at: string): AuditNote {
+export function systemNote(
+  action: string,
+  reason: string | null,
+  before: unknown,
+  after: unknown,
+  at: string,
+): AuditNote {
   return { actorId: 'system', actorUnitId: null, actorRole: 'system', action, reason, before, after, at };
 }
 
@@ -48,7 +54,11 @@ export function systemNote(action: string, reason: string | null, before: unknow
  * default before/after (the first colour, the last colour and every change) for a process that
  * records its own state instead.
  */
-export function clockLevelNote(changes: readonly LevelChange[], at: string, state?: { before: unknown; after: unknown }): AuditNote {
+export function clockLevelNote(
+  changes: readonly LevelChange[],
+  at: string,
+  state?: { before: unknown; after: unknown },
+): AuditNote {
   const last = changes[changes.length - 1]!;
   const { before, after } = state ?? { before: { level: changes[0]!.from }, after: { level: last.to, changes } };
   return systemNote('clock.level', levelChangeNote(last), before, after, at);

@@ -27,7 +27,11 @@ export function serveCaseReads(view: () => unknown): { opened(): void; failed(fa
  * When the opening cannot be stored the opened update is refused with that failure and the
  * workflow ends failed, so no case runs without its read-model row.
  */
-export async function openCase(changes: CaseChanges, reads: ReturnType<typeof serveCaseReads>, opening: () => Promise<void>): Promise<void> {
+export async function openCase(
+  changes: CaseChanges,
+  reads: ReturnType<typeof serveCaseReads>,
+  opening: () => Promise<void>,
+): Promise<void> {
   const failure = await changes.open(opening);
   if (!failure) return reads.opened();
   reads.failed(failure);
@@ -58,7 +62,10 @@ export class ClockWatch {
     const seq = recorder.seq;
     const next = this.clocks.nextWakeupMs(Date.now());
     const wake = next === null ? until : until === null ? next : Math.min(next, until);
-    await condition(() => done() || this.calendarChanged || recorder.seq !== seq, wake === null ? undefined : Math.max(1, wake - Date.now()));
+    await condition(
+      () => done() || this.calendarChanged || recorder.seq !== seq,
+      wake === null ? undefined : Math.max(1, wake - Date.now()),
+    );
     if (this.calendarChanged) {
       this.calendarChanged = false;
       const context = this.clocks.calendarContext;

@@ -23,12 +23,19 @@ export interface Plan<Outcome> {
  * Build the next state of clock `key` from its current one (undefined when there is none) and check
  * the calendar can compute it: an impossible clock operation is a 409, a missing calendar year a 422.
  */
-export function planClock(clocks: CaseClocks, key: string, label: string, make: (current: SlaClock | undefined) => SlaClock, now: number): ClockChange {
+export function planClock(
+  clocks: CaseClocks,
+  key: string,
+  label: string,
+  make: (current: SlaClock | undefined) => SlaClock,
+  now: number,
+): ClockChange {
   let clock: SlaClock;
   try {
     clock = make(clocks.clocks[key]?.clock);
   } catch (err) {
-    if (err instanceof SlaClockError) throw caseError(CaseErrorType.InvalidState, `clock-${err.code}`, err.message, err.message);
+    if (err instanceof SlaClockError)
+      throw caseError(CaseErrorType.InvalidState, `clock-${err.code}`, err.message, err.message);
     throw err;
   }
   clocks.check(clock, now);

@@ -21,7 +21,9 @@ export const calendarContextSchema = z.object({
   fallback: z.enum(['refuse', 'weekdays']),
 });
 
-export const clockLevelSchema = z.enum(SLA_LEVELS).meta({ id: 'ClockLevel', description: 'green 正常 / blue 临近 / yellow 预警 / red 超期' });
+export const clockLevelSchema = z
+  .enum(SLA_LEVELS)
+  .meta({ id: 'ClockLevel', description: 'green 正常 / blue 临近 / yellow 预警 / red 超期' });
 
 /** One entry of a clock's ledger: start, pause, resume, extend, budget change, colour change, stop. */
 export const ledgerEntrySchema = slaLedgerEntrySchema.meta({ id: 'ClockLedgerEntry' });
@@ -61,11 +63,10 @@ export const attachmentRefSchema = z
   .meta({ id: 'AttachmentRef' });
 
 /** Uploaded files an action carries, by id (upload first: POST /cases/{caseId}/attachments, or POST /attachments for a new case). */
-export const attachmentIdsSchema = z
-  .array(z.uuid())
-  .max(20)
-  .optional()
-  .meta({ description: '随本次办理提交的附件（先上传：POST /cases/{caseId}/attachments，新案件为 POST /attachments）/ uploaded files this action carries' });
+export const attachmentIdsSchema = z.array(z.uuid()).max(20).optional().meta({
+  description:
+    '随本次办理提交的附件（先上传：POST /cases/{caseId}/attachments，新案件为 POST /attachments）/ uploaded files this action carries',
+});
 
 /**
  * An action that may carry files, in its two forms: as a caller sends it (`attachmentIds`) and as the

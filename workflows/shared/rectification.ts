@@ -9,7 +9,11 @@ import type { taskWorkflow } from '../task/workflow';
  */
 export async function openRectificationTask(task: StartTaskInput): Promise<void> {
   try {
-    await startChild<typeof taskWorkflow>('taskWorkflow', { workflowId: task.caseId, args: [task], parentClosePolicy: ParentClosePolicy.ABANDON });
+    await startChild<typeof taskWorkflow>('taskWorkflow', {
+      workflowId: task.caseId,
+      args: [task],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   } catch (err) {
     log.error('rectification task not started', { caseId: task.caseId, error: String(err) });
   }

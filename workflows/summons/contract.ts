@@ -2,7 +2,15 @@ import { z } from 'zod';
 import { durationSchema } from '../../domain/calendar';
 import { incidentLimitSchema } from '../../domain/incident';
 import { COMPLEXITIES, RATINGS, SUMMONS_URGENCIES } from '../../domain/summons';
-import { actorSchema, assignmentSnapshotSchema, calendarContextSchema, clockSnapshotSchema, orNull, text, withEvidence } from '../shared/contract';
+import {
+  actorSchema,
+  assignmentSnapshotSchema,
+  calendarContextSchema,
+  clockSnapshotSchema,
+  orNull,
+  text,
+  withEvidence,
+} from '../shared/contract';
 import { PART_OUTCOMES, PART_STATUSES, SUMMONS_STATUSES } from './definitions';
 
 // The whistle's contract (街乡吹哨、部门报到) and its parts' (one per summoned unit): what starts them,
@@ -18,7 +26,11 @@ export const summonedUnitInfoSchema = z
   .meta({ id: 'SummonedUnit' });
 
 /** The frozen limits a summons runs with. */
-export const summonsLimitsSchema = z.object({ response: durationSchema, handling: incidentLimitSchema, redCardAtMiss: z.number().int() });
+export const summonsLimitsSchema = z.object({
+  response: durationSchema,
+  handling: incidentLimitSchema,
+  redCardAtMiss: z.number().int(),
+});
 
 /** Everything a whistle needs for its whole life, frozen when it is blown. */
 export const startSummonsInputSchema = z.object({
@@ -63,7 +75,10 @@ const rating = z.enum(RATINGS).meta({ description: '满意 satisfied / 基本满
 const report = withEvidence({
   type: z.literal('report'),
   result: text(4000),
-  evidence: z.array(text(500)).max(20).default([]).meta({ description: '处置证据的引用（文书编号等）；与 attachmentIds 至少有一项 / evidence references; this or attachmentIds' }),
+  evidence: z.array(text(500)).max(20).default([]).meta({
+    description:
+      '处置证据的引用（文书编号等）；与 attachmentIds 至少有一项 / evidence references; this or attachmentIds',
+  }),
 });
 
 /** The actions on a part a caller sends and the Update carries alike (all but `rule` and `report`). */
@@ -71,10 +86,20 @@ const commonPartActions = [
   z.strictObject({ type: z.literal('acknowledge'), note: text(1000).optional() }),
   z.strictObject({ type: z.literal('arrive'), note: text(1000).optional() }),
   z.strictObject({ type: z.literal('dispute'), reason: text(1000) }),
-  z.strictObject({ type: z.literal('accept'), note: text(1000).optional(), rating: rating.optional(), comment: text(1000).optional() }),
+  z.strictObject({
+    type: z.literal('accept'),
+    note: text(1000).optional(),
+    rating: rating.optional(),
+    comment: text(1000).optional(),
+  }),
   z.strictObject({ type: z.literal('send-back'), reason: text(1000) }),
   z.strictObject({ type: z.literal('rate'), rating, comment: text(1000).optional() }),
-  z.strictObject({ type: z.literal('withdraw'), reason: text(1000), rating: rating.optional(), comment: text(1000).optional() }),
+  z.strictObject({
+    type: z.literal('withdraw'),
+    reason: text(1000),
+    rating: rating.optional(),
+    comment: text(1000).optional(),
+  }),
 ] as const;
 
 /** One action on a unit's part as a caller sends it (`POST /summons/{id}/departments/{unitId}/actions`). */
@@ -86,7 +111,9 @@ export const partActionRequestSchema = z
       type: z.literal('rule'),
       upheld: z.boolean(),
       note: text(1000),
-      resummonUnitId: text(100).optional().meta({ description: '异议成立时改召的单位 / the unit to re-summon when upheld' }),
+      resummonUnitId: text(100)
+        .optional()
+        .meta({ description: '异议成立时改召的单位 / the unit to re-summon when upheld' }),
     }),
   ])
   .meta({ id: 'SummonsPartAction' });
@@ -95,7 +122,12 @@ export const partActionRequestSchema = z
 export const partActionSchema = z.discriminatedUnion('type', [
   ...commonPartActions,
   report.update,
-  z.strictObject({ type: z.literal('rule'), upheld: z.boolean(), note: text(1000), resummon: summonedUnitInfoSchema.optional() }),
+  z.strictObject({
+    type: z.literal('rule'),
+    upheld: z.boolean(),
+    note: text(1000),
+    resummon: summonedUnitInfoSchema.optional(),
+  }),
 ]);
 
 export const partActionInputSchema = z.object({ actor: actorSchema, action: partActionSchema });
@@ -115,7 +147,12 @@ export const partOutcomeSchema = z
 
 /** How a whistle ended, reported to the incident it was raised from. */
 export const summonsOutcomeSchema = z
-  .object({ caseId: z.string(), status: z.enum(['closed', 'rejected', 'aborted']), summary: z.string().nullable(), parts: z.array(partOutcomeSchema) })
+  .object({
+    caseId: z.string(),
+    status: z.enum(['closed', 'rejected', 'aborted']),
+    summary: z.string().nullable(),
+    parts: z.array(partOutcomeSchema),
+  })
   .meta({ id: 'SummonsOutcome' });
 
 export const summonsHistoryEntrySchema = z.object({
@@ -137,13 +174,24 @@ export const summonsPartRefSchema = z.object({
 
 /** The whistle's live state: returned by the case-state query and by every action on it. */
 export const summonsViewSchema = startSummonsInputSchema
-  .pick({ caseId: true, title: true, description: true, reason: true, urgency: true, complexity: true, keyTask: true, incidentId: true })
+  .pick({
+    caseId: true,
+    title: true,
+    description: true,
+    reason: true,
+    urgency: true,
+    complexity: true,
+    keyTask: true,
+    incidentId: true,
+  })
   .extend({
     status: z.enum(SUMMONS_STATUSES),
     statusLabel: z.string(),
     townshipId: z.string(),
     whistledBy: z.string(),
-    approval: z.object({ by: z.string(), at: z.string(), approved: z.boolean(), note: z.string().nullable() }).nullable(),
+    approval: z
+      .object({ by: z.string(), at: z.string(), approved: z.boolean(), note: z.string().nullable() })
+      .nullable(),
     parts: z.array(summonsPartRefSchema),
     summary: z.string().nullable(),
     closedAt: z.string().nullable(),
@@ -154,7 +202,18 @@ export const summonsViewSchema = startSummonsInputSchema
 
 /** Everything a part needs, frozen when its unit is summoned. */
 export const startPartInputSchema = startSummonsInputSchema
-  .pick({ title: true, description: true, reason: true, township: true, urgency: true, complexity: true, limits: true, dispatcher: true, arbiter: true, calendar: true })
+  .pick({
+    title: true,
+    description: true,
+    reason: true,
+    township: true,
+    urgency: true,
+    complexity: true,
+    limits: true,
+    dispatcher: true,
+    arbiter: true,
+    calendar: true,
+  })
   .extend({
     caseId: z.string(),
     summonsId: z.string(),
@@ -215,7 +274,9 @@ export const partViewSchema = z
     disputes: z.array(partDisputeRecordSchema),
     /** Total time in dispute, including a pending one up to now. */
     disputedMs: z.number().meta({ description: '异议耗时（毫秒，含未裁定的）/ time in dispute, ms' }),
-    rating: z.object({ rating: z.enum(RATINGS), comment: z.string().nullable(), by: z.string(), at: z.string() }).nullable(),
+    rating: z
+      .object({ rating: z.enum(RATINGS), comment: z.string().nullable(), by: z.string(), at: z.string() })
+      .nullable(),
     outcome: z.enum(PART_OUTCOMES).nullable(),
     endedAt: z.string().nullable(),
     history: z.array(summonsHistoryEntrySchema),

@@ -44,7 +44,15 @@ export const SUMMONS_STATUS_LABEL: Record<SummonsStatus, string> = {
  * on site → result reported within the handling limit → accepted or sent back (事不完、人不撤) →
  * rated. A dispute ("not our duty") waits for the county command centre's ruling.
  */
-export const PART_STATUSES = ['notified', 'disputed', 'acknowledged', 'on-site', 'reported', 'accepted', 'closed'] as const;
+export const PART_STATUSES = [
+  'notified',
+  'disputed',
+  'acknowledged',
+  'on-site',
+  'reported',
+  'accepted',
+  'closed',
+] as const;
 export type PartStatus = (typeof PART_STATUSES)[number];
 
 export const PART_STATUS_LABEL: Record<PartStatus, string> = {
@@ -73,7 +81,11 @@ export type StartSummonsInput = z.infer<typeof startSummonsInputSchema>;
 export type SummonsAction = z.infer<typeof summonsActionSchema>;
 export type SummonsActionType = SummonsAction['type'];
 
-export const SUMMONS_ACTION_LABEL: Record<SummonsActionType, string> = { approve: '批准吹哨', reject: '不予批准', close: '办结' };
+export const SUMMONS_ACTION_LABEL: Record<SummonsActionType, string> = {
+  approve: '批准吹哨',
+  reject: '不予批准',
+  close: '办结',
+};
 
 export type SummonsActionInput = z.infer<typeof summonsActionInputSchema>;
 

@@ -84,7 +84,14 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
     const respond = respondClock(this, now, `召集 ${input.unit.name} 报到（${URGENCY_LABEL[input.urgency]}）`);
     carryOut(this.clocks, { clocks: [respond], commit: () => null }, now);
     this.runningClock = respond.key;
-    this.history.push({ at: this.notifiedAt, actorId: 'system', unitId: null, role: 'system', action: 'notify', note: `${input.reason.name}：${input.title}` });
+    this.history.push({
+      at: this.notifiedAt,
+      actorId: 'system',
+      unitId: null,
+      role: 'system',
+      action: 'notify',
+      note: `${input.reason.name}：${input.title}`,
+    });
   }
 
   get finished(): boolean {
@@ -130,9 +137,27 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
     const before = this.auditState();
     const note = carryOut(this.clocks, planned, now);
     const at = this.touch(now);
-    this.history.push({ at, actorId: actor.userId, unitId: actor.unitId || null, role: actor.role, action: action.type, note });
+    this.history.push({
+      at,
+      actorId: actor.userId,
+      unitId: actor.unitId || null,
+      role: actor.role,
+      action: action.type,
+      note,
+    });
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `summons.part.${action.type}`, reason: note, before, after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined), at }],
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `summons.part.${action.type}`,
+          reason: note,
+          before,
+          after: withAttachments(this.auditState(), 'files' in action ? action.files : undefined),
+          at,
+        },
+      ],
       notices: [],
     };
   }
@@ -144,7 +169,14 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
 
   /** What the part reports to its summons once it ended. */
   outcomeRecord(): PartOutcome {
-    return { caseId: this.input.caseId, unitId: this.input.unit.unitId, outcome: this.outcome!, rating: this.rating?.rating ?? null, resummon: this.resummon, endedAt: this.endedAt! };
+    return {
+      caseId: this.input.caseId,
+      unitId: this.input.unit.unitId,
+      outcome: this.outcome!,
+      rating: this.rating?.rating ?? null,
+      resummon: this.resummon,
+      endedAt: this.endedAt!,
+    };
   }
 
   snapshot(now: number): CaseSnapshot {
@@ -167,7 +199,17 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
   /** Notices sent when the part starts: the summoned unit is told (and its leader). */
   creationNotices(): NoticeRequest[] {
     const i = this.input;
-    return [{ caseId: i.caseId, key: 'summoned', kind: 'info', unitId: i.unit.unitId, toLeader: true, message: `【吹哨】${i.township.name}召集贵单位报到：${i.title}（${URGENCY_LABEL[i.urgency]}，报到期限 ${this.readableAckDeadline()}）`, at: this.notifiedAt }];
+    return [
+      {
+        caseId: i.caseId,
+        key: 'summoned',
+        kind: 'info',
+        unitId: i.unit.unitId,
+        toLeader: true,
+        message: `【吹哨】${i.township.name}召集贵单位报到：${i.title}（${URGENCY_LABEL[i.urgency]}，报到期限 ${this.readableAckDeadline()}）`,
+        at: this.notifiedAt,
+      },
+    ];
   }
 
   // ---- state helpers, shared by the planners and timers ----

@@ -20,9 +20,12 @@ export function handleClock(c: PartCase, now: number, reason: string): ClockChan
   let clock: SlaClock;
   try {
     const { data, region, fallback } = c.clocks.calendarContext;
-    clock = startClock(limitBudget(limit, now, buildCalendar(data, { region, fallback })), now, { reason: `${reason}（${limitLabel(limit)}）` });
+    clock = startClock(limitBudget(limit, now, buildCalendar(data, { region, fallback })), now, {
+      reason: `${reason}（${limitLabel(limit)}）`,
+    });
   } catch (err) {
-    if (err instanceof CalendarYearMissingError) throw rule(err.code, `${err.year} 年的节假日数据尚未录入，无法计算期限`, `No holiday calendar for ${err.year}`);
+    if (err instanceof CalendarYearMissingError)
+      throw rule(err.code, `${err.year} 年的节假日数据尚未录入，无法计算期限`, `No holiday calendar for ${err.year}`);
     throw err;
   }
   c.clocks.check(clock, now);

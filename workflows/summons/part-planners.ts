@@ -38,8 +38,18 @@ export function plan(c: PartCase, { actor, action }: PartActionInput, now: numbe
         },
       };
     case 'report':
-      if (c.status === 'acknowledged') throw rule('summons-arrive-first', '请先到场（确认到场后再反馈结果）', 'Confirm arrival on site before reporting the result');
-      if (action.evidence.length === 0 && !action.files?.length) throw rule('evidence-required', '反馈结果须附处置证据（照片、记录等）', 'A result report needs evidence (photos, records)');
+      if (c.status === 'acknowledged')
+        throw rule(
+          'summons-arrive-first',
+          '请先到场（确认到场后再反馈结果）',
+          'Confirm arrival on site before reporting the result',
+        );
+      if (action.evidence.length === 0 && !action.files?.length)
+        throw rule(
+          'evidence-required',
+          '反馈结果须附处置证据（照片、记录等）',
+          'A result report needs evidence (photos, records)',
+        );
       return {
         clocks: stopRunning(c, now, actor, '反馈结果'),
         commit: () => {
@@ -53,11 +63,32 @@ export function plan(c: PartCase, { actor, action }: PartActionInput, now: numbe
     case 'dispute': {
       const key = c.runningClock;
       // After a red card no 报到 window runs: nothing to pause.
-      const paused = key ? [planClock(c.clocks, key, c.clocks.clocks[key]!.label, (clock) => pauseClock(clock!, now, `职责异议：${action.reason}`, actor.userId), now)] : [];
+      const paused = key
+        ? [
+            planClock(
+              c.clocks,
+              key,
+              c.clocks.clocks[key]!.label,
+              (clock) => pauseClock(clock!, now, `职责异议：${action.reason}`, actor.userId),
+              now,
+            ),
+          ]
+        : [];
       return {
         clocks: paused,
         commit: () => {
-          c.disputes.push({ ordinal: c.disputes.length + 1, reason: action.reason, raisedBy: actor.userId, raisedAt: at, ruling: null, ruledBy: null, ruledAt: null, ruleNote: null, resummonedUnitId: null, disputedMs: null });
+          c.disputes.push({
+            ordinal: c.disputes.length + 1,
+            reason: action.reason,
+            raisedBy: actor.userId,
+            raisedAt: at,
+            ruling: null,
+            ruledBy: null,
+            ruledAt: null,
+            ruleNote: null,
+            resummonedUnitId: null,
+            disputedMs: null,
+          });
           c.beforeDispute = c.status;
           c.status = 'disputed';
           return action.reason;
@@ -108,13 +139,29 @@ function planRuling(c: PartCase, actor: Actor, action: Extract<PartAction, { typ
   const at = new Date(now).toISOString();
   const pending = c.disputes.at(-1)!;
   const key = c.runningClock;
-  if (!action.upheld && action.resummon) throw rule('summons-resummon-needs-upheld', '驳回异议时不能改召其他单位', 'Only an upheld dispute can re-summon another unit');
+  if (!action.upheld && action.resummon)
+    throw rule(
+      'summons-resummon-needs-upheld',
+      '驳回异议时不能改召其他单位',
+      'Only an upheld dispute can re-summon another unit',
+    );
   const clocks = key
     ? [
-        planClock(c.clocks, key, c.clocks.clocks[key]!.label, (clock) => {
-          const resumed = resumeClock(clock!, now, { actor: actor.userId, reason: action.upheld ? '异议成立' : '异议不成立，恢复计时' });
-          return action.upheld ? stopClock(resumed, now, { actor: actor.userId, reason: '异议成立，不属该单位职责' }) : resumed;
-        }, now),
+        planClock(
+          c.clocks,
+          key,
+          c.clocks.clocks[key]!.label,
+          (clock) => {
+            const resumed = resumeClock(clock!, now, {
+              actor: actor.userId,
+              reason: action.upheld ? '异议成立' : '异议不成立，恢复计时',
+            });
+            return action.upheld
+              ? stopClock(resumed, now, { actor: actor.userId, reason: '异议成立，不属该单位职责' })
+              : resumed;
+          },
+          now,
+        ),
       ]
     : [];
   return {

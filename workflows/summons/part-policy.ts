@@ -43,9 +43,18 @@ export function assignments(c: PartCase, blocked = false): AssignmentSnapshot[] 
 export function authorise(c: PartCase, actor: Actor, type: PartActionType): void {
   const open = c.assignments(true).filter((a) => a.actions.includes(type));
   if (open.length === 0) {
-    throw conflict('wrong-state', `召集当前状态为“${PART_STATUS_LABEL[c.status]}”，不能${PART_ACTION_LABEL[type]}`, `The summons part is ${c.status}; ${type} is not possible now`);
+    throw conflict(
+      'wrong-state',
+      `召集当前状态为“${PART_STATUS_LABEL[c.status]}”，不能${PART_ACTION_LABEL[type]}`,
+      `The summons part is ${c.status}; ${type} is not possible now`,
+    );
   }
   if (!open.some((a) => holds(a, actor))) {
-    throw caseError(CaseErrorType.Forbidden, 'not-your-action', `您不是此召集当前环节的办理人，无权${PART_ACTION_LABEL[type]}`, `You may not ${type} this summons part now`);
+    throw caseError(
+      CaseErrorType.Forbidden,
+      'not-your-action',
+      `您不是此召集当前环节的办理人，无权${PART_ACTION_LABEL[type]}`,
+      `You may not ${type} this summons part now`,
+    );
   }
 }

@@ -13,7 +13,8 @@ export function tick(c: PartCase, now: number): PartEffects {
   const effects: PartEffects = { notes: [], notices: [] };
   const changes = c.clocks.recordTransitions(now);
   if (changes.length) effects.notes.push(clockLevelNote(changes, c.touch(now)));
-  if (WORKING.has(c.status) && changes.some((change) => change.key === c.runningClock && change.to === 'red')) miss(c, now, effects);
+  if (WORKING.has(c.status) && changes.some((change) => change.key === c.runningClock && change.to === 'red'))
+    miss(c, now, effects);
   return effects;
 }
 
@@ -41,7 +42,12 @@ function miss(c: PartCase, now: number, effects: PartEffects): void {
   const what = kind === 'acknowledge' ? '未按时报到' : '未按时反馈结果';
   if (kind === 'acknowledge') {
     if (c.closeMissedWindows) {
-      const closed = stopRunning(c, now, { userId: 'system' }, `报到时限已过（第 ${ordinal} 次${what}），本次报到窗口关闭`);
+      const closed = stopRunning(
+        c,
+        now,
+        { userId: 'system' },
+        `报到时限已过（第 ${ordinal} 次${what}），本次报到窗口关闭`,
+      );
       carryOut(c.clocks, { clocks: closed, commit: () => null }, now);
       c.runningClock = '';
     }
@@ -53,10 +59,36 @@ function miss(c: PartCase, now: number, effects: PartEffects): void {
     }
   }
   const reason = `${i.unit.name}${what}（第 ${ordinal} 次）${redCard ? '：红牌' : '：督办'}`;
-  c.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: redCard ? 'red-card' : 'miss', note: reason });
-  effects.notes.push(systemNote(redCard ? 'summons.part.red-card' : 'summons.part.miss', reason, before, { ...c.auditState(), miss: c.misses.at(-1) }, at));
+  c.history.push({
+    at,
+    actorId: 'system',
+    unitId: null,
+    role: 'system',
+    action: redCard ? 'red-card' : 'miss',
+    note: reason,
+  });
+  effects.notes.push(
+    systemNote(
+      redCard ? 'summons.part.red-card' : 'summons.part.miss',
+      reason,
+      before,
+      { ...c.auditState(), miss: c.misses.at(-1) },
+      at,
+    ),
+  );
   const subject = `吹哨事项“${i.title}”（${i.summonsId}）`;
-  const message = redCard ? `【红牌】${i.unit.name}${what}已第 ${ordinal} 次，${subject}，请立即报到并处置。` : `【督办】${i.unit.name}${what}，${subject}，请立即办理。`;
+  const message = redCard
+    ? `【红牌】${i.unit.name}${what}已第 ${ordinal} 次，${subject}，请立即报到并处置。`
+    : `【督办】${i.unit.name}${what}，${subject}，请立即办理。`;
   const units = [i.unit.unitId, ...(i.unit.kind === 'agency' ? [i.unit.departmentId] : []), i.arbiter.unitId];
-  effects.notices.push(...noticesTo(units, { caseId: i.caseId, key: `miss:${ordinal}`, kind: redCard ? 'red-card' : 'overdue', toLeader: true, message, at }));
+  effects.notices.push(
+    ...noticesTo(units, {
+      caseId: i.caseId,
+      key: `miss:${ordinal}`,
+      kind: redCard ? 'red-card' : 'overdue',
+      toLeader: true,
+      message,
+      at,
+    }),
+  );
 }

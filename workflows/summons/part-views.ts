@@ -120,4 +120,3 @@ export function creationNote(c: PartCase): AuditNote {
     at: c.notifiedAt,
   };
 }
-

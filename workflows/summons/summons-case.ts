@@ -24,7 +24,11 @@ import {
   type SummonsView,
 } from './definitions';
 
-const OUTCOME_LABEL: Record<PartOutcome['outcome'], string> = { completed: '已验收', released: '异议成立，不属其职责', withdrawn: '已撤回' };
+const OUTCOME_LABEL: Record<PartOutcome['outcome'], string> = {
+  completed: '已验收',
+  released: '异议成立，不属其职责',
+  withdrawn: '已撤回',
+};
 
 /** What an action or an ended part asks the workflow to record and start. */
 export interface SummonsEffects extends CaseEffects {
@@ -56,7 +60,14 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
     this.createdAt = new Date(now).toISOString();
     this.updatedAt = this.createdAt;
     const w = input.whistledBy;
-    this.history.push({ at: this.createdAt, actorId: w.userId, unitId: w.unitId, role: w.role, action: 'whistle', note: `${input.reason.name}：${input.title}` });
+    this.history.push({
+      at: this.createdAt,
+      actorId: w.userId,
+      unitId: w.unitId,
+      role: w.role,
+      action: 'whistle',
+      note: `${input.reason.name}：${input.title}`,
+    });
   }
 
   get finished(): boolean {
@@ -86,9 +97,27 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
     const before = this.auditState();
     const { note, start } = commit();
     const at = this.touch(now);
-    this.history.push({ at, actorId: actor.userId, unitId: actor.unitId || null, role: actor.role, action: action.type, note });
+    this.history.push({
+      at,
+      actorId: actor.userId,
+      unitId: actor.unitId || null,
+      role: actor.role,
+      action: action.type,
+      note,
+    });
     return {
-      notes: [{ actorId: actor.userId, actorUnitId: actor.unitId, actorRole: actor.role, action: `summons.${action.type}`, reason: note, before, after: this.auditState(), at }],
+      notes: [
+        {
+          actorId: actor.userId,
+          actorUnitId: actor.unitId,
+          actorRole: actor.role,
+          action: `summons.${action.type}`,
+          reason: note,
+          before,
+          after: this.auditState(),
+          at,
+        },
+      ],
       notices: [],
       start,
     };
@@ -104,16 +133,37 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
     const before = this.auditState();
     if (part) part.outcome = outcome;
     const at = this.touch(now);
-    const start = outcome.resummon && this.status === 'summoning' ? [this.startPart(outcome.resummon, outcome.caseId, now)] : [];
+    const start =
+      outcome.resummon && this.status === 'summoning' ? [this.startPart(outcome.resummon, outcome.caseId, now)] : [];
     const rating = outcome.rating ? `，评价：${RATING_LABEL[outcome.rating]}` : '';
     const note = `${part?.unit.name ?? outcome.unitId}：${OUTCOME_LABEL[outcome.outcome]}${rating}${outcome.resummon ? `；县综合指挥中心改召 ${outcome.resummon.name}` : ''}`;
     this.history.push({ at, actorId: 'system', unitId: null, role: 'system', action: 'part-ended', note });
-    return { notes: [{ actorId: 'system', actorUnitId: null, actorRole: 'system', action: 'summons.part-ended', reason: note, before, after: { ...this.auditState(), part: outcome }, at }], notices: [], start };
+    return {
+      notes: [
+        {
+          actorId: 'system',
+          actorUnitId: null,
+          actorRole: 'system',
+          action: 'summons.part-ended',
+          reason: note,
+          before,
+          after: { ...this.auditState(), part: outcome },
+          at,
+        },
+      ],
+      notices: [],
+      start,
+    };
   }
 
   /** What the summons returns (and an L3 incident resumes with). */
   outcome(): SummonsOutcome {
-    return { caseId: this.input.caseId, status: this.status === 'rejected' ? 'rejected' : 'closed', summary: this.summary, parts: this.parts.flatMap((p) => (p.outcome ? [p.outcome] : [])) };
+    return {
+      caseId: this.input.caseId,
+      status: this.status === 'rejected' ? 'rejected' : 'closed',
+      summary: this.summary,
+      parts: this.parts.flatMap((p) => (p.outcome ? [p.outcome] : [])),
+    };
   }
 
   snapshot(now: number): CaseSnapshot {
@@ -204,14 +254,25 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
       action: 'summons.whistle',
       reason: `${i.reason.name}：${i.title}`,
       before: null,
-      after: { ...this.auditState(), reason: i.reason.code, urgency: i.urgency, complexity: i.complexity, units: i.units.map((u) => u.unitId), incidentId: i.incidentId, limits: i.limits },
+      after: {
+        ...this.auditState(),
+        reason: i.reason.code,
+        urgency: i.urgency,
+        complexity: i.complexity,
+        units: i.units.map((u) => u.unitId),
+        incidentId: i.incidentId,
+        limits: i.limits,
+      },
       at: this.createdAt,
     };
   }
 
   // ---- planning ----
 
-  private plan({ actor, action }: SummonsActionInput, now: number): () => { note: string | null; start: StartPartInput[] } {
+  private plan(
+    { actor, action }: SummonsActionInput,
+    now: number,
+  ): () => { note: string | null; start: StartPartInput[] } {
     this.authorise(actor, action.type);
     const at = new Date(now).toISOString();
     switch (action.type) {
@@ -220,7 +281,10 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
           this.approval = { by: actor.userId, at, approved: true, note: action.note ?? null };
           this.status = 'summoning';
           const start = this.input.units.map((u) => this.startPart(u, null, now));
-          return { note: `批准吹哨，召集 ${this.input.units.map((u) => u.name).join('、')}（${URGENCY_LABEL[this.input.urgency]}）${action.note ? `：${action.note}` : ''}`, start };
+          return {
+            note: `批准吹哨，召集 ${this.input.units.map((u) => u.name).join('、')}（${URGENCY_LABEL[this.input.urgency]}）${action.note ? `：${action.note}` : ''}`,
+            start,
+          };
         };
       case 'reject':
         return () => {
@@ -274,15 +338,24 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
   private authorise(actor: Actor, type: SummonsActionType): void {
     const open = this.assignments(true).filter((a) => a.actions.includes(type));
     if (open.length === 0) {
-      throw caseError(CaseErrorType.InvalidState, 'wrong-state', `吹哨当前状态为“${SUMMONS_STATUS_LABEL[this.status]}”，不能${SUMMONS_ACTION_LABEL[type]}`, `The summons is ${this.status}; ${type} is not possible now`);
+      throw caseError(
+        CaseErrorType.InvalidState,
+        'wrong-state',
+        `吹哨当前状态为“${SUMMONS_STATUS_LABEL[this.status]}”，不能${SUMMONS_ACTION_LABEL[type]}`,
+        `The summons is ${this.status}; ${type} is not possible now`,
+      );
     }
     if (!open.some((a) => holds(a, actor))) {
       const leaderOnly = type === 'approve' || type === 'reject';
       throw caseError(
         CaseErrorType.Forbidden,
         leaderOnly ? 'leader-approval-required' : 'not-your-action',
-        leaderOnly ? '吹哨须经乡镇（街道）领导审批，您无权审批' : `您不是此吹哨的办理人，无权${SUMMONS_ACTION_LABEL[type]}`,
-        leaderOnly ? 'A whistle needs the approval of a township leader; you may not approve it' : `You may not ${type} this summons`,
+        leaderOnly
+          ? '吹哨须经乡镇（街道）领导审批，您无权审批'
+          : `您不是此吹哨的办理人，无权${SUMMONS_ACTION_LABEL[type]}`,
+        leaderOnly
+          ? 'A whistle needs the approval of a township leader; you may not approve it'
+          : `You may not ${type} this summons`,
       );
     }
   }
@@ -293,6 +366,9 @@ export class SummonsCase implements CaseMachine<SummonsActionInput, SummonsView,
   }
 
   private auditState() {
-    return { status: this.status, parts: this.parts.map((p) => ({ unitId: p.unit.unitId, outcome: p.outcome?.outcome ?? null })) };
+    return {
+      status: this.status,
+      parts: this.parts.map((p) => ({ unitId: p.unit.unitId, outcome: p.outcome?.outcome ?? null })),
+    };
   }
 }

@@ -34,7 +34,14 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
       for (const part of start) {
         const child = await startChild(summonsPartWorkflow, { workflowId: part.caseId, args: [part] });
         // A part terminated by an operator ends as withdrawn, so the whistle can still close.
-        const aborted = (): PartOutcome => ({ caseId: part.caseId, unitId: part.unit.unitId, outcome: 'withdrawn', rating: null, resummon: null, endedAt: new Date(Date.now()).toISOString() });
+        const aborted = (): PartOutcome => ({
+          caseId: part.caseId,
+          unitId: part.unit.unitId,
+          outcome: 'withdrawn',
+          rating: null,
+          resummon: null,
+          endedAt: new Date(Date.now()).toISOString(),
+        });
         const ended = (outcome: PartOutcome) => runner.arrive((now) => summons.partEnded(outcome, now));
         void child.result().then(ended, () => ended(aborted()));
       }

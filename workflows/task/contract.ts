@@ -23,7 +23,10 @@ export const startTaskInputSchema = z.object({
 /** Every human action on a task, as the caller sends it and as the Update carries it. */
 export const taskActionSchema = z
   .discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('pause'), reason: text(1000).meta({ description: '暂停原因（如听证、检测、专家评审）' }) }),
+    z.strictObject({
+      type: z.literal('pause'),
+      reason: text(1000).meta({ description: '暂停原因（如听证、检测、专家评审）' }),
+    }),
     z.strictObject({ type: z.literal('resume'), reason: text(1000).optional() }),
     z.strictObject({ type: z.literal('extend'), amount: z.number().positive().max(365), reason: text(1000) }),
     z.strictObject({ type: z.literal('urge'), message: text(1000).meta({ description: '督办意见' }) }),
@@ -41,7 +44,12 @@ export const taskActionInputSchema = z.object({
   oversight: z.boolean().optional(),
 });
 
-export const taskHistoryEntrySchema = z.object({ at: z.string(), actorId: z.string(), action: z.string(), note: z.string().nullable() });
+export const taskHistoryEntrySchema = z.object({
+  at: z.string(),
+  actorId: z.string(),
+  action: z.string(),
+  note: z.string().nullable(),
+});
 
 /** The live state returned by the case-state query and by every action. */
 export const taskViewSchema = z

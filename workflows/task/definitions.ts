@@ -1,7 +1,13 @@
 import { defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { caseMessages } from '../shared/definitions';
-import type { startTaskInputSchema, taskActionInputSchema, taskActionSchema, taskHistoryEntrySchema, taskViewSchema } from './contract';
+import type {
+  startTaskInputSchema,
+  taskActionInputSchema,
+  taskActionSchema,
+  taskHistoryEntrySchema,
+  taskViewSchema,
+} from './contract';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 

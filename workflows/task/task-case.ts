@@ -58,7 +58,12 @@ export class TaskCase implements CaseMachine<TaskActionInput, TaskView, TaskEffe
     this.createdAt = new Date(now).toISOString();
     this.updatedAt = this.createdAt;
     this.clocks = new CaseClocks(input.calendar);
-    this.clocks.apply(CLOCK, CLOCK_LABEL, () => startClock(input.budget, now, { actor: input.createdBy.userId, reason: '任务下达' }), now);
+    this.clocks.apply(
+      CLOCK,
+      CLOCK_LABEL,
+      () => startClock(input.budget, now, { actor: input.createdBy.userId, reason: '任务下达' }),
+      now,
+    );
     this.history.push({ at: this.createdAt, actorId: input.createdBy.userId, action: 'create', note: input.title });
   }
 
@@ -194,27 +199,55 @@ export class TaskCase implements CaseMachine<TaskActionInput, TaskView, TaskEffe
 
   creationNote(): AuditNote {
     const a: Actor = this.input.createdBy;
-    return { actorId: a.userId, actorUnitId: a.unitId, actorRole: a.role, action: 'task.create', reason: this.input.title, before: null, after: { status: this.status, budget: this.input.budget }, at: this.createdAt };
+    return {
+      actorId: a.userId,
+      actorUnitId: a.unitId,
+      actorRole: a.role,
+      action: 'task.create',
+      reason: this.input.title,
+      before: null,
+      after: { status: this.status, budget: this.input.budget },
+      at: this.createdAt,
+    };
   }
 
   /** Check an action (who, when, the calendar) and plan it: nothing changes until the plan is committed. */
   private plan({ actor, action, oversight }: TaskActionInput, now: number): Plan<string | null> {
-    if (!(action.type === 'urge' && oversight && actor.role === 'supervisor' && !this.closed)) this.authorise(actor, action.type);
-    const clocks = action.type === 'urge' ? [] : [planClock(this.clocks, CLOCK, CLOCK_LABEL, (current) => this.nextClock(action, actor, current!, now), now)];
+    if (!(action.type === 'urge' && oversight && actor.role === 'supervisor' && !this.closed))
+      this.authorise(actor, action.type);
+    const clocks =
+      action.type === 'urge'
+        ? []
+        : [planClock(this.clocks, CLOCK, CLOCK_LABEL, (current) => this.nextClock(action, actor, current!, now), now)];
     return { clocks, commit: () => this.applyState(action) };
   }
 
   private authorise(actor: Actor, type: TaskActionType): void {
     const open = this.assignments().filter((a) => a.actions.includes(type));
     if (open.length === 0) {
-      throw caseError(CaseErrorType.InvalidState, 'wrong-state', `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`, `The task is ${this.status}; ${type} is not possible now`);
+      throw caseError(
+        CaseErrorType.InvalidState,
+        'wrong-state',
+        `任务当前状态为“${TASK_STATUS_LABEL[this.status]}”，不能执行此操作`,
+        `The task is ${this.status}; ${type} is not possible now`,
+      );
     }
     if (!open.some((a) => a.unitId === actor.unitId && a.role === actor.role)) {
-      throw caseError(CaseErrorType.Forbidden, 'not-your-action', '您不是此任务当前环节的办理人，无权执行此操作', 'You may not take this action on this task now');
+      throw caseError(
+        CaseErrorType.Forbidden,
+        'not-your-action',
+        '您不是此任务当前环节的办理人，无权执行此操作',
+        'You may not take this action on this task now',
+      );
     }
   }
 
-  private nextClock(action: Exclude<TaskAction, { type: 'urge' }>, actor: Actor, current: SlaClock, now: number): SlaClock {
+  private nextClock(
+    action: Exclude<TaskAction, { type: 'urge' }>,
+    actor: Actor,
+    current: SlaClock,
+    now: number,
+  ): SlaClock {
     switch (action.type) {
       case 'pause':
         return pauseClock(current, now, action.reason, actor.userId);

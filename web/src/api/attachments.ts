@@ -29,7 +29,10 @@ function form(file: File): FormData {
 
 /** Upload a file to a case (for the next action on it), or — without a case — for a report about to be made. */
 export function uploadAttachment(caseId: string | null, file: File): Promise<Attachment> {
-  return api.postForm<Attachment>(caseId ? `/cases/${encodeURIComponent(caseId)}/attachments` : '/attachments', form(file));
+  return api.postForm<Attachment>(
+    caseId ? `/cases/${encodeURIComponent(caseId)}/attachments` : '/attachments',
+    form(file),
+  );
 }
 
 export function listAttachments(caseId: string): Promise<Attachment[]> {
@@ -37,5 +40,6 @@ export function listAttachments(caseId: string): Promise<Attachment[]> {
 }
 
 /** Same-origin URLs: the browser sends the session cookie, so they work in <img> and links. */
-export const attachmentUrl = (caseId: string, id: string) => `/api/v1/cases/${encodeURIComponent(caseId)}/attachments/${id}`;
+export const attachmentUrl = (caseId: string, id: string) =>
+  `/api/v1/cases/${encodeURIComponent(caseId)}/attachments/${id}`;
 export const thumbnailUrl = (caseId: string, id: string) => `${attachmentUrl(caseId, id)}/thumbnail`;

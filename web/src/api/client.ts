@@ -57,7 +57,11 @@ export async function answer<T>(call: Promise<{ data?: T; error?: unknown; respo
     const problem = (result.error && typeof result.error === 'object' ? result.error : null) as Problem | null;
     if (response.status === 401) onUnauthenticated(problem);
     const issues = problem?.issues?.map((i) => i.message).join('；');
-    throw new ApiError(response.status, problem, [problem?.detail ?? `HTTP ${response.status}`, issues].filter(Boolean).join('：'));
+    throw new ApiError(
+      response.status,
+      problem,
+      [problem?.detail ?? `HTTP ${response.status}`, issues].filter(Boolean).join('：'),
+    );
   }
   return result.data as T;
 }
@@ -65,10 +69,15 @@ export async function answer<T>(call: Promise<{ data?: T; error?: unknown; respo
 type Query = Record<string, string | number | boolean | undefined | null>;
 
 /** Leave out what the console does not mean to send (as the server reads no value there). */
-const present = (query?: Query) => Object.fromEntries(Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''));
+const present = (query?: Query) =>
+  Object.fromEntries(Object.entries(query ?? {}).filter(([, v]) => v !== undefined && v !== null && v !== ''));
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
-function call<T>(method: Method, path: string, opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string }; idempotencyKey?: string } = {}): Promise<T> {
+function call<T>(
+  method: Method,
+  path: string,
+  opts: { query?: Query; body?: unknown; file?: { data: Blob; type: string }; idempotencyKey?: string } = {},
+): Promise<T> {
   const init = {
     params: { query: present(opts.query) },
     ...(opts.idempotencyKey ? { headers: { 'idempotency-key': opts.idempotencyKey } } : {}),
@@ -78,18 +87,29 @@ function call<T>(method: Method, path: string, opts: { query?: Query; body?: unk
         ? {}
         : { body: opts.body }),
   };
-  return answer<T>(untyped.request(method, path as never, init as never) as Promise<{ data?: T; error?: unknown; response: Response }>);
+  return answer<T>(
+    untyped.request(method, path as never, init as never) as Promise<{ data?: T; error?: unknown; response: Response }>,
+  );
 }
 
 /** The thin client for pages not yet on `client`: one function per HTTP verb; paths are below /api/v1. */
 export const api = {
   get: <T>(path: string, query?: Query) => call<T>('get', path, { query }),
   /** `idempotencyKey`: the same key on a retry makes the server carry the request out once (api/idempotency.ts). */
-  post: <T>(path: string, body: unknown, opts: { idempotencyKey?: string } = {}) => call<T>('post', path, { body, ...opts }),
+  post: <T>(path: string, body: unknown, opts: { idempotencyKey?: string } = {}) =>
+    call<T>('post', path, { body, ...opts }),
   put: <T>(path: string, body: unknown) => call<T>('put', path, { body }),
   /** POST a file (XLSX or CSV, by its name) as the raw request body. */
   upload: <T>(path: string, file: File, query?: Query) =>
-    call<T>('post', path, { query, file: { data: file, type: /\.csv$/i.test(file.name) ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } }),
+    call<T>('post', path, {
+      query,
+      file: {
+        data: file,
+        type: /\.csv$/i.test(file.name)
+          ? 'text/csv'
+          : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      },
+    }),
   /** POST a multipart form (the browser sets its content type and boundary). */
   postForm: <T>(path: string, form: FormData) => call<T>('post', path, { body: form }),
   delete: <T>(path: string, body?: unknown, query?: Query) => call<T>('delete', path, { body, query }),
@@ -98,7 +118,10 @@ export const api = {
 
 /** Fetch a file below /api/v1 (with the session cookie) and hand it to the browser as a download. */
 export async function download(path: string, filename: string): Promise<void> {
-  const res = await fetch(`/api/v1${path}`, { credentials: 'same-origin', headers: { 'accept-language': acceptLanguage() } });
+  const res = await fetch(`/api/v1${path}`, {
+    credentials: 'same-origin',
+    headers: { 'accept-language': acceptLanguage() },
+  });
   if (!res.ok) {
     const problem = (await res.json().catch(() => null)) as Problem | null;
     throw new ApiError(res.status, problem, problem?.detail ?? `HTTP ${res.status}`);

@@ -7,8 +7,16 @@ import type { components, paths } from './schema';
 type S = components['schemas'];
 
 /** The JSON answer of a route on success. */
-type Answer<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = paths[P][M] extends { responses: infer R }
-  ? { [C in keyof R]: C extends 200 | 201 | 202 ? (R[C] extends { content: { 'application/json': infer J } } ? J : never) : never }[keyof R]
+type Answer<P extends keyof paths, M extends 'get' | 'post' | 'put' | 'patch' | 'delete'> = paths[P][M] extends {
+  responses: infer R;
+}
+  ? {
+      [C in keyof R]: C extends 200 | 201 | 202
+        ? R[C] extends { content: { 'application/json': infer J } }
+          ? J
+          : never
+        : never;
+    }[keyof R]
   : never;
 
 export type ApprovalView = S['ApprovalView'];
@@ -82,7 +90,11 @@ export type PartActionType = SummonsPartActionBody['type'];
  * strings; the server fills them from the whistle's urgency, the case's SLA colour and the part's
  * assignment, so they are narrowed to those types.
  */
-export type SummonsInboxItem = Omit<S['SummonsInboxItem'], 'urgency' | 'colour' | 'actions'> & { urgency: SummonsUrgency; colour: ClockLevel; actions: PartActionType[] };
+export type SummonsInboxItem = Omit<S['SummonsInboxItem'], 'urgency' | 'colour' | 'actions'> & {
+  urgency: SummonsUrgency;
+  colour: ClockLevel;
+  actions: PartActionType[];
+};
 
 /** GET /summons/stats: per summoned unit and per township. */
 export type SummonsStats = S['SummonsStats'];

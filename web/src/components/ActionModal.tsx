@@ -12,19 +12,28 @@ function UnitSelect(props: { value?: string; onChange?: (v: string) => void; id?
   const { lang } = useI18n();
   const [units, setUnits] = useState<OrgUnit[]>([]);
   useEffect(() => {
-    loadUnits().then((m) => setUnits([...m.values()].filter((u) => u.active)), () => undefined);
+    loadUnits().then(
+      (m) => setUnits([...m.values()].filter((u) => u.active)),
+      () => undefined,
+    );
   }, []);
   return (
     <Select
       {...props}
       showSearch={{ optionFilterProp: 'label' }}
-      options={units.map((u) => ({ value: u.id, label: `${(lang === 'en' ? u.nameEn : u.name) ?? u.name}（${u.id}）` }))}
+      options={units.map((u) => ({
+        value: u.id,
+        label: `${(lang === 'en' ? u.nameEn : u.name) ?? u.name}（${u.id}）`,
+      }))}
     />
   );
 }
 
 /** How `required` reads per kind: a non-blank string, a number, a non-empty list. */
-const REQUIRED_TYPE: Record<FieldSpec['kind'], { type?: 'string' | 'number' | 'array' | 'boolean'; whitespace?: boolean; min?: number }> = {
+const REQUIRED_TYPE: Record<
+  FieldSpec['kind'],
+  { type?: 'string' | 'number' | 'array' | 'boolean'; whitespace?: boolean; min?: number }
+> = {
   text: { whitespace: true },
   textarea: { whitespace: true },
   number: { type: 'number' },
@@ -52,11 +61,25 @@ function Field({ field, detail, caseId }: { field: FieldSpec; detail?: CaseDetai
       case 'textarea':
         return <Input.TextArea rows={3} showCount maxLength={field.max} />;
       case 'number':
-        return <InputNumber min={field.min} max={field.max} step={field.step ?? 1} precision={field.integer ? 0 : undefined} style={{ width: 160 }} />;
+        return (
+          <InputNumber
+            min={field.min}
+            max={field.max}
+            step={field.step ?? 1}
+            precision={field.integer ? 0 : undefined}
+            style={{ width: 160 }}
+          />
+        );
       case 'select':
       case 'multi': {
         const options = typeof field.options === 'function' ? (detail ? field.options(detail) : []) : field.options;
-        return <Select mode={field.kind === 'multi' ? 'multiple' : undefined} allowClear={!field.required} options={options.map((o) => ({ value: o.value, label: pick(o.label) }))} />;
+        return (
+          <Select
+            mode={field.kind === 'multi' ? 'multiple' : undefined}
+            allowClear={!field.required}
+            options={options.map((o) => ({ value: o.value, label: pick(o.label) }))}
+          />
+        );
       }
       case 'tags':
         return <Select mode="tags" open={false} maxCount={field.maxItems} tokenSeparators={[',', '，', ' ']} />;
@@ -69,7 +92,13 @@ function Field({ field, detail, caseId }: { field: FieldSpec; detail?: CaseDetai
     }
   })();
   return (
-    <Form.Item name={field.name} label={pick(field.label)} rules={rules} initialValue={field.initial} valuePropName={field.kind === 'switch' ? 'checked' : 'value'}>
+    <Form.Item
+      name={field.name}
+      label={pick(field.label)}
+      rules={rules}
+      initialValue={field.initial}
+      valuePropName={field.kind === 'switch' ? 'checked' : 'value'}
+    >
       {input}
     </Form.Item>
   );
@@ -107,7 +136,11 @@ export function ActionModal({
   const [error, setError] = useState<string>();
   const submit = async () => {
     const values = await form.validateFields();
-    const trimmed = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]));
+    const trimmed = Object.fromEntries(
+      Object.entries(values)
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]),
+    );
     setBusy(true);
     setError(undefined);
     try {

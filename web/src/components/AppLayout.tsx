@@ -21,7 +21,16 @@ import {
 import { Button, Layout, Menu, Space, Spin, Tag, Typography, type MenuProps } from 'antd';
 import { Suspense, useEffect, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { APPLICATION_ROLES, BOARD_ROLES, loadUnits, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth, useUnitName, useUser } from '../auth';
+import {
+  APPLICATION_ROLES,
+  BOARD_ROLES,
+  loadUnits,
+  REPORTER_ROLES,
+  TASK_CREATOR_ROLES,
+  useAuth,
+  useUnitName,
+  useUser,
+} from '../auth';
 import { useI18n } from '../i18n';
 import { ROLE_LABEL } from '../labels';
 import { LanguageSwitch } from './LanguageSwitch';
@@ -43,7 +52,10 @@ export function AppLayout() {
   // Summons are answered by county departments and dispatched agencies: everyone working there.
   const [summoned, setSummoned] = useState(user.role === 'dept_liaison');
   useEffect(() => {
-    loadUnits().then((m) => setSummoned((s) => s || ['department', 'agency'].includes(m.get(user.unitId)?.kind ?? '')), () => undefined);
+    loadUnits().then(
+      (m) => setSummoned((s) => s || ['department', 'agency'].includes(m.get(user.unitId)?.kind ?? '')),
+      () => undefined,
+    );
   }, [user.unitId]);
 
   // The menu shows what the user's role may use; the server enforces the same rules on every call.
@@ -57,10 +69,18 @@ export function AppLayout() {
         ...(summoned ? [{ key: '/summons', icon: <NotificationOutlined />, label: t('menuSummons') }] : []),
         ...whistleMenuItems(whistles, pick),
         { key: '/cases', icon: <FileSearchOutlined />, label: t('menuCases') },
-        ...(APPLICATION_ROLES.includes(user.role) ? [{ key: '/approvals/new', icon: <FileAddOutlined />, label: t('menuNewApproval') }] : []),
-        ...(REPORTER_ROLES.includes(user.role) ? [{ key: '/incidents/new', icon: <EnvironmentOutlined />, label: t('menuReport') }] : []),
-        ...(TASK_CREATOR_ROLES.includes(user.role) ? [{ key: '/tasks/new', icon: <PlusSquareOutlined />, label: t('menuNewTask') }] : []),
-        ...(BOARD_ROLES.includes(user.role) ? [{ key: '/board', icon: <DashboardOutlined />, label: t('menuBoard') }] : []),
+        ...(APPLICATION_ROLES.includes(user.role)
+          ? [{ key: '/approvals/new', icon: <FileAddOutlined />, label: t('menuNewApproval') }]
+          : []),
+        ...(REPORTER_ROLES.includes(user.role)
+          ? [{ key: '/incidents/new', icon: <EnvironmentOutlined />, label: t('menuReport') }]
+          : []),
+        ...(TASK_CREATOR_ROLES.includes(user.role)
+          ? [{ key: '/tasks/new', icon: <PlusSquareOutlined />, label: t('menuNewTask') }]
+          : []),
+        ...(BOARD_ROLES.includes(user.role)
+          ? [{ key: '/board', icon: <DashboardOutlined />, label: t('menuBoard') }]
+          : []),
         { key: '/assessment', icon: <TrophyOutlined />, label: t('menuAssessment') },
       ],
     },
@@ -83,21 +103,63 @@ export function AppLayout() {
         ]
       : []),
   ];
-  const selected = [...WHISTLE_MENU_KEYS, ...ADMIN_EXTRA_MENU_KEYS, '/admin/org', '/admin/users', '/admin/matters', '/admin/calendar', '/admin/incident-config', '/admin/summons-config', '/admin/import', '/tasks/new', '/approvals/new', '/incidents/new', '/board', '/inbox', '/notices', '/cases', '/summons', '/assessment'].find((k) => pathname.startsWith(k));
+  const selected = [
+    ...WHISTLE_MENU_KEYS,
+    ...ADMIN_EXTRA_MENU_KEYS,
+    '/admin/org',
+    '/admin/users',
+    '/admin/matters',
+    '/admin/calendar',
+    '/admin/incident-config',
+    '/admin/summons-config',
+    '/admin/import',
+    '/tasks/new',
+    '/approvals/new',
+    '/incidents/new',
+    '/board',
+    '/inbox',
+    '/notices',
+    '/cases',
+    '/summons',
+    '/assessment',
+  ].find((k) => pathname.startsWith(k));
 
   return (
     <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Sider width={208} theme="light" breakpoint="lg" collapsedWidth={0} style={{ borderRight: '1px solid #f0f0f0' }}>
+      <Layout.Sider
+        width={208}
+        theme="light"
+        breakpoint="lg"
+        collapsedWidth={0}
+        style={{ borderRight: '1px solid #f0f0f0' }}
+      >
         <Space style={{ height: 56, padding: '0 20px', fontWeight: 600 }}>
           <AlertOutlined style={{ color: '#1677ff' }} />
           <span>{t('appName')}</span>
         </Space>
-        <Menu mode="inline" items={items} selectedKeys={selected ? [selected] : []} onClick={(e) => void navigate(e.key)} />
+        <Menu
+          mode="inline"
+          items={items}
+          selectedKeys={selected ? [selected] : []}
+          onClick={(e) => void navigate(e.key)}
+        />
       </Layout.Sider>
       <Layout>
-        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center', gap: 16, borderBottom: '1px solid #f0f0f0' }}>
+        <Layout.Header
+          style={{
+            background: '#fff',
+            padding: '0 24px',
+            display: 'flex',
+            justifyContent: 'flex-end',
+            alignItems: 'center',
+            gap: 16,
+            borderBottom: '1px solid #f0f0f0',
+          }}
+        >
           <NoticeBell />
-          <Typography.Text data-testid="current-user" data-username={user.username}>{user.displayName}</Typography.Text>
+          <Typography.Text data-testid="current-user" data-username={user.username}>
+            {user.displayName}
+          </Typography.Text>
           <Tag color="blue">{pick(ROLE_LABEL[user.role])}</Tag>
           <Typography.Text type="secondary">{unitName(user.unitId)}</Typography.Text>
           <LanguageSwitch />

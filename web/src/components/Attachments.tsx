@@ -13,7 +13,14 @@ interface Picked {
   preview: string | null;
 }
 
-const tile: CSSProperties = { width: 84, height: 84, borderRadius: 8, objectFit: 'cover', border: '1px solid #e5e5e5', background: '#fafafa' };
+const tile: CSSProperties = {
+  width: 84,
+  height: 84,
+  borderRadius: 8,
+  objectFit: 'cover',
+  border: '1px solid #e5e5e5',
+  background: '#fafafa',
+};
 
 /**
  * Pick photos (the phone's camera with `capture`) or PDFs, upload each at once, and hold the ids the
@@ -82,7 +89,18 @@ export function AttachmentPicker({
             {f.preview ? (
               <img src={f.preview} alt={f.name} style={tile} />
             ) : (
-              <div style={{ ...tile, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', fontSize: 11, padding: 4, overflow: 'hidden' }}>
+              <div
+                style={{
+                  ...tile,
+                  display: 'flex',
+                  flexDirection: 'column',
+                  alignItems: 'center',
+                  justifyContent: 'center',
+                  fontSize: 11,
+                  padding: 4,
+                  overflow: 'hidden',
+                }}
+              >
                 <FilePdfOutlined style={{ fontSize: 28, color: '#cf1322' }} />
                 <span style={{ wordBreak: 'break-all' }}>{f.name}</span>
               </div>
@@ -91,14 +109,35 @@ export function AttachmentPicker({
               type="button"
               aria-label={t('removeFile')}
               onClick={() => remove(f.id)}
-              style={{ position: 'absolute', top: -8, right: -8, width: 28, height: 28, borderRadius: 14, border: 'none', background: 'rgba(0,0,0,.6)', color: '#fff' }}
+              style={{
+                position: 'absolute',
+                top: -8,
+                right: -8,
+                width: 28,
+                height: 28,
+                borderRadius: 14,
+                border: 'none',
+                background: 'rgba(0,0,0,.6)',
+                color: '#fff',
+              }}
             >
               <DeleteOutlined />
             </button>
           </div>
         ))}
         <label
-          style={{ ...tile, display: 'flex', flexDirection: 'column', alignItems: 'center', justifyContent: 'center', cursor: 'pointer', borderStyle: 'dashed', color: '#555', fontSize: 12, textAlign: 'center' }}
+          style={{
+            ...tile,
+            display: 'flex',
+            flexDirection: 'column',
+            alignItems: 'center',
+            justifyContent: 'center',
+            cursor: 'pointer',
+            borderStyle: 'dashed',
+            color: '#555',
+            fontSize: 12,
+            textAlign: 'center',
+          }}
         >
           {busy > 0 ? <LoadingOutlined style={{ fontSize: 24 }} /> : <CameraOutlined style={{ fontSize: 24 }} />}
           <span style={{ marginTop: 4 }}>{busy > 0 ? t('uploading') : (label ?? t('addPhoto'))}</span>
@@ -120,7 +159,15 @@ export function AttachmentPicker({
 }
 
 /** A case's files as thumbnails (tap to enlarge) and PDF links. */
-export function AttachmentGallery({ caseId, files, size = 84 }: { caseId: string; files: readonly Attachment[]; size?: number }) {
+export function AttachmentGallery({
+  caseId,
+  files,
+  size = 84,
+}: {
+  caseId: string;
+  files: readonly Attachment[];
+  size?: number;
+}) {
   const photos = files.filter((f) => f.thumbnail);
   const others = files.filter((f) => !f.thumbnail);
   if (!files.length) return null;
@@ -144,7 +191,12 @@ export function AttachmentGallery({ caseId, files, size = 84 }: { caseId: string
       </Image.PreviewGroup>
       {others.map((f) => (
         <div key={f.id}>
-          <Typography.Link href={attachmentUrl(caseId, f.id)} target="_blank" rel="noreferrer" data-testid="attachment-link">
+          <Typography.Link
+            href={attachmentUrl(caseId, f.id)}
+            target="_blank"
+            rel="noreferrer"
+            data-testid="attachment-link"
+          >
             <FilePdfOutlined /> {f.name}
           </Typography.Link>
         </div>

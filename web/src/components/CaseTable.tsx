@@ -12,7 +12,11 @@ type Column<T> = NonNullable<TableProps<T>['columns']>[number];
 
 /** The one case table: inbox, case list and board lists differ only in extra columns and paging. */
 /** The fields a case table shows: the envelope, or the board's lighter rows. */
-export type CaseRow = Pick<CaseEnvelope, 'id' | 'title' | 'process' | 'status' | 'unitId' | 'colour' | 'deadline'> & { clockKind?: CaseEnvelope['clockKind']; closedAt?: string | null; actions?: string[] };
+export type CaseRow = Pick<CaseEnvelope, 'id' | 'title' | 'process' | 'status' | 'unitId' | 'colour' | 'deadline'> & {
+  clockKind?: CaseEnvelope['clockKind'];
+  closedAt?: string | null;
+  actions?: string[];
+};
 
 export function CaseTable<T extends CaseRow>({
   rows,
@@ -43,7 +47,9 @@ export function CaseTable<T extends CaseRow>({
       <Link to={`/cases/${row.id}`}>{row.id}</Link>
     );
   const actionHref = (row: T, action: string) =>
-    row.process === 'summons' ? summonsHref(row.id, whistles.canView) : `/cases/${encodeURIComponent(row.id)}?action=${encodeURIComponent(action)}`;
+    row.process === 'summons'
+      ? summonsHref(row.id, whistles.canView)
+      : `/cases/${encodeURIComponent(row.id)}?action=${encodeURIComponent(action)}`;
   const base: Column<T>[] = [
     { title: t('caseId'), dataIndex: 'id', width: 140, render: (_id: string, row) => caseLink(row) },
     { title: t('title'), dataIndex: 'title', minWidth: 180 },
@@ -63,7 +69,12 @@ export function CaseTable<T extends CaseRow>({
       ),
     },
     { title: t('deadline'), dataIndex: 'deadline', width: 150, render: (d: string | null) => formatDeadline(d) },
-    { title: t('countdown'), key: 'countdown', width: 160, render: (_v, row) => <Countdown deadline={row.deadline} stopped={!!row.closedAt} /> },
+    {
+      title: t('countdown'),
+      key: 'countdown',
+      width: 160,
+      render: (_v, row) => <Countdown deadline={row.deadline} stopped={!!row.closedAt} />,
+    },
   ];
   const hidden = compact ? ['process', 'status', 'deadline'] : [];
   const columns: Column<T>[] = [
@@ -77,7 +88,13 @@ export function CaseTable<T extends CaseRow>({
             // Each action opens the case with that action's form (a summons on its own page).
             render: (a: string[] = [], row: T) =>
               a.map((x) => (
-                <Link key={x} to={actionHref(row, x)} title={t('openAction', { a: pick(actionLabel(x, row.process)) })} data-testid="action-tag" data-action={x}>
+                <Link
+                  key={x}
+                  to={actionHref(row, x)}
+                  title={t('openAction', { a: pick(actionLabel(x, row.process)) })}
+                  data-testid="action-tag"
+                  data-action={x}
+                >
                   <Tag style={{ cursor: 'pointer' }}>{pick(actionLabel(x, row.process))}</Tag>
                 </Link>
               )),
@@ -86,5 +103,15 @@ export function CaseTable<T extends CaseRow>({
       : []),
     ...extra,
   ];
-  return <Table<T> rowKey="id" size="small" columns={columns} dataSource={rows} loading={loading} pagination={pagination ?? false} data-testid={testId} />;
+  return (
+    <Table<T>
+      rowKey="id"
+      size="small"
+      columns={columns}
+      dataSource={rows}
+      loading={loading}
+      pagination={pagination ?? false}
+      data-testid={testId}
+    />
+  );
 }

@@ -26,7 +26,14 @@ export function NoticeBell() {
   return (
     <Tooltip title={t('noticeCentre')}>
       <Badge count={n} size="small" overflowCount={99} data-testid="notice-bell-count" data-count={n}>
-        <Button type="text" shape="circle" icon={<BellOutlined />} data-testid="notice-bell" aria-label={t('noticeCentre')} onClick={() => void navigate('/notices')} />
+        <Button
+          type="text"
+          shape="circle"
+          icon={<BellOutlined />}
+          data-testid="notice-bell"
+          aria-label={t('noticeCentre')}
+          onClick={() => void navigate('/notices')}
+        />
       </Badge>
     </Tooltip>
   );

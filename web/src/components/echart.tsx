@@ -4,12 +4,31 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
 
-echarts.use([BarChart, LineChart, PieChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  TitleComponent,
+  TooltipComponent,
+  CanvasRenderer,
+]);
 
 export type ChartOption = echarts.EChartsCoreOption;
 
 /** A plain ECharts instance bound to a div; resizes with the window. */
-export function EChart({ option, height = 320, testId, onClick }: { option: ChartOption; height?: number; testId?: string; onClick?: (name: string, dataIndex: number) => void }) {
+export function EChart({
+  option,
+  height = 320,
+  testId,
+  onClick,
+}: {
+  option: ChartOption;
+  height?: number;
+  testId?: string;
+  onClick?: (name: string, dataIndex: number) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
   const click = useRef(onClick);

@@ -40,10 +40,14 @@ export function humanAmount(amount: number, unit: string, lang: 'zh' | 'en' = cu
   if (natural[unit]) {
     const ms = Math.round((amount * natural[unit]) / MINUTE) * MINUTE;
     if (ms < MINUTE) return lang === 'zh' ? '不到 1 分钟' : 'under a minute';
-    return humanSpan(ms, lang).replace(/ 0 (秒|s)$/, '').replace(/ 0 (分|min)$/, '');
+    return humanSpan(ms, lang)
+      .replace(/ 0 (秒|s)$/, '')
+      .replace(/ 0 (分|min)$/, '');
   }
   const rounded = Math.round(amount * 10) / 10;
-  return lang === 'zh' ? `${rounded} ${unit === 'workhour' ? '个工作小时' : '个工作日'}` : `${rounded} working ${unit === 'workhour' ? 'hours' : 'days'}`;
+  return lang === 'zh'
+    ? `${rounded} ${unit === 'workhour' ? '个工作小时' : '个工作日'}`
+    : `${rounded} working ${unit === 'workhour' ? 'hours' : 'days'}`;
 }
 
 /** A countdown to `deadline` that ticks every second and turns red once the deadline has passed. */

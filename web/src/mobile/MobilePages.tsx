@@ -4,7 +4,16 @@ import { useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { listAttachments, type Attachment } from '../api/attachments';
 import { api, errorText } from '../api/client';
-import type { AuditEntry, CaseDetail, CaseEnvelope, IncidentView, InboxItem, Page, PartActionType, SummonsInboxItem } from '../api/types';
+import type {
+  AuditEntry,
+  CaseDetail,
+  CaseEnvelope,
+  IncidentView,
+  InboxItem,
+  Page,
+  PartActionType,
+  SummonsInboxItem,
+} from '../api/types';
 import { useUnitName, useUser } from '../auth';
 import { AttachmentGallery, AttachmentPicker } from '../components/Attachments';
 import { ColourTag, Countdown, formatTime } from '../components/sla';
@@ -76,7 +85,19 @@ export function MobileHome() {
       {!inbox.data && !inbox.error && <Spin />}
       {inbox.data?.items.length === 0 && <Empty description={pick(M.empty)} />}
       {inbox.data?.items.map((c) => (
-        <CaseRow key={c.id} c={c} extra={<div style={{ marginTop: 6 }}>{c.actions.map((a) => <Tag key={a} color="blue">{pick(actionLabel(a, c.process))}</Tag>)}</div>} />
+        <CaseRow
+          key={c.id}
+          c={c}
+          extra={
+            <div style={{ marginTop: 6 }}>
+              {c.actions.map((a) => (
+                <Tag key={a} color="blue">
+                  {pick(actionLabel(a, c.process))}
+                </Tag>
+              ))}
+            </div>
+          }
+        />
       ))}
     </>
   );
@@ -89,7 +110,13 @@ export function MobileReport() {
   const navigate = useNavigate();
   const { message } = App.useApp();
   const config = useLoad(() => api.get<{ categories: Coded[]; urgencies: Coded[] }>('/incident-config'), []);
-  const [form, setForm] = useState({ title: '', description: '', categoryCode: '', urgencyCode: 'normal', address: '' });
+  const [form, setForm] = useState({
+    title: '',
+    description: '',
+    categoryCode: '',
+    urgencyCode: 'normal',
+    address: '',
+  });
   const [coords, setCoords] = useState<{ lat: number; lng: number }>();
   const [gps, setGps] = useState<'idle' | 'busy' | 'done' | 'failed'>('idle');
   const [photos, setPhotos] = useState<string[]>([]);
@@ -115,7 +142,10 @@ export function MobileReport() {
     [form.address, M.location],
   ].filter(([v]) => !(v as string).trim());
   const submit = async () => {
-    if (missing.length) return setError(`${pick(M.required)}${missing.map(([, l]) => pick(l as readonly [string, string])).join(lang === 'zh' ? '、' : ', ')}`);
+    if (missing.length)
+      return setError(
+        `${pick(M.required)}${missing.map(([, l]) => pick(l as readonly [string, string])).join(lang === 'zh' ? '、' : ', ')}`,
+      );
     setBusy(true);
     setError(undefined);
     try {
@@ -150,11 +180,24 @@ export function MobileReport() {
       <label style={mobile.label} htmlFor="m-title">
         {pick(M.title)}
       </label>
-      <Input id="m-title" size="large" maxLength={200} value={form.title} onChange={(e) => set('title')(e.target.value)} />
+      <Input
+        id="m-title"
+        size="large"
+        maxLength={200}
+        value={form.title}
+        onChange={(e) => set('title')(e.target.value)}
+      />
       <label style={mobile.label} htmlFor="m-description">
         {pick(M.description)}
       </label>
-      <Input.TextArea id="m-description" rows={3} maxLength={4000} value={form.description} onChange={(e) => set('description')(e.target.value)} style={{ fontSize: 16 }} />
+      <Input.TextArea
+        id="m-description"
+        rows={3}
+        maxLength={4000}
+        value={form.description}
+        onChange={(e) => set('description')(e.target.value)}
+        style={{ fontSize: 16 }}
+      />
       <label style={mobile.label}>{pick(M.category)}</label>
       <Select
         id="m-category"
@@ -166,18 +209,47 @@ export function MobileReport() {
         options={categories.map((c) => ({ value: c.code, label: c.name }))}
       />
       <label style={mobile.label}>{pick(M.urgency)}</label>
-      <Segmented block size="large" value={form.urgencyCode} onChange={(v) => set('urgencyCode')(String(v))} options={urgencies.map((u) => ({ value: u.code, label: u.name }))} />
+      <Segmented
+        block
+        size="large"
+        value={form.urgencyCode}
+        onChange={(v) => set('urgencyCode')(String(v))}
+        options={urgencies.map((u) => ({ value: u.code, label: u.name }))}
+      />
       <label style={mobile.label} htmlFor="m-address">
         {pick(M.location)}
       </label>
-      <Input id="m-address" size="large" maxLength={500} placeholder={pick(M.locationPlaceholder)} value={form.address} onChange={(e) => set('address')(e.target.value)} />
-      <Button style={{ marginTop: 8, height: 44 }} icon={<EnvironmentOutlined />} loading={gps === 'busy'} onClick={locate}>
+      <Input
+        id="m-address"
+        size="large"
+        maxLength={500}
+        placeholder={pick(M.locationPlaceholder)}
+        value={form.address}
+        onChange={(e) => set('address')(e.target.value)}
+      />
+      <Button
+        style={{ marginTop: 8, height: 44 }}
+        icon={<EnvironmentOutlined />}
+        loading={gps === 'busy'}
+        onClick={locate}
+      >
         {pick(M.useGps)}
       </Button>{' '}
-      {gps === 'done' && coords && <span style={mobile.muted}>{pick(M.gpsDone)} {coords.lat}, {coords.lng}</span>}
+      {gps === 'done' && coords && (
+        <span style={mobile.muted}>
+          {pick(M.gpsDone)} {coords.lat}, {coords.lng}
+        </span>
+      )}
       {gps === 'failed' && <span style={{ ...mobile.muted, color: '#d4380d' }}>{pick(M.gpsFailed)}</span>}
       {error && <Alert type="error" showIcon title={error} style={{ marginTop: 12 }} data-testid="m-error" />}
-      <Button type="primary" block style={{ ...mobile.big, marginTop: 16 }} loading={busy} onClick={() => void submit()} data-testid="m-submit-report">
+      <Button
+        type="primary"
+        block
+        style={{ ...mobile.big, marginTop: 16 }}
+        loading={busy}
+        onClick={() => void submit()}
+        data-testid="m-submit-report"
+      >
         {pick(M.submitReport)}
       </Button>
     </Section>
@@ -194,7 +266,9 @@ export function MobileMine() {
       {list.error && <Alert type="error" showIcon title={list.error} />}
       {!list.data && !list.error && <Spin />}
       {list.data?.items.length === 0 && <Empty description={pick(M.empty)} />}
-      {list.data?.items.map((c) => <CaseRow key={c.id} c={c} />)}
+      {list.data?.items.map((c) => (
+        <CaseRow key={c.id} c={c} />
+      ))}
     </>
   );
 }
@@ -212,7 +286,10 @@ export function MobileCase() {
   const { pick } = useI18n();
   const unitName = useUnitName();
   const detail = useLoad(() => api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`), [id], 15_000);
-  const audit = useLoad(() => api.get<AuditEntry[]>(`/cases/${encodeURIComponent(id)}/audit`), [id, detail.data?.updatedAt]);
+  const audit = useLoad(
+    () => api.get<AuditEntry[]>(`/cases/${encodeURIComponent(id)}/audit`),
+    [id, detail.data?.updatedAt],
+  );
   const files = useLoad(() => listAttachments(id), [id, detail.data?.updatedAt]);
   if (detail.error) return <Alert type="error" showIcon title={detail.error} />;
   if (!detail.data) return <Spin />;
@@ -230,7 +307,8 @@ export function MobileCase() {
           <ColourTag colour={c.colour} />
         </div>
         <div style={{ ...mobile.muted, margin: '4px 0 8px' }}>
-          <span data-testid="case-id">{c.id}</span> · <Tag data-testid="m-case-status">{pick(statusLabel(c.status))}</Tag>
+          <span data-testid="case-id">{c.id}</span> ·{' '}
+          <Tag data-testid="m-case-status">{pick(statusLabel(c.status))}</Tag>
         </div>
         {view && (
           <>
@@ -251,15 +329,22 @@ export function MobileCase() {
       </Section>
       <MobileActions detail={c} onDone={reload} />
       <Section title={pick(M.history)} testId="m-history">
-        {(audit.data ?? []).filter((e) => e.actorId !== 'system').map((e) => (
-          <div key={e.seq} style={{ borderTop: '1px solid #f0f0f0', padding: '8px 0' }} data-testid={`m-audit-${e.seq}`}>
-            <div>
-              <strong>{pick(actionLabel(e.action, c.process))}</strong> <span style={mobile.muted}>{formatTime(e.at)}</span>
+        {(audit.data ?? [])
+          .filter((e) => e.actorId !== 'system')
+          .map((e) => (
+            <div
+              key={e.seq}
+              style={{ borderTop: '1px solid #f0f0f0', padding: '8px 0' }}
+              data-testid={`m-audit-${e.seq}`}
+            >
+              <div>
+                <strong>{pick(actionLabel(e.action, c.process))}</strong>{' '}
+                <span style={mobile.muted}>{formatTime(e.at)}</span>
+              </div>
+              {e.reason && <div style={mobile.muted}>{e.reason}</div>}
+              {bySeq.get(e.seq) && <AttachmentGallery caseId={c.id} files={bySeq.get(e.seq)!} size={64} />}
             </div>
-            {e.reason && <div style={mobile.muted}>{e.reason}</div>}
-            {bySeq.get(e.seq) && <AttachmentGallery caseId={c.id} files={bySeq.get(e.seq)!} size={64} />}
-          </div>
-        ))}
+          ))}
       </Section>
     </>
   );
@@ -295,7 +380,12 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
   const resolve = () => {
     if (!result.trim()) return setError(`${pick(M.required)}${pick(M.result)}`);
     if (photos.length === 0 && !reason.trim()) return setError(pick(M.needPhotoOrReason));
-    return send({ type: 'resolve', result: result.trim(), attachmentIds: photos, ...(reason.trim() ? { noPhotoReason: reason.trim() } : {}) });
+    return send({
+      type: 'resolve',
+      result: result.trim(),
+      attachmentIds: photos,
+      ...(reason.trim() ? { noPhotoReason: reason.trim() } : {}),
+    });
   };
   const others = actions.filter((a) => !['sign', 'resolve', 'verify'].includes(a));
   const pickPhotos = (ids: string[]) => {
@@ -305,7 +395,12 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
   return (
     <Section testId="m-actions">
       {actions.includes('sign') && (
-        <Popconfirm title={pick(M.signConfirm)} onConfirm={() => void send({ type: 'sign' })} okButtonProps={{ size: 'large', 'data-testid': 'm-sign-confirm' }} cancelButtonProps={{ size: 'large' }}>
+        <Popconfirm
+          title={pick(M.signConfirm)}
+          onConfirm={() => void send({ type: 'sign' })}
+          okButtonProps={{ size: 'large', 'data-testid': 'm-sign-confirm' }}
+          cancelButtonProps={{ size: 'large' }}
+        >
           <Button type="primary" block style={mobile.big} loading={busy} data-testid="m-sign">
             {pick(M.sign)}
           </Button>
@@ -317,14 +412,34 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
           <label style={mobile.label} htmlFor="m-result">
             {pick(M.result)}
           </label>
-          <Input.TextArea id="m-result" rows={3} maxLength={4000} value={result} onChange={(e) => setResult(e.target.value)} style={{ fontSize: 16 }} />
+          <Input.TextArea
+            id="m-result"
+            rows={3}
+            maxLength={4000}
+            value={result}
+            onChange={(e) => setResult(e.target.value)}
+            style={{ fontSize: 16 }}
+          />
           <label style={mobile.label}>{pick(M.afterPhotos)}</label>
           <AttachmentPicker caseId={detail.id} capture value={photos} onChange={pickPhotos} label={pick(M.takePhoto)} />
           <label style={mobile.label} htmlFor="m-no-photo">
             {pick(M.noPhotoReason)}
           </label>
-          <Input id="m-no-photo" size="large" maxLength={1000} value={reason} onChange={(e) => setReason(e.target.value)} />
-          <Button type="primary" block style={{ ...mobile.big, marginTop: 12 }} loading={busy} onClick={() => void resolve()} data-testid="m-submit-resolve">
+          <Input
+            id="m-no-photo"
+            size="large"
+            maxLength={1000}
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+          />
+          <Button
+            type="primary"
+            block
+            style={{ ...mobile.big, marginTop: 12 }}
+            loading={busy}
+            onClick={() => void resolve()}
+            data-testid="m-submit-resolve"
+          >
             {pick(M.submitResolve)}
           </Button>
         </div>
@@ -345,7 +460,14 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
           <label style={mobile.label} htmlFor="m-finding">
             {pick(M.finding)}
           </label>
-          <Input.TextArea id="m-finding" rows={2} maxLength={1000} value={finding} onChange={(e) => setFinding(e.target.value)} style={{ fontSize: 16 }} />
+          <Input.TextArea
+            id="m-finding"
+            rows={2}
+            maxLength={1000}
+            value={finding}
+            onChange={(e) => setFinding(e.target.value)}
+            style={{ fontSize: 16 }}
+          />
           <label style={mobile.label}>{pick(M.checkPhotos)}</label>
           <AttachmentPicker caseId={detail.id} capture value={photos} onChange={pickPhotos} label={pick(M.takePhoto)} />
           <Button
@@ -353,7 +475,11 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
             block
             style={{ ...mobile.big, marginTop: 12 }}
             loading={busy}
-            onClick={() => (finding.trim() ? void send({ type: 'verify', passed, note: finding.trim(), attachmentIds: photos }) : setError(`${pick(M.required)}${pick(M.finding)}`))}
+            onClick={() =>
+              finding.trim()
+                ? void send({ type: 'verify', passed, note: finding.trim(), attachmentIds: photos })
+                : setError(`${pick(M.required)}${pick(M.finding)}`)
+            }
             data-testid="m-submit-verify"
           >
             {pick(M.submitVerify)}
@@ -366,7 +492,8 @@ function MobileActions({ detail, onDone }: { detail: CaseDetail; onDone: () => v
   );
 }
 
-const partPath = (item: SummonsInboxItem) => `/summons/${item.summonsId}/departments/${item.caseId.slice(item.summonsId.length + 1)}/actions`;
+const partPath = (item: SummonsInboxItem) =>
+  `/summons/${item.summonsId}/departments/${item.caseId.slice(item.summonsId.length + 1)}/actions`;
 
 /** 部门报到 on the phone: 报到 and 到场 in one tap, the result with photos. */
 export function MobileSummons() {
@@ -378,7 +505,9 @@ export function MobileSummons() {
       {inbox.error && <Alert type="error" showIcon title={inbox.error} />}
       {!inbox.data && !inbox.error && <Spin />}
       {inbox.data?.items.length === 0 && <Empty description={pick(M.empty)} />}
-      {inbox.data?.items.map((item) => <SummonsCard key={item.caseId} item={item} onDone={inbox.reload} />)}
+      {inbox.data?.items.map((item) => (
+        <SummonsCard key={item.caseId} item={item} onDone={inbox.reload} />
+      ))}
     </>
   );
 }
@@ -412,7 +541,10 @@ function SummonsCard({ item, onDone }: { item: SummonsInboxItem; onDone: () => v
         <ColourTag colour={item.colour} />
       </div>
       <div style={{ ...mobile.muted, margin: '4px 0' }}>
-        {unitName(item.townshipId)} · <Tag color={PART_STATUS_TAG[item.status]} data-testid="m-part-status">{pick(PART_STATUS_LABEL[item.status])}</Tag>
+        {unitName(item.townshipId)} ·{' '}
+        <Tag color={PART_STATUS_TAG[item.status]} data-testid="m-part-status">
+          {pick(PART_STATUS_LABEL[item.status])}
+        </Tag>
       </div>
       {item.deadline && (
         <div>
@@ -421,12 +553,25 @@ function SummonsCard({ item, onDone }: { item: SummonsInboxItem; onDone: () => v
       )}
       <div style={{ display: 'flex', gap: 8, marginTop: 10 }}>
         {can('acknowledge') && (
-          <Button type="primary" block style={mobile.big} loading={busy === 'acknowledge'} onClick={() => void send('acknowledge')} data-testid="m-ack">
+          <Button
+            type="primary"
+            block
+            style={mobile.big}
+            loading={busy === 'acknowledge'}
+            onClick={() => void send('acknowledge')}
+            data-testid="m-ack"
+          >
             {pick(M.ack)}
           </Button>
         )}
         {can('arrive') && (
-          <Button block style={mobile.big} loading={busy === 'arrive'} onClick={() => void send('arrive')} data-testid="m-arrive">
+          <Button
+            block
+            style={mobile.big}
+            loading={busy === 'arrive'}
+            onClick={() => void send('arrive')}
+            data-testid="m-arrive"
+          >
             {pick(M.arrive)}
           </Button>
         )}
@@ -434,7 +579,14 @@ function SummonsCard({ item, onDone }: { item: SummonsInboxItem; onDone: () => v
       {can('report') && (
         <div data-testid="m-part-report">
           <label style={mobile.label}>{pick(M.reportResult)}</label>
-          <Input.TextArea rows={3} maxLength={4000} value={result} onChange={(e) => setResult(e.target.value)} style={{ fontSize: 16 }} data-testid="m-part-result" />
+          <Input.TextArea
+            rows={3}
+            maxLength={4000}
+            value={result}
+            onChange={(e) => setResult(e.target.value)}
+            style={{ fontSize: 16 }}
+            data-testid="m-part-result"
+          />
           <label style={mobile.label}>{pick(M.resultPhotos)}</label>
           <AttachmentPicker
             caseId={item.caseId}

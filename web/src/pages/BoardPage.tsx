@@ -31,11 +31,19 @@ export function BoardPage() {
   const [days, setDays] = useState(30);
   const [acting, setActing] = useState<{ row: BoardCase; type: string } | null>(null);
   const focus = trail.at(-1)!;
-  const board = useLoad(() => api.get<SlaBoard>('/board', { unitId: focus, process, level, days }), [focus, process, level, days], 5000);
+  const board = useLoad(
+    () => api.get<SlaBoard>('/board', { unitId: focus, process, level, days }),
+    [focus, process, level, days],
+    5000,
+  );
   const b = board.data;
 
   const stacked = (names: string[], counts: Counts[], horizontal: boolean): ChartOption => {
-    const category = { type: 'category', data: names, axisLabel: { interval: 0, rotate: !horizontal && names.length > 6 ? 30 : 0 } };
+    const category = {
+      type: 'category',
+      data: names,
+      axisLabel: { interval: 0, rotate: !horizontal && names.length > 6 ? 30 : 0 },
+    };
     const value = { type: 'value', minInterval: 1 };
     return {
       tooltip: { trigger: 'axis' },
@@ -43,11 +51,26 @@ export function BoardPage() {
       grid: { left: 16, right: 24, bottom: 16, top: 36, containLabel: true },
       xAxis: horizontal ? value : category,
       yAxis: horizontal ? { ...category, inverse: true } : value,
-      series: LEVELS.map((l) => ({ name: pick(COLOUR_LABEL[l]), type: 'bar', stack: 'total', barMaxWidth: 28, itemStyle: { color: COLOUR_HEX[l] }, data: counts.map((c) => c[l]) })),
+      series: LEVELS.map((l) => ({
+        name: pick(COLOUR_LABEL[l]),
+        type: 'bar',
+        stack: 'total',
+        barMaxWidth: 28,
+        itemStyle: { color: COLOUR_HEX[l] },
+        data: counts.map((c) => c[l]),
+      })),
     };
   };
   const units = b?.byUnit ?? [];
-  const unitChart = useMemo(() => stacked(units.map((u) => (u.self ? `${unitName(u.unitId)}（${t('self')}）` : unitName(u.unitId))), units.map((u) => u.counts), true), [units, unitName, pick]);
+  const unitChart = useMemo(
+    () =>
+      stacked(
+        units.map((u) => (u.self ? `${unitName(u.unitId)}（${t('self')}）` : unitName(u.unitId))),
+        units.map((u) => u.counts),
+        true,
+      ),
+    [units, unitName, pick],
+  );
 
   const trendChart = useMemo<ChartOption>(() => {
     const rows = b?.trend ?? [];
@@ -61,23 +84,55 @@ export function BoardPage() {
         { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
       ],
       series: [
-        { name: t('escalations'), type: 'bar', stack: 'e', itemStyle: { color: '#fa8c16' }, data: rows.map((r) => r.escalations) },
+        {
+          name: t('escalations'),
+          type: 'bar',
+          stack: 'e',
+          itemStyle: { color: '#fa8c16' },
+          data: rows.map((r) => r.escalations),
+        },
         { name: t('urges'), type: 'bar', stack: 'u', itemStyle: { color: '#ff4d4f' }, data: rows.map((r) => r.urges) },
-        { name: t('onTimeRate'), type: 'line', yAxisIndex: 1, connectNulls: true, itemStyle: { color: '#52c41a' }, data: rows.map((r) => (r.onTimeRate === null ? null : Math.round(r.onTimeRate * 1000) / 10)) },
+        {
+          name: t('onTimeRate'),
+          type: 'line',
+          yAxisIndex: 1,
+          connectNulls: true,
+          itemStyle: { color: '#52c41a' },
+          data: rows.map((r) => (r.onTimeRate === null ? null : Math.round(r.onTimeRate * 1000) / 10)),
+        },
       ],
     };
   }, [b, t]);
 
   const splitChart = useMemo<ChartOption>(() => {
     const r = b?.resolution;
-    const parts = r ? ([[pick(LEVEL_LABEL[1]), r.level1], [pick(LEVEL_LABEL[2]), r.level2], [pick(LEVEL_LABEL[3]), r.level3], [pick(LEVEL_LABEL[4]), r.level4], [t('unresolved'), r.unresolved]] as const) : [];
+    const parts = r
+      ? ([
+          [pick(LEVEL_LABEL[1]), r.level1],
+          [pick(LEVEL_LABEL[2]), r.level2],
+          [pick(LEVEL_LABEL[3]), r.level3],
+          [pick(LEVEL_LABEL[4]), r.level4],
+          [t('unresolved'), r.unresolved],
+        ] as const)
+      : [];
     return {
       tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
       legend: { bottom: 0 },
       color: ['#52c41a', '#1677ff', '#faad14', '#ff4d4f', '#bfbfbf'],
       // An empty period shows no ring at all rather than five equal slices of nothing.
-      title: r && r.total === 0 ? { text: t('none'), left: 'center', top: 'middle', textStyle: { color: '#bfbfbf', fontSize: 14 } } : undefined,
-      series: [{ type: 'pie', radius: ['40%', '68%'], center: ['50%', '45%'], label: { formatter: '{c}' }, data: parts.filter(([, value]) => value > 0).map(([name, value]) => ({ name, value })) }],
+      title:
+        r && r.total === 0
+          ? { text: t('none'), left: 'center', top: 'middle', textStyle: { color: '#bfbfbf', fontSize: 14 } }
+          : undefined,
+      series: [
+        {
+          type: 'pie',
+          radius: ['40%', '68%'],
+          center: ['50%', '45%'],
+          label: { formatter: '{c}' },
+          data: parts.filter(([, value]) => value > 0).map(([name, value]) => ({ name, value })),
+        },
+      ],
     };
   }, [b, pick, t]);
 
@@ -91,7 +146,14 @@ export function BoardPage() {
     render: (_v: unknown, row: BoardCase) => (
       <Space size={4}>
         {BOARD_ACTIONS.filter((a) => row.actions.includes(a) && PROCESSES[row.process]?.actions[a]).map((a) => (
-          <Button key={a} size="small" danger={a === 'urge'} type={a === 'expedite' ? 'primary' : 'default'} onClick={() => setActing({ row, type: a })} data-testid={`${a}-${row.id}`}>
+          <Button
+            key={a}
+            size="small"
+            danger={a === 'urge'}
+            type={a === 'expedite' ? 'primary' : 'default'}
+            onClick={() => setActing({ row, type: a })}
+            data-testid={`${a}-${row.id}`}
+          >
             {pick(PROCESSES[row.process]!.actions[a]!.label)}
           </Button>
         ))}
@@ -104,10 +166,20 @@ export function BoardPage() {
       pagination={false}
       rowKey="key"
       dataSource={rows}
-      onRow={(r) => ({ onClick: r.onClick, style: { cursor: 'pointer', background: r.active ? '#e6f4ff' : undefined } })}
+      onRow={(r) => ({
+        onClick: r.onClick,
+        style: { cursor: 'pointer', background: r.active ? '#e6f4ff' : undefined },
+      })}
       columns={[
         { title: '', dataIndex: 'label' },
-        ...LEVELS.map((l) => ({ title: pick(COLOUR_LABEL[l]), key: l, width: 64, render: (_v: unknown, r: BreakdownRow) => <span style={{ color: r.counts[l] ? COLOUR_HEX[l] : '#bfbfbf', fontWeight: 600 }}>{r.counts[l]}</span> })),
+        ...LEVELS.map((l) => ({
+          title: pick(COLOUR_LABEL[l]),
+          key: l,
+          width: 64,
+          render: (_v: unknown, r: BreakdownRow) => (
+            <span style={{ color: r.counts[l] ? COLOUR_HEX[l] : '#bfbfbf', fontWeight: 600 }}>{r.counts[l]}</span>
+          ),
+        })),
         { title: t('all'), key: 'total', width: 56, render: (_v: unknown, r: BreakdownRow) => r.counts.total },
       ]}
     />
@@ -135,9 +207,33 @@ export function BoardPage() {
         }
         extra={
           <Space>
-            <Select allowClear placeholder={t('process')} style={{ width: 140 }} value={process} onChange={setProcess} options={Object.entries(PROCESS_LABEL).map(([value, l]) => ({ value, label: pick(l) }))} data-testid="board-process" />
-            <Select allowClear placeholder={t('level')} style={{ width: 150 }} value={level} onChange={setLevel} options={([1, 2, 3, 4] as const).map((l) => ({ value: l, label: pick(LEVEL_LABEL[l]) }))} />
-            <Select style={{ width: 120 }} value={days} onChange={setDays} options={[{ value: 7, label: t('days7') }, { value: 30, label: t('days30') }, { value: 90, label: t('days90') }]} />
+            <Select
+              allowClear
+              placeholder={t('process')}
+              style={{ width: 140 }}
+              value={process}
+              onChange={setProcess}
+              options={Object.entries(PROCESS_LABEL).map(([value, l]) => ({ value, label: pick(l) }))}
+              data-testid="board-process"
+            />
+            <Select
+              allowClear
+              placeholder={t('level')}
+              style={{ width: 150 }}
+              value={level}
+              onChange={setLevel}
+              options={([1, 2, 3, 4] as const).map((l) => ({ value: l, label: pick(LEVEL_LABEL[l]) }))}
+            />
+            <Select
+              style={{ width: 120 }}
+              value={days}
+              onChange={setDays}
+              options={[
+                { value: 7, label: t('days7') },
+                { value: 30, label: t('days30') },
+                { value: 90, label: t('days90') },
+              ]}
+            />
             <Button icon={<ReloadOutlined />} onClick={board.reload}>
               {t('refresh')}
             </Button>
@@ -149,7 +245,12 @@ export function BoardPage() {
           {LEVELS.map((l) => (
             <Col span={6} key={l}>
               <Card size="small" style={{ borderTop: `3px solid ${COLOUR_HEX[l]}` }}>
-                <Statistic title={pick(COLOUR_LABEL[l])} value={b?.counts[l] ?? 0} styles={{ content: { color: COLOUR_HEX[l] } }} data-testid={`count-${l}`} />
+                <Statistic
+                  title={pick(COLOUR_LABEL[l])}
+                  value={b?.counts[l] ?? 0}
+                  styles={{ content: { color: COLOUR_HEX[l] } }}
+                  data-testid={`count-${l}`}
+                />
               </Card>
             </Col>
           ))}
@@ -161,13 +262,24 @@ export function BoardPage() {
       <Row gutter={16}>
         <Col span={14}>
           <Card size="small" title={t('boardByUnit')}>
-            <EChart option={unitChart} height={Math.max(220, 40 + units.length * 30)} testId="board-chart" onClick={(_name, i) => drill(units[i]?.unitId ?? '')} />
+            <EChart
+              option={unitChart}
+              height={Math.max(220, 40 + units.length * 30)}
+              testId="board-chart"
+              onClick={(_name, i) => drill(units[i]?.unitId ?? '')}
+            />
           </Card>
         </Col>
         <Col span={10}>
           <Card size="small" title={t('boardByProcess')} style={{ marginBottom: 16 }}>
             {breakdown(
-              (b?.byProcess ?? []).map((p) => ({ key: p.process, label: pick(PROCESS_LABEL[p.process]), counts: p.counts, active: process === p.process, onClick: () => setProcess(process === p.process ? undefined : p.process) })),
+              (b?.byProcess ?? []).map((p) => ({
+                key: p.process,
+                label: pick(PROCESS_LABEL[p.process]),
+                counts: p.counts,
+                active: process === p.process,
+                onClick: () => setProcess(process === p.process ? undefined : p.process),
+              })),
             )}
           </Card>
           <Card size="small" title={t('boardByLevel')}>
@@ -184,10 +296,24 @@ export function BoardPage() {
         </Col>
       </Row>
       <Card size="small" title={`${t('boardOverdue')} · ${b?.counts.red ?? 0}`} data-testid="board-overdue">
-        <CaseTable compact rows={b?.overdue ?? []} extra={[actionColumn]} pagination={{ pageSize: 10, size: 'small', hideOnSinglePage: true }} />
+        <CaseTable
+          compact
+          rows={b?.overdue ?? []}
+          extra={[actionColumn]}
+          pagination={{ pageSize: 10, size: 'small', hideOnSinglePage: true }}
+        />
       </Card>
-      <Card size="small" title={`${t('boardNear')} · ${(b?.counts.blue ?? 0) + (b?.counts.yellow ?? 0)}`} data-testid="board-near">
-        <CaseTable compact rows={b?.near ?? []} extra={[actionColumn]} pagination={{ pageSize: 10, size: 'small', hideOnSinglePage: true }} />
+      <Card
+        size="small"
+        title={`${t('boardNear')} · ${(b?.counts.blue ?? 0) + (b?.counts.yellow ?? 0)}`}
+        data-testid="board-near"
+      >
+        <CaseTable
+          compact
+          rows={b?.near ?? []}
+          extra={[actionColumn]}
+          pagination={{ pageSize: 10, size: 'small', hideOnSinglePage: true }}
+        />
       </Card>
       <Row gutter={16}>
         <Col span={16}>
@@ -196,7 +322,10 @@ export function BoardPage() {
           </Card>
         </Col>
         <Col span={8}>
-          <Card size="small" title={`${t('boardSplit')} · ${t('disposalRate')} ${b?.resolution.disposalRate === null || !b ? '—' : `${Math.round(b.resolution.disposalRate * 100)}%`}`}>
+          <Card
+            size="small"
+            title={`${t('boardSplit')} · ${t('disposalRate')} ${b?.resolution.disposalRate === null || !b ? '—' : `${Math.round(b.resolution.disposalRate * 100)}%`}`}
+          >
             <EChart option={splitChart} height={280} testId="board-split" />
           </Card>
         </Col>

@@ -39,16 +39,31 @@ export function CaseListPage() {
         style={{ marginBottom: 16, rowGap: 8 }}
       >
         <Form.Item name="process" label={t('process')}>
-          <Select allowClear style={{ width: 140 }} options={Object.entries(PROCESS_LABEL).map(([value, l]) => ({ value, label: pick(l) }))} />
+          <Select
+            allowClear
+            style={{ width: 140 }}
+            options={Object.entries(PROCESS_LABEL).map(([value, l]) => ({ value, label: pick(l) }))}
+          />
         </Form.Item>
         <Form.Item name="colour" label={t('colour')}>
-          <Select allowClear style={{ width: 100 }} options={Object.entries(COLOUR_LABEL).map(([value, l]) => ({ value, label: pick(l) }))} />
+          <Select
+            allowClear
+            style={{ width: 100 }}
+            options={Object.entries(COLOUR_LABEL).map(([value, l]) => ({ value, label: pick(l) }))}
+          />
         </Form.Item>
         <Form.Item name="overdue" label={t('overdueFilter')}>
           <Select allowClear style={{ width: 80 }} options={yesNo} />
         </Form.Item>
         <Form.Item name="open" label={t('openFilter')}>
-          <Select allowClear style={{ width: 100 }} options={[{ value: 'true', label: t('open') }, { value: 'false', label: t('closed') }]} />
+          <Select
+            allowClear
+            style={{ width: 100 }}
+            options={[
+              { value: 'true', label: t('open') },
+              { value: 'false', label: t('closed') },
+            ]}
+          />
         </Form.Item>
         <Form.Item name="status" label={t('status')}>
           <Input allowClear style={{ width: 100 }} />

@@ -1,5 +1,21 @@
 import { ArrowLeftOutlined, ReloadOutlined, SafetyCertificateOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Result, Row, Space, Spin, Table, Tag, Timeline, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Collapse,
+  Descriptions,
+  Empty,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { Navigate, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { listAttachments, type Attachment } from '../api/attachments';
@@ -12,7 +28,14 @@ import { ColourTag, Countdown, formatDeadline, formatTime, humanAmount } from '.
 import { usePersonName, useReadable } from '../names';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
-import { actionLabel, clockStateLabel, COLOUR_LABEL, PROCESS_LABEL, ROLE_OR_SYSTEM_LABEL, statusLabel } from '../labels';
+import {
+  actionLabel,
+  clockStateLabel,
+  COLOUR_LABEL,
+  PROCESS_LABEL,
+  ROLE_OR_SYSTEM_LABEL,
+  statusLabel,
+} from '../labels';
 import { myActions, PROCESSES } from '../processes';
 import { useWhistleAccess } from './whistles/access';
 
@@ -26,7 +49,10 @@ export function CasePage() {
   const user = useUser();
   const access = useWhistleAccess();
   const detail = useLoad(() => answer(client.GET('/api/v1/cases/{id}', { params: { path: { id } } })), [id], 10_000);
-  const audit = useLoad(() => answer(client.GET('/api/v1/cases/{id}/audit', { params: { path: { id } } })), [id, detail.data?.updatedAt]);
+  const audit = useLoad(
+    () => answer(client.GET('/api/v1/cases/{id}/audit', { params: { path: { id } } })),
+    [id, detail.data?.updatedAt],
+  );
   const files = useLoad(() => listAttachments(id), [id, detail.data?.updatedAt]);
 
   // One page per process: a whistle has its own page, a department's part is answered on the department page.
@@ -59,7 +85,11 @@ export function CasePage() {
             <Tag data-testid="case-status">{pick(statusLabel(c.status))}</Tag>
           </Space>
         }
-        extra={<Button icon={<ReloadOutlined />} onClick={reload}>{t('refresh')}</Button>}
+        extra={
+          <Button icon={<ReloadOutlined />} onClick={reload}>
+            {t('refresh')}
+          </Button>
+        }
       >
         <DeadlineSummary detail={c} />
         <Descriptions size="small" column={3} style={{ marginTop: 12 }}>
@@ -88,8 +118,16 @@ export function CasePage() {
               locale={{ emptyText: t('none') }}
               columns={[
                 { title: t('unit'), dataIndex: 'unitId', render: (u: string) => unitName(u) },
-                { title: t('role'), dataIndex: 'role', render: (r: string, a) => (a.userId ? person(a.userId) : pick(ROLE_OR_SYSTEM_LABEL(r))) },
-                { title: t('actions'), dataIndex: 'actions', render: (xs: string[]) => xs.map((x) => <Tag key={x}>{pick(actionLabel(x, c.process))}</Tag>) },
+                {
+                  title: t('role'),
+                  dataIndex: 'role',
+                  render: (r: string, a) => (a.userId ? person(a.userId) : pick(ROLE_OR_SYSTEM_LABEL(r))),
+                },
+                {
+                  title: t('actions'),
+                  dataIndex: 'actions',
+                  render: (xs: string[]) => xs.map((x) => <Tag key={x}>{pick(actionLabel(x, c.process))}</Tag>),
+                },
               ]}
             />
           </Card>
@@ -104,7 +142,13 @@ export function CasePage() {
           </Card>
         </Col>
         <Col span={12}>
-          <AuditCard caseId={c.id} process={c.process} entries={audit.data} files={files.data ?? []} error={audit.error} />
+          <AuditCard
+            caseId={c.id}
+            process={c.process}
+            entries={audit.data}
+            files={files.data ?? []}
+            error={audit.error}
+          />
         </Col>
       </Row>
       {user.role === 'admin' && (
@@ -118,7 +162,9 @@ export function CasePage() {
               children: (
                 <>
                   {c.liveError && <Alert type="warning" showIcon title={t('liveError', { e: c.liveError })} />}
-                  <pre style={{ maxHeight: 360, overflow: 'auto', fontSize: 12 }}>{JSON.stringify({ status: c.status, currentStep: c.currentStep, live: c.live ?? c.data }, null, 2)}</pre>
+                  <pre style={{ maxHeight: 360, overflow: 'auto', fontSize: 12 }}>
+                    {JSON.stringify({ status: c.status, currentStep: c.currentStep, live: c.live ?? c.data }, null, 2)}
+                  </pre>
                 </>
               ),
             },
@@ -132,7 +178,9 @@ export function CasePage() {
 /** Where a summons case is handled: the whistle's page, or the department page for a department's part. */
 export function summonsHref(id: string, canViewWhistles: boolean): string {
   const whistle = id.split('.')[0]!;
-  return id.includes('.') || !canViewWhistles ? `/summons?case=${encodeURIComponent(id)}` : `/whistles/${encodeURIComponent(whistle)}`;
+  return id.includes('.') || !canViewWhistles
+    ? `/summons?case=${encodeURIComponent(id)}`
+    : `/whistles/${encodeURIComponent(whistle)}`;
 }
 
 /** The case's promised deadline, with the current step's limit beneath it when it has one of its own. */
@@ -146,13 +194,20 @@ function DeadlineSummary({ detail: c }: { detail: CaseDetail }) {
       <Space orientation="vertical" size={0}>
         <Typography.Text type="secondary">{c.caseDeadline ? t('caseDeadline') : t('deadline')}</Typography.Text>
         <Space size={12} align="baseline">
-          <Typography.Text strong style={{ fontSize: 18 }} data-testid="summary-deadline">{formatDeadline(main)}</Typography.Text>
+          <Typography.Text strong style={{ fontSize: 18 }} data-testid="summary-deadline">
+            {formatDeadline(main)}
+          </Typography.Text>
           {main && <Countdown deadline={main} stopped={!running} />}
         </Space>
         {step && (
           <Typography.Text type="secondary" data-testid="step-deadline">
             {t('stepDeadline')}：{formatDeadline(step)}
-            {running ? <> · <Countdown deadline={step} /></> : null}
+            {running ? (
+              <>
+                {' '}
+                · <Countdown deadline={step} />
+              </>
+            ) : null}
           </Typography.Text>
         )}
       </Space>
@@ -183,7 +238,13 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
     <Card title={t('myActions')} size="small" data-testid="my-actions">
       {detail.process === 'summons' ? (
         // A whistle and each department's part are handled on their own pages.
-        <Button type="primary" data-testid="open-summons" onClick={() => void navigate(access.canView ? `/whistles/${encodeURIComponent(detail.id.split('.')[0]!)}` : '/summons')}>
+        <Button
+          type="primary"
+          data-testid="open-summons"
+          onClick={() =>
+            void navigate(access.canView ? `/whistles/${encodeURIComponent(detail.id.split('.')[0]!)}` : '/summons')
+          }
+        >
           {t(access.canView ? 'openWhistle' : 'menuSummons')}
         </Button>
       ) : !module ? (
@@ -195,7 +256,14 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
           {actions.map((a) => {
             const s = module.actions[a];
             return (
-              <Button key={a} type={s?.primary ? 'primary' : 'default'} danger={s?.danger} disabled={!s} onClick={() => setOpen(a)} data-action={a}>
+              <Button
+                key={a}
+                type={s?.primary ? 'primary' : 'default'}
+                danger={s?.danger}
+                disabled={!s}
+                onClick={() => setOpen(a)}
+                data-action={a}
+              >
                 {s ? pick(s.label) : a}
               </Button>
             );
@@ -220,7 +288,11 @@ function ActionsCard({ detail, onDone }: { detail: CaseDetail; onDone: () => voi
   );
 }
 
-function ledgerText(e: LedgerEntry, pick: (l: readonly [string, string]) => string, readable: (x: string) => string): string {
+function ledgerText(
+  e: LedgerEntry,
+  pick: (l: readonly [string, string]) => string,
+  readable: (x: string) => string,
+): string {
   const parts = [pick(actionLabel(e.kind))];
   const duration = (d: { unit: string; amount: number }) => humanAmount(d.amount, d.unit);
   if (e.kind === 'start') parts.push(duration(e.budget));
@@ -252,7 +324,8 @@ function ClockTimeline({ clocks }: { clocks: Clock[] }) {
                   <b>{clock.label}</b>
                   {running ? <ColourTag colour={clock.level} /> : <Tag>{pick(clockStateLabel(clock.state))}</Tag>}
                   <Typography.Text type="secondary">
-                    {t('budget')} {humanAmount(clock.budget.amount, clock.budget.unit)} · {t('consumed')} {humanAmount(clock.consumed, clock.budget.unit)}
+                    {t('budget')} {humanAmount(clock.budget.amount, clock.budget.unit)} · {t('consumed')}{' '}
+                    {humanAmount(clock.consumed, clock.budget.unit)}
                   </Typography.Text>
                 </Space>
                 <div>
@@ -312,7 +385,19 @@ function entryFiles(e: AuditEntry): { id: string; sha256: string }[] {
   return Array.isArray(list) ? list : [];
 }
 
-function AuditCard({ caseId, process, entries, files, error }: { caseId: string; process: string; entries: AuditEntry[] | undefined; files: Attachment[]; error?: string }) {
+function AuditCard({
+  caseId,
+  process,
+  entries,
+  files,
+  error,
+}: {
+  caseId: string;
+  process: string;
+  entries: AuditEntry[] | undefined;
+  files: Attachment[];
+  error?: string;
+}) {
   const { t, pick } = useI18n();
   const person = usePersonName();
   const unitName = useUnitName();
@@ -323,7 +408,12 @@ function AuditCard({ caseId, process, entries, files, error }: { caseId: string;
     setBusy(true);
     try {
       const v = await api.get<AuditVerdict>(`/cases/${encodeURIComponent(caseId)}/audit/verify`);
-      setVerdict({ ok: v.ok, text: v.ok ? t('verifyOk', { n: v.entries }) : t('verifyBad', { seq: v.brokenAtSeq ?? '?', p: v.problem ?? '' }) });
+      setVerdict({
+        ok: v.ok,
+        text: v.ok
+          ? t('verifyOk', { n: v.entries })
+          : t('verifyBad', { seq: v.brokenAtSeq ?? '?', p: v.problem ?? '' }),
+      });
     } catch (err) {
       setVerdict({ ok: false, text: errorText(err) });
     } finally {
@@ -340,7 +430,15 @@ function AuditCard({ caseId, process, entries, files, error }: { caseId: string;
         </Button>
       }
     >
-      {verdict && <Alert type={verdict.ok ? 'success' : 'error'} showIcon title={verdict.text} style={{ marginBottom: 12 }} data-testid="audit-verdict" />}
+      {verdict && (
+        <Alert
+          type={verdict.ok ? 'success' : 'error'}
+          showIcon
+          title={verdict.text}
+          style={{ marginBottom: 12 }}
+          data-testid="audit-verdict"
+        />
+      )}
       {error && <Alert type="error" showIcon title={error} />}
       <Timeline
         items={(entries ?? []).map((e) => ({
@@ -352,13 +450,22 @@ function AuditCard({ caseId, process, entries, files, error }: { caseId: string;
                 #{e.seq} {pick(actionLabel(e.action, process))}
               </b>{' '}
               · {person(e.actorId)}
-              {e.actorRole && e.actorRole !== 'system' ? `（${pick(ROLE_OR_SYSTEM_LABEL(e.actorRole))}${e.actorUnitId ? ` · ${unitName(e.actorUnitId)}` : ''}）` : ''}
+              {e.actorRole && e.actorRole !== 'system'
+                ? `（${pick(ROLE_OR_SYSTEM_LABEL(e.actorRole))}${e.actorUnitId ? ` · ${unitName(e.actorUnitId)}` : ''}）`
+                : ''}
               {e.reason ? <div style={{ color: '#666' }}>{readable(e.reason)}</div> : null}
               {entryFiles(e).length > 0 && (
                 <div data-testid={`audit-files-${e.seq}`} style={{ margin: '4px 0' }}>
-                  <AttachmentGallery caseId={caseId} files={files.filter((f) => entryFiles(e).some((x) => x.id === f.id))} size={56} />
+                  <AttachmentGallery
+                    caseId={caseId}
+                    files={files.filter((f) => entryFiles(e).some((x) => x.id === f.id))}
+                    size={56}
+                  />
                   <Typography.Text type="secondary" style={{ fontSize: 11 }}>
-                    SHA-256 {entryFiles(e).map((x) => `${x.sha256.slice(0, 12)}…`).join(' ')}
+                    SHA-256{' '}
+                    {entryFiles(e)
+                      .map((x) => `${x.sha256.slice(0, 12)}…`)
+                      .join(' ')}
                   </Typography.Text>
                 </div>
               )}

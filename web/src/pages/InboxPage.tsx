@@ -66,7 +66,14 @@ function QuickButton({ row, done, onDone }: { row: InboxItem; done: boolean; onD
       }}
       onConfirm={() => void confirm()}
     >
-      <Button type="primary" size="large" loading={busy} data-testid="quick-action" data-action={quick.type} style={{ minWidth: 88 }}>
+      <Button
+        type="primary"
+        size="large"
+        loading={busy}
+        data-testid="quick-action"
+        data-action={quick.type}
+        style={{ minWidth: 88 }}
+      >
         {label}
       </Button>
     </Popconfirm>
@@ -97,13 +104,23 @@ export function InboxPage() {
   return (
     <Card
       title={`${t('menuInbox')}${inbox.data ? ` · ${t('total', { n: inbox.data.total })}` : ''}`}
-      extra={<Button icon={<ReloadOutlined />} onClick={inbox.reload}>{t('refresh')}</Button>}
+      extra={
+        <Button icon={<ReloadOutlined />} onClick={inbox.reload}>
+          {t('refresh')}
+        </Button>
+      }
     >
       {inbox.error && <Alert type="error" showIcon title={inbox.error} style={{ marginBottom: 16 }} />}
       {inbox.data && inbox.data.items.length === 0 ? (
         <Empty description={t('inboxEmpty')} />
       ) : (
-        <CaseTable rows={inbox.data?.items ?? []} loading={inbox.loading && !inbox.data} showActions extra={[quickColumn]} testId="inbox-table" />
+        <CaseTable
+          rows={inbox.data?.items ?? []}
+          loading={inbox.loading && !inbox.data}
+          showActions
+          extra={[quickColumn]}
+          testId="inbox-table"
+        />
       )}
     </Card>
   );

@@ -10,11 +10,26 @@ import { ROLE_LABEL } from '../labels';
 
 /** Why a sign-in through the identity provider came back to this page (`?signin_error=` from api/oidc.ts). */
 const SIGNIN_ERRORS: Record<string, [string, string]> = {
-  'unknown-user': ['您的统一身份认证账号「{account}」尚未在本系统开通或已停用，请联系本单位系统管理员添加。', 'Your account "{account}" has not been added to this system or is disabled; ask your administrator to add you.'],
-  'token-user-claim-missing': ['统一身份认证没有提供用于识别用户的信息，请联系系统管理员检查配置。', 'The identity provider did not name the user; ask the administrator to check the settings.'],
-  'signin-expired': ['登录超时或已在其他窗口完成，请重新登录。', 'The sign-in timed out or was completed elsewhere; please sign in again.'],
-  'provider-unavailable': ['暂时无法连接统一身份认证，请稍后重试。', 'The identity provider cannot be reached; try again shortly.'],
-  'provider-refused': ['统一身份认证未同意本次登录，请重试。', 'The identity provider did not complete the sign-in; try again.'],
+  'unknown-user': [
+    '您的统一身份认证账号「{account}」尚未在本系统开通或已停用，请联系本单位系统管理员添加。',
+    'Your account "{account}" has not been added to this system or is disabled; ask your administrator to add you.',
+  ],
+  'token-user-claim-missing': [
+    '统一身份认证没有提供用于识别用户的信息，请联系系统管理员检查配置。',
+    'The identity provider did not name the user; ask the administrator to check the settings.',
+  ],
+  'signin-expired': [
+    '登录超时或已在其他窗口完成，请重新登录。',
+    'The sign-in timed out or was completed elsewhere; please sign in again.',
+  ],
+  'provider-unavailable': [
+    '暂时无法连接统一身份认证，请稍后重试。',
+    'The identity provider cannot be reached; try again shortly.',
+  ],
+  'provider-refused': [
+    '统一身份认证未同意本次登录，请重试。',
+    'The identity provider did not complete the sign-in; try again.',
+  ],
 };
 
 interface SignInMethods {
@@ -37,7 +52,12 @@ export function LoginPage() {
   }, []);
   const from = (location.state as { from?: string } | null)?.from ?? '/';
   const signinError = params.get('signin_error');
-  const signinMessage = signinError ? pick(SIGNIN_ERRORS[signinError] ?? ['登录失败，请重试。', 'The sign-in failed; please try again.']).replace('{account}', params.get('account') ?? '') : undefined;
+  const signinMessage = signinError
+    ? pick(SIGNIN_ERRORS[signinError] ?? ['登录失败，请重试。', 'The sign-in failed; please try again.']).replace(
+        '{account}',
+        params.get('account') ?? '',
+      )
+    : undefined;
 
   if (user) return <Navigate to={from} replace />;
   if (!methods && !error) return <Spin fullscreen />;
@@ -57,11 +77,32 @@ export function LoginPage() {
 
   return (
     <Flex justify="center" style={{ minHeight: '100vh', padding: 32, background: '#f0f2f5' }}>
-      <Card style={{ width: methods?.devLogin ? 960 : 480, alignSelf: 'flex-start' }} title={t('appName')} extra={<LanguageSwitch />}>
-        {expired && <Alert data-testid="session-expired" type="warning" showIcon title={t('sessionExpired')} style={{ marginBottom: 16 }} />}
-        {signinMessage && <Alert data-testid="signin-error" type="error" showIcon title={signinMessage} style={{ marginBottom: 16 }} />}
+      <Card
+        style={{ width: methods?.devLogin ? 960 : 480, alignSelf: 'flex-start' }}
+        title={t('appName')}
+        extra={<LanguageSwitch />}
+      >
+        {expired && (
+          <Alert
+            data-testid="session-expired"
+            type="warning"
+            showIcon
+            title={t('sessionExpired')}
+            style={{ marginBottom: 16 }}
+          />
+        )}
+        {signinMessage && (
+          <Alert data-testid="signin-error" type="error" showIcon title={signinMessage} style={{ marginBottom: 16 }} />
+        )}
         {methods?.oidc && (
-          <Button id="oidc-login" type="primary" size="large" block href={oidcLoginUrl(from)} style={{ marginBottom: 16 }}>
+          <Button
+            id="oidc-login"
+            type="primary"
+            size="large"
+            block
+            href={oidcLoginUrl(from)}
+            style={{ marginBottom: 16 }}
+          >
             {t('oidcLogin')}
           </Button>
         )}
@@ -92,7 +133,13 @@ export function LoginPage() {
               <Card size="small" title={pick(g.unit)}>
                 <Space wrap>
                   {g.users.map((u) => (
-                    <Button key={u.username} size="small" disabled={busy} onClick={() => void submit(u.username)} title={u.username}>
+                    <Button
+                      key={u.username}
+                      size="small"
+                      disabled={busy}
+                      onClick={() => void submit(u.username)}
+                      title={u.username}
+                    >
                       {pick(ROLE_LABEL[u.role])}
                       {u.leader ? `（${pick(['负责人', 'leader'])}）` : ''} · {u.username}
                     </Button>

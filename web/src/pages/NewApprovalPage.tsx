@@ -1,4 +1,20 @@
-import { Alert, App, Button, Card, Checkbox, Col, Descriptions, Form, Input, Row, Select, Space, Steps, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Col,
+  Descriptions,
+  Form,
+  Input,
+  Row,
+  Select,
+  Space,
+  Steps,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../api/client';
@@ -26,12 +42,24 @@ export function NewApprovalPage() {
   const channel = CHANNEL[user.role as keyof typeof CHANNEL] ?? 'online';
   const matters = useLoad(() => api.get<MatterSummary[]>('/matters', { channel, active: true }), [channel]);
   const [code, setCode] = useState<string>();
-  const guide = useLoad(() => (code ? api.get<MatterGuide>(`/matters/${encodeURIComponent(code)}`) : Promise.resolve(undefined)), [code]);
+  const guide = useLoad(
+    () => (code ? api.get<MatterGuide>(`/matters/${encodeURIComponent(code)}`) : Promise.resolve(undefined)),
+    [code],
+  );
   const g = guide.data;
   const { busy, error, submit } = useSubmit(
     (v: ApplicationForm) => {
-      const applicant = Object.fromEntries(Object.entries(v.applicant).filter(([, x]) => typeof x === 'string' && x.trim()).map(([k, x]) => [k, (x as string).trim()]));
-      return api.post<ApprovalView>('/approvals', { matterCode: v.matterCode, channel, applicant, materials: v.materials ?? [] });
+      const applicant = Object.fromEntries(
+        Object.entries(v.applicant)
+          .filter(([, x]) => typeof x === 'string' && x.trim())
+          .map(([k, x]) => [k, (x as string).trim()]),
+      );
+      return api.post<ApprovalView>('/approvals', {
+        matterCode: v.matterCode,
+        channel,
+        applicant,
+        materials: v.materials ?? [],
+      });
     },
     (view) => {
       void message.success(t('approvalCreated', { id: view.caseId }));
@@ -44,7 +72,11 @@ export function NewApprovalPage() {
       <Col span={12}>
         <Card title={t('newApprovalTitle')}>
           <Form<ApplicationForm> form={form} layout="vertical" onFinish={submit} initialValues={{ materials: [] }}>
-            <Form.Item name="matterCode" label={t('matter')} rules={[{ required: true, message: `${t('matter')}${t('required')}` }]}>
+            <Form.Item
+              name="matterCode"
+              label={t('matter')}
+              rules={[{ required: true, message: `${t('matter')}${t('required')}` }]}
+            >
               <Select
                 id="approval-matter"
                 showSearch={{ optionFilterProp: 'label' }}
@@ -56,20 +88,37 @@ export function NewApprovalPage() {
                 }}
               />
             </Form.Item>
-            <Form.Item name={['applicant', 'name']} label={t('applicantName')} rules={[{ required: true, whitespace: true, max: 100, message: `${t('applicantName')}${t('required')}` }]}>
+            <Form.Item
+              name={['applicant', 'name']}
+              label={t('applicantName')}
+              rules={[{ required: true, whitespace: true, max: 100, message: `${t('applicantName')}${t('required')}` }]}
+            >
               <Input id="approval-applicant" maxLength={100} />
             </Form.Item>
             <Space.Compact block>
-              <Form.Item name={['applicant', 'phone']} label={t('applicantPhone')} rules={[{ max: 30 }]} style={{ width: '50%' }}>
+              <Form.Item
+                name={['applicant', 'phone']}
+                label={t('applicantPhone')}
+                rules={[{ max: 30 }]}
+                style={{ width: '50%' }}
+              >
                 <Input id="approval-phone" maxLength={30} />
               </Form.Item>
-              <Form.Item name={['applicant', 'idNumber']} label={t('applicantId')} rules={[{ max: 30 }]} style={{ width: '50%' }}>
+              <Form.Item
+                name={['applicant', 'idNumber']}
+                label={t('applicantId')}
+                rules={[{ max: 30 }]}
+                style={{ width: '50%' }}
+              >
                 <Input id="approval-id-number" maxLength={30} />
               </Form.Item>
             </Space.Compact>
             {g && (
               <Form.Item name="materials" label={t('materialsHandedIn')}>
-                <Checkbox.Group style={{ display: 'flex', flexDirection: 'column', gap: 6 }} data-testid="approval-materials">
+                <Checkbox.Group
+                  style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
+                  data-testid="approval-materials"
+                >
                   {g.definition.materials.map((m) => (
                     <Checkbox key={m.key} value={m.key}>
                       {m.name} {m.isKey ? <Tag color="red">{t('keyMaterial')}</Tag> : null}
@@ -78,7 +127,9 @@ export function NewApprovalPage() {
                 </Checkbox.Group>
               </Form.Item>
             )}
-            {error && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
+            {error && (
+              <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />
+            )}
             <Button type="primary" htmlType="submit" loading={busy} id="approval-submit">
               {t('submit')}
             </Button>
@@ -95,7 +146,15 @@ export function NewApprovalPage() {
               </Descriptions.Item>
             </Descriptions>
             <Typography.Title level={5}>{t('steps')}</Typography.Title>
-            <Steps size="small" direction="vertical" current={-1} items={g.steps.map((s) => ({ title: s.name, description: `${s.handledBy} · ${s.roleLabel} · ${s.modeLabel}${s.limitDays ? ` · ${s.limitDays} ${t('workdays')}` : ''}` }))} />
+            <Steps
+              size="small"
+              direction="vertical"
+              current={-1}
+              items={g.steps.map((s) => ({
+                title: s.name,
+                description: `${s.handledBy} · ${s.roleLabel} · ${s.modeLabel}${s.limitDays ? ` · ${s.limitDays} ${t('workdays')}` : ''}`,
+              }))}
+            />
           </Card>
         )}
       </Col>

@@ -7,7 +7,13 @@ import type { Notice, Page } from '../api/types';
 import { formatTime } from '../components/sla';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
-import { NOTICE_CATEGORIES, NOTICE_CATEGORY_LABEL, NOTICE_CATEGORY_TAG, noticeCategory, type NoticeCategory } from '../labels';
+import {
+  NOTICE_CATEGORIES,
+  NOTICE_CATEGORY_LABEL,
+  NOTICE_CATEGORY_TAG,
+  noticeCategory,
+  type NoticeCategory,
+} from '../labels';
 import { useReadable } from '../names';
 import { useWhistleAccess } from './whistles/access';
 import { summonsHref } from './CasePage';
@@ -21,7 +27,11 @@ export function NoticesPage() {
   const whistles = useWhistleAccess();
   const [category, setCategory] = useState<NoticeCategory | 'all'>('all');
   const [unreadOnly, setUnreadOnly] = useState(false);
-  const list = useLoad(() => api.get<Page<Notice>>('/notices', { mine: 'true', pageSize: 200, ...(unreadOnly ? { unread: 'true' } : {}) }), [unreadOnly], 30_000);
+  const list = useLoad(
+    () => api.get<Page<Notice>>('/notices', { mine: 'true', pageSize: 200, ...(unreadOnly ? { unread: 'true' } : {}) }),
+    [unreadOnly],
+    30_000,
+  );
   const items = (list.data?.items ?? []).filter((n) => category === 'all' || noticeCategory(n) === category);
   const markRead = (n: Notice) =>
     api.post(`/notices/${n.id}/read`, {}).then(
@@ -31,14 +41,19 @@ export function NoticesPage() {
       },
       (err: unknown) => void message.error(errorText(err)),
     );
-  const href = (n: Notice) => (n.process === 'summons' || n.caseId.startsWith('CS-') ? summonsHref(n.caseId, whistles.canView) : `/cases/${encodeURIComponent(n.caseId)}`);
+  const href = (n: Notice) =>
+    n.process === 'summons' || n.caseId.startsWith('CS-')
+      ? summonsHref(n.caseId, whistles.canView)
+      : `/cases/${encodeURIComponent(n.caseId)}`;
   return (
     <Card
       title={t('noticeCentre')}
       extra={
         <Space>
           <Switch size="small" checked={unreadOnly} onChange={setUnreadOnly} /> {t('unreadOnly')}
-          <Button icon={<ReloadOutlined />} onClick={list.reload}>{t('refresh')}</Button>
+          <Button icon={<ReloadOutlined />} onClick={list.reload}>
+            {t('refresh')}
+          </Button>
         </Space>
       }
     >
@@ -46,7 +61,10 @@ export function NoticesPage() {
         data-testid="notice-kinds"
         value={category}
         onChange={(v) => setCategory(v as NoticeCategory | 'all')}
-        options={[{ value: 'all', label: t('allKinds') }, ...NOTICE_CATEGORIES.map((c) => ({ value: c, label: pick(NOTICE_CATEGORY_LABEL[c]) }))]}
+        options={[
+          { value: 'all', label: t('allKinds') },
+          ...NOTICE_CATEGORIES.map((c) => ({ value: c, label: pick(NOTICE_CATEGORY_LABEL[c]) })),
+        ]}
         style={{ marginBottom: 16 }}
       />
       {list.error && <Alert type="error" showIcon title={list.error} style={{ marginBottom: 16 }} />}
@@ -62,8 +80,16 @@ export function NoticesPage() {
               data-notice={n.id}
               data-case={n.caseId}
               actions={[
-                <Link key="open" to={href(n)}>{t('openCase')}</Link>,
-                ...(n.readAt ? [] : [<Button key="read" size="small" data-testid="mark-read" onClick={() => void markRead(n)}>{t('markRead')}</Button>]),
+                <Link key="open" to={href(n)}>
+                  {t('openCase')}
+                </Link>,
+                ...(n.readAt
+                  ? []
+                  : [
+                      <Button key="read" size="small" data-testid="mark-read" onClick={() => void markRead(n)}>
+                        {t('markRead')}
+                      </Button>,
+                    ]),
               ]}
             >
               <List.Item.Meta

@@ -32,7 +32,13 @@ export function ReportIncidentPage() {
   const categories = config.data?.categories.filter((c) => c.active !== false);
   const { busy, error, submit } = useSubmit(
     ({ address, ...v }: ReportForm) =>
-      api.post<IncidentView>('/incidents', { ...v, title: v.title.trim(), description: v.description.trim(), location: { address: address.trim() }, attachments: v.attachments ?? [] }),
+      api.post<IncidentView>('/incidents', {
+        ...v,
+        title: v.title.trim(),
+        description: v.description.trim(),
+        location: { address: address.trim() },
+        attachments: v.attachments ?? [],
+      }),
     (view) => {
       void message.success(t('incidentCreated', { id: view.caseId }));
       return navigate(`/cases/${view.caseId}`);
@@ -42,27 +48,50 @@ export function ReportIncidentPage() {
 
   return (
     <Card title={t('reportTitle')} style={{ maxWidth: 760 }}>
-      <Form<ReportForm> layout="vertical" onFinish={submit} initialValues={{ gridId: user.unitId, source: 'patrol', urgencyCode: 'normal', attachments: [] }}>
+      <Form<ReportForm>
+        layout="vertical"
+        onFinish={submit}
+        initialValues={{ gridId: user.unitId, source: 'patrol', urgencyCode: 'normal', attachments: [] }}
+      >
         <Form.Item name="gridId" label={t('grid')}>
-          <Select disabled={user.role === 'grid_worker'} options={[{ value: user.unitId, label: unitName(user.unitId) }]} />
+          <Select
+            disabled={user.role === 'grid_worker'}
+            options={[{ value: user.unitId, label: unitName(user.unitId) }]}
+          />
         </Form.Item>
         <Form.Item name="title" label={t('title')} rules={[required(t('title')), { max: 200 }]}>
           <Input id="incident-title" maxLength={200} />
         </Form.Item>
-        <Form.Item name="description" label={t('problemDescription')} rules={[required(t('problemDescription')), { max: 4000 }]}>
+        <Form.Item
+          name="description"
+          label={t('problemDescription')}
+          rules={[required(t('problemDescription')), { max: 4000 }]}
+        >
           <Input.TextArea id="incident-description" rows={3} maxLength={4000} showCount />
         </Form.Item>
         <Form.Item name="categoryCode" label={t('category')} rules={[required(t('category')), { max: 40 }]}>
-          <Select id="incident-category" loading={!categories} options={(categories ?? []).map((c) => ({ value: c.code, label: c.name }))} />
+          <Select
+            id="incident-category"
+            loading={!categories}
+            options={(categories ?? []).map((c) => ({ value: c.code, label: c.name }))}
+          />
         </Form.Item>
         <Form.Item name="urgencyCode" label={t('urgency')} rules={[{ required: true }]}>
           <Select
             id="incident-urgency"
-            options={(config.data?.urgencies ?? [{ code: 'normal', name: '一般' }, { code: 'urgent', name: '紧急' }, { code: 'critical', name: '特急' }]).map((u) => ({ value: u.code, label: u.name }))}
+            options={(
+              config.data?.urgencies ?? [
+                { code: 'normal', name: '一般' },
+                { code: 'urgent', name: '紧急' },
+                { code: 'critical', name: '特急' },
+              ]
+            ).map((u) => ({ value: u.code, label: u.name }))}
           />
         </Form.Item>
         <Form.Item name="source" label={t('source')}>
-          <Select options={(['patrol', 'photo', 'iot'] as const).map((s) => ({ value: s, label: pick(SOURCE_LABEL[s]) }))} />
+          <Select
+            options={(['patrol', 'photo', 'iot'] as const).map((s) => ({ value: s, label: pick(SOURCE_LABEL[s]) }))}
+          />
         </Form.Item>
         <Form.Item name="address" label={t('address')} rules={[required(t('address')), { max: 500 }]}>
           <Input id="incident-address" maxLength={500} />

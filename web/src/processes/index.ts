@@ -13,6 +13,8 @@ export const PROCESSES: Partial<Record<ProcessType, ProcessModule>> = {
 
 /** The actions `user` may take on a case now, from its assignments (a named user, or anyone with the role in the unit). */
 export function myActions(detail: Pick<CaseDetail, 'assignments'>, user: Principal): string[] {
-  const mine = detail.assignments.filter((a) => (a.userId ? a.userId === user.userId : a.unitId === user.unitId && a.role === user.role));
+  const mine = detail.assignments.filter((a) =>
+    a.userId ? a.userId === user.userId : a.unitId === user.unitId && a.role === user.role,
+  );
   return [...new Set(mine.flatMap((a) => a.actions))];
 }

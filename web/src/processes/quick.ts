@@ -40,7 +40,12 @@ export function quickActionOf(row: Pick<InboxItem, 'id' | 'process' | 'actions' 
     const dot = row.id.indexOf('.');
     if (dot < 0) return null;
     const path = `/summons/${encodeURIComponent(row.id.slice(0, dot))}/departments/${encodeURIComponent(row.id.slice(dot + 1))}/actions`;
-    return { type, label: PART_ACTION_LABEL.acknowledge, detail: null, run: (key) => api.post(path, { type }, { idempotencyKey: key }) };
+    return {
+      type,
+      label: PART_ACTION_LABEL.acknowledge,
+      detail: null,
+      run: (key) => api.post(path, { type }, { idempotencyKey: key }),
+    };
   }
   const module = PROCESSES[row.process];
   const spec = module?.actions[type];
@@ -48,7 +53,8 @@ export function quickActionOf(row: Pick<InboxItem, 'id' | 'process' | 'actions' 
   const values = defaults(spec);
   // The confirm names what goes with the action: a switch left on by its label, a text by its value.
   const shown = spec.fields.filter((f) => f.initial === true || typeof f.initial === 'string');
-  const say = (i: 0 | 1, sep: string, colon: string) => shown.map((f) => (f.initial === true ? f.label[i] : `${f.label[i]}${colon}${String(f.initial)}`)).join(sep);
+  const say = (i: 0 | 1, sep: string, colon: string) =>
+    shown.map((f) => (f.initial === true ? f.label[i] : `${f.label[i]}${colon}${String(f.initial)}`)).join(sep);
   return {
     type,
     label: spec.label,

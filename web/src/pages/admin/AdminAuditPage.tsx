@@ -41,15 +41,19 @@ const ACTION_LABEL: Record<string, Label> = {
 const streamLabel = (id: string): Label => STREAM_LABEL[id] ?? [id, id];
 const actionLabel = (a: string): Label => ACTION_LABEL[a] ?? [a, a];
 
-const show = (v: unknown): string => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+const show = (v: unknown): string =>
+  v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v);
 
 /** The fields an entry changed, each as `field: before → after` (a created record lists what it was created with). */
 function changes(e: AdminAuditEntry): { field: string; before: string; after: string }[] {
-  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const obj = (v: unknown): Record<string, unknown> =>
+    v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   const before = obj(e.before);
   const after = obj(e.after);
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return keys.filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k])).map((k) => ({ field: k, before: e.before === null ? '' : show(before[k]), after: show(after[k]) }));
+  return keys
+    .filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => ({ field: k, before: e.before === null ? '' : show(before[k]), after: show(after[k]) }));
 }
 
 function Changes({ entry }: { entry: AdminAuditEntry }) {
@@ -57,8 +61,12 @@ function Changes({ entry }: { entry: AdminAuditEntry }) {
   return (
     <div data-testid="audit-changes">
       {list.slice(0, 8).map((c) => (
-        <div key={c.field} style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: 520 }}>
-          <Typography.Text type="secondary">{c.field}</Typography.Text>：{c.before && <Typography.Text delete>{c.before}</Typography.Text>}
+        <div
+          key={c.field}
+          style={{ whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', maxWidth: 520 }}
+        >
+          <Typography.Text type="secondary">{c.field}</Typography.Text>：
+          {c.before && <Typography.Text delete>{c.before}</Typography.Text>}
           {c.before && ' → '}
           <Typography.Text>{c.after}</Typography.Text>
         </div>
@@ -85,10 +93,25 @@ export function AdminAuditPage() {
             placeholder={pick(['全部审计流', 'All streams'])}
             style={{ width: 220 }}
             value={stream}
-            onChange={(s: string | undefined) => { setStream(s); setPage((p) => ({ ...p, page: 1 })); }}
-            options={(log.data?.streams ?? []).map((s) => ({ value: s.streamId, label: `${pick(streamLabel(s.streamId))}（${s.entries}）` }))}
+            onChange={(s: string | undefined) => {
+              setStream(s);
+              setPage((p) => ({ ...p, page: 1 }));
+            }}
+            options={(log.data?.streams ?? []).map((s) => ({
+              value: s.streamId,
+              label: `${pick(streamLabel(s.streamId))}（${s.entries}）`,
+            }))}
           />
-          <Input.Search id="audit-action" allowClear placeholder={pick(['动作，如 org.user', 'Action, e.g. org.user'])} style={{ width: 200 }} onSearch={(v) => { setAction(v || undefined); setPage((p) => ({ ...p, page: 1 })); }} />
+          <Input.Search
+            id="audit-action"
+            allowClear
+            placeholder={pick(['动作，如 org.user', 'Action, e.g. org.user'])}
+            style={{ width: 200 }}
+            onSearch={(v) => {
+              setAction(v || undefined);
+              setPage((p) => ({ ...p, page: 1 }));
+            }}
+          />
         </Space>
       }
     >
@@ -99,15 +122,53 @@ export function AdminAuditPage() {
         data-testid="admin-audit-table"
         loading={log.loading}
         dataSource={log.data?.items ?? []}
-        pagination={{ current: page.page, pageSize: page.pageSize, total: log.data?.total ?? 0, onChange: (p, s) => setPage({ page: p, pageSize: s }) }}
-        expandable={{ expandedRowRender: (e) => <pre style={{ margin: 0, fontSize: 12 }}>{JSON.stringify({ before: e.before, after: e.after }, null, 2)}</pre> }}
+        pagination={{
+          current: page.page,
+          pageSize: page.pageSize,
+          total: log.data?.total ?? 0,
+          onChange: (p, s) => setPage({ page: p, pageSize: s }),
+        }}
+        expandable={{
+          expandedRowRender: (e) => (
+            <pre style={{ margin: 0, fontSize: 12 }}>
+              {JSON.stringify({ before: e.before, after: e.after }, null, 2)}
+            </pre>
+          ),
+        }}
         columns={[
           { title: pick(['时间', 'When']), dataIndex: 'at', width: 160, render: (v: string) => formatTime(v) },
-          { title: pick(['操作人', 'Who']), key: 'actor', width: 150, render: (_: unknown, e) => <>{e.actorName ?? e.actorId}<br /><Typography.Text type="secondary" style={{ fontSize: 12 }}>{e.actorId}</Typography.Text></> },
-          { title: pick(['审计流', 'Stream']), dataIndex: 'streamId', width: 130, render: (v: string) => pick(streamLabel(v)) },
-          { title: pick(['动作', 'What']), dataIndex: 'action', width: 130, render: (v: string) => pick(actionLabel(v)) },
+          {
+            title: pick(['操作人', 'Who']),
+            key: 'actor',
+            width: 150,
+            render: (_: unknown, e) => (
+              <>
+                {e.actorName ?? e.actorId}
+                <br />
+                <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                  {e.actorId}
+                </Typography.Text>
+              </>
+            ),
+          },
+          {
+            title: pick(['审计流', 'Stream']),
+            dataIndex: 'streamId',
+            width: 130,
+            render: (v: string) => pick(streamLabel(v)),
+          },
+          {
+            title: pick(['动作', 'What']),
+            dataIndex: 'action',
+            width: 130,
+            render: (v: string) => pick(actionLabel(v)),
+          },
           { title: pick(['原因', 'Why']), dataIndex: 'reason', width: 160, render: (v: string | null) => v ?? '—' },
-          { title: pick(['修改前 → 修改后', 'Before → after']), key: 'changes', render: (_: unknown, e) => <Changes entry={e} /> },
+          {
+            title: pick(['修改前 → 修改后', 'Before → after']),
+            key: 'changes',
+            render: (_: unknown, e) => <Changes entry={e} />,
+          },
         ]}
       />
     </Card>

@@ -14,10 +14,20 @@ export interface CalendarStatus {
 
 /** The missing-year warning, for admins: this year without data, or from October 1 next year's. */
 export function useCalendarStatus(enabled: boolean) {
-  return useLoad(() => (enabled ? api.get<CalendarStatus>('/calendar/status') : Promise.resolve(undefined)), [enabled], 300_000);
+  return useLoad(
+    () => (enabled ? api.get<CalendarStatus>('/calendar/status') : Promise.resolve(undefined)),
+    [enabled],
+    300_000,
+  );
 }
 
-export function MissingYearAlerts({ status, onEnter }: { status: CalendarStatus | undefined; onEnter: (year: number) => void }) {
+export function MissingYearAlerts({
+  status,
+  onEnter,
+}: {
+  status: CalendarStatus | undefined;
+  onEnter: (year: number) => void;
+}) {
   const { pick } = useI18n();
   return (
     <>
@@ -35,7 +45,13 @@ export function MissingYearAlerts({ status, onEnter }: { status: CalendarStatus 
             pick([
               `国务院办公厅公布放假安排后，请录入或导入 ${m.year} 年全年安排；在此之前，期限跨入 ${m.year} 年的申请都会被拒绝。`,
               `Once the State Council announces the schedule, enter or import the whole of ${m.year}; until then every application whose deadline reaches into ${m.year} is refused.`,
-            ]) + (m.liveCases > 0 ? pick([`已有 ${m.liveCases} 件在办案件的期限跨入该年。`, ` ${m.liveCases} live case(s) already have deadlines in that year.`]) : '')
+            ]) +
+            (m.liveCases > 0
+              ? pick([
+                  `已有 ${m.liveCases} 件在办案件的期限跨入该年。`,
+                  ` ${m.liveCases} live case(s) already have deadlines in that year.`,
+                ])
+              : '')
           }
           action={
             <Button type="primary" size="small" onClick={() => onEnter(m.year)} data-action="enter-missing-year">

@@ -43,14 +43,21 @@ export function ImportPage() {
     setReport(undefined);
   };
   const save = (what: 'template' | 'export', format: 'xlsx' | 'csv') =>
-    download(`/import/${kind}/${what}.${format}`, `${kind}-${what}.${format}`).catch((err: unknown) => setError(errorText(err)));
+    download(`/import/${kind}/${what}.${format}`, `${kind}-${what}.${format}`).catch((err: unknown) =>
+      setError(errorText(err)),
+    );
   const clean = report && report.kind === kind && !report.applied && report.errors.length === 0;
 
   return (
     <Card title={t('menuImport')} size="small">
       <Space direction="vertical" style={{ width: '100%' }}>
         <Typography.Paragraph type="secondary">{t('importHint')}</Typography.Paragraph>
-        <Radio.Group value={kind} onChange={(e) => choose(e.target.value as Kind)} optionType="button" options={KINDS.map((k) => ({ value: k.kind, label: pick(k.label) }))} />
+        <Radio.Group
+          value={kind}
+          onChange={(e) => choose(e.target.value as Kind)}
+          optionType="button"
+          options={KINDS.map((k) => ({ value: k.kind, label: pick(k.label) }))}
+        />
         <Space wrap>
           <Button onClick={() => void save('template', 'xlsx')}>{t('importTemplate')} XLSX</Button>
           <Button onClick={() => void save('template', 'csv')}>{t('importTemplate')} CSV</Button>
@@ -81,7 +88,9 @@ export function ImportPage() {
         {report && (
           <div data-testid="import-report">
             <Descriptions size="small" bordered column={3}>
-              <Descriptions.Item label={t('importResult')}>{report.applied ? <Tag color="green">{t('importApplied')}</Tag> : <Tag>{t('importNotApplied')}</Tag>}</Descriptions.Item>
+              <Descriptions.Item label={t('importResult')}>
+                {report.applied ? <Tag color="green">{t('importApplied')}</Tag> : <Tag>{t('importNotApplied')}</Tag>}
+              </Descriptions.Item>
               <Descriptions.Item label={t('importRows')}>{report.rows}</Descriptions.Item>
               <Descriptions.Item label={t('importErrors')}>{report.errors.length}</Descriptions.Item>
               <Descriptions.Item label={t('importCreated')}>{report.created.length}</Descriptions.Item>
@@ -102,7 +111,13 @@ export function ImportPage() {
               />
             )}
             {report.missing.length > 0 && (
-              <Alert type="info" showIcon style={{ marginTop: 8 }} title={`${t('importMissing')}（${report.missing.length}）`} description={report.missing.slice(0, 50).join('、') + (report.missing.length > 50 ? '…' : '')} />
+              <Alert
+                type="info"
+                showIcon
+                style={{ marginTop: 8 }}
+                title={`${t('importMissing')}（${report.missing.length}）`}
+                description={report.missing.slice(0, 50).join('、') + (report.missing.length > 50 ? '…' : '')}
+              />
             )}
           </div>
         )}

@@ -45,7 +45,12 @@ export function MattersPage() {
     <Card
       title={t('menuMatters')}
       extra={
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate('/admin/matters/new')} data-testid="matter-new">
+        <Button
+          type="primary"
+          icon={<PlusOutlined />}
+          onClick={() => void navigate('/admin/matters/new')}
+          data-testid="matter-new"
+        >
           {pick(['新建事项', 'New matter'])}
         </Button>
       }
@@ -64,10 +69,20 @@ export function MattersPage() {
           { title: t('name'), dataIndex: 'name' },
           { title: t('category'), dataIndex: 'categoryLabel', width: 110 },
           { title: t('matterKind'), dataIndex: 'kindLabel', width: 100 },
-          { title: t('limits'), key: 'limits', width: 170, render: (_v, m) => `${m.statutoryLimitDays} / ${m.promisedLimitDays}` },
+          {
+            title: t('limits'),
+            key: 'limits',
+            width: 170,
+            render: (_v, m) => `${m.statutoryLimitDays} / ${m.promisedLimitDays}`,
+          },
           { title: t('steps'), dataIndex: 'stepCount', width: 80 },
           { title: t('version'), dataIndex: 'currentVersion', width: 70 },
-          { title: t('active'), dataIndex: 'active', width: 70, render: (v: boolean) => (v ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>) },
+          {
+            title: t('active'),
+            dataIndex: 'active',
+            width: 70,
+            render: (v: boolean) => (v ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>),
+          },
           {
             title: pick(['操作', 'Actions']),
             key: 'edit',

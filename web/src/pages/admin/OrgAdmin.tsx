@@ -26,7 +26,8 @@ const CHILD_KINDS: Record<UnitKind, readonly UnitKind[]> = {
 };
 
 /** The kinds a unit of `kind` may be moved under. */
-export const parentKindsOf = (kind: UnitKind): UnitKind[] => (Object.keys(CHILD_KINDS) as UnitKind[]).filter((k) => CHILD_KINDS[k].includes(kind));
+export const parentKindsOf = (kind: UnitKind): UnitKind[] =>
+  (Object.keys(CHILD_KINDS) as UnitKind[]).filter((k) => CHILD_KINDS[k].includes(kind));
 export const childKindsOf = (kind: UnitKind): readonly UnitKind[] => CHILD_KINDS[kind];
 
 const required = (pick: (l: Label) => string, l: Label) => [{ required: true, whitespace: true, message: pick(l) }];
@@ -41,13 +42,25 @@ export function UnitCreateModal({ parent, onClose }: { parent: OrgUnit; onClose:
       title={pick([`在「${parent.name}」下新建单位`, `New unit under ${parent.nameEn ?? parent.name}`])}
       formName="unit_new"
       initialValues={{ kind: kinds[0], id: `${parent.id}.` }}
-      save={({ nameEn, departmentId, ...v }) => api.post('/org-units', { ...v, parentId: parent.id, ...(nameEn ? { nameEn } : {}), ...(departmentId ? { departmentId } : {}) })}
+      save={({ nameEn, departmentId, ...v }) =>
+        api.post('/org-units', {
+          ...v,
+          parentId: parent.id,
+          ...(nameEn ? { nameEn } : {}),
+          ...(departmentId ? { departmentId } : {}),
+        })
+      }
       onClose={onClose}
     >
       <Form.Item name="kind" label={pick(['类型', 'Kind'])} rules={[{ required: true }]}>
         <Select options={kinds.map((k) => ({ value: k, label: pick(unitKindLabel(k)) }))} />
       </Form.Item>
-      <Form.Item name="id" label={pick(['单位编码', 'Unit code'])} extra={pick(['小写字母和数字，以点分段，如 lk.t01.v04', 'Lowercase dotted code, e.g. lk.t01.v04'])} rules={required(pick, ['请填写编码', 'Enter a code'])}>
+      <Form.Item
+        name="id"
+        label={pick(['单位编码', 'Unit code'])}
+        extra={pick(['小写字母和数字，以点分段，如 lk.t01.v04', 'Lowercase dotted code, e.g. lk.t01.v04'])}
+        rules={required(pick, ['请填写编码', 'Enter a code'])}
+      >
         <Input />
       </Form.Item>
       <Form.Item name="name" label={pick(['名称', 'Name'])} rules={required(pick, ['请填写名称', 'Enter a name'])}>
@@ -59,7 +72,11 @@ export function UnitCreateModal({ parent, onClose }: { parent: OrgUnit; onClose:
       <Form.Item noStyle shouldUpdate={(a, b) => a.kind !== b.kind}>
         {({ getFieldValue }) =>
           getFieldValue('kind') === 'agency' && (
-            <Form.Item name="departmentId" label={pick(['所属县直部门', 'Owning department'])} rules={[{ required: true, message: pick(['请选择所属部门', 'Pick the department']) }]}>
+            <Form.Item
+              name="departmentId"
+              label={pick(['所属县直部门', 'Owning department'])}
+              rules={[{ required: true, message: pick(['请选择所属部门', 'Pick the department']) }]}
+            >
               <UnitPicker kinds={['department']} />
             </Form.Item>
           )
@@ -76,7 +93,9 @@ export function UnitEditModal({ unit, onClose }: { unit: OrgUnit; onClose: Done 
       title={pick([`修改单位「${unit.name}」`, `Edit ${unit.nameEn ?? unit.name}`])}
       formName="unit_edit"
       initialValues={{ name: unit.name, nameEn: unit.nameEn, regionCode: unit.regionCode }}
-      save={({ name, nameEn, regionCode, reason }) => api.patch(`/org-units/${unit.id}`, { name, nameEn: nameEn || null, regionCode: regionCode || null, reason })}
+      save={({ name, nameEn, regionCode, reason }) =>
+        api.patch(`/org-units/${unit.id}`, { name, nameEn: nameEn || null, regionCode: regionCode || null, reason })
+      }
       onClose={onClose}
     >
       <Form.Item name="name" label={pick(['名称', 'Name'])} rules={required(pick, ['请填写名称', 'Enter a name'])}>
@@ -103,9 +122,16 @@ export function UnitMoveModal({ unit, onClose }: { unit: OrgUnit; onClose: Done 
       onClose={onClose}
     >
       <Typography.Paragraph type="secondary">
-        {pick(['下级单位随之移动；本单位及下级还有在办案件时不能调整。', 'Units below it move with it; refused while it or its subtree has open cases.'])}
+        {pick([
+          '下级单位随之移动；本单位及下级还有在办案件时不能调整。',
+          'Units below it move with it; refused while it or its subtree has open cases.',
+        ])}
       </Typography.Paragraph>
-      <Form.Item name="parentId" label={pick(['新的上级单位', 'New parent'])} rules={[{ required: true, message: pick(['请选择新的上级单位', 'Pick the new parent']) }]}>
+      <Form.Item
+        name="parentId"
+        label={pick(['新的上级单位', 'New parent'])}
+        rules={[{ required: true, message: pick(['请选择新的上级单位', 'Pick the new parent']) }]}
+      >
         <UnitPicker kinds={parentKindsOf(unit.kind)} />
       </Form.Item>
     </ConfigModal>
@@ -117,7 +143,11 @@ export function UnitActiveModal({ unit, onClose }: { unit: OrgUnit; onClose: Don
   const { pick } = useI18n();
   return (
     <ConfigModal
-      title={unit.active ? pick([`撤销单位「${unit.name}」`, `Close ${unit.nameEn ?? unit.name}`]) : pick([`恢复单位「${unit.name}」`, `Reopen ${unit.nameEn ?? unit.name}`])}
+      title={
+        unit.active
+          ? pick([`撤销单位「${unit.name}」`, `Close ${unit.nameEn ?? unit.name}`])
+          : pick([`恢复单位「${unit.name}」`, `Reopen ${unit.nameEn ?? unit.name}`])
+      }
       formName="unit_active"
       initialValues={{}}
       save={({ reason }) => api.patch(`/org-units/${unit.id}`, { active: !unit.active, reason })}
@@ -125,7 +155,10 @@ export function UnitActiveModal({ unit, onClose }: { unit: OrgUnit; onClose: Don
     >
       <Typography.Paragraph type="secondary">
         {unit.active
-          ? pick(['单位下还有在用下级单位、在用人员或在办案件时不能撤销。', 'A unit with active child units, active users or open cases cannot be closed.'])
+          ? pick([
+              '单位下还有在用下级单位、在用人员或在办案件时不能撤销。',
+              'A unit with active child units, active users or open cases cannot be closed.',
+            ])
           : pick(['上级单位须为在用状态。', 'Its parent must be open.'])}
       </Typography.Paragraph>
     </ConfigModal>
@@ -136,14 +169,50 @@ export function UnitActiveModal({ unit, onClose }: { unit: OrgUnit; onClose: Don
 export function PowerItemModal({ unitId, item, onClose }: { unitId: string; item?: PowerListItem; onClose: Done }) {
   const { pick } = useI18n();
   return (
-    <ConfigModal<{ code: string; name: string; category: string; source: string; legalBasis?: string | null; active?: boolean }>
-      title={item ? pick([`修改权责事项 ${item.code}`, `Edit power item ${item.code}`]) : pick(['新增权责事项', 'New power item'])}
+    <ConfigModal<{
+      code: string;
+      name: string;
+      category: string;
+      source: string;
+      legalBasis?: string | null;
+      active?: boolean;
+    }>
+      title={
+        item
+          ? pick([`修改权责事项 ${item.code}`, `Edit power item ${item.code}`])
+          : pick(['新增权责事项', 'New power item'])
+      }
       formName="power"
-      initialValues={item ? { code: item.code, name: item.name, category: item.category, source: item.source, legalBasis: item.legalBasis, active: item.active } : { category: 'public_service', source: 'own' }}
+      initialValues={
+        item
+          ? {
+              code: item.code,
+              name: item.name,
+              category: item.category,
+              source: item.source,
+              legalBasis: item.legalBasis,
+              active: item.active,
+            }
+          : { category: 'public_service', source: 'own' }
+      }
       save={({ code, name, category, source, legalBasis, active, reason }) =>
         item
-          ? api.patch(`/power-list/${item.id}`, { name, category, source, active, legalBasis: legalBasis || null, reason })
-          : api.post(`/org-units/${unitId}/power-list`, { code, name, category, source, legalBasis: legalBasis || null, reason })
+          ? api.patch(`/power-list/${item.id}`, {
+              name,
+              category,
+              source,
+              active,
+              legalBasis: legalBasis || null,
+              reason,
+            })
+          : api.post(`/org-units/${unitId}/power-list`, {
+              code,
+              name,
+              category,
+              source,
+              legalBasis: legalBasis || null,
+              reason,
+            })
       }
       onClose={onClose}
     >
@@ -155,10 +224,16 @@ export function PowerItemModal({ unitId, item, onClose }: { unitId: string; item
       </Form.Item>
       <Space size="large">
         <Form.Item name="category" label={pick(['类别', 'Category'])}>
-          <Select style={{ width: 160 }} options={Object.entries(POWER_CATEGORY_LABEL).map(([value, l]) => ({ value, label: pick(l) }))} />
+          <Select
+            style={{ width: 160 }}
+            options={Object.entries(POWER_CATEGORY_LABEL).map(([value, l]) => ({ value, label: pick(l) }))}
+          />
         </Form.Item>
         <Form.Item name="source" label={pick(['来源', 'Source'])}>
-          <Select style={{ width: 120 }} options={Object.entries(POWER_SOURCE_LABEL).map(([value, l]) => ({ value, label: pick(l) }))} />
+          <Select
+            style={{ width: 120 }}
+            options={Object.entries(POWER_SOURCE_LABEL).map(([value, l]) => ({ value, label: pick(l) }))}
+          />
         </Form.Item>
         {item && (
           <Form.Item name="active" label={pick(['状态', 'Status'])}>
@@ -180,7 +255,13 @@ export function PowerItemModal({ unitId, item, onClose }: { unitId: string; item
 }
 
 /** The buttons of a selected unit. */
-export function UnitActions({ unit, open }: { unit: OrgUnit; open: (what: 'child' | 'edit' | 'move' | 'active') => void }) {
+export function UnitActions({
+  unit,
+  open,
+}: {
+  unit: OrgUnit;
+  open: (what: 'child' | 'edit' | 'move' | 'active') => void;
+}) {
   const { pick } = useI18n();
   return (
     <Space size="small" wrap>

@@ -8,7 +8,14 @@ import { useI18n } from '../../i18n';
 import { unitKindLabel } from '../../labels';
 import { POWER_CATEGORY_LABEL, POWER_SOURCE_LABEL, type PowerCategory, type PowerSource } from './admin-types';
 import { UnitPicker } from './common';
-import { PowerItemModal, UnitActions, UnitActiveModal, UnitCreateModal, UnitEditModal, UnitMoveModal } from './OrgAdmin';
+import {
+  PowerItemModal,
+  UnitActions,
+  UnitActiveModal,
+  UnitCreateModal,
+  UnitEditModal,
+  UnitMoveModal,
+} from './OrgAdmin';
 
 interface Node {
   key: string;
@@ -23,8 +30,14 @@ export function OrgPage() {
   const tree = useMemo(() => {
     const nodes = new Map<string, Node>();
     const roots: Node[] = [];
-    for (const u of units.data?.values() ?? []) nodes.set(u.id, { key: u.id, title: `${(lang === 'en' ? u.nameEn : u.name) ?? u.name} · ${pick(unitKindLabel(u.kind))}`, children: [] });
-    for (const u of units.data?.values() ?? []) (u.parentId ? nodes.get(u.parentId)?.children : roots)?.push(nodes.get(u.id)!);
+    for (const u of units.data?.values() ?? [])
+      nodes.set(u.id, {
+        key: u.id,
+        title: `${(lang === 'en' ? u.nameEn : u.name) ?? u.name} · ${pick(unitKindLabel(u.kind))}`,
+        children: [],
+      });
+    for (const u of units.data?.values() ?? [])
+      (u.parentId ? nodes.get(u.parentId)?.children : roots)?.push(nodes.get(u.id)!);
     return roots;
   }, [units.data, lang, pick]);
   const unit: OrgUnit | undefined = selected ? units.data?.get(selected) : undefined;
@@ -43,7 +56,10 @@ export function OrgPage() {
     if (found) setExpanded((e) => [...new Set([...e, ...found.path.split('/').slice(0, -1)])]);
   };
   const isTownship = unit?.kind === 'township' || unit?.kind === 'street';
-  const powers = useLoad(() => (isTownship && unit ? api.get<PowerListItem[]>(`/org-units/${unit.id}/power-list`) : Promise.resolve([])), [unit?.id]);
+  const powers = useLoad(
+    () => (isTownship && unit ? api.get<PowerListItem[]>(`/org-units/${unit.id}/power-list`) : Promise.resolve([])),
+    [unit?.id],
+  );
   // The open editor: a unit form, or a power-list item (null: a new one).
   const [editing, setEditing] = useState<'child' | 'edit' | 'move' | 'active' | { item: PowerListItem | null }>();
   const closeEditor = (saved: boolean) => {
@@ -60,13 +76,41 @@ export function OrgPage() {
   return (
     <Row gutter={16}>
       <Col span={10}>
-        <Card title={t('menuOrg')} size="small" extra={<UnitPicker key={saves} placeholder={pick(['按名称或编码查找单位', 'Find a unit by name or code'])} id="unit-find" style={{ width: 260 }} value={selected} onChange={(v) => reveal(v as string | undefined)} />}>
+        <Card
+          title={t('menuOrg')}
+          size="small"
+          extra={
+            <UnitPicker
+              key={saves}
+              placeholder={pick(['按名称或编码查找单位', 'Find a unit by name or code'])}
+              id="unit-find"
+              style={{ width: 260 }}
+              value={selected}
+              onChange={(v) => reveal(v as string | undefined)}
+            />
+          }
+        >
           {units.error && <Alert type="error" showIcon title={units.error} />}
-          {tree.length > 0 && <Tree ref={treeRef} treeData={tree} expandedKeys={expanded} onExpand={(keys) => setExpanded(keys as string[])} selectedKeys={selected ? [selected] : []} onSelect={(keys) => setSelected(keys[0] as string | undefined)} height={640} />}
+          {tree.length > 0 && (
+            <Tree
+              ref={treeRef}
+              treeData={tree}
+              expandedKeys={expanded}
+              onExpand={(keys) => setExpanded(keys as string[])}
+              selectedKeys={selected ? [selected] : []}
+              onSelect={(keys) => setSelected(keys[0] as string | undefined)}
+              height={640}
+            />
+          )}
         </Card>
       </Col>
       <Col span={14}>
-        <Card title={unit ? ((lang === 'en' ? unit.nameEn : unit.name) ?? unit.name) : t('selectUnit')} size="small" extra={unit && <UnitActions unit={unit} open={setEditing} />} data-testid="unit-detail">
+        <Card
+          title={unit ? ((lang === 'en' ? unit.nameEn : unit.name) ?? unit.name) : t('selectUnit')}
+          size="small"
+          extra={unit && <UnitActions unit={unit} open={setEditing} />}
+          data-testid="unit-detail"
+        >
           {!unit ? (
             <Empty />
           ) : (
@@ -80,7 +124,9 @@ export function OrgPage() {
                   {unit.path}
                 </Descriptions.Item>
                 <Descriptions.Item label={t('leader')}>{unit.leaderUserId ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('active')}>{unit.active ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>}</Descriptions.Item>
+                <Descriptions.Item label={t('active')}>
+                  {unit.active ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>}
+                </Descriptions.Item>
               </Descriptions>
               {isTownship && (
                 <Table<PowerListItem>
@@ -89,7 +135,12 @@ export function OrgPage() {
                   title={() => (
                     <>
                       {`${t('powerList')}（${powers.data?.length ?? 0}）`}
-                      <Button size="small" style={{ float: 'right' }} data-testid="power-add" onClick={() => setEditing({ item: null })}>
+                      <Button
+                        size="small"
+                        style={{ float: 'right' }}
+                        data-testid="power-add"
+                        onClick={() => setEditing({ item: null })}
+                      >
                         {pick(['新增事项', 'Add item'])}
                       </Button>
                     </>
@@ -102,16 +153,36 @@ export function OrgPage() {
                   columns={[
                     { title: t('matterCode'), dataIndex: 'code', width: 90 },
                     { title: t('name'), dataIndex: 'name' },
-                    { title: t('category'), dataIndex: 'category', width: 110, render: (c: PowerCategory) => pick(POWER_CATEGORY_LABEL[c] ?? [c, c]) },
-                    { title: t('source'), dataIndex: 'source', width: 90, render: (c: PowerSource) => pick(POWER_SOURCE_LABEL[c] ?? [c, c]) },
+                    {
+                      title: t('category'),
+                      dataIndex: 'category',
+                      width: 110,
+                      render: (c: PowerCategory) => pick(POWER_CATEGORY_LABEL[c] ?? [c, c]),
+                    },
+                    {
+                      title: t('source'),
+                      dataIndex: 'source',
+                      width: 90,
+                      render: (c: PowerSource) => pick(POWER_SOURCE_LABEL[c] ?? [c, c]),
+                    },
                     { title: t('legalBasis'), dataIndex: 'legalBasis', ellipsis: true },
-                    { title: t('active'), dataIndex: 'active', width: 70, render: (v: boolean) => (v ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>) },
+                    {
+                      title: t('active'),
+                      dataIndex: 'active',
+                      width: 70,
+                      render: (v: boolean) => (v ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>),
+                    },
                     {
                       title: '',
                       key: 'edit',
                       width: 70,
                       render: (_: unknown, item: PowerListItem) => (
-                        <Button type="link" size="small" data-testid={`power-edit-${item.code}`} onClick={() => setEditing({ item })}>
+                        <Button
+                          type="link"
+                          size="small"
+                          data-testid={`power-edit-${item.code}`}
+                          onClick={() => setEditing({ item })}
+                        >
                           {pick(['编辑', 'Edit'])}
                         </Button>
                       ),
@@ -127,7 +198,9 @@ export function OrgPage() {
       {unit && editing === 'edit' && <UnitEditModal unit={unit} onClose={closeEditor} />}
       {unit && editing === 'move' && <UnitMoveModal unit={unit} onClose={closeEditor} />}
       {unit && editing === 'active' && <UnitActiveModal unit={unit} onClose={closeEditor} />}
-      {unit && typeof editing === 'object' && <PowerItemModal unitId={unit.id} item={editing.item ?? undefined} onClose={closeEditor} />}
+      {unit && typeof editing === 'object' && (
+        <PowerItemModal unitId={unit.id} item={editing.item ?? undefined} onClose={closeEditor} />
+      )}
     </Row>
   );
 }

@@ -29,20 +29,43 @@ export function PayrollPage() {
     setQuery(q);
     setBusy(true);
     setError(undefined);
-    api.get<PayGrades>('/payroll/grid-pay-grades', q).then(setData, (e: unknown) => { setData(undefined); setError(e); }).finally(() => setBusy(false));
+    api
+      .get<PayGrades>('/payroll/grid-pay-grades', q)
+      .then(setData, (e: unknown) => {
+        setData(undefined);
+        setError(e);
+      })
+      .finally(() => setBusy(false));
   };
   const exportAs = (format: 'csv' | 'xlsx') => {
     if (!query) return;
     const qs = new URLSearchParams(query).toString();
-    download(`/payroll/grid-pay-grades/export.${format}?${qs}`, `pay-grades-${query.townshipId}-${query.month}.${format}`).catch(setError);
+    download(
+      `/payroll/grid-pay-grades/export.${format}?${qs}`,
+      `pay-grades-${query.townshipId}-${query.month}.${format}`,
+    ).catch(setError);
   };
   return (
     <Card title={pick(['网格员绩效档次（工资核算）', 'Grid workers’ pay grades (payroll)'])}>
-      <Form layout="inline" name="payroll" initialValues={{ month: lastMonth() }} onFinish={load} style={{ marginBottom: 16 }}>
-        <Form.Item name="townshipId" label={pick(['乡镇（街道）', 'Township'])} rules={[{ required: true, message: pick(['请选择乡镇', 'Pick a township']) }]}>
+      <Form
+        layout="inline"
+        name="payroll"
+        initialValues={{ month: lastMonth() }}
+        onFinish={load}
+        style={{ marginBottom: 16 }}
+      >
+        <Form.Item
+          name="townshipId"
+          label={pick(['乡镇（街道）', 'Township'])}
+          rules={[{ required: true, message: pick(['请选择乡镇', 'Pick a township']) }]}
+        >
           <UnitPicker kinds={['township', 'street']} style={{ width: 220 }} />
         </Form.Item>
-        <Form.Item name="month" label={pick(['月份', 'Month'])} rules={[{ required: true, message: pick(['请选择月份', 'Pick a month']) }]}>
+        <Form.Item
+          name="month"
+          label={pick(['月份', 'Month'])}
+          rules={[{ required: true, message: pick(['请选择月份', 'Pick a month']) }]}
+        >
           <Input type="month" style={{ width: 160 }} />
         </Form.Item>
         <Space>

@@ -25,14 +25,26 @@ function RoleSelect(props: { value?: Role; onChange?: (r: Role) => void; id?: st
 export function UserCreateModal({ onClose }: { onClose: Done }) {
   const { pick } = useI18n();
   return (
-    <ConfigModal<{ username: string; displayName: string; role: Role; unitId: string; phone?: string; isLeader?: boolean }>
+    <ConfigModal<{
+      username: string;
+      displayName: string;
+      role: Role;
+      unitId: string;
+      phone?: string;
+      isLeader?: boolean;
+    }>
       title={pick(['新建用户', 'New user'])}
       formName="user_new"
       initialValues={{ isLeader: false }}
       save={({ phone, ...v }) => api.post('/users', { ...v, ...(phone ? { phone } : {}) })}
       onClose={onClose}
     >
-      <Form.Item name="username" label={pick(['用户名（登录名）', 'Username (sign-in name)'])} extra={pick(['小写字母、数字和 . _ @ -', 'Lowercase letters, digits and . _ @ -'])} rules={required(pick, ['请填写用户名', 'Enter a username'])}>
+      <Form.Item
+        name="username"
+        label={pick(['用户名（登录名）', 'Username (sign-in name)'])}
+        extra={pick(['小写字母、数字和 . _ @ -', 'Lowercase letters, digits and . _ @ -'])}
+        rules={required(pick, ['请填写用户名', 'Enter a username'])}
+      >
         <Input maxLength={64} />
       </Form.Item>
       <UserFields />
@@ -45,18 +57,30 @@ function UserFields() {
   const { pick } = useI18n();
   return (
     <>
-      <Form.Item name="displayName" label={pick(['姓名', 'Name'])} rules={required(pick, ['请填写姓名', 'Enter a name'])}>
+      <Form.Item
+        name="displayName"
+        label={pick(['姓名', 'Name'])}
+        rules={required(pick, ['请填写姓名', 'Enter a name'])}
+      >
         <Input maxLength={100} />
       </Form.Item>
       <Space size="large" align="start">
-        <Form.Item name="role" label={pick(['角色', 'Role'])} rules={[{ required: true, message: pick(['请选择角色', 'Pick a role']) }]}>
+        <Form.Item
+          name="role"
+          label={pick(['角色', 'Role'])}
+          rules={[{ required: true, message: pick(['请选择角色', 'Pick a role']) }]}
+        >
           <RoleSelect />
         </Form.Item>
         <Form.Item name="isLeader" label={pick(['单位领导', 'Unit leader'])} valuePropName="checked">
           <Switch />
         </Form.Item>
       </Space>
-      <Form.Item name="unitId" label={pick(['所在单位', 'Unit'])} rules={[{ required: true, message: pick(['请选择单位', 'Pick a unit']) }]}>
+      <Form.Item
+        name="unitId"
+        label={pick(['所在单位', 'Unit'])}
+        rules={[{ required: true, message: pick(['请选择单位', 'Pick a unit']) }]}
+      >
         <UnitPicker />
       </Form.Item>
       <Form.Item name="phone" label={pick(['电话', 'Phone'])}>
@@ -72,7 +96,13 @@ export function UserEditModal({ user, onClose }: { user: User; onClose: Done }) 
     <ConfigModal<{ displayName: string; role: Role; unitId: string; phone?: string | null; isLeader: boolean }>
       title={pick([`修改用户「${user.displayName}」`, `Edit ${user.displayName}`])}
       formName="user_edit"
-      initialValues={{ displayName: user.displayName, role: user.role, unitId: user.unitId, phone: user.phone, isLeader: user.isLeader }}
+      initialValues={{
+        displayName: user.displayName,
+        role: user.role,
+        unitId: user.unitId,
+        phone: user.phone,
+        isLeader: user.isLeader,
+      }}
       save={({ phone, ...v }) => api.patch(`/users/${user.id}`, { ...v, phone: phone || null })}
       onClose={onClose}
     >
@@ -97,7 +127,11 @@ export function UserMoveModal({ user, onClose }: { user: User; onClose: Done }) 
         {pick(['现单位：', 'Now at: '])}
         {unitName(user.unitId)}
       </Typography.Paragraph>
-      <Form.Item name="unitId" label={pick(['调入单位', 'Move to'])} rules={[{ required: true, message: pick(['请选择单位', 'Pick a unit']) }]}>
+      <Form.Item
+        name="unitId"
+        label={pick(['调入单位', 'Move to'])}
+        rules={[{ required: true, message: pick(['请选择单位', 'Pick a unit']) }]}
+      >
         <UnitPicker />
       </Form.Item>
     </ConfigModal>
@@ -108,14 +142,23 @@ export function UserActiveModal({ user, onClose }: { user: User; onClose: Done }
   const { pick } = useI18n();
   return (
     <ConfigModal
-      title={user.active ? pick([`停用「${user.displayName}」`, `Deactivate ${user.displayName}`]) : pick([`启用「${user.displayName}」`, `Reactivate ${user.displayName}`])}
+      title={
+        user.active
+          ? pick([`停用「${user.displayName}」`, `Deactivate ${user.displayName}`])
+          : pick([`启用「${user.displayName}」`, `Reactivate ${user.displayName}`])
+      }
       formName="user_active"
       initialValues={{}}
       save={({ reason }) => api.patch(`/users/${user.id}`, { active: !user.active, reason })}
       onClose={onClose}
     >
       <Typography.Paragraph type="secondary">
-        {user.active ? pick(['停用后不能登录，也不再分派待办；记录保留，可以重新启用。', 'A deactivated user cannot sign in or receive work; the record stays and can be reactivated.']) : pick(['启用后可以重新登录。', 'The user can sign in again.'])}
+        {user.active
+          ? pick([
+              '停用后不能登录，也不再分派待办；记录保留，可以重新启用。',
+              'A deactivated user cannot sign in or receive work; the record stays and can be reactivated.',
+            ])
+          : pick(['启用后可以重新登录。', 'The user can sign in again.'])}
       </Typography.Paragraph>
     </ConfigModal>
   );
@@ -135,12 +178,20 @@ export function UserDrawer({ user, onClose }: { user: User; onClose: () => void 
   const person = useLoad(() => api.get<PersonSecondments>(`/users/${user.id}/secondments`), [user.id]);
   const p = person.data;
   return (
-    <Drawer open width={720} title={`${user.displayName}（${user.username}）`} onClose={onClose} data-testid="user-drawer">
+    <Drawer
+      open
+      width={720}
+      title={`${user.displayName}（${user.username}）`}
+      onClose={onClose}
+      data-testid="user-drawer"
+    >
       <Descriptions size="small" column={2} bordered>
         <Descriptions.Item label={t('role')}>{pick(ROLE_LABEL[user.role])}</Descriptions.Item>
         <Descriptions.Item label={pick(['所在单位', 'Unit'])}>{unitName(user.unitId)}</Descriptions.Item>
         <Descriptions.Item label={t('phone')}>{user.phone ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t('active')}>{user.active ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>}</Descriptions.Item>
+        <Descriptions.Item label={t('active')}>
+          {user.active ? <Tag color="green">{t('yes')}</Tag> : <Tag>{t('no')}</Tag>}
+        </Descriptions.Item>
       </Descriptions>
       <Typography.Title level={5} style={{ marginTop: 20 }}>
         {pick(['选派情况', 'Secondments'])}
@@ -152,7 +203,10 @@ export function UserDrawer({ user, onClose }: { user: User; onClose: () => void 
           showIcon
           data-testid="secondment-bar"
           style={{ marginBottom: 12 }}
-          title={pick([`年度考核不合格退回，禁止选派至 ${p.bar.until} 止`, `Returned after a failed yearly assessment: barred from secondment until ${p.bar.until}`])}
+          title={pick([
+            `年度考核不合格退回，禁止选派至 ${p.bar.until} 止`,
+            `Returned after a failed yearly assessment: barred from secondment until ${p.bar.until}`,
+          ])}
           description={`${pick(['考核周期', 'Cycle'])}：${p.bar.cycleId}`}
         />
       )}
@@ -165,8 +219,16 @@ export function UserDrawer({ user, onClose }: { user: User; onClose: () => void 
         data-testid="user-secondments"
         columns={[
           { title: pick(['派驻单位', 'Host']), dataIndex: 'hostUnitName' },
-          { title: pick(['原单位', 'Original unit']), key: 'origin', render: (_: unknown, s) => (s.origin.unitId ? unitName(s.origin.unitId) : s.origin.name) },
-          { title: pick(['期间', 'Term']), key: 'term', render: (_: unknown, s) => `${s.startDate} ~ ${s.endDate ?? s.plannedEndDate}` },
+          {
+            title: pick(['原单位', 'Original unit']),
+            key: 'origin',
+            render: (_: unknown, s) => (s.origin.unitId ? unitName(s.origin.unitId) : s.origin.name),
+          },
+          {
+            title: pick(['期间', 'Term']),
+            key: 'term',
+            render: (_: unknown, s) => `${s.startDate} ~ ${s.endDate ?? s.plannedEndDate}`,
+          },
           { title: t('status'), key: 'status', render: (_: unknown, s) => <SecondmentStatusTag s={s} /> },
         ]}
       />
@@ -181,7 +243,11 @@ export function UserDrawer({ user, onClose }: { user: User; onClose: () => void 
             { title: pick(['考核周期', 'Cycle']), dataIndex: 'caseId' },
             { title: pick(['等次', 'Grade']), dataIndex: 'gradeLabel' },
             { title: pick(['结果运用', 'Outcome']), dataIndex: 'effectLabel' },
-            { title: pick(['禁止选派至', 'Barred until']), dataIndex: 'barUntil', render: (v: string | null) => v ?? '—' },
+            {
+              title: pick(['禁止选派至', 'Barred until']),
+              dataIndex: 'barUntil',
+              render: (v: string | null) => v ?? '—',
+            },
           ]}
         />
       )}

@@ -17,10 +17,12 @@ export type AdminAuditPage = components['schemas']['AdminAuditPage'];
 export type Secondment = components['schemas']['Secondment'];
 
 /** GET /users/{id}/secondments. */
-export type PersonSecondments = paths['/api/v1/users/{id}/secondments']['get']['responses'][200]['content']['application/json'];
+export type PersonSecondments =
+  paths['/api/v1/users/{id}/secondments']['get']['responses'][200]['content']['application/json'];
 
 /** GET /payroll/grid-pay-grades. */
-export type PayGrades = paths['/api/v1/payroll/grid-pay-grades']['get']['responses'][200]['content']['application/json'];
+export type PayGrades =
+  paths['/api/v1/payroll/grid-pay-grades']['get']['responses'][200]['content']['application/json'];
 
 export const POWER_CATEGORY_LABEL: Record<PowerCategory, Label> = {
   penalty: ['行政处罚', 'Penalty'],

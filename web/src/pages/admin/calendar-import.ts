@@ -33,7 +33,12 @@ const byDate = (a: DayEntry, b: DayEntry) => a.date.localeCompare(b.date);
 /** Every date from `start` up to, not including, `endExclusive` (YYYY-MM-DD). */
 export function datesBetween(start: string, endExclusive: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${start}T00:00:00Z`); t < Date.parse(`${endExclusive}T00:00:00Z`) && out.length < 366; t += 86_400_000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (
+    let t = Date.parse(`${start}T00:00:00Z`);
+    t < Date.parse(`${endExclusive}T00:00:00Z`) && out.length < 366;
+    t += 86_400_000
+  )
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }
 
@@ -42,8 +47,13 @@ export function parseScheduleFile(content: string, fileName: string, year: numbe
   const text = content.replace(/^\uFEFF/, '');
   const schedule = /\.ics$/i.test(fileName) || /^BEGIN:VCALENDAR/m.test(text) ? parseIcs(text) : parseJson(text);
   const inYear = (e: DayEntry) => e.date.startsWith(`${year}-`);
-  const result = { ...schedule, holidays: schedule.holidays.filter(inYear).sort(byDate), workdays: schedule.workdays.filter(inYear).sort(byDate) };
-  if (result.holidays.length + result.workdays.length === 0) throw new Error(`文件中没有 ${year} 年的放假或调休日期 / The file has no holiday or make-up workday in ${year}`);
+  const result = {
+    ...schedule,
+    holidays: schedule.holidays.filter(inYear).sort(byDate),
+    workdays: schedule.workdays.filter(inYear).sort(byDate),
+  };
+  if (result.holidays.length + result.workdays.length === 0)
+    throw new Error(`文件中没有 ${year} 年的放假或调休日期 / The file has no holiday or make-up workday in ${year}`);
   return result;
 }
 
@@ -56,21 +66,40 @@ function parseJson(text: string): YearSchedule {
   }
   const o = data as { holidays?: unknown; workdays?: unknown; reason?: unknown; days?: unknown };
   const entries = (list: unknown): DayEntry[] =>
-    Array.isArray(list) ? list.filter((e): e is DayEntry => isDate((e as DayEntry)?.date)).map((e) => ({ date: e.date, name: String(e.name ?? '').trim() || '节假日' })) : [];
+    Array.isArray(list)
+      ? list
+          .filter((e): e is DayEntry => isDate((e as DayEntry)?.date))
+          .map((e) => ({ date: e.date, name: String(e.name ?? '').trim() || '节假日' }))
+      : [];
   if (Array.isArray(o.holidays) || Array.isArray(o.workdays)) {
-    return { holidays: entries(o.holidays), workdays: entries(o.workdays), ...(typeof o.reason === 'string' ? { reference: o.reason } : {}) };
+    return {
+      holidays: entries(o.holidays),
+      workdays: entries(o.workdays),
+      ...(typeof o.reason === 'string' ? { reference: o.reason } : {}),
+    };
   }
   if (Array.isArray(o.days)) {
-    const days = o.days.filter((d): d is { date: string; name?: string; isOffDay: boolean } => isDate((d as { date?: unknown })?.date) && typeof (d as { isOffDay?: unknown }).isOffDay === 'boolean');
+    const days = o.days.filter(
+      (d): d is { date: string; name?: string; isOffDay: boolean } =>
+        isDate((d as { date?: unknown })?.date) && typeof (d as { isOffDay?: unknown }).isOffDay === 'boolean',
+    );
     const name = (d: { name?: string }) => String(d.name ?? '').trim() || '节假日';
-    return { holidays: days.filter((d) => d.isOffDay).map((d) => ({ date: d.date, name: name(d) })), workdays: days.filter((d) => !d.isOffDay).map((d) => ({ date: d.date, name: name(d) })) };
+    return {
+      holidays: days.filter((d) => d.isOffDay).map((d) => ({ date: d.date, name: name(d) })),
+      workdays: days.filter((d) => !d.isOffDay).map((d) => ({ date: d.date, name: name(d) })),
+    };
   }
-  throw new Error('JSON 须含 holidays/workdays 数组，或 holiday-cn 格式的 days 数组 / The JSON needs holidays/workdays arrays, or a holiday-cn days array');
+  throw new Error(
+    'JSON 须含 holidays/workdays 数组，或 holiday-cn 格式的 days 数组 / The JSON needs holidays/workdays arrays, or a holiday-cn days array',
+  );
 }
 
 /** Unfold RFC 5545 folded lines (a line starting with a space or tab continues the previous one). */
 function unfold(text: string): string[] {
-  return text.replace(/\r\n/g, '\n').replace(/\n[ \t]/g, '').split('\n');
+  return text
+    .replace(/\r\n/g, '\n')
+    .replace(/\n[ \t]/g, '')
+    .split('\n');
 }
 
 const icsDate = (v: string) => {
@@ -104,7 +133,10 @@ function parseIcs(text: string): YearSchedule {
       if (m) event[m[1]!.toUpperCase()] = m[3]!;
     }
   }
-  if (holidays.length + workdays.length === 0) throw new Error('ICS 文件中没有可识别的全天事件（VEVENT 的 DTSTART/SUMMARY）/ No all-day events (VEVENT DTSTART/SUMMARY) found in the ICS file');
+  if (holidays.length + workdays.length === 0)
+    throw new Error(
+      'ICS 文件中没有可识别的全天事件（VEVENT 的 DTSTART/SUMMARY）/ No all-day events (VEVENT DTSTART/SUMMARY) found in the ICS file',
+    );
   return { holidays, workdays };
 }
 

@@ -45,23 +45,57 @@ export function toLimit(draft: LimitDraft): IncidentLimit {
 
 /** {@link toLimit} for fields that take a plain duration (no "same working day"). */
 export function toDuration(draft: LimitDraft): Duration {
-  return draft.unit === 'same-workday' ? { unit: 'workday', amount: 0 } : { unit: draft.unit, amount: draft.amount ?? 0 };
+  return draft.unit === 'same-workday'
+    ? { unit: 'workday', amount: 0 }
+    : { unit: draft.unit, amount: draft.amount ?? 0 };
 }
 
 /**
  * A time limit input: amount and unit (and, where the API takes an {@link IncidentLimit}, "same
  * working day"). Used as a controlled antd form field.
  */
-export function LimitInput({ value, onChange, id, sameWorkday = false }: { value?: LimitDraft; onChange?: (v: LimitDraft) => void; id?: string; sameWorkday?: boolean }) {
+export function LimitInput({
+  value,
+  onChange,
+  id,
+  sameWorkday = false,
+}: {
+  value?: LimitDraft;
+  onChange?: (v: LimitDraft) => void;
+  id?: string;
+  sameWorkday?: boolean;
+}) {
   const { pick } = useI18n();
   const unit = value?.unit ?? 'workday';
   const amount = value && value.unit !== 'same-workday' ? value.amount : undefined;
-  const units = [...(sameWorkday ? [{ value: 'same-workday', label: pick(SAME_WORKDAY) }] : []), ...Object.entries(DURATION_UNIT_LABEL).map(([u, l]) => ({ value: u, label: pick(l) }))];
-  const change = (nextUnit: string, nextAmount: number | null | undefined) => onChange?.(nextUnit === 'same-workday' ? { unit: 'same-workday' } : { unit: nextUnit as DurationUnit, amount: nextAmount });
+  const units = [
+    ...(sameWorkday ? [{ value: 'same-workday', label: pick(SAME_WORKDAY) }] : []),
+    ...Object.entries(DURATION_UNIT_LABEL).map(([u, l]) => ({ value: u, label: pick(l) })),
+  ];
+  const change = (nextUnit: string, nextAmount: number | null | undefined) =>
+    onChange?.(
+      nextUnit === 'same-workday' ? { unit: 'same-workday' } : { unit: nextUnit as DurationUnit, amount: nextAmount },
+    );
   return (
     <Space.Compact>
-      <InputNumber id={id} data-testid={id ? `${id}-amount` : undefined} min={0} max={MAX_LIMIT_AMOUNT} step={1} style={{ width: 140 }} disabled={unit === 'same-workday'} value={amount} onChange={(n) => change(unit, n)} />
-      <Select data-testid={id ? `${id}-unit` : undefined} style={{ width: 190 }} value={unit} options={units} onChange={(u: string) => change(u, amount)} />
+      <InputNumber
+        id={id}
+        data-testid={id ? `${id}-amount` : undefined}
+        min={0}
+        max={MAX_LIMIT_AMOUNT}
+        step={1}
+        style={{ width: 140 }}
+        disabled={unit === 'same-workday'}
+        value={amount}
+        onChange={(n) => change(unit, n)}
+      />
+      <Select
+        data-testid={id ? `${id}-unit` : undefined}
+        style={{ width: 190 }}
+        value={unit}
+        options={units}
+        onChange={(u: string) => change(u, amount)}
+      />
     </Space.Compact>
   );
 }
@@ -72,8 +106,12 @@ export function limitRule(pick: (l: Label) => string): Rule {
     validator: (_r, v: LimitDraft | undefined) => {
       if (!v) return Promise.reject(new Error(pick(['请填写时限', 'Enter a time limit'])));
       if (v.unit === 'same-workday') return Promise.resolve();
-      if (typeof v.amount !== 'number' || !(v.amount > 0)) return Promise.reject(new Error(pick(['时限须大于 0', 'The limit must be more than zero'])));
-      if (v.amount > MAX_LIMIT_AMOUNT) return Promise.reject(new Error(pick([`时限不能超过 ${MAX_LIMIT_AMOUNT}`, `The limit may not exceed ${MAX_LIMIT_AMOUNT}`])));
+      if (typeof v.amount !== 'number' || !(v.amount > 0))
+        return Promise.reject(new Error(pick(['时限须大于 0', 'The limit must be more than zero'])));
+      if (v.amount > MAX_LIMIT_AMOUNT)
+        return Promise.reject(
+          new Error(pick([`时限不能超过 ${MAX_LIMIT_AMOUNT}`, `The limit may not exceed ${MAX_LIMIT_AMOUNT}`])),
+        );
       return Promise.resolve();
     },
   };
@@ -86,7 +124,10 @@ export function ReasonItem({ id }: { id: string }) {
     <Form.Item
       name="reason"
       label={pick(['变更原因（记入审计日志）', 'Reason (recorded in the audit log)'])}
-      rules={[{ required: true, whitespace: true, message: pick(['请填写变更原因', 'Give a reason for the change']) }, { max: 500 }]}
+      rules={[
+        { required: true, whitespace: true, message: pick(['请填写变更原因', 'Give a reason for the change']) },
+        { max: 500 },
+      ]}
     >
       <Input.TextArea id={id} rows={2} maxLength={500} showCount />
     </Form.Item>
@@ -94,14 +135,31 @@ export function ReasonItem({ id }: { id: string }) {
 }
 
 /** Active units, optionally of some kinds only, searchable by name or id. */
-export function UnitPicker({ kinds, multiple, maxCount, ...props }: { value?: string | string[]; onChange?: (v: string | string[]) => void; id?: string; kinds?: readonly UnitKind[]; multiple?: boolean; maxCount?: number; placeholder?: string; style?: CSSProperties }) {
+export function UnitPicker({
+  kinds,
+  multiple,
+  maxCount,
+  ...props
+}: {
+  value?: string | string[];
+  onChange?: (v: string | string[]) => void;
+  id?: string;
+  kinds?: readonly UnitKind[];
+  multiple?: boolean;
+  maxCount?: number;
+  placeholder?: string;
+  style?: CSSProperties;
+}) {
   const { lang, pick } = useI18n();
   const [units, setUnits] = useState<OrgUnit[]>([]);
   // Keyed on the kinds' contents: callers pass a new array on every render.
   const kindsKey = kinds?.join(',') ?? '';
   useEffect(() => {
     const wanted = kindsKey ? kindsKey.split(',') : null;
-    loadUnits().then((m) => setUnits([...m.values()].filter((u) => u.active && (!wanted || wanted.includes(u.kind)))), () => undefined);
+    loadUnits().then(
+      (m) => setUnits([...m.values()].filter((u) => u.active && (!wanted || wanted.includes(u.kind)))),
+      () => undefined,
+    );
   }, [kindsKey]);
   return (
     <Select
@@ -111,14 +169,21 @@ export function UnitPicker({ kinds, multiple, maxCount, ...props }: { value?: st
       allowClear
       loading={units.length === 0}
       showSearch={{ optionFilterProp: 'label' }}
-      options={units.map((u) => ({ value: u.id, label: `${(lang === 'en' ? u.nameEn : u.name) ?? u.name}（${pick(unitKindLabel(u.kind))} · ${u.id}）` }))}
+      options={units.map((u) => ({
+        value: u.id,
+        label: `${(lang === 'en' ? u.nameEn : u.name) ?? u.name}（${pick(unitKindLabel(u.kind))} · ${u.id}）`,
+      }))}
     />
   );
 }
 
 /** The field a problem's issue path (`body.steps.1.unitRule`) names, as a clerk reads it. */
 function issueWhere(path: string, fieldLabel?: (path: (string | number)[]) => string | undefined): string {
-  const parts = path.replace(/^body\.?/, '').split('.').filter(Boolean).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  const parts = path
+    .replace(/^body\.?/, '')
+    .split('.')
+    .filter(Boolean)
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
   return fieldLabel?.(parts) ?? parts.join('.');
 }
 
@@ -127,7 +192,15 @@ function issueWhere(path: string, fieldLabel?: (path: (string | number)[]) => st
  * e.g. 业务规则不允许), the server's own sentence naming the broken rule, and each issue with the field
  * it concerns. `data-code` carries the rule's stable code (e.g. `too-many-steps`).
  */
-export function ProblemAlert({ error, fieldLabel, onClose }: { error: unknown; fieldLabel?: (path: (string | number)[]) => string | undefined; onClose?: () => void }) {
+export function ProblemAlert({
+  error,
+  fieldLabel,
+  onClose,
+}: {
+  error: unknown;
+  fieldLabel?: (path: (string | number)[]) => string | undefined;
+  onClose?: () => void;
+}) {
   const { pick } = useI18n();
   if (error === undefined || error === null) return null;
   const problem = error instanceof ApiError ? error.problem : null;
@@ -144,7 +217,11 @@ export function ProblemAlert({ error, fieldLabel, onClose }: { error: unknown; f
       title={problem ? `${pick(['保存未成功', 'Not saved'])}：${problem.title}` : pick(['保存未成功', 'Not saved'])}
       description={
         <>
-          <div data-testid="server-problem-detail">{problem?.status === 400 && issues.length > 0 ? pick(['提交的内容不符合要求，请按以下提示修改：', 'The form does not match what the server accepts:']) : problem?.detail ?? (error instanceof Error ? error.message : String(error))}</div>
+          <div data-testid="server-problem-detail">
+            {problem?.status === 400 && issues.length > 0
+              ? pick(['提交的内容不符合要求，请按以下提示修改：', 'The form does not match what the server accepts:'])
+              : (problem?.detail ?? (error instanceof Error ? error.message : String(error)))}
+          </div>
           {listIssues && (
             <ul style={{ margin: '4px 0 0', paddingLeft: 20 }}>
               {issues.map((i) => (
@@ -165,7 +242,10 @@ export function ProblemAlert({ error, fieldLabel, onClose }: { error: unknown; f
  * Send a write: `busy` while it runs, the thrown error (an {@link ApiError} with the problem) kept for
  * {@link ProblemAlert}, `after` with the answer when it succeeds.
  */
-export function useWrite<V, R>(send: (values: V) => Promise<R>, after: (result: R, values: V) => unknown): { busy: boolean; error: unknown; submit: (values: V) => void; clear: () => void } {
+export function useWrite<V, R>(
+  send: (values: V) => Promise<R>,
+  after: (result: R, values: V) => unknown,
+): { busy: boolean; error: unknown; submit: (values: V) => void; clear: () => void } {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const submit = (values: V) => {
@@ -211,7 +291,14 @@ export function ConfigModal<V extends object>({
   });
   return (
     <Modal open title={title} footer={null} onCancel={() => onClose(false)} width={width} maskClosable={false}>
-      <Form<V & { reason: string }> form={form} name={formName} layout="vertical" initialValues={initialValues as V & { reason: string }} onFinish={write.submit} onValuesChange={() => write.error !== undefined && write.clear()}>
+      <Form<V & { reason: string }>
+        form={form}
+        name={formName}
+        layout="vertical"
+        initialValues={initialValues as V & { reason: string }}
+        onFinish={write.submit}
+        onValuesChange={() => write.error !== undefined && write.clear()}
+      >
         {children}
         <ReasonItem id={`${formName}-reason`} />
         <ProblemAlert error={write.error} />

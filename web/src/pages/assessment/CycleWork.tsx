@@ -1,5 +1,24 @@
 import { CheckCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Form, Input, InputNumber, Modal, Progress, Row, Select, Space, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Progress,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/client';
@@ -56,7 +75,10 @@ export function OpenCycleButton() {
   const navigate = useNavigate();
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<{ schemeCode: string; periodKey: string }>();
-  const schemes = useLoad(() => (open ? api.get<{ items: SchemeSummary[] }>('/assessment/schemes') : Promise.resolve(undefined)), [open]);
+  const schemes = useLoad(
+    () => (open ? api.get<{ items: SchemeSummary[] }>('/assessment/schemes') : Promise.resolve(undefined)),
+    [open],
+  );
   const { busy, error, submit } = useSubmit(
     (v: { schemeCode: string; periodKey: string }) => api.post<{ caseId: string }>('/assessment/cycles', v),
     (r) => {
@@ -85,15 +107,32 @@ export function OpenCycleButton() {
         >
           <Typography.Paragraph type="secondary">{pick(TEXT.openCycleHint)}</Typography.Paragraph>
           <Form form={form} layout="vertical">
-            <Form.Item name="schemeCode" label={pick(['考核方案', 'Scheme'])} rules={[{ required: true, message: pick(TEXT.schemeRequired) }]}>
+            <Form.Item
+              name="schemeCode"
+              label={pick(['考核方案', 'Scheme'])}
+              rules={[{ required: true, message: pick(TEXT.schemeRequired) }]}
+            >
               <Select
                 data-testid="open-cycle-scheme"
                 loading={schemes.loading}
-                options={active.map((s) => ({ value: s.code, label: `${s.name}（${pick(PERIOD_LABEL[s.definition.period ?? ''] ?? ['', ''])} · v${s.version}）` }))}
-                onChange={(code: string) => form.setFieldValue('periodKey', lastEndedPeriod(active.find((s) => s.code === code)?.definition.period ?? 'month'))}
+                options={active.map((s) => ({
+                  value: s.code,
+                  label: `${s.name}（${pick(PERIOD_LABEL[s.definition.period ?? ''] ?? ['', ''])} · v${s.version}）`,
+                }))}
+                onChange={(code: string) =>
+                  form.setFieldValue(
+                    'periodKey',
+                    lastEndedPeriod(active.find((s) => s.code === code)?.definition.period ?? 'month'),
+                  )
+                }
               />
             </Form.Item>
-            <Form.Item name="periodKey" label={pick(TEXT.periodKey)} extra={pick(TEXT.periodHelp)} rules={[{ required: true, pattern: PERIOD_KEY, message: pick(TEXT.periodRequired) }]}>
+            <Form.Item
+              name="periodKey"
+              label={pick(TEXT.periodKey)}
+              extra={pick(TEXT.periodHelp)}
+              rules={[{ required: true, pattern: PERIOD_KEY, message: pick(TEXT.periodRequired) }]}
+            >
               <Input data-testid="open-cycle-period" maxLength={10} style={{ width: 200 }} />
             </Form.Item>
           </Form>
@@ -105,15 +144,50 @@ export function OpenCycleButton() {
 }
 
 /** A reason or note asked for before an assessor's action (结束评分, 公示). */
-function ConfirmAction({ title, hint, field, initial, required, send, onClose, onDone, testId }: { title: string; hint: string; field: string; initial: string; required: boolean; send: (text: string) => Promise<unknown>; onClose: () => void; onDone: () => void; testId: string }) {
+function ConfirmAction({
+  title,
+  hint,
+  field,
+  initial,
+  required,
+  send,
+  onClose,
+  onDone,
+  testId,
+}: {
+  title: string;
+  hint: string;
+  field: string;
+  initial: string;
+  required: boolean;
+  send: (text: string) => Promise<unknown>;
+  onClose: () => void;
+  onDone: () => void;
+  testId: string;
+}) {
   const { pick } = useI18n();
   const [form] = Form.useForm<{ text: string }>();
   const { busy, error, submit } = useSubmit((v: { text: string }) => send(v.text?.trim() ?? ''), onDone);
   return (
-    <Modal open title={title} okText={pick(['确定', 'Confirm'])} cancelText={pick(['取消', 'Cancel'])} confirmLoading={busy} onCancel={onClose} onOk={() => void form.validateFields().then(submit, () => undefined)} okButtonProps={{ 'data-testid': `${testId}-submit` }}>
+    <Modal
+      open
+      title={title}
+      okText={pick(['确定', 'Confirm'])}
+      cancelText={pick(['取消', 'Cancel'])}
+      confirmLoading={busy}
+      onCancel={onClose}
+      onOk={() => void form.validateFields().then(submit, () => undefined)}
+      okButtonProps={{ 'data-testid': `${testId}-submit` }}
+    >
       <Typography.Paragraph type="secondary">{hint}</Typography.Paragraph>
       <Form form={form} layout="vertical" initialValues={{ text: initial }}>
-        <Form.Item name="text" label={field} rules={required ? [{ required: true, whitespace: true, message: `${field}${pick(['必填', ' is required'])}` }] : []}>
+        <Form.Item
+          name="text"
+          label={field}
+          rules={
+            required ? [{ required: true, whitespace: true, message: `${field}${pick(['必填', ' is required'])}` }] : []
+          }
+        >
           <Input.TextArea rows={2} maxLength={500} data-testid={`${testId}-text`} />
         </Form.Item>
       </Form>
@@ -140,8 +214,16 @@ export function AssessorPanel({ cycle, onChanged }: { cycle: CycleDetail; onChan
       data-testid="rater-progress"
       extra={
         <Space>
-          {cycle.phase === 'scoring' && <Button danger onClick={() => setAsking('close')} data-action="close-scoring">{pick(TEXT.closeScoring)}</Button>}
-          {cycle.phase === 'review' && <Button type="primary" onClick={() => setAsking('publish')} data-action="publish">{pick(TEXT.publish)}</Button>}
+          {cycle.phase === 'scoring' && (
+            <Button danger onClick={() => setAsking('close')} data-action="close-scoring">
+              {pick(TEXT.closeScoring)}
+            </Button>
+          )}
+          {cycle.phase === 'review' && (
+            <Button type="primary" onClick={() => setAsking('publish')} data-action="publish">
+              {pick(TEXT.publish)}
+            </Button>
+          )}
         </Space>
       }
     >
@@ -149,7 +231,15 @@ export function AssessorPanel({ cycle, onChanged }: { cycle: CycleDetail; onChan
         <Typography.Text type="secondary">
           {fill(pick(TEXT.progressHint), { d: formatDeadline(cycle.scoringDeadline) })}
           {'　'}
-          {missing === 0 ? <Tag color="green" icon={<CheckCircleOutlined />}>{pick(TEXT.allGiven)}</Tag> : <Tag color="orange" data-testid="missing-total">{fill(pick(TEXT.missingTotal), { n: missing })}</Tag>}
+          {missing === 0 ? (
+            <Tag color="green" icon={<CheckCircleOutlined />}>
+              {pick(TEXT.allGiven)}
+            </Tag>
+          ) : (
+            <Tag color="orange" data-testid="missing-total">
+              {fill(pick(TEXT.missingTotal), { n: missing })}
+            </Tag>
+          )}
         </Typography.Text>
         <Table
           rowKey="unitId"
@@ -165,8 +255,15 @@ export function AssessorPanel({ cycle, onChanged }: { cycle: CycleDetail; onChan
               width: 360,
               render: (_v, p) => (
                 <Space>
-                  <Progress percent={p.expected ? Math.round((p.given / p.expected) * 100) : 100} size="small" style={{ width: 180 }} status={p.given === p.expected ? 'success' : 'active'} />
-                  <Typography.Text data-testid="rater-given">{fill(pick(TEXT.givenOf), { g: p.given, e: p.expected })}</Typography.Text>
+                  <Progress
+                    percent={p.expected ? Math.round((p.given / p.expected) * 100) : 100}
+                    size="small"
+                    style={{ width: 180 }}
+                    status={p.given === p.expected ? 'success' : 'active'}
+                  />
+                  <Typography.Text data-testid="rater-given">
+                    {fill(pick(TEXT.givenOf), { g: p.given, e: p.expected })}
+                  </Typography.Text>
                 </Space>
               ),
             },
@@ -211,19 +308,33 @@ export function ScoreSheet({ cycle, onSaved }: { cycle: CycleDetail; onSaved: ()
   const { pick } = useI18n();
   const { message } = App.useApp();
   const editable = cycle.phase === 'scoring';
-  const initial = useMemo<Draft>(() => Object.fromEntries(cycle.scoreSheet.map((l) => [keyOf(l), { score: l.score, comment: l.comment ?? '' }])), [cycle.scoreSheet]);
+  const initial = useMemo<Draft>(
+    () => Object.fromEntries(cycle.scoreSheet.map((l) => [keyOf(l), { score: l.score, comment: l.comment ?? '' }])),
+    [cycle.scoreSheet],
+  );
   const [draft, setDraft] = useState<Draft>(initial);
   const [hint, setHint] = useState<string>();
   const ratees = [...new Map(cycle.scoreSheet.map((l) => [l.rateeKey, l.name])).entries()];
-  const entries = cycle.scoreSheet.map((l) => ({ l, d: draft[keyOf(l)] ?? { score: null, comment: '' } })).filter(({ d }) => d.score !== null && d.score !== undefined);
+  const entries = cycle.scoreSheet
+    .map((l) => ({ l, d: draft[keyOf(l)] ?? { score: null, comment: '' } }))
+    .filter(({ d }) => d.score !== null && d.score !== undefined);
   const { busy, error, submit } = useSubmit(
-    () => api.post(`/assessment/cycles/${cycle.caseId}/scores`, { scores: entries.map(({ l, d }) => ({ rateeKey: l.rateeKey, indicatorCode: l.indicatorCode, score: d.score, ...(d.comment.trim() ? { comment: d.comment.trim() } : {}) })) }),
+    () =>
+      api.post(`/assessment/cycles/${cycle.caseId}/scores`, {
+        scores: entries.map(({ l, d }) => ({
+          rateeKey: l.rateeKey,
+          indicatorCode: l.indicatorCode,
+          score: d.score,
+          ...(d.comment.trim() ? { comment: d.comment.trim() } : {}),
+        })),
+      }),
     () => {
       void message.success(fill(pick(TEXT.scoresSaved), { n: entries.length }));
       onSaved();
     },
   );
-  const set = (k: string, v: Partial<Draft[string]>) => setDraft((d) => ({ ...d, [k]: { ...(d[k] ?? { score: null, comment: '' }), ...v } }));
+  const set = (k: string, v: Partial<Draft[string]>) =>
+    setDraft((d) => ({ ...d, [k]: { ...(d[k] ?? { score: null, comment: '' }), ...v } }));
   const save = () => {
     if (entries.length === 0) return setHint(pick(TEXT.nothingToSave));
     setHint(undefined);
@@ -233,24 +344,52 @@ export function ScoreSheet({ cycle, onSaved }: { cycle: CycleDetail; onSaved: ()
     <Card
       title={pick(TEXT.scoreSheet)}
       data-testid="score-sheet"
-      extra={editable && <Button type="primary" loading={busy} onClick={save} data-action="save-scores">{pick(TEXT.saveScores)}</Button>}
+      extra={
+        editable && (
+          <Button type="primary" loading={busy} onClick={save} data-action="save-scores">
+            {pick(TEXT.saveScores)}
+          </Button>
+        )
+      }
     >
-      <Typography.Paragraph type="secondary">{pick(editable ? TEXT.scoreSheetHint : TEXT.scoreSheetClosed)}</Typography.Paragraph>
-      {(error ?? hint) && <Alert type="error" showIcon title={error ?? hint} data-testid="action-error" style={{ marginBottom: 12 }} />}
+      <Typography.Paragraph type="secondary">
+        {pick(editable ? TEXT.scoreSheetHint : TEXT.scoreSheetClosed)}
+      </Typography.Paragraph>
+      {(error ?? hint) && (
+        <Alert type="error" showIcon title={error ?? hint} data-testid="action-error" style={{ marginBottom: 12 }} />
+      )}
       <Space direction="vertical" size={12} style={{ width: '100%' }}>
         {ratees.map(([rateeKey, name]) => {
           const lines = cycle.scoreSheet.filter((l) => l.rateeKey === rateeKey);
           const figures = cycle.figures[rateeKey] ?? [];
           const scored = lines.every((l) => l.score !== null);
           return (
-            <Card key={rateeKey} size="small" type="inner" data-ratee={rateeKey} title={<Space>{name}{scored ? <Tag color="green">{pick(TEXT.scored)}</Tag> : <Tag>{pick(TEXT.unscored)}</Tag>}</Space>}>
+            <Card
+              key={rateeKey}
+              size="small"
+              type="inner"
+              data-ratee={rateeKey}
+              title={
+                <Space>
+                  {name}
+                  {scored ? <Tag color="green">{pick(TEXT.scored)}</Tag> : <Tag>{pick(TEXT.unscored)}</Tag>}
+                </Space>
+              }
+            >
               <Row gutter={24}>
                 <Col xs={24} lg={9}>
                   <Typography.Text strong>{pick(TEXT.snapshot)}</Typography.Text>
                   {figures.length === 0 ? (
                     <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={pick(TEXT.noFigures)} />
                   ) : (
-                    <Descriptions size="small" column={{ xs: 1, sm: 2 }} bordered style={{ marginTop: 8 }} data-testid="snapshot-figures" items={figures.map((f) => ({ key: f.metric, label: f.name, children: f.value }))} />
+                    <Descriptions
+                      size="small"
+                      column={{ xs: 1, sm: 2 }}
+                      bordered
+                      style={{ marginTop: 8 }}
+                      data-testid="snapshot-figures"
+                      items={figures.map((f) => ({ key: f.metric, label: f.name, children: f.value }))}
+                    />
                   )}
                 </Col>
                 <Col xs={24} lg={15}>
@@ -261,14 +400,33 @@ export function ScoreSheet({ cycle, onSaved }: { cycle: CycleDetail; onSaved: ()
                       <div key={k} data-indicator={l.indicatorCode} style={{ marginBottom: 12 }}>
                         <Space wrap>
                           <Typography.Text strong>{l.indicatorName}</Typography.Text>
-                          <Typography.Text type="secondary">{fill(pick(TEXT.weightOf), { w: l.weight })} · {fill(pick(TEXT.outOf), { max: l.max })}</Typography.Text>
+                          <Typography.Text type="secondary">
+                            {fill(pick(TEXT.weightOf), { w: l.weight })} · {fill(pick(TEXT.outOf), { max: l.max })}
+                          </Typography.Text>
                         </Space>
                         <Typography.Paragraph type="secondary" style={{ margin: '4px 0 8px' }} data-testid="guidance">
                           {pick(TEXT.guidance)}：{l.guidance ?? fill(pick(TEXT.noGuidance), { max: l.max })}
                         </Typography.Paragraph>
                         <Space.Compact style={{ width: '100%' }}>
-                          <InputNumber min={0} max={l.max} precision={1} disabled={!editable} value={d.score} onChange={(v) => set(k, { score: v })} placeholder={pick(TEXT.outOf).replace('{max}', String(l.max))} style={{ width: 140 }} data-testid="score-input" />
-                          <Input disabled={!editable} value={d.comment} maxLength={1000} onChange={(e) => set(k, { comment: e.target.value })} placeholder={pick(TEXT.comment)} data-testid="score-comment" />
+                          <InputNumber
+                            min={0}
+                            max={l.max}
+                            precision={1}
+                            disabled={!editable}
+                            value={d.score}
+                            onChange={(v) => set(k, { score: v })}
+                            placeholder={pick(TEXT.outOf).replace('{max}', String(l.max))}
+                            style={{ width: 140 }}
+                            data-testid="score-input"
+                          />
+                          <Input
+                            disabled={!editable}
+                            value={d.comment}
+                            maxLength={1000}
+                            onChange={(e) => set(k, { comment: e.target.value })}
+                            placeholder={pick(TEXT.comment)}
+                            data-testid="score-comment"
+                          />
                         </Space.Compact>
                       </div>
                     );

@@ -29,10 +29,31 @@ const optional = <K extends string>(key: K, v: unknown): Partial<Record<K, strin
   return s === undefined ? {} : ({ [key]: s } as Record<K, string>);
 };
 
-function TextField({ name, label, max, required, rows = 3 }: { name: string; label: Label; max: number; required?: boolean; rows?: number }) {
+function TextField({
+  name,
+  label,
+  max,
+  required,
+  rows = 3,
+}: {
+  name: string;
+  label: Label;
+  max: number;
+  required?: boolean;
+  rows?: number;
+}) {
   const { pick } = useI18n();
   return (
-    <Form.Item name={name} label={pick(label)} rules={[...(required ? [{ required: true, whitespace: true, message: fill(pick(W.required), { f: pick(label) }) }] : []), { max }]}>
+    <Form.Item
+      name={name}
+      label={pick(label)}
+      rules={[
+        ...(required
+          ? [{ required: true, whitespace: true, message: fill(pick(W.required), { f: pick(label) }) }]
+          : []),
+        { max },
+      ]}
+    >
       <Input.TextArea rows={rows} maxLength={max} showCount data-field={name} />
     </Form.Item>
   );
@@ -43,20 +64,33 @@ const RATINGS: readonly Rating[] = ['satisfied', 'basic', 'unsatisfied'];
 /** 满意 / 基本满意 / 不满意; an optional rating may be left out (暂不评价), and its comment goes with it. */
 function RatingFields({ required, label }: { required?: boolean; label: Label }) {
   const { pick, lang } = useI18n();
-  const options = [...RATINGS.map((r) => ({ value: r as string, label: pick(RATING_LABEL[r]) })), ...(required ? [] : [{ value: '', label: lang === 'en' ? 'Not now' : '暂不评价' }])];
+  const options = [
+    ...RATINGS.map((r) => ({ value: r as string, label: pick(RATING_LABEL[r]) })),
+    ...(required ? [] : [{ value: '', label: lang === 'en' ? 'Not now' : '暂不评价' }]),
+  ];
   return (
     <>
-      <Form.Item name="rating" label={pick(label)} initialValue={required ? undefined : ''} rules={required ? [{ required: true, message: fill(pick(W.required), { f: pick(label) }) }] : []}>
+      <Form.Item
+        name="rating"
+        label={pick(label)}
+        initialValue={required ? undefined : ''}
+        rules={required ? [{ required: true, message: fill(pick(W.required), { f: pick(label) }) }] : []}
+      >
         <Radio.Group optionType="button" buttonStyle="solid" options={options} data-field="rating" />
       </Form.Item>
       <Form.Item noStyle dependencies={['rating']}>
-        {({ getFieldValue }) => (getFieldValue('rating') ? <TextField name="comment" label={W.ratingComment} max={LIMITS.note} rows={2} /> : null)}
+        {({ getFieldValue }) =>
+          getFieldValue('rating') ? (
+            <TextField name="comment" label={W.ratingComment} max={LIMITS.note} rows={2} />
+          ) : null
+        }
       </Form.Item>
     </>
   );
 }
 
-const rated = (v: Values): { rating?: Rating; comment?: string } => (v.rating ? { rating: v.rating as Rating, ...optional('comment', v.comment) } : {});
+const rated = (v: Values): { rating?: Rating; comment?: string } =>
+  v.rating ? { rating: v.rating as Rating, ...optional('comment', v.comment) } : {};
 
 /** The whistle's own actions (POST /summons/:id/actions; `summonsActionBody`). */
 export const SUMMONS_FORMS: Record<SummonsActionBody['type'], ActionForm<SummonsActionBody>> = {
@@ -122,7 +156,12 @@ export const PART_FORMS: Record<TownshipPartAction, ActionForm<SummonsPartAction
     label: PART_ACTION_LABEL.rule,
     primary: true,
     fields: (ctx) => <RulingFields ctx={ctx} />,
-    toBody: (v) => ({ type: 'rule', upheld: v.upheld === true, note: text(v.note) ?? '', ...(v.upheld === true ? optional('resummonUnitId', v.resummonUnitId) : {}) }),
+    toBody: (v) => ({
+      type: 'rule',
+      upheld: v.upheld === true,
+      note: text(v.note) ?? '',
+      ...(v.upheld === true ? optional('resummonUnitId', v.resummonUnitId) : {}),
+    }),
   },
 };
 
@@ -131,7 +170,11 @@ function RulingFields({ ctx }: { ctx: FormContext }) {
   const { pick } = useI18n();
   return (
     <>
-      <Form.Item name="upheld" label={pick(W.ruling)} rules={[{ required: true, message: fill(pick(W.required), { f: pick(W.ruling) }) }]}>
+      <Form.Item
+        name="upheld"
+        label={pick(W.ruling)}
+        rules={[{ required: true, message: fill(pick(W.required), { f: pick(W.ruling) }) }]}
+      >
         <Radio.Group
           optionType="button"
           buttonStyle="solid"
@@ -147,7 +190,12 @@ function RulingFields({ ctx }: { ctx: FormContext }) {
         {({ getFieldValue }) =>
           getFieldValue('upheld') === true ? (
             <Form.Item name="resummonUnitId" label={pick(W.resummonUnit)}>
-              <Select id="resummon-unit" allowClear showSearch={{ optionFilterProp: 'label' }} options={ctx.resummonOptions} />
+              <Select
+                id="resummon-unit"
+                allowClear
+                showSearch={{ optionFilterProp: 'label' }}
+                options={ctx.resummonOptions}
+              />
             </Form.Item>
           ) : null
         }
@@ -160,7 +208,19 @@ function RulingFields({ ctx }: { ctx: FormContext }) {
  * One action's form in a modal: sends the body to `path`; a refusal shows the server's own words
  * (problem+json `detail`, in the console's language) in the modal and changes nothing.
  */
-export function WhistleActionModal<B>({ spec, path, ctx, onClose, onDone }: { spec: ActionForm<B>; path: string; ctx: FormContext; onClose: () => void; onDone: () => void }) {
+export function WhistleActionModal<B>({
+  spec,
+  path,
+  ctx,
+  onClose,
+  onDone,
+}: {
+  spec: ActionForm<B>;
+  path: string;
+  ctx: FormContext;
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const { t, pick } = useI18n();
   const { message } = App.useApp();
   const [form] = Form.useForm<Values>();

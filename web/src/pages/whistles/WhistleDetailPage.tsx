@@ -1,9 +1,32 @@
 import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Collapse, Descriptions, Empty, Result, Row, Space, Spin, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Col,
+  Collapse,
+  Descriptions,
+  Empty,
+  Result,
+  Row,
+  Space,
+  Spin,
+  Tag,
+  Typography,
+} from 'antd';
 import { useMemo, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { api, errorText } from '../../api/client';
-import type { CaseDetail, OrgUnit, PartView, Principal, SummonsDepartmentRow, SummonsDetail, SummonsPartRef, SummonsView } from '../../api/types';
+import type {
+  CaseDetail,
+  OrgUnit,
+  PartView,
+  Principal,
+  SummonsDepartmentRow,
+  SummonsDetail,
+  SummonsPartRef,
+  SummonsView,
+} from '../../api/types';
 import { loadUnits, useUnitName, useUser } from '../../auth';
 import { HistoryTimeline } from '../../components/HistoryTimeline';
 import { ColourTag, Countdown, formatDeadline, formatTime, humanSpan } from '../../components/sla';
@@ -25,7 +48,13 @@ import {
 import { myActions } from '../../processes';
 import type { Label } from '../../processes/types';
 import { fill, HISTORY_LABEL, W } from './text';
-import { PART_FORMS, SUMMONS_FORMS, WhistleActionModal, type FormContext, type TownshipPartAction } from './WhistleActionModal';
+import {
+  PART_FORMS,
+  SUMMONS_FORMS,
+  WhistleActionModal,
+  type FormContext,
+  type TownshipPartAction,
+} from './WhistleActionModal';
 
 type PartState = { view: PartView } | { error: string };
 
@@ -41,12 +70,20 @@ const partPath = (id: string, unitId: string) => `${path(id)}/departments/${enco
 
 /** The part actions `user` may take now, from the part's live assignments (a named user, or anyone with the role in the unit). */
 function partActions(view: PartView, user: Principal): TownshipPartAction[] {
-  const mine = view.assignments.filter((a) => (a.userId ? a.userId === user.userId : a.unitId === user.unitId && a.role === user.role));
+  const mine = view.assignments.filter((a) =>
+    a.userId ? a.userId === user.userId : a.unitId === user.unitId && a.role === user.role,
+  );
   return [...new Set(mine.flatMap((a) => a.actions))].filter((a): a is TownshipPartAction => a in PART_FORMS);
 }
 
 const historyItems = (history: SummonsView['history'], pick: (l: Label) => string, system: string) =>
-  history.map((h) => ({ at: h.at, action: pick(HISTORY_LABEL[h.action] ?? [h.action, h.action]), actor: h.actorId === 'system' ? system : h.actorId, unitId: h.unitId, note: h.note }));
+  history.map((h) => ({
+    at: h.at,
+    action: pick(HISTORY_LABEL[h.action] ?? [h.action, h.action]),
+    actor: h.actorId === 'system' ? system : h.actorId,
+    unitId: h.unitId,
+    note: h.note,
+  }));
 
 /** A limit: a live countdown while it runs (then its deadline), the deadline alone once stopped. */
 function Deadline({ deadline, running, testId }: { deadline: string | null; running: boolean; testId: string }) {
@@ -69,7 +106,17 @@ function OnTime({ value }: { value: boolean | null }) {
 }
 
 /** One summoned unit's part: where it stands, its countdowns, misses, disputes, result and rating, and what I may do on it. */
-function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: PartState | undefined; row: SummonsDepartmentRow | undefined; onAct: (type: TownshipPartAction, part: SummonsPartRef) => void }) {
+function PartCard({
+  part,
+  state,
+  row,
+  onAct,
+}: {
+  part: SummonsPartRef;
+  state: PartState | undefined;
+  row: SummonsDepartmentRow | undefined;
+  onAct: (type: TownshipPartAction, part: SummonsPartRef) => void;
+}) {
   const { t, pick } = useI18n();
   const user = useUser();
   const unitName = useUnitName();
@@ -79,7 +126,10 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
   const actions = view ? partActions(view, user) : [];
   // The clock that runs now: a 报到 window (a new one after each miss) or the current result window.
   const running = view?.clocks.find((c) => c.state === 'running');
-  const ackDeadline = status === 'notified' ? (running?.deadline ?? view?.ackDeadline ?? null) : (view?.ackDeadline ?? row?.ackDeadline ?? null);
+  const ackDeadline =
+    status === 'notified'
+      ? (running?.deadline ?? view?.ackDeadline ?? null)
+      : (view?.ackDeadline ?? row?.ackDeadline ?? null);
   const person = usePersonName();
   return (
     <Card
@@ -93,17 +143,30 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
           <Tag color={PART_STATUS_TAG[status]} data-testid="part-status" data-status={status}>
             {pick(PART_STATUS_LABEL[status])}
           </Tag>
-          {outcome && <Tag data-testid="part-outcome" data-outcome={outcome}>{pick(PART_OUTCOME_LABEL[outcome])}</Tag>}
+          {outcome && (
+            <Tag data-testid="part-outcome" data-outcome={outcome}>
+              {pick(PART_OUTCOME_LABEL[outcome])}
+            </Tag>
+          )}
           {running && <ColourTag colour={running.level} />}
           {(view?.redCard ?? row?.redCard) && <Tag color="red">{pick(W.redCard)}</Tag>}
-          {(view?.misses.length ?? row?.missCount ?? 0) > 0 && <Tag color="volcano">{fill(pick(W.missCount), { n: view?.misses.length ?? row?.missCount ?? 0 })}</Tag>}
+          {(view?.misses.length ?? row?.missCount ?? 0) > 0 && (
+            <Tag color="volcano">{fill(pick(W.missCount), { n: view?.misses.length ?? row?.missCount ?? 0 })}</Tag>
+          )}
         </Space>
       }
       extra={
         actions.length > 0 && (
           <Space wrap size={4}>
             {actions.map((a) => (
-              <Button key={a} size="small" data-action={a} type={PART_FORMS[a].primary ? 'primary' : 'default'} danger={PART_FORMS[a].danger} onClick={() => onAct(a, part)}>
+              <Button
+                key={a}
+                size="small"
+                data-action={a}
+                type={PART_FORMS[a].primary ? 'primary' : 'default'}
+                danger={PART_FORMS[a].danger}
+                onClick={() => onAct(a, part)}
+              >
                 {pick(PART_FORMS[a].label)}
               </Button>
             ))}
@@ -111,20 +174,36 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
         )
       }
     >
-      {state && 'error' in state && <Alert type="warning" showIcon title={fill(pick(W.partUnavailable), { e: state.error })} style={{ marginBottom: 8 }} />}
+      {state && 'error' in state && (
+        <Alert
+          type="warning"
+          showIcon
+          title={fill(pick(W.partUnavailable), { e: state.error })}
+          style={{ marginBottom: 8 }}
+        />
+      )}
       <Descriptions size="small" column={{ xs: 1, md: 2 }}>
-        <Descriptions.Item label={pick(W.notifiedAt)}>{formatTime(view?.notifiedAt ?? row?.notifiedAt ?? part.startedAt)}</Descriptions.Item>
+        <Descriptions.Item label={pick(W.notifiedAt)}>
+          {formatTime(view?.notifiedAt ?? row?.notifiedAt ?? part.startedAt)}
+        </Descriptions.Item>
         <Descriptions.Item label={pick(W.ackDeadline)}>
           <Deadline testId="ack-countdown" deadline={ackDeadline} running={status === 'notified'} />
         </Descriptions.Item>
         <Descriptions.Item label={pick(W.acknowledgedAt)}>
-          {formatTime(view?.acknowledgedAt ?? row?.acknowledgedAt)} <OnTime value={view?.ackOnTime ?? row?.ackOnTime ?? null} />
+          {formatTime(view?.acknowledgedAt ?? row?.acknowledgedAt)}{' '}
+          <OnTime value={view?.ackOnTime ?? row?.ackOnTime ?? null} />
         </Descriptions.Item>
         <Descriptions.Item label={pick(W.onSiteAt)}>{formatTime(view?.onSiteAt ?? row?.onSiteAt)}</Descriptions.Item>
         <Descriptions.Item label={pick(W.resultDeadline)}>
-          <Deadline testId="result-countdown" deadline={view?.resultDeadline ?? row?.resultDeadline ?? null} running={status === 'acknowledged' || status === 'on-site'} />
+          <Deadline
+            testId="result-countdown"
+            deadline={view?.resultDeadline ?? row?.resultDeadline ?? null}
+            running={status === 'acknowledged' || status === 'on-site'}
+          />
         </Descriptions.Item>
-        <Descriptions.Item label={pick(W.acceptedAt)}>{formatTime(view?.acceptedAt ?? row?.acceptedAt)}</Descriptions.Item>
+        <Descriptions.Item label={pick(W.acceptedAt)}>
+          {formatTime(view?.acceptedAt ?? row?.acceptedAt)}
+        </Descriptions.Item>
         {view?.result && (
           <Descriptions.Item label={pick(W.result)} span={2}>
             <Space orientation="vertical" size={2} data-testid="part-result">
@@ -157,11 +236,17 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
             <span data-testid="part-rating">
               {view?.rating ? (
                 <>
-                  <Tag color={RATING_TAG[view.rating.rating]} data-rating={view.rating.rating}>{pick(RATING_LABEL[view.rating.rating])}</Tag>
+                  <Tag color={RATING_TAG[view.rating.rating]} data-rating={view.rating.rating}>
+                    {pick(RATING_LABEL[view.rating.rating])}
+                  </Tag>
                   {view.rating.comment}
                 </>
               ) : (
-                row?.rating && <Tag color={RATING_TAG[row.rating]} data-rating={row.rating}>{pick(RATING_LABEL[row.rating])}</Tag>
+                row?.rating && (
+                  <Tag color={RATING_TAG[row.rating]} data-rating={row.rating}>
+                    {pick(RATING_LABEL[row.rating])}
+                  </Tag>
+                )
               )}
             </span>
           </Descriptions.Item>
@@ -172,11 +257,28 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
             <Space orientation="vertical" size={4} data-testid="part-disputes">
               {view.disputes.map((d) => (
                 <span key={d.ordinal} data-ruling={d.ruling ?? 'pending'}>
-                  {d.ordinal}. {d.reason} <Typography.Text type="secondary">（{person(d.raisedBy)}，{formatTime(d.raisedAt)}）</Typography.Text>{' '}
-                  {d.ruling === null ? <Tag color="purple">{pick(W.pendingRuling)}</Tag> : <Tag color={d.ruling === 'upheld' ? 'green' : 'red'}>{pick(d.ruling === 'upheld' ? W.upheld : W.notUpheld)}</Tag>}
-                  {d.ruleNote && <span>{d.ruleNote}（{person(d.ruledBy)}，{formatTime(d.ruledAt)}）</span>}
-                  {d.resummonedUnitId && <Tag color="blue">{fill(pick(W.resummoned), { u: unitName(d.resummonedUnitId) })}</Tag>}{' '}
-                  <Typography.Text type="secondary">{fill(pick(W.disputedTime), { t: humanSpan(d.disputedMs ?? view.disputedMs) })}</Typography.Text>
+                  {d.ordinal}. {d.reason}{' '}
+                  <Typography.Text type="secondary">
+                    （{person(d.raisedBy)}，{formatTime(d.raisedAt)}）
+                  </Typography.Text>{' '}
+                  {d.ruling === null ? (
+                    <Tag color="purple">{pick(W.pendingRuling)}</Tag>
+                  ) : (
+                    <Tag color={d.ruling === 'upheld' ? 'green' : 'red'}>
+                      {pick(d.ruling === 'upheld' ? W.upheld : W.notUpheld)}
+                    </Tag>
+                  )}
+                  {d.ruleNote && (
+                    <span>
+                      {d.ruleNote}（{person(d.ruledBy)}，{formatTime(d.ruledAt)}）
+                    </span>
+                  )}
+                  {d.resummonedUnitId && (
+                    <Tag color="blue">{fill(pick(W.resummoned), { u: unitName(d.resummonedUnitId) })}</Tag>
+                  )}{' '}
+                  <Typography.Text type="secondary">
+                    {fill(pick(W.disputedTime), { t: humanSpan(d.disputedMs ?? view.disputedMs) })}
+                  </Typography.Text>
                 </span>
               ))}
             </Space>
@@ -187,7 +289,8 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
             <Space orientation="vertical" size={2} data-testid="part-misses">
               {view.misses.map((m) => (
                 <span key={m.ordinal}>
-                  {m.ordinal}. {pick(m.kind === 'acknowledge' ? W.missAck : W.missResult)}（{formatDeadline(m.deadline)}）→ <Tag color={m.redCard ? 'red' : 'volcano'}>{pick(m.redCard ? W.redCard : W.urged)}</Tag>
+                  {m.ordinal}. {pick(m.kind === 'acknowledge' ? W.missAck : W.missResult)}（{formatDeadline(m.deadline)}
+                  ）→ <Tag color={m.redCard ? 'red' : 'volcano'}>{pick(m.redCard ? W.redCard : W.urged)}</Tag>
                   <Typography.Text type="secondary">{formatTime(m.at)}</Typography.Text>
                 </span>
               ))}
@@ -199,7 +302,13 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
         <Collapse
           size="small"
           ghost
-          items={[{ key: 'history', label: `${pick(W.history)}（${view.history.length}）`, children: <HistoryTimeline items={historyItems(view.history, pick, t('system'))} /> }]}
+          items={[
+            {
+              key: 'history',
+              label: `${pick(W.history)}（${view.history.length}）`,
+              children: <HistoryTimeline items={historyItems(view.history, pick, t('system'))} />,
+            },
+          ]}
         />
       )}
     </Card>
@@ -207,10 +316,19 @@ function PartCard({ part, state, row, onAct }: { part: SummonsPartRef; state: Pa
 }
 
 /** Units the county command centre may re-summon instead: departments and the township's agencies not yet summoned. */
-function resummonOptions(units: Map<string, OrgUnit> | undefined, whistle: SummonsDetail, lang: 'zh' | 'en'): FormContext['resummonOptions'] {
+function resummonOptions(
+  units: Map<string, OrgUnit> | undefined,
+  whistle: SummonsDetail,
+  lang: 'zh' | 'en',
+): FormContext['resummonOptions'] {
   const summoned = new Set([...whistle.departments.map((d) => d.unitId), ...whistle.parts.map((p) => p.unit.unitId)]);
   return [...(units?.values() ?? [])]
-    .filter((u) => u.active && !summoned.has(u.id) && (u.kind === 'department' || (u.kind === 'agency' && u.parentId === whistle.townshipId)))
+    .filter(
+      (u) =>
+        u.active &&
+        !summoned.has(u.id) &&
+        (u.kind === 'department' || (u.kind === 'agency' && u.parentId === whistle.townshipId)),
+    )
     .map((u) => ({ value: u.id, label: (lang === 'en' ? u.nameEn : u.name) ?? u.name }));
 }
 
@@ -227,11 +345,17 @@ export function WhistleDetailPage() {
   const person = usePersonName();
   const navigate = useNavigate();
   const units = useLoad(loadUnits, []);
-  const [form, setForm] = useState<{ kind: 'summons'; type: keyof typeof SUMMONS_FORMS } | { kind: 'part'; type: TownshipPartAction; part: SummonsPartRef }>();
+  const [form, setForm] = useState<
+    | { kind: 'summons'; type: keyof typeof SUMMONS_FORMS }
+    | { kind: 'part'; type: TownshipPartAction; part: SummonsPartRef }
+  >();
 
   const page = useLoad<WhistlePageData>(
     async () => {
-      const [summons, detail] = await Promise.all([api.get<SummonsDetail>(path(id)), api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`).catch(() => null)]);
+      const [summons, detail] = await Promise.all([
+        api.get<SummonsDetail>(path(id)),
+        api.get<CaseDetail>(`/cases/${encodeURIComponent(id)}`).catch(() => null),
+      ]);
       const parts = await Promise.all(
         summons.parts.map((p) =>
           api.get<PartView>(partPath(id, p.unit.unitId)).then(
@@ -245,7 +369,10 @@ export function WhistleDetailPage() {
     [id],
     15_000,
   );
-  const ctx = useMemo<FormContext>(() => ({ resummonOptions: page.data ? resummonOptions(units.data, page.data.summons, lang) : [] }), [units.data, page.data, lang]);
+  const ctx = useMemo<FormContext>(
+    () => ({ resummonOptions: page.data ? resummonOptions(units.data, page.data.summons, lang) : [] }),
+    [units.data, page.data, lang],
+  );
 
   if (page.status === 404 || page.status === 403) {
     return (
@@ -260,7 +387,9 @@ export function WhistleDetailPage() {
   if (!page.data) return page.error ? <Alert type="error" showIcon title={page.error} /> : <Spin />;
   const { summons: s, detail } = page.data;
   const live = detail?.process === 'summons' && detail.live && 'parts' in detail.live ? detail.live : null;
-  const whistleActions = detail ? myActions(detail, user).filter((a): a is keyof typeof SUMMONS_FORMS => a in SUMMONS_FORMS) : [];
+  const whistleActions = detail
+    ? myActions(detail, user).filter((a): a is keyof typeof SUMMONS_FORMS => a in SUMMONS_FORMS)
+    : [];
   const rowOf = (caseId: string) => s.departments.find((d) => d.caseId === caseId);
 
   return (
@@ -292,7 +421,9 @@ export function WhistleDetailPage() {
           <Descriptions.Item label={pick(W.approval)}>
             {s.approval ? (
               <span data-testid="whistle-approval">
-                <Tag color={s.approval.approved ? 'green' : 'red'}>{pick(s.approval.approved ? W.approved : W.rejected)}</Tag>
+                <Tag color={s.approval.approved ? 'green' : 'red'}>
+                  {pick(s.approval.approved ? W.approved : W.rejected)}
+                </Tag>
                 {person(s.approval.by)}（{formatTime(s.approval.at)}）{s.approval.note ? `：${s.approval.note}` : ''}
               </span>
             ) : (
@@ -322,7 +453,13 @@ export function WhistleDetailPage() {
         ) : (
           <Space wrap>
             {whistleActions.map((a) => (
-              <Button key={a} data-action={a} type={SUMMONS_FORMS[a].primary ? 'primary' : 'default'} danger={SUMMONS_FORMS[a].danger} onClick={() => setForm({ kind: 'summons', type: a })}>
+              <Button
+                key={a}
+                data-action={a}
+                type={SUMMONS_FORMS[a].primary ? 'primary' : 'default'}
+                danger={SUMMONS_FORMS[a].danger}
+                onClick={() => setForm({ kind: 'summons', type: a })}
+              >
                 {pick(SUMMONS_FORMS[a].label)}
               </Button>
             ))}
@@ -337,7 +474,12 @@ export function WhistleDetailPage() {
           <Row gutter={[16, 16]}>
             {s.parts.map((p) => (
               <Col key={p.caseId} xs={24} xl={12}>
-                <PartCard part={p} state={page.data?.parts[p.caseId]} row={rowOf(p.caseId)} onAct={(type, part) => setForm({ kind: 'part', type, part })} />
+                <PartCard
+                  part={p}
+                  state={page.data?.parts[p.caseId]}
+                  row={rowOf(p.caseId)}
+                  onAct={(type, part) => setForm({ kind: 'part', type, part })}
+                />
               </Col>
             ))}
           </Row>

@@ -2,7 +2,14 @@ import { Alert, App, Button, Card, Form, Input, Radio, Result, Select, Switch, T
 import { useMemo, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api } from '../../api/client';
-import type { Complexity, PowerListItem, SummonsConfig, SummonsUrgency, SummonsView, WhistleBody } from '../../api/types';
+import type {
+  Complexity,
+  PowerListItem,
+  SummonsConfig,
+  SummonsUrgency,
+  SummonsView,
+  WhistleBody,
+} from '../../api/types';
 import { loadUnits, useUser } from '../../auth';
 import { useLoad, useSubmit } from '../../hooks';
 import { useI18n } from '../../i18n';
@@ -40,8 +47,17 @@ export function WhistleFormPage() {
   const units = useLoad(loadUnits, []);
   // Only a dispatcher of a township or street blows the whistle (the route admits dispatchers only).
   const townshipId = isTownship(units.data?.get(user.unitId)) ? user.unitId : null;
-  const powers = useLoad(() => (townshipId ? api.get<PowerListItem[]>(`/org-units/${encodeURIComponent(townshipId)}/power-list`, { active: true }) : Promise.resolve([])), [townshipId]);
-  const categories = useLoad(() => api.get<{ categories: { code: string; name: string; active?: boolean }[] }>('/incident-config'), []);
+  const powers = useLoad(
+    () =>
+      townshipId
+        ? api.get<PowerListItem[]>(`/org-units/${encodeURIComponent(townshipId)}/power-list`, { active: true })
+        : Promise.resolve([]),
+    [townshipId],
+  );
+  const categories = useLoad(
+    () => api.get<{ categories: { code: string; name: string; active?: boolean }[] }>('/incident-config'),
+    [],
+  );
 
   const reasons = (config.data?.rules ?? []).filter((r) => r.kind === 'allowed' && r.active);
   const reason = reasons.find((r) => r.code === reasonCode);
@@ -54,7 +70,10 @@ export function WhistleFormPage() {
     const label = (u: (typeof all)[number]) => (lang === 'en' ? (u.nameEn ?? u.name) : u.name);
     const option = (u: (typeof all)[number]) => ({ value: u.id, label: label(u) });
     return [
-      { label: pick(W.agencies), options: all.filter((u) => u.kind === 'agency' && u.parentId === townshipId).map(option) },
+      {
+        label: pick(W.agencies),
+        options: all.filter((u) => u.kind === 'agency' && u.parentId === townshipId).map(option),
+      },
       { label: pick(W.departments), options: all.filter((u) => u.kind === 'department').map(option) },
     ];
   }, [units.data, townshipId, lang, pick]);
@@ -85,7 +104,11 @@ export function WhistleFormPage() {
 
   if (units.data && !townshipId) return <Result status="403" title={pick(W.onlyTownship)} />;
 
-  const required = (label: readonly [string, string]) => ({ required: true, whitespace: true, message: fill(pick(W.required), { f: pick(label) }) });
+  const required = (label: readonly [string, string]) => ({
+    required: true,
+    whitespace: true,
+    message: fill(pick(W.required), { f: pick(label) }),
+  });
   const ackLimit = (u: SummonsUrgency) => {
     const d = settings?.responseLimits[u];
     return d ? fill(pick(W.ackWithin), { t: `${d.amount} ${pick(durationUnitLabel(d.unit))}` }) : '';
@@ -93,7 +116,9 @@ export function WhistleFormPage() {
   const resultLimit = (c: Complexity) => {
     const l = settings?.handlingLimits[c];
     if (!l) return '';
-    return fill(pick(W.resultWithin), { t: l.unit === 'same-workday' ? pick(W.sameWorkday) : `${l.amount} ${pick(durationUnitLabel(l.unit))}` });
+    return fill(pick(W.resultWithin), {
+      t: l.unit === 'same-workday' ? pick(W.sameWorkday) : `${l.amount} ${pick(durationUnitLabel(l.unit))}`,
+    });
   };
 
   return (
@@ -108,27 +133,63 @@ export function WhistleFormPage() {
           setEdited(false);
           submit(v);
         }}
-        initialValues={{ urgency: 'normal', complexity: 'simple', withinCapacity: false, unitIds: [], powerItemCodes: [] }}
+        initialValues={{
+          urgency: 'normal',
+          complexity: 'simple',
+          withinCapacity: false,
+          unitIds: [],
+          powerItemCodes: [],
+        }}
       >
         <Form.Item name="title" label={pick(W.title)} rules={[required(W.title), { max: LIMITS.title }]}>
           <Input id="whistle-title" maxLength={LIMITS.title} showCount />
         </Form.Item>
-        <Form.Item name="description" label={pick(W.description)} rules={[required(W.description), { max: LIMITS.description }]}>
+        <Form.Item
+          name="description"
+          label={pick(W.description)}
+          rules={[required(W.description), { max: LIMITS.description }]}
+        >
           <Input.TextArea id="whistle-description" rows={4} maxLength={LIMITS.description} showCount />
         </Form.Item>
-        <Form.Item name="reasonCode" label={pick(W.reason)} rules={[{ required: true, message: fill(pick(W.required), { f: pick(W.reason) }) }]} extra={reason?.description}>
-          <Select id="whistle-reason" loading={config.loading} options={reasons.map((r) => ({ value: r.code, label: r.name }))} />
+        <Form.Item
+          name="reasonCode"
+          label={pick(W.reason)}
+          rules={[{ required: true, message: fill(pick(W.required), { f: pick(W.reason) }) }]}
+          extra={reason?.description}
+        >
+          <Select
+            id="whistle-reason"
+            loading={config.loading}
+            options={reasons.map((r) => ({ value: r.code, label: r.name }))}
+          />
         </Form.Item>
         {needsKeyTask && (
           <Form.Item name="keyTask" label={pick(W.keyTask)} rules={[required(W.keyTask), { max: LIMITS.keyTask }]}>
             <Input id="whistle-key-task" maxLength={LIMITS.keyTask} />
           </Form.Item>
         )}
-        <Form.Item name="urgency" label={pick(W.urgency)} rules={[{ required: true }]} extra={<span data-testid="whistle-limits">{ackLimit(urgency ?? 'normal')}</span>}>
-          <Radio.Group id="whistle-urgency" optionType="button" buttonStyle="solid" options={URGENCIES.map((u) => ({ value: u, label: pick(URGENCY_LABEL[u]), title: ackLimit(u) }))} />
+        <Form.Item
+          name="urgency"
+          label={pick(W.urgency)}
+          rules={[{ required: true }]}
+          extra={<span data-testid="whistle-limits">{ackLimit(urgency ?? 'normal')}</span>}
+        >
+          <Radio.Group
+            id="whistle-urgency"
+            optionType="button"
+            buttonStyle="solid"
+            options={URGENCIES.map((u) => ({ value: u, label: pick(URGENCY_LABEL[u]), title: ackLimit(u) }))}
+          />
         </Form.Item>
         <Form.Item name="complexity" label={pick(W.complexity)} rules={[{ required: true }]}>
-          <Radio.Group id="whistle-complexity" optionType="button" options={COMPLEXITIES.map((c) => ({ value: c, label: [pick(COMPLEXITY_LABEL[c]), resultLimit(c)].filter(Boolean).join(' · ') }))} />
+          <Radio.Group
+            id="whistle-complexity"
+            optionType="button"
+            options={COMPLEXITIES.map((c) => ({
+              value: c,
+              label: [pick(COMPLEXITY_LABEL[c]), resultLimit(c)].filter(Boolean).join(' · '),
+            }))}
+          />
         </Form.Item>
         <Form.Item
           name="unitIds"
@@ -139,9 +200,21 @@ export function WhistleFormPage() {
             { type: 'array', max: LIMITS.units, message: fill(pick(W.tooMany), { n: LIMITS.units }) },
           ]}
         >
-          <Select id="whistle-units" mode="multiple" showSearch={{ optionFilterProp: 'label' }} loading={units.loading} options={unitOptions} maxCount={LIMITS.units} />
+          <Select
+            id="whistle-units"
+            mode="multiple"
+            showSearch={{ optionFilterProp: 'label' }}
+            loading={units.loading}
+            options={unitOptions}
+            maxCount={LIMITS.units}
+          />
         </Form.Item>
-        <Form.Item name="powerItemCodes" label={pick(W.powerItems)} extra={pick(W.powerItemsHint)} rules={[{ type: 'array', max: LIMITS.powerItems, message: fill(pick(W.tooMany), { n: LIMITS.powerItems }) }]}>
+        <Form.Item
+          name="powerItemCodes"
+          label={pick(W.powerItems)}
+          extra={pick(W.powerItemsHint)}
+          rules={[{ type: 'array', max: LIMITS.powerItems, message: fill(pick(W.tooMany), { n: LIMITS.powerItems }) }]}
+        >
           <Select
             id="whistle-power-items"
             mode="multiple"
@@ -156,9 +229,17 @@ export function WhistleFormPage() {
           <Switch id="whistle-within-capacity" />
         </Form.Item>
         <Form.Item name="categoryCode" label={pick(W.category)}>
-          <Select id="whistle-category" allowClear options={(categories.data?.categories ?? []).filter((c) => c.active !== false).map((c) => ({ value: c.code, label: c.name }))} />
+          <Select
+            id="whistle-category"
+            allowClear
+            options={(categories.data?.categories ?? [])
+              .filter((c) => c.active !== false)
+              .map((c) => ({ value: c.code, label: c.name }))}
+          />
         </Form.Item>
-        {error && !edited && <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />}
+        {error && !edited && (
+          <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="form-error" />
+        )}
         <Button type="primary" htmlType="submit" loading={busy} id="whistle-submit">
           {pick(W.submit)}
         </Button>

@@ -8,7 +8,15 @@ import { loadUnits, useUnitName } from '../../auth';
 import { formatTime } from '../../components/sla';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
-import { PART_ACTION_LABEL, PART_OUTCOME_LABEL, PART_STATUS_LABEL, PART_STATUS_TAG, RATING_LABEL, SUMMONS_STATUS_LABEL, SUMMONS_STATUS_TAG } from '../../labels';
+import {
+  PART_ACTION_LABEL,
+  PART_OUTCOME_LABEL,
+  PART_STATUS_LABEL,
+  PART_STATUS_TAG,
+  RATING_LABEL,
+  SUMMONS_STATUS_LABEL,
+  SUMMONS_STATUS_TAG,
+} from '../../labels';
 import { isTownship, useWhistleAccess } from './access';
 import { W } from './text';
 import { SUMMONS_FORMS } from './WhistleActionModal';
@@ -29,12 +37,18 @@ function PartsOfWhistle({ id }: { id: string }) {
   const whistle = useLoad(() => api.get<SummonsDetail>(`/summons/${encodeURIComponent(id)}`), [id]);
   if (whistle.error) return <Alert type="error" showIcon title={whistle.error} />;
   if (!whistle.data) return <Spin size="small" />;
-  if (whistle.data.departments.length === 0) return <Typography.Text type="secondary">{pick(W.noParts)}</Typography.Text>;
+  if (whistle.data.departments.length === 0)
+    return <Typography.Text type="secondary">{pick(W.noParts)}</Typography.Text>;
   return (
     <Space wrap data-testid="whistle-parts-summary">
       {whistle.data.departments.map((d) => (
         <Tag key={d.caseId} color={PART_STATUS_TAG[d.status as keyof typeof PART_STATUS_TAG]} data-unit={d.unitId}>
-          {unitName(d.unitId)}：{pick(d.outcome ? PART_OUTCOME_LABEL[d.outcome as keyof typeof PART_OUTCOME_LABEL] : PART_STATUS_LABEL[d.status as keyof typeof PART_STATUS_LABEL])}
+          {unitName(d.unitId)}：
+          {pick(
+            d.outcome
+              ? PART_OUTCOME_LABEL[d.outcome as keyof typeof PART_OUTCOME_LABEL]
+              : PART_STATUS_LABEL[d.status as keyof typeof PART_STATUS_LABEL],
+          )}
           {d.rating ? ` · ${pick(RATING_LABEL[d.rating])}` : ''}
           {d.redCard ? ` · ${pick(W.redCard)}` : ''}
         </Tag>
@@ -46,8 +60,14 @@ function PartsOfWhistle({ id }: { id: string }) {
 /** The township's whistle figures over the last 90 days (GET /summons/stats). */
 function TownshipStats({ townshipId }: { townshipId: string }) {
   const { pick } = useI18n();
-  const [period] = useState(() => ({ from: new Date(Date.now() - STATS_DAYS * 86_400_000).toISOString(), to: new Date(Date.now() + 86_400_000).toISOString() }));
-  const stats = useLoad(() => api.get<SummonsStats>('/summons/stats', { ...period, unitId: townshipId }), [period, townshipId]);
+  const [period] = useState(() => ({
+    from: new Date(Date.now() - STATS_DAYS * 86_400_000).toISOString(),
+    to: new Date(Date.now() + 86_400_000).toISOString(),
+  }));
+  const stats = useLoad(
+    () => api.get<SummonsStats>('/summons/stats', { ...period, unitId: townshipId }),
+    [period, townshipId],
+  );
   const mine = stats.data?.townships.find((x) => x.townshipId === townshipId);
   if (stats.error) return <Alert type="warning" showIcon title={stats.error} />;
   if (!mine) return null;
@@ -94,7 +114,10 @@ export function WhistleListPage() {
   );
   const inbox = useLoad(() => api.get<Page<InboxItem>>('/inbox', { pageSize: 200 }), [], 15_000);
 
-  const rows = useMemo(() => (list.data?.items ?? []).filter((c) => isTownship(units.data?.get(c.unitId))), [list.data, units.data]);
+  const rows = useMemo(
+    () => (list.data?.items ?? []).filter((c) => isTownship(units.data?.get(c.unitId))),
+    [list.data, units.data],
+  );
   // What waits for me on each whistle: its own actions and those on its units' parts.
   const mine = useMemo(() => {
     const by = new Map<string, Set<string>>();
@@ -108,7 +131,11 @@ export function WhistleListPage() {
   }, [inbox.data]);
   const townships = [...(units.data?.values() ?? [])].filter((u) => u.active && isTownship(u));
   const actionText = (a: string) =>
-    a in SUMMONS_FORMS ? pick(SUMMONS_FORMS[a as keyof typeof SUMMONS_FORMS].label) : a in PART_ACTION_LABEL ? pick(PART_ACTION_LABEL[a as keyof typeof PART_ACTION_LABEL]) : a;
+    a in SUMMONS_FORMS
+      ? pick(SUMMONS_FORMS[a as keyof typeof SUMMONS_FORMS].label)
+      : a in PART_ACTION_LABEL
+        ? pick(PART_ACTION_LABEL[a as keyof typeof PART_ACTION_LABEL])
+        : a;
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
@@ -125,7 +152,10 @@ export function WhistleListPage() {
                   setPicked(v);
                   setPage(1);
                 }}
-                options={[{ value: ALL, label: pick(W.allTownships) }, ...townships.map((u) => ({ value: u.id, label: (lang === 'en' ? u.nameEn : u.name) ?? u.name }))]}
+                options={[
+                  { value: ALL, label: pick(W.allTownships) },
+                  ...townships.map((u) => ({ value: u.id, label: (lang === 'en' ? u.nameEn : u.name) ?? u.name })),
+                ]}
               />
             )}
             <Segmented<OpenFilter>
@@ -164,11 +194,28 @@ export function WhistleListPage() {
             dataSource={rows}
             onRow={(r) => ({ 'data-case': r.id }) as React.HTMLAttributes<HTMLElement>}
             expandable={{ expandedRowRender: (r) => <PartsOfWhistle id={r.id} /> }}
-            pagination={townshipId && list.data ? { current: page, pageSize: PAGE_SIZE, total: list.data.total, onChange: setPage, showSizeChanger: false } : false}
+            pagination={
+              townshipId && list.data
+                ? {
+                    current: page,
+                    pageSize: PAGE_SIZE,
+                    total: list.data.total,
+                    onChange: setPage,
+                    showSizeChanger: false,
+                  }
+                : false
+            }
             columns={[
-              { title: pick(W.whistleNo), dataIndex: 'id', width: 140, render: (id: string) => <Link to={`/whistles/${encodeURIComponent(id)}`}>{id}</Link> },
+              {
+                title: pick(W.whistleNo),
+                dataIndex: 'id',
+                width: 140,
+                render: (id: string) => <Link to={`/whistles/${encodeURIComponent(id)}`}>{id}</Link>,
+              },
               { title: t('title'), dataIndex: 'title', minWidth: 220 },
-              ...(access.townshipId ? [] : [{ title: pick(W.township), dataIndex: 'unitId', width: 110, render: (u: string) => unitName(u) }]),
+              ...(access.townshipId
+                ? []
+                : [{ title: pick(W.township), dataIndex: 'unitId', width: 110, render: (u: string) => unitName(u) }]),
               {
                 title: t('status'),
                 dataIndex: 'status',

@@ -15,7 +15,8 @@ export const WHISTLE_VIEWER_ROLES: readonly Role[] = ['dispatcher', 'supervisor'
 
 const TOWNSHIP_KINDS: readonly OrgUnit['kind'][] = ['township', 'street'];
 
-export const isTownship = (unit: Pick<OrgUnit, 'kind'> | undefined): boolean => !!unit && TOWNSHIP_KINDS.includes(unit.kind);
+export const isTownship = (unit: Pick<OrgUnit, 'kind'> | undefined): boolean =>
+  !!unit && TOWNSHIP_KINDS.includes(unit.kind);
 
 export interface WhistleAccess {
   /** The user may blow the whistle (a township dispatcher). */
@@ -31,17 +32,27 @@ export function useWhistleAccess(): WhistleAccess {
   const user = useUser();
   const [unit, setUnit] = useState<OrgUnit>();
   useEffect(() => {
-    loadUnits().then((m) => setUnit(m.get(user.unitId)), () => undefined);
+    loadUnits().then(
+      (m) => setUnit(m.get(user.unitId)),
+      () => undefined,
+    );
   }, [user.unitId]);
   const township = isTownship(unit);
-  return { canWhistle: township && WHISTLE_ROLES.includes(user.role), canView: WHISTLE_VIEWER_ROLES.includes(user.role), townshipId: township ? user.unitId : null };
+  return {
+    canWhistle: township && WHISTLE_ROLES.includes(user.role),
+    canView: WHISTLE_VIEWER_ROLES.includes(user.role),
+    townshipId: township ? user.unitId : null,
+  };
 }
 
 /** Paths of the whistle pages, most specific first (for the menu's selected item). */
 export const WHISTLE_MENU_KEYS = ['/whistles/new', '/whistles'] as const;
 
 /** The whistle menu entries the user may use. */
-export function whistleMenuItems(access: WhistleAccess, pick: (label: readonly [string, string]) => string): { key: string; icon: ReactNode; label: string }[] {
+export function whistleMenuItems(
+  access: WhistleAccess,
+  pick: (label: readonly [string, string]) => string,
+): { key: string; icon: ReactNode; label: string }[] {
   return [
     ...(access.canWhistle ? [{ key: '/whistles/new', icon: <SoundOutlined />, label: pick(W.menuWhistle) }] : []),
     ...(access.canView ? [{ key: '/whistles', icon: <ProfileOutlined />, label: pick(W.menuWhistles) }] : []),

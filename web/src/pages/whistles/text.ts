@@ -20,11 +20,17 @@ export const W = {
   urgency: ['紧急程度', 'Urgency'],
   complexity: ['复杂程度', 'Complexity'],
   units: ['召集的部门 / 派驻机构', 'Departments / agencies to summon'],
-  unitsHint: ['可多选；县直部门或本乡镇的派驻机构，最多 20 个', 'One or more; county departments or this township’s agencies, at most 20'],
+  unitsHint: [
+    '可多选；县直部门或本乡镇的派驻机构，最多 20 个',
+    'One or more; county departments or this township’s agencies, at most 20',
+  ],
   departments: ['县直部门', 'County departments'],
   agencies: ['本乡镇派驻机构', 'This township’s dispatched agencies'],
   powerItems: ['涉及的权责清单事项', 'Power-list items involved'],
-  powerItemsHint: ['事项在本乡镇权责清单内且有能力处置的，不得吹哨', 'A matter on the township’s list that it can handle may not be whistled'],
+  powerItemsHint: [
+    '事项在本乡镇权责清单内且有能力处置的，不得吹哨',
+    'A matter on the township’s list that it can handle may not be whistled',
+  ],
   withinCapacity: ['乡镇有能力自行处置', 'Township can handle it itself'],
   category: ['事项类别（可选）', 'Category (optional)'],
   ackWithin: ['报到时限 {t}', '报到 within {t}'],
@@ -44,7 +50,10 @@ export const W = {
   closedOnly: ['已结束', 'Ended'],
   all: ['全部', 'All'],
   empty: ['暂无吹哨记录', 'No whistles yet'],
-  allNote: ['“全部乡镇”显示最近 200 条记录中的吹哨；选择乡镇可分页查看全部', '“All townships” shows the whistles among the latest 200 records; pick a township to page through all'],
+  allNote: [
+    '“全部乡镇”显示最近 200 条记录中的吹哨；选择乡镇可分页查看全部',
+    '“All townships” shows the whistles among the latest 200 records; pick a township to page through all',
+  ],
   stats: ['本乡镇吹哨统计（近 90 天）', 'Whistle statistics (last 90 days)'],
   statWhistles: ['吹哨', 'Whistles'],
   statApproved: ['领导批准', 'Approved'],
@@ -132,4 +141,13 @@ export const HISTORY_LABEL: Record<string, Label> = {
 };
 
 /** Limits of the API's zod schemas (api/routes/summons.ts whistleBody, summonsActionBody, partActionBody). */
-export const LIMITS = { title: 200, description: 4000, code: 40, keyTask: 200, units: 20, powerItems: 50, note: 1000, summary: 4000 } as const;
+export const LIMITS = {
+  title: 200,
+  description: 4000,
+  code: 40,
+  keyTask: 200,
+  units: 20,
+  powerItems: 50,
+  note: 1000,
+  summary: 4000,
+} as const;
