@@ -96,6 +96,33 @@ function ensureTemporalBinaries() {
     );
 }
 
+/** Test-only Python tools (scripts/test-tools.txt: an S3-compatible server for the attachment store's tests). */
+function ensureTestTools() {
+  const target = path.join(root, '.tools', 'py-test');
+  if (existsSync(path.join(target, 'moto'))) return;
+  say('从 PyPI 安装测试工具（moto S3 服务）…', 'installing test tools from PyPI (moto S3 server)…');
+  const args = [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--no-warn-script-location',
+    '--quiet',
+    '--target',
+    target,
+    '-r',
+    path.join(root, 'scripts', 'test-tools.txt'),
+  ];
+  const ok = ['python3', 'python'].some((py) =>
+    run(py, args, { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } }),
+  );
+  if (!ok)
+    say(
+      '测试工具安装失败：S3 附件存储的测试将失败',
+      'test tools could not be installed: the S3 attachment store tests will fail',
+    );
+}
+
 /** Newest modification time of a file, or of any file below a folder. */
 function newest(file) {
   let stat;
@@ -230,6 +257,7 @@ switch (command) {
     }
     ensureConsoleBuilt();
     ensureChromium();
+    ensureTestTools();
     handOver('vitest', ['run', ...rest]);
     break;
   case 'cluster':

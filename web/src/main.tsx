@@ -43,7 +43,7 @@ const AssessmentCyclePage = lazyPage(() => import('./pages/AssessmentPages'), 'A
 const AssessmentCyclesPage = lazyPage(() => import('./pages/AssessmentPages'), 'AssessmentCyclesPage');
 const MobileLayout = lazyPage(() => import('./mobile/MobileLayout'), 'MobileLayout');
 const MobileHome = lazyPage(() => import('./mobile/MobilePages'), 'MobileHome');
-const MobileReport = lazyPage(() => import('./mobile/MobilePages'), 'MobileReport');
+const MobileReport = lazyPage(() => import('./mobile/MobileReport'), 'MobileReport');
 const MobileMine = lazyPage(() => import('./mobile/MobilePages'), 'MobileMine');
 const MobileCase = lazyPage(() => import('./mobile/MobilePages'), 'MobileCase');
 const MobileSummons = lazyPage(() => import('./mobile/MobilePages'), 'MobileSummons');
