@@ -1,8 +1,6 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db';
-import { incidentStats } from '../../db/incident';
+import { incidentStats } from '../../../db/incident';
 import {
-  caseAssignments,
   caseBoardCounts,
   caseClocks,
   cases,
@@ -10,186 +8,17 @@ import {
   type ClockKind,
   type ClockLevel,
   type ProcessType,
-} from '../../db/schema/cases';
-import { incidentFacts } from '../../db/schema/incident';
-import { inSubtree, orgUnits, PATH_SEPARATOR } from '../../db/schema/org';
-import { findUnit } from '../../db/units';
-import { notFound, text } from '../admin';
-import type { Principal } from '../auth';
-import { requireUnitScope, SUBTREE_ROLES } from '../authz';
-import type { ApiRoutes } from '../route';
-import { processSchema } from '../schemas';
-import { z } from '../zod';
-import { caseEnvelopeSchema } from './cases';
+} from '../../../db/schema/cases';
+import { incidentFacts } from '../../../db/schema/incident';
+import { PATH_SEPARATOR } from '../../../db/schema/org';
+import { findUnit } from '../../../db/units';
+import { notFound } from '../../admin';
+import { requireUnitScope, SUBTREE_ROLES } from '../../authz';
+import type { ApiRoutes } from '../../route';
+import { type Counts, boardSchema, boardQuery } from './schemas';
+import { emptyCounts, addCount, rate, dayKeys, periodStart, subtreeOf, urgeable, myActionsOn } from './helpers';
 
-/*
- * The supervisor SLA board (DOMAIN §8): every open case in a unit's subtree by SLA colour, grouped by
- * unit (rolled up to the focus unit's children, for drill-down), by process and by level; the
- * overdue and near-deadline lists; daily on-time and escalation figures; the four-level split.
- * The colour counts add up the counters the projection keeps (`case_board_counts`); the rest is an
- * aggregate in PostgreSQL over the case envelope (`cases`, its partial index on open cases' colour
- * and deadline, `cases_created_idx`), `incident_facts` and `notices`.
- */
-
-const DAY_MS = 86_400_000;
-const SHANGHAI_MS = 8 * 3_600_000;
-
-const countsSchema = z
-  .object({
-    green: z.number().int(),
-    blue: z.number().int(),
-    yellow: z.number().int(),
-    red: z.number().int(),
-    total: z.number().int(),
-  })
-  .openapi('ColourCounts');
-type Counts = z.infer<typeof countsSchema>;
-
-const boardCaseSchema = caseEnvelopeSchema
-  .pick({
-    id: true,
-    process: true,
-    title: true,
-    status: true,
-    currentStep: true,
-    level: true,
-    unitId: true,
-    ownerUnitId: true,
-    colour: true,
-    deadline: true,
-    caseDeadline: true,
-    stepDeadline: true,
-    clockKind: true,
-    createdAt: true,
-  })
-  .extend({
-    actions: z.array(z.string()).openapi({
-      description: '调用者此刻可办理的操作（如 urge 督办、expedite 特事特办）/ what the caller may do now',
-    }),
-  })
-  .openapi('BoardCase');
-
-const boardSchema = z
-  .object({
-    unitId: z.string().openapi({ description: '看板聚焦的单位（默认本人单位）/ the focus unit' }),
-    generatedAt: z.string(),
-    counts: countsSchema,
-    byUnit: z
-      .array(z.object({ unitId: z.string(), self: z.boolean(), drillable: z.boolean(), counts: countsSchema }))
-      .openapi({
-        description:
-          '按下一级单位汇总（self = 聚焦单位本级）/ rolled up to the focus unit’s children; self = the focus unit itself',
-      }),
-    byProcess: z.array(z.object({ process: processSchema, counts: countsSchema })),
-    byLevel: z.array(z.object({ level: z.number().int().nullable(), counts: countsSchema })),
-    byKind: z.array(z.object({ kind: z.enum(CLOCK_KINDS), counts: countsSchema })).openapi({
-      description:
-        '按时限类别：case 案件时限；pre-acceptance 受理前的受理审查/补正期限（非承诺时限）/ by what the colour follows: the case’s limits, or an approval’s pre-acceptance periods (not its promised limit)',
-    }),
-    overdue: z
-      .array(boardCaseSchema)
-      .openapi({ description: '已超期（红），按期限先后 / red, earliest deadline first' }),
-    near: z
-      .array(boardCaseSchema)
-      .openapi({ description: '临近期限（黄、蓝），按期限先后 / yellow and blue, earliest deadline first' }),
-    trend: z
-      .array(
-        z.object({
-          date: z.string().openapi({ example: '2026-03-02' }),
-          created: z.number().int(),
-          onTime: z.number().int(),
-          late: z.number().int(),
-          onTimeRate: z.number().nullable(),
-          escalations: z.number().int(),
-          autoEscalations: z.number().int(),
-          redCards: z.number().int(),
-          urges: z.number().int(),
-        }),
-      )
-      .openapi({
-        description:
-          '按日（北京时间）：当日受理案件中按期办结与超期（办结时有红色时限或仍在办且超期）件数；当日上报事件的上报次数；当日督办与红牌通知数（不含信息通知）/ per day: on-time vs late among cases opened that day, escalations of events reported that day, 督办 and red-card notices (not information notices)',
-      }),
-    resolution: z
-      .object({
-        level1: z.number().int(),
-        level2: z.number().int(),
-        level3: z.number().int(),
-        level4: z.number().int(),
-        unresolved: z.number().int(),
-        total: z.number().int(),
-        disposalRate: z.number().nullable(),
-        onTimeRate: z.number().nullable(),
-        escalationRate: z.number().nullable(),
-      })
-      .openapi({
-        description:
-          '期间内事件按办结层级的分布（一级至四级）/ incidents of the period by the level they were resolved at',
-      }),
-  })
-  .openapi('SlaBoard');
-
-/** What GET /board answers (the console imports this type). */
-export type SlaBoard = z.infer<typeof boardSchema>;
-
-const boardQuery = z.strictObject({
-  unitId: text(100)
-    .optional()
-    .openapi({ description: '下钻到的单位（须在您的辖区内）/ drill down to this unit (within your scope)' }),
-  process: processSchema.optional(),
-  level: z.coerce.number().int().min(1).max(4).optional(),
-  days: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(366)
-    .default(30)
-    .openapi({ description: '趋势与分级统计的天数 / days covered by the trend and the level split' }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
-    .default(50)
-    .openapi({ description: '超期与临近列表的条数上限 / rows per list' }),
-});
-
-const emptyCounts = (): Counts => ({ green: 0, blue: 0, yellow: 0, red: 0, total: 0 });
-const addCount = (counts: Counts, colour: ClockLevel, n: number) => {
-  counts[colour] += n;
-  counts.total += n;
-};
-const rate = (n: number, d: number) => (d === 0 ? null : n / d);
-
-/** Day keys `YYYY-MM-DD` (Beijing time) from `from` to today. */
-function dayKeys(from: Date, now: Date): string[] {
-  const keys: string[] = [];
-  for (let t = from.getTime(); t <= now.getTime(); t += DAY_MS)
-    keys.push(new Date(t + SHANGHAI_MS).toISOString().slice(0, 10));
-  return keys;
-}
-
-/** Midnight (Beijing time) `days - 1` days before today: the start of the trend period. */
-function periodStart(now: Date, days: number): Date {
-  const today = Math.floor((now.getTime() + SHANGHAI_MS) / DAY_MS) * DAY_MS - SHANGHAI_MS;
-  return new Date(today - (days - 1) * DAY_MS);
-}
-
-/** The units below `focus` (itself included), and whether that is every unit there is (no filter needed). */
-async function subtreeOf(db: Db, focusPath: string) {
-  const rows = await db
-    .select({
-      id: orgUnits.id,
-      parentId: orgUnits.parentId,
-      path: orgUnits.path,
-      everything: sql<number>`(select count(*) from ${orgUnits})::int`,
-    })
-    .from(orgUnits)
-    .where(inSubtree(focusPath));
-  return { units: rows, everything: rows.length > 0 && rows.length === rows[0]!.everything };
-}
-
-export function registerBoardRoutes(routes: ApiRoutes): void {
+export function registerSlaBoardRoute(routes: ApiRoutes): void {
   routes.add({
     method: 'get',
     path: '/board',
@@ -434,38 +263,4 @@ export function registerBoardRoutes(routes: ApiRoutes): void {
       };
     },
   });
-}
-
-/** Which of `caseIds` someone may urge now (a 督办 has a recipient). */
-async function urgeable(db: Db, caseIds: string[]): Promise<string[]> {
-  if (caseIds.length === 0) return [];
-  const rows = await db
-    .selectDistinct({ caseId: caseAssignments.caseId })
-    .from(caseAssignments)
-    .where(and(inArray(caseAssignments.caseId, caseIds), sql`${caseAssignments.actions} @> '["urge"]'::jsonb`));
-  return rows.map((r) => r.caseId);
-}
-
-/** The actions the caller holds now on each of `caseIds` (named, or by role in their unit): as the inbox reads them. */
-async function myActionsOn(db: Db, principal: Principal, caseIds: string[]): Promise<Map<string, string[]>> {
-  if (caseIds.length === 0) return new Map();
-  const rows = await db
-    .select({ caseId: caseAssignments.caseId, actions: caseAssignments.actions })
-    .from(caseAssignments)
-    .where(
-      and(
-        inArray(caseAssignments.caseId, caseIds),
-        or(
-          eq(caseAssignments.userId, principal.userId),
-          and(
-            eq(caseAssignments.userId, ''),
-            eq(caseAssignments.unitId, principal.unitId),
-            eq(caseAssignments.role, principal.role),
-          ),
-        ),
-      ),
-    );
-  const out = new Map<string, string[]>();
-  for (const r of rows) out.set(r.caseId, [...new Set([...(out.get(r.caseId) ?? []), ...r.actions])]);
-  return out;
 }
