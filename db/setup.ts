@@ -21,7 +21,7 @@ export interface SetupReport {
   admin: { id: string; username: string; created: boolean };
 }
 
-/** The audit stream of org changes (api/routes/org.ts writes it too). */
+/** The audit stream of org changes (api/routes/org/ writes it too). */
 const ORG_STREAM = 'admin:org';
 const SETUP_ACTOR = 'system:setup';
 

@@ -140,7 +140,7 @@ export const HISTORY_LABEL: Record<string, Label> = {
   'red-card': ['红牌', 'Red card'],
 };
 
-/** Limits of the API's zod schemas (api/routes/summons.ts whistleBody, summonsActionBody, partActionBody). */
+/** Limits of the API's zod schemas (api/routes/summons/schemas.ts whistleBody, summonsActionBody, partActionBody). */
 export const LIMITS = {
   title: 200,
   description: 4000,
