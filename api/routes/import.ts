@@ -1,15 +1,7 @@
 import { ADMIN_ONLY } from '../admin';
-import {
-  applyImport,
-  dryRun,
-  exportRows,
-  headersOf,
-  IMPORT_KINDS,
-  SHEET_NAMES,
-  templateNotes,
-  type ImportReport,
-} from '../import/org-import';
+import { applyImport, dryRun, exportRows } from '../import/org-import';
 import { CONTENT_TYPES, formatOf, readSheet, writeSheet, type SheetFormat } from '../import/spreadsheet';
+import { headersOf, IMPORT_KINDS, SHEET_NAMES, templateNotes, type ImportReport } from '../import/templates';
 import { Problem } from '../problem';
 import type { ApiRoutes } from '../route';
 import { z } from '../zod';
