@@ -8,7 +8,7 @@ import type { CaseEffects, CaseMachine } from '../shared/case-machine';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { carryOut, type Plan as ClockPlan } from '../shared/clock-plan';
 import type { StartTaskInput } from '../task/definitions';
-import { build, PRECHECK, PRECHECK_LABEL, stopRunning } from './clocks';
+import { build, PRECHECK, PRECHECK_LABEL } from './clocks';
 import type {
   ApprovalActionInput,
   ApprovalHistoryEntry,
@@ -18,20 +18,8 @@ import type {
   StartApprovalInput,
   TransferTarget,
 } from './definitions';
-import { planAccept, planNotice, planSupplement } from './intake';
-import { assignments, authorise, rule, unique } from './policy';
-import {
-  planApprove,
-  planConclude,
-  planExpedite,
-  planExtensionDecision,
-  planExtensionRequest,
-  planRating,
-  planReturn,
-  planSuspension,
-  planTransfer,
-  urge,
-} from './steps';
+import { assignments, rule, unique } from './policy';
+import { plan } from './planners';
 import { closeRating, tick } from './timers';
 import { creationNote, snapshot, view } from './views';
 import { withAttachments } from '../shared/attachments';
@@ -61,9 +49,10 @@ export type ApprovalEffects = CaseEffects;
 
 /**
  * The approval case's state, and its machine (workflows/shared/case-machine.ts). Who may act is in
- * policy.ts, the planners of its actions in intake.ts and steps.ts, its clocks in clocks.ts, its
- * timers in timers.ts and its views in views.ts; they all work on this object, so an action that
- * cannot be stored is undone by restoring it alone.
+ * policy.ts, which planner an action goes to in planners.ts, the planners themselves in intake.ts,
+ * steps.ts, deadlines.ts and conclusion.ts, its clocks in clocks.ts, its timers in timers.ts and
+ * its views in views.ts; they all work on this object, so an action that cannot be stored is undone
+ * by restoring it alone.
  */
 export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalView, ApprovalEffects> {
   status: ApprovalStatus = 'submitted';
@@ -194,7 +183,7 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
 
   /** Throw the failure the API will show when `actor` may not take `action` now; change nothing. */
   check(input: ApprovalActionInput, now: number): void {
-    this.plan(input, now);
+    plan(this, input, now);
   }
 
   /** Perform an action (checked again here); returns what the workflow must record and send. */
@@ -208,10 +197,10 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
         'A bad rating needs a rectification case number',
       );
     }
-    const plan = this.plan(input, now);
+    const planned = plan(this, input, now);
     const before = this.auditState(now);
     const step = this.currentStep()?.key ?? null;
-    const outcome = carryOut(this.clocks, plan, now);
+    const outcome = carryOut(this.clocks, planned, now);
     const at = this.touch(now);
     this.history.push(this.entry(actor, action.type, step, outcome.note, at));
     return {
@@ -252,63 +241,6 @@ export class ApprovalCase implements CaseMachine<ApprovalActionInput, ApprovalVi
 
   creationNote(): AuditNote {
     return creationNote(this);
-  }
-
-  private plan(input: ApprovalActionInput, now: number): Plan {
-    const { actor, action } = input;
-    const overseen =
-      action.type === 'urge' &&
-      input.oversight === true &&
-      actor.role === 'supervisor' &&
-      this.assignments().some((a) => a.actions.includes('urge'));
-    if (!overseen) authorise(this, actor, action);
-    switch (action.type) {
-      case 'notify-missing':
-        return planNotice(this, actor, action.missing, action.note, now);
-      case 'supplement':
-        return planSupplement(this, actor, action.materials, action.note, now);
-      case 'accept':
-        return planAccept(this, actor, action, now);
-      case 'refuse':
-        return {
-          clocks: stopRunning(this, now, '不予受理', actor.userId),
-          commit: () => this.close('refused', action.reason),
-        };
-      case 'approve':
-        return planApprove(this, actor, action.opinion, now);
-      case 'reject':
-        return {
-          clocks: stopRunning(this, now, '不予许可', actor.userId),
-          commit: () => {
-            this.handlingUnitId = actor.unitId;
-            return this.close('rejected', action.reason);
-          },
-        };
-      case 'return':
-        return planReturn(this, actor, action.reason, now);
-      case 'transfer':
-        return planTransfer(this, actor, action.to, action.reason);
-      case 'suspend':
-      case 'resume':
-        return planSuspension(this, actor, action, now);
-      case 'request-extension':
-        return planExtensionRequest(this, actor, action.days, action.reason, now);
-      case 'decide-extension':
-        return planExtensionDecision(this, actor, action.approve, action.reason, now);
-      case 'urge':
-        return { clocks: [], commit: () => urge(this, action.message, now) };
-      case 'withdraw':
-        return {
-          clocks: stopRunning(this, now, '申请人撤回', actor.userId),
-          commit: () => this.close('withdrawn', action.reason),
-        };
-      case 'expedite':
-        return planExpedite(this, actor, action, now);
-      case 'conclude':
-        return planConclude(this, actor, action.result, action.certificateNo, now);
-      case 'rate':
-        return planRating(this, actor, action, now);
-    }
   }
 
   // ---- state helpers, shared by the planners and timers ----

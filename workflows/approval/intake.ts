@@ -18,7 +18,7 @@ import {
 } from './clocks';
 import type { ApprovalAction } from './definitions';
 import { materialNames, refused, rule, unique } from './policy';
-import { requireCertificate } from './steps';
+import { requireCertificate } from './conclusion';
 
 // Planners of the intake (受理): the one-time notice, 补正, and acceptance. Each checks and
 // returns a plan that changes nothing until committed (see clock-plan.ts).
