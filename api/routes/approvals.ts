@@ -4,7 +4,8 @@ import type { OrgUnit } from '../../db/schema/org';
 import { findUnit } from '../../db/units';
 import { unknownMaterialViolation } from '../../domain/approval';
 import { CHANNELS, type ResolvedStep } from '../../domain/catalogue';
-import { approvalActionRequestSchema, approvalViewSchema } from '../../workflows/approval/contract';
+import { approvalActionRequestSchema } from '../../workflows/approval/contract';
+import { approvalViewSchema } from '../../workflows/approval/contract-views';
 import {
   approvalActionUpdate,
   approvalCase,

@@ -6,15 +6,17 @@ import type {
   applicantSchema,
   approvalActionInputSchema,
   approvalActionSchema,
+  startApprovalInputSchema,
+  transferTargetSchema,
+} from './contract';
+import type {
   approvalHistoryEntrySchema,
   approvalViewSchema,
   materialsViewSchema,
   signatureSchema,
   signerViewSchema,
-  startApprovalInputSchema,
   stepViewSchema,
-  transferTargetSchema,
-} from './contract';
+} from './contract-views';
 
 export { caseStateQuery, calendarChangedSignal, caseOpenedUpdate } from '../shared/definitions';
 

@@ -1,6 +1,6 @@
 import { ANCHOR_CHECKS, CHAIN_BREAKS } from '../../../domain/audit-verdict';
 import { CLOCK_KINDS, CLOCK_LEVELS } from '../../../db/schema/cases';
-import { approvalViewSchema } from '../../../workflows/approval/contract';
+import { approvalViewSchema } from '../../../workflows/approval/contract-views';
 import { assessmentViewSchema } from '../../../workflows/assessment/contract';
 import { incidentViewSchema } from '../../../workflows/incident/contract';
 import { partViewSchema, summonsViewSchema } from '../../../workflows/summons/contract';
