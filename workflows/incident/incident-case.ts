@@ -38,8 +38,9 @@ export type Plan = ClockPlan<string | null>;
 /**
  * The incident's state, and its machine (workflows/shared/case-machine.ts): `apply` performs an
  * action synchronously, before the projection is awaited, so a second action in the same workflow
- * task sees the new state. Who may act is in policy.ts, the planners in planners.ts, the level and
- * order clocks in clocks.ts, the timers (and a whistle's end) in timers.ts, the views in views.ts.
+ * task sees the new state. Who may act is in policy.ts, the planners in planners.ts (verification,
+ * callback and reopen in follow-up.ts), the level and order clocks in clocks.ts, the timers (and a
+ * whistle's end) in timers.ts, the views in views.ts.
  */
 export class IncidentCase implements CaseMachine<IncidentActionInput, IncidentView, IncidentEffects> {
   status: IncidentStatus = 'dispatched';

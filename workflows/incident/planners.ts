@@ -3,15 +3,14 @@ import {
   escalationTarget,
   isViolation,
   LEVEL_LABEL,
-  SATISFACTION_LABEL,
   type IncidentLevelNo,
 } from '../../domain/incident';
 import { extendClock, pauseClock, stopClock } from '../../domain/sla-clock';
-import type { Actor } from '../shared/actor';
 import { planClock } from '../shared/clock-plan';
 import { currentClock, levelClockPlan, levelLabel, ORDER, ORDER_LABEL, stopOrder } from './clocks';
-import { INCIDENT_STATUS_LABEL, type IncidentAction, type IncidentActionInput } from './definitions';
+import { INCIDENT_STATUS_LABEL, type IncidentActionInput } from './definitions';
 import type { IncidentCase, Plan } from './incident-case';
+import { planCallback, planReopen, recordVerification } from './follow-up';
 import { authorise, conflict, dispatcher, route, rule, verifier, WHISTLE_LEVEL } from './policy';
 
 /** Check an action (who, when, the rules) and plan it: nothing changes until the plan is committed. */
@@ -220,58 +219,6 @@ export function plan(c: IncidentCase, { actor, action }: IncidentActionInput, no
   }
 }
 
-function planCallback(
-  c: IncidentCase,
-  actor: Actor,
-  action: Extract<IncidentAction, { type: 'callback' }>,
-  now: number,
-): Plan {
-  const atDeadline = c.status !== 'awaiting-callback';
-  const record = () => {
-    c.callbacks.push({
-      satisfaction: action.satisfaction,
-      resolved: action.resolved,
-      note: action.note ?? null,
-      by: actor.userId,
-      at: new Date(now).toISOString(),
-      atDeadline,
-    });
-    if (atDeadline) c.callbackDue = false;
-  };
-  const label = `回访：${SATISFACTION_LABEL[action.satisfaction]}${action.note ? `，${action.note}` : ''}`;
-  if (!atDeadline && action.satisfaction === 'unsatisfied')
-    return planReopen(c, now, `回访不满意：${action.note ?? ''}`, record);
-  return {
-    clocks: [],
-    commit: () => {
-      record();
-      if (!atDeadline) c.finish(now);
-      return label;
-    },
-  };
-}
-
-/** 重办: back to handling at the resolving level and unit, with that level's limit anew. */
-function planReopen(c: IncidentCase, now: number, reason: string, record: () => void): Plan {
-  const level = c.resolution?.level ?? c.level;
-  const next = levelClockPlan(c, level, now, reason, c.reopens + 1);
-  return {
-    clocks: [next],
-    commit: () => {
-      record();
-      c.reopens += 1;
-      c.level = level;
-      c.levelClock = next.key;
-      c.finalLevel = null;
-      c.onTime = null;
-      c.closedAt = null;
-      c.resolvedAt = null;
-      c.status = 'handling';
-      return reason;
-    },
-  };
-}
-
 export function planEscalation(
   c: IncidentCase,
   target: IncidentLevelNo,
@@ -301,8 +248,4 @@ export function planEscalation(
       return `${LEVEL_LABEL[from]} → ${LEVEL_LABEL[target]}：${reason}`;
     },
   };
-}
-
-function recordVerification(c: IncidentCase, actor: Actor, passed: boolean, note: string, now: number): void {
-  c.verifications.push({ passed, note, by: actor.userId, at: new Date(now).toISOString() });
 }
