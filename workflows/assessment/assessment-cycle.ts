@@ -6,9 +6,8 @@ import { CaseClocks } from '../shared/case-clocks';
 import type { CaseEffects, CaseMachine } from '../shared/case-machine';
 import type { AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import type { StartTaskInput } from '../task/definitions';
-import { APPEAL, APPEAL_LABEL, SCORING, SCORING_LABEL } from './clocks';
+import { SCORING, SCORING_LABEL } from './clocks';
 import type {
-  Appeal,
   AssessmentActionInput,
   AssessmentProjection,
   AssessmentState,
@@ -18,9 +17,10 @@ import type {
 } from './definitions';
 import { finalisable, finalise, outcomesInput, rectificationsDue } from './final';
 import { check } from './policy';
-import { closeScoring, publishedNotices, tick } from './timers';
+import { tick } from './timers';
 import { projection, snapshot, view } from './views';
 import { noEffects } from './effects';
+import { perform } from './actions';
 
 /** What an action or a timer asks the workflow to record and send. */
 export interface CycleEffects extends CaseEffects {
@@ -30,8 +30,8 @@ export interface CycleEffects extends CaseEffects {
 
 /**
  * The cycle's state machine (workflows/shared/case-machine.ts), its state in `state` (carried
- * across continue-as-new). Who may act is in policy.ts, its timers in timers.ts, becoming final in
- * final.ts, its views and read-model deltas in views.ts.
+ * across continue-as-new). Who may act is in policy.ts, what an action does in actions.ts, its timers
+ * in timers.ts, becoming final in final.ts, its views and read-model deltas in views.ts.
  */
 export class AssessmentCycle implements CaseMachine<AssessmentActionInput, AssessmentView, CycleEffects> {
   readonly state: AssessmentState;
@@ -174,83 +174,7 @@ export class AssessmentCycle implements CaseMachine<AssessmentActionInput, Asses
     const effects = noEffects();
     const before = this.auditState();
     const at = this.touch(now);
-    let note: string | null = null;
-    switch (action.type) {
-      case 'score': {
-        for (const s of action.scores) {
-          const byIndicator = (this.state.scores[s.rateeKey] ??= {});
-          const list = (byIndicator[s.indicatorCode] ??= []).filter((x) => x.raterUnitId !== actor.unitId);
-          const entry = { raterUnitId: actor.unitId, score: s.score, by: actor.userId, at, comment: s.comment ?? null };
-          byIndicator[s.indicatorCode] = [...list, entry];
-          effects.changed.scores.push({ ...entry, rateeKey: s.rateeKey, indicatorCode: s.indicatorCode });
-        }
-        note = `${actor.unitId} 评分 ${action.scores.length} 项`;
-        break;
-      }
-      case 'close-scoring':
-        closeScoring(this, now, actor, action.reason, effects);
-        note = action.reason;
-        break;
-      case 'publish':
-        this.state.phase = 'published';
-        this.state.publishedAt = at;
-        this.clocks.apply(
-          APPEAL,
-          APPEAL_LABEL,
-          () => startClock(this.def.appealWindow, now, { actor: actor.userId, reason: '公示，申诉期开始' }),
-          now,
-        );
-        effects.notices.push(...publishedNotices(this, now));
-        note = `公示，申诉期至 ${this.deadlineText(APPEAL, now)}${action.note ? `；${action.note}` : ''}`;
-        break;
-      case 'appeal': {
-        const appeal: Appeal = {
-          appealId: `A${this.state.appeals.length + 1}`,
-          rateeKey: action.rateeKey,
-          indicatorCode: action.indicatorCode ?? null,
-          reason: action.reason,
-          filedBy: actor.userId,
-          filedAt: at,
-          status: 'pending',
-          decisionReason: null,
-          decidedBy: null,
-          decidedAt: null,
-          before: null,
-          after: null,
-        };
-        this.state.appeals.push(appeal);
-        effects.changed.appeals.push(appeal.appealId);
-        note = `${appeal.appealId}：${action.reason}`;
-        break;
-      }
-      case 'decide-appeal': {
-        const appeal = this.state.appeals.find((a) => a.appealId === action.appealId)!;
-        const result = () => this.state.results.find((r) => r.rateeKey === appeal.rateeKey)!;
-        appeal.before = { total: result().total, grade: result().gradeLabel };
-        if (action.decision === 'adjust') {
-          const list = (this.state.overrides[appeal.rateeKey] ??= []);
-          for (const a of action.adjustments ?? [])
-            list.push({
-              indicatorCode: a.indicatorCode,
-              score: a.score,
-              reason: action.reason,
-              appealId: appeal.appealId,
-              by: actor.userId,
-              at,
-            });
-          this.compute(now);
-          effects.changed.results = true;
-        }
-        appeal.after = { total: result().total, grade: result().gradeLabel };
-        appeal.status = action.decision === 'adjust' ? 'adjusted' : 'rejected';
-        appeal.decisionReason = action.reason;
-        appeal.decidedBy = actor.userId;
-        appeal.decidedAt = at;
-        effects.changed.appeals.push(appeal.appealId);
-        note = `${appeal.appealId} ${action.decision === 'adjust' ? '调整' : '维持原结果'}：${action.reason}（${appeal.before.total} ${appeal.before.grade} → ${appeal.after.total} ${appeal.after.grade}）`;
-        break;
-      }
-    }
+    const note = perform(this, input, effects, at, now);
     this.state.history.push({ at, actorId: actor.userId, action: action.type, note });
     effects.notes.unshift({
       actorId: actor.userId,
