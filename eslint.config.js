@@ -148,6 +148,20 @@ export default defineConfig(
       '@typescript-eslint/no-restricted-imports': ['error', domainRules(['crypto'])],
     },
   },
+  {
+    // Workflow and route files stay readable in one sitting (issue 21): a file that outgrows this is split by
+    // job (policy, planners, clocks, timers, views; routes by feature), not squeezed. Every line counts, blank
+    // and comment lines too: the limit is the one `wc -l` shows on the Prettier-formatted file, and counting
+    // comments as well keeps a file from growing past it behind its documentation.
+    files: ['workflows/**/*.ts', 'api/**/*.ts'],
+    rules: { 'max-lines': ['error', { max: 300, skipBlankLines: false, skipComments: false }] },
+  },
+  {
+    // TODO-integrator: remove this exemption on merge. summons-case.ts is being split on another branch, and
+    // api/auth.ts (304 lines) is being changed on another branch too; split it by job if it is still over.
+    files: ['workflows/summons/summons-case.ts', 'api/auth.ts'],
+    rules: { 'max-lines': 'off' },
+  },
   { files: ['web/src/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', webFence(0)] } },
   { files: ['web/src/*/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', webFence(1)] } },
   { files: ['web/src/*/*/*.{ts,tsx}'], rules: { 'no-restricted-imports': ['error', webFence(2)] } },
