@@ -3,6 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
+import { PART_WAIT_MS, summonsActionUpdate } from '../../workflows/summons/definitions';
 import {
   auditLog,
   caseNumberCounters,
@@ -707,16 +708,20 @@ describe('statistics', () => {
 });
 
 describe('closing right after the last part ends', () => {
-  it('a close that reaches the whistle before it has taken in its parts’ ends waits for them instead of being refused', async () => {
-    const [A, B] = [dept('jtys'), dept('nync')];
+  const CLOSE = { type: 'close', summary: '两部门已处置完毕' } as const;
+
+  /**
+   * Two parts end while the whistle is busy: its row in PostgreSQL is held (as an outage or a slow
+   * write would), so its workflow is stuck writing part A's end while part B ends and `close` is
+   * sent; the engine then hands the whistle B's end and the close together, in one workflow task.
+   */
+  async function closeAsLastPartEnds<T>(units: [string, string], close: (id: string) => Promise<T>): Promise<T> {
+    const [A, B] = units;
     const s = await whistle({ unitIds: [A, B] });
     const id = s.caseId;
     await ok('t01.leader', id, { type: 'approve' });
-    await work('jtys.liaison', id, A);
-    await work('nync.liaison', id, B);
-    // Hold the whistle's row in PostgreSQL (as an outage or a slow write would), so its workflow is
-    // stuck writing part A's end while part B ends and the close arrives: the engine then hands the
-    // whistle B's end and the close together, in one workflow task.
+    await work(`${A.slice('lk.dept.'.length)}.liaison`, id, A);
+    await work(`${B.slice('lk.dept.'.length)}.liaison`, id, B);
     const lock = new pg.Client({ connectionString: t.tdb.url });
     await lock.connect();
     try {
@@ -740,18 +745,60 @@ describe('closing right after the last part ends', () => {
           (d: { endedAt: string | null }) => d.endedAt !== null,
         ),
       ).toEqual([true, true]);
-      const closing = act('t01.dispatcher', id, { type: 'close', summary: '两部门已处置完毕' }).then((r) => r);
+      const closing = close(id);
       await new Promise((r) => setTimeout(r, 1_000));
       await lock.query('rollback');
-      const res = await closing;
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
-      expect(res.body.parts.map((p: { outcome: { outcome: string } | null }) => p.outcome?.outcome)).toEqual([
-        'completed',
-        'completed',
-      ]);
+      return await closing;
     } finally {
       await lock.end();
     }
+  }
+
+  it('a close that reaches the whistle before it has taken in its parts’ ends waits for them instead of being refused', async () => {
+    const res = await closeAsLastPartEnds([dept('jtys'), dept('nync')], async (id) => act('t01.dispatcher', id, CLOSE));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
+    expect(res.body.parts.map((p: { outcome: { outcome: string } | null }) => p.outcome?.outcome)).toEqual([
+      'completed',
+      'completed',
+    ]);
+  });
+
+  it('the whistle itself takes such a close: one Update, sent once, with no retry by anyone', async () => {
+    const actor = { userId: 'u.lk.t01.dispatcher', role: 'dispatcher', unitId: 'lk.t01', unitPath: 'lk/lk.t01' };
+    const view = await closeAsLastPartEnds([dept('yjgl'), dept('wjw')], (id) =>
+      t.deps.temporal.workflow.getHandle(id).executeUpdate(summonsActionUpdate, { args: [{ actor, action: CLOSE }] }),
+    );
+    expect(view).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
+    expect(view.parts.map((p) => p.outcome?.outcome)).toEqual(['completed', 'completed']);
+  });
+
+  it('a close with a part really still open is refused at once, and the whistle is as it was', async () => {
+    const [A, B] = [dept('jtys'), dept('yjgl')];
+    const s = await whistle({ unitIds: [A, B] });
+    const id = s.caseId;
+    await ok('t01.leader', id, { type: 'approve' });
+    await work('jtys.liaison', id, A);
+    await partOk('t01.dispatcher', id, A, { type: 'accept', rating: 'satisfied' });
+    await eventually(
+      async () => (await getSummons('t01.dispatcher', id)).body,
+      (v) => v.parts.some((p: { outcome: unknown }) => p.outcome !== null),
+    );
+    // B has not even acknowledged: no waiting for it.
+    const handle = t.deps.temporal.workflow.getHandle(id);
+    const updates = async () =>
+      (await handle.fetchHistory()).events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+    const before = { state: await stateOf(id), updates: await updates() };
+    const started = Date.now();
+    const res = await act('t01.dispatcher', id, CLOSE);
+    // Refused by the validator, not after the whistle's wait for ending parts (PART_WAIT_MS).
+    expect(Date.now() - started).toBeLessThan(PART_WAIT_MS);
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'summons-parts-open' });
+    expect(res.body.i18n['zh-CN'].detail).toContain('事不完、人不撤');
+    expect(res.body.i18n['zh-CN'].detail).toContain('的召集尚未验收评价或结束，不能办结');
+    expect(res.body.i18n['en'].detail).toContain(`Parts still open (${B})`);
+    expect({ state: await stateOf(id), updates: await updates() }).toEqual(before);
   });
 });
