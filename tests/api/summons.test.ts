@@ -3,6 +3,8 @@ import pg from 'pg';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { useTestSystem } from '../support/system';
+import { resolveSummonedUnits } from '../../db/summons';
+import { PART_WAIT_MS, partActionUpdate, summonsActionUpdate } from '../../workflows/summons/definitions';
 import {
   auditLog,
   caseNumberCounters,
@@ -707,16 +709,28 @@ describe('statistics', () => {
 });
 
 describe('closing right after the last part ends', () => {
-  it('a close that reaches the whistle before it has taken in its parts’ ends waits for them instead of being refused', async () => {
-    const [A, B] = [dept('jtys'), dept('nync')];
+  const CLOSE = { type: 'close', summary: '两部门已处置完毕' } as const;
+  const liaisonOf = (unitId: string) => `${unitId.slice('lk.dept.'.length)}.liaison`;
+
+  /**
+   * Two parts end while the whistle is busy: its row in PostgreSQL is held (as an outage or a slow
+   * write would), so its workflow is stuck writing part A's end while part B ends and `close` is
+   * sent; the engine then hands the whistle B's end and the close together, in one workflow task.
+   */
+  async function closeAsLastPartEnds<T>(
+    units: [string, string],
+    close: (id: string) => Promise<T>,
+    last: { begin: (id: string, B: string) => Promise<unknown>; end: (id: string, B: string) => Promise<unknown> } = {
+      begin: (id, B) => work(liaisonOf(B), id, B),
+      end: (id, B) => partOk('t01.dispatcher', id, B, { type: 'accept', rating: 'basic' }),
+    },
+  ): Promise<T> {
+    const [A, B] = units;
     const s = await whistle({ unitIds: [A, B] });
     const id = s.caseId;
     await ok('t01.leader', id, { type: 'approve' });
-    await work('jtys.liaison', id, A);
-    await work('nync.liaison', id, B);
-    // Hold the whistle's row in PostgreSQL (as an outage or a slow write would), so its workflow is
-    // stuck writing part A's end while part B ends and the close arrives: the engine then hands the
-    // whistle B's end and the close together, in one workflow task.
+    await work(liaisonOf(A), id, A);
+    await last.begin(id, B);
     const lock = new pg.Client({ connectionString: t.tdb.url });
     await lock.connect();
     try {
@@ -733,25 +747,101 @@ describe('closing right after the last part ends', () => {
         (n) => n > 0,
       );
       expect(blocked).toBeGreaterThan(0);
-      await partOk('t01.dispatcher', id, B, { type: 'accept', rating: 'basic' });
+      await last.end(id, B);
       // Both parts show ended to the township, which closes the whistle.
       expect(
-        (await getSummons('t01.dispatcher', id)).body.departments.map(
-          (d: { endedAt: string | null }) => d.endedAt !== null,
-        ),
+        (await getSummons('t01.dispatcher', id)).body.departments
+          .filter((d: { unitId: string }) => d.unitId === A || d.unitId === B)
+          .map((d: { endedAt: string | null }) => d.endedAt !== null),
       ).toEqual([true, true]);
-      const closing = act('t01.dispatcher', id, { type: 'close', summary: '两部门已处置完毕' }).then((r) => r);
+      const closing = close(id);
       await new Promise((r) => setTimeout(r, 1_000));
       await lock.query('rollback');
-      const res = await closing;
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-      expect(res.body).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
-      expect(res.body.parts.map((p: { outcome: { outcome: string } | null }) => p.outcome?.outcome)).toEqual([
-        'completed',
-        'completed',
-      ]);
+      return await closing;
     } finally {
       await lock.end();
     }
+  }
+
+  it('a close that reaches the whistle before it has taken in its parts’ ends waits for them instead of being refused', async () => {
+    const res = await closeAsLastPartEnds([dept('jtys'), dept('nync')], async (id) => act('t01.dispatcher', id, CLOSE));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
+    expect(res.body.parts.map((p: { outcome: { outcome: string } | null }) => p.outcome?.outcome)).toEqual([
+      'completed',
+      'completed',
+    ]);
+  });
+
+  it('the whistle itself takes such a close: one Update, sent once, with no retry by anyone', async () => {
+    const actor = { userId: 'u.lk.t01.dispatcher', role: 'dispatcher', unitId: 'lk.t01', unitPath: 'lk/lk.t01' };
+    const view = await closeAsLastPartEnds([dept('yjgl'), dept('wjw')], (id) =>
+      t.deps.temporal.workflow.getHandle(id).executeUpdate(summonsActionUpdate, { args: [{ actor, action: CLOSE }] }),
+    );
+    expect(view).toMatchObject({ status: 'closed', summary: '两部门已处置完毕' });
+    expect(view.parts.map((p) => p.outcome?.outcome)).toEqual(['completed', 'completed']);
+  });
+
+  it('a close while the last part ends by re-summoning another unit is refused at once, naming that unit', async () => {
+    const [A, B, C] = [dept('mzj'), dept('sfj'), dept('rsj')];
+    let sent = 0;
+    const res = await closeAsLastPartEnds(
+      [A, B],
+      (id) => {
+        sent = Date.now();
+        return act('t01.dispatcher', id, CLOSE);
+      },
+      {
+        begin: (id, unit) => partOk(liaisonOf(unit), id, unit, { type: 'dispute', reason: '不属本单位职责' }),
+        // Straight to the part: the API's ruling would wait for the (held) whistle to start C's part.
+        end: async (id, unit) => {
+          const resolved = await resolveSummonedUnits(t.tdb.db, { id: 'lk.t01' }, [C]);
+          if (!resolved.ok) throw new Error(JSON.stringify(resolved.violation));
+          const actor = {
+            userId: 'u.lk.zhzx.dispatcher',
+            role: 'dispatcher',
+            unitId: 'lk.zhzx',
+            unitPath: 'lk/lk.zhzx',
+          };
+          await t.deps.temporal.workflow.getHandle(`${id}.${unit}`).executeUpdate(partActionUpdate, {
+            args: [{ actor, action: { type: 'rule', upheld: true, note: '改召', resummon: resolved.units[0]! } }],
+          });
+        },
+      },
+    );
+    // No wait for B's result: C's part will be open whatever it says.
+    expect(Date.now() - sent).toBeLessThan(PART_WAIT_MS);
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.body).toMatchObject({ code: 'summons-parts-open' });
+    expect(res.body.i18n['en'].detail).toContain(`Parts still open (${C})`);
+  });
+
+  it('a close with a part really still open is refused at once, and the whistle is as it was', async () => {
+    const [A, B] = [dept('jtys'), dept('yjgl')];
+    const s = await whistle({ unitIds: [A, B] });
+    const id = s.caseId;
+    await ok('t01.leader', id, { type: 'approve' });
+    await work('jtys.liaison', id, A);
+    await partOk('t01.dispatcher', id, A, { type: 'accept', rating: 'satisfied' });
+    await eventually(
+      async () => (await getSummons('t01.dispatcher', id)).body,
+      (v) => v.parts.some((p: { outcome: unknown }) => p.outcome !== null),
+    );
+    // B has not even acknowledged: no waiting for it.
+    const handle = t.deps.temporal.workflow.getHandle(id);
+    const updates = async () =>
+      (await handle.fetchHistory()).events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length;
+    const before = { state: await stateOf(id), updates: await updates() };
+    const started = Date.now();
+    const res = await act('t01.dispatcher', id, CLOSE);
+    // Refused by the validator, not after the whistle's wait for ending parts (PART_WAIT_MS).
+    expect(Date.now() - started).toBeLessThan(PART_WAIT_MS);
+    expect(res.status, JSON.stringify(res.body)).toBe(422);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'summons-parts-open' });
+    expect(res.body.i18n['zh-CN'].detail).toContain('事不完、人不撤');
+    expect(res.body.i18n['zh-CN'].detail).toContain('的召集尚未验收评价或结束，不能办结');
+    expect(res.body.i18n['en'].detail).toContain(`Parts still open (${B})`);
+    expect({ state: await stateOf(id), updates: await updates() }).toEqual(before);
   });
 });

@@ -16,7 +16,12 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * (`CYCLE_OUTCOMES_PATCH` in workflows/assessment/workflow.ts): it replays without that activity.
  * `task-closed-by-action` is a task whose `complete` action was answered in the workflow task that
  * closed it, from before cases answered their actions before closing (`ANSWER_BEFORE_CLOSE_PATCH` in
- * workflows/shared/case-changes.ts): it replays without the 1 ms timer.
+ * workflows/shared/case-changes.ts): it replays without the 1 ms timer. The `summons-*` histories were
+ * recorded (at 9add872) before a part told its whistle it was ending (`PART_ENDING_PATCH` in
+ * workflows/summons/workflow.ts), while the API still retried a whistle's close and polled for a
+ * re-summoned part: a whistle closed after both parts ended, a part ended by its rating, and a
+ * whistle (with its ruled part) whose upheld dispute re-summoned another unit. The parts replay
+ * without the signal (they fail without patched()); the whistles without waiting in their close.
  */
 const fixture = (name: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
@@ -32,6 +37,10 @@ describe('replay of histories from earlier versions', () => {
     'incident-regular-activities',
     'assessment-seconded-final',
     'task-closed-by-action',
+    'summons-closed-after-parts-ended',
+    'summons-part-rated',
+    'summons-resummon-ruling',
+    'summons-part-resummon-ruled',
   ])('%s replays with the current workflows', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
   });

@@ -5,8 +5,9 @@ import type { AuditNote, CaseSnapshot } from './case-snapshot';
 
 /**
  * What a step of a case (an action, a timer, a child's outcome) asks the workflow to do, in this
- * order: record each note as a transition, send the notices, open the rectification tasks, then
- * whatever the process adds (start a whistle, its parts). `then` is a further step the machine
+ * order: whatever the process does first (a part tells its whistle it is ending), record each note
+ * as a transition, send the notices, open the rectification tasks, then whatever the process adds
+ * (start a whistle, its parts). `then` is a further step the machine
  * decides only once these effects are carried out, at the time they end.
  */
 export interface CaseEffects {

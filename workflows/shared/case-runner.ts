@@ -38,6 +38,17 @@ export interface CaseRunOptions<Input, View, Fx extends CaseEffects, Facts> {
   projectCalendarChanges?: boolean;
   /** Completes an action's input, in its turn, before it is applied (e.g. numbers a case it opens). */
   prepare?: (input: Input) => Promise<Input>;
+  /**
+   * What an accepted action waits for, if anything, before it takes its turn (a whistle's close,
+   * for the results of parts that told it they are ending). Nothing to wait for: undefined, and the
+   * action takes its turn at once, as it did before this option.
+   */
+  ready?: (input: Input) => Promise<void> | undefined;
+  /**
+   * What the process does with a step's effects before they are recorded, if anything (a part
+   * tells its whistle it is ending); undefined when nothing, so the step records at once.
+   */
+  beforeRecord?: (effects: Fx) => Promise<void> | undefined;
   /** What the process does with its own effects, after notes, notices and rectification tasks. */
   extra?: (effects: Fx) => Promise<void>;
   /** When the case must wake even though no clock changes colour (epoch ms), asked before each sleep. */
@@ -79,12 +90,16 @@ export class CaseRunner<Input, View, Fx extends CaseEffects, Facts = never> {
     this.reads = serveCaseReads(() => machine.view(Date.now()));
     setHandler(
       options.update,
-      (input) =>
-        this.changes.act(async () => {
-          const prepared = options.prepare ? await options.prepare(input) : input;
-          await this.perform(machine.apply(prepared, Date.now()));
-          return machine.view(Date.now());
-        }),
+      (input) => {
+        const act = () =>
+          this.changes.act(async () => {
+            const prepared = options.prepare ? await options.prepare(input) : input;
+            await this.perform(machine.apply(prepared, Date.now()));
+            return machine.view(Date.now());
+          });
+        const waiting = options.ready?.(input);
+        return waiting ? waiting.then(act) : act();
+      },
       { validator: (input) => machine.check(input, Date.now()) },
     );
   }
@@ -100,6 +115,8 @@ export class CaseRunner<Input, View, Fx extends CaseEffects, Facts = never> {
 
   /** Carry out what a step returned (see CaseEffects for the order). */
   async perform(effects: Fx): Promise<void> {
+    const before = this.options.beforeRecord?.(effects);
+    if (before) await before;
     for (const [i, note] of effects.notes.entries()) await this.record(note, effects, i);
     if (effects.notices.length) await sendNotices(effects.notices);
     for (const task of effects.rectifications ?? []) await openRectificationTask(task);

@@ -1,4 +1,4 @@
-import { defineUpdate } from '@temporalio/workflow';
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { z } from 'zod';
 import type { Rating } from '../../domain/summons';
 import { caseMessages } from '../shared/definitions';
@@ -194,6 +194,25 @@ export const summonsCase = caseMessages<StartSummonsInput, SummonsView>('summons
 export const summonsPartCase = caseMessages<StartPartInput, PartView>('summonsPartWorkflow');
 
 export const summonsActionUpdate = defineUpdate<SummonsView, [SummonsActionInput]>('summonsAction');
+
+/**
+ * Sent by a part to its whistle as it ends, before its end is written (so before any record shows
+ * it ended): the whistle then lets a close wait for that part's result rather than refuse it.
+ */
+export const partEndingSignal = defineSignal<[PartOutcome]>('summonsPartEnding');
+
+/**
+ * Answers once the whistle has started the part with this case id (a re-summoned unit's, started
+ * when the disputed part's result arrives): true, or false when it did not start within
+ * `PART_WAIT_MS`. Changes nothing.
+ */
+export const partStartedUpdate = defineUpdate<boolean, [string]>('summonsPartStarted');
+
+/**
+ * How long a whistle waits, inside an accepted Update, for a part's result or start that is on its
+ * way: well within the API's answer deadline, so a part that never arrives is a refusal, not a 503.
+ */
+export const PART_WAIT_MS = 20_000;
 
 /** Human actions on one summoned unit's part: one Update with a validator. */
 export const partActionUpdate = defineUpdate<PartView, [PartActionInput]>('summonsPartAction');

@@ -27,7 +27,10 @@ import { creationNote, facts, snapshot, view } from './part-views';
 import { withAttachments } from '../shared/attachments';
 
 /** What a performed action or a timer asks the workflow to record and send. */
-export type PartEffects = CaseEffects;
+export interface PartEffects extends CaseEffects {
+  /** Set by the action that ended the part: what it reports to its whistle. */
+  ending?: PartOutcome;
+}
 
 /** A checked action; its commit returns the note recorded with it. */
 export type Plan = ClockPlan<string | null>;
@@ -135,6 +138,7 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
     const { actor, action } = input;
     const planned = plan(this, input, now);
     const before = this.auditState();
+    const wasFinished = this.finished;
     const note = carryOut(this.clocks, planned, now);
     const at = this.touch(now);
     this.history.push({
@@ -159,6 +163,7 @@ export class PartCase implements CaseMachine<PartActionInput, PartView, PartEffe
         },
       ],
       notices: [],
+      ...(this.finished && !wasFinished ? { ending: this.outcomeRecord() } : {}),
     };
   }
 

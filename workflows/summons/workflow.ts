@@ -1,8 +1,12 @@
-import { patched, startChild } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, setHandler, startChild } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseRunner, thenFacts } from '../shared/case-runner';
+import { CaseErrorType, caseError } from '../shared/errors';
 import {
+  PART_WAIT_MS,
   partActionUpdate,
+  partEndingSignal,
+  partStartedUpdate,
   summonsActionUpdate,
   type PartActionInput,
   type PartFactsRecord,
@@ -21,18 +25,54 @@ import { SummonsCase, type SummonsEffects } from './summons-case';
 const { sendNotices } = caseActivities;
 const { recordSummonsFacts, recordSummonsPartFacts } = projectionActivities;
 
+/**
+ * Since this patch a part tells its whistle it is ending (partEndingSignal) before it writes its
+ * end; parts that ended before it replay without the signal.
+ */
+export const PART_ENDING_PATCH = 'summons-part-ending-signal';
+
 /** A whistle (吹哨): see workflows/summons/definitions.ts. */
 export async function summonsWorkflow(input: StartSummonsInput): Promise<SummonsOutcome> {
-  const summons = new SummonsCase(input, Date.now());
+  // What parts told the whistle they are ending with, until their results arrive.
+  const ending = new Map<string, PartOutcome>();
+  const started = new Set<string>();
+  setHandler(partEndingSignal, (outcome) => void ending.set(outcome.caseId, outcome));
+  const summons = new SummonsCase(input, Date.now(), (caseId) => ending.get(caseId));
+  // The API asks once after a ruling that re-summons a unit (that part starts when the ruled part's result arrives).
+  setHandler(
+    partStartedUpdate,
+    async (caseId) => started.has(caseId) || condition(() => started.has(caseId), PART_WAIT_MS),
+    {
+      validator: (caseId) => {
+        if (!caseId.startsWith(`${input.caseId}.`))
+          throw caseError(
+            CaseErrorType.InvalidState,
+            'wrong-state',
+            `不是本吹哨的部门报到：${caseId}`,
+            `${caseId} is not a part of this whistle`,
+          );
+      },
+    },
+  );
   const runner = new CaseRunner<SummonsActionInput, SummonsView, SummonsEffects, SummonsFactsRecord>(summons, {
     update: summonsActionUpdate,
     facts: (seq) => summons.facts(seq),
     write: thenFacts(recordSummonsFacts),
     // A calendar change moves no deadline of the whistle's own (its parts keep theirs).
     projectCalendarChanges: false,
+    // The validator let a close through whose open parts all told the whistle they are ending: it
+    // waits for their results (a part writes its end before its result reaches the whistle). Should
+    // one not come in time, the close is refused as before, and those parts count open again.
+    ready: ({ action }) => {
+      if (action.type !== 'close' || summons.openParts.length === 0) return undefined;
+      return condition(() => summons.openParts.length === 0, PART_WAIT_MS).then((arrived) => {
+        if (!arrived) summons.openParts.forEach((p) => ending.delete(p.caseId));
+      });
+    },
     extra: async ({ start }) => {
       for (const part of start) {
         const child = await startChild(summonsPartWorkflow, { workflowId: part.caseId, args: [part] });
+        started.add(part.caseId);
         // A part terminated by an operator ends as withdrawn, so the whistle can still close.
         const aborted = (): PartOutcome => ({
           caseId: part.caseId,
@@ -60,6 +100,15 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
     update: partActionUpdate,
     facts: (seq) => part.facts(seq, Date.now()),
     write: thenFacts(recordSummonsPartFacts),
+    // Tell the whistle before the end is written, so once any record shows the part ended the
+    // whistle knows (its result arrives later, when this workflow has completed). A whistle that
+    // is gone (terminated) changes nothing here.
+    beforeRecord: ({ ending }) => {
+      if (!ending || !patched(PART_ENDING_PATCH)) return undefined;
+      return getExternalWorkflowHandle(input.summonsId)
+        .signal(partEndingSignal, ending)
+        .catch(() => undefined);
+    },
   });
   await runner.open(async () => {
     await runner.record(part.creationNote());

@@ -6,6 +6,7 @@ import { partActionRequestSchema, partViewSchema } from '../../../workflows/summ
 import {
   partActionUpdate,
   partCaseId,
+  partStartedUpdate,
   summonsPartCase,
   type PartAction,
   type SummonsView,
@@ -14,19 +15,11 @@ import { refuse } from '../../admin';
 import { Problem } from '../../problem';
 import type { ApiRoutes } from '../../route';
 import { idParam } from '../../schemas';
-import { actOnCase, withTemporal } from '../../temporal';
+import { actOnCase, withEngineDeadline, withTemporal } from '../../temporal';
 import { evidenceFiles } from '../attachments';
 import { actorOf } from '../tasks';
 import { partParams, summonsDetailSchema } from './schemas';
-import {
-  whistleRefusal,
-  resummonedPart,
-  requireOpen,
-  departmentsOf,
-  loadWhistle,
-  whistleForSummonedUnit,
-  loadPart,
-} from './helpers';
+import { whistleRefusal, requireOpen, departmentsOf, loadWhistle, whistleForSummonedUnit, loadPart } from './helpers';
 
 export function registerSummonsDetailRoutes(routes: ApiRoutes): void {
   routes.add({
@@ -135,8 +128,18 @@ export function registerSummonsDetailRoutes(routes: ApiRoutes): void {
         { actor: actorOf(principal), action },
         idempotency?.updateId,
       );
-      if (action.type === 'rule' && action.resummon)
-        return { ...view, resummoned: await resummonedPart(deps, partCaseId(params.id, action.resummon.unitId)) };
+      if (action.type === 'rule' && action.resummon) {
+        // The whistle starts the re-summoned part once the ruled part's result reaches it: its
+        // Update answers when it has, then the new part answers once its opening is stored. The
+        // ruling is done either way; should the engine not answer, the new part shows on the whistle.
+        const partId = partCaseId(params.id, action.resummon.unitId);
+        const resummoned = await withEngineDeadline(deps.temporal, async () =>
+          (await deps.temporal.workflow.getHandle(params.id).executeUpdate(partStartedUpdate, { args: [partId] }))
+            ? deps.temporal.workflow.getHandle(partId).executeUpdate(summonsPartCase.opened)
+            : null,
+        ).catch(() => null);
+        return { ...view, resummoned };
+      }
       return view;
     },
   });

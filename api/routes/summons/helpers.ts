@@ -1,15 +1,15 @@
-import { and, asc, eq, isNull } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { loadIncidentSettings } from '../../../db/incident';
 import { cases } from '../../../db/schema/cases';
 import type { OrgUnit } from '../../../db/schema/org';
 import { summonsDepartments } from '../../../db/schema/summons';
 import type { WhistleViolation } from '../../../domain/summons';
-import { partCaseId, summonsPartCase, type PartView, type SummonsView } from '../../../workflows/summons/definitions';
+import { partCaseId, summonsPartCase, type SummonsView } from '../../../workflows/summons/definitions';
 import { notFound, refuse } from '../../admin';
 import type { Principal } from '../../auth';
 import type { AppDeps } from '../../deps';
 import { Problem } from '../../problem';
-import { ENGINE_ANSWER_TIMEOUT_MS, withEngineDeadline, withTemporal } from '../../temporal';
+import { withEngineDeadline, withTemporal } from '../../temporal';
 import { loadVisibleCase } from '../cases';
 
 export const TOWNSHIP_KINDS: readonly OrgUnit['kind'][] = ['township', 'street'];
@@ -64,21 +64,6 @@ export async function partsOpened(deps: AppDeps, caseIds: readonly string[]): Pr
   );
 }
 
-/**
- * A re-summoned part is started by the summons once the disputed part has ended: wait (briefly)
- * until it exists and is open, so the ruling's answer can show it.
- */
-export async function resummonedPart(deps: AppDeps, caseId: string): Promise<PartView | null> {
-  for (let i = 0; i < 50; i += 1) {
-    try {
-      return await deps.temporal.workflow.getHandle(caseId).executeUpdate(summonsPartCase.opened);
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  return null;
-}
-
 /** A finished case takes no more actions: a 409 saying so, rather than the engine's "not found". */
 export function requireOpen(row: { id: string; closedAt: Date | null; currentStep: string | null }): void {
   if (row.closedAt)
@@ -115,33 +100,6 @@ export async function departmentsOf(deps: AppDeps, summonsId: string, unitId?: s
         typeof r
       >,
   );
-}
-
-/**
- * Close a whistle. A part writes its end before the whistle's workflow takes in its result, which
- * arrives in the whistle's next workflow task (later still while the engine catches up after an
- * outage, or while the whistle is busy writing), and the engine checks an action before it applies
- * results that came with it. So for a moment the records show every part ended while the whistle
- * still counts one open. A close refused in that moment is tried again until the whistle has caught
- * up (no new try once the engine's answer deadline has passed since the first); one refused for a
- * part the records also show open is answered at once.
- */
-export async function closeWhenPartsEnded<T>(deps: AppDeps, summonsId: string, close: () => Promise<T>): Promise<T> {
-  const giveUpAt = Date.now() + ENGINE_ANSWER_TIMEOUT_MS;
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await close();
-    } catch (err) {
-      if (!(err instanceof Problem) || err.extra.code !== 'summons-parts-open' || Date.now() >= giveUpAt) throw err;
-      const open = await deps.database.db
-        .select({ caseId: summonsDepartments.caseId })
-        .from(summonsDepartments)
-        .where(and(eq(summonsDepartments.summonsId, summonsId), isNull(summonsDepartments.endedAt)))
-        .limit(1);
-      if (open.length > 0) throw err;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
-    }
-  }
 }
 
 export async function loadWhistle(deps: AppDeps, principal: Principal, id: string) {

@@ -17,7 +17,6 @@ import {
   partsOpened,
   requireOpen,
   departmentsOf,
-  closeWhenPartsEnded,
   loadWhistle,
 } from './helpers';
 
@@ -133,15 +132,15 @@ export function registerWhistleRoutes(routes: ApiRoutes): void {
     async handler({ params, body, principal, deps, idempotency }) {
       const row = await loadWhistle(deps, principal, params.id);
       requireOpen(row);
-      const act = () =>
-        actOnCase(
-          deps.temporal,
-          params.id,
-          summonsActionUpdate,
-          { actor: actorOf(principal), action: body },
-          idempotency?.updateId,
-        );
-      const view = body.type === 'close' ? await closeWhenPartsEnded(deps, params.id, act) : await act();
+      // A close right after the last part ended is taken by the whistle, which waits for that
+      // part's result (workflows/summons/workflow.ts); one with a part still open is refused at once.
+      const view = await actOnCase(
+        deps.temporal,
+        params.id,
+        summonsActionUpdate,
+        { actor: actorOf(principal), action: body },
+        idempotency?.updateId,
+      );
       if (body.type === 'approve')
         await partsOpened(
           deps,
