@@ -72,7 +72,9 @@ async function generate(database: Database, cases: number, open: number): Promis
       null,
       case when g % 3 = 1 then 1 + (g / 3) % 4 else null end,
       u.id, u.owner,
-      (array['green','green','green','blue','yellow','red'])[1 + (g * 7) % 6]::clock_level,
+      -- An open case past its deadline is red, as its workflow projects it within its timer's lateness.
+      case when g % ${Math.max(1, Math.round(cases / open))} = 0 and (g * 13) % 2000 <= 400 then 'red'
+        else (array['green','green','green','blue','yellow','red'])[1 + (g * 7) % 6] end::clock_level,
       now() + (((g * 13) % 2000) - 400) * interval '1 hour',
       '[]'::jsonb, jsonb_build_object('bench', true), 1,
       now() - ((g * 17) % 525600) * interval '1 minute',
