@@ -92,8 +92,9 @@ export function registerSlaBoardRoute(routes: ApiRoutes): void {
       const incidentsCounted = !query.process || query.process === 'incident';
       const [groups, overdue, near, trend, escalations, urges, split] = await Promise.all([
         // The counters the projection keeps (case_board_counts), moved to red for the open cases
-        // whose deadline has passed but whose workflow has not projected red yet (few; an index
-        // on open cases' colour and deadline finds them): the same counts as aggregating every open case.
+        // whose deadline has passed but whose workflow has not projected red yet (few: one range of
+        // the index on open cases' colour and deadline per colour finds them): the same counts as
+        // aggregating every open case.
         db.execute<{
           unit_id: string | null;
           process: ProcessType | null;
@@ -111,7 +112,7 @@ export function registerSlaBoardRoute(routes: ApiRoutes): void {
             union all
             select ${cases.unitId}, ${cases.process}, ${cases.level}, ${cases.clockKind}, m.colour, m.n
             from ${cases} cross join lateral (values (${cases.colour}, -1), ('red'::clock_level, 1)) m(colour, n)
-            where ${and(open, lt(cases.deadline, now), sql`${cases.colour} <> 'red'`)}
+            where ${and(open, inArray(cases.colour, ['green', 'blue', 'yellow']), lt(cases.deadline, now))}
           ) c
           group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour), (kind, colour))
           having sum(n) <> 0`),
