@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
+  date,
   index,
   integer,
   jsonb,
@@ -70,6 +72,14 @@ export const cases = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    /**
+     * Whether a clock of the case is red now, and whether its incident facts say it was late
+     * (`on_time = false`): kept by triggers on `case_clocks` and `incident_facts` (migration
+     * board_days), never by the projection, so that the board's daily roll-ups can be kept from
+     * this row alone.
+     */
+    redClock: boolean('red_clock').notNull().default(false),
+    incidentLate: boolean('incident_late').notNull().default(false),
   },
   (t) => [
     index('cases_unit_idx').on(t.unitId, t.status),
@@ -77,6 +87,11 @@ export const cases = pgTable(
     index('cases_process_status_idx').on(t.process, t.status, t.createdAt),
     index('cases_open_deadline_idx')
       .on(t.colour, t.deadline)
+      .where(sql`${t.closedAt} is null`),
+    // The board's overdue and near-deadline lists and the inbox: open cases in deadline order, read
+    // until a page is full.
+    index('cases_open_by_deadline_idx')
+      .on(t.deadline, t.id)
       .where(sql`${t.closedAt} is null`),
     index('cases_created_idx').on(t.createdAt),
     // Lists of open work (the default of every inbox and board drill-down) newest first
@@ -114,6 +129,29 @@ export const caseBoardCounts = pgTable(
       .on(t.unitId, t.ownerUnitId, t.process, t.level, t.clockKind, t.colour)
       .nullsNotDistinct(),
   ],
+);
+
+/**
+ * Cases by the Beijing-time day they were opened and what the SLA board filters them by
+ * (responsible and owner unit, process, level): how many were opened, how many of them closed on
+ * time, and how many are late (closed with a red clock or late incident facts, or open and red).
+ * Kept like `case_board_counts`, by a trigger on `cases` in the transaction of every write to the
+ * row (migration board_days), so the board's daily trend adds up a few rows per day instead of
+ * walking every case of the period.
+ */
+export const caseBoardDays = pgTable(
+  'case_board_days',
+  {
+    day: date('day', { mode: 'string' }).notNull(),
+    unitId: text('unit_id').notNull(),
+    ownerUnitId: text('owner_unit_id').notNull(),
+    process: processType('process').notNull(),
+    level: integer('level'),
+    created: integer('created').notNull(),
+    onTime: integer('on_time').notNull(),
+    late: integer('late').notNull(),
+  },
+  (t) => [unique('case_board_days_key').on(t.day, t.unitId, t.ownerUnitId, t.process, t.level).nullsNotDistinct()],
 );
 
 /**

@@ -4,8 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTransition } from '../../activities/projection';
 import { cases } from '../../db/schema';
 import type { ClockKind, ClockLevel, ProcessType } from '../../db/schema/cases';
-import type { CaseSnapshot, TransitionRecord } from '../../workflows/shared/case-snapshot';
+import type { CaseSnapshot } from '../../workflows/shared/case-snapshot';
 import { createTestApp, type TestApp } from '../support/app';
+import { deterministic, transitionRecord } from '../support/projection-mix';
 
 // The board's colour counts come from counters a trigger keeps on every projection write
 // (migration board_counters). After a mix of transitions written the way the projection activity
@@ -57,21 +58,6 @@ function snapshot(
   };
 }
 
-const record = (seq: number, snap: CaseSnapshot): TransitionRecord => ({
-  seq,
-  snapshot: snap,
-  audit: {
-    actorId: 'system',
-    actorUnitId: null,
-    actorRole: 'system',
-    action: `step.${seq}`,
-    reason: null,
-    before: null,
-    after: null,
-    at: new Date().toISOString(),
-  },
-});
-
 /** Every non-empty counter, and a fresh aggregate of the open cases, in the same shape. */
 async function countersAndAggregate() {
   const db = t.tdb.db;
@@ -98,11 +84,7 @@ describe('board counters kept by the projection', () => {
   it('equal a fresh aggregate of the open cases after a mix of transitions, retries and concurrent writes', async () => {
     const db = t.tdb.db;
     // A deterministic mix (a linear congruential sequence), 40 cases × 12 transitions, run as 8 concurrent writers.
-    let seed = 12345;
-    const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
+    const next = deterministic(12345);
     const plans = Array.from({ length: 40 }, (_, i) => {
       const caseId = `RW-2026-95${String(i).padStart(4, '0')}`;
       const unit = UNITS[next(UNITS.length)]!;
@@ -137,10 +119,10 @@ describe('board counters kept by the projection', () => {
       for (let i = cursor++; i < plans.length; i = cursor++) {
         const steps = plans[i]!;
         for (let s = 0; s < steps.length; s += 1) {
-          await recordTransition(db, record(s + 1, steps[s]!));
+          await recordTransition(db, transitionRecord(s + 1, steps[s]!));
           // A retried activity writes the same transition again, and a stale one arrives late: neither counts twice.
-          if (s % 3 === 0) await recordTransition(db, record(s + 1, steps[s]!));
-          if (s > 1 && s % 4 === 0) await recordTransition(db, record(s - 1, steps[s - 2]!));
+          if (s % 3 === 0) await recordTransition(db, transitionRecord(s + 1, steps[s]!));
+          if (s > 1 && s % 4 === 0) await recordTransition(db, transitionRecord(s - 1, steps[s - 2]!));
         }
       }
     };

@@ -1,17 +1,17 @@
-import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { incidentStats } from '../../../db/incident';
 import {
   caseBoardCounts,
-  caseClocks,
+  caseBoardDays,
   cases,
   CLOCK_KINDS,
   type ClockKind,
   type ClockLevel,
   type ProcessType,
 } from '../../../db/schema/cases';
-import { incidentFacts } from '../../../db/schema/incident';
 import { PATH_SEPARATOR } from '../../../db/schema/org';
 import { findUnit } from '../../../db/units';
+import { unionAll } from 'drizzle-orm/pg-core';
 import { notFound } from '../../admin';
 import { requireUnitScope, SUBTREE_ROLES } from '../../authz';
 import type { ApiRoutes } from '../../route';
@@ -42,21 +42,17 @@ export function registerSlaBoardRoute(routes: ApiRoutes): void {
       const { units, everything } = await subtreeOf(db, focus.path);
       const ids = units.map((u) => u.id);
 
-      const inScope = (column: typeof cases.unitId | typeof cases.ownerUnitId) =>
-        sql`${column} = any(${sql.param(ids)}::text[])`;
-      const caseFilters: (SQL | undefined)[] = [
-        everything ? undefined : or(inScope(cases.unitId), inScope(cases.ownerUnitId)),
-        query.process ? eq(cases.process, query.process) : undefined,
-        query.level ? eq(cases.level, query.level) : undefined,
+      // The focus unit's scope, process and level, on the cases or on a table of counts kept from them.
+      const inScope = (column: AnyColumn) => sql`${column} = any(${sql.param(ids)}::text[])`;
+      const filtersOn = (t: { unitId: AnyColumn; ownerUnitId: AnyColumn; process: AnyColumn; level: AnyColumn }) => [
+        everything ? undefined : or(inScope(t.unitId), inScope(t.ownerUnitId)),
+        query.process ? eq(t.process, query.process) : undefined,
+        query.level ? eq(t.level, query.level) : undefined,
       ];
+      const caseFilters = filtersOn(cases);
       const open = and(isNull(cases.closedAt), ...caseFilters);
-      const counterScope = (column: typeof caseBoardCounts.unitId | typeof caseBoardCounts.ownerUnitId) =>
-        sql`${column} = any(${sql.param(ids)}::text[])`;
-      const counterFilters: (SQL | undefined)[] = [
-        everything ? undefined : or(counterScope(caseBoardCounts.unitId), counterScope(caseBoardCounts.ownerUnitId)),
-        query.process ? eq(caseBoardCounts.process, query.process) : undefined,
-        query.level ? eq(caseBoardCounts.level, query.level) : undefined,
-      ];
+      const counterFilters = filtersOn(caseBoardCounts);
+      const dayFilters = filtersOn(caseBoardDays);
       // A passed deadline is red now, even before the case's workflow has woken to project the colour.
       const colourNow = sql<ClockLevel>`(case when ${cases.deadline} < ${now} then 'red'::clock_level else ${cases.colour} end)`;
       const listColumns = {
@@ -75,19 +71,30 @@ export function registerSlaBoardRoute(routes: ApiRoutes): void {
         clockKind: cases.clockKind,
         createdAt: cases.createdAt,
       };
-      const list = (where: SQL | undefined) =>
-        db
-          .select({ ...listColumns, colour: colourNow })
-          .from(cases)
-          .where(and(open, where))
-          .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
+      // A list is the union of disjoint parts, each one index range scan in deadline order (open cases
+      // by deadline, or by colour and deadline) that stops when a page is full.
+      const list = (...parts: [SQL, SQL, ...SQL[]]) => {
+        const [first, second, ...rest] = parts.map((where) =>
+          db
+            .select({ ...listColumns, colour: colourNow })
+            .from(cases)
+            .where(and(open, where))
+            .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
+            .limit(query.limit),
+        );
+        return unionAll(first!, second!, ...rest)
+          .orderBy(sql`"deadline" asc nulls last`, sql`"id" asc`)
           .limit(query.limit);
+      };
+      const red = eq(cases.colour, 'red');
+      const nearing = inArray(cases.colour, ['yellow', 'blue']);
 
       const incidentsCounted = !query.process || query.process === 'incident';
       const [groups, overdue, near, trend, escalations, urges, split] = await Promise.all([
         // The counters the projection keeps (case_board_counts), moved to red for the open cases
-        // whose deadline has passed but whose workflow has not projected red yet (few; an index
-        // on open cases' colour and deadline finds them): the same counts as aggregating every open case.
+        // whose deadline has passed but whose workflow has not projected red yet (few: one range of
+        // the index on open cases' colour and deadline per colour finds them): the same counts as
+        // aggregating every open case.
         db.execute<{
           unit_id: string | null;
           process: ProcessType | null;
@@ -105,21 +112,19 @@ export function registerSlaBoardRoute(routes: ApiRoutes): void {
             union all
             select ${cases.unitId}, ${cases.process}, ${cases.level}, ${cases.clockKind}, m.colour, m.n
             from ${cases} cross join lateral (values (${cases.colour}, -1), ('red'::clock_level, 1)) m(colour, n)
-            where ${and(open, lt(cases.deadline, now), sql`${cases.colour} <> 'red'`)}
+            where ${and(open, inArray(cases.colour, ['green', 'blue', 'yellow']), lt(cases.deadline, now))}
           ) c
           group by grouping sets ((colour), (unit_id, colour), (process, colour), (level, colour), (kind, colour))
           having sum(n) <> 0`),
-        list(or(eq(cases.colour, 'red'), lt(cases.deadline, now))),
-        list(and(inArray(cases.colour, ['yellow', 'blue']), or(isNull(cases.deadline), gte(cases.deadline, now)))),
+        // Red or past its deadline; yellow or blue and not past it.
+        list(lt(cases.deadline, now), and(red, gte(cases.deadline, now))!, and(red, isNull(cases.deadline))!),
+        list(and(nearing, gte(cases.deadline, now))!, and(nearing, isNull(cases.deadline))!),
+        // The daily roll-ups the projection keeps (case_board_days): a few rows per day instead of every case of the period.
         db.execute<{ day: string; created: number; on_time: number; late: number }>(sql`
-          select to_char((${cases.createdAt} at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as day, count(*)::int as created,
-                 count(*) filter (where ${cases.closedAt} is not null and not l.is_late)::int as on_time,
-                 count(*) filter (where l.is_late or (${cases.closedAt} is null and ${cases.colour} = 'red'))::int as late
-          from ${cases}
-          cross join lateral (select ${cases.closedAt} is not null and (
-              exists (select 1 from ${caseClocks} k where k.case_id = ${cases.id} and k.level = 'red')
-              or exists (select 1 from ${incidentFacts} f where f.case_id = ${cases.id} and f.on_time = false)) as is_late) l
-          where ${and(sql`${cases.createdAt} >= ${from}`, ...caseFilters)}
+          select to_char(${caseBoardDays.day}, 'YYYY-MM-DD') as day, sum(${caseBoardDays.created})::int as created,
+                 sum(${caseBoardDays.onTime})::int as on_time, sum(${caseBoardDays.late})::int as late
+          from ${caseBoardDays}
+          where ${and(sql`${caseBoardDays.day} >= (${from}::timestamptz at time zone 'Asia/Shanghai')::date`, ...dayFilters)}
           group by 1`),
         incidentsCounted
           ? db.execute<{ day: string; escalations: number; auto: number; red_cards: number }>(sql`
