@@ -17,9 +17,9 @@ import {
   recordOnlyNotifier,
   sendNotices,
   type DeliveryPolicy,
-  type NoticeRequest,
   type Notifier,
 } from './notices';
+import type { NoticeRequest } from '../domain/vocabulary';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 import { timeStage } from '../runtime/stage-timing';

@@ -12,7 +12,7 @@ import {
 } from '../domain/assessment';
 import { buildCalendar, CalendarYearMissingError } from '../domain/calendar';
 import type { AssessmentPhase, CycleRatee, StartAssessmentInput } from '../workflows/assessment/definitions';
-import type { Actor } from '../workflows/shared/actor';
+import type { Actor } from '../domain/vocabulary';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
 import { barRefusal } from '../domain/secondment';
 import { allocateCaseNumber } from './case-numbers';

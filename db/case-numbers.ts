@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from './index';
-import { CASE_NO_PREFIX, caseNumberCounters, type ProcessType } from './schema/cases';
+import { CASE_NO_PREFIX, type ProcessType } from '../domain/vocabulary';
+import { caseNumberCounters } from './schema/cases';
 
 /** Allocate the next human-readable case number for a process, e.g. `SP-2026-000123` (year in Asia/Shanghai). */
 export async function allocateCaseNumber(db: Db | Tx, process: ProcessType, at: Date): Promise<string> {

@@ -1,5 +1,13 @@
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { barEndDate, SECONDMENT_EFFECT_LABEL, type SecondmentEffect } from '../domain/secondment';
+import {
+  barEndDate,
+  SECONDMENT_EFFECT_LABEL,
+  type CycleOutcomes,
+  type CycleOutcomesInput,
+  type FinalResult,
+  type OutcomeTask,
+  type SecondmentEffect,
+} from '../domain/secondment';
 import { shanghaiDate } from '../domain/time';
 import { appendAudit, lockStream } from './audit';
 import type { AuditKey } from '../domain/audit-chain';
@@ -77,57 +85,6 @@ export async function listSecondments(
     hostUnitName: r.hostName,
     originUnitName: r.s.originUnitName ?? r.originName,
   }));
-}
-
-/** One result of a final cycle, for the outcomes it carries. */
-export interface FinalResult {
-  userId: string;
-  rateeName: string;
-  unitPath: string;
-  total: number;
-  grade: string;
-  gradeLabel: string;
-  payGrade: string | null;
-  /** Seconded-staff cycles: what the grade does (domain/secondment.ts). */
-  effect: SecondmentEffect | null;
-  indicators: { code: string; name: string; score: number }[];
-}
-
-/** What a final cycle carries out (activity input). */
-export interface CycleOutcomesInput {
-  caseId: string;
-  schemeName: string;
-  periodKey: string;
-  periodLabel: string;
-  direction: string;
-  /** The decision: when the cycle became final. */
-  decidedAt: string;
-  /** The organisation department that receives conversion and handover tasks. */
-  personnelUnitId: string;
-  results: FinalResult[];
-}
-
-/** A task the workflow opens for an outcome (conversion, or handover to a unit outside the system). */
-export interface OutcomeTask {
-  caseId: string;
-  userId: string;
-  title: string;
-  description: string;
-}
-
-/** What the cycle carried out, per person. */
-export interface CarriedOutcome {
-  userId: string;
-  effect: SecondmentEffect;
-  note: string;
-  barUntil: string | null;
-  taskCaseId: string | null;
-}
-
-export interface CycleOutcomes {
-  outcomes: CarriedOutcome[];
-  tasks: OutcomeTask[];
-  payGrades: number;
 }
 
 const evidence = (input: CycleOutcomesInput, r: FinalResult) =>

@@ -1,18 +1,11 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { incidentStats } from '../../../db/incident';
-import {
-  caseBoardCounts,
-  caseClocks,
-  cases,
-  CLOCK_KINDS,
-  type ClockKind,
-  type ClockLevel,
-  type ProcessType,
-} from '../../../db/schema/cases';
+import { caseBoardCounts, caseClocks, cases } from '../../../db/schema/cases';
 import { incidentFacts } from '../../../db/schema/incident';
 import { PATH_SEPARATOR } from '../../../db/schema/org';
 import { findUnit } from '../../../db/units';
 import { notFound } from '../../admin';
+import { CLOCK_KINDS, type ClockKind, type ClockLevel, type ProcessType } from '../../../domain/vocabulary';
 import { requireUnitScope, SUBTREE_ROLES } from '../../authz';
 import type { ApiRoutes } from '../../route';
 import { type Counts, boardSchema, boardQuery } from './schemas';
