@@ -9,8 +9,9 @@ import { carryCycleOutcomes } from '../db/secondment';
 import type { CycleOutcomes, CycleOutcomesInput } from '../domain/secondment';
 import { assessmentAppeals, assessmentCycles, assessmentResults, assessmentScores } from '../db/schema/assessment';
 import { previousPeriod, type PeriodInfo, type SchemeDefinition } from '../domain/assessment';
-import type { CalendarData, CalendarFallback } from '../domain/calendar';
+import type { CalendarFallback } from '../domain/calendar';
 import type { OrgUnit } from '../db/schema/org';
+import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
 import type { AssessmentProjection, StartAssessmentInput } from '../workflows/assessment/definitions';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
@@ -111,10 +112,7 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
 }
 
 /** The assessment activities, built with their dependencies (convention 2). */
-export function createAssessmentActivities(
-  deps: { db: Db; auditKey?: AuditKey },
-  loadCalendarData: (db: Db, region?: string) => Promise<CalendarData>,
-) {
+export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }) {
   const calendarOf = (fallback: CalendarFallback) => async (unit: OrgUnit) => {
     const region = await calendarRegionOf(deps.db, unit);
     return { data: await loadCalendarData(deps.db, region), region, fallback };

@@ -1,8 +1,8 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { loadCalendarData } from '../activities';
 import type { OrgUnit } from '../db/schema/org';
 import { allocateCaseNumber } from '../db/case-numbers';
 import type { ProcessType } from '../domain/vocabulary';
+import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
 import { buildCalendar, CalendarYearMissingError, type Duration, type WorkingCalendar } from '../domain/calendar';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
