@@ -4,7 +4,6 @@ import type { Db } from '../db';
 import type { AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
 import { cycleStartInput, openCycle, snapshotCycle } from '../db/assessment';
-import { allocateCaseNumber } from '../db/case-numbers';
 import { carryCycleOutcomes } from '../db/secondment';
 import type { CycleOutcomes, CycleOutcomesInput } from '../domain/secondment';
 import { assessmentAppeals, assessmentCycles, assessmentResults, assessmentScores } from '../db/schema/assessment';
@@ -15,7 +14,7 @@ import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
 import type { AssessmentProjection, StartAssessmentInput } from '../workflows/assessment/definitions';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
-import { SYSTEM_ACTOR, type ProcessType } from '../domain/vocabulary';
+import { SYSTEM_ACTOR } from '../domain/vocabulary';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 
@@ -143,12 +142,6 @@ export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }
      */
     async carryCycleOutcomes(input: CycleOutcomesInput): Promise<CycleOutcomes> {
       return carryCycleOutcomes(deps.db, input, deps.auditKey);
-    },
-    /** Allocate case numbers, e.g. for the rectification tasks of 不合格 units. */
-    async allocateCaseNumbers(input: { process: ProcessType; count: number }): Promise<string[]> {
-      const ids: string[] = [];
-      for (let i = 0; i < input.count; i += 1) ids.push(await allocateCaseNumber(deps.db, input.process, new Date()));
-      return ids;
     },
     /**
      * Open the cycle a schedule fired for: the scheme's period that ended last before `at`. A retry

@@ -9,6 +9,7 @@ import type { IncidentFactsRecord } from '../workflows/incident/definitions';
 import { createAssessmentActivities } from './assessment';
 import { createCalendarRecomputeActivities } from './calendar-recompute';
 import { createAuditActivities } from './audit';
+import { createCaseActivities } from './cases';
 import { recordIncidentFacts } from './incident';
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -39,6 +40,7 @@ export interface ActivityDeps {
 /** Activities are built with their dependencies so tests can pass real or fake ones (convention 2). */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createCaseActivities(deps),
     ...createAssessmentActivities(deps),
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),

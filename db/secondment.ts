@@ -11,7 +11,7 @@ import {
 import { shanghaiDate } from '../domain/time';
 import { appendAudit, lockStream } from './audit';
 import type { AuditKey } from '../domain/audit-chain';
-import { allocateCaseNumber } from './case-numbers';
+import { allocateCaseNumbers } from './case-numbers';
 import type { Db, Tx } from './index';
 import { orgUnits, PATH_SEPARATOR, ROLE_LABEL, users } from './schema/org';
 import { gridPayGrades, secondmentOutcomes, secondments, type OutcomeChange } from './schema/secondment';
@@ -185,7 +185,7 @@ async function carryOne(
       note = `${r.gradeLabel}：${SECONDMENT_EFFECT_LABEL.continue}`;
       break;
     case 'convert':
-      taskCaseId = await allocateCaseNumber(tx, 'task', decidedAt);
+      [taskCaseId] = await allocateCaseNumbers(tx, { process: 'task', at: decidedAt });
       note = `${r.gradeLabel}：拟转为乡镇在编，转编任务 ${taskCaseId} 已交${personnelName}办理`;
       break;
     case 'return': {
@@ -227,7 +227,7 @@ async function carryOne(
         // The original unit is outside the system (or gone): the person leaves the township's
         // accounts and the organisation department hands them back.
         await tx.update(users).set({ active: false, isLeader: false }).where(eq(users.id, user.id));
-        taskCaseId = await allocateCaseNumber(tx, 'task', decidedAt);
+        [taskCaseId] = await allocateCaseNumbers(tx, { process: 'task', at: decidedAt });
         change = { before, after: { ...before, active: false }, leaderOf: led.map((u) => u.id) };
         const origin = sec?.originUnitName ?? (sec ? '原单位已停用' : '无选派记录');
         note = `${r.gradeLabel}：退回原单位（${origin}，不在本系统），乡镇账号已停用，交接任务 ${taskCaseId} 已交${personnelName}办理；一年内不得再选派（至 ${barUntil} 止）`;

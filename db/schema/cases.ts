@@ -186,6 +186,25 @@ export const caseNumberCounters = pgTable(
   (t) => [primaryKey({ columns: [t.process, t.year] })],
 );
 
+/**
+ * Numbers an activity attempt allocated, kept under the attempt's identity (workflow id, run id,
+ * activity id; the same for every retry of one scheduled activity), in the allocation's transaction:
+ * a retry after a worker died between allocating and completing gets the same numbers back rather
+ * than leaving a gap in the county's numbering (db/case-numbers.ts).
+ */
+export const caseNumberClaims = pgTable(
+  'case_number_claims',
+  {
+    workflowId: text('workflow_id').notNull(),
+    runId: text('run_id').notNull(),
+    activityId: text('activity_id').notNull(),
+    process: processType('process').notNull(),
+    numbers: text('numbers').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.runId, t.activityId] })],
+);
+
 /** Delivery of a notice outside the system (SMS, IM webhook): see activities/notices.ts. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
