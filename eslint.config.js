@@ -12,12 +12,14 @@ const bareBuiltins = builtinModules.filter((m) => !m.startsWith('_') && !m.start
 
 const restricted = (names, message) => names.map((name) => ({ name, message }));
 
-// Project folders whose code does I/O: a workflow or a domain rule may take their types, never their values.
-const ioLayers = {
-  regex: String.raw`^(\.\.?/)+(api|activities|db|runtime|worker|scripts)(/|$)|^(\.\.?/)+config(\.js|\.ts)?$`,
-  allowTypeImports: true,
-  message: 'Only `import type` from I/O layers (api, activities, db, runtime, worker, scripts, config) here.',
-};
+// ── Layer fences ──────────────────────────────────────────────────────────────────────────────────
+// domain/ (pure rules, the shared vocabulary) imports only domain/. workflows/ import domain/ and, as a
+// type, the activities' index. activities/ import db/ and domain/, and from workflows/ only types and
+// message definitions. api/ imports db/, domain/ and workflows' definitions, never activities/.
+// runtime/, worker/ and scripts/ wire processes. A fenced import is refused even as `import type`:
+// a type taken across a fence is how vocabulary ends up living in the wrong layer.
+const layer = (folders, message) => ({ regex: String.raw`^(\.\.?/)+(${folders.join('|')})(/|$)`, message });
+const configModule = (message) => ({ regex: String.raw`^(\.\.?/)+config(\.js|\.ts)?$`, message });
 
 const workflowRules = {
   paths: [
@@ -41,12 +43,45 @@ const workflowRules = {
       regex: String.raw`(^|/)audit-chain(\.js|\.ts)?$`,
       message: 'domain/audit-chain uses node:crypto and must never be imported by a workflow.',
     },
+    layer(
+      ['api', 'db', 'runtime', 'worker', 'scripts'],
+      'Workflows import no I/O layer, not even its types: shared words live in domain/ (domain/vocabulary.ts), payloads in workflows/*/definitions.ts.',
+    ),
     {
-      ...ioLayers,
+      // The activities' index (`Activities`) is the one thing a workflow takes from activities/, as a type.
+      regex: String.raw`^(\.\.?/)+activities/.`,
       message:
-        'Workflows import activities (and other I/O layers) as types only: `import type { Activities } from …` + proxyActivities<Activities>().',
+        'Workflows take only `import type { Activities } from …/activities` (for proxyActivities); payload types belong in domain/ or workflows/*/definitions.ts.',
+    },
+    {
+      // typescript-eslint lets a type import through when any allowTypeImports pattern matches it, so
+      // this one matches the index only (the pattern above refuses everything under activities/).
+      regex: String.raw`^(\.\.?/)+activities(/index)?$`,
+      allowTypeImports: true,
+      message:
+        'Workflows import activities as types only: `import type { Activities } from …/activities` + proxyActivities<Activities>().',
+    },
+    configModule('Workflows read no configuration: it comes in the start input.'),
+  ],
+};
+
+// activities/ run in the worker: they use db/ and domain/, and take from workflows/ only types and
+// the message definitions (`definitions.ts`, `contract.ts`) they signal or query with; never the API.
+const activityRules = {
+  patterns: [
+    layer(['api'], 'Activities never import the API: move what both need to db/ or domain/.'),
+    {
+      regex: String.raw`^(\.\.?/)+workflows/(?!(.*/)?(definitions|contract)$)`,
+      allowTypeImports: true,
+      message:
+        'Activities take only types (and definitions.ts/contract.ts message definitions) from workflows/: move shared values to domain/.',
     },
   ],
+};
+
+// api/ reads PostgreSQL through db/ and drives cases through Temporal; it never calls activities.
+const apiRules = {
+  patterns: [layer(['activities'], 'The API never imports activities/: move what both need to db/ or domain/.')],
 };
 
 const domainRules = (allowed = []) => ({
@@ -67,7 +102,10 @@ const domainRules = (allowed = []) => ({
       message: 'domain/ is shared by workflows, activities and the API: no Temporal imports.',
     },
     { group: ['drizzle-orm/*', 'pg/*', 'express/*'], message: 'domain/ is pure rules: no I/O modules.' },
-    ioLayers,
+    {
+      regex: String.raw`^\.\./`,
+      message: 'domain/ imports only domain/ (not even types): it sits below every other layer.',
+    },
   ],
 });
 
@@ -140,6 +178,14 @@ export default defineConfig(
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', domainRules()],
     },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', activityRules] },
+  },
+  {
+    files: ['api/**/*.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', apiRules] },
   },
   {
     // The audit hash chain is the one domain module allowed to hash (pure, deterministic); workflows may not import it.

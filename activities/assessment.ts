@@ -4,17 +4,17 @@ import type { Db } from '../db';
 import type { AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
 import { cycleStartInput, openCycle, snapshotCycle } from '../db/assessment';
-import { allocateCaseNumber } from '../db/case-numbers';
-import { carryCycleOutcomes, type CycleOutcomes, type CycleOutcomesInput } from '../db/secondment';
+import { carryCycleOutcomes } from '../db/secondment';
+import type { CycleOutcomes, CycleOutcomesInput } from '../domain/secondment';
 import { assessmentAppeals, assessmentCycles, assessmentResults, assessmentScores } from '../db/schema/assessment';
-import type { ProcessType } from '../db/schema/cases';
 import { previousPeriod, type PeriodInfo, type SchemeDefinition } from '../domain/assessment';
-import type { CalendarData, CalendarFallback } from '../domain/calendar';
+import type { CalendarFallback } from '../domain/calendar';
 import type { OrgUnit } from '../db/schema/org';
+import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
 import type { AssessmentProjection, StartAssessmentInput } from '../workflows/assessment/definitions';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
-import { SYSTEM_ACTOR } from '../workflows/shared/actor';
+import { SYSTEM_ACTOR } from '../domain/vocabulary';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 
@@ -111,10 +111,7 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
 }
 
 /** The assessment activities, built with their dependencies (convention 2). */
-export function createAssessmentActivities(
-  deps: { db: Db; auditKey?: AuditKey },
-  loadCalendarData: (db: Db, region?: string) => Promise<CalendarData>,
-) {
+export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }) {
   const calendarOf = (fallback: CalendarFallback) => async (unit: OrgUnit) => {
     const region = await calendarRegionOf(deps.db, unit);
     return { data: await loadCalendarData(deps.db, region), region, fallback };
@@ -145,12 +142,6 @@ export function createAssessmentActivities(
      */
     async carryCycleOutcomes(input: CycleOutcomesInput): Promise<CycleOutcomes> {
       return carryCycleOutcomes(deps.db, input, deps.auditKey);
-    },
-    /** Allocate case numbers, e.g. for the rectification tasks of 不合格 units. */
-    async allocateCaseNumbers(input: { process: ProcessType; count: number }): Promise<string[]> {
-      const ids: string[] = [];
-      for (let i = 0; i < input.count; i += 1) ids.push(await allocateCaseNumber(deps.db, input.process, new Date()));
-      return ids;
     },
     /**
      * Open the cycle a schedule fired for: the scheme's period that ended last before `at`. A retry

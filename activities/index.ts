@@ -1,15 +1,15 @@
 import type { Client } from '@temporalio/client';
-import { eq, inArray } from 'drizzle-orm';
-import type { CalendarData } from '../domain/calendar';
 import type { Db } from '../db';
 import type { AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
-import { calendarDays, calendarYears, NATIONAL_REGION } from '../db/schema/calendar';
+import { loadCalendarData } from '../db/calendar';
+import type { CalendarData } from '../domain/calendar';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../workflows/incident/definitions';
 import { createAssessmentActivities } from './assessment';
 import { createCalendarRecomputeActivities } from './calendar-recompute';
 import { createAuditActivities } from './audit';
+import { createCaseActivities } from './cases';
 import { recordIncidentFacts } from './incident';
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -17,9 +17,9 @@ import {
   recordOnlyNotifier,
   sendNotices,
   type DeliveryPolicy,
-  type NoticeRequest,
   type Notifier,
 } from './notices';
+import type { NoticeRequest } from '../domain/vocabulary';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 import { timeStage } from '../runtime/stage-timing';
@@ -37,30 +37,11 @@ export interface ActivityDeps {
   deliveryPolicy?: DeliveryPolicy;
 }
 
-/** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
-export async function loadCalendarData(db: Db, region?: string): Promise<CalendarData> {
-  const regions = region && region !== NATIONAL_REGION ? [NATIONAL_REGION, region] : [NATIONAL_REGION];
-  const [years, days] = await Promise.all([
-    db.select().from(calendarYears).where(eq(calendarYears.region, NATIONAL_REGION)),
-    db.select().from(calendarDays).where(inArray(calendarDays.region, regions)).orderBy(calendarDays.date),
-  ]);
-  const data: CalendarData = { years: {}, overlays: {} };
-  for (const y of years) data.years[String(y.year)] = { holidays: [], workdays: [] };
-  for (const d of days) {
-    const target =
-      d.region === NATIONAL_REGION
-        ? data.years[d.date.slice(0, 4)]
-        : (data.overlays![d.region] ??= { holidays: [], workdays: [] });
-    if (!target) continue;
-    (d.kind === 'holiday' ? target.holidays : target.workdays).push({ date: d.date, name: d.name });
-  }
-  return data;
-}
-
 /** Activities are built with their dependencies so tests can pass real or fake ones (convention 2). */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createAssessmentActivities(deps, loadCalendarData),
+    ...createCaseActivities(deps),
+    ...createAssessmentActivities(deps),
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),
     async recordTransition(record: TransitionRecord): Promise<AuditWrite> {

@@ -1,19 +1,8 @@
 import { and, asc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db';
-import { notices, type NoticeKind } from '../db/schema/cases';
+import { notices } from '../db/schema/cases';
+import type { NoticeRequest } from '../domain/vocabulary';
 import { orgUnits, users } from '../db/schema/org';
-
-/** A notice a workflow asks to deliver: to a unit, and to that unit's leader when `toLeader`. */
-export interface NoticeRequest {
-  caseId: string;
-  /** Idempotency key within the case, e.g. `overdue:case` or `urge:7`. */
-  key: string;
-  kind: NoticeKind;
-  unitId: string;
-  toLeader: boolean;
-  message: string;
-  at: string;
-}
 
 /** Delivery outside the system (SMS, 政务微信…); the default only records. Tests pass a fake. */
 export interface Notifier {

@@ -1,6 +1,6 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { findUnstorableText } from '../domain/text';
-import { PROJECTION_REJECTED } from '../workflows/shared/projection-rejected';
+import { PROJECTION_REJECTED } from '../domain/vocabulary';
 
 /**
  * PostgreSQL errors that the same write will meet again on every retry: data exceptions (22…:

@@ -3,10 +3,23 @@ import type { Db } from '../db';
 import { appendAudit, lockStream, type AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
 import { attachments, caseAssignments, caseClocks, cases, caseUnits } from '../db/schema';
-import { attachmentsOf } from '../workflows/shared/attachments';
+import type { AttachmentRef } from '../workflows/shared/attachments';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
 
 const toDate = (iso: string | null) => (iso ? new Date(iso) : null);
+
+/**
+ * The files an audit entry's `after` lists (as workflows/shared/attachments.ts `withAttachments`
+ * wrote them): what the projection binds to the entry.
+ */
+function attachmentsOf(after: unknown): AttachmentRef[] {
+  const list = (after as { attachments?: unknown } | null | undefined)?.attachments;
+  if (!Array.isArray(list)) return [];
+  return list.filter(
+    (a): a is AttachmentRef =>
+      typeof (a as AttachmentRef | null)?.id === 'string' && typeof (a as AttachmentRef).sha256 === 'string',
+  );
+}
 
 /**
  * Write one transition: its audit entry (signed with `key`) and the new envelope, in one

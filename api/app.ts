@@ -37,8 +37,8 @@ import { registerBoardRoutes } from './routes/board';
 import { registerImportRoutes } from './routes/import';
 import { registerPayrollRoutes } from './routes/payroll';
 import { registerSecondmentRoutes } from './routes/secondments';
-import { docsPage, DOCS_INIT_SCRIPT, registerSystemRoutes } from './routes/system';
-import { createRateLimiters, noStore, requestId, securityHeaders } from './security';
+import { docsPage, DOCS_INIT_SCRIPT, registerSystemRoutes, serveMetrics } from './routes/system';
+import { createRateLimiters, metricsGuard, noStore, requestId, securityHeaders } from './security';
 
 /**
  * Build the OpenAPI registry with every route; shared by the app and `bench/fault/route-access.ts`.
@@ -179,6 +179,18 @@ export function createApp(deps: AppDeps): Express {
     );
   });
   app.use(countUnstorable(deps));
+  app.use(problemHandler);
+  return app;
+}
+
+/**
+ * The Prometheus-only app for a separate listener (e.g. on an internal interface): open there
+ * unless a metrics token is set too.
+ */
+export function createMetricsApp(deps: Pick<AppDeps, 'config' | 'metrics'>): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/metrics', metricsGuard({ ...deps.config.metrics, public: true }), serveMetrics(deps));
   app.use(problemHandler);
   return app;
 }

@@ -1,8 +1,8 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { loadCalendarData } from '../activities';
 import type { OrgUnit } from '../db/schema/org';
-import { allocateCaseNumber } from '../db/case-numbers';
-import type { ProcessType } from '../db/schema/cases';
+import { allocateCaseNumbers } from '../db/case-numbers';
+import type { ProcessType } from '../domain/vocabulary';
+import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
 import { buildCalendar, CalendarYearMissingError, type Duration, type WorkingCalendar } from '../domain/calendar';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
@@ -61,8 +61,8 @@ export async function newCaseId(
   now: number,
 ): Promise<string> {
   if (ctx.idempotency?.caseId) return ctx.idempotency.caseId;
-  const caseId = await timeStage('api.case-number', () =>
-    allocateCaseNumber(ctx.deps.database.db, process, new Date(now)),
+  const [caseId] = await timeStage('api.case-number', () =>
+    allocateCaseNumbers(ctx.deps.database.db, { process, at: new Date(now) }),
   );
   await ctx.idempotency?.rememberCaseId(caseId);
   return caseId;

@@ -1,4 +1,4 @@
-import { PROCESS_TYPES } from '../db/schema/cases';
+import { PROCESS_TYPES } from '../domain/vocabulary';
 import { ORG_UNIT_KINDS, ROLES } from '../db/schema/org';
 import { z } from './zod';
 

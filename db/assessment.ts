@@ -12,10 +12,10 @@ import {
 } from '../domain/assessment';
 import { buildCalendar, CalendarYearMissingError } from '../domain/calendar';
 import type { AssessmentPhase, CycleRatee, StartAssessmentInput } from '../workflows/assessment/definitions';
-import type { Actor } from '../workflows/shared/actor';
+import type { Actor } from '../domain/vocabulary';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
 import { barRefusal } from '../domain/secondment';
-import { allocateCaseNumber } from './case-numbers';
+import { allocateCaseNumbers } from './case-numbers';
 import { activeBars } from './secondment';
 import type { Db, Tx } from './index';
 import {
@@ -400,7 +400,7 @@ export async function openCycle(
 ): Promise<{ ok: true; caseId: string; created: boolean } | Extract<CycleOpening, { ok: false }>> {
   const prepared = await prepareCycle(db, schemeCode, periodKeyOf, now);
   if (!prepared.ok) return prepared.caseId ? { ok: true, caseId: prepared.caseId, created: false } : prepared;
-  const caseId = await allocateCaseNumber(db, 'assessment', new Date(now));
+  const [caseId] = await allocateCaseNumbers(db, { process: 'assessment', at: new Date(now) });
   const { scheme, period, owner, ratees } = prepared;
   if (await insertCycle(db, { caseId, scheme, period, ownerUnitId: owner.id, ratees, openedBy }))
     return { ok: true, caseId, created: true };

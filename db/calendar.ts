@@ -1,4 +1,5 @@
 import { and, asc, between, count, eq, inArray, ne, sql } from 'drizzle-orm';
+import type { CalendarData } from '../domain/calendar';
 import type { Db } from './index';
 import { orgUnits } from './schema/org';
 import {
@@ -173,4 +174,24 @@ export async function regionKnown(db: Reader, region: string): Promise<boolean> 
         or exists (select 1 from ${calendarYears} where ${calendarYears.region} = ${region}) as known`,
   );
   return rows[0]?.known === true;
+}
+
+/** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
+export async function loadCalendarData(db: Db, region?: string): Promise<CalendarData> {
+  const regions = region && region !== NATIONAL_REGION ? [NATIONAL_REGION, region] : [NATIONAL_REGION];
+  const [years, days] = await Promise.all([
+    db.select().from(calendarYears).where(eq(calendarYears.region, NATIONAL_REGION)),
+    db.select().from(calendarDays).where(inArray(calendarDays.region, regions)).orderBy(calendarDays.date),
+  ]);
+  const data: CalendarData = { years: {}, overlays: {} };
+  for (const y of years) data.years[String(y.year)] = { holidays: [], workdays: [] };
+  for (const d of days) {
+    const target =
+      d.region === NATIONAL_REGION
+        ? data.years[d.date.slice(0, 4)]
+        : (data.overlays![d.region] ??= { holidays: [], workdays: [] });
+    if (!target) continue;
+    (d.kind === 'holiday' ? target.holidays : target.workdays).push({ date: d.date, name: d.name });
+  }
+  return data;
 }

@@ -1,9 +1,17 @@
 import { and, asc, desc, eq, gt, inArray, sql } from 'drizzle-orm';
-import { barEndDate, SECONDMENT_EFFECT_LABEL, type SecondmentEffect } from '../domain/secondment';
+import {
+  barEndDate,
+  SECONDMENT_EFFECT_LABEL,
+  type CycleOutcomes,
+  type CycleOutcomesInput,
+  type FinalResult,
+  type OutcomeTask,
+  type SecondmentEffect,
+} from '../domain/secondment';
 import { shanghaiDate } from '../domain/time';
 import { appendAudit, lockStream } from './audit';
 import type { AuditKey } from '../domain/audit-chain';
-import { allocateCaseNumber } from './case-numbers';
+import { allocateCaseNumbers } from './case-numbers';
 import type { Db, Tx } from './index';
 import { orgUnits, PATH_SEPARATOR, ROLE_LABEL, users } from './schema/org';
 import { gridPayGrades, secondmentOutcomes, secondments, type OutcomeChange } from './schema/secondment';
@@ -77,57 +85,6 @@ export async function listSecondments(
     hostUnitName: r.hostName,
     originUnitName: r.s.originUnitName ?? r.originName,
   }));
-}
-
-/** One result of a final cycle, for the outcomes it carries. */
-export interface FinalResult {
-  userId: string;
-  rateeName: string;
-  unitPath: string;
-  total: number;
-  grade: string;
-  gradeLabel: string;
-  payGrade: string | null;
-  /** Seconded-staff cycles: what the grade does (domain/secondment.ts). */
-  effect: SecondmentEffect | null;
-  indicators: { code: string; name: string; score: number }[];
-}
-
-/** What a final cycle carries out (activity input). */
-export interface CycleOutcomesInput {
-  caseId: string;
-  schemeName: string;
-  periodKey: string;
-  periodLabel: string;
-  direction: string;
-  /** The decision: when the cycle became final. */
-  decidedAt: string;
-  /** The organisation department that receives conversion and handover tasks. */
-  personnelUnitId: string;
-  results: FinalResult[];
-}
-
-/** A task the workflow opens for an outcome (conversion, or handover to a unit outside the system). */
-export interface OutcomeTask {
-  caseId: string;
-  userId: string;
-  title: string;
-  description: string;
-}
-
-/** What the cycle carried out, per person. */
-export interface CarriedOutcome {
-  userId: string;
-  effect: SecondmentEffect;
-  note: string;
-  barUntil: string | null;
-  taskCaseId: string | null;
-}
-
-export interface CycleOutcomes {
-  outcomes: CarriedOutcome[];
-  tasks: OutcomeTask[];
-  payGrades: number;
 }
 
 const evidence = (input: CycleOutcomesInput, r: FinalResult) =>
@@ -228,7 +185,7 @@ async function carryOne(
       note = `${r.gradeLabel}：${SECONDMENT_EFFECT_LABEL.continue}`;
       break;
     case 'convert':
-      taskCaseId = await allocateCaseNumber(tx, 'task', decidedAt);
+      [taskCaseId] = await allocateCaseNumbers(tx, { process: 'task', at: decidedAt });
       note = `${r.gradeLabel}：拟转为乡镇在编，转编任务 ${taskCaseId} 已交${personnelName}办理`;
       break;
     case 'return': {
@@ -270,7 +227,7 @@ async function carryOne(
         // The original unit is outside the system (or gone): the person leaves the township's
         // accounts and the organisation department hands them back.
         await tx.update(users).set({ active: false, isLeader: false }).where(eq(users.id, user.id));
-        taskCaseId = await allocateCaseNumber(tx, 'task', decidedAt);
+        [taskCaseId] = await allocateCaseNumbers(tx, { process: 'task', at: decidedAt });
         change = { before, after: { ...before, active: false }, leaderOf: led.map((u) => u.id) };
         const origin = sec?.originUnitName ?? (sec ? '原单位已停用' : '无选派记录');
         note = `${r.gradeLabel}：退回原单位（${origin}，不在本系统），乡镇账号已停用，交接任务 ${taskCaseId} 已交${personnelName}办理；一年内不得再选派（至 ${barUntil} 止）`;

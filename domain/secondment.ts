@@ -60,3 +60,54 @@ export function barRefusal(
     en: `A seconded person returned after failing the yearly assessment may not be seconded again for a year: ${person.userId}${cycleId ? ` (cycle ${cycleId})` : ''} is barred until ${until}`,
   };
 }
+
+/** One result of a final cycle, for the outcomes it carries. */
+export interface FinalResult {
+  userId: string;
+  rateeName: string;
+  unitPath: string;
+  total: number;
+  grade: string;
+  gradeLabel: string;
+  payGrade: string | null;
+  /** Seconded-staff cycles: what the grade does (domain/secondment.ts). */
+  effect: SecondmentEffect | null;
+  indicators: { code: string; name: string; score: number }[];
+}
+
+/** What a final cycle carries out (activity input). */
+export interface CycleOutcomesInput {
+  caseId: string;
+  schemeName: string;
+  periodKey: string;
+  periodLabel: string;
+  direction: string;
+  /** The decision: when the cycle became final. */
+  decidedAt: string;
+  /** The organisation department that receives conversion and handover tasks. */
+  personnelUnitId: string;
+  results: FinalResult[];
+}
+
+/** A task the workflow opens for an outcome (conversion, or handover to a unit outside the system). */
+export interface OutcomeTask {
+  caseId: string;
+  userId: string;
+  title: string;
+  description: string;
+}
+
+/** What the cycle carried out, per person. */
+export interface CarriedOutcome {
+  userId: string;
+  effect: SecondmentEffect;
+  note: string;
+  barUntil: string | null;
+  taskCaseId: string | null;
+}
+
+export interface CycleOutcomes {
+  outcomes: CarriedOutcome[];
+  tasks: OutcomeTask[];
+  payGrades: number;
+}

@@ -1,13 +1,9 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { Client } from '@temporalio/client';
-import express from 'express';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { Logger } from 'pino';
-import { createApp } from '../api/app';
+import { createApp, createMetricsApp } from '../api/app';
 import { createAuthenticator } from '../api/auth';
-import { problemHandler } from '../api/problem';
-import { serveMetrics } from '../api/routes/system';
-import { metricsGuard } from '../api/security';
 import type { Config } from '../config';
 import type { Database } from '../db';
 import { loadAuditKey } from './audit-key';
@@ -36,7 +32,11 @@ export function listenHttp(handler: RequestListener, http: Config['http']): Prom
   });
 }
 
-/** Build the app with its dependencies and listen; resolves once the port is open. */
+/**
+ * Wire the API process: build the app's dependencies (authenticator, metrics registry, audit key,
+ * payload codec), hand them to the app that api/app.ts assembles, and listen; resolves once the
+ * port is open.
+ */
 export async function startApiServer(
   config: Config,
   database: Database,
@@ -57,12 +57,8 @@ export async function startApiServer(
   });
   const server = await listenHttp(app, config.http);
   if (config.metrics.port) {
-    // A separate listener (e.g. on an internal interface) for Prometheus only: open there unless a token is set too.
-    const metricsApp = express();
-    metricsApp.disable('x-powered-by');
-    metricsApp.get('/metrics', metricsGuard({ ...config.metrics, public: true }), serveMetrics({ metrics }));
-    metricsApp.use(problemHandler);
-    const metricsServer = await listenHttp(metricsApp, {
+    // A separate listener for Prometheus only (api/app.ts createMetricsApp).
+    const metricsServer = await listenHttp(createMetricsApp({ config, metrics }), {
       ...config.http,
       port: config.metrics.port,
       host: config.metrics.host,

@@ -1,5 +1,6 @@
 import { and, count, desc, eq, inArray } from 'drizzle-orm';
-import { DELIVERY_STATUSES, NOTICE_KINDS, notices } from '../../db/schema/cases';
+import { DELIVERY_STATUSES, notices } from '../../db/schema/cases';
+import { NOTICE_KINDS } from '../../domain/vocabulary';
 import { ADMIN_ONLY, auditedWrite, conflict, notFound } from '../admin';
 import type { ApiRoutes } from '../route';
 import { pageOf, pageQuery } from '../schemas';

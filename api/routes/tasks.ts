@@ -1,6 +1,6 @@
 import { findUnit } from '../../db/units';
 import { positiveDurationSchema } from '../../domain/calendar';
-import type { Actor } from '../../workflows/shared/actor';
+import type { Actor } from '../../domain/vocabulary';
 import { taskActionSchema, taskViewSchema } from '../../workflows/task/contract';
 import { taskActionUpdate, taskCase, type StartTaskInput } from '../../workflows/task/definitions';
 import type { Principal } from '../auth';

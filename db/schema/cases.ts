@@ -14,30 +14,7 @@ import {
   unique,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-
-/** The four processes of DOMAIN §4–7, plus rectification tasks (整改任务) that several of them open. */
-export const PROCESS_TYPES = ['approval', 'incident', 'summons', 'assessment', 'task'] as const;
-export type ProcessType = (typeof PROCESS_TYPES)[number];
-
-/** Human-readable case number prefixes, e.g. `SP-2026-000123`. */
-export const CASE_NO_PREFIX: Record<ProcessType, string> = {
-  approval: 'SP',
-  incident: 'SJ',
-  summons: 'CS',
-  assessment: 'KH',
-  task: 'RW',
-};
-
-export const CLOCK_LEVELS = ['green', 'blue', 'yellow', 'red'] as const;
-export type ClockLevel = (typeof CLOCK_LEVELS)[number];
-
-/**
- * What the envelope's colour and nearest deadline follow: the case's own limit (and its steps), or
- * an approval's clocks before acceptance (the §32 pre-check and the applicant's 补正 period), which
- * are not the promised limit and are shown as their own kind.
- */
-export const CLOCK_KINDS = ['case', 'pre-acceptance'] as const;
-export type ClockKind = (typeof CLOCK_KINDS)[number];
+import { CLOCK_LEVELS, PROCESS_TYPES, type ClockKind, type NoticeKind } from '../../domain/vocabulary';
 
 export const processType = pgEnum('process_type', PROCESS_TYPES);
 export const clockLevel = pgEnum('clock_level', CLOCK_LEVELS);
@@ -247,9 +224,24 @@ export const caseNumberCounters = pgTable(
   (t) => [primaryKey({ columns: [t.process, t.year] })],
 );
 
-/** Kinds of notice: 督办 after an overdue clock, a 催办 urge, a red card, a plain information. */
-export const NOTICE_KINDS = ['overdue', 'urge', 'red-card', 'info'] as const;
-export type NoticeKind = (typeof NOTICE_KINDS)[number];
+/**
+ * Numbers an activity attempt allocated, kept under the attempt's identity (workflow id, run id,
+ * activity id; the same for every retry of one scheduled activity), in the allocation's transaction:
+ * a retry after a worker died between allocating and completing gets the same numbers back rather
+ * than leaving a gap in the county's numbering (db/case-numbers.ts).
+ */
+export const caseNumberClaims = pgTable(
+  'case_number_claims',
+  {
+    workflowId: text('workflow_id').notNull(),
+    runId: text('run_id').notNull(),
+    activityId: text('activity_id').notNull(),
+    process: processType('process').notNull(),
+    numbers: text('numbers').array().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.workflowId, t.runId, t.activityId] })],
+);
 
 /** Delivery of a notice outside the system (SMS, IM webhook): see activities/notices.ts. */
 export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;

@@ -3,7 +3,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordTransition } from '../../activities/projection';
 import { cases } from '../../db/schema';
-import type { ClockKind, ClockLevel, ProcessType } from '../../db/schema/cases';
+import type { ClockKind, ClockLevel, ProcessType } from '../../domain/vocabulary';
 import type { CaseSnapshot } from '../../workflows/shared/case-snapshot';
 import { createTestApp, type TestApp } from '../support/app';
 import { deterministic, transitionRecord } from '../support/projection-mix';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordIncidentFacts } from '../../activities/incident';
 import { recordTransition } from '../../activities/projection';
 import { cases, incidentFacts } from '../../db/schema';
-import type { ClockLevel, ProcessType } from '../../db/schema/cases';
+import type { ClockLevel, ProcessType } from '../../domain/vocabulary';
 import type { CaseSnapshot, ClockSnapshot } from '../../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../../workflows/incident/definitions';
 import { createTestApp, type TestApp } from '../support/app';

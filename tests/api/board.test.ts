@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseAssignments, caseClocks, cases, incidentFacts, notices } from '../../db/schema';
-import type { ClockKind, ProcessType } from '../../db/schema/cases';
+import type { ClockKind, ProcessType } from '../../domain/vocabulary';
 import { createTestApp, type TestApp } from '../support/app';
 
 // The SLA board reads only the PostgreSQL read model, so the cases are written here as the projection

@@ -6,7 +6,7 @@ import { CATALOGUE_TEMPLATES } from '../../db/seed/catalogue';
 import type { MatterDefinition, ResolvedStep } from '../../domain/catalogue';
 import { ApprovalCase } from '../../workflows/approval/approval-case';
 import type { ApprovalAction, StartApprovalInput } from '../../workflows/approval/definitions';
-import type { Actor } from '../../workflows/shared/actor';
+import type { Actor } from '../../domain/vocabulary';
 
 /*
  * The approval state machine as plain code (no Temporal server): what `check` refuses, that it

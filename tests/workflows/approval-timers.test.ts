@@ -18,7 +18,7 @@ import {
   type StartApprovalInput,
 } from '../../workflows/approval/definitions';
 import type { approvalWorkflow } from '../../workflows/approval/workflow';
-import type { Actor } from '../../workflows/shared/actor';
+import type { Actor } from '../../domain/vocabulary';
 import { createTestDatabase, type TestDatabase } from '../support/db';
 import { createTimeSkippingEnvironment } from '../support/temporal';
 

@@ -11,7 +11,7 @@ import { findUnit } from '../../db/units';
 import type { CalendarData } from '../../domain/calendar';
 import type { IncidentSource } from '../../domain/incident';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import type { Actor } from '../../workflows/shared/actor';
+import type { Actor } from '../../domain/vocabulary';
 import {
   caseStateQuery,
   incidentActionUpdate,

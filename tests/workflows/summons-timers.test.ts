@@ -12,7 +12,7 @@ import type { CalendarData } from '../../domain/calendar';
 import type { SlaLedgerEntry } from '../../domain/sla-clock';
 import type { SummonsUrgency } from '../../domain/summons';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
-import type { Actor } from '../../workflows/shared/actor';
+import type { Actor } from '../../domain/vocabulary';
 import {
   caseStateQuery,
   partActionUpdate,

@@ -1,4 +1,4 @@
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import { BAD_RATING_MAX, missingMaterials, PRECHECK_DAYS, RATING_WINDOW_MS } from '../../domain/approval';
 import type { ResolvedSigner, ResolvedStep } from '../../domain/catalogue';
 import { startClock } from '../../domain/sla-clock';

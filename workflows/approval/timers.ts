@@ -1,4 +1,4 @@
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import { PRECHECK_DAYS } from '../../domain/approval';
 import { startClock } from '../../domain/sla-clock';
 import { SYSTEM_ACTOR } from '../shared/actor';

@@ -1,5 +1,5 @@
 import { computeResults, manualIndicators, type SchemeDefinition } from '../../domain/assessment';
-import type { CycleOutcomes, CycleOutcomesInput } from '../../db/secondment';
+import type { CycleOutcomes, CycleOutcomesInput } from '../../domain/secondment';
 import { readableShanghai } from '../../domain/time';
 import { startClock } from '../../domain/sla-clock';
 import { CaseClocks } from '../shared/case-clocks';

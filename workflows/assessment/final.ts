@@ -1,4 +1,4 @@
-import type { CycleOutcomes, CycleOutcomesInput } from '../../db/secondment';
+import type { CycleOutcomes, CycleOutcomesInput } from '../../domain/secondment';
 import { secondmentEffectOf } from '../../domain/secondment';
 import type { AuditNote } from '../shared/case-snapshot';
 import type { StartTaskInput } from '../task/definitions';

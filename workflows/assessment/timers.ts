@@ -1,4 +1,4 @@
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import { stopClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
 import type { LevelChange } from '../shared/case-clocks';

@@ -1,4 +1,4 @@
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import { SOURCE_LABEL, type IncidentLevelNo } from '../../domain/incident';
 import { startClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';

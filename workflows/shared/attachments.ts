@@ -18,16 +18,6 @@ export function withAttachments(after: unknown, files: readonly AttachmentRef[] 
   };
 }
 
-/** The files an audit entry's `after` lists (what the projection binds to the entry). */
-export function attachmentsOf(after: unknown): AttachmentRef[] {
-  const list = (after as { attachments?: unknown } | null | undefined)?.attachments;
-  if (!Array.isArray(list)) return [];
-  return list.filter(
-    (a): a is AttachmentRef =>
-      typeof (a as AttachmentRef | null)?.id === 'string' && typeof (a as AttachmentRef).sha256 === 'string',
-  );
-}
-
 /** Whether any of the files is a photo. */
 export const hasPhoto = (files: readonly AttachmentRef[] | undefined): boolean =>
   (files ?? []).some((f) => f.contentType.startsWith('image/'));

@@ -2,7 +2,7 @@ import { allHandlersFinished, ApplicationFailure, condition, log, patched, sleep
 import type { AuditNote } from './case-snapshot';
 import { CaseErrorType, caseError } from './errors';
 import { captureState } from './memento';
-import { PROJECTION_REJECTED } from './projection-rejected';
+import { PROJECTION_REJECTED } from '../../domain/vocabulary';
 import type { CaseRecorder } from './recorder';
 
 /** Since this patch a case's changes take turns (see CaseChanges). */

@@ -1,4 +1,4 @@
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import type { StartTaskInput } from '../task/definitions';
 import { levelChangeNote, type CaseClocks, type LevelChange } from './case-clocks';
 import type { AuditNote, CaseSnapshot } from './case-snapshot';

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ClockKind, ClockLevel, ProcessType } from '../../db/schema/cases';
+import type { ClockKind, ClockLevel, ProcessType } from '../../domain/vocabulary';
 import type { assignmentSnapshotSchema, clockSnapshotSchema } from './contract';
 
 /** One projected SLA clock of a case. */

@@ -1,4 +1,4 @@
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import { URGENCY_LABEL } from '../../domain/summons';
 import { readableShanghai } from '../../domain/time';
 import { CaseClocks } from '../shared/case-clocks';

@@ -1,5 +1,5 @@
 import { extendClock, pauseClock, resumeClock, startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
-import type { NoticeRequest } from '../../activities/notices';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import type { Actor } from '../shared/actor';
 import type { AssignmentSnapshot, AuditNote, CaseSnapshot } from '../shared/case-snapshot';
 import { CaseClocks, type LevelChange } from '../shared/case-clocks';

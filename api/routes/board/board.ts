@@ -1,18 +1,11 @@
 import { and, asc, eq, gte, inArray, isNull, lt, or, sql, type AnyColumn, type SQL } from 'drizzle-orm';
 import { incidentStats } from '../../../db/incident';
-import {
-  caseBoardCounts,
-  caseBoardDays,
-  cases,
-  CLOCK_KINDS,
-  type ClockKind,
-  type ClockLevel,
-  type ProcessType,
-} from '../../../db/schema/cases';
+import { caseBoardCounts, caseBoardDays, cases } from '../../../db/schema/cases';
 import { PATH_SEPARATOR } from '../../../db/schema/org';
 import { findUnit } from '../../../db/units';
 import { unionAll } from 'drizzle-orm/pg-core';
 import { notFound } from '../../admin';
+import { CLOCK_KINDS, type ClockKind, type ClockLevel, type ProcessType } from '../../../domain/vocabulary';
 import { requireUnitScope, SUBTREE_ROLES } from '../../authz';
 import type { ApiRoutes } from '../../route';
 import { type Counts, boardSchema, boardQuery } from './schemas';

@@ -1,6 +1,7 @@
 import { and, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db';
-import { caseAssignments, type ClockLevel } from '../../../db/schema/cases';
+import { caseAssignments } from '../../../db/schema/cases';
+import type { ClockLevel } from '../../../domain/vocabulary';
 import { inSubtree, orgUnits } from '../../../db/schema/org';
 import type { Principal } from '../../auth';
 import { DAY_MS, SHANGHAI_MS, type Counts } from './schemas';

@@ -1,4 +1,4 @@
-import { CLOCK_KINDS } from '../../../db/schema/cases';
+import { CLOCK_KINDS } from '../../../domain/vocabulary';
 import { text } from '../../admin';
 import { processSchema } from '../../schemas';
 import { z } from '../../zod';

@@ -1,4 +1,4 @@
-import { loadCalendarData } from '../../../activities';
+import { loadCalendarData } from '../../../db/calendar';
 import type { Db, Tx } from '../../../db';
 import {
   coverageOf,

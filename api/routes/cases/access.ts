@@ -1,5 +1,6 @@
 import { and, eq, or, sql, type SQL } from 'drizzle-orm';
-import { cases, caseUnits, NOTICE_KINDS, notices } from '../../../db/schema/cases';
+import { cases, caseUnits, notices } from '../../../db/schema/cases';
+import { NOTICE_KINDS } from '../../../domain/vocabulary';
 import { orgUnits } from '../../../db/schema/org';
 import type { Principal } from '../../auth';
 import { isWithin, SUBTREE_ROLES } from '../../authz';

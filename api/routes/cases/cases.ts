@@ -1,5 +1,5 @@
 import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
-import { verifyAuditStream } from '../../../activities/audit';
+import { verifyAuditStream } from '../../../db/audit-verify';
 import { readStream } from '../../../db/audit';
 import { caseAssignments, caseClocks, cases, caseUnits } from '../../../db/schema/cases';
 import type { ClockSnapshot } from '../../../workflows/shared/case-snapshot';

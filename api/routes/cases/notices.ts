@@ -1,5 +1,6 @@
 import { and, count, desc, eq, isNull } from 'drizzle-orm';
-import { cases, NOTICE_KINDS, notices } from '../../../db/schema/cases';
+import { cases, notices } from '../../../db/schema/cases';
+import { NOTICE_KINDS } from '../../../domain/vocabulary';
 import { orgUnits } from '../../../db/schema/org';
 import { Problem } from '../../problem';
 import type { ApiRoutes } from '../../route';

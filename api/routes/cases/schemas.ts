@@ -1,5 +1,5 @@
 import { ANCHOR_CHECKS, CHAIN_BREAKS } from '../../../domain/audit-verdict';
-import { CLOCK_KINDS, CLOCK_LEVELS } from '../../../db/schema/cases';
+import { CLOCK_KINDS, CLOCK_LEVELS } from '../../../domain/vocabulary';
 import { approvalViewSchema } from '../../../workflows/approval/contract-views';
 import { assessmentViewSchema } from '../../../workflows/assessment/contract';
 import { incidentViewSchema } from '../../../workflows/incident/contract';
