@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { Config } from '../config';
 import { readOrCreateSecret } from './secret-file';
 
@@ -14,7 +14,7 @@ export const KEY_ID_METADATA = 'encryption-key-id';
  */
 export const FORMAT_METADATA = 'encryption-format';
 const PROTO_FORMAT = 'proto';
-const ProtoPayload = temporal.api.common.v1.Payload;
+const ProtoPayload = proto.temporal.api.common.v1.Payload;
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
