@@ -23,6 +23,7 @@ import type { AppDeps } from './deps';
 import { Problem } from './problem';
 import { oidcConfiguration } from './oidc-configuration';
 import { sessionUserId } from './session';
+import { cacheVerifiedTokens } from './verified-tokens';
 import type { Configuration as OidcConfiguration } from 'openid-client';
 
 /** The caller of a request, resolved from the token's subject to a seeded or provisioned user. */
@@ -166,7 +167,8 @@ export async function createAuthenticator(config: Config, opts: { persistKey?: b
   const { auth } = config;
   const external = auth.issuer !== DEV_ISSUER || auth.jwksUrl || !auth.devLogin ? issuerKeys(auth) : null;
   const oidc = oidcConfiguration(config);
-  if (!auth.devLogin) return { verify: (token) => verifyUnderRules(token, external!, auth), oidc };
+  if (!auth.devLogin)
+    return { verify: cacheVerifiedTokens((token) => verifyUnderRules(token, external!, auth), auth), oidc };
   const pair = await loadOrCreateDevKey(
     opts.persistKey === false ? null : path.join(config.dataDir, 'dev-auth-key.json'),
   );
@@ -181,10 +183,13 @@ export async function createAuthenticator(config: Config, opts: { persistKey?: b
     }
   };
   return {
-    verify: (token) =>
-      external && !isDevToken(token)
-        ? verifyUnderRules(token, external, auth)
-        : verifyUnderRules(token, devKeys, devRules),
+    verify: cacheVerifiedTokens(
+      (token) =>
+        external && !isDevToken(token)
+          ? verifyUnderRules(token, external, auth)
+          : verifyUnderRules(token, devKeys, devRules),
+      auth,
+    ),
     async issueDevToken(user) {
       const expiresAt = new Date(Date.now() + Math.min(DEV_TOKEN_TTL_S, auth.maxTokenAgeS) * 1000);
       const token = await new SignJWT({ preferred_username: user.username })

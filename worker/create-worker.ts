@@ -20,9 +20,13 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
  * Modules loaded once and shared (frozen) by every workflow in the worker's V8 context, instead of
  * once per cached workflow. zod is stateless library code, yet evaluating it costs about 0.7 MiB of
  * heap per workflow (half of what a cached workflow weighs): with thousands of open cases that
- * exhausted the worker's heap (see `bench:timers`). Our own modules stay per workflow.
+ * exhausted the worker's heap (see `bench:timers`). Our own modules stay per workflow, except the
+ * sandbox's setup (workflows/shared/sandbox-setup.ts), which must run before the globals freeze.
  */
-export const SHARED_WORKFLOW_MODULES = ['zod'];
+export const SHARED_WORKFLOW_MODULES = [
+  'zod',
+  fileURLToPath(new URL('../workflows/shared/sandbox-setup.ts', import.meta.url)),
+];
 
 /** Bundle the workflow code once (tests reuse one bundle per file; production bundles at start). */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {

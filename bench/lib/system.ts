@@ -19,6 +19,12 @@ import { ensureNamespace } from '../../runtime/temporal-connection';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX = ['--import', 'tsx'];
+/**
+ * `BENCH_CPU_PROF=<folder>`: the worker and the API write V8 CPU profiles (`--cpu-prof`) there when
+ * they stop, to open in Chrome DevTools or read with bench/lib/cpu-profile-top.ts.
+ */
+const cpuProf = (name: string): string[] =>
+  process.env.BENCH_CPU_PROF ? [`--cpu-prof`, `--cpu-prof-dir=${path.join(process.env.BENCH_CPU_PROF, name)}`] : [];
 
 export interface SystemUnderTest {
   /** Base URL of the API, e.g. `http://127.0.0.1:41234`. */
@@ -233,7 +239,7 @@ export async function startSystem(
     worker = await spawnReady(
       'worker',
       process.execPath,
-      [...TSX, 'bench/lib/worker-main.ts'],
+      [...cpuProf('worker'), ...TSX, 'bench/lib/worker-main.ts'],
       { ...common, ...timingEnv('worker'), ...opts.workerEnv },
       /worker ready/,
     );
@@ -245,7 +251,7 @@ export async function startSystem(
   const api = await spawnReady(
     'api',
     process.execPath,
-    [...TSX, 'api/index.ts'],
+    [...cpuProf('api'), ...TSX, 'api/index.ts'],
     { ...common, ...timingEnv('api'), PORT: String(apiPort), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     /API listening/,
   );

@@ -243,3 +243,41 @@ describe('dev login is opt-in', () => {
     }
   });
 });
+
+describe('verified tokens are remembered only while the rules hold (api/verified-tokens.ts)', () => {
+  let strict: TestApp;
+  beforeAll(async () => {
+    strict = await createTestApp({
+      env: {
+        AUTH_ISSUER: idp.issuer,
+        AUTH_AUDIENCE: AUDIENCE,
+        AUTH_MAX_TOKEN_AGE_S: String(MAX_AGE_S),
+        AUTH_CLOCK_TOLERANCE_S: '0',
+      },
+    });
+  });
+  afterAll(async () => {
+    await strict?.close();
+  });
+
+  it('refuses a token once it expires, though it was accepted (and remembered) before', async () => {
+    const exp = now() + 2;
+    const short = await token({ exp });
+    expect((await me(strict, short)).status).toBe(200);
+    expect((await me(strict, short)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, exp * 1000 - Date.now() + 1_100));
+    const late = await me(strict, short);
+    expect(late.status).toBe(401);
+    expect(late.body.code).toBe('token-expired');
+  });
+
+  it('looks the user up on every request: a user deactivated after a remembered token is refused at once', async () => {
+    const { eq } = await import('drizzle-orm');
+    const user = await token({ sub: 'u.lk.t02.window' });
+    expect((await me(strict, user)).status).toBe(200);
+    await strict.tdb.db.update(users).set({ active: false }).where(eq(users.id, 'u.lk.t02.window'));
+    const refused = await me(strict, user);
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('unknown-user');
+  });
+});
