@@ -7,7 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { DEFAULT_SLA_THRESHOLDS } from '../domain/sla-clock';
+import os from 'node:os';
 import { ApiClient } from './lib/api-client';
+import { cpuPerAction, cpuSnapshot } from './lib/cpu';
+import { sdkFigures, stageFigures } from './lib/costs';
 import { announce, percentiles, readSettings, sleep, table, writeResults } from './lib/report';
 import { residentMiB, startSystem } from './lib/system';
 import { waitUntil } from './lib/verify';
@@ -37,7 +40,40 @@ function leadForColourWaves(creationMs: number): number {
 /** The title prefix of the measured cases (the probe's are not counted). */
 const TITLE = '定时压测#';
 
-const sys = await startSystem({ log: (l) => console.log(`[system] ${l}`) });
+const sys = await startSystem({ log: (l) => console.log(`[system] ${l}`), stageTiming: true });
+
+/**
+ * Where each phase's time went: its wall time, the CPU milliseconds of every process per case
+ * (bench/lib/cpu.ts), the load average at its end (the box is shared), the worker's request stages
+ * and its Temporal SDK metrics (sticky-cache hits and misses, workflow-task latencies).
+ */
+interface PhaseFigures {
+  wallS: number;
+  cpuMsPerCase: Record<string, number>;
+  loadAverageAtEnd: number[];
+  stages: ReturnType<typeof stageFigures>;
+  sdk: ReturnType<typeof sdkFigures>;
+}
+const phases: Record<string, PhaseFigures> = {};
+let phaseMark = { at: performance.now(), cpu: cpuSnapshot(sys.pids()), metrics: await sys.workerMetrics() };
+await sys.drainStageTimings();
+async function endPhase(name: string, cases: number): Promise<void> {
+  const at = performance.now();
+  const cpu = cpuSnapshot(sys.pids());
+  const metrics = await sys.workerMetrics();
+  const stages = stageFigures(await sys.drainStageTimings(), Math.max(1, cases));
+  phases[name] = {
+    wallS: Math.round(at - phaseMark.at) / 1000,
+    cpuMsPerCase: cpuPerAction(phaseMark.cpu, cpu, Math.max(1, cases)),
+    loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    stages,
+    sdk: sdkFigures(phaseMark.metrics, metrics),
+  };
+  console.log(
+    `[bench] ${name}: ${phases[name].wallS} s, CPU ms per case ${JSON.stringify(phases[name].cpuMsPerCase)}, load ${phases[name].loadAverageAtEnd.join(' ')}`,
+  );
+  phaseMark = { at, cpu, metrics };
+}
 const memory: { t: number; mib: number }[] = [];
 const t0 = performance.now();
 const sampler = setInterval(() => {
@@ -72,22 +108,30 @@ try {
   };
 
   // A probe (not counted) tells how fast cases can be created, to place the deadline minute after the last.
+  // It first creates a few cases untimed: a cold API and worker (JIT, pools) made the probe 3–4× slower
+  // than the creation that followed, and the lead 3–4× longer than needed.
   let leadMs = settings.leadS * 1_000;
-  if (!leadMs) {
-    const probe = Math.min(40, settings.cases);
-    const p0 = performance.now();
-    let n = 0;
+  let probed = 0;
+  const probeRun = async (count: number) => {
+    const end = probed + count;
     await Promise.all(
-      Array.from({ length: Math.min(settings.concurrency, probe) }, async () => {
-        while (n < probe) await create(-++n, Date.now() + 3_600_000);
+      Array.from({ length: Math.min(settings.concurrency, count) }, async () => {
+        while (probed < end) await create(-++probed, Date.now() + 3_600_000);
       }),
     );
+  };
+  if (!leadMs) {
+    await probeRun(Math.min(40, settings.cases));
+    const probe = Math.min(80, settings.cases);
+    const p0 = performance.now();
+    await probeRun(probe);
     const perCaseMs = (performance.now() - p0) / probe;
     leadMs = Math.round(leadForColourWaves(perCaseMs * settings.cases) + 30_000);
     console.log(
       `[bench] probe: ${perCaseMs.toFixed(1)} ms per case → first deadline ${Math.round(leadMs / 1000)} s after creation starts`,
     );
   }
+  await endPhase('probe', probed);
   const createStart = Date.now();
   const minuteStart = createStart + leadMs;
   const ids: string[] = [];
@@ -99,6 +143,7 @@ try {
     }),
   );
   const createdMs = Date.now() - createStart;
+  await endPhase('creation', ids.length);
   console.log(
     `[bench] created ${ids.length} tasks in ${(createdMs / 1000).toFixed(1)} s; deadlines from ${new Date(minuteStart).toISOString()} for 59 s`,
   );
@@ -120,6 +165,7 @@ try {
   const wait = Math.max(0, minuteStart - Date.now());
   console.log(`[bench] waiting ${(wait / 1000).toFixed(0)} s for the deadline minute…`);
   await sleep(wait);
+  await endPhase('colour waves', ids.length);
   let lastLog = 0;
   const allRedMs = await waitUntil(
     'every case escalated',
@@ -136,6 +182,7 @@ try {
   );
   const lastDeadline = minuteStart + ((settings.cases - 1) * 59_000) / settings.cases;
   const afterLastMs = Math.round(Date.now() - lastDeadline);
+  await endPhase('escalation', ids.length);
 
   // Lateness: the red transition's instant (recorded by the workflow when its timer fired) minus the deadline.
   const late = await db.execute<{ ms: number }>(sql`
@@ -157,8 +204,11 @@ try {
     allEscalatedAfterFirstDeadlineS: allRedMs / 1000,
     allEscalatedAfterLastDeadlineS: afterLastMs / 1000,
     latenessMs: lateness,
+    escalationsPerS: Math.round((ids.length / (phases.escalation!.wallS || 1)) * 10) / 10,
     workerMemory: mem,
+    phases,
   };
+  const sdkCount = (p: PhaseFigures, name: string) => p.sdk[name]?.count ?? 0;
   const md = [
     table(
       [
@@ -191,6 +241,35 @@ try {
     '',
     'Escalated = the task’s clock projected red and its 督办 (overdue notice) written. Deadlines are spread evenly over one minute. Lateness = the red transition’s instant in the audit log minus the projected deadline.',
     `Creations retried after a 503 or 409 request-in-progress (same Idempotency-Key): ${retriedCreations}.`,
+    '',
+    table(
+      [
+        'phase',
+        'wall s',
+        'CPU ms per case: worker',
+        'Temporal',
+        'PostgreSQL',
+        'API',
+        'all',
+        'load at end',
+        'sticky cache hit / miss',
+        'workflow tasks',
+      ],
+      Object.entries(phases).map(([name, p]) => [
+        name,
+        p.wallS,
+        p.cpuMsPerCase.worker ?? '',
+        p.cpuMsPerCase.temporal ?? '',
+        p.cpuMsPerCase.postgres ?? '',
+        p.cpuMsPerCase.api ?? '',
+        p.cpuMsPerCase.totalWithoutDriver ?? '',
+        p.loadAverageAtEnd.join(' '),
+        `${sdkCount(p, 'temporal_sticky_cache_hit')} / ${sdkCount(p, 'temporal_sticky_cache_miss')}`,
+        p.sdk.temporal_workflow_task_execution_latency?.count ?? 0,
+      ]),
+    ),
+    '',
+    `Escalation: ${figures.escalationsPerS} cases/s over the phase from the first deadline to the last escalated; CPU per case and phase from /proc (each process with its children).`,
   ].join('\n');
   writeResults('timers', 'npm run bench:timers', m, settings, figures, md);
 } finally {
