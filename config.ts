@@ -39,6 +39,7 @@ const envSchema = z
     TEMPORAL_DEV_PORT: port.default(7233),
     TEMPORAL_UI_PORT: port.default(8233),
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+    WORKFLOW_STACK_TRACES: boolish.default(false),
     TEMPORAL_CODEC_KEYS: z
       .string()
       .regex(/^\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*(,\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*)*$/, {
@@ -214,6 +215,8 @@ export interface Config {
     devDbFile: string;
     /** Open cases the worker keeps in memory (unset: sized from its heap, see worker/create-worker.ts). */
     maxCachedWorkflows?: number;
+    /** `WORKFLOW_STACK_TRACES`: workflow code captures stack frames (off: about a quarter of the workflow thread's CPU). */
+    workflowStackTraces: boolean;
     /**
      * Payload encryption (runtime/payload-codec.ts): TEMPORAL_CODEC_KEYS (`keyId:hex`, the first
      * encrypts, all decrypt; required in production), else one key generated once into `keyFile`.
@@ -349,6 +352,7 @@ export function loadConfig(
       uiPort: e.TEMPORAL_UI_PORT,
       devDbFile: path.join(dataDir, 'temporal.sqlite'),
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
+      workflowStackTraces: e.WORKFLOW_STACK_TRACES,
       codec: {
         keys: e.TEMPORAL_CODEC_KEYS?.split(',').map((pair) => {
           const [id, key] = pair.trim().split(':') as [string, string];

@@ -87,7 +87,9 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
-    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache')),
+    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache'), {
+      stackTraces: config.temporal.workflowStackTraces,
+    }),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
     dataConverter: temporalDataConverter(config.temporal),
   });

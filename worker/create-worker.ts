@@ -21,19 +21,21 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
  * once per cached workflow. zod is stateless library code, yet evaluating it costs about 0.7 MiB of
  * heap per workflow (half of what a cached workflow weighs): with thousands of open cases that
  * exhausted the worker's heap (see `bench:timers`). Our own modules stay per workflow, except the
- * sandbox's setup (workflows/shared/sandbox-setup.ts), which must run before the globals freeze.
+ * sandbox's setup (workflows/shared/sandbox-setup.ts: no stack frames captured), which must run
+ * before the globals freeze; `WORKFLOW_STACK_TRACES=true` leaves it out, for debugging a stuck case
+ * with the stack-trace query at the cost of about a quarter of the workflow thread's CPU.
  */
-export const SHARED_WORKFLOW_MODULES = [
-  'zod',
-  fileURLToPath(new URL('../workflows/shared/sandbox-setup.ts', import.meta.url)),
-];
+export function sharedWorkflowModules(opts: { stackTraces?: boolean } = {}): string[] {
+  const setup = fileURLToPath(new URL('../workflows/shared/sandbox-setup.ts', import.meta.url));
+  return opts.stackTraces ? ['zod'] : ['zod', setup];
+}
 
 /** Bundle the workflow code once (tests reuse one bundle per file; production bundles at start). */
-export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+export function bundleWorkflows(opts: { stackTraces?: boolean } = {}): Promise<WorkflowBundleWithSourceMap> {
   return bundleWorkflowCode({
     workflowsPath: WORKFLOWS_PATH,
     logger: quietBundlerLogger,
-    preloadModules: SHARED_WORKFLOW_MODULES,
+    preloadModules: sharedWorkflowModules(opts),
   });
 }
 
@@ -56,10 +58,13 @@ function sourceHash(): string {
  * The workflow bundle, reused from `cacheDir` when no source it could depend on has changed:
  * bundling takes seconds, and a restart with the same code should not pay for it again.
  */
-export async function cachedWorkflowBundle(cacheDir: string): Promise<WorkflowBundleWithSourceMap> {
-  const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}.json`);
+export async function cachedWorkflowBundle(
+  cacheDir: string,
+  opts: { stackTraces?: boolean } = {},
+): Promise<WorkflowBundleWithSourceMap> {
+  const file = path.join(cacheDir, `workflow-bundle-${sourceHash()}${opts.stackTraces ? '-stacks' : ''}.json`);
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as WorkflowBundleWithSourceMap;
-  const bundle = await bundleWorkflows();
+  const bundle = await bundleWorkflows(opts);
   try {
     mkdirSync(cacheDir, { recursive: true });
     for (const old of readdirSync(cacheDir).filter((f) => f.startsWith('workflow-bundle-')))

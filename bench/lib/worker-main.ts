@@ -28,6 +28,7 @@ const worker = await createWorker({
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
   workflowBundle: await cachedWorkflowBundle(
     fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url)),
+    { stackTraces: config.temporal.workflowStackTraces },
   ),
 });
 console.log('worker ready');
