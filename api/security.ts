@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import { rateLimit, type Options } from 'express-rate-limit';
+import { ipKeyGenerator, MemoryStore, rateLimit, type Options } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Config } from '../config';
 import { Problem } from './problem';
@@ -77,6 +77,33 @@ const common = (windowMs: number) =>
 
 const off: RequestHandler = (_req, _res, next) => next();
 
+/**
+ * Counts requests answered 401 per client address, once answered, and refuses every request from an
+ * address past the limit until its window ends. (express-rate-limit's `skipSuccessfulRequests`
+ * counts each request when it arrives and takes it back when it succeeds, so requests merely in
+ * flight counted as failures: 300 slow requests from one address — a county's reverse proxy, or 500
+ * cases driven at once while the worker restarts — were refused as "invalid tokens".)
+ */
+function refusedTokensPerIp(config: Config['rateLimits'], what: { zh: string; en: string }): RequestHandler {
+  const store = new MemoryStore();
+  store.init({ windowMs: config.windowMs } as Options);
+  const refuse = tooMany(config.windowMs, what);
+  return (req, res, next) => {
+    const key = ipKeyGenerator(req.ip ?? '');
+    void store.get(key).then((seen) => {
+      if (seen && seen.totalHits >= config.authFailuresPerIp) {
+        const retry = Math.max(1, Math.ceil(((seen.resetTime?.getTime() ?? Date.now()) - Date.now()) / 1000));
+        res.setHeader('retry-after', String(retry));
+        return refuse(req, res, next, {} as Options);
+      }
+      res.on('finish', () => {
+        if (res.statusCode === 401) void store.increment(key);
+      });
+      next();
+    }, next);
+  };
+}
+
 export interface RateLimiters {
   /** Every request to /api/v1/auth/* (sign-in), per client IP. */
   authPerIp: RequestHandler;
@@ -98,12 +125,9 @@ export function createRateLimiters(config: Config['rateLimits']): RateLimiters {
     limit: config.authPerIp,
     handler: tooMany(windowMs, { zh: '登录请求过于频繁', en: 'Too many sign-in requests from this address' }),
   });
-  const authFailuresPerIp = rateLimit({
-    ...common(windowMs),
-    limit: config.authFailuresPerIp,
-    skipSuccessfulRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode !== 401,
-    handler: tooMany(windowMs, { zh: '无效令牌过多', en: 'Too many requests with an invalid token from this address' }),
+  const authFailuresPerIp = refusedTokensPerIp(config, {
+    zh: '无效令牌过多',
+    en: 'Too many requests with an invalid token from this address',
   });
   const writes = rateLimit({
     ...common(windowMs),

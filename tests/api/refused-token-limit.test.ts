@@ -1,0 +1,48 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { problemHandler } from '../../api/problem';
+import { createRateLimiters } from '../../api/security';
+
+/*
+ * The per-address limit on refused tokens counts requests answered 401, not requests in flight: a
+ * county's clerks all come through one reverse proxy, and 500 cases driven at once while the worker
+ * restarts (bench/fault/worker-kill.ts) kept hundreds of slow requests open from one address, which
+ * the limiter used to refuse as "too many invalid tokens" without a single 401.
+ */
+describe('refused tokens per client address', () => {
+  it('lets any number of slow requests through at once, and refuses an address only after its limit of 401s', async () => {
+    const limits = createRateLimiters({ windowMs: 600_000, authPerIp: 0, authFailuresPerIp: 4, writesPerUser: 0 });
+    const inFlight = 12;
+    let arrived = 0;
+    let release!: () => void;
+    const allArrived = new Promise<void>((resolve) => (release = resolve));
+    const app = express();
+    app.use(limits.authFailuresPerIp);
+    app.get('/slow', async (_req, res) => {
+      arrived += 1;
+      if (arrived === inFlight) release();
+      await allArrived; // every request is in flight at once before any is answered
+      res.json({ ok: true });
+    });
+    app.get('/refused', (_req, res) => void res.status(401).json({ refused: true }));
+    app.use(problemHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const slow = await Promise.all(Array.from({ length: inFlight }, () => fetch(`${base}/slow`)));
+      expect(slow.map((r) => r.status)).toEqual(Array(inFlight).fill(200));
+
+      for (let i = 0; i < 4; i += 1) expect((await fetch(`${base}/refused`)).status).toBe(401);
+      const limited = await fetch(`${base}/slow`, { headers: { 'accept-language': 'zh-CN' } });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('content-type')).toMatch(/problem\+json/);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(600);
+      expect(((await limited.json()) as { detail: string }).detail).toContain('无效令牌过多');
+    } finally {
+      server.close();
+    }
+  });
+});
