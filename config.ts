@@ -85,6 +85,7 @@ const envSchema = z
     AUDIT_HMAC_KEY: z.string().min(32).optional(),
 
     CALENDAR_FALLBACK: z.enum(['refuse', 'weekdays']).default('refuse'),
+    LIST_COUNT_CAP: z.coerce.number().int().min(1).max(1_000_000).default(1000),
 
     ATTACHMENT_STORE: z.enum(['files', 's3']).default('files'),
     ATTACHMENT_MAX_BYTES: z.coerce
@@ -262,6 +263,12 @@ export interface Config {
   demoData: boolean;
   calendarFallback: 'refuse' | 'weekdays';
   /**
+   * Case lists and the inbox count matching rows up to this many (or up to the requested page):
+   * past it they answer `total` = the cap with `totalIsLowerBound` (more match), instead of
+   * counting every matching case on every request.
+   */
+  listCountCap: number;
+  /**
    * Where attachments (photos, documents) are kept: files under `dir` (the embedded default) or an
    * S3-compatible bucket; `maxBytes` caps one upload (413 above it).
    */
@@ -391,6 +398,7 @@ export function loadConfig(
     demoData: !production && e.DEMO_DATA !== 'off',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     calendarFallback: e.CALENDAR_FALLBACK,
+    listCountCap: e.LIST_COUNT_CAP,
     attachments: {
       maxBytes: e.ATTACHMENT_MAX_BYTES,
       store:

@@ -33,5 +33,40 @@ export function pageOf<T extends z.ZodType>(item: T, name: string) {
     .openapi(name);
 }
 
+/**
+ * A page whose `total` is counted only up to a cap (LIST_COUNT_CAP, or further when the page asked
+ * for lies beyond it): a list of a county's cases answers fast however many match.
+ */
+export function cappedPageOf<T extends z.ZodType>(item: T, name: string) {
+  return z
+    .object({
+      items: z.array(item),
+      page: z.number().int(),
+      pageSize: z.number().int(),
+      total: z.number().int().openapi({
+        description:
+          '匹配的条数；totalIsLowerBound 为真时只数到此数，实际更多 / Rows matched; when totalIsLowerBound, counted only this far and more match',
+      }),
+      totalIsLowerBound: z.boolean().openapi({
+        description:
+          '为真：匹配的条数多于 total（显示为“total+”，翻页可继续）/ True: more than `total` rows match (shown as “total+”; later pages still load)',
+      }),
+    })
+    .openapi(name);
+}
+
+/**
+ * How far a capped list counts: the cap, or the end of the page asked for when that lies further,
+ * so that the page after it is known to exist or not.
+ */
+export function countLimit(cap: number, page: number, pageSize: number): number {
+  return Math.max(cap, page * pageSize);
+}
+
+/** `total` and `totalIsLowerBound` from a count of at most `limit + 1` rows. */
+export function cappedTotal(n: number, limit: number): { total: number; totalIsLowerBound: boolean } {
+  return n > limit ? { total: limit, totalIsLowerBound: true } : { total: n, totalIsLowerBound: false };
+}
+
 /** A projected SLA clock with its ledger (start, pause, resume, extend, colour changes, stop). */
 export { clockSnapshotSchema as clockWithLedgerSchema } from '../workflows/shared/contract';

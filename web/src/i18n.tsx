@@ -108,6 +108,7 @@ const MESSAGES = {
   ],
   openAction: ['打开案件办理：{a}', 'Open the case to {a}'],
   total: ['共 {n} 件', '{n} in all'],
+  totalAtLeast: ['共 {n}+ 件', '{n}+ in all'],
   envelope: ['案件信息', 'Case'],
   clocks: ['时限（SLA 计时）', 'SLA clocks'],
   clockState: ['计时状态', 'Clock state'],

@@ -43,11 +43,13 @@ export function addressedTo(principal: Principal): SQL {
 export function caseVisibleTo(principal: Principal): SQL {
   // The county's supervisors see every case: skip the per-case unit check (it dominates county-wide lists).
   if (SUBTREE_ROLES.includes(principal.role) && principal.unitIsSoleRoot) return sql`true`;
-  const subtree = SUBTREE_ROLES.includes(principal.role)
-    ? sql`or ${orgUnits.path} = ${principal.unitPath} or ${orgUnits.path} like ${`${principal.unitPath}/%`}`
-    : sql``;
+  // A unit's own role needs no org_units join: with it the planner chose parallel plans whose start
+  // alone cost 20–80 ms on a loaded box for a handler's overdue list (7 ms without).
+  if (!SUBTREE_ROLES.includes(principal.role))
+    return sql`exists (select 1 from ${caseUnits} where ${caseUnits.caseId} = ${cases.id} and ${caseUnits.unitId} = ${principal.unitId})`;
   return sql`exists (select 1 from ${caseUnits} join ${orgUnits} on ${orgUnits.id} = ${caseUnits.unitId}
-    where ${caseUnits.caseId} = ${cases.id} and (${caseUnits.unitId} = ${principal.unitId} ${subtree}))`;
+    where ${caseUnits.caseId} = ${cases.id} and (${caseUnits.unitId} = ${principal.unitId}
+      or ${orgUnits.path} = ${principal.unitPath} or ${orgUnits.path} like ${`${principal.unitPath}/%`}))`;
 }
 
 export function envelope(row: typeof cases.$inferSelect, now: Date) {

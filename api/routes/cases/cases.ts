@@ -6,7 +6,7 @@ import type { ClockSnapshot } from '../../../workflows/shared/case-snapshot';
 import { caseStateQuery } from '../../../workflows/shared/definitions';
 import { recordApplicantRead } from '../../access-audit';
 import type { ApiRoutes } from '../../route';
-import { idParam, pageOf, pageQuery } from '../../schemas';
+import { cappedPageOf, cappedTotal, countLimit, idParam, pageQuery } from '../../schemas';
 import { z } from '../../zod';
 import {
   type CaseDetail,
@@ -27,7 +27,7 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
     tags: ['cases'],
     access: { roles: 'any' },
     query: listQuery,
-    response: { schema: pageOf(caseEnvelopeSchema, 'CasePage'), description: '分页结果 / A page of cases' },
+    response: { schema: cappedPageOf(caseEnvelopeSchema, 'CasePage'), description: '分页结果 / A page of cases' },
     async handler({ query, principal, deps }) {
       const now = new Date();
       const filters: SQL[] = [caseVisibleTo(principal)];
@@ -43,7 +43,9 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
       }
       const where = and(...filters);
       const db = deps.database.db;
-      const [rows, [total]] = await Promise.all([
+      // Counted only up to the cap: every matching case of a county would cost 100 ms a request.
+      const limit = countLimit(deps.config.listCountCap, query.page, query.pageSize);
+      const [rows, [counted]] = await Promise.all([
         db
           .select()
           .from(cases)
@@ -51,13 +53,20 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
           .orderBy(desc(cases.createdAt), desc(cases.id))
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize),
-        db.select({ n: count() }).from(cases).where(where),
+        db.select({ n: count() }).from(
+          db
+            .select({ one: sql`1` })
+            .from(cases)
+            .where(where)
+            .limit(limit + 1)
+            .as('matched'),
+        ),
       ]);
       return {
         items: rows.map((r) => envelope(r, now)),
         page: query.page,
         pageSize: query.pageSize,
-        total: total?.n ?? 0,
+        ...cappedTotal(counted?.n ?? 0, limit),
       };
     },
   });
@@ -71,7 +80,7 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
     access: { roles: 'any' },
     query: z.strictObject({ ...pageQuery }),
     response: {
-      schema: pageOf(caseEnvelopeSchema.extend({ actions: z.array(z.string()) }), 'InboxPage'),
+      schema: cappedPageOf(caseEnvelopeSchema.extend({ actions: z.array(z.string()) }), 'InboxPage'),
       description: '待办 / Inbox',
     },
     async handler({ query, principal, deps }) {
@@ -85,24 +94,31 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
         ),
       );
       const db = deps.database.db;
-      const rows = await db
-        .select({ c: cases, actions: caseAssignments.actions })
-        .from(caseAssignments)
-        .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
-        .where(and(mine, isNull(cases.closedAt)))
-        .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
-        .limit(query.pageSize)
-        .offset((query.page - 1) * query.pageSize);
-      const [total] = await db
-        .select({ n: count() })
-        .from(caseAssignments)
-        .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
-        .where(and(mine, isNull(cases.closedAt)));
+      const limit = countLimit(deps.config.listCountCap, query.page, query.pageSize);
+      const [rows, [counted]] = await Promise.all([
+        db
+          .select({ c: cases, actions: caseAssignments.actions })
+          .from(caseAssignments)
+          .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
+          .where(and(mine, isNull(cases.closedAt)))
+          .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
+          .limit(query.pageSize)
+          .offset((query.page - 1) * query.pageSize),
+        db.select({ n: count() }).from(
+          db
+            .select({ one: sql`1` })
+            .from(caseAssignments)
+            .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
+            .where(and(mine, isNull(cases.closedAt)))
+            .limit(limit + 1)
+            .as('matched'),
+        ),
+      ]);
       return {
         items: rows.map((r) => ({ ...envelope(r.c, now), actions: r.actions })),
         page: query.page,
         pageSize: query.pageSize,
-        total: total?.n ?? 0,
+        ...cappedTotal(counted?.n ?? 0, limit),
       };
     },
   });

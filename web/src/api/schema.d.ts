@@ -2188,7 +2188,10 @@ export interface components {
             items: components["schemas"]["CaseEnvelope"][];
             page: number;
             pageSize: number;
+            /** @description 匹配的条数；totalIsLowerBound 为真时只数到此数，实际更多 / Rows matched; when totalIsLowerBound, counted only this far and more match */
             total: number;
+            /** @description 为真：匹配的条数多于 total（显示为“total+”，翻页可继续）/ True: more than `total` rows match (shown as “total+”; later pages still load) */
+            totalIsLowerBound: boolean;
         };
         CaseEnvelope: {
             /** @example RW-2026-000001 */
@@ -2231,7 +2234,10 @@ export interface components {
             })[];
             page: number;
             pageSize: number;
+            /** @description 匹配的条数；totalIsLowerBound 为真时只数到此数，实际更多 / Rows matched; when totalIsLowerBound, counted only this far and more match */
             total: number;
+            /** @description 为真：匹配的条数多于 total（显示为“total+”，翻页可继续）/ True: more than `total` rows match (shown as “total+”; later pages still load) */
+            totalIsLowerBound: boolean;
         };
         CaseDetail: (components["schemas"]["CaseEnvelope"] & {
             /** @enum {string} */

@@ -41,6 +41,8 @@ export interface Page<T> {
   page: number;
   pageSize: number;
   total: number;
+  /** Case lists and the inbox: counted only up to a cap, and more than `total` match (shown as “1000+”). */
+  totalIsLowerBound?: boolean;
 }
 
 export type CaseEnvelope = S['CaseEnvelope'];

@@ -5,6 +5,7 @@ import type { CaseEnvelope, ClockLevel, Page, ProcessType } from '../api/types';
 import { CaseTable } from '../components/CaseTable';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
+import { pagerTotal, totalText } from '../paging';
 import { COLOUR_LABEL, PROCESS_LABEL } from '../labels';
 
 interface Filters {
@@ -93,8 +94,8 @@ export function CaseListPage() {
         pagination={{
           current: page.page,
           pageSize: page.pageSize,
-          total: list.data?.total ?? 0,
-          showTotal: (n) => t('total', { n }),
+          total: pagerTotal(list.data, page.page, page.pageSize),
+          showTotal: () => (list.data ? totalText(t, list.data) : ''),
           onChange: (p, s) => setPage({ page: p, pageSize: s }),
         }}
       />

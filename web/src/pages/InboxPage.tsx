@@ -6,6 +6,7 @@ import type { InboxItem, Page } from '../api/types';
 import { CaseTable } from '../components/CaseTable';
 import { useLoad } from '../hooks';
 import { useI18n } from '../i18n';
+import { totalText } from '../paging';
 import { quickActionOf, StaleRowError } from '../processes/quick';
 
 /** A random Idempotency-Key (getRandomValues also works on a plain-http intranet, unlike randomUUID). */
@@ -103,7 +104,7 @@ export function InboxPage() {
   };
   return (
     <Card
-      title={`${t('menuInbox')}${inbox.data ? ` · ${t('total', { n: inbox.data.total })}` : ''}`}
+      title={`${t('menuInbox')}${inbox.data ? ` · ${totalText(t, inbox.data)}` : ''}`}
       extra={
         <Button icon={<ReloadOutlined />} onClick={inbox.reload}>
           {t('refresh')}

@@ -8,6 +8,7 @@ import { loadUnits, useUnitName } from '../../auth';
 import { formatTime } from '../../components/sla';
 import { useLoad } from '../../hooks';
 import { useI18n } from '../../i18n';
+import { pagerTotal, totalText } from '../../paging';
 import {
   PART_ACTION_LABEL,
   PART_OUTCOME_LABEL,
@@ -140,7 +141,7 @@ export function WhistleListPage() {
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
       <Card
-        title={`${pick(W.menuWhistles)}${list.data ? ` · ${t('total', { n: townshipId ? list.data.total : rows.length })}` : ''}`}
+        title={`${pick(W.menuWhistles)}${list.data ? ` · ${townshipId ? totalText(t, list.data) : t('total', { n: rows.length })}` : ''}`}
         extra={
           <Space wrap>
             {!access.townshipId && (
@@ -199,7 +200,7 @@ export function WhistleListPage() {
                 ? {
                     current: page,
                     pageSize: PAGE_SIZE,
-                    total: list.data.total,
+                    total: pagerTotal(list.data, page, PAGE_SIZE),
                     onChange: setPage,
                     showSizeChanger: false,
                   }
