@@ -109,7 +109,7 @@ export interface RateLimiters {
   authPerIp: RequestHandler;
   /** Requests answered 401 (bad or expired tokens), per client IP; past the limit every request from it is refused until the window ends. */
   authFailuresPerIp: RequestHandler;
-  /** Writes (POST, PUT, PATCH, DELETE) per signed-in user; run after authentication (api/route.ts). */
+  /** Writes (POST, PUT, PATCH, DELETE) per signed-in user, except those answered 5xx; run after authentication (api/route.ts). */
   writesPerUser: (req: Request, res: Response) => Promise<void>;
 }
 
@@ -134,6 +134,10 @@ export function createRateLimiters(config: Config['rateLimits']): RateLimiters {
     limit: config.writesPerUser,
     keyGenerator: (req) => `user:${req.principal?.userId ?? ''}`,
     skip: (req) => !req.principal || req.method === 'GET' || req.method === 'HEAD',
+    // A change the system itself could not take (5xx: the database or the engine unavailable) does
+    // not use up the clerk's budget: retrying through an outage must not lock them out after it.
+    skipFailedRequests: true,
+    requestWasSuccessful: (_req, res) => res.statusCode < 500,
     handler: tooMany(windowMs, { zh: '提交过于频繁', en: 'Too many changes by this user' }),
   });
   return {

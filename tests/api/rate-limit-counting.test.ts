@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { problemHandler } from '../../api/problem';
+import type { Principal } from '../../api/auth';
 import { createRateLimiters } from '../../api/security';
 
 /*
@@ -10,7 +11,7 @@ import { createRateLimiters } from '../../api/security';
  * restarts (bench/fault/worker-kill.ts) kept hundreds of slow requests open from one address, which
  * the limiter used to refuse as "too many invalid tokens" without a single 401.
  */
-describe('refused tokens per client address', () => {
+describe('what the rate limits count', () => {
   it('lets any number of slow requests through at once, and refuses an address only after its limit of 401s', async () => {
     const limits = createRateLimiters({ windowMs: 600_000, authPerIp: 0, authFailuresPerIp: 4, writesPerUser: 0 });
     const inFlight = 12;
@@ -41,6 +42,38 @@ describe('refused tokens per client address', () => {
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect(Number(limited.headers.get('retry-after'))).toBeLessThanOrEqual(600);
       expect(((await limited.json()) as { detail: string }).detail).toContain('无效令牌过多');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('writes per user: changes the system could not take (5xx) do not use up the budget, refused input does', async () => {
+    const limits = createRateLimiters({ windowMs: 600_000, authPerIp: 0, authFailuresPerIp: 0, writesPerUser: 3 });
+    const app = express();
+    app.post('/changes/:status', async (req, res, next) => {
+      try {
+        req.principal = { userId: 'u.lk.t01.window' } as Principal;
+        await limits.writesPerUser(req, res);
+        res.status(Number(req.params.status)).json({});
+      } catch (err) {
+        next(err);
+      }
+    });
+    app.use(problemHandler);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const post = (status: number) =>
+      fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/changes/${status}`, { method: 'POST' });
+    try {
+      // A clerk retrying through a database outage…
+      for (let i = 0; i < 10; i += 1) expect((await post(503)).status).toBe(503);
+      // …still has the whole budget afterwards; answered changes, accepted or refused, count.
+      expect((await post(200)).status).toBe(200);
+      expect((await post(400)).status).toBe(400);
+      expect((await post(200)).status).toBe(200);
+      const limited = await post(200);
+      expect(limited.status).toBe(429);
+      expect(((await limited.json()) as { detail: string }).detail).toContain('提交过于频繁');
     } finally {
       server.close();
     }
