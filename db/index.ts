@@ -19,8 +19,12 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migrations');
 /** One pool per process, created at boot and passed in (convention 9). */
 export function openDatabase(url: string, opts: { max?: number } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
-  // A dropped idle connection (e.g. PostgreSQL restarting) must not crash the process.
+  // A dropped connection (e.g. PostgreSQL restarting) must not crash the process: an idle one is
+  // reported on the pool; one checked out between two statements of a transaction on the client
+  // itself, where an unheard 'error' event used to kill the worker (postgres-stop fault test). The
+  // statement that needs it fails instead, and its activity or request is retried.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
 }
 
