@@ -135,9 +135,14 @@ export function createRateLimiters(config: Config['rateLimits']): RateLimiters {
     keyGenerator: (req) => `user:${req.principal?.userId ?? ''}`,
     skip: (req) => !req.principal || req.method === 'GET' || req.method === 'HEAD',
     // A change the system itself could not take (5xx: the database or the engine unavailable) does
-    // not use up the clerk's budget: retrying through an outage must not lock them out after it.
+    // not use up the clerk's budget, nor does a retry of a change already counted (its
+    // Idempotency-Key answered again, or 409 `request-in-progress`): retrying through an outage must
+    // not lock them out after it.
     skipFailedRequests: true,
-    requestWasSuccessful: (_req, res) => res.statusCode < 500,
+    requestWasSuccessful: (_req, res) =>
+      res.statusCode < 500 &&
+      res.getHeader('idempotent-replayed') === undefined &&
+      res.locals.problemCode !== 'request-in-progress',
     handler: tooMany(windowMs, { zh: '提交过于频繁', en: 'Too many changes by this user' }),
   });
   return {

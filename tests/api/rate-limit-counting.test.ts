@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { problemHandler } from '../../api/problem';
+import { Problem, problemHandler } from '../../api/problem';
 import type { Principal } from '../../api/auth';
 import { createRateLimiters } from '../../api/security';
 
@@ -47,14 +47,23 @@ describe('what the rate limits count', () => {
     }
   });
 
-  it('writes per user: changes the system could not take (5xx) do not use up the budget, refused input does', async () => {
+  it('writes per user: changes the system could not take (5xx) and retries of one change do not use up the budget, refused input does', async () => {
     const limits = createRateLimiters({ windowMs: 600_000, authPerIp: 0, authFailuresPerIp: 0, writesPerUser: 3 });
     const app = express();
     app.post('/changes/:status', async (req, res, next) => {
       try {
         req.principal = { userId: 'u.lk.t01.window' } as Principal;
         await limits.writesPerUser(req, res);
-        res.status(Number(req.params.status)).json({});
+        const status = Number(req.params.status);
+        // A retried Idempotency-Key, answered as api/route.ts answers it: a replay, or 409 while still running.
+        if (req.query.repeat && status === 409)
+          throw new Problem(
+            'conflict',
+            { zh: '同一请求仍在处理中', en: 'still running' },
+            { code: 'request-in-progress' },
+          );
+        if (req.query.repeat) res.set('idempotent-replayed', 'true');
+        res.status(status).json({});
       } catch (err) {
         next(err);
       }
@@ -62,11 +71,19 @@ describe('what the rate limits count', () => {
     app.use(problemHandler);
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
-    const post = (status: number) =>
-      fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/changes/${status}`, { method: 'POST' });
+    const post = (status: number, repeat = false) =>
+      fetch(
+        `http://127.0.0.1:${(server.address() as AddressInfo).port}/changes/${status}${repeat ? '?repeat=1' : ''}`,
+        {
+          method: 'POST',
+        },
+      );
     try {
       // A clerk retrying through a database outage…
       for (let i = 0; i < 10; i += 1) expect((await post(503)).status).toBe(503);
+      // …or retrying one change with its Idempotency-Key (answered again, or 409 while still running)…
+      for (let i = 0; i < 10; i += 1) expect((await post(409, true)).status).toBe(409);
+      for (let i = 0; i < 10; i += 1) expect((await post(200, true)).status).toBe(200);
       // …still has the whole budget afterwards; answered changes, accepted or refused, count.
       expect((await post(200)).status).toBe(200);
       expect((await post(400)).status).toBe(400);
