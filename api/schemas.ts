@@ -55,18 +55,5 @@ export function cappedPageOf<T extends z.ZodType>(item: T, name: string) {
     .openapi(name);
 }
 
-/**
- * How far a capped list counts: the cap, or the end of the page asked for when that lies further,
- * so that the page after it is known to exist or not.
- */
-export function countLimit(cap: number, page: number, pageSize: number): number {
-  return Math.max(cap, page * pageSize);
-}
-
-/** `total` and `totalIsLowerBound` from a count of at most `limit + 1` rows. */
-export function cappedTotal(n: number, limit: number): { total: number; totalIsLowerBound: boolean } {
-  return n > limit ? { total: limit, totalIsLowerBound: true } : { total: n, totalIsLowerBound: false };
-}
-
 /** A projected SLA clock with its ledger (start, pause, resume, extend, colour changes, stop). */
 export { clockSnapshotSchema as clockWithLedgerSchema } from '../workflows/shared/contract';

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { verifyAuditStream } from '../../../db/audit-verify';
 import { readStream } from '../../../db/audit';
 import { caseAssignments, caseClocks, cases, caseUnits } from '../../../db/schema/cases';
@@ -6,7 +6,8 @@ import type { ClockSnapshot } from '../../../workflows/shared/case-snapshot';
 import { caseStateQuery } from '../../../workflows/shared/definitions';
 import { recordApplicantRead } from '../../access-audit';
 import type { ApiRoutes } from '../../route';
-import { cappedPageOf, cappedTotal, countLimit, idParam, pageQuery } from '../../schemas';
+import { cappedCount } from '../../capped-count';
+import { cappedPageOf, idParam, pageQuery } from '../../schemas';
 import { z } from '../../zod';
 import {
   type CaseDetail,
@@ -43,9 +44,7 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
       }
       const where = and(...filters);
       const db = deps.database.db;
-      // Counted only up to the cap: every matching case of a county would cost 100 ms a request.
-      const limit = countLimit(deps.config.listCountCap, query.page, query.pageSize);
-      const [rows, [counted]] = await Promise.all([
+      const [rows, counted] = await Promise.all([
         db
           .select()
           .from(cases)
@@ -53,20 +52,21 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
           .orderBy(desc(cases.createdAt), desc(cases.id))
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize),
-        db.select({ n: count() }).from(
+        cappedCount(
+          db,
           db
             .select({ one: sql`1` })
             .from(cases)
             .where(where)
-            .limit(limit + 1)
-            .as('matched'),
+            .$dynamic(),
+          { cap: deps.config.listCountCap, page: query.page, pageSize: query.pageSize },
         ),
       ]);
       return {
         items: rows.map((r) => envelope(r, now)),
         page: query.page,
         pageSize: query.pageSize,
-        ...cappedTotal(counted?.n ?? 0, limit),
+        ...counted,
       };
     },
   });
@@ -94,8 +94,7 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
         ),
       );
       const db = deps.database.db;
-      const limit = countLimit(deps.config.listCountCap, query.page, query.pageSize);
-      const [rows, [counted]] = await Promise.all([
+      const [rows, counted] = await Promise.all([
         db
           .select({ c: cases, actions: caseAssignments.actions })
           .from(caseAssignments)
@@ -104,21 +103,22 @@ export function registerCaseReadRoutes(routes: ApiRoutes): void {
           .orderBy(sql`${cases.deadline} asc nulls last`, asc(cases.id))
           .limit(query.pageSize)
           .offset((query.page - 1) * query.pageSize),
-        db.select({ n: count() }).from(
+        cappedCount(
+          db,
           db
             .select({ one: sql`1` })
             .from(caseAssignments)
             .innerJoin(cases, eq(cases.id, caseAssignments.caseId))
             .where(and(mine, isNull(cases.closedAt)))
-            .limit(limit + 1)
-            .as('matched'),
+            .$dynamic(),
+          { cap: deps.config.listCountCap, page: query.page, pageSize: query.pageSize },
         ),
       ]);
       return {
         items: rows.map((r) => ({ ...envelope(r.c, now), actions: r.actions })),
         page: query.page,
         pageSize: query.pageSize,
-        ...cappedTotal(counted?.n ?? 0, limit),
+        ...counted,
       };
     },
   });
