@@ -40,6 +40,7 @@ const envSchema = z
     TEMPORAL_UI_PORT: port.default(8233),
     WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
     WORKFLOW_STACK_TRACES: boolish.default(false),
+    WORKFLOW_ACTIVATION_TIMEOUT_MS: z.coerce.number().int().min(0).optional(),
     TEMPORAL_CODEC_KEYS: z
       .string()
       .regex(/^\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*(,\s*[\w.-]{1,64}:[0-9a-fA-F]{64}\s*)*$/, {
@@ -218,6 +219,8 @@ export interface Config {
     maxCachedWorkflows?: number;
     /** `WORKFLOW_STACK_TRACES`: workflow code captures stack frames (off: about a quarter of the workflow thread's CPU). */
     workflowStackTraces: boolean;
+    /** `WORKFLOW_ACTIVATION_TIMEOUT_MS`: the SDK's per-call watchdog on workflow code (unset or 0: off; worker/create-worker.ts). */
+    activationTimeoutMs?: number;
     /**
      * Payload encryption (runtime/payload-codec.ts): TEMPORAL_CODEC_KEYS (`keyId:hex`, the first
      * encrypts, all decrypt; required in production), else one key generated once into `keyFile`.
@@ -360,6 +363,7 @@ export function loadConfig(
       devDbFile: path.join(dataDir, 'temporal.sqlite'),
       maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS,
       workflowStackTraces: e.WORKFLOW_STACK_TRACES,
+      activationTimeoutMs: e.WORKFLOW_ACTIVATION_TIMEOUT_MS,
       codec: {
         keys: e.TEMPORAL_CODEC_KEYS?.split(',').map((pair) => {
           const [id, key] = pair.trim().split(':') as [string, string];

@@ -115,6 +115,26 @@ export function workerRuntimeOptions(config: Pick<Config, 'workerMetricsAddress'
   };
 }
 
+/**
+ * The SDK runs each call into the workflow sandbox under Node's `vm` timeout, which starts and joins
+ * a watchdog thread per call — a handful of calls per workflow task, about 65 µs of CPU each on this
+ * box and far more when the CPU is busy (the workflow thread's largest single cost in
+ * `bench:throughput`, issue 19). The timeout only catches a workflow stuck in a synchronous loop;
+ * our workflow code has none unbounded (every calendar walk stops at a fixed number of days), so the
+ * guard is off unless `WORKFLOW_ACTIVATION_TIMEOUT_MS` asks for it.
+ */
+function workerClass(activationTimeoutMs: number | undefined): typeof Worker {
+  return class CaseWorker extends Worker {
+    protected static override createWorkflowCreator(
+      ...[bundle, compiled, logger]: Parameters<typeof Worker.createWorkflowCreator>
+    ): ReturnType<typeof Worker.createWorkflowCreator> {
+      // `undefined` is what makes `vm` skip the watchdog; the SDK's option type has no room for it.
+      const isolateExecutionTimeoutMs = activationTimeoutMs as number;
+      return super.createWorkflowCreator(bundle, { ...compiled, isolateExecutionTimeoutMs }, logger);
+    }
+  };
+}
+
 /** A worker for all our workflows and activities on one task queue. */
 export async function createWorker(opts: {
   connection: NativeConnection;
@@ -126,8 +146,10 @@ export async function createWorker(opts: {
   maxCachedWorkflows?: number;
   /** The deployment's payload encryption (runtime/temporal-connection.ts `temporalDataConverter`); tests run without. */
   dataConverter?: DataConverter;
+  /** Fail a workflow task whose code runs longer than this in one call (unset: no watchdog, see `workerClass`). */
+  activationTimeoutMs?: number;
 }): Promise<Worker> {
-  return Worker.create({
+  return workerClass(opts.activationTimeoutMs || undefined).create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,

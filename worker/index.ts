@@ -40,6 +40,7 @@ async function main(): Promise<void> {
       stackTraces: config.temporal.workflowStackTraces,
     }),
     maxCachedWorkflows: config.temporal.maxCachedWorkflows,
+    activationTimeoutMs: config.temporal.activationTimeoutMs,
     dataConverter: temporalDataConverter(config.temporal),
   });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
