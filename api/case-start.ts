@@ -4,7 +4,13 @@ import { allocateCaseNumbers } from '../db/case-numbers';
 import type { ProcessType } from '../domain/vocabulary';
 import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
-import { buildCalendar, CalendarYearMissingError, type Duration, type WorkingCalendar } from '../domain/calendar';
+import {
+  buildCalendar,
+  CalendarYearMissingError,
+  firstCalendarYearFor,
+  type Duration,
+  type WorkingCalendar,
+} from '../domain/calendar';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
 import type { CaseMessages } from '../workflows/shared/definitions';
 import type { AppDeps } from './deps';
@@ -15,12 +21,16 @@ import { timeStage } from '../runtime/stage-timing';
 
 /** What every new case needs before its workflow starts, shared by the process routes. */
 
-/** The calendar a case in `unit` computes with: national data plus the unit's regional overlay. */
+/**
+ * The calendar a case in `unit` opening now computes with: national data plus the unit's regional
+ * overlay, from the year before this one (`firstCalendarYearFor`).
+ */
 export async function calendarFor(deps: AppDeps, unit: OrgUnit): Promise<CalendarContext> {
   const db = deps.database.db;
   return timeStage('api.calendar', async () => {
     const region = await calendarRegionOf(db, unit);
-    return { data: await loadCalendarData(db, region), region, fallback: deps.config.calendarFallback };
+    const data = await loadCalendarData(db, region, { fromYear: firstCalendarYearFor(Date.now()) });
+    return { data, region, fallback: deps.config.calendarFallback };
   });
 }
 

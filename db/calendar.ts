@@ -1,4 +1,4 @@
-import { and, asc, between, count, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, between, count, eq, gte, inArray, ne, sql } from 'drizzle-orm';
 import type { CalendarData } from '../domain/calendar';
 import type { Db } from './index';
 import { orgUnits } from './schema/org';
@@ -176,12 +176,37 @@ export async function regionKnown(db: Reader, region: string): Promise<boolean> 
   return rows[0]?.known === true;
 }
 
-/** Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with. */
-export async function loadCalendarData(db: Db, region?: string): Promise<CalendarData> {
+/**
+ * Read the calendar (national years plus the region's overlay) as the JSON the workflows compute with;
+ * with `fromYear`, only that year and later (a new case's, see `firstCalendarYearFor`).
+ */
+export async function loadCalendarData(
+  db: Db,
+  region?: string,
+  opts: { fromYear?: number } = {},
+): Promise<CalendarData> {
   const regions = region && region !== NATIONAL_REGION ? [NATIONAL_REGION, region] : [NATIONAL_REGION];
+  const { fromYear } = opts;
   const [years, days] = await Promise.all([
-    db.select().from(calendarYears).where(eq(calendarYears.region, NATIONAL_REGION)),
-    db.select().from(calendarDays).where(inArray(calendarDays.region, regions)).orderBy(calendarDays.date),
+    db
+      .select()
+      .from(calendarYears)
+      .where(
+        and(
+          eq(calendarYears.region, NATIONAL_REGION),
+          fromYear === undefined ? undefined : gte(calendarYears.year, fromYear),
+        ),
+      ),
+    db
+      .select()
+      .from(calendarDays)
+      .where(
+        and(
+          inArray(calendarDays.region, regions),
+          fromYear === undefined ? undefined : gte(calendarDays.date, `${fromYear}-01-01`),
+        ),
+      )
+      .orderBy(calendarDays.date),
   ]);
   const data: CalendarData = { years: {}, overlays: {} };
   for (const y of years) data.years[String(y.year)] = { holidays: [], workdays: [] };

@@ -172,6 +172,16 @@ export interface CalendarOptions {
   officeHours?: OfficeHours;
 }
 
+/**
+ * The first year of calendar data a case opened at `openedAt` carries: the year before its opening
+ * (Asia/Shanghai). Every clock starts at an action's time, never before the opening, so earlier years
+ * are never consulted; the year before is a margin. Twenty years of national data weigh about 34 KB in every case's start input; two weigh
+ * about 3 KB (bench:throughput, issue 19).
+ */
+export function firstCalendarYearFor(openedAt: number): number {
+  return yearOf(localDayIndex(openedAt)) - 1;
+}
+
 /** Thrown when a calculation needs a year without calendar data and the fallback is `refuse`. */
 export class CalendarYearMissingError extends Error {
   readonly code = 'calendar-year-missing';

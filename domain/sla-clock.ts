@@ -317,9 +317,14 @@ export function clockStatus(clock: SlaClock, now: Instant, calendar: WorkingCale
  * this after every wake-up and record each transition exactly once. Levels newly reached are
  * recorded one by one at the instant each was reached; a drop (after an extension, a larger budget
  * or a calendar change) is recorded at `now`. Returns the same clock object when nothing changed.
+ * `status` is the clock's {@link clockStatus} at `now` on `calendar`, when the caller has it already.
  */
-export function recordLevelTransitions(clock: SlaClock, now: Instant, calendar: WorkingCalendar): SlaClock {
-  const status = clockStatus(clock, now, calendar);
+export function recordLevelTransitions(
+  clock: SlaClock,
+  now: Instant,
+  calendar: WorkingCalendar,
+  status: SlaClockStatus = clockStatus(clock, now, calendar),
+): SlaClock {
   const from = clock.recordedLevel;
   const rise = SLA_LEVELS.indexOf(status.level) - SLA_LEVELS.indexOf(from);
   if (rise === 0) return clock;

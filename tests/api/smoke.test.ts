@@ -527,3 +527,25 @@ describe('notices on the answer path', () => {
     expect(markers.length).toBeGreaterThan(0);
   });
 });
+
+describe('what a new case carries', () => {
+  it('the calendar from the year before its opening on, not every year on record', async () => {
+    const { rows } = await t.tdb.db.execute<{ year: number }>(
+      sql`select distinct year from calendar_years where region = 'CN' order by year`,
+    );
+    const thisYear = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
+    // The seeded national data reaches back further than a case needs: what the trim removes.
+    expect(rows[0]!.year).toBeLessThan(thisYear - 1);
+
+    const id = await openTask();
+    const history = await t.deps.temporal.workflow.getHandle(id).fetchHistory();
+    const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const input = JSON.parse(Buffer.from(started!.input!.payloads![0]!.data!).toString('utf8')) as StartTaskInput;
+    const years = Object.keys(input.calendar.data.years).map(Number);
+    expect(Math.min(...years)).toBe(thisYear - 1);
+    expect(years).toContain(thisYear);
+    for (const entries of Object.values(input.calendar.data.overlays ?? {}))
+      for (const day of [...entries.holidays, ...entries.workdays])
+        expect(Number(day.date.slice(0, 4))).toBeGreaterThanOrEqual(thisYear - 1);
+  });
+});

@@ -40,6 +40,26 @@ export interface LevelChange {
   at: string;
 }
 
+/**
+ * The last status computed for each clock object. A clock is never changed in place (a change makes
+ * a new object), and within one workflow task the time stands still, so the several readers of a
+ * clock in one action (the check, the colour, the snapshot, the view, the next wake-up) share one
+ * computation — each walks the calendar for four crossings (bench:throughput, issue 19). Frozen,
+ * because every reader gets the same object.
+ */
+const lastStatus = new WeakMap<SlaClock, { now: number; calendar: WorkingCalendar; status: SlaClockStatus }>();
+
+function statusOf(clock: SlaClock, now: number, calendar: WorkingCalendar): SlaClockStatus {
+  const known = lastStatus.get(clock);
+  if (known && known.now === now && known.calendar === calendar) return known.status;
+  const computed = clockStatus(clock, now, calendar);
+  Object.freeze(computed.fallbackYears);
+  Object.freeze(computed.calendarWarnings);
+  const status = Object.freeze(computed);
+  lastStatus.set(clock, { now, calendar, status });
+  return status;
+}
+
 const LEVEL_NAME: Record<SlaLevel, string> = { green: '正常', blue: '临近', yellow: '预警', red: '超期' };
 
 /** The audit note of a colour change, in the words clerks use: `整改时限：正常 → 临近`. */
@@ -86,7 +106,7 @@ export class CaseClocks {
 
   status(key: string, now: number): SlaClockStatus | null {
     const named = this.clocks[key];
-    return named ? clockStatus(named.clock, now, this.calendar) : null;
+    return named ? statusOf(named.clock, now, this.calendar) : null;
   }
 
   /**
@@ -109,7 +129,7 @@ export class CaseClocks {
   /** Throw a 422 failure when the calendar cannot compute this clock (checked before anything changes). */
   check(clock: SlaClock, now: number): void {
     try {
-      clockStatus(clock, now, this.calendar);
+      statusOf(clock, now, this.calendar);
     } catch (err) {
       if (err instanceof CalendarYearMissingError) {
         throw caseError(
@@ -150,7 +170,7 @@ export class CaseClocks {
     for (const [key, named] of Object.entries(this.clocks)) {
       let updated: SlaClock;
       try {
-        updated = recordLevelTransitions(named.clock, now, this.calendar);
+        updated = recordLevelTransitions(named.clock, now, this.calendar, statusOf(named.clock, now, this.calendar));
       } catch (err) {
         if (err instanceof CalendarYearMissingError) continue;
         throw err;
