@@ -19,15 +19,16 @@ export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', imp
 /**
  * Modules loaded once and shared (frozen) by every workflow in the worker's V8 context, instead of
  * once per cached workflow. zod is stateless library code, yet evaluating it costs about 0.7 MiB of
- * heap per workflow (half of what a cached workflow weighs): with thousands of open cases that
- * exhausted the worker's heap (see `bench:timers`). Our own modules stay per workflow, except the
+ * heap and milliseconds of CPU per workflow (workflows/shared/shared-libraries.ts: the module that
+ * makes the bundler keep it). Our own modules stay per workflow, except the
  * sandbox's setup (workflows/shared/sandbox-setup.ts: no stack frames captured), which must run
  * before the globals freeze; `WORKFLOW_STACK_TRACES=true` leaves it out, for debugging a stuck case
  * with the stack-trace query at the cost of about a quarter of the workflow thread's CPU.
  */
 export function sharedWorkflowModules(opts: { stackTraces?: boolean } = {}): string[] {
-  const setup = fileURLToPath(new URL('../workflows/shared/sandbox-setup.ts', import.meta.url));
-  return opts.stackTraces ? ['zod'] : ['zod', setup];
+  const shared = (file: string) => fileURLToPath(new URL(`../workflows/shared/${file}`, import.meta.url));
+  const libraries = shared('shared-libraries.ts');
+  return opts.stackTraces ? [libraries] : [libraries, shared('sandbox-setup.ts')];
 }
 
 /** Bundle the workflow code once (tests reuse one bundle per file; production bundles at start). */

@@ -30,4 +30,12 @@ describe('workflow bundle', () => {
     const loaded = Object.keys(evaluated).filter((m) => !preloaded.has(m));
     expect(loaded.filter((m) => /\/(workflows|domain)\//.test(m))).toEqual(['./workflows/index.ts']);
   });
+
+  it('preloads zod once for every workflow (a bare import of it would be dropped as side-effect free)', () => {
+    const evaluated: Record<string, unknown> = {};
+    const context = vm.createContext({ __webpack_module_cache__: evaluated });
+    vm.runInContext(code, context);
+    vm.runInContext('__TEMPORAL__.preloadModules?.()', context);
+    expect(Object.keys(evaluated)).toEqual(expect.arrayContaining(['./node_modules/zod/v4/classic/schemas.js']));
+  });
 });

@@ -54,4 +54,6 @@ export interface TransitionRecord {
   seq: number;
   snapshot: CaseSnapshot;
   audit: AuditNote;
+  /** The audit anchor when the write was sent (the last entry the workflow wrote); absent in older histories. */
+  prev?: { seq: number; hash: string | null };
 }

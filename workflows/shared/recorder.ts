@@ -42,7 +42,7 @@ export class CaseRecorder {
     this.seq += 1;
     const record: TransitionRecord = { seq: this.seq, snapshot, audit };
     const done = this.chain
-      .then(() => this.write(record))
+      .then(() => this.write({ ...record, prev: this.anchor }))
       .then((written) => {
         if (record.seq > this.anchor.seq) this.anchor = { seq: record.seq, hash: hashOf(written) };
       });
