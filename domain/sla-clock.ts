@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bilingual } from './bilingual';
-import { durationSchema, type CalendarResult, type Duration, type WorkingCalendar } from './calendar';
+import type { CalendarResult, Duration, WorkingCalendar } from './calendar';
+import type { SlaClock, SlaLedgerEntry } from './sla-clock-schema';
 import { dayStartMs, localDayIndex, toEpochMs, toIso, type Instant } from './time';
 
 /** Warning levels in increasing severity; `red` means overdue (at the default red threshold 1.0). */
@@ -25,55 +26,7 @@ export type SlaThresholds = z.infer<typeof slaThresholdsSchema>;
 /** Blue at half the budget, yellow at 80 %, red when the budget is used up. */
 export const DEFAULT_SLA_THRESHOLDS: SlaThresholds = { blue: 0.5, yellow: 0.8, red: 1 };
 
-const isoInstant = z.iso.datetime({ offset: true });
-const actor = z.string().optional();
-
-/** An entry of the clock's ledger; see {@link slaClockSchema}. */
-export const slaLedgerEntrySchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('start'), at: isoInstant, budget: durationSchema, reason: z.string().optional(), actor }),
-  z.object({ kind: z.literal('pause'), at: isoInstant, reason: z.string(), actor }),
-  z.object({ kind: z.literal('resume'), at: isoInstant, reason: z.string().optional(), actor }),
-  z.object({
-    kind: z.literal('extend'),
-    at: isoInstant,
-    amount: z.number().positive(),
-    reason: z.string(),
-    approvedBy: z.string(),
-  }),
-  z.object({
-    kind: z.literal('budget-change'),
-    at: isoInstant,
-    from: durationSchema,
-    to: durationSchema,
-    reason: z.string(),
-    actor,
-  }),
-  z.object({ kind: z.literal('level'), at: isoInstant, from: z.enum(SLA_LEVELS), to: z.enum(SLA_LEVELS) }),
-  z.object({ kind: z.literal('stop'), at: isoInstant, reason: z.string().optional(), actor }),
-]);
-/** See {@link slaLedgerEntrySchema}. */
-export type SlaLedgerEntry = z.infer<typeof slaLedgerEntrySchema>;
-
-/**
- * An SLA clock as plain JSON data (it lives in workflow state). Never mutated: every operation
- * returns a new clock. `budget` is the base budget, `extensions` add to it in the same unit.
- * `recordedLevel` is the last level written to the ledger by {@link recordLevelTransitions}.
- * The `ledger` is append-only, so an entry's index is a stable sequence number.
- */
-export const slaClockSchema = z.object({
-  budget: durationSchema,
-  startedAt: isoInstant,
-  thresholds: slaThresholdsSchema,
-  pauses: z.array(z.object({ from: isoInstant, to: isoInstant.optional(), reason: z.string() })),
-  extensions: z.array(
-    z.object({ amount: z.number().positive(), at: isoInstant, reason: z.string(), approvedBy: z.string() }),
-  ),
-  stoppedAt: isoInstant.nullable(),
-  recordedLevel: z.enum(SLA_LEVELS),
-  ledger: z.array(slaLedgerEntrySchema),
-});
-/** See {@link slaClockSchema}. */
-export type SlaClock = z.infer<typeof slaClockSchema>;
+export type { SlaClock, SlaLedgerEntry };
 
 /** Codes of {@link SlaClockError}. */
 export const SlaClockErrorCode = {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slaClockSchema } from '../../domain/sla-clock-schema';
 import { buildCalendar, CalendarYearMissingError, type CalendarData } from '../../domain/calendar';
 import {
   changeBudget,
@@ -7,7 +8,6 @@ import {
   pauseClock,
   recordLevelTransitions,
   resumeClock,
-  slaClockSchema,
   SlaClockError,
   SlaClockErrorCode,
   startClock,

@@ -38,4 +38,9 @@ describe('workflow bundle', () => {
     vm.runInContext('__TEMPORAL__.preloadModules?.()', context);
     expect(Object.keys(evaluated)).toEqual(expect.arrayContaining(['./node_modules/zod/v4/classic/schemas.js']));
   });
+
+  it('leaves the clock schemas of the API contracts out (built on every start, they cost more than the clock arithmetic)', () => {
+    expect(code).toContain('./domain/sla-clock.ts');
+    expect(code).not.toContain('./domain/sla-clock-schema.ts');
+  });
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { calendarDataSchema, durationSchema } from '../../domain/calendar';
-import { SLA_LEVELS, slaLedgerEntrySchema } from '../../domain/sla-clock';
+import { SLA_LEVELS } from '../../domain/sla-clock';
+import { slaLedgerEntrySchema } from '../../domain/sla-clock-schema';
 
 // The pieces every process contract shares. Plain zod with `.meta()` (read by zod-to-openapi): a
 // contract is imported by definitions.ts as types only, so none of this runs in the workflow sandbox.
