@@ -97,6 +97,9 @@ function spawnReady(
   children.add(child);
   child.once('exit', () => children.delete(child));
   const tail: string[] = [];
+  // BENCH_CHILD_LOG=<folder>: every line each child prints, in <folder>/<name>.log (for a failed run).
+  const logFile = process.env.BENCH_CHILD_LOG ? path.join(process.env.BENCH_CHILD_LOG, `${name}.log`) : null;
+  if (logFile) mkdirSync(path.dirname(logFile), { recursive: true });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${name} not ready after ${timeoutMs} ms`)), timeoutMs);
     const fail = (err: Error) => {
@@ -106,6 +109,7 @@ function spawnReady(
     };
     let ready = false;
     const onData = (chunk: Buffer) => {
+      if (logFile) appendFileSync(logFile, chunk);
       for (const line of chunk.toString().split('\n')) {
         if (!line.trim()) continue;
         tail.push(`[${name}] ${line}`);
