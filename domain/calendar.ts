@@ -175,8 +175,8 @@ export interface CalendarOptions {
 /**
  * The first year of calendar data a case opened at `openedAt` carries: the year before its opening
  * (Asia/Shanghai). Every clock starts at an action's time, never before the opening, so earlier years
- * are never consulted; the year before is a margin. Twenty years of national data weigh about 34 KB in every case's start input; two weigh
- * about 3 KB (bench:throughput, issue 19).
+ * are never consulted; the year before is a margin. Twenty years of national data weigh about 34 KB
+ * in every case's start input; two weigh about 3 KB (bench:throughput, issue 19).
  */
 export function firstCalendarYearFor(openedAt: number): number {
   return yearOf(localDayIndex(openedAt)) - 1;
