@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import type { PgColumn } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type { Db } from '../db';
 import { GENESIS_HASH, hashAuditEntry, type AuditFacts, type AuditKey } from '../domain/audit-chain';
 import type { AuditWrite } from '../db/audit';
@@ -21,6 +21,9 @@ const value = (column: PgColumn, v: unknown) =>
   v === null || v === undefined
     ? sql`null::${sql.raw(column.getSQLType())}`
     : sql`${sql.param(v, column)}::${sql.raw(column.getSQLType())}`;
+/** `insert into <table> (<columns>) select <values> from <gate>`: one row, written only when `gate` has one. */
+const insertFrom = (table: PgTable, row: [PgColumn, unknown][], gate: SQL) =>
+  sql`insert into ${table} (${list(row.map(([c]) => name(c)))}) select ${list(row.map(([c, v]) => value(c, v)))} from ${gate}`;
 
 /**
  * The files an audit entry's `after` lists (as workflows/shared/attachments.ts `withAttachments`
@@ -93,8 +96,7 @@ export function readModelCtes(record: TransitionRecord, gate: SQL): SQL {
 
   return sql`
     rm_case as (
-      insert into ${cases} (${list(row.map(([c]) => name(c)))})
-      select ${list(row.map(([c, v]) => value(c, v)))} from ${gate}
+      ${insertFrom(cases, row, gate)}
       on conflict (${name(cases.id)}) do update set ${list(changed.map((c) => sql`${name(c)} = excluded.${name(c)}`))}
       where ${cases.projectedSeq} < excluded.${name(cases.projectedSeq)}),
     rm_files as (
@@ -178,8 +180,7 @@ export async function writeAtAnchor(
       select 1 where (select seq from head) is not distinct from ${prev.seq === 0 ? null : prev.seq}::int
         and (select hash from head) is not distinct from ${prev.seq === 0 ? null : prevHash}::text),
     written as (
-      insert into ${auditLog} (${list(columns.map(([c]) => name(c)))})
-      select ${list(columns.map(([c, v]) => value(c, v)))} from at_anchor
+      ${insertFrom(auditLog, columns, sql.raw('at_anchor'))}
       on conflict (${name(auditLog.streamId)}, ${name(auditLog.seq)}) do nothing
       returning ${auditLog.seq}),
     ${readModelCtes(record, sql.raw('written'))}
