@@ -12,7 +12,7 @@ import {
   type WorkingCalendar,
 } from '../domain/calendar';
 import type { CalendarContext } from '../workflows/shared/case-clocks';
-import type { CaseMessages } from '../workflows/shared/definitions';
+import { generationMemo, type CaseMessages } from '../workflows/shared/definitions';
 import type { AppDeps } from './deps';
 import type { IdempotentRun } from './idempotency';
 import { Problem } from './problem';
@@ -96,6 +96,8 @@ export function startCase<Input, View>(
     workflowIdConflictPolicy: 'USE_EXISTING',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
+    // Started with the current generation, the case runs every patch's code without markers.
+    memo: generationMemo(),
   });
   return timeStage('api.start', () =>
     withTemporal(caseId, () =>

@@ -8,7 +8,7 @@ import { startSystem } from './lib/system';
 import { runWorkload, scenarioMix } from './lib/workload';
 import { runBare } from './bare/driver';
 import { cpuPerAction, cpuSnapshot } from './lib/cpu';
-import { cpuTable, sdkFigures, stageFigures, stageTable } from './lib/costs';
+import { cpuTable, sdkFigures, serverFigures, serverTable, stageFigures, stageTable } from './lib/costs';
 import { readFileSync } from 'node:fs';
 
 const spec = {
@@ -36,6 +36,8 @@ try {
   console.log(`[bench] driving ${settings.cases} cases with ${settings.concurrency} users…`);
   await sys.drainStageTimings(); // forget the warm-up
   const metricsBefore = await sys.workerMetrics();
+  const scrapeServer = async () => (sys.temporalMetricsUrl ? (await fetch(sys.temporalMetricsUrl)).text() : '');
+  const serverBefore = await scrapeServer();
   const cpuBefore = cpuSnapshot(sys.pids());
   const ours = await runWorkload({
     client,
@@ -45,6 +47,7 @@ try {
     tag: 'throughput',
   });
   const cpuOurs = cpuPerAction(cpuBefore, cpuSnapshot(sys.pids()), ours.actions);
+  const serverOurs = serverFigures(serverBefore, await scrapeServer(), ours.actions);
   const stages = stageFigures(await sys.drainStageTimings(), ours.actions);
   const sdk = sdkFigures(metricsBefore, await sys.workerMetrics());
   if (ours.failed.length) {
@@ -67,6 +70,7 @@ try {
   const warm = plan.slice(0, settings.warmup);
   if (warm.length) await runBare(temporal, bareQueue, warm, Math.min(settings.concurrency, warm.length));
   console.log(`[bench] bare Temporal: ${plan.length} starts, ${plan.reduce((a, b) => a + b, 0)} updates…`);
+  const bareServerBefore = await scrapeServer();
   const bareCpuBefore = cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid });
   const bare = await runBare(temporal, bareQueue, plan, settings.concurrency);
   const cpuBare = cpuPerAction(
@@ -74,6 +78,7 @@ try {
     cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid }),
     bare.starts + bare.updates,
   );
+  const serverBare = serverFigures(bareServerBefore, await scrapeServer(), bare.starts + bare.updates);
   await temporal.connection.close();
 
   const perSec = (n: number, ms: number) => Math.round((n / (ms / 1000)) * 100) / 100;
@@ -115,6 +120,7 @@ try {
     cpuMsPerAction: { ours: cpuOurs, bare: cpuBare, ratioOursToBare: cpuRatio },
     stages,
     sdk,
+    temporalServer: { ours: serverOurs, bare: serverBare },
     flowable,
     latencyMs: oursLat,
     bareLatencyMs: bare.latencies.all(),
@@ -170,6 +176,16 @@ try {
     }),
     '',
     `Engine / bare CPU per action (without the driver): ${cpuRatio}×.${flowable ? ` Flowable peer: ${flowable.actionsPerS} actions/s, step p50/p99 ${flowable.stepP50Ms}/${flowable.stepP99Ms} ms (${flowable.source}).` : ''}`,
+    '',
+    '## What the Temporal server did per action (its own metrics, measured part)',
+    '',
+    'gRPC requests (`service_requests`):',
+    '',
+    serverTable({ engine: serverOurs.service, 'bare Temporal': serverBare.service }),
+    '',
+    'Persistence operations (`persistence_requests`):',
+    '',
+    serverTable({ engine: serverOurs.persistence, 'bare Temporal': serverBare.persistence }),
     '',
     '## Where a request goes (API and worker stages, measured part)',
     '',

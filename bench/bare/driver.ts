@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { Latencies } from '../lib/report';
-import { bareActionUpdate, bareOpenedUpdate } from './workflows';
+import { bareActionUpdate, bareOpenedUpdate, shapedActionUpdate, shapedOpenedUpdate, type Shape } from './workflows';
 
 export interface BareResult {
   starts: number;
@@ -19,7 +19,10 @@ export async function runBare(
   taskQueue: string,
   plan: number[],
   concurrency: number,
+  /** Run bench/bare/shaped.ts with these shapes instead of the no-op workflow. */
+  shapes?: Shape[],
 ): Promise<BareResult> {
+  const padding = shapes?.includes('result') ? 'y'.repeat(5000) : undefined;
   const latencies = new Latencies();
   const run = randomUUID().slice(0, 8);
   let next = 0;
@@ -29,19 +32,20 @@ export async function runBare(
     for (let i = next++; i < plan.length; i = next++) {
       const workflowId = `bare-${run}-${i}`;
       const t0 = performance.now();
-      const start = new WithStartWorkflowOperation('bareWorkflow', {
-        workflowId,
-        taskQueue,
-        workflowIdConflictPolicy: 'FAIL',
-        args: [],
-      });
-      await client.workflow.executeUpdateWithStart(bareOpenedUpdate, { startWorkflowOperation: start });
+      const options = { workflowId, taskQueue, workflowIdConflictPolicy: 'FAIL' as const };
+      if (shapes) {
+        const start = new WithStartWorkflowOperation('shapedWorkflow', { ...options, args: [{ shapes, padding }] });
+        await client.workflow.executeUpdateWithStart(shapedOpenedUpdate, { startWorkflowOperation: start });
+      } else {
+        const start = new WithStartWorkflowOperation('bareWorkflow', { ...options, args: [] });
+        await client.workflow.executeUpdateWithStart(bareOpenedUpdate, { startWorkflowOperation: start });
+      }
       latencies.record('start', performance.now() - t0);
       const handle = client.workflow.getHandle(workflowId);
       const n = plan[i]!;
       for (let u = 0; u < n; u += 1) {
         const t1 = performance.now();
-        await handle.executeUpdate(bareActionUpdate, { args: [{ last: u === n - 1 }] });
+        await handle.executeUpdate(shapes ? shapedActionUpdate : bareActionUpdate, { args: [{ last: u === n - 1 }] });
         latencies.record('update', performance.now() - t1);
         updates += 1;
       }

@@ -1,4 +1,4 @@
-// The bare worker process: only bench/bare/workflows.ts, no activities, no database.
+// The bare worker process: only bench/bare/workflows.ts, a no-op activity, no database.
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config';
@@ -12,6 +12,8 @@ const worker = await Worker.create({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   workflowsPath: fileURLToPath(new URL('./workflows.ts', import.meta.url)),
+  // The no-op local activity of bench/bare/shaped.ts.
+  activities: { noop: async (seq: number) => seq },
 });
 console.log('bare worker ready');
 await worker.run();

@@ -22,3 +22,4 @@ export async function bareWorkflow(): Promise<void> {
   await condition(() => done);
   await condition(allHandlersFinished);
 }
+export * from './shaped';

@@ -89,3 +89,49 @@ export function cpuTable(rows: Record<string, Record<string, number>>): string {
     Object.entries(rows).map(([label, r]) => [label, ...names.map((n) => r[n] ?? '')]),
   );
 }
+
+/** Each sample of `metric` summed by the value of its label `label` (Prometheus text format). */
+export function byLabel(text: string, metric: string, label: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const labelRe = new RegExp(`(?:^|,)${label}="([^"]*)"`);
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)\{([^}]*)\}\s+(\S+)/.exec(line);
+    if (!m || m[1] !== metric) continue;
+    const key = labelRe.exec(m[2]!)?.[1];
+    const v = Number(m[3]);
+    if (key !== undefined && Number.isFinite(v)) out.set(key, (out.get(key) ?? 0) + v);
+  }
+  return out;
+}
+
+/**
+ * What the Temporal server did per action between two scrapes of its metrics: gRPC requests
+ * (`service_requests`) and persistence operations (`persistence_requests`) by operation, each
+ * divided by `actions` (operations seen less than once per 100 actions are left out).
+ */
+export function serverFigures(
+  before: string,
+  after: string,
+  actions: number,
+): Record<'service' | 'persistence', Record<string, number>> {
+  const per = (metric: string) => {
+    const a = byLabel(before, metric, 'operation');
+    const b = byLabel(after, metric, 'operation');
+    const out: Record<string, number> = {};
+    for (const [op, v] of [...b].sort(([x], [y]) => x.localeCompare(y))) {
+      const n = (v - (a.get(op) ?? 0)) / actions;
+      if (n >= 0.01) out[op] = Math.round(n * 100) / 100;
+    }
+    return out;
+  };
+  return { service: per('service_requests'), persistence: per('persistence_requests') };
+}
+
+/** The server figures of two runs side by side: one row per operation. */
+export function serverTable(runs: Record<string, Record<string, number>>): string {
+  const ops = [...new Set(Object.values(runs).flatMap((r) => Object.keys(r)))].sort();
+  return table(
+    ['per action', ...Object.keys(runs)],
+    ops.map((op) => [op, ...Object.values(runs).map((r) => r[op] ?? '')]),
+  );
+}

@@ -30,6 +30,8 @@ export interface SystemUnderTest {
   /** Base URL of the API, e.g. `http://127.0.0.1:41234`. */
   apiUrl: string;
   temporalAddress: string;
+  /** The dev server's Prometheus endpoint (null on an external Temporal). */
+  temporalMetricsUrl: string | null;
   namespace: string;
   taskQueue: string;
   /** A pool on the system's own database, for checks and direct reads. */
@@ -176,6 +178,7 @@ export async function startSystem(
   // TEMPORAL_ADDRESS: an external Temporal (e.g. `npm run cluster`'s frontend) instead of a dev server of our own.
   const external = process.env.TEMPORAL_ADDRESS;
   const temporalAddress = external ?? `127.0.0.1:${await freePort()}`;
+  const temporalMetricsUrl = external ? null : `http://127.0.0.1:${await freePort()}/metrics`;
   let temporal: ChildProcess | undefined;
   const startTemporal = async () => {
     if (!external) {
@@ -193,6 +196,8 @@ export async function startSystem(
         '127.0.0.1',
         '--port',
         temporalAddress.split(':')[1]!,
+        '--metrics-port',
+        new URL(temporalMetricsUrl!).port,
         '--db-filename',
         path.join(dataDir, 'temporal.sqlite'),
         '--log-level',
@@ -278,6 +283,7 @@ export async function startSystem(
   return {
     apiUrl,
     temporalAddress,
+    temporalMetricsUrl,
     namespace,
     taskQueue,
     database,

@@ -22,6 +22,9 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * re-summoned part: a whistle closed after both parts ended, a part ended by its rating, and a
  * whistle (with its ruled part) whose upheld dispute re-summoned another unit. The parts replay
  * without the signal (they fail without patched()); the whistles without waiting in their close.
+ * `approval-patch-markers` was recorded (at e74d248) before workflows carried a generation
+ * (workflows/shared/generation.ts): an approval driven through every step with a marker for each
+ * patch and no generation in its memo, which must replay through `patched()` as recorded.
  */
 const fixture = (name: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
@@ -34,6 +37,7 @@ describe('replay of histories from earlier versions', () => {
 
   it.each([
     'approval-regular-activities',
+    'approval-patch-markers',
     'incident-regular-activities',
     'assessment-seconded-final',
     'task-closed-by-action',

@@ -1,4 +1,4 @@
-import { patched } from '@temporalio/workflow';
+import { since } from '../shared/generation';
 import { BAD_RATING_MAX } from '../../domain/approval';
 import { caseActivities } from '../shared/activities';
 import { CaseRunner } from '../shared/case-runner';
@@ -16,8 +16,8 @@ const { allocateCaseNumbers } = caseActivities;
 export async function approvalWorkflow(input: StartApprovalInput): Promise<ApprovalView> {
   // Cases started before the §32 pre-check clock (or the complete-notice rule) existed replay without it.
   const approval = new ApprovalCase(input, Date.now(), {
-    precheck: patched('approval-precheck-clock'),
-    completeNotice: patched('approval-complete-notice'),
+    precheck: since('approval-precheck-clock'),
+    completeNotice: since('approval-complete-notice'),
   });
   const runner = new CaseRunner(approval, {
     update: approvalActionUpdate,

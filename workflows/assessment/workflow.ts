@@ -3,7 +3,6 @@ import {
   condition,
   continueAsNew,
   ParentClosePolicy,
-  patched,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -11,6 +10,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { CalendarFallback } from '../../domain/calendar';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseRunner } from '../shared/case-runner';
+import { childGenerationMemo, since } from '../shared/generation';
 import { AssessmentCycle, type CycleEffects } from './assessment-cycle';
 import {
   assessmentActionUpdate,
@@ -69,7 +69,7 @@ export async function assessmentCycleWorkflow(input: StartAssessmentInput): Prom
         const ids = due.length ? await allocateCaseNumbers({ process: 'task', count: due.length }) : [];
         const decidedAt = Date.now();
         const outcomes = cycle.outcomesInput(decidedAt);
-        const carried = outcomes && patched(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
+        const carried = outcomes && since(CYCLE_OUTCOMES_PATCH) ? await carryCycleOutcomes(outcomes) : null;
         const { note, tasks } = cycle.finalise(decidedAt, ids, carried);
         await runner.perform({
           notes: [note],
@@ -117,6 +117,7 @@ export async function assessmentScheduleWorkflow(input: {
       workflowId: start.plan.caseId,
       args: [start],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      memo: childGenerationMemo(),
     });
   } catch (err) {
     // Opened already (by hand, or by an earlier run of this schedule): nothing to do.

@@ -1,4 +1,5 @@
-import { patched, startChild } from '@temporalio/workflow';
+import { startChild } from '@temporalio/workflow';
+import { childGenerationMemo, since } from '../shared/generation';
 import { projectionActivities } from '../shared/activities';
 import { CaseRunner, thenFacts } from '../shared/case-runner';
 import type { SummonsOutcome } from '../summons/definitions';
@@ -19,8 +20,8 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
   // Events started before these rules replay without them: no 督办 to late units below L4, and a
   // 12345 order's disputes decided by the level's dispatcher rather than the order's sender.
   const incident = new IncidentCase(input, Date.now(), {
-    lateUnitNotices: patched('incident-late-unit-notices'),
-    senderDecides: patched('incident-order-sender-decides'),
+    lateUnitNotices: since('incident-late-unit-notices'),
+    senderDecides: since('incident-order-sender-decides'),
   });
   const runner = new CaseRunner<IncidentActionInput, IncidentView, IncidentEffects, IncidentFactsRecord>(incident, {
     update: incidentActionUpdate,
@@ -34,6 +35,7 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
       const child = await startChild<typeof summonsWorkflow>('summonsWorkflow', {
         workflowId: caseId,
         args: [summons],
+        memo: childGenerationMemo(),
       });
       const ended = (outcome: SummonsOutcome) => runner.arrive((now) => incident.summonsEnded(outcome, now));
       void child.result().then(ended, () => ended({ caseId, status: 'aborted', summary: null, parts: [] }));

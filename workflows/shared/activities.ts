@@ -1,4 +1,5 @@
-import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { since } from './generation';
 import type { Activities } from '../../activities';
 
 const OPTIONS = {
@@ -25,7 +26,7 @@ export const caseActivities: Activities = new Proxy(remoteActivities, {
   get(target, name, receiver) {
     if (name !== 'sendNotices') return Reflect.get(target, name, receiver) as unknown;
     const send: Activities['sendNotices'] = (requests) =>
-      (patched(LOCAL_NOTICES_PATCH) ? localActivities : target).sendNotices(requests);
+      (since(LOCAL_NOTICES_PATCH) ? localActivities : target).sendNotices(requests);
     return send;
   },
 });
@@ -42,7 +43,7 @@ type ProjectionWrites = Pick<
   | 'recordAssessmentTransition'
 >;
 
-const writer = (): ProjectionWrites => (patched(LOCAL_PROJECTION_PATCH) ? localActivities : remoteActivities);
+const writer = (): ProjectionWrites => (since(LOCAL_PROJECTION_PATCH) ? localActivities : remoteActivities);
 
 /**
  * The writes of the read model (case envelope, audit, statistics facts) that every action awaits

@@ -1,4 +1,5 @@
-import { allHandlersFinished, ApplicationFailure, condition, log, patched, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, log, sleep } from '@temporalio/workflow';
+import { since } from './generation';
 import type { AuditNote } from './case-snapshot';
 import { CaseErrorType, caseError } from './errors';
 import { captureState } from './memento';
@@ -49,7 +50,7 @@ export class CaseChanges {
   private refusedOpening = false;
   /** Actions begun so far (each accepted Update is in the history, so replay counts the same). */
   private acted = 0;
-  private readonly serial = patched(SERIAL_CHANGES_PATCH);
+  private readonly serial = since(SERIAL_CHANGES_PATCH);
 
   constructor(
     private readonly subject: object,
@@ -116,7 +117,7 @@ export class CaseChanges {
    */
   async settled(): Promise<void> {
     await condition(allHandlersFinished);
-    if (!patched(ANSWER_BEFORE_CLOSE_PATCH)) return;
+    if (!since(ANSWER_BEFORE_CLOSE_PATCH)) return;
     for (;;) {
       const acted = this.acted;
       await sleep(1);

@@ -37,3 +37,12 @@ export interface CaseMessages<Input, View> {
 export function caseMessages<Input, View>(workflowType: string): CaseMessages<Input, View> {
   return { workflowType, opened: defineUpdate<View, []>('caseOpened'), state: defineQuery<View>('caseState') };
 }
+
+/** The memo field that carries a workflow's generation (workflows/shared/generation.ts). */
+export const GENERATION_MEMO = 'workflowGeneration';
+
+/** The generation of the workflow code: every patch in workflows/shared/generation.ts up to it is in its code from the start. */
+export const WORKFLOW_GENERATION = 1;
+
+/** The memo a workflow is started with by the API: the current generation. */
+export const generationMemo = (): Record<string, number> => ({ [GENERATION_MEMO]: WORKFLOW_GENERATION });

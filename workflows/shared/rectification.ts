@@ -1,5 +1,6 @@
 import { log, ParentClosePolicy, startChild } from '@temporalio/workflow';
 import type { StartTaskInput } from '../task/definitions';
+import { childGenerationMemo } from './generation';
 import type { taskWorkflow } from '../task/workflow';
 
 /**
@@ -13,6 +14,7 @@ export async function openRectificationTask(task: StartTaskInput): Promise<void>
       workflowId: task.caseId,
       args: [task],
       parentClosePolicy: ParentClosePolicy.ABANDON,
+      memo: childGenerationMemo(),
     });
   } catch (err) {
     log.error('rectification task not started', { caseId: task.caseId, error: String(err) });

@@ -1,4 +1,5 @@
-import { condition, getExternalWorkflowHandle, patched, setHandler, startChild } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, setHandler, startChild } from '@temporalio/workflow';
+import { childGenerationMemo, since } from '../shared/generation';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseRunner, thenFacts } from '../shared/case-runner';
 import { CaseErrorType, caseError } from '../shared/errors';
@@ -71,7 +72,11 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
     },
     extra: async ({ start }) => {
       for (const part of start) {
-        const child = await startChild(summonsPartWorkflow, { workflowId: part.caseId, args: [part] });
+        const child = await startChild(summonsPartWorkflow, {
+          workflowId: part.caseId,
+          args: [part],
+          memo: childGenerationMemo(),
+        });
         started.add(part.caseId);
         // A part terminated by an operator ends as withdrawn, so the whistle can still close.
         const aborted = (): PartOutcome => ({
@@ -95,7 +100,7 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
 /** One summoned unit's part (部门报到): see workflows/summons/definitions.ts. */
 export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOutcome> {
   // Parts started before missed 报到 windows were closed replay with them left running.
-  const part = new PartCase(input, Date.now(), { closeMissedWindows: patched('summons-close-missed-windows') });
+  const part = new PartCase(input, Date.now(), { closeMissedWindows: since('summons-close-missed-windows') });
   const runner = new CaseRunner<PartActionInput, PartView, PartEffects, PartFactsRecord>(part, {
     update: partActionUpdate,
     facts: (seq) => part.facts(seq, Date.now()),
@@ -104,7 +109,7 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
     // whistle knows (its result arrives later, when this workflow has completed). A whistle that
     // is gone (terminated) changes nothing here.
     beforeRecord: ({ ending }) => {
-      if (!ending || !patched(PART_ENDING_PATCH)) return undefined;
+      if (!ending || !since(PART_ENDING_PATCH)) return undefined;
       return getExternalWorkflowHandle(input.summonsId)
         .signal(partEndingSignal, ending)
         .catch(() => undefined);

@@ -1,4 +1,4 @@
-import { patched } from '@temporalio/workflow';
+import { since } from '../shared/generation';
 import { caseActivities } from '../shared/activities';
 import { CaseRunner } from '../shared/case-runner';
 import { taskActionUpdate, type StartTaskInput, type TaskView } from './definitions';
@@ -13,7 +13,7 @@ export async function taskWorkflow(input: StartTaskInput): Promise<TaskView> {
     update: taskActionUpdate,
     extra: async ({ urge }) => {
       // Histories from before urges sent notices have no such activity after an urge.
-      if (urge && patched('task-urge-notice')) await sendNotices(task.urgeNotices(urge.message, urge.at));
+      if (urge && since('task-urge-notice')) await sendNotices(task.urgeNotices(urge.message, urge.at));
     },
   });
   await runner.open();
