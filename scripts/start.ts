@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, devServerSqliteArgs, loadConfig } from '../config';
 import { openDatabase, runMigrations, type Database } from '../db';
 import { seedDemoCounty, seedNationalCalendar } from '../db/seed/seed';
 import { startApiServer } from '../runtime/api-server';
@@ -72,6 +72,7 @@ async function main(): Promise<void> {
         ui: true,
         uiPort: config.temporal.uiPort,
         namespace: config.temporal.namespace,
+        extraArgs: devServerSqliteArgs(config.temporal.devSqlitePragmas),
       },
     });
     stops.unshift(() => dev.teardown());

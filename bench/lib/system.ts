@@ -13,6 +13,7 @@ import { calendarYears, NATIONAL_REGION } from '../../db/schema';
 import { openDatabase, runMigrations, type Database } from '../../db';
 import { seedDemoCounty } from '../../db/seed/seed';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../runtime/embedded-postgres';
+import { devServerSqliteArgs, loadConfig } from '../../config';
 import { freePort } from '../../runtime/free-port';
 import { resolveTemporalBinary } from '../../runtime/temporal-binaries';
 import { ensureNamespace } from '../../runtime/temporal-connection';
@@ -204,6 +205,8 @@ export async function startSystem(
         'error',
         '--namespace',
         'default',
+        // As `npm start` runs it (TEMPORAL_DEV_SQLITE_PRAGMAS).
+        ...devServerSqliteArgs(loadConfig().temporal.devSqlitePragmas),
       ];
       const child = spawn(executable.path, args, { cwd: dataDir, stdio: 'ignore' });
       temporal = child;

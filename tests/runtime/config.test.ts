@@ -42,6 +42,16 @@ describe('config', () => {
     for (const key of ['PORT', 'CALENDAR_FALLBACK', 'DATABASE_URL']) expect(issues).toContain(key);
   });
 
+  it('reads the dev server’s SQLite pragmas as a comma-separated list and refuses a malformed one', () => {
+    expect(loadConfig({}).temporal.devSqlitePragmas).toEqual(['journal_mode=wal']);
+    expect(
+      loadConfig({ TEMPORAL_DEV_SQLITE_PRAGMAS: 'journal_mode=wal, synchronous=normal' }).temporal.devSqlitePragmas,
+    ).toEqual(['journal_mode=wal', 'synchronous=normal']);
+    expect(issuesOf({ TEMPORAL_DEV_SQLITE_PRAGMAS: 'journal_mode; drop table' })).toContain(
+      'TEMPORAL_DEV_SQLITE_PRAGMAS',
+    );
+  });
+
   it('lists every setting production requires', () => {
     const issues = issuesOf({ APP_ENV: 'production' });
     for (const key of [
