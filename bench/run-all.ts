@@ -6,4 +6,5 @@ runScripts('bench', {
   day: 'bench/day.ts',
   'read-model': 'bench/read-model.ts',
   timers: 'bench/timers.ts',
+  'temporal-shapes': 'bench/temporal-shapes.ts',
 });
