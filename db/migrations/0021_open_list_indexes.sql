@@ -1,0 +1,2 @@
+CREATE INDEX "cases_open_unit_created_idx" ON "cases" USING btree ("unit_id","created_at","id") WHERE "cases"."closed_at" is null;--> statement-breakpoint
+CREATE INDEX "cases_open_process_colour_idx" ON "cases" USING btree ("process","colour","created_at","id") WHERE "cases"."closed_at" is null;
