@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../../worker/create-worker';
 import { useTestSystem } from '../support/system';
 import { GENERATION_MEMO, WORKFLOW_GENERATION } from '../../workflows/shared/definitions';
 
@@ -59,6 +61,12 @@ describe('the workflow generation', () => {
     expect(h.markers.filter((m) => m === 'core_local_activity')).toHaveLength(3);
     expect(h.markers.filter((m) => m === 'core_patch')).toEqual([]);
     expect(h.upserts).toBe(0);
+
+    // Its history replays with the current workflows: the generation comes from the start event's memo.
+    const history = await t.deps.temporal.workflow.getHandle(id).fetchHistory();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: await bundleWorkflows() }, history, id),
+    ).resolves.toBeUndefined();
   });
 
   it('a summons passes its generation to the part it starts for each department', async () => {
