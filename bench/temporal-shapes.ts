@@ -4,10 +4,9 @@
 // and answers, four patched() calls, a local activity per update), then all together — each driven
 // like the throughput bench (update-with-start, then one update per step, N concurrent users), in
 // alternating rounds on one dev server. Prints Temporal's and the worker's CPU ms per action.
-import { Client, Connection } from '@temporalio/client';
 import { announce, readSettings, table, writeResults } from './lib/report';
 import { startSystem } from './lib/system';
-import { runBare } from './bare/driver';
+import { runBare, startBare } from './bare/driver';
 import { SHAPES, type Shape } from './bare/shaped';
 import { cpuPerAction, cpuSnapshot } from './lib/cpu';
 import { serverFigures, serverTable } from './lib/costs';
@@ -30,16 +29,7 @@ const variants: [string, Shape[] | undefined][] = [
 const sys = await startSystem({ log: (l) => console.log(`[system] ${l}`) });
 try {
   const queue = 'bare-shapes';
-  const worker = await sys.spawnChild(
-    'bare-worker',
-    'bench/bare/worker-main.ts',
-    { TEMPORAL_TASK_QUEUE: queue },
-    /bare worker ready/,
-  );
-  const temporal = new Client({
-    connection: await Connection.connect({ address: sys.temporalAddress }),
-    namespace: sys.namespace,
-  });
+  const { worker, client: temporal } = await startBare(sys, queue);
   const pids = () => ({ temporal: sys.pids().temporal, worker: worker.pid });
   const plan = Array.from({ length: settings.cases }, () => settings.steps);
   const samples = new Map<string, { temporal: number; worker: number; actionsPerS: number }[]>();

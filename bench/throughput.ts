@@ -1,12 +1,11 @@
 // Benchmarks 1 + 2 (`npm run bench:throughput`): engine throughput and latency through the HTTP
 // API with N concurrent users, then — on the same Temporal server in the same run — the same number
 // of workflow starts and updates through a bare Temporal workflow with no-op handlers and no API.
-import { Client, Connection } from '@temporalio/client';
 import { ApiClient } from './lib/api-client';
 import { announce, latencyTable, readSettings, table, writeResults } from './lib/report';
 import { startSystem } from './lib/system';
 import { runWorkload, scenarioMix } from './lib/workload';
-import { runBare } from './bare/driver';
+import { runBare, startBare } from './bare/driver';
 import { cpuPerAction, cpuSnapshot } from './lib/cpu';
 import { cpuTable, sdkFigures, serverFigures, serverTable, stageFigures, stageTable } from './lib/costs';
 import { readFileSync } from 'node:fs';
@@ -56,16 +55,7 @@ try {
 
   // The bare floor: same server, same counts, same concurrency.
   const bareQueue = 'bare-bench';
-  const bareWorker = await sys.spawnChild(
-    'bare-worker',
-    'bench/bare/worker-main.ts',
-    { TEMPORAL_TASK_QUEUE: bareQueue },
-    /bare worker ready/,
-  );
-  const temporal = new Client({
-    connection: await Connection.connect({ address: sys.temporalAddress }),
-    namespace: sys.namespace,
-  });
+  const { worker: bareWorker, client: temporal } = await startBare(sys, bareQueue);
   const plan = ours.cases.map((c) => c.scenario.steps.length);
   const warm = plan.slice(0, settings.warmup);
   if (warm.length) await runBare(temporal, bareQueue, warm, Math.min(settings.concurrency, warm.length));

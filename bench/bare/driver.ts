@@ -2,7 +2,8 @@
 // updates one after another, with the same number of concurrent users.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
+import type { SystemUnderTest } from '../lib/system';
 import { Latencies } from '../lib/report';
 import { bareActionUpdate, bareOpenedUpdate, shapedActionUpdate, shapedOpenedUpdate, type Shape } from './workflows';
 
@@ -11,6 +12,21 @@ export interface BareResult {
   updates: number;
   wallMs: number;
   latencies: Latencies;
+}
+
+/** Start the bare worker (bench/bare/worker-main.ts) on `queue` beside `sys`, and a client to drive it. */
+export async function startBare(sys: SystemUnderTest, queue: string) {
+  const worker = await sys.spawnChild(
+    'bare-worker',
+    'bench/bare/worker-main.ts',
+    { TEMPORAL_TASK_QUEUE: queue },
+    /bare worker ready/,
+  );
+  const client = new Client({
+    connection: await Connection.connect({ address: sys.temporalAddress }),
+    namespace: sys.namespace,
+  });
+  return { worker, client };
 }
 
 /** `plan[i]` is the number of updates case i gets after its start. */
