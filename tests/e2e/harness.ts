@@ -167,21 +167,29 @@ export async function pickOption(
   option: string | RegExp,
   opts: { search?: string; close?: boolean } = {},
 ): Promise<void> {
-  const open = page.locator('.ant-select-dropdown:visible');
-  const item = open.locator('.ant-select-item-option', { hasText: option }).first();
   const select = field.locator(
     'xpath=ancestor-or-self::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
   );
+  const combobox = select.locator('input[role="combobox"]').first();
   const chosen = select
     .locator('.ant-select-content-has-value, .ant-select-selection-item', { hasText: option })
     .first();
+  // The list of *this* select: another select's list may still be fading out (and hold the same
+  // option), so the option is looked for in the dropdown that holds this combobox's listbox.
+  const dropdown = async (): Promise<Locator> => {
+    const listId = await combobox.getAttribute('aria-controls', { timeout: 2_000 }).catch(() => null);
+    const all = page.locator('.ant-select-dropdown:visible');
+    return listId ? all.filter({ has: page.locator(`[id="${listId}"]`) }) : all;
+  };
+  let open = page.locator('.ant-select-dropdown:visible');
   for (let attempt = 1; ; attempt += 1) {
     if (attempt === 1 || (await open.count()) === 0) {
       await field.click();
       if (opts.search) await page.keyboard.type(opts.search);
     }
-    await item.click();
+    open = await dropdown();
     try {
+      await open.locator('.ant-select-item-option', { hasText: option }).first().click({ timeout: 10_000 });
       await chosen.waitFor({ timeout: 3_000 });
       break;
     } catch (err) {
