@@ -2,6 +2,7 @@ import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import path from 'node:path';
 import pg from 'pg';
+import { prepareRepeatedStatements, StatementNames } from './prepared';
 import * as schema from './schema';
 
 export type Db = NodePgDatabase<typeof schema>;
@@ -24,7 +25,11 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   // itself, where an unheard 'error' event used to kill the worker (postgres-stop fault test). The
   // statement that needs it fails instead, and its activity or request is retried.
   pool.on('error', () => {});
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const statements = new StatementNames();
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    prepareRepeatedStatements(client, statements);
+  });
   return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
 }
 
