@@ -17,8 +17,17 @@ export interface Database {
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migrations');
 
-/** One pool per process, created at boot and passed in (convention 9). */
-export function openDatabase(url: string, opts: { max?: number } = {}): Database {
+/**
+ * One pool per process, created at boot and passed in (convention 9).
+ *
+ * Repeated parameterised statements run as named prepared statements (db/prepared.ts), parsed and
+ * analysed once per connection. Whether PostgreSQL may then keep one generic plan for a statement is
+ * `genericPlans`: a worker's statements are writes and lookups by key, whose plan does not depend
+ * on the values, and re-planning the projection's dozen CTEs on every write was a good part of its
+ * cost; the API's lists and board have plans that do (a generic plan made the overdue list at 1M
+ * cases p50 11 → 73 ms), so by default every run is planned for its values (`force_custom_plan`).
+ */
+export function openDatabase(url: string, opts: { max?: number; genericPlans?: boolean } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
   // A dropped connection (e.g. PostgreSQL restarting) must not crash the process: an idle one is
   // reported on the pool; one checked out between two statements of a transaction on the client
@@ -29,6 +38,8 @@ export function openDatabase(url: string, opts: { max?: number } = {}): Database
   pool.on('connect', (client) => {
     client.on('error', () => {});
     prepareRepeatedStatements(client, statements);
+    // Sent before any statement of the pool's (the client runs its queries in order).
+    if (!opts.genericPlans) client.query('set plan_cache_mode = force_custom_plan').catch(() => {});
   });
   return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
       'DATABASE_URL and TEMPORAL_ADDRESS are required for the worker entrypoint (Worker 独立进程需要配置数据库与 Temporal 地址)',
     ]);
   }
-  const database = openDatabase(config.db.url);
+  const database = openDatabase(config.db.url, { genericPlans: true });
   // The worker owns the schema: it migrates and loads the national holiday calendar before it
   // processes anything (never the demo county).
   await runMigrations(database.db);

@@ -15,7 +15,7 @@ const config = loadConfig();
 if (!config.db.url || !config.temporal.address) throw new Error('DATABASE_URL and TEMPORAL_ADDRESS are required');
 Runtime.install({ logger: new DefaultLogger('WARN'), ...workerRuntimeOptions(config) });
 if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
-const database = openDatabase(config.db.url);
+const database = openDatabase(config.db.url, { genericPlans: true });
 const connection = await connectWorker(config.temporal, config.temporal.address);
 const client = await connectClient(config.temporal, config.temporal.address);
 const worker = await createWorker({

@@ -68,6 +68,21 @@ describe('repeated statements run as named prepared statements', () => {
   });
 });
 
+describe('plans', () => {
+  const mode = async (db: Database) =>
+    (await db.db.execute<{ plan_cache_mode: string }>(sql.raw('show plan_cache_mode'))).rows[0]!.plan_cache_mode;
+
+  it('an API pool plans every run for its values; a worker pool may keep generic plans', async () => {
+    const worker = openDatabase(tdb.url, { max: 1, genericPlans: true });
+    try {
+      expect(await mode(one)).toBe('force_custom_plan');
+      expect(await mode(worker)).toBe('auto');
+    } finally {
+      await worker.close();
+    }
+  });
+});
+
 describe('StatementNames', () => {
   it('names a text on its second sighting, the same name every time, a different one per text', () => {
     const names = new StatementNames();
