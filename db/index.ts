@@ -26,6 +26,7 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migrations');
  * on the values, and re-planning the projection's dozen CTEs on every write was a good part of its
  * cost; the API's lists and board have plans that do (a generic plan made the overdue list at 1M
  * cases p50 11 → 73 ms), so by default every run is planned for its values (`force_custom_plan`).
+ * `npm start` runs both in one process on one pool (convention 9), with the default.
  */
 export function openDatabase(url: string, opts: { max?: number; genericPlans?: boolean } = {}): Database {
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });

@@ -83,14 +83,11 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal, address);
   stops.unshift(() => client.connection.close());
   const workerConnection = await connectWorker(config.temporal, address);
-  // The worker's own pool: its statements may keep generic plans, the API's may not (db/index.ts).
-  const workerDatabase = openDatabase(dbUrl, { genericPlans: true });
-  stops.unshift(() => workerDatabase.close());
   const worker = await createWorker({
     connection: workerConnection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    activities: createActivities({ db: workerDatabase.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
+    activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
     workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache'), {
       stackTraces: config.temporal.workflowStackTraces,
     }),
