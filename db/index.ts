@@ -29,7 +29,9 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migrations');
  * `npm start` runs both in one process on one pool (convention 9), with the default.
  */
 export function openDatabase(url: string, opts: { max?: number; genericPlans?: boolean } = {}): Database {
-  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 10 });
+  // A startup parameter rather than a SET after connecting: nothing to wait for before the first statement.
+  const connectionString = opts.genericPlans ? url : withOptions(url, '-c plan_cache_mode=force_custom_plan');
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
   // A dropped connection (e.g. PostgreSQL restarting) must not crash the process: an idle one is
   // reported on the pool; one checked out between two statements of a transaction on the client
   // itself, where an unheard 'error' event used to kill the worker (postgres-stop fault test). The
@@ -39,10 +41,22 @@ export function openDatabase(url: string, opts: { max?: number; genericPlans?: b
   pool.on('connect', (client) => {
     client.on('error', () => {});
     prepareRepeatedStatements(client, statements);
-    // Sent before any statement of the pool's (the client runs its queries in order).
-    if (!opts.genericPlans) client.query('set plan_cache_mode = force_custom_plan').catch(() => {});
   });
   return { db: drizzle(pool, { schema }), pool, close: () => pool.end() };
+}
+
+/**
+ * `url` with `extra` added to its `options` (the startup parameter; node-postgres lets the URL's own
+ * win over its config, so both go in the URL). A URL that does not parse is left as it is.
+ */
+export function withOptions(url: string, extra: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.searchParams.set('options', [parsed.searchParams.get('options'), extra].filter(Boolean).join(' '));
+    return parsed.toString();
+  } catch {
+    return url;
+  }
 }
 
 /**

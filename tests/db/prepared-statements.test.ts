@@ -81,6 +81,18 @@ describe('plans', () => {
       await worker.close();
     }
   });
+  it('keeps the options the database URL carries itself beside the plan mode', async () => {
+    const withTimeout = openDatabase(`${tdb.url}?options=${encodeURIComponent('-c statement_timeout=12345')}`, {
+      max: 1,
+    });
+    try {
+      expect(await mode(withTimeout)).toBe('force_custom_plan');
+      const { rows } = await withTimeout.db.execute<{ statement_timeout: string }>(sql.raw('show statement_timeout'));
+      expect(rows[0]!.statement_timeout).toBe('12345ms');
+    } finally {
+      await withTimeout.close();
+    }
+  });
 });
 
 describe('StatementNames', () => {
