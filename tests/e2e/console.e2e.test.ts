@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TaskView } from '../../workflows/task/definitions';
-import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, submitAction, systemPerFile } from './harness';
 
 // The web console in a real headless Chromium against the real system: API + Temporal dev server +
 // worker + PostgreSQL, all started here. Screenshots go to test-results/screenshots/.
@@ -110,8 +110,11 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
 
       await sup.page.getByTestId(`urge-${id}`).click();
       await sup.page.locator('.ant-modal textarea').fill('已超期，请立即整改并于今日反馈');
-      await sup.page.getByTestId('action-submit').click();
-      await sup.page.getByText('督办：操作成功').waitFor();
+      await submitAction(
+        sup.page,
+        sup.page.locator('.ant-modal').filter({ has: sup.page.locator('.ant-modal-title', { hasText: /^督办$/ }) }),
+        '督办：操作成功',
+      );
       const task = await sys.apiAs<{ live: TaskView }>('t01.supervisor', 'GET', `/cases/${id}`);
       expect(task.live.urgeCount).toBe(1);
       expect(task.live.history.at(-1)).toMatchObject({ action: 'urge', note: '已超期，请立即整改并于今日反馈' });

@@ -203,6 +203,35 @@ export async function pickOption(
 }
 
 /**
+ * Click the submit button of an action dialog and wait for `success` (the toast). A click that lands
+ * while the dialog is still animating in can be lost on a loaded machine: when after 5 s nothing has
+ * answered and the dialog is still open with its button idle and no error shown, the click is tried
+ * again (at most three clicks). A submit that was sent closes the dialog, shows an error or keeps
+ * its button busy, so it is never clicked twice.
+ */
+export async function submitAction(page: Page, modal: Locator, success: string): Promise<void> {
+  const button = modal.getByTestId('action-submit');
+  const done = page.getByText(success).first();
+  for (let attempt = 1; ; attempt += 1) {
+    await button.click();
+    try {
+      await done.waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      const lost =
+        (await modal.isVisible()) &&
+        (await modal.getByTestId('action-error').count()) === 0 &&
+        !(await button.evaluate((b) => b.classList.contains('ant-btn-loading')).catch(() => true));
+      if (!lost) {
+        await done.waitFor();
+        return;
+      }
+    }
+  }
+}
+
+/**
  * Open a page from the side menu and wait until the menu shows it selected. A click while the
  * freshly signed-in console is still re-rendering can be lost on a loaded machine; it is tried again.
  */
