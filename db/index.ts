@@ -30,8 +30,10 @@ export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, 'migrations');
  */
 export function openDatabase(url: string, opts: { max?: number; genericPlans?: boolean } = {}): Database {
   // A startup parameter rather than a SET after connecting: nothing to wait for before the first statement.
-  const connectionString = opts.genericPlans ? url : withOptions(url, '-c plan_cache_mode=force_custom_plan');
-  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
+  const connection = opts.genericPlans
+    ? { connectionString: url }
+    : withOptions(url, '-c plan_cache_mode=force_custom_plan');
+  const pool = new pg.Pool({ ...connection, max: opts.max ?? 10 });
   // A dropped connection (e.g. PostgreSQL restarting) must not crash the process: an idle one is
   // reported on the pool; one checked out between two statements of a transaction on the client
   // itself, where an unheard 'error' event used to kill the worker (postgres-stop fault test). The
@@ -46,16 +48,18 @@ export function openDatabase(url: string, opts: { max?: number; genericPlans?: b
 }
 
 /**
- * `url` with `extra` added to its `options` (the startup parameter; node-postgres lets the URL's own
- * win over its config, so both go in the URL). A URL that does not parse is left as it is.
+ * The pool's connection settings with `extra` added to the connection's `options` (the startup
+ * parameter). node-postgres lets a URL's own settings win over its config, so they go in the URL,
+ * beside the URL's own `options`; a URL the WHATWG parser refuses (a Unix socket written
+ * `postgresql://user@/db?host=/run/postgresql`) gets them in the config instead.
  */
-export function withOptions(url: string, extra: string): string {
+export function withOptions(url: string, extra: string): { connectionString: string; options?: string } {
   try {
     const parsed = new URL(url);
     parsed.searchParams.set('options', [parsed.searchParams.get('options'), extra].filter(Boolean).join(' '));
-    return parsed.toString();
+    return { connectionString: parsed.toString() };
   } catch {
-    return url;
+    return { connectionString: url, options: extra };
   }
 }
 

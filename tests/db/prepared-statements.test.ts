@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../../db';
+import { openDatabase, withOptions, type Database } from '../../db';
 import { MAX_PREPARED_STATEMENTS, StatementNames } from '../../db/prepared';
 import { orgUnits } from '../../db/schema/org';
 import { createTestDatabase, type TestDatabase } from '../support/db';
@@ -92,6 +92,17 @@ describe('plans', () => {
     } finally {
       await withTimeout.close();
     }
+  });
+});
+
+describe('withOptions', () => {
+  it('adds the option to the URL beside its own; a socket URL the URL parser refuses gets it in the config', () => {
+    const tcp = withOptions('postgres://u:p%40ss@127.0.0.1:5432/db?options=-c%20search_path%3Dx', '-c a=b');
+    expect(new URL(tcp.connectionString).searchParams.get('options')).toBe('-c search_path=x -c a=b');
+    expect(tcp.options).toBeUndefined();
+    expect(new URL(tcp.connectionString).password).toBe('p%40ss');
+    const socket = 'postgresql://user@/db?host=/run/postgresql';
+    expect(withOptions(socket, '-c a=b')).toEqual({ connectionString: socket, options: '-c a=b' });
   });
 });
 
