@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { calendarYears, NATIONAL_REGION } from '../../db/schema';
 import type { AssessmentAppeal } from '../../web/src/api/types';
-import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, submitAction, systemPerFile } from './harness';
 
 // A whole assessment cycle in the console, in headless Chromium against the real system: the
 // county assessor opens it, a department leader scores with the guidance and snapshot figures, the
@@ -74,13 +74,19 @@ describe('assessment in the console (Playwright + headless Chromium, real system
       await screenshot(a, 'as4-progress-after');
       await progress.locator('[data-action="close-scoring"]').click();
       const close = a.locator('.ant-modal').filter({ has: a.getByTestId('close-scoring-text') });
-      await close.getByTestId('close-scoring-submit').click();
-      await a.getByTestId('cycle-phase').filter({ hasText: '已计分，待公示' }).waitFor({ timeout: 30_000 });
+      await submitAction(
+        close,
+        a.getByTestId('cycle-phase').filter({ hasText: '已计分，待公示' }),
+        close.getByTestId('close-scoring-submit'),
+      );
       await a.locator('[data-action="publish"]').click();
       const publish = a.locator('.ant-modal').filter({ has: a.getByTestId('publish-text') });
       await publish.getByTestId('publish-text').fill('公示 5 个工作日，有异议请在申诉期内提出');
-      await publish.getByTestId('publish-submit').click();
-      await a.getByTestId('cycle-phase').filter({ hasText: '公示中' }).waitFor({ timeout: 30_000 });
+      await submitAction(
+        publish,
+        a.getByTestId('cycle-phase').filter({ hasText: '公示中' }),
+        publish.getByTestId('publish-submit'),
+      );
       await a.getByTestId('ranking').locator('[data-ratee="unit:lk.t03"]').waitFor();
       await screenshot(a, 'as5-published');
 
@@ -94,8 +100,11 @@ describe('assessment in the console (Playwright + headless Chromium, real system
       const appealForm = l.locator('.ant-modal').filter({ hasText: '申诉理由' });
       await pickOption(l, appealForm.getByTestId('appeal-indicator'), '执法工作及成效（部门评价）');
       await appealForm.getByTestId('appeal-reason').fill('本月另有 3 次联合执法记录已报送，评分未计入');
-      await appealForm.getByTestId('appeal-submit').click();
-      await drawer.getByTestId('appeals').getByText('A1').waitFor();
+      await submitAction(
+        appealForm,
+        drawer.getByTestId('appeals').getByText('A1'),
+        appealForm.getByTestId('appeal-submit'),
+      );
       await screenshot(l, 'as6-appeal-filed');
       await leader.context.close();
 
@@ -104,8 +113,11 @@ describe('assessment in the console (Playwright + headless Chromium, real system
       await a.getByTestId('appeals').locator('[data-action="decide"]').click();
       const decide = a.locator('.ant-modal').filter({ hasText: '复核' });
       await decide.getByTestId('decision-reason').fill('经核实，所报记录不在本考核期内，维持原结果');
-      await decide.getByTestId('decide-submit').click();
-      await a.getByTestId('appeals').getByText('维持原结果', { exact: true }).waitFor({ timeout: 30_000 });
+      await submitAction(
+        decide,
+        a.getByTestId('appeals').getByText('维持原结果', { exact: true }),
+        decide.getByTestId('decide-submit'),
+      );
       await screenshot(a, 'as7-appeal-decided');
       const appeals = await eventually(
         () => sys.apiAs<{ items: AssessmentAppeal[] }>('lk.assessor', 'GET', `/assessment/cycles/${id}/appeals`),

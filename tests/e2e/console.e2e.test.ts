@@ -61,8 +61,10 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       await handler.page.getByTestId('action-submit').click();
       await handler.page.getByText('办理结果必填').waitFor();
       await handler.page.locator('.ant-modal textarea').fill('已清理占道摊点 12 处，建立巡查台账');
-      await handler.page.getByTestId('action-submit').click();
-      await handler.page.getByTestId('case-status').filter({ hasText: '已完成' }).waitFor();
+      await submitAction(
+        handler.page.locator('.ant-modal'),
+        handler.page.getByTestId('case-status').filter({ hasText: '已完成' }),
+      );
       await handler.page.getByText('当前没有需要您办理的操作').waitFor();
       await screenshot(handler.page, 'a3-handler-completed');
 
@@ -111,9 +113,8 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       await sup.page.getByTestId(`urge-${id}`).click();
       await sup.page.locator('.ant-modal textarea').fill('已超期，请立即整改并于今日反馈');
       await submitAction(
-        sup.page,
         sup.page.locator('.ant-modal').filter({ has: sup.page.locator('.ant-modal-title', { hasText: /^督办$/ }) }),
-        '督办：操作成功',
+        sup.page.getByText('督办：操作成功'),
       );
       const task = await sys.apiAs<{ live: TaskView }>('t01.supervisor', 'GET', `/cases/${id}`);
       expect(task.live.urgeCount).toBe(1);
@@ -219,6 +220,28 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
       await context.close();
       // The harness fails the test on any violation Chromium reported (afterEach).
       expect(sys.cspViolations).toEqual([]);
+    },
+    E2E_TIMEOUT,
+  );
+
+  it(
+    'a user whose system asks for less motion gets the console without animation; others keep it',
+    async () => {
+      const sys = system();
+      const transition = async (reducedMotion: 'reduce' | 'no-preference') => {
+        const context = await sys.newContext({ reducedMotion });
+        const page = await context.newPage();
+        await page.goto('/login');
+        const duration = await page.locator('#login-submit').evaluate((b) =>
+          getComputedStyle(b)
+            .transitionDuration.split(',')
+            .map((d) => parseFloat(d)),
+        );
+        await context.close();
+        return Math.max(...duration);
+      };
+      expect(await transition('no-preference')).toBeGreaterThan(0);
+      expect(await transition('reduce')).toBe(0);
     },
     E2E_TIMEOUT,
   );

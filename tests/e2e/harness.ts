@@ -6,7 +6,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { createActivities } from '../../activities';
 import { bundleWorkflows, createWorker } from '../../worker/create-worker';
@@ -39,8 +46,12 @@ export interface System {
   signIn(username: string): Promise<{ context: BrowserContext; page: Page }>;
   /** Content-Security-Policy violations Chromium reported on any page so far (each test expects none: see systemPerFile). */
   cspViolations: string[];
-  /** A fresh signed-out browser session whose CSP violations are collected. */
-  newContext(): Promise<BrowserContext>;
+  /**
+   * A fresh signed-out browser session (desktop unless `options` say otherwise) whose CSP violations
+   * are collected and whose refused API calls are logged. It asks for reduced motion, so dialogs,
+   * drawers and dropdowns open without animation and a click never lands on a moving button.
+   */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   /** Call the API directly, as a seeded user (for setting up what a test does not click through). */
   apiAs<T>(username: string, method: string, apiPath: string, body?: unknown): Promise<T>;
   stop(): Promise<void>;
@@ -99,16 +110,29 @@ export async function startSystem(opts: { port?: number; env?: Record<string, st
     const b = browser;
     const tokens = t;
     const cspViolations: string[] = [];
-    const newContext = async () => {
+    const newContext = async (options: BrowserContextOptions = {}) => {
       const context = await b.newContext({
         baseURL: baseUrl,
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
         viewport: { width: 1440, height: 900 },
+        reducedMotion: 'reduce',
+        ...options,
       });
       // Chromium reports a blocked script, style, image or connection as a console error naming the policy.
       context.on('console', (msg) => {
         if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${msg.location().url}: ${msg.text()}`);
+      });
+      // An action the API refused or failed, with its problem detail: when a step fails, the log says why.
+      context.on('response', (res) => {
+        const refused = res.status() >= 500 || (res.status() >= 400 && res.request().method() !== 'GET');
+        if (!refused || !res.url().includes('/api/')) return;
+        void res
+          .text()
+          .catch(() => '')
+          .then((body) =>
+            console.warn(`[e2e] ${res.request().method()} ${res.url()} → ${res.status()} ${body.slice(0, 300)}`),
+          );
       });
       return context;
     };
@@ -203,19 +227,21 @@ export async function pickOption(
 }
 
 /**
- * Click the submit button of an action dialog and wait for `success` (the toast). A click that lands
- * while the dialog is still animating in can be lost on a loaded machine: when after 5 s nothing has
- * answered and the dialog is still open with its button idle and no error shown, the click is tried
- * again (at most three clicks). A submit that was sent closes the dialog, shows an error or keeps
- * its button busy, so it is never clicked twice.
+ * Click `button` (by default the dialog's `action-submit`) and wait for `done`. A click that is lost on
+ * a loaded machine (no request sent) is tried again: when after 5 s `done` has not appeared and the
+ * dialog is still open with its button idle and no error shown, the click is repeated (at most three
+ * clicks). A submit that was sent closes the dialog, shows an error or keeps its button busy, so it
+ * is never clicked twice.
  */
-export async function submitAction(page: Page, modal: Locator, success: string): Promise<void> {
-  const button = modal.getByTestId('action-submit');
-  const done = page.getByText(success).first();
+export async function submitAction(
+  modal: Locator,
+  done: Locator,
+  button: Locator = modal.getByTestId('action-submit'),
+): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
     await button.click();
     try {
-      await done.waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
+      await done.first().waitFor({ timeout: attempt < 3 ? 5_000 : 30_000 });
       return;
     } catch (err) {
       if (attempt >= 3) throw err;
@@ -224,11 +250,45 @@ export async function submitAction(page: Page, modal: Locator, success: string):
         (await modal.getByTestId('action-error').count()) === 0 &&
         !(await button.evaluate((b) => b.classList.contains('ant-btn-loading')).catch(() => true));
       if (!lost) {
-        await done.waitFor();
+        await done.first().waitFor({ timeout: 30_000 });
         return;
       }
     }
   }
+}
+
+/**
+ * Open an action's dialog from its `[data-action]` button in `scope` (the whole page by default), let
+ * `fill` complete it, take screenshot `shot` if given, submit, and wait for the success message
+ * (「<label>：操作成功」) and the dialog to close. A refusal fails with the server's words.
+ */
+export async function act(
+  page: Page,
+  action: string,
+  label: string,
+  opts: { scope?: Locator; fill?: (modal: Locator) => Promise<void>; shot?: string } = {},
+): Promise<void> {
+  await (opts.scope ?? page).locator(`[data-action="${action}"]`).click();
+  // The dialog of this action (a previous one may still be closing).
+  const modal = page
+    .locator('.ant-modal')
+    .filter({ has: page.locator('.ant-modal-title', { hasText: new RegExp(`^${label}$`) }) });
+  await modal.waitFor();
+  await opts.fill?.(modal);
+  if (opts.shot) await screenshot(page, opts.shot);
+  const done = page.getByText(`${label}：操作成功`);
+  const refused = modal.getByTestId('action-error');
+  try {
+    await submitAction(modal, done.or(refused));
+  } catch (err) {
+    await screenshot(page, `failed-${action}`);
+    throw err;
+  }
+  if (await refused.isVisible()) {
+    await screenshot(page, `failed-${action}`);
+    throw new Error(`${label}: refused — ${await refused.textContent()}`);
+  }
+  await modal.waitFor({ state: 'hidden' });
 }
 
 /**

@@ -40,17 +40,11 @@ async function photo(name: string, colour: { r: number; g: number; b: number }) 
 /** A phone: 390×844 CSS pixels, touch, mobile viewport; signed in through the login page, then on /m. */
 async function phone(username: string): Promise<{ context: BrowserContext; page: Page }> {
   const sys = system();
-  const context = await sys.browser.newContext({
-    baseURL: sys.baseUrl,
-    locale: 'zh-CN',
-    timezoneId: 'Asia/Shanghai',
+  const context = await sys.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
-  });
-  context.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) sys.cspViolations.push(`${msg.location().url}: ${msg.text()}`);
   });
   const page = await context.newPage();
   await page.goto('/login');

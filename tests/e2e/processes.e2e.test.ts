@@ -1,8 +1,8 @@
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ApprovalView } from '../../workflows/approval/definitions';
 import type { IncidentView } from '../../workflows/incident/definitions';
-import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
+import { act, openMenu, pickOption, screenshot, systemPerFile } from './harness';
 
 // Approvals and incidents in the console, in a real headless Chromium against the real system.
 // Steps a test does not need to click through are set up with API calls as the seeded users.
@@ -10,35 +10,6 @@ import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
 const system = systemPerFile();
 
 const E2E_TIMEOUT = 150_000;
-
-/** Open the action's form on the case page, let `fill` complete it, submit, and wait for the success message. */
-async function act(page: Page, action: string, label: string, fill?: (modal: Locator) => Promise<void>): Promise<void> {
-  await page.locator(`[data-action="${action}"]`).click();
-  // The dialog of this action (a previous one may still be fading out).
-  const modal = page.locator('.ant-modal').filter({ has: page.locator('.ant-modal-title', { hasText: label }) });
-  await modal.waitFor();
-  await fill?.(modal);
-  await modal.getByTestId('action-submit').click();
-  const refused = modal.getByTestId('action-error');
-  const outcome = await Promise.race([
-    page
-      .getByText(`${label}：操作成功`)
-      .first()
-      .waitFor()
-      .then(
-        () => 'done',
-        () => 'timeout',
-      ),
-    refused.waitFor().then(
-      () => 'refused',
-      () => 'timeout',
-    ),
-  ]);
-  if (outcome !== 'done') await screenshot(page, `failed-${action}`);
-  if (outcome !== 'done')
-    throw new Error(`${label}: ${outcome} ${(await refused.isVisible()) ? await refused.textContent() : ''}`);
-  await modal.waitFor({ state: 'hidden' });
-}
 
 /** The case page of `id` reached from the user's inbox (as a clerk would). */
 async function openFromInbox(page: Page, id: string): Promise<void> {
@@ -94,9 +65,9 @@ describe('processes in the console (Playwright + headless Chromium, real system)
         .toContain('转交对象不存在或已停用：nobody');
       await screenshot(approver.page, 'e3-approver-refused-transfer');
       await approver.page.keyboard.press('Escape');
-      await act(approver.page, 'approve', '审批同意', (m) =>
-        m.locator('textarea').fill('经审核，家庭困难情况属实，同意救助 2000 元'),
-      );
+      await act(approver.page, 'approve', '审批同意', {
+        fill: (m) => m.locator('textarea').fill('经审核，家庭困难情况属实，同意救助 2000 元'),
+      });
       await approver.page.getByText('当前没有需要您办理的操作').waitFor();
       await screenshot(approver.page, 'e4-approver-approved');
 
@@ -105,7 +76,7 @@ describe('processes in the console (Playwright + headless Chromium, real system)
         opinion: '同意',
       });
       await openFromInbox(clerk.page, id);
-      await act(clerk.page, 'conclude', '办结', (m) => m.locator('textarea').fill('发放临时救助金 2000 元'));
+      await act(clerk.page, 'conclude', '办结', { fill: (m) => m.locator('textarea').fill('发放临时救助金 2000 元') });
       await clerk.page.getByTestId('approval-status').filter({ hasText: '已办结' }).waitFor();
       await clerk.page.getByText('发放临时救助金 2000 元').first().waitFor();
       await screenshot(clerk.page, 'e5-clerk-concluded');
@@ -142,7 +113,9 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       await sys.apiAs('t01.window', 'POST', `/approvals/${created.caseId}/actions`, { type: 'accept' });
       const sup = await sys.signIn('lk.supervisor');
       await sup.page.goto(`/cases/${created.caseId}`);
-      await act(sup.page, 'expedite', '特事特办', (m) => m.locator('textarea').fill('重点群体就业帮扶，当日办结'));
+      await act(sup.page, 'expedite', '特事特办', {
+        fill: (m) => m.locator('textarea').fill('重点群体就业帮扶，当日办结'),
+      });
       await sup.page.getByText('重点群体就业帮扶，当日办结').first().waitFor();
       await screenshot(sup.page, 'e6-supervisor-expedited');
       const after = await sys.apiAs<{ live: ApprovalView }>('lk.supervisor', 'GET', `/cases/${created.caseId}`);
@@ -184,11 +157,13 @@ describe('processes in the console (Playwright + headless Chromium, real system)
       const village = await sys.signIn('t01.v01.handler');
       await openFromInbox(village.page, id);
       await act(village.page, 'sign', '签收');
-      await act(village.page, 'resolve', '办结', async (m) => {
-        await m.locator('textarea').fill('已劝离占道摊点，恢复通行');
-        await m.locator('#noPhotoReason').fill('照片已线下存档');
-        await m.locator('.ant-select input').fill('photo:after-1');
-        await village.page.keyboard.press('Enter');
+      await act(village.page, 'resolve', '办结', {
+        fill: async (m) => {
+          await m.locator('textarea').fill('已劝离占道摊点，恢复通行');
+          await m.locator('#noPhotoReason').fill('照片已线下存档');
+          await m.locator('.ant-select input').fill('photo:after-1');
+          await village.page.keyboard.press('Enter');
+        },
       });
       await village.page.getByTestId('incident-status').filter({ hasText: '待核查' }).waitFor();
       await screenshot(village.page, 'f2-village-resolved');

@@ -73,12 +73,7 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
         budget: { unit: 'workday', amount: 5 },
       });
 
-      const context = await s.browser.newContext({
-        baseURL: s.baseUrl,
-        locale: 'zh-CN',
-        timezoneId: 'Asia/Shanghai',
-        viewport: { width: 1440, height: 900 },
-      });
+      const context = await s.newContext();
       const page = await context.newPage();
 
       // A deep link while signed out: the login page offers only the unified identity.
@@ -153,12 +148,7 @@ describe('sign-in through the unified identity (Playwright + headless Chromium, 
     'an administrator signed in through the provider imports an org spreadsheet: dry run, then apply',
     async () => {
       const s = sys!;
-      const context = await s.browser.newContext({
-        baseURL: s.baseUrl,
-        locale: 'zh-CN',
-        timezoneId: 'Asia/Shanghai',
-        viewport: { width: 1440, height: 900 },
-      });
+      const context = await s.newContext();
       const page = await context.newPage();
       await page.goto('/admin/import');
       await page.locator('#oidc-login').click();

@@ -5,7 +5,7 @@ import { previousPeriod } from '../../domain/assessment';
 import type { AssessmentView } from '../../workflows/assessment/definitions';
 import type { AssessmentAppeal } from '../../web/src/api/types';
 import type { PartView, SummonsView } from '../../workflows/summons/definitions';
-import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
+import { openMenu, pickOption, screenshot, submitAction, systemPerFile } from './harness';
 
 // The department inbox (部门报到) and the assessment pages, in headless Chromium against the real
 // system. The whistle, its approval and the assessment cycle are set up through the API.
@@ -148,8 +148,11 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await pickOption(leader.page, appealForm.getByTestId('appeal-indicator'), '执法工作及成效（部门评价）');
       await appealForm.getByTestId('appeal-reason').fill('本月联合执法检查 12 次，记录已报送市场监管局，评分未计入');
       await screenshot(leader.page, 'h4-appeal-form');
-      await appealForm.getByTestId('appeal-submit').click();
-      await drawer.getByTestId('appeals').getByText('A1').waitFor();
+      await submitAction(
+        appealForm,
+        drawer.getByTestId('appeals').getByText('A1'),
+        appealForm.getByTestId('appeal-submit'),
+      );
       const filed = await sys.apiAs<{ items: AssessmentAppeal[] }>(
         't01.leader',
         'GET',
@@ -169,7 +172,11 @@ describe('department inbox and assessment pages (Playwright + headless Chromium,
       await decideForm.getByTestId('adjust-score').fill('100');
       await decideForm.getByTestId('decision-reason').fill('经核实执法检查记录属实，执法工作得分调整为 100');
       await screenshot(assessor.page, 'h5-appeal-decision-form');
-      await decideForm.getByTestId('decide-submit').click();
+      await submitAction(
+        decideForm,
+        assessor.page.getByTestId('appeals').getByText('调整得分', { exact: true }),
+        decideForm.getByTestId('decide-submit'),
+      );
       const decided = await eventually(
         () =>
           sys.apiAs<{ result: { total: number }; appeals: AssessmentAppeal[] }>(

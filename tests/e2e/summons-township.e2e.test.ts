@@ -3,7 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { calendarYears, NATIONAL_REGION, summonsDepartments, summonsDisputes, summonsRefusals } from '../../db/schema';
 import type { PartView, SummonsView } from '../../workflows/summons/definitions';
-import { openMenu, pickOption, screenshot, systemPerFile } from './harness';
+import { act, openMenu, pickOption, screenshot, submitAction, systemPerFile } from './harness';
 
 // The township side of 吹哨报到 in headless Chromium against the real system: the whistle form, the
 // leader's approval, accepting / sending back / rating a department's result, the county command
@@ -35,45 +35,6 @@ const partCard = (page: Page, unitId: string): Locator =>
   page.locator(`[data-testid="part-card"][data-unit="${unitId}"]`);
 const radio = (scope: Locator, label: string): Locator =>
   scope.locator('label.ant-radio-button-wrapper').filter({ hasText: new RegExp(`^${label}$`) });
-
-/** Open an action's form (in `scope`: a part's card or the whistle's actions), let `fill` complete it, submit and wait for the success message. */
-async function act(
-  page: Page,
-  scope: Locator,
-  action: string,
-  label: string,
-  fill?: (modal: Locator) => Promise<void>,
-  shot?: string,
-): Promise<void> {
-  await scope.locator(`[data-action="${action}"]`).click();
-  const modal = page
-    .locator('.ant-modal')
-    .filter({ has: page.locator('.ant-modal-title', { hasText: new RegExp(`^${label}$`) }) });
-  await modal.waitFor();
-  await fill?.(modal);
-  if (shot) await screenshot(page, shot);
-  await modal.getByTestId('action-submit').click();
-  const refused = modal.getByTestId('action-error');
-  const outcome = await Promise.race([
-    page
-      .getByText(`${label}：操作成功`)
-      .first()
-      .waitFor()
-      .then(
-        () => 'done',
-        () => 'timeout',
-      ),
-    refused.waitFor().then(
-      () => 'refused',
-      () => 'timeout',
-    ),
-  ]);
-  if (outcome !== 'done') {
-    await screenshot(page, `failed-${action}`);
-    throw new Error(`${label}: ${outcome} ${(await refused.isVisible()) ? await refused.textContent() : ''}`);
-  }
-  await modal.waitFor({ state: 'hidden' });
-}
 
 /** Pick an option of an antd select by typing part of its name; wait until the list has closed. */
 async function choose(page: Page, select: Locator, typed: string, option: string, multiple = false): Promise<void> {
@@ -174,14 +135,11 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await leader.page.getByRole('link', { name: id }).click();
       await leader.page.getByTestId('whistle-id').filter({ hasText: id }).waitFor();
       expect(new URL(leader.page.url()).pathname).toBe(`/whistles/${id}`);
-      await act(
-        leader.page,
-        leader.page.getByTestId('whistle-actions'),
-        'approve',
-        '批准吹哨',
-        (m) => m.locator('textarea').fill('同意吹哨，请两部门按时报到'),
-        's5-leader-approve-form',
-      );
+      await act(leader.page, 'approve', '批准吹哨', {
+        scope: leader.page.getByTestId('whistle-actions'),
+        fill: (m) => m.locator('textarea').fill('同意吹哨，请两部门按时报到'),
+        shot: 's5-leader-approve-form',
+      });
       await leader.page.getByTestId('whistle-status').filter({ hasText: '吹哨中（部门报到）' }).waitFor();
       for (const unit of [SCJG, STHJ]) {
         const card = partCard(leader.page, unit);
@@ -241,26 +199,20 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       await scjg.locator('[data-action="send-back"]').waitFor();
       await screenshot(page, 's7-results-reported');
 
-      await act(
-        page,
-        scjg,
-        'accept',
-        '验收',
-        (m) => m.locator('textarea').first().fill('现场复核通过'),
-        's8-accept-form',
-      );
+      await act(page, 'accept', '验收', {
+        scope: scjg,
+        fill: (m) => m.locator('textarea').first().fill('现场复核通过'),
+        shot: 's8-accept-form',
+      });
       await scjg.getByTestId('part-status').filter({ hasText: '已验收，待评价' }).waitFor();
-      await act(
-        page,
-        scjg,
-        'rate',
-        '评价',
-        async (m) => {
+      await act(page, 'rate', '评价', {
+        scope: scjg,
+        fill: async (m) => {
           await radio(m, '满意').click();
           await m.locator('textarea').fill('响应迅速，处置到位');
         },
-        's9-rate-form',
-      );
+        shot: 's9-rate-form',
+      });
       await scjg.getByTestId('part-status').filter({ hasText: '已结束' }).waitFor();
       await scjg.getByTestId('part-rating').getByText('满意', { exact: true }).waitFor();
       await scjg.getByTestId('part-outcome').filter({ hasText: '已验收' }).waitFor();
@@ -276,8 +228,7 @@ describe('township summons screens (Playwright + headless Chromium, real system)
         'reported',
       );
       await modal.locator('textarea').fill('夜间噪声仍超标，请继续整改并复测');
-      await modal.getByTestId('action-submit').click();
-      await page.getByText('退回重办：操作成功').first().waitFor();
+      await submitAction(modal, page.getByText('退回重办：操作成功'));
       await sthj.getByTestId('part-status').filter({ hasText: '已到场处置' }).waitFor();
       await sthj.getByTestId('part-send-backs').getByText('夜间噪声仍超标，请继续整改并复测').waitFor();
       await expect.poll(() => sthj.getByTestId('result-countdown').textContent()).toMatch(/^还剩 /);
@@ -349,18 +300,15 @@ describe('township summons screens (Playwright + headless Chromium, real system)
       expect(await partCard(page, ZJ).locator('[data-action]').count()).toBe(0);
       await screenshot(page, 's12-centre-sees-dispute');
 
-      await act(
-        page,
-        zrzy,
-        'rule',
-        '裁定异议',
-        async (m) => {
+      await act(page, 'rule', '裁定异议', {
+        scope: zrzy,
+        fill: async (m) => {
           await radio(m, '异议成立').click();
           await m.locator('textarea').fill('经核实属城市建成区违建，改由城管执法局处置');
           await choose(page, m.locator('#resummon-unit'), '城市管理', '兰考县城市管理综合执法局');
         },
-        's13-ruling-form',
-      );
+        shot: 's13-ruling-form',
+      });
       await zrzy.getByTestId('part-outcome').filter({ hasText: '异议成立，不属其职责' }).waitFor();
       await zrzy.locator('[data-ruling="upheld"]').getByText('改召 兰考县城市管理综合执法局').waitFor();
       const cgzf = partCard(page, CGZF);

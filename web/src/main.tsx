@@ -5,6 +5,7 @@ import { lazy, StrictMode, Suspense, type ComponentType, type ReactNode } from '
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { APPLICATION_ROLES, AuthProvider, BOARD_ROLES, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth } from './auth';
+import { useReducedMotion } from './hooks';
 import { I18nProvider, useI18n } from './i18n';
 import { WHISTLE_ROLES, WHISTLE_VIEWER_ROLES } from './pages/whistles/access';
 import type { Role } from './api/types';
@@ -60,8 +61,13 @@ function Guard({ children, roles }: { children: ReactNode; roles?: readonly Role
 
 function Root() {
   const { lang } = useI18n();
+  const reducedMotion = useReducedMotion();
   return (
-    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { borderRadius: 4 } }} componentSize="middle">
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      theme={{ token: { borderRadius: 4, motion: !reducedMotion } }}
+      componentSize="middle"
+    >
       <AntApp>
         <AuthProvider>
           <BrowserRouter>
