@@ -232,13 +232,17 @@ describe('web console (Playwright + headless Chromium, real system)', () => {
         const context = await sys.newContext({ reducedMotion });
         const page = await context.newPage();
         await page.goto('/login');
-        const duration = await page.locator('#login-submit').evaluate((b) =>
-          getComputedStyle(b)
-            .transitionDuration.split(',')
-            .map((d) => parseFloat(d)),
-        );
+        // The button's CSS transition durations, e.g. "0.2s, 0.2s" (the test code has no DOM types).
+        const durations = await page
+          .locator('#login-submit')
+          .evaluate(
+            (b) =>
+              (
+                globalThis as unknown as { getComputedStyle(e: unknown): { transitionDuration: string } }
+              ).getComputedStyle(b).transitionDuration,
+          );
         await context.close();
-        return Math.max(...duration);
+        return Math.max(...durations.split(',').map((d) => parseFloat(d)));
       };
       expect(await transition('no-preference')).toBeGreaterThan(0);
       expect(await transition('reduce')).toBe(0);

@@ -25,6 +25,9 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * `approval-patch-markers` was recorded (at e74d248) before workflows carried a generation
  * (workflows/shared/generation.ts): an approval driven through every step with a marker for each
  * patch and no generation in its memo, which must replay through `patched()` as recorded.
+ * `task-overdue-notice-activity` is a generation-1 task (recorded at 69d6e72 on the time-skipping
+ * server) that turned blue, yellow and red, its 督办 sent by a `sendNotices` local activity of its own
+ * after the red transition was written.
  */
 const fixture = (name: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
@@ -45,6 +48,7 @@ describe('replay of histories from earlier versions', () => {
     'summons-part-rated',
     'summons-resummon-ruling',
     'summons-part-resummon-ruled',
+    'task-overdue-notice-activity',
   ])('%s replays with the current workflows', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
   });
