@@ -14,7 +14,7 @@ import { loadCalendarData } from '../db/calendar';
 import { calendarRegionOf } from '../db/units';
 import type { AssessmentProjection, StartAssessmentInput } from '../workflows/assessment/definitions';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
-import { SYSTEM_ACTOR } from '../domain/vocabulary';
+import { SYSTEM_ACTOR, type NoticeRequest } from '../domain/vocabulary';
 import { recordTransition } from './projection';
 import { guardProjection } from './projection-guard';
 
@@ -111,7 +111,11 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
 }
 
 /** The assessment activities, built with their dependencies (convention 2). */
-export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }) {
+/** `notify` stores and sends notices (activities/index.ts): those that travel with a cycle's transition. */
+export function createAssessmentActivities(
+  deps: { db: Db; auditKey?: AuditKey },
+  notify: (requests: NoticeRequest[]) => Promise<unknown>,
+) {
   const calendarOf = (fallback: CalendarFallback) => async (unit: OrgUnit) => {
     const region = await calendarRegionOf(deps.db, unit);
     return { data: await loadCalendarData(deps.db, region), region, fallback };
@@ -125,11 +129,13 @@ export function createAssessmentActivities(deps: { db: Db; auditKey?: AuditKey }
       transition: TransitionRecord;
       projection: AssessmentProjection;
     }): Promise<AuditWrite> {
-      return guardProjection(input.projection.caseId, 'transition', input, async () => {
+      const written = await guardProjection(input.projection.caseId, 'transition', input, async () => {
         const { seq, hash } = await recordTransition(deps.db, input.transition, deps.auditKey);
         const { applied } = await recordAssessmentProjection(deps.db, input.projection);
         return { applied, seq, hash };
       });
+      if (input.transition.notices?.length) await notify(input.transition.notices);
+      return written;
     },
     /** Measure the automatic indicators once and freeze them (a retry returns the stored snapshot). */
     async snapshotAssessment(input: { caseId: string; definition: SchemeDefinition; period: PeriodInfo }) {

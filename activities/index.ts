@@ -39,30 +39,38 @@ export interface ActivityDeps {
 
 /** Activities are built with their dependencies so tests can pass real or fake ones (convention 2). */
 export function createActivities(deps: ActivityDeps) {
+  const notify = (requests: NoticeRequest[]) =>
+    timeStage('worker.notices', () =>
+      sendNotices(
+        deps.db,
+        deps.notifier ?? recordOnlyNotifier,
+        requests,
+        deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY,
+      ),
+    );
   return {
     ...createCaseActivities(deps),
-    ...createAssessmentActivities(deps),
+    ...createAssessmentActivities(deps, notify),
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),
+    /**
+     * Write a transition, then send the notices that travel with it. A notice that cannot be
+     * stored fails the activity (retried: the transition is not written twice), never the transition.
+     */
     async recordTransition(record: TransitionRecord): Promise<AuditWrite> {
-      return timeStage('worker.projection', () =>
+      const written = await timeStage('worker.projection', () =>
         guardProjection(record.snapshot.caseId, 'transition', record, () =>
           recordTransition(deps.db, record, deps.auditKey),
         ),
       );
+      if (record.notices?.length) await notify(record.notices);
+      return written;
     },
     async loadCalendar(input: { region?: string }): Promise<CalendarData> {
       return timeStage('worker.calendar', () => loadCalendarData(deps.db, input.region));
     },
     async sendNotices(requests: NoticeRequest[]): Promise<{ created: number }> {
-      return timeStage('worker.notices', () =>
-        sendNotices(
-          deps.db,
-          deps.notifier ?? recordOnlyNotifier,
-          requests,
-          deps.deliveryPolicy ?? DEFAULT_DELIVERY_POLICY,
-        ),
-      );
+      return notify(requests);
     },
     async deliverDueNotices(input: { limit: number }): Promise<{ delivered: number; pending: number; failed: number }> {
       return deliverDueNotices(

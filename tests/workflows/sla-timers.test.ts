@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { and, asc, eq } from 'drizzle-orm';
@@ -103,6 +104,15 @@ async function levelEntries(caseId: string) {
   return rows.map((r) => ({ at: r.at.getTime(), to: (r.after as { level: string }).level }));
 }
 
+/** The local activities a workflow ran, in order, from the markers in its history. */
+async function localActivityTypes(handle: { fetchHistory(): Promise<temporal.api.history.v1.IHistory> }) {
+  const history = await handle.fetchHistory();
+  return (history.events ?? []).flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    return data ? [(JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type: string }).activity_type] : [];
+  });
+}
+
 describe('SLA clock timers on the time-skipping server', () => {
   it('turns red exactly at the end of the last working day, skipping a holiday', async () => {
     const start = await env.currentTimeMs();
@@ -122,6 +132,9 @@ describe('SLA clock timers on the time-skipping server', () => {
       expect(((await handle.query(caseStateQuery)) as TaskView).clocks[0]!.level).toBe('yellow');
       await env.sleep(120_000);
       expect(((await handle.query(caseStateQuery)) as TaskView).clocks[0]!.level).toBe('red');
+      // The 督办 went with the red transition's write: no notices activity of its own.
+      // Created, then blue, yellow and red: four writes.
+      expect(await localActivityTypes(handle)).toEqual(Array(4).fill('recordTransition'));
     });
     const entries = await levelEntries(caseId);
     expect(entries.map((e) => e.to)).toEqual(['blue', 'yellow', 'red']);

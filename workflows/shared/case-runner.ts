@@ -7,8 +7,18 @@ import type { AuditNote, TransitionRecord } from './case-snapshot';
 import { ClockWatch, openCase, serveCaseReads } from './case-workflow';
 import { CaseRecorder } from './recorder';
 import { openRectificationTask } from './rectification';
+import { since } from './generation';
+import type { NoticeRequest } from '../../domain/vocabulary';
 
 const { loadCalendar, sendNotices } = caseActivities;
+
+/**
+ * Since this patch a step's notices are stored and sent by the activity that writes its last
+ * transition (`TransitionRecord.notices`) instead of a `sendNotices` activity of their own after it:
+ * a deadline's red transition and its 督办 cost one local activity and one workflow activation fewer
+ * (`bench:timers`). Older histories replay their separate `sendNotices`.
+ */
+export const NOTICES_WITH_TRANSITION = 'notices-with-transition';
 const { recordTransition } = projectionActivities;
 
 /** A `write` for processes with statistics facts: the envelope first, then the facts taken with it. */
@@ -104,21 +114,28 @@ export class CaseRunner<Input, View, Fx extends CaseEffects, Facts = never> {
     );
   }
 
-  /** Record `note` as the next transition, with the case's snapshot (and facts) as they are now. */
-  record(note: AuditNote, effects: Fx | null = null, index = 0): Promise<void> {
+  /**
+   * Record `note` as the next transition, with the case's snapshot (and facts) as they are now;
+   * `notices` are sent by the same activity once it is written.
+   */
+  record(note: AuditNote, effects: Fx | null = null, index = 0, notices?: NoticeRequest[]): Promise<void> {
     if (this.options.facts) {
       const seq = this.recorder.seq + 1;
       this.pending.set(seq, this.options.facts(seq, effects, index));
     }
-    return this.recorder.record(this.machine.snapshot(Date.now()), note);
+    return this.recorder.record(this.machine.snapshot(Date.now()), note, notices);
   }
 
   /** Carry out what a step returned (see CaseEffects for the order). */
   async perform(effects: Fx): Promise<void> {
     const before = this.options.beforeRecord?.(effects);
     if (before) await before;
-    for (const [i, note] of effects.notes.entries()) await this.record(note, effects, i);
-    if (effects.notices.length) await sendNotices(effects.notices);
+    const { notes, notices } = effects;
+    // Notices after notes travel with the last note's write: one local activity, not two.
+    const withLast = notes.length > 0 && notices.length > 0 && since(NOTICES_WITH_TRANSITION);
+    for (const [i, note] of notes.entries())
+      await this.record(note, effects, i, withLast && i === notes.length - 1 ? notices : undefined);
+    if (notices.length && !withLast) await sendNotices(notices);
     for (const task of effects.rectifications ?? []) await openRectificationTask(task);
     if (this.options.extra) await this.options.extra(effects);
     if (effects.then) await this.perform(effects.then(Date.now()) as Fx);

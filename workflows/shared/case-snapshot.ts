@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ClockKind, ClockLevel, ProcessType } from '../../domain/vocabulary';
+import type { ClockKind, ClockLevel, NoticeRequest, ProcessType } from '../../domain/vocabulary';
 import type { assignmentSnapshotSchema, clockSnapshotSchema } from './contract';
 
 /** One projected SLA clock of a case. */
@@ -56,4 +56,9 @@ export interface TransitionRecord {
   audit: AuditNote;
   /** The audit anchor when the write was sent (the last entry the workflow wrote); absent in older histories. */
   prev?: { seq: number; hash: string | null };
+  /**
+   * Notices the step that recorded this transition sends, stored and delivered by the same activity
+   * once the transition is written (workflows/shared/case-runner.ts `NOTICES_WITH_TRANSITION`).
+   */
+  notices?: NoticeRequest[];
 }

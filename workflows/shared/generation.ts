@@ -26,6 +26,7 @@ const PATCHES = {
   'summons-part-ending-signal': 1,
   'approval-precheck-clock': 1,
   'approval-complete-notice': 1,
+  'notices-with-transition': 2,
 } as const satisfies Record<string, number>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -1,6 +1,7 @@
 import { setHandler } from '@temporalio/workflow';
 import type { AuditNote, CaseSnapshot, TransitionRecord } from './case-snapshot';
 import type { AuditAnchor } from '../../domain/audit-verdict';
+import type { NoticeRequest } from '../../domain/vocabulary';
 import { auditAnchorQuery } from './definitions';
 
 /** The hash a projection write answers (`{ hash }`), if it answered one (older histories did not). */
@@ -38,9 +39,10 @@ export class CaseRecorder {
     return this.anchor.hash;
   }
 
-  record(snapshot: CaseSnapshot, audit: AuditNote): Promise<void> {
+  /** Write the next transition; `notices` go with it (sent by the same activity after it is written). */
+  record(snapshot: CaseSnapshot, audit: AuditNote, notices?: NoticeRequest[]): Promise<void> {
     this.seq += 1;
-    const record: TransitionRecord = { seq: this.seq, snapshot, audit };
+    const record: TransitionRecord = { seq: this.seq, snapshot, audit, ...(notices ? { notices } : {}) };
     const done = this.chain
       .then(() => this.write({ ...record, prev: this.anchor }))
       .then((written) => {
