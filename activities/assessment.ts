@@ -110,8 +110,10 @@ export async function recordAssessmentProjection(db: Db, p: AssessmentProjection
   });
 }
 
-/** The assessment activities, built with their dependencies (convention 2). */
-/** `notify` stores and sends notices (activities/index.ts): those that travel with a cycle's transition. */
+/**
+ * The assessment activities, built with their dependencies (convention 2); `notify` stores and sends
+ * notices (activities/index.ts), for those that travel with a cycle's transition.
+ */
 export function createAssessmentActivities(
   deps: { db: Db; auditKey?: AuditKey },
   notify: (requests: NoticeRequest[]) => Promise<unknown>,

@@ -11,15 +11,16 @@ import { since } from './generation';
 import type { NoticeRequest } from '../../domain/vocabulary';
 
 const { loadCalendar, sendNotices } = caseActivities;
+const { recordTransition } = projectionActivities;
 
 /**
  * Since this patch a step's notices are stored and sent by the activity that writes its last
  * transition (`TransitionRecord.notices`) instead of a `sendNotices` activity of their own after it:
- * a deadline's red transition and its 督办 cost one local activity and one workflow activation fewer
- * (`bench:timers`). Older histories replay their separate `sendNotices`.
+ * a deadline's red transition and its 督办 are one local activity, one marker and one workflow
+ * activation fewer (no CPU difference `bench:timers` could tell from the box's drift). Older
+ * histories replay their separate `sendNotices`.
  */
 export const NOTICES_WITH_TRANSITION = 'notices-with-transition';
-const { recordTransition } = projectionActivities;
 
 /** A `write` for processes with statistics facts: the envelope first, then the facts taken with it. */
 export const thenFacts =
