@@ -19,23 +19,6 @@ export function useNow(): number {
   return useSyncExternalStore(subscribe, () => now);
 }
 
-const REDUCED_MOTION = '(prefers-reduced-motion: reduce)';
-
-/**
- * Whether the user asked the system for less motion (an OS accessibility setting): the console then
- * opens dialogs, drawers and menus without animation.
- */
-export function useReducedMotion(): boolean {
-  return useSyncExternalStore(
-    (listener) => {
-      const query = window.matchMedia(REDUCED_MOTION);
-      query.addEventListener('change', listener);
-      return () => query.removeEventListener('change', listener);
-    },
-    () => window.matchMedia(REDUCED_MOTION).matches,
-  );
-}
-
 export interface Loaded<T> {
   data: T | undefined;
   error: string | undefined;

@@ -5,8 +5,8 @@ import { lazy, StrictMode, Suspense, type ComponentType, type ReactNode } from '
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { APPLICATION_ROLES, AuthProvider, BOARD_ROLES, REPORTER_ROLES, TASK_CREATOR_ROLES, useAuth } from './auth';
-import { useReducedMotion } from './hooks';
 import { I18nProvider, useI18n } from './i18n';
+import { useReducedMotion } from './motion';
 import { WHISTLE_ROLES, WHISTLE_VIEWER_ROLES } from './pages/whistles/access';
 import type { Role } from './api/types';
 
