@@ -4,7 +4,7 @@
 // (workflows/shared/sandbox-setup.ts), alternating rounds so a loaded machine affects both alike;
 // prints the CPU ms per replayed history of each. Also the bytes Temporal stores for the history's
 // payloads, sealed by the payload codec in its first format (JSON with base64) and in its current one.
-// `npx tsx bench/replay-cost.ts [copies=40] [rounds=4]`
+// `npx tsx bench/replay-cost.ts [copies=40] [rounds=4] [history=approval-regular-activities]`
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
@@ -13,12 +13,11 @@ import type { Payload } from '@temporalio/common';
 import { AesGcmPayloadCodec, payloadToJson } from '../runtime/payload-codec';
 import { bundleWorkflows, WORKFLOWS_PATH } from '../worker/create-worker';
 
-const [copies = 40, rounds = 4] = process.argv.slice(2).map(Number);
+const [copies = 40, rounds = 4] = process.argv.slice(2, 4).map(Number);
+const historyName = process.argv[4] ?? 'approval-regular-activities';
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const history = historyFromJSON(
-  JSON.parse(
-    readFileSync(new URL('../tests/fixtures/histories/approval-regular-activities.json', import.meta.url), 'utf8'),
-  ),
+  JSON.parse(readFileSync(new URL(`../tests/fixtures/histories/${historyName}.json`, import.meta.url), 'utf8')),
 );
 const actions = history.events?.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
 
@@ -39,7 +38,7 @@ for (let r = 0; r < rounds; r += 1) {
   }
 }
 console.log(
-  `approval history: ${history.events?.length} events, ${actions} actions; ${copies} replays × ${rounds} rounds`,
+  `${historyName}: ${history.events?.length} events, ${actions} actions; ${copies} replays × ${rounds} rounds`,
 );
 for (const [name, xs] of Object.entries(cpu)) {
   const sorted = [...xs].sort((a, b) => a - b);

@@ -10,7 +10,7 @@ import { DEFAULT_SLA_THRESHOLDS } from '../domain/sla-clock';
 import os from 'node:os';
 import { ApiClient } from './lib/api-client';
 import { cpuPerAction, cpuSnapshot } from './lib/cpu';
-import { sdkFigures, stageFigures } from './lib/costs';
+import { byLabel, sdkFigures, serverFigures, stageFigures } from './lib/costs';
 import { announce, percentiles, readSettings, sleep, table, writeResults } from './lib/report';
 import { residentMiB, startSystem } from './lib/system';
 import { waitUntil } from './lib/verify';
@@ -18,6 +18,7 @@ import { waitUntil } from './lib/verify';
 const spec = {
   cases: { default: 1_000, help: 'open cases whose deadlines expire within the same minute (issue figure: 10000)' },
   concurrency: { default: 16, help: 'concurrent users creating them' },
+  spreadS: { default: 59, help: 'seconds from the first deadline to the last (issue: within one minute)' },
   leadS: { default: 0, help: 'seconds from the start of creation to the first deadline (0 = estimate from a probe)' },
   timeoutS: { default: 1_800, help: 'give up waiting for escalation after this long' },
 };
@@ -53,26 +54,51 @@ interface PhaseFigures {
   loadAverageAtEnd: number[];
   stages: ReturnType<typeof stageFigures>;
   sdk: ReturnType<typeof sdkFigures>;
+  /** The dev server's gRPC requests per case by operation (`serverFigures`). */
+  serverRequestsPerCase: Record<string, number>;
+  /** Tasks the server's matching service queued, on the task queue itself or a worker's sticky queue. */
+  tasksQueued: { normal: number; sticky: number };
 }
 const phases: Record<string, PhaseFigures> = {};
-let phaseMark = { at: performance.now(), cpu: cpuSnapshot(sys.pids()), metrics: await sys.workerMetrics() };
+const scrapeServer = async () => (sys.temporalMetricsUrl ? (await fetch(sys.temporalMetricsUrl)).text() : '');
+const tasksQueued = (text: string) => {
+  let normal = 0;
+  let sticky = 0;
+  for (const [partition, n] of byLabel(text, 'tasks_added', 'partition'))
+    if (partition === '__sticky__') sticky += n;
+    else normal += n;
+  return { normal, sticky };
+};
+let phaseMark = {
+  at: performance.now(),
+  cpu: cpuSnapshot(sys.pids()),
+  metrics: await sys.workerMetrics(),
+  server: await scrapeServer(),
+};
 await sys.drainStageTimings();
 async function endPhase(name: string, cases: number): Promise<void> {
   const at = performance.now();
   const cpu = cpuSnapshot(sys.pids());
   const metrics = await sys.workerMetrics();
+  const server = await scrapeServer();
   const stages = stageFigures(await sys.drainStageTimings(), Math.max(1, cases));
+  const [queuedBefore, queuedAfter] = [tasksQueued(phaseMark.server), tasksQueued(server)];
   phases[name] = {
     wallS: Math.round(at - phaseMark.at) / 1000,
     cpuMsPerCase: cpuPerAction(phaseMark.cpu, cpu, Math.max(1, cases)),
     loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
     stages,
     sdk: sdkFigures(phaseMark.metrics, metrics),
+    serverRequestsPerCase: serverFigures(phaseMark.server, server, Math.max(1, cases)).service,
+    tasksQueued: {
+      normal: queuedAfter.normal - queuedBefore.normal,
+      sticky: queuedAfter.sticky - queuedBefore.sticky,
+    },
   };
   console.log(
     `[bench] ${name}: ${phases[name].wallS} s, CPU ms per case ${JSON.stringify(phases[name].cpuMsPerCase)}, load ${phases[name].loadAverageAtEnd.join(' ')}`,
   );
-  phaseMark = { at, cpu, metrics };
+  phaseMark = { at, cpu, metrics, server };
 }
 const memory: { t: number; mib: number }[] = [];
 const t0 = performance.now();
@@ -139,13 +165,13 @@ try {
   await Promise.all(
     Array.from({ length: settings.concurrency }, async () => {
       for (let i = next++; i < settings.cases; i = next++)
-        ids.push(await create(i, minuteStart + (i * 59_000) / settings.cases));
+        ids.push(await create(i, minuteStart + (i * settings.spreadS * 1_000) / settings.cases));
     }),
   );
   const createdMs = Date.now() - createStart;
   await endPhase('creation', ids.length);
   console.log(
-    `[bench] created ${ids.length} tasks in ${(createdMs / 1000).toFixed(1)} s; deadlines from ${new Date(minuteStart).toISOString()} for 59 s`,
+    `[bench] created ${ids.length} tasks in ${(createdMs / 1000).toFixed(1)} s; deadlines from ${new Date(minuteStart).toISOString()} for ${settings.spreadS} s`,
   );
 
   const db = sys.database.db;
@@ -180,7 +206,7 @@ try {
     settings.timeoutS * 1_000,
     1_000,
   );
-  const lastDeadline = minuteStart + ((settings.cases - 1) * 59_000) / settings.cases;
+  const lastDeadline = minuteStart + ((settings.cases - 1) * settings.spreadS * 1_000) / settings.cases;
   const afterLastMs = Math.round(Date.now() - lastDeadline);
   await endPhase('escalation', ids.length);
 
@@ -239,7 +265,7 @@ try {
       ],
     ),
     '',
-    'Escalated = the task’s clock projected red and its 督办 (overdue notice) written. Deadlines are spread evenly over one minute. Lateness = the red transition’s instant in the audit log minus the projected deadline.',
+    `Escalated = the task’s clock projected red and its 督办 (overdue notice) written. Deadlines are spread evenly over ${settings.spreadS} s. Lateness = the red transition’s instant in the audit log minus the projected deadline.`,
     `Creations retried after a 503 or 409 request-in-progress (same Idempotency-Key): ${retriedCreations}.`,
     '',
     table(
@@ -254,6 +280,8 @@ try {
         'load at end',
         'sticky cache hit / miss',
         'workflow tasks',
+        'tasks queued: task queue / sticky',
+        'history fetches per case',
       ],
       Object.entries(phases).map(([name, p]) => [
         name,
@@ -266,6 +294,8 @@ try {
         p.loadAverageAtEnd.join(' '),
         `${sdkCount(p, 'temporal_sticky_cache_hit')} / ${sdkCount(p, 'temporal_sticky_cache_miss')}`,
         p.sdk.temporal_workflow_task_execution_latency?.count ?? 0,
+        `${p.tasksQueued.normal} / ${p.tasksQueued.sticky}`,
+        p.serverRequestsPerCase.GetWorkflowExecutionHistory ?? 0,
       ]),
     ),
     '',

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   CalendarYearMissingError,
+  DEFAULT_OFFICE_HOURS,
   buildCalendar,
   calendarDataSchema,
   durationSchema,
@@ -269,5 +270,18 @@ describe('schemas', () => {
     expect(officeHoursSchema.safeParse([{ start: '09:00', end: '08:00' }]).success).toBe(false);
     expect(officeHoursSchema.safeParse([{ start: '9:00', end: '12:00' }]).success).toBe(false);
     expect(officeHoursSchema.safeParse([]).success).toBe(false);
+  });
+
+  it('builds the same calendar from data its caller says was validated (a workflow), with valid default office hours', () => {
+    expect(officeHoursSchema.safeParse(DEFAULT_OFFICE_HOURS).success).toBe(true);
+    const rebuilt = buildCalendar(OFFICIAL_2025_2026, { fallback: 'refuse', validated: true });
+    for (const [unit, from, amount] of [
+      ['workday', '2025-01-26', 5],
+      ['workhour', '2025-09-30', 12],
+      ['workday', '2026-02-13', 3],
+    ] as const)
+      expect(rebuilt.deadline(unit, sh(from), amount)).toEqual(calendar.deadline(unit, sh(from), amount));
+    expect(rebuilt.coveredYears).toEqual(calendar.coveredYears);
+    expect(rebuilt.officeHours).toEqual(calendar.officeHours);
   });
 });

@@ -5,8 +5,8 @@ import { useTestSystem } from '../support/system';
 /*
  * The worker's workflow sandbox captures no stack frames (workflows/shared/sandbox-setup.ts): the
  * SDK's promise hook builds an Error stack for every promise a workflow creates, which cost about a
- * quarter of the workflow thread's CPU per action. A refused action still carries its bilingual
- * message and code; the stack-trace query still answers, without frames.
+ * quarter of the workflow thread's CPU per action; and the hook records no promise. A refused action
+ * still carries its bilingual message and code; the stack-trace query still answers, without frames.
  */
 const t = useTestSystem('sandbox-stack');
 const auth = async (username: string) => ({ authorization: `Bearer ${await t.tokenFor(username)}` });
@@ -18,7 +18,7 @@ const newTask = {
 };
 
 describe('workflow sandbox stack traces', () => {
-  it('keeps no frames in the stack-trace query, and refusals keep their message and code', async () => {
+  it('keeps no frames or promises in the stack-trace queries, and refusals keep their message and code', async () => {
     const res = await request(t.app)
       .post('/api/v1/tasks')
       .set(await auth('t01.supervisor'))
@@ -29,6 +29,11 @@ describe('workflow sandbox stack traces', () => {
     const stacks = await t.deps.temporal.workflow.getHandle(id).query<string>('__stack_trace');
     expect(typeof stacks).toBe('string');
     expect(stacks).not.toMatch(/^\s+at /m);
+    const enhanced = await t.deps.temporal.workflow
+      .getHandle(id)
+      .query<{ stacks: unknown[] }>('__enhanced_stack_trace');
+    // The promise hook recorded no promise at all (before the shortcut: one entry without frames).
+    expect(enhanced.stacks).toEqual([]);
 
     const refused = await request(t.app)
       .post(`/api/v1/tasks/${id}/actions`)

@@ -25,7 +25,7 @@ export function levelClockPlan(
   let budget: Duration;
   try {
     const { data, region, fallback } = c.clocks.calendarContext;
-    budget = limitBudget(limit, now, buildCalendar(data, { region, fallback }));
+    budget = limitBudget(limit, now, buildCalendar(data, { region, fallback, validated: true }));
   } catch (err) {
     if (err instanceof CalendarYearMissingError)
       throw rule(err.code, `${err.year} 年的节假日数据尚未录入，无法计算期限`, `No holiday calendar for ${err.year}`);

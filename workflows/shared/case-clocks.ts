@@ -99,7 +99,11 @@ export class CaseClocks {
 
   /** The calendar and its data are replaced, never changed in place: an action's memento shares them. */
   private build(context: CalendarContext): WorkingCalendar {
-    const calendar = buildCalendar(context.data, { region: context.region, fallback: context.fallback });
+    const calendar = buildCalendar(context.data, {
+      region: context.region,
+      fallback: context.fallback,
+      validated: true,
+    });
     [context, context.data, calendar].forEach(shareInMementos);
     return calendar;
   }

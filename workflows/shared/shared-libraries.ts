@@ -11,6 +11,15 @@ import { z } from 'zod';
  */
 export const sharedZod = z;
 
+/*
+ * No compiled parsers: zod compiles an object schema's parser (`new Function`) on its first parse,
+ * for that schema instance. Every workflow evaluates its own copy of our modules and so builds its
+ * own schema instances, on each start and each replay after a cache eviction, and parses with each
+ * only a few times: every workflow compiled every object schema it used again, and Node scanned
+ * each compiled text for a source map.
+ */
+z.config({ jitless: true });
+
 z.object({ text: z.string().min(1), list: z.array(z.number()).optional(), kind: z.enum(['a', 'b']) })
   .strict()
   .safeParse({ text: 'x', list: [1], kind: 'a' });

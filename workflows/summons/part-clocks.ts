@@ -20,7 +20,7 @@ export function handleClock(c: PartCase, now: number, reason: string): ClockChan
   let clock: SlaClock;
   try {
     const { data, region, fallback } = c.clocks.calendarContext;
-    clock = startClock(limitBudget(limit, now, buildCalendar(data, { region, fallback })), now, {
+    clock = startClock(limitBudget(limit, now, buildCalendar(data, { region, fallback, validated: true })), now, {
       reason: `${reason}（${limitLabel(limit)}）`,
     });
   } catch (err) {
