@@ -2,7 +2,6 @@
 // embedded PostgreSQL, migrations, demo seed, worker and API — all under the data folder so a
 // restart keeps every case. Ctrl-C stops everything cleanly.
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -15,10 +14,10 @@ import { startApiServer } from '../runtime/api-server';
 import { loadAuditKey } from '../runtime/audit-key';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../runtime/embedded-postgres';
 import { createLogger } from '../runtime/logger';
-import { connectClient, connectWorker, temporalDataConverter } from '../runtime/temporal-connection';
+import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { resolveTemporalBinary } from '../runtime/temporal-binaries';
 import { ensureAssessmentSchedules } from '../worker/assessment-schedules';
-import { cachedWorkflowBundle, createWorker } from '../worker/create-worker';
+import { createConfiguredWorker } from '../worker/create-worker';
 import { ensureNoticeDelivery } from '../worker/notice-delivery';
 
 const started = performance.now();
@@ -83,16 +82,9 @@ async function main(): Promise<void> {
   const client = await connectClient(config.temporal, address);
   stops.unshift(() => client.connection.close());
   const workerConnection = await connectWorker(config.temporal, address);
-  const worker = await createWorker({
+  const worker = await createConfiguredWorker(config, {
     connection: workerConnection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
     activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
-    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache'), {
-      stackTraces: config.temporal.workflowStackTraces,
-    }),
-    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    dataConverter: temporalDataConverter(config.temporal),
   });
   const running = worker.run();
   stops.unshift(async () => {

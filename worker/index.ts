@@ -1,16 +1,15 @@
 // Production worker entrypoint: configured entirely by environment (see README).
-import path from 'node:path';
 import { createActivities } from '../activities';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase, runMigrations } from '../db';
 import { seedNationalCalendar } from '../db/seed/seed';
 import { loadAuditKey } from '../runtime/audit-key';
 import { createLogger } from '../runtime/logger';
-import { connectClient, connectWorker, temporalDataConverter } from '../runtime/temporal-connection';
+import { connectClient, connectWorker } from '../runtime/temporal-connection';
 import { syncAssessmentSchedules } from './assessment-schedules';
 import { Runtime } from '@temporalio/worker';
 import { enableStageTiming } from '../runtime/stage-timing';
-import { cachedWorkflowBundle, createWorker, workerRuntimeOptions } from './create-worker';
+import { createConfiguredWorker, workerRuntimeOptions } from './create-worker';
 import { ensureNoticeDelivery } from './notice-delivery';
 
 async function main(): Promise<void> {
@@ -31,17 +30,9 @@ async function main(): Promise<void> {
   const connection = await connectWorker(config.temporal, config.temporal.address);
   // The activities' client (the calendar fan-out signals live cases with it).
   const client = await connectClient(config.temporal, config.temporal.address);
-  const worker = await createWorker({
+  const worker = await createConfiguredWorker(config, {
     connection,
-    namespace: config.temporal.namespace,
-    taskQueue: config.temporal.taskQueue,
     activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
-    workflowBundle: await cachedWorkflowBundle(path.join(config.dataDir, 'cache'), {
-      stackTraces: config.temporal.workflowStackTraces,
-    }),
-    maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-    activationTimeoutMs: config.temporal.activationTimeoutMs,
-    dataConverter: temporalDataConverter(config.temporal),
   });
   await syncAssessmentSchedules(config, config.temporal.address, database.db);
   await ensureNoticeDelivery(client, config.temporal.taskQueue);

@@ -4,13 +4,17 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config';
-import { createWorker } from '../../worker/create-worker';
+import { Client } from '@temporalio/client';
+import { temporalDataConverter } from '../../runtime/temporal-connection';
+import { createConfiguredWorker } from '../../worker/create-worker';
 import { createDevEnvironment } from '../support/temporal';
 
 /*
  * Workflow code runs without the SDK's per-call watchdog thread unless WORKFLOW_ACTIVATION_TIMEOUT_MS
  * asks for it (worker/create-worker.ts): off, a long synchronous computation finishes; on, the
- * workflow task running it fails with the timeout and is retried, and the worker stays up.
+ * workflow task running it fails with the timeout and is retried, and the worker stays up. The
+ * worker is built from the configuration as `npm start` and the worker entrypoint build it
+ * (`createConfiguredWorker`; `npm start` once left the setting out).
  */
 const ITERATIONS = 300_000_000;
 
@@ -31,18 +35,24 @@ describe('WORKFLOW_ACTIVATION_TIMEOUT_MS', () => {
     await env?.teardown();
   });
 
-  async function runWith(activationTimeoutMs: number | undefined) {
+  async function runWith(settings: Record<string, string>) {
     const taskQueue = `busy-${randomUUID()}`;
-    const worker = await createWorker({
+    const config = loadConfig({
+      ...settings,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      TEMPORAL_CODEC_KEYS: `t:${'ab'.repeat(32)}`,
+    });
+    const worker = await createConfiguredWorker(config, {
       connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
       activities: {} as never,
       workflowBundle: bundle,
-      activationTimeoutMs,
     });
+    // Pollers as worker/create-worker.ts sets them: 8 on the sticky queue, 8 on the task queue.
+    expect(worker.options.workflowTaskPollerBehavior).toMatchObject({ type: 'simple-maximum', maximum: 16 });
+    expect(worker.options.nonStickyToStickyPollRatio).toBe(0.5);
+    const client = new Client({ connection: env.connection, dataConverter: temporalDataConverter(config.temporal) });
     return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start('busyLoopWorkflow', {
+      const handle = await client.workflow.start('busyLoopWorkflow', {
         taskQueue,
         workflowId: `busy-${randomUUID()}`,
         args: [ITERATIONS],
@@ -70,11 +80,11 @@ describe('WORKFLOW_ACTIVATION_TIMEOUT_MS', () => {
   });
 
   it('lets a long computation finish without the guard, and fails its workflow task with it', async () => {
-    const off = await runWith(undefined);
+    const off = await runWith({});
     expect(off.outcome).not.toBeNull();
     expect(off.failures).toEqual([]);
 
-    const on = await runWith(20);
+    const on = await runWith({ WORKFLOW_ACTIVATION_TIMEOUT_MS: '20' });
     expect(on.outcome).toBeNull();
     expect(on.failures.length).toBeGreaterThan(0);
     expect(on.failures[0]).toMatch(/timed out/i);
