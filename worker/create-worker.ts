@@ -181,7 +181,8 @@ export async function createWorker(opts: {
 /**
  * The worker as configured (`npm start` and the worker entrypoint both run this, so both honour the
  * same settings): the cached workflow bundle, the cache size, the activation watchdog and the
- * payload codec from `config`. Tests may pass their own `workflowBundle`.
+ * payload codec from `config`. Tests and the benches' worker (bench/lib/worker-main.ts) pass their
+ * own `workflowBundle`.
  */
 export async function createConfiguredWorker(
   config: Config,

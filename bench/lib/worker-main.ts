@@ -7,9 +7,9 @@ import { createActivities } from '../../activities';
 import { loadConfig } from '../../config';
 import { openDatabase } from '../../db';
 import { loadAuditKey } from '../../runtime/audit-key';
-import { connectClient, connectWorker, temporalDataConverter } from '../../runtime/temporal-connection';
+import { connectClient, connectWorker } from '../../runtime/temporal-connection';
 import { enableStageTiming } from '../../runtime/stage-timing';
-import { cachedWorkflowBundle, createWorker, workerRuntimeOptions } from '../../worker/create-worker';
+import { cachedWorkflowBundle, createConfiguredWorker, workerRuntimeOptions } from '../../worker/create-worker';
 
 const config = loadConfig();
 if (!config.db.url || !config.temporal.address) throw new Error('DATABASE_URL and TEMPORAL_ADDRESS are required');
@@ -18,13 +18,9 @@ if (config.stageTimingFile) enableStageTiming(config.stageTimingFile);
 const database = openDatabase(config.db.url, { genericPlans: true });
 const connection = await connectWorker(config.temporal, config.temporal.address);
 const client = await connectClient(config.temporal, config.temporal.address);
-const worker = await createWorker({
+const worker = await createConfiguredWorker(config, {
   connection,
-  namespace: config.temporal.namespace,
-  taskQueue: config.temporal.taskQueue,
   activities: createActivities({ db: database.db, temporal: client, auditKey: loadAuditKey(config.audit) }),
-  maxCachedWorkflows: config.temporal.maxCachedWorkflows,
-  dataConverter: temporalDataConverter(config.temporal),
   // Kept across bench runs (the key is a hash of every source the bundle depends on), outside the user's data folder.
   workflowBundle: await cachedWorkflowBundle(
     fileURLToPath(new URL('../../node_modules/.cache/township-bench', import.meta.url)),
