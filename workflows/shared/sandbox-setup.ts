@@ -15,11 +15,12 @@ Error.stackTraceLimit = 0;
  * Even without frames the hook still ran, per promise created and settled in a workflow, two
  * `Function` constructions (the sandbox's activator and its `Error`, found through
  * `promise.constructor.constructor`), an Error, two regular expressions and two map writes — about
- * 5 % of a task's replay (`bench/replay-cost.ts`). Giving the sandbox's `Promise` its own `constructor`
- * that answers those two lookups with ready functions keeps the activator lookup exact (the SDK
- * still ties an unhandled rejection to its workflow through it) and hands the hook an Error
- * stand-in without a stack, on which the hook stops before recording the promise
- * (tests/workflows/sandbox-stack-limit.test.ts). Any other source is compiled as before.
+ * 5 % of a task's replay (its history replayed as in `bench/replay-cost.ts`, without the watchdog).
+ * Giving the sandbox's `Promise` its own `constructor` that answers those two lookups with ready
+ * functions keeps the activator lookup exact (the SDK still ties an unhandled rejection to its
+ * workflow through it) and hands the hook an Error stand-in without a stack, on which the hook stops
+ * before recording the promise (tests/workflows/sandbox-stack-limit.test.ts). Any other source is
+ * compiled as before.
  */
 const ACTIVATOR_SOURCE = 'return globalThis.__TEMPORAL_ACTIVATOR__';
 const ERROR_SOURCE = 'return globalThis.Error';
