@@ -172,8 +172,9 @@ export interface CalendarOptions {
   officeHours?: OfficeHours;
   /**
    * The data was accepted by {@link calendarDataSchema} before it reached the caller, which builds
-   * it again: a workflow, whose calendar the API built before starting the case (or the calendar
-   * activity read from rows the database constrains), builds it on every start and every replay.
+   * it again: a workflow's clocks (workflows/shared/case-clocks.ts), whose calendar the API built
+   * before starting the case (or the calendar activity read from rows the database constrains),
+   * build it on every start and every replay.
    * Skips the parse, whose fresh schemas in each workflow's sandbox cost about a tenth of the
    * workflow thread's CPU in `bench:timers`. Anything else leaves it unset.
    */

@@ -1,4 +1,4 @@
-import { buildCalendar, CalendarYearMissingError, type Duration } from '../../domain/calendar';
+import { CalendarYearMissingError, type Duration } from '../../domain/calendar';
 import { LEVEL_LABEL, limitBudget, limitLabel, type IncidentLevelNo } from '../../domain/incident';
 import { startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
@@ -24,8 +24,7 @@ export function levelClockPlan(
   const key = round > 0 ? `level-${level}-r${round}` : `level-${level}`;
   let budget: Duration;
   try {
-    const { data, region, fallback } = c.clocks.calendarContext;
-    budget = limitBudget(limit, now, buildCalendar(data, { region, fallback, validated: true }));
+    budget = limitBudget(limit, now, c.clocks.workingCalendar);
   } catch (err) {
     if (err instanceof CalendarYearMissingError)
       throw rule(err.code, `${err.year} 年的节假日数据尚未录入，无法计算期限`, `No holiday calendar for ${err.year}`);

@@ -1,4 +1,4 @@
-import { buildCalendar, CalendarYearMissingError } from '../../domain/calendar';
+import { CalendarYearMissingError } from '../../domain/calendar';
 import { limitBudget, limitLabel } from '../../domain/incident';
 import { startClock, stopClock, type SlaClock } from '../../domain/sla-clock';
 import type { Actor } from '../shared/actor';
@@ -19,8 +19,7 @@ export function handleClock(c: PartCase, now: number, reason: string): ClockChan
   const limit = c.input.limits.handling;
   let clock: SlaClock;
   try {
-    const { data, region, fallback } = c.clocks.calendarContext;
-    clock = startClock(limitBudget(limit, now, buildCalendar(data, { region, fallback, validated: true })), now, {
+    clock = startClock(limitBudget(limit, now, c.clocks.workingCalendar), now, {
       reason: `${reason}（${limitLabel(limit)}）`,
     });
   } catch (err) {
