@@ -4,7 +4,7 @@ import type { AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
 import { loadCalendarData } from '../db/calendar';
 import type { CalendarData } from '../domain/calendar';
-import type { TransitionRecord } from '../workflows/shared/case-snapshot';
+import type { CaseFacts, TransitionRecord } from '../workflows/shared/case-snapshot';
 import type { IncidentFactsRecord } from '../workflows/incident/definitions';
 import { createAssessmentActivities } from './assessment';
 import { createCalendarRecomputeActivities } from './calendar-recompute';
@@ -37,6 +37,18 @@ export interface ActivityDeps {
   deliveryPolicy?: DeliveryPolicy;
 }
 
+/** Write a process's statistics facts to its own table (each idempotent on the workflow's sequence). */
+function recordCaseFacts(db: Db, facts: CaseFacts): Promise<{ applied: boolean }> {
+  switch (facts.kind) {
+    case 'incident':
+      return recordIncidentFacts(db, facts.record);
+    case 'summons':
+      return recordSummonsFacts(db, facts.record);
+    case 'summons-part':
+      return recordSummonsPartFacts(db, facts.record);
+  }
+}
+
 /** Activities are built with their dependencies so tests can pass real or fake ones (convention 2). */
 export function createActivities(deps: ActivityDeps) {
   const notify = (requests: NoticeRequest[]) =>
@@ -54,15 +66,16 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),
     /**
-     * Write a transition, then send the notices that travel with it. A notice that cannot be
+     * Write a transition and the statistics facts that travel with it, then send its notices. A notice that cannot be
      * stored fails the activity (retried: the transition is not written twice), never the transition.
      */
     async recordTransition(record: TransitionRecord): Promise<AuditWrite> {
-      const written = await timeStage('worker.projection', () =>
-        guardProjection(record.snapshot.caseId, 'transition', record, () =>
-          recordTransition(deps.db, record, deps.auditKey),
-        ),
-      );
+      const written = await guardProjection(record.snapshot.caseId, 'transition', record, async () => {
+        const entry = await timeStage('worker.projection', () => recordTransition(deps.db, record, deps.auditKey));
+        // Written again on a retry (the transition is not): facts are idempotent on their sequence.
+        if (record.facts) await timeStage('worker.facts', () => recordCaseFacts(deps.db, record.facts!));
+        return entry;
+      });
       if (record.notices?.length) await notify(record.notices);
       return written;
     },

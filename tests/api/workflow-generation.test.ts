@@ -4,6 +4,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { bundleWorkflows } from '../../worker/create-worker';
 import { useTestSystem } from '../support/system';
+import { eq } from 'drizzle-orm';
+import { auditLog, incidentFacts } from '../../db/schema';
 import { GENERATION_MEMO, WORKFLOW_GENERATION } from '../../workflows/shared/definitions';
 
 /*
@@ -67,6 +69,35 @@ describe('the workflow generation', () => {
     await expect(
       Worker.runReplayHistory({ workflowBundle: await bundleWorkflows() }, history, id),
     ).resolves.toBeUndefined();
+  });
+
+  it("an incident's statistics facts travel with each transition: one local activity per transition, facts as of the last", async () => {
+    const opened = await post('t01.dispatcher', '/api/v1/incidents', {
+      source: 'patrol',
+      categoryCode: 'dispute',
+      gridId: 'lk.t01.v01.g01',
+      level: 1,
+      title: '邻里纠纷',
+      description: '楼上漏水引发争执',
+      location: { address: '城关镇胡寨村' },
+      attachments: [],
+    });
+    const id = opened.caseId as string;
+    await post('t01.v01.g01.grid', `/api/v1/incidents/${id}/actions`, { type: 'sign' });
+    await post('t01.v01.g01.grid', `/api/v1/incidents/${id}/actions`, { type: 'escalate', reason: '网格无法调解' });
+
+    const entries = await t.tdb.db
+      .select({ seq: auditLog.seq })
+      .from(auditLog)
+      .where(eq(auditLog.streamId, id))
+      .orderBy(auditLog.seq);
+    expect(entries.length).toBeGreaterThanOrEqual(3);
+    const h = await historyOf(id);
+    // Before, each transition's facts were a local activity of their own: twice as many markers.
+    expect(h.markers.filter((m) => m === 'core_local_activity')).toHaveLength(entries.length);
+    expect(h.markers.filter((m) => m === 'core_patch')).toEqual([]);
+    const [facts] = await t.tdb.db.select().from(incidentFacts).where(eq(incidentFacts.caseId, id));
+    expect(facts).toMatchObject({ seq: entries.at(-1)!.seq, currentLevel: 2, escalations: 1 });
   });
 
   it('a summons passes its generation to the part it starts for each department', async () => {

@@ -27,7 +27,11 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * patch and no generation in its memo, which must replay through `patched()` as recorded.
  * `task-overdue-notice-activity` is a generation-1 task (recorded at 69d6e72 on the time-skipping
  * server) that turned blue, yellow and red, its 督办 sent by a `sendNotices` local activity of its own
- * after the red transition was written.
+ * after the red transition was written. `incident-facts-activity`, `summons-facts-activity` and
+ * `summons-part-facts-activity` are generation-2 cases (recorded at 942b430 through the API, driven
+ * as `bench:throughput` drives them) that wrote each transition's statistics facts by a local
+ * activity of their own after it (`FACTS_WITH_TRANSITION` in workflows/shared/case-runner.ts): they
+ * replay through `patched()` with that activity.
  */
 const fixture = (name: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));
@@ -49,6 +53,9 @@ describe('replay of histories from earlier versions', () => {
     'summons-resummon-ruling',
     'summons-part-resummon-ruled',
     'task-overdue-notice-activity',
+    'incident-facts-activity',
+    'summons-facts-activity',
+    'summons-part-facts-activity',
   ])('%s replays with the current workflows', async (name) => {
     await expect(Worker.runReplayHistory({ workflowBundle }, fixture(name), name)).resolves.toBeUndefined();
   });

@@ -27,7 +27,7 @@ export async function incidentWorkflow(input: StartIncidentInput): Promise<Incid
     update: incidentActionUpdate,
     // The envelope, then the statistics facts as they were at that transition, in the recorder's order.
     facts: (seq) => incident.facts(seq),
-    write: thenFacts(recordIncidentFacts),
+    write: thenFacts('incident', recordIncidentFacts),
     extra: async ({ summons }) => {
       if (!summons) return;
       // The whistle runs as a child: the event waits for its outcome and resumes with it.

@@ -3,7 +3,7 @@ import { setHandler } from '@temporalio/workflow';
 import { caseActivities, projectionActivities } from '../shared/activities';
 import { CaseChanges } from './case-changes';
 import type { CaseEffects, CaseMachine } from './case-machine';
-import type { AuditNote, TransitionRecord } from './case-snapshot';
+import type { AuditNote, CaseFacts, FactsByKind, TransitionRecord } from './case-snapshot';
 import { ClockWatch, openCase, serveCaseReads } from './case-workflow';
 import { CaseRecorder } from './recorder';
 import { openRectificationTask } from './rectification';
@@ -22,12 +22,26 @@ const { recordTransition } = projectionActivities;
  */
 export const NOTICES_WITH_TRANSITION = 'notices-with-transition';
 
-/** A `write` for processes with statistics facts: the envelope first, then the facts taken with it. */
+/**
+ * Since this patch a transition's statistics facts travel with it (`TransitionRecord.facts`): the
+ * projection activity writes the transition, then the facts, so an incident's or a summons' step
+ * is one local activity instead of two. Older histories replay the facts activity of their own.
+ */
+export const FACTS_WITH_TRANSITION = 'facts-with-transition';
+
+/**
+ * A `write` for processes with statistics facts: the transition, then the facts taken with it —
+ * both by the projection activity, or (before {@link FACTS_WITH_TRANSITION}) the facts by
+ * `writeFacts` after it.
+ */
 export const thenFacts =
-  <Facts>(writeFacts: (facts: Facts) => Promise<unknown>) =>
-  async (transition: TransitionRecord, facts: Facts | undefined): Promise<unknown> => {
+  <K extends keyof FactsByKind>(kind: K, writeFacts: (facts: FactsByKind[K]) => Promise<unknown>) =>
+  async (transition: TransitionRecord, facts: FactsByKind[K] | undefined): Promise<unknown> => {
+    if (facts === undefined) return recordTransition(transition);
+    if (since(FACTS_WITH_TRANSITION))
+      return recordTransition({ ...transition, facts: { kind, record: facts } as CaseFacts });
     const written = await recordTransition(transition);
-    if (facts !== undefined) await writeFacts(facts);
+    await writeFacts(facts);
     return written;
   };
 

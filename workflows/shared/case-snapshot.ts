@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { ClockKind, ClockLevel, NoticeRequest, ProcessType } from '../../domain/vocabulary';
 import type { assignmentSnapshotSchema, clockSnapshotSchema } from './contract';
+import type { IncidentFactsRecord } from '../incident/definitions';
+import type { PartFactsRecord, SummonsFactsRecord } from '../summons/definitions';
 
 /** One projected SLA clock of a case. */
 export type ClockSnapshot = z.infer<typeof clockSnapshotSchema>;
@@ -61,4 +63,19 @@ export interface TransitionRecord {
    * once the transition is written (workflows/shared/case-runner.ts `NOTICES_WITH_TRANSITION`).
    */
   notices?: NoticeRequest[];
+  /**
+   * The statistics facts of the process at this transition, written by the same activity after the
+   * transition (workflows/shared/case-runner.ts `FACTS_WITH_TRANSITION`).
+   */
+  facts?: CaseFacts;
 }
+
+/** Each process with statistics facts, and the record of them it writes at a transition. */
+export interface FactsByKind {
+  incident: IncidentFactsRecord;
+  summons: SummonsFactsRecord;
+  'summons-part': PartFactsRecord;
+}
+
+/** A process's statistics facts at one transition, tagged with the table they go to. */
+export type CaseFacts = { [K in keyof FactsByKind]: { kind: K; record: FactsByKind[K] } }[keyof FactsByKind];

@@ -27,6 +27,7 @@ const PATCHES = {
   'approval-precheck-clock': 1,
   'approval-complete-notice': 1,
   'notices-with-transition': 2,
+  'facts-with-transition': 3,
 } as const satisfies Record<string, number>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -58,7 +58,7 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
   const runner = new CaseRunner<SummonsActionInput, SummonsView, SummonsEffects, SummonsFactsRecord>(summons, {
     update: summonsActionUpdate,
     facts: (seq) => summons.facts(seq),
-    write: thenFacts(recordSummonsFacts),
+    write: thenFacts('summons', recordSummonsFacts),
     // A calendar change moves no deadline of the whistle's own (its parts keep theirs).
     projectCalendarChanges: false,
     // The validator let a close through whose open parts all told the whistle they are ending: it
@@ -104,7 +104,7 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
   const runner = new CaseRunner<PartActionInput, PartView, PartEffects, PartFactsRecord>(part, {
     update: partActionUpdate,
     facts: (seq) => part.facts(seq, Date.now()),
-    write: thenFacts(recordSummonsPartFacts),
+    write: thenFacts('summons-part', recordSummonsPartFacts),
     // Tell the whistle before the end is written, so once any record shows the part ended the
     // whistle knows (its result arrives later, when this workflow has completed). A whistle that
     // is gone (terminated) changes nothing here.
