@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { appendAudit, lockStream, type AuditWrite } from '../db/audit';
 import type { AuditKey } from '../domain/audit-chain';
 import type { TransitionRecord } from '../workflows/shared/case-snapshot';
-import { readModelCtes, writeAtAnchor } from './projection-sql';
+import { writeAtAnchor, writeReadModel } from './projection-sql';
 
 /**
  * Write one transition: its audit entry (signed with `key`) and the new envelope, atomically.
@@ -31,7 +30,7 @@ export async function recordTransition(db: Db, record: TransitionRecord, key?: A
       key,
     );
     if (!written.applied) return written;
-    await tx.execute(sql`with go as (select 1), ${readModelCtes(record, sql.raw('go'))} select 1`);
+    await writeReadModel(tx, record);
     return written;
   });
 }
