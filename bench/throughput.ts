@@ -35,8 +35,7 @@ try {
   console.log(`[bench] driving ${settings.cases} cases with ${settings.concurrency} users…`);
   await sys.drainStageTimings(); // forget the warm-up
   const metricsBefore = await sys.workerMetrics();
-  const scrapeServer = async () => (sys.temporalMetricsUrl ? (await fetch(sys.temporalMetricsUrl)).text() : '');
-  const serverBefore = await scrapeServer();
+  const serverBefore = await sys.serverMetrics();
   const cpuBefore = cpuSnapshot(sys.pids());
   const ours = await runWorkload({
     client,
@@ -46,7 +45,7 @@ try {
     tag: 'throughput',
   });
   const cpuOurs = cpuPerAction(cpuBefore, cpuSnapshot(sys.pids()), ours.actions);
-  const serverOurs = serverFigures(serverBefore, await scrapeServer(), ours.actions);
+  const serverOurs = serverFigures(serverBefore, await sys.serverMetrics(), ours.actions);
   const stages = stageFigures(await sys.drainStageTimings(), ours.actions);
   const sdk = sdkFigures(metricsBefore, await sys.workerMetrics());
   if (ours.failed.length) {
@@ -60,7 +59,7 @@ try {
   const warm = plan.slice(0, settings.warmup);
   if (warm.length) await runBare(temporal, bareQueue, warm, Math.min(settings.concurrency, warm.length));
   console.log(`[bench] bare Temporal: ${plan.length} starts, ${plan.reduce((a, b) => a + b, 0)} updates…`);
-  const bareServerBefore = await scrapeServer();
+  const bareServerBefore = await sys.serverMetrics();
   const bareCpuBefore = cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid });
   const bare = await runBare(temporal, bareQueue, plan, settings.concurrency);
   const cpuBare = cpuPerAction(
@@ -68,7 +67,7 @@ try {
     cpuSnapshot({ ...sys.pids(), 'bare-worker': bareWorker.pid }),
     bare.starts + bare.updates,
   );
-  const serverBare = serverFigures(bareServerBefore, await scrapeServer(), bare.starts + bare.updates);
+  const serverBare = serverFigures(bareServerBefore, await sys.serverMetrics(), bare.starts + bare.updates);
   await temporal.connection.close();
 
   const perSec = (n: number, ms: number) => Math.round((n / (ms / 1000)) * 100) / 100;

@@ -60,7 +60,6 @@ interface PhaseFigures {
   tasksQueued: { normal: number; sticky: number };
 }
 const phases: Record<string, PhaseFigures> = {};
-const scrapeServer = async () => (sys.temporalMetricsUrl ? (await fetch(sys.temporalMetricsUrl)).text() : '');
 const tasksQueued = (text: string) => {
   let normal = 0;
   let sticky = 0;
@@ -73,14 +72,14 @@ let phaseMark = {
   at: performance.now(),
   cpu: cpuSnapshot(sys.pids()),
   metrics: await sys.workerMetrics(),
-  server: await scrapeServer(),
+  server: await sys.serverMetrics(),
 };
 await sys.drainStageTimings();
 async function endPhase(name: string, cases: number): Promise<void> {
   const at = performance.now();
   const cpu = cpuSnapshot(sys.pids());
   const metrics = await sys.workerMetrics();
-  const server = await scrapeServer();
+  const server = await sys.serverMetrics();
   const stages = stageFigures(await sys.drainStageTimings(), Math.max(1, cases));
   const [queuedBefore, queuedAfter] = [tasksQueued(phaseMark.server), tasksQueued(server)];
   phases[name] = {

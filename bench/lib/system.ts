@@ -50,6 +50,8 @@ export interface SystemUnderTest {
   drainStageTimings(): Promise<Record<string, number[]>>;
   /** With `stageTiming`: the worker's Temporal SDK metrics (Prometheus text). */
   workerMetrics(): Promise<string>;
+  /** The dev server's own metrics (Prometheus text; empty on an external Temporal). */
+  serverMetrics(): Promise<string>;
   killWorker(signal?: NodeJS.Signals): Promise<void>;
   startWorker(): Promise<void>;
   restartTemporal(): Promise<void>;
@@ -312,6 +314,9 @@ export async function startSystem(
     },
     async workerMetrics() {
       return metricsAddress ? (await fetch(`http://${metricsAddress}/metrics`)).text() : '';
+    },
+    async serverMetrics() {
+      return temporalMetricsUrl ? (await fetch(temporalMetricsUrl)).text() : '';
     },
     async killWorker(signal = 'SIGKILL') {
       if (!worker) return;
