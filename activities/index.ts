@@ -66,14 +66,17 @@ export function createActivities(deps: ActivityDeps) {
     ...createCalendarRecomputeActivities(deps),
     ...createAuditActivities(deps),
     /**
-     * Write a transition and the statistics facts that travel with it, then send its notices. A notice that cannot be
-     * stored fails the activity (retried: the transition is not written twice), never the transition.
+     * Write a transition and the statistics facts that travel with it, then send its notices. Text
+     * that cannot be stored anywhere in the record is refused before anything is written. A notice
+     * that cannot be stored fails the activity (retried: the transition is not written twice),
+     * never the transition.
      */
     async recordTransition(record: TransitionRecord): Promise<AuditWrite> {
+      const { facts } = record;
       const written = await guardProjection(record.snapshot.caseId, 'transition', record, async () => {
         const entry = await timeStage('worker.projection', () => recordTransition(deps.db, record, deps.auditKey));
         // Written again on a retry (the transition is not): facts are idempotent on their sequence.
-        if (record.facts) await timeStage('worker.facts', () => recordCaseFacts(deps.db, record.facts!));
+        if (facts) await timeStage('worker.facts', () => recordCaseFacts(deps.db, facts));
         return entry;
       });
       if (record.notices?.length) await notify(record.notices);
