@@ -1,5 +1,7 @@
 import type { Request, RequestHandler } from 'express';
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
+import { builtOnce } from '../db/prepared';
 import { accessAudit, type AccessKind } from '../db/schema/access-audit';
 import type { Principal } from './auth';
 
@@ -13,10 +15,33 @@ export interface AccessEntry {
   detail?: Record<string, unknown>;
 }
 
+const ENTRY_COLUMNS = [
+  'kind',
+  'userId',
+  'username',
+  'role',
+  'unitId',
+  'ip',
+  'method',
+  'path',
+  'status',
+  'requestId',
+  'subject',
+  'detail',
+] as const;
+type EntryRow = { [K in (typeof ENTRY_COLUMNS)[number]]: (typeof accessAudit.$inferInsert)[K] };
+/** The insert of one entry, built once; its values are filled in per request. */
+const insertEntry = builtOnce((db) =>
+  db
+    .insert(accessAudit)
+    .values(Object.fromEntries(ENTRY_COLUMNS.map((c) => [c, sql.placeholder(c)])) as unknown as EntryRow)
+    .prepare('access_audit_insert'),
+);
+
 /** Write one access-audit entry for a request (who, from where, what, the answer). */
 export async function recordAccess(db: Db, req: Request, entry: AccessEntry): Promise<void> {
   const p = entry.principal ?? req.principal;
-  await db.insert(accessAudit).values({
+  const row: EntryRow = {
     kind: entry.kind,
     userId: p?.userId ?? null,
     username: entry.username ?? p?.username ?? null,
@@ -29,7 +54,8 @@ export async function recordAccess(db: Db, req: Request, entry: AccessEntry): Pr
     requestId: req.id === undefined ? null : String(req.id),
     subject: entry.subject ?? null,
     detail: entry.detail ?? {},
-  });
+  };
+  await insertEntry(db).execute(row);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request } from 'express';
-import { eq, isNull, or } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import {
   createLocalJWKSet,
   decodeProtectedHeader,
@@ -14,6 +14,7 @@ import {
 } from 'jose';
 import { DEV_ISSUER, type Config } from '../config';
 import type { Db } from '../db';
+import { builtOnce } from '../db/prepared';
 import { orgUnits, users, type OrgUnitKind, type Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { oidcConfiguration } from './oidc-configuration';
@@ -124,30 +125,39 @@ export async function createAuthenticator(config: Config, opts: { persistKey?: b
 /** How a user is looked up: by id, by username, or (for people typing either, e.g. a transfer) by whichever matches. */
 export type UserKey = 'id' | 'username' | 'id-or-username';
 
+const principalWhere: Record<UserKey, SQL> = {
+  id: sql`${users.id} = ${sql.placeholder('value')}`,
+  username: sql`${users.username} = ${sql.placeholder('value')}`,
+  'id-or-username': sql`(${users.id} = ${sql.placeholder('value')} or ${users.username} = ${sql.placeholder('value')})`,
+};
+/** The principal's user and unit, and whether that unit is the org tree's one root (the county). */
+const preparePrincipal = (db: Db, by: UserKey) =>
+  db
+    .select({
+      user: users,
+      unit: orgUnits,
+      soleRoot: sql<boolean>`${orgUnits.parentId} is null and (select count(*) from (select 1 from ${orgUnits} r where r.parent_id is null limit 2) roots) = 1`,
+    })
+    .from(users)
+    .innerJoin(orgUnits, eq(users.unitId, orgUnits.id))
+    .where(principalWhere[by])
+    .prepare(`principal_by_${by.replaceAll('-', '_')}`);
+const principalStatement: Record<UserKey, (db: Db) => ReturnType<typeof preparePrincipal>> = {
+  id: builtOnce((db) => preparePrincipal(db, 'id')),
+  username: builtOnce((db) => preparePrincipal(db, 'username')),
+  'id-or-username': builtOnce((db) => preparePrincipal(db, 'id-or-username')),
+};
+
 /**
  * Load a principal; null when unknown or inactive. Ids and usernames never collide (the database
  * refuses a username equal to another user's id, migration 0010), so even `id-or-username` names at
  * most one user.
  */
 export async function loadPrincipal(db: Db, value: string, by: UserKey = 'id'): Promise<Principal | null> {
-  const where =
-    by === 'id'
-      ? eq(users.id, value)
-      : by === 'username'
-        ? eq(users.username, value)
-        : or(eq(users.id, value), eq(users.username, value));
-  const rows = await db
-    .select({ user: users, unit: orgUnits })
-    .from(users)
-    .innerJoin(orgUnits, eq(users.unitId, orgUnits.id))
-    .where(where);
+  const rows = await principalStatement[by](db).execute({ value });
   if (rows.length > 1) throw new Error(`${value} names ${rows.length} users`);
   const row = rows[0];
   if (!row || !row.user.active) return null;
-  const roots =
-    row.unit.parentId === null
-      ? await db.select({ id: orgUnits.id }).from(orgUnits).where(isNull(orgUnits.parentId)).limit(2)
-      : [];
   return {
     userId: row.user.id,
     username: row.user.username,
@@ -157,7 +167,7 @@ export async function loadPrincipal(db: Db, value: string, by: UserKey = 'id'): 
     unitPath: row.unit.path,
     unitKind: row.unit.kind,
     isLeader: row.user.isLeader,
-    unitIsSoleRoot: roots.length === 1,
+    unitIsSoleRoot: row.soleRoot,
   };
 }
 

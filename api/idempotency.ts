@@ -3,6 +3,7 @@ import canonicalize from 'canonicalize';
 import { and, eq, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Request } from 'express';
 import type { Db } from '../db';
+import { builtOnce } from '../db/prepared';
 import { idempotencyKeys } from '../db/schema';
 import { Problem } from './problem';
 
@@ -67,6 +68,61 @@ export function idempotencyKeyOf(req: Request): string | null {
   return key;
 }
 
+/** This user's row of this key: the condition of the statements below. */
+const keyRow = and(
+  eq(idempotencyKeys.userId, sql.placeholder('userId')),
+  eq(idempotencyKeys.key, sql.placeholder('key')),
+);
+/** Claim a new key, or one whose answer has expired (it starts afresh); returns the key when claimed. */
+const claimStatement = builtOnce((db) =>
+  db
+    .insert(idempotencyKeys)
+    .values({
+      userId: sql.placeholder('userId'),
+      key: sql.placeholder('key'),
+      request: sql.placeholder('request'),
+      requestHash: sql.placeholder('requestHash'),
+    })
+    .onConflictDoUpdate({
+      target: [idempotencyKeys.userId, idempotencyKeys.key],
+      set: {
+        request: sql`excluded.${sql.identifier(idempotencyKeys.request.name)}`,
+        requestHash: sql`excluded.${sql.identifier(idempotencyKeys.requestHash.name)}`,
+        status: null,
+        response: null,
+        createdAt: sql`now()`,
+        completedAt: null,
+        caseId: null,
+        releasedAt: null,
+      },
+      setWhere: lt(idempotencyKeys.createdAt, sql.placeholder('expiredBefore')),
+    })
+    .returning({ key: idempotencyKeys.key })
+    .prepare('idempotency_claim'),
+);
+const earlierStatement = builtOnce((db) =>
+  db.select().from(idempotencyKeys).where(keyRow).prepare('idempotency_earlier'),
+);
+const rememberStatement = builtOnce((db) =>
+  db
+    .update(idempotencyKeys)
+    .set({ caseId: sql`${sql.placeholder('caseId')}` })
+    .where(keyRow)
+    .prepare('idempotency_remember_case'),
+);
+const completeStatement = builtOnce((db) =>
+  db
+    .update(idempotencyKeys)
+    .set({
+      status: sql`${sql.placeholder('status')}`,
+      // Filled with the body as the column stores it (serialised JSON): a bare placeholder would let pg turn an array into a PostgreSQL array.
+      response: sql`${sql.placeholder('response')}::jsonb`,
+      completedAt: sql`${sql.placeholder('completedAt')}`,
+    })
+    .where(keyRow)
+    .prepare('idempotency_complete'),
+);
+
 /**
  * Claim `key` for this request, or find what an earlier request with it did. The same key with a
  * different request is a 422; the same request still running elsewhere is a 409 to retry later.
@@ -76,27 +132,16 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
   const requestHash = createHash('sha256')
     .update(canonicalize({ request, body: req.body ?? null }) ?? '')
     .digest('hex');
-  const mine = and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
+  const mine = () => and(eq(idempotencyKeys.userId, userId), eq(idempotencyKeys.key, key));
   const now = Date.now();
   // One round trip: a new key is claimed, and so is one whose answer has expired (it starts afresh).
-  const claimed = await db
-    .insert(idempotencyKeys)
-    .values({ userId, key, request, requestHash })
-    .onConflictDoUpdate({
-      target: [idempotencyKeys.userId, idempotencyKeys.key],
-      set: {
-        request,
-        requestHash,
-        status: null,
-        response: null,
-        createdAt: sql`now()`,
-        completedAt: null,
-        caseId: null,
-        releasedAt: null,
-      },
-      setWhere: lt(idempotencyKeys.createdAt, new Date(now - KEY_TTL_MS)),
-    })
-    .returning({ key: idempotencyKeys.key });
+  const claimed = await claimStatement(db).execute({
+    userId,
+    key,
+    request,
+    requestHash,
+    expiredBefore: new Date(now - KEY_TTL_MS),
+  });
   const updateId = `idem-${createHash('sha256').update(`${userId}\n${key}`).digest('hex').slice(0, 40)}`;
   const run = (caseId: string | null): IdempotentRun => {
     let allocated = caseId;
@@ -106,20 +151,26 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
       updateId,
       rememberCaseId: async (id) => {
         allocated = id;
-        await db.update(idempotencyKeys).set({ caseId: id }).where(mine);
+        await rememberStatement(db).execute({ userId, key, caseId: id });
       },
       complete: async (status, body) => {
-        await db.update(idempotencyKeys).set({ status, response: body, completedAt: new Date() }).where(mine);
+        await completeStatement(db).execute({
+          userId,
+          key,
+          status,
+          response: idempotencyKeys.response.mapToDriverValue(body),
+          completedAt: new Date(),
+        });
       },
       abandon: async () => {
-        if (allocated) await db.update(idempotencyKeys).set({ releasedAt: new Date() }).where(mine);
-        else await db.delete(idempotencyKeys).where(mine);
+        if (allocated) await db.update(idempotencyKeys).set({ releasedAt: new Date() }).where(mine());
+        else await db.delete(idempotencyKeys).where(mine());
       },
     };
   };
   if (claimed.length) return run(null);
 
-  const [earlier] = await db.select().from(idempotencyKeys).where(mine);
+  const [earlier] = await earlierStatement(db).execute({ userId, key });
   if (!earlier) return claimIdempotencyKey(db, userId, key, req); // deleted in between: claim again
   if (earlier.requestHash !== requestHash) {
     throw new Problem(
@@ -140,7 +191,7 @@ export async function claimIdempotencyKey(db: Db, userId: string, key: string, r
     const [taken] = await db
       .update(idempotencyKeys)
       .set({ releasedAt: null, createdAt: new Date(now) })
-      .where(and(mine, isNull(idempotencyKeys.status), or(isNotNull(idempotencyKeys.releasedAt), stale)))
+      .where(and(mine(), isNull(idempotencyKeys.status), or(isNotNull(idempotencyKeys.releasedAt), stale)))
       .returning({ caseId: idempotencyKeys.caseId });
     if (taken) return run(taken.caseId);
   }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { Db } from './index';
 
 /** At most this many statement texts are prepared (per pool; each connection prepares those it runs). */
 export const MAX_PREPARED_STATEMENTS = 256;
@@ -56,4 +57,24 @@ export function prepareRepeatedStatements(client: pg.ClientBase, names: Statemen
     }
     return query(...args);
   }) as unknown as pg.ClientBase['query'];
+}
+
+/**
+ * A statement built once per database and then only run: `build` makes it with drizzle's
+ * `.prepare(name)` and `sql.placeholder(…)` for its values, and each call fills those in. The
+ * request path's statements (sign-in check, idempotency key, case lookup, access audit) were built
+ * from the schema on every request; drizzle's query building was the largest piece of the API's own
+ * CPU per action (a CPU profile of `bench:throughput`, issue 19). `name` must be unique per text:
+ * it is the statement's name on every connection.
+ */
+export function builtOnce<S>(build: (db: Db) => S): (db: Db) => S {
+  const built = new WeakMap<Db, S>();
+  return (db) => {
+    let statement = built.get(db);
+    if (statement === undefined) {
+      statement = build(db);
+      built.set(db, statement);
+    }
+    return statement;
+  };
 }

@@ -4,6 +4,8 @@ import { NOTICE_KINDS } from '../../../domain/vocabulary';
 import { orgUnits } from '../../../db/schema/org';
 import type { Principal } from '../../auth';
 import { isWithin, SUBTREE_ROLES } from '../../authz';
+import type { Db } from '../../../db';
+import { builtOnce } from '../../../db/prepared';
 import { findUnit } from '../../../db/units';
 import type { AppDeps } from '../../deps';
 import { Problem } from '../../problem';
@@ -39,18 +41,59 @@ export function addressedTo(principal: Principal): SQL {
   return or(eq(notices.unitId, principal.unitId), eq(notices.recipientUserId, principal.userId))!;
 }
 
-/** SQL: the caller may see this case (its unit is involved, or lies in the caller's subtree). */
-export function caseVisibleTo(principal: Principal): SQL {
+/** Which cases a caller sees: every case (the county's supervisors), its own unit's, or its subtree's. */
+type CaseScope = 'all' | 'unit' | 'subtree';
+function caseScopeOf(principal: Principal): CaseScope {
   // The county's supervisors see every case: skip the per-case unit check (it dominates county-wide lists).
-  if (SUBTREE_ROLES.includes(principal.role) && principal.unitIsSoleRoot) return sql`true`;
+  if (SUBTREE_ROLES.includes(principal.role) && principal.unitIsSoleRoot) return 'all';
+  return SUBTREE_ROLES.includes(principal.role) ? 'subtree' : 'unit';
+}
+/** The caller's unit as the visibility condition uses it: values, or placeholders of a statement built once. */
+interface Viewer {
+  unitId: unknown;
+  unitPath: unknown;
+  /** `unitPath` followed by `/%`: the units below it. */
+  below: unknown;
+}
+const viewerOf = (p: Principal): Viewer => ({ unitId: p.unitId, unitPath: p.unitPath, below: `${p.unitPath}/%` });
+
+function visibleIn(scope: CaseScope, viewer: Viewer): SQL {
+  if (scope === 'all') return sql`true`;
   // A unit's own role needs no org_units join: with it the planner chose parallel plans whose start
   // alone cost 20–80 ms on a loaded box for a handler's overdue list (7 ms without).
-  if (!SUBTREE_ROLES.includes(principal.role))
-    return sql`exists (select 1 from ${caseUnits} where ${caseUnits.caseId} = ${cases.id} and ${caseUnits.unitId} = ${principal.unitId})`;
+  if (scope === 'unit')
+    return sql`exists (select 1 from ${caseUnits} where ${caseUnits.caseId} = ${cases.id} and ${caseUnits.unitId} = ${viewer.unitId})`;
   return sql`exists (select 1 from ${caseUnits} join ${orgUnits} on ${orgUnits.id} = ${caseUnits.unitId}
-    where ${caseUnits.caseId} = ${cases.id} and (${caseUnits.unitId} = ${principal.unitId}
-      or ${orgUnits.path} = ${principal.unitPath} or ${orgUnits.path} like ${`${principal.unitPath}/%`}))`;
+    where ${caseUnits.caseId} = ${cases.id} and (${caseUnits.unitId} = ${viewer.unitId}
+      or ${orgUnits.path} = ${viewer.unitPath} or ${orgUnits.path} like ${viewer.below}))`;
 }
+
+/** SQL: the caller may see this case (its unit is involved, or lies in the caller's subtree). */
+export function caseVisibleTo(principal: Principal): SQL {
+  return visibleIn(caseScopeOf(principal), viewerOf(principal));
+}
+
+/** One case by id if the caller's scope lets it see it: a statement per scope, built once. */
+const prepareCaseLookup = (db: Db, scope: CaseScope) =>
+  db
+    .select()
+    .from(cases)
+    .where(
+      and(
+        eq(cases.id, sql.placeholder('id')),
+        visibleIn(scope, {
+          unitId: sql.placeholder('unitId'),
+          unitPath: sql.placeholder('unitPath'),
+          below: sql.placeholder('below'),
+        }),
+      ),
+    )
+    .prepare(`case_lookup_${scope}`);
+const caseLookup: Record<CaseScope, (db: Db) => ReturnType<typeof prepareCaseLookup>> = {
+  all: builtOnce((db) => prepareCaseLookup(db, 'all')),
+  unit: builtOnce((db) => prepareCaseLookup(db, 'unit')),
+  subtree: builtOnce((db) => prepareCaseLookup(db, 'subtree')),
+};
 
 export function envelope(row: typeof cases.$inferSelect, now: Date) {
   return {
@@ -78,10 +121,7 @@ export function envelope(row: typeof cases.$inferSelect, now: Date) {
 /** Load a case the caller may see, or throw 404 (a case in another unit is not revealed). */
 export async function loadVisibleCase(deps: AppDeps, principal: Principal, id: string) {
   const [row] = await timeStage('api.case-lookup', () =>
-    deps.database.db
-      .select()
-      .from(cases)
-      .where(and(eq(cases.id, id), caseVisibleTo(principal))),
+    caseLookup[caseScopeOf(principal)](deps.database.db).execute({ id, ...viewerOf(principal) }),
   );
   if (!row)
     throw new Problem(
