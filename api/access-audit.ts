@@ -2,6 +2,7 @@ import type { Request, RequestHandler } from 'express';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db';
 import { builtOnce } from '../db/prepared';
+import { timeStage } from '../runtime/stage-timing';
 import { accessAudit, type AccessKind } from '../db/schema/access-audit';
 import type { Principal } from './auth';
 
@@ -55,7 +56,7 @@ export async function recordAccess(db: Db, req: Request, entry: AccessEntry): Pr
     subject: entry.subject ?? null,
     detail: entry.detail ?? {},
   };
-  await insertEntry(db).execute(row);
+  await timeStage('api.access-audit', () => insertEntry(db).execute(row));
 }
 
 /**
