@@ -1,12 +1,12 @@
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
-import multer from 'multer';
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Role } from '../db/schema/org';
 import type { AppDeps } from './deps';
 import { authenticate, type Principal } from './auth';
 import { claimIdempotencyKey, IDEMPOTENCY_HEADER, idempotencyKeyOf, type IdempotentRun } from './idempotency';
 import { requireRole } from './authz';
-import { Problem, problemSchema } from './problem';
+import { problemSchema } from './problem';
+import { formFile, multipartFile, uploadedFile } from './uploads';
 import { validate } from './validation';
 import { timeStage } from '../runtime/stage-timing';
 import { z } from './zod';
@@ -28,6 +28,12 @@ export interface RouteContext<P, Q, B> {
   deps: AppDeps;
   /** The request's Idempotency-Key run, when it has one (see api/idempotency.ts; case starts use it for their number). */
   idempotency: IdempotentRun | null;
+  /**
+   * A write the answer waits for, run meanwhile rather than before it: the request is answered once
+   * it and the idempotent answer are both stored (e.g. the access-audit entry of what the answer
+   * shows). It must handle its own failure; a handler that throws afterwards leaves it to finish.
+   */
+  alongsideAnswer(write: Promise<void>): void;
 }
 
 export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
@@ -201,13 +207,21 @@ export class ApiRoutes {
               return;
             }
             let result: unknown;
+            const alongside: Promise<void>[] = [];
+            const alongsideAnswer = (write: Promise<void>) => void alongside.push(write);
             try {
               result = await timeStage('api.handler', () =>
-                spec.handler({ params, query, body, principal, req, res, deps, idempotency: run } as RouteContext<
-                  z.infer<P>,
-                  z.infer<Q>,
-                  z.infer<B>
-                >),
+                spec.handler({
+                  params,
+                  query,
+                  body,
+                  principal,
+                  req,
+                  res,
+                  deps,
+                  idempotency: run,
+                  alongsideAnswer,
+                } as RouteContext<z.infer<P>, z.infer<Q>, z.infer<B>>),
               );
             } catch (err) {
               // Forget the key (or hand an allocated case number on) so a retry runs again; if even that
@@ -216,9 +230,12 @@ export class ApiRoutes {
               throw err;
             }
             // The work is done: a failure to store the answer must not turn it into an error.
-            await timeStage('api.idempotency-answer', async () => run?.complete(status, result)).catch((e: unknown) =>
-              req.log?.warn({ err: e }, 'idempotent answer not stored'),
-            );
+            await Promise.all([
+              timeStage('api.idempotency-answer', async () => run?.complete(status, result)).catch((e: unknown) =>
+                req.log?.warn({ err: e }, 'idempotent answer not stored'),
+              ),
+              ...alongside,
+            ]);
             if (res.headersSent) return;
             if (spec.response.contentType && spec.response.contentType !== 'application/json') {
               res.status(status).type(spec.response.contentType).send(result);
@@ -240,61 +257,4 @@ export class ApiRoutes {
   mount(router: Router, deps: AppDeps, hooks: MountHooks): void {
     for (const m of this.mounts) m(router, deps, hooks);
   }
-}
-
-/** Parse one file of a multipart form into memory; a file over `maxBytes` is a 413, a malformed form a 400. */
-function multipartFile(field: string, maxBytes: number): RequestHandler {
-  const parse = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: maxBytes, files: 1, fields: 20, parts: 21 },
-    defParamCharset: 'utf8',
-  }).single(field);
-  return (req, res, next) => {
-    parse(req, res, (err: unknown) => {
-      if (!err) return next();
-      if (err instanceof multer.MulterError && err.code === 'LIMIT_FILE_SIZE') {
-        const mb = Math.round((maxBytes / 1_048_576) * 10) / 10;
-        return next(
-          new Problem(
-            'tooLarge',
-            { zh: `文件过大：单个文件不得超过 ${mb} MB`, en: `File too large: at most ${mb} MB per file` },
-            { code: 'file-too-large', limit: maxBytes },
-          ),
-        );
-      }
-      const message = err instanceof Error ? err.message : String(err);
-      next(
-        new Problem(
-          'badRequest',
-          { zh: `上传内容有误：${message}`, en: `Malformed upload: ${message}` },
-          { code: 'bad-upload' },
-        ),
-      );
-    });
-  };
-}
-
-function formFile(req: Request, field: string): Express.Multer.File {
-  if (!req.file)
-    throw new Problem(
-      'badRequest',
-      { zh: `请在表单字段 ${field} 中上传一个文件`, en: `Upload one file in the form field ${field}` },
-      { code: 'file-required' },
-    );
-  return req.file;
-}
-
-/** The bytes of an upload route's body; a missing file or another content type is a 400. */
-function uploadedFile(req: Request, contentTypes: readonly string[]): Buffer {
-  if (!Buffer.isBuffer(req.body) || req.body.length === 0) {
-    throw new Problem(
-      'badRequest',
-      {
-        zh: `请上传文件（Content-Type 须为 ${contentTypes.join(' 或 ')}）`,
-        en: `Upload a file (Content-Type ${contentTypes.join(' or ')})`,
-      },
-      { code: 'file-required' },
-    );
-  }
-  return req.body;
 }

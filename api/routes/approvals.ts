@@ -235,7 +235,7 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
     body: approvalActionRequestSchema,
     response: { schema: approvalViewSchema, description: '办理后的案件 / The case after the action' },
     errors: [404, 409, 422, 503],
-    async handler({ params, body, principal, deps, idempotency, req }) {
+    async handler({ params, body, principal, deps, idempotency, req, alongsideAnswer }) {
       const row = await loadVisibleCase(deps, principal, params.id);
       if (row.process !== 'approval')
         throw notFound('case-not-found', `不是审批案件：${params.id}`, `${params.id} is not an approval case`);
@@ -252,10 +252,13 @@ export function registerApprovalRoutes(routes: ApiRoutes): void {
         { actor: actorOf(principal), action, ...(oversight ? { oversight } : {}) },
         idempotency?.updateId,
       );
-      // The answer shows the applicant's phone and masked ID number to the actor: audited like a read
-      // (the action has taken effect, so a failed audit write is logged rather than answered as a failure).
-      await recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) =>
-        req.log?.error({ err }, 'access audit not written'),
+      // The answer shows the applicant's phone and masked ID number to the actor: audited like a read,
+      // written while the idempotent answer is stored (the action has taken effect, so a failed audit
+      // write is logged rather than answered as a failure).
+      alongsideAnswer(
+        recordApplicantRead(deps.database.db, req, params.id, view).catch((err: unknown) =>
+          req.log?.error({ err }, 'access audit not written'),
+        ),
       );
       return view;
     },
