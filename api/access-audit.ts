@@ -31,7 +31,7 @@ const ENTRY_COLUMNS = [
   'detail',
 ] as const;
 type EntryRow = { [K in (typeof ENTRY_COLUMNS)[number]]: (typeof accessAudit.$inferInsert)[K] };
-/** The insert of one entry, built once; its values are filled in per request. */
+/** The insert of one entry, built once; its values are filled in per request (a placeholder per column of the list). */
 const insertEntry = builtOnce((db) =>
   db
     .insert(accessAudit)
