@@ -7,7 +7,7 @@
 // bench/results/side-by-side.json and .md (the last round's own throughput results stay in
 // bench/results/throughput.*). Needs Java and Maven for the peer (its jar is built when missing).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { announce, readSettings, table, writeResults } from './lib/report';
@@ -45,6 +45,7 @@ interface EngineRun {
 }
 interface Round {
   label: string;
+  warmed: boolean;
   at: string;
   load: number;
   flowable: { actionsPerS: number; cpuMsPerAction: number };
@@ -95,6 +96,7 @@ for (const { label, warmed } of plan) {
   const flowableCpu = ((f.cpu_s.server ?? 0) + (f.cpu_s.postgres ?? 0)) / f.actions;
   const r: Round = {
     label,
+    warmed,
     at,
     load,
     flowable: { actionsPerS: f.actions_per_s, cpuMsPerAction: round2(flowableCpu * 1000) },
@@ -137,8 +139,8 @@ const summary = (subset: Round[]) =>
       };
 const figures = {
   rounds,
-  peerDefault: summary(rounds.filter((r) => !r.label.startsWith('warmed'))),
-  peerWarmed: summary(rounds.filter((r) => r.label.startsWith('warmed'))),
+  peerDefault: summary(rounds.filter((r) => !r.warmed)),
+  peerWarmed: summary(rounds.filter((r) => r.warmed)),
 };
 const md = [
   '## Rounds (each: the Flowable peer, then this engine at once)',
@@ -205,3 +207,5 @@ const md = [
   'CPU ms per action: Flowable = its server + PostgreSQL; engine = API + worker + Temporal + PostgreSQL (neither counts its load driver).',
 ].join('\n');
 writeResults('side-by-side', 'npm run bench:side-by-side', m, settings, figures, md);
+// Each Flowable run's figures are in the results now (and in its throughput run's `flowable`).
+rmSync(scratch, { recursive: true, force: true });
