@@ -845,3 +845,28 @@ describe('closing right after the last part ends', () => {
     expect({ state: await stateOf(id), updates: await updates() }).toEqual(before);
   });
 });
+
+describe('the order of a whistle’s departments', () => {
+  const [A, C] = [dept('scjg'), dept('zj')];
+
+  it('lists its departments in the order the township summoned them, whichever part was notified first', async () => {
+    // Summoned against the alphabetical order of their ids, and so of their parts' case ids.
+    const s = await whistle({ unitIds: [C, A] });
+    const approved = await ok('t01.leader', s.caseId, { type: 'approve' });
+    expect(approved.departments.map((d: { unitId: string }) => d.unitId)).toEqual([C, A]);
+    // The parts of one approval start in the same workflow task, so either may be notified first:
+    // make the second one's instant the earlier.
+    const [first] = await t.tdb.db
+      .select({ at: summonsDepartments.notifiedAt })
+      .from(summonsDepartments)
+      .where(eq(summonsDepartments.caseId, `${s.caseId}.${C}`));
+    await t.tdb.db
+      .update(summonsDepartments)
+      .set({ notifiedAt: new Date(first!.at.getTime() - 1000) })
+      .where(eq(summonsDepartments.caseId, `${s.caseId}.${A}`));
+    const read = await getSummons('t01.dispatcher', s.caseId);
+    expect(read.status, JSON.stringify(read.body)).toBe(200);
+    expect(read.body.departments.map((d: { unitId: string }) => d.unitId)).toEqual([C, A]);
+    expect(read.body.parts.map((p: { caseId: string }) => p.caseId)).toEqual([`${s.caseId}.${C}`, `${s.caseId}.${A}`]);
+  });
+});

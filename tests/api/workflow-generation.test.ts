@@ -123,5 +123,12 @@ describe('the workflow generation', () => {
       ).toEqual([]);
       expect(h.upserts, caseId).toBe(0);
     }
+    // Both parts were asked for in one workflow task (PARALLEL_PART_STARTS_PATCH): their start
+    // commands come one after the other, before the server confirmed either (one after the
+    // other, each confirmed in a workflow task of its own, before it).
+    const events = (await t.deps.temporal.workflow.getHandle(id).fetchHistory()).events ?? [];
+    const initiated = events.flatMap((e, i) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [i] : []));
+    expect(initiated).toHaveLength(2);
+    expect(initiated[1]).toBe(initiated[0]! + 1);
   });
 });

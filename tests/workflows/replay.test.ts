@@ -31,7 +31,11 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * `summons-part-facts-activity` are generation-2 cases (recorded at 942b430 through the API, driven
  * as `bench:throughput` drives them) that wrote each transition's statistics facts by a local
  * activity of their own after it (`FACTS_WITH_TRANSITION` in workflows/shared/case-runner.ts): they
- * replay through `patched()` with that activity.
+ * replay through `patched()` with that activity. `summons-facts-activity` also starts its two parts one
+ * after the other, each confirmed in a workflow task of its own, from before a whistle started them at
+ * once (`PARALLEL_PART_STARTS_PATCH` in workflows/summons/workflow.ts); it replays through `patched()`
+ * on the old path. (The SDK's replay matches commands to events across workflow tasks, so it would
+ * also replay on the new path: the patch keeps a whistle running at the deploy on the path it took.)
  */
 const fixture = (name: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));

@@ -42,7 +42,7 @@ export function caseMessages<Input, View>(workflowType: string): CaseMessages<In
 export const GENERATION_MEMO = 'workflowGeneration';
 
 /** The generation of the workflow code: every patch in workflows/shared/generation.ts up to it is in its code from the start. */
-export const WORKFLOW_GENERATION = 3;
+export const WORKFLOW_GENERATION = 4;
 
 /** The memo a workflow is started with by the API: the current generation. */
 export const generationMemo = (): Record<string, number> => ({ [GENERATION_MEMO]: WORKFLOW_GENERATION });

@@ -28,6 +28,7 @@ const PATCHES = {
   'approval-complete-notice': 1,
   'notices-with-transition': 2,
   'facts-with-transition': 3,
+  'summons-parallel-part-starts': 4,
 } as const satisfies Record<string, number>;
 
 export type PatchId = keyof typeof PATCHES;

@@ -31,6 +31,11 @@ const { recordSummonsFacts, recordSummonsPartFacts } = projectionActivities;
  * end; parts that ended before it replay without the signal.
  */
 export const PART_ENDING_PATCH = 'summons-part-ending-signal';
+/**
+ * Since this patch a whistle starts the parts of its departments at once (one workflow task); before
+ * it, one after the other, each start confirmed before the next was asked for.
+ */
+export const PARALLEL_PART_STARTS_PATCH = 'summons-parallel-part-starts';
 
 /** A whistle (吹哨): see workflows/summons/definitions.ts. */
 export async function summonsWorkflow(input: StartSummonsInput): Promise<SummonsOutcome> {
@@ -71,12 +76,9 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
       });
     },
     extra: async ({ start }) => {
-      for (const part of start) {
-        const child = await startChild(summonsPartWorkflow, {
-          workflowId: part.caseId,
-          args: [part],
-          memo: childGenerationMemo(),
-        });
+      const startPart = (part: StartPartInput) =>
+        startChild(summonsPartWorkflow, { workflowId: part.caseId, args: [part], memo: childGenerationMemo() });
+      const watch = (part: StartPartInput, child: Awaited<ReturnType<typeof startPart>>) => {
         started.add(part.caseId);
         // A part terminated by an operator ends as withdrawn, so the whistle can still close.
         const aborted = (): PartOutcome => ({
@@ -89,7 +91,18 @@ export async function summonsWorkflow(input: StartSummonsInput): Promise<Summons
         });
         const ended = (outcome: PartOutcome) => runner.arrive((now) => summons.partEnded(outcome, now));
         void child.result().then(ended, () => ended(aborted()));
+      };
+      if (since(PARALLEL_PART_STARTS_PATCH)) {
+        // Every part's start in one workflow task: the approval answers after one round trip to the
+        // server, not one per department. A part that failed to start fails the action as before,
+        // once the others have started and are watched.
+        const results = await Promise.allSettled(start.map(startPart));
+        results.forEach((r, i) => r.status === 'fulfilled' && watch(start[i]!, r.value));
+        const failed = results.find((r) => r.status === 'rejected');
+        if (failed) throw failed.reason;
+        return;
       }
+      for (const part of start) watch(part, await startPart(part));
     },
   });
   await runner.open();

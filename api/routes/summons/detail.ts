@@ -47,7 +47,8 @@ export function registerSummonsDetailRoutes(routes: ApiRoutes): void {
         throw err;
       }
       const { kind: _k, ...data } = row.data as Record<string, unknown>;
-      return { ...(data as unknown as SummonsView), departments: await departmentsOf(deps, params.id) };
+      const view = data as unknown as SummonsView;
+      return { ...view, departments: await departmentsOf(deps, params.id, { order: view.parts.map((p) => p.caseId) }) };
     },
   });
 

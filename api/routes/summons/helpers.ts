@@ -82,18 +82,34 @@ export type Jsonified<T> = {
   [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K];
 };
 
-/** The stored parts of a whistle: every unit's, or only `unitId`'s. */
-export async function departmentsOf(deps: AppDeps, summonsId: string, unitId?: string) {
-  const rows = await deps.database.db
-    .select()
-    .from(summonsDepartments)
-    .where(
-      and(
-        eq(summonsDepartments.summonsId, summonsId),
-        unitId === undefined ? undefined : eq(summonsDepartments.unitId, unitId),
-      ),
-    )
-    .orderBy(asc(summonsDepartments.notifiedAt), asc(summonsDepartments.caseId));
+/**
+ * The stored parts of a whistle: every unit's, or only `unitId`'s. `order`, the whistle's own list
+ * of its parts (its view's `parts`), puts them in the order the township summoned them — the parts
+ * of one approval start in the same workflow task, so their notification instants tie or fall in
+ * whichever order the server ran the starts. Parts it does not name (none, unless read between a
+ * part's start and the whistle's view) and the lists without it follow their notification instant.
+ */
+export async function departmentsOf(
+  deps: AppDeps,
+  summonsId: string,
+  { unitId, order }: { unitId?: string; order?: readonly string[] } = {},
+) {
+  const position = (caseId: string) => {
+    const i = order?.indexOf(caseId) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  const rows = (
+    await deps.database.db
+      .select()
+      .from(summonsDepartments)
+      .where(
+        and(
+          eq(summonsDepartments.summonsId, summonsId),
+          unitId === undefined ? undefined : eq(summonsDepartments.unitId, unitId),
+        ),
+      )
+      .orderBy(asc(summonsDepartments.notifiedAt), asc(summonsDepartments.caseId))
+  ).sort((a, b) => position(a.caseId) - position(b.caseId));
   return rows.map(
     (r) =>
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v])) as Jsonified<
@@ -116,7 +132,7 @@ export async function loadWhistle(deps: AppDeps, principal: Principal, id: strin
  * Null when the caller's unit has no part in this whistle.
  */
 export async function whistleForSummonedUnit(deps: AppDeps, principal: Principal, id: string) {
-  const departments = await departmentsOf(deps, id, principal.unitId);
+  const departments = await departmentsOf(deps, id, { unitId: principal.unitId });
   if (departments.length === 0) return null;
   const [row] = await deps.database.db.select().from(cases).where(eq(cases.id, id));
   if (!row || row.process !== 'summons' || (row.data as { kind?: string }).kind !== 'summons') return null;

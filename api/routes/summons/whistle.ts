@@ -141,12 +141,9 @@ export function registerWhistleRoutes(routes: ApiRoutes): void {
         { actor: actorOf(principal), action: body },
         idempotency?.updateId,
       );
-      if (body.type === 'approve')
-        await partsOpened(
-          deps,
-          view.parts.map((p) => p.caseId),
-        );
-      return { ...view, departments: await departmentsOf(deps, params.id) };
+      const order = view.parts.map((p) => p.caseId);
+      if (body.type === 'approve') await partsOpened(deps, order);
+      return { ...view, departments: await departmentsOf(deps, params.id, { order }) };
     },
   });
 }
