@@ -4,8 +4,8 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { bundleWorkflows } from '../../worker/create-worker';
 import { useTestSystem } from '../support/system';
-import { eq } from 'drizzle-orm';
-import { auditLog, incidentFacts } from '../../db/schema';
+import { and, eq } from 'drizzle-orm';
+import { auditLog, incidentFacts, notices } from '../../db/schema';
 import { GENERATION_MEMO, WORKFLOW_GENERATION } from '../../workflows/shared/definitions';
 
 /*
@@ -130,5 +130,21 @@ describe('the workflow generation', () => {
     const initiated = events.flatMap((e, i) => (e.startChildWorkflowExecutionInitiatedEventAttributes ? [i] : []));
     expect(initiated).toHaveLength(2);
     expect(initiated[1]).toBe(initiated[0]! + 1);
+    // A part's opening is one local activity, its first transition with the notice summoning the
+    // unit (PART_OPENING_NOTICES_PATCH; before, the notice was a second one).
+    for (const caseId of parts) {
+      const h = await historyOf(caseId);
+      const entries = await t.tdb.db.select({ seq: auditLog.seq }).from(auditLog).where(eq(auditLog.streamId, caseId));
+      expect(entries, caseId).toHaveLength(1);
+      expect(
+        h.markers.filter((m) => m === 'core_local_activity'),
+        caseId,
+      ).toHaveLength(1);
+      const stored = await t.tdb.db
+        .select({ key: notices.key })
+        .from(notices)
+        .where(and(eq(notices.caseId, caseId), eq(notices.key, 'summoned')));
+      expect(stored, caseId).toHaveLength(1);
+    }
   });
 });

@@ -36,6 +36,10 @@ import { bundleWorkflows } from '../../worker/create-worker';
  * once (`PARALLEL_PART_STARTS_PATCH` in workflows/summons/workflow.ts); it replays through `patched()`
  * on the old path. (The SDK's replay matches commands to events across workflow tasks, so it would
  * also replay on the new path: the patch keeps a whistle running at the deploy on the path it took.)
+ * The parts among them (`summons-part-rated`, `summons-part-resummon-ruled`,
+ * `summons-part-facts-activity`) also store the notice summoning their unit by a `sendNotices` local
+ * activity of its own after their first transition (`PART_OPENING_NOTICES_PATCH`): they fail without
+ * `patched()` there.
  */
 const fixture = (name: string) =>
   historyFromJSON(JSON.parse(readFileSync(new URL(`../fixtures/histories/${name}.json`, import.meta.url), 'utf8')));

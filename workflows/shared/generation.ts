@@ -29,6 +29,7 @@ const PATCHES = {
   'notices-with-transition': 2,
   'facts-with-transition': 3,
   'summons-parallel-part-starts': 4,
+  'summons-part-opening-notices': 4,
 } as const satisfies Record<string, number>;
 
 export type PatchId = keyof typeof PATCHES;

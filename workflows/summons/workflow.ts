@@ -36,6 +36,11 @@ export const PART_ENDING_PATCH = 'summons-part-ending-signal';
  * it, one after the other, each start confirmed before the next was asked for.
  */
 export const PARALLEL_PART_STARTS_PATCH = 'summons-parallel-part-starts';
+/**
+ * Since this patch the notice that summons a unit is stored and sent by the local activity that
+ * writes its part's first transition; before it, by a local activity of its own after that one.
+ */
+export const PART_OPENING_NOTICES_PATCH = 'summons-part-opening-notices';
 
 /** A whistle (吹哨): see workflows/summons/definitions.ts. */
 export async function summonsWorkflow(input: StartSummonsInput): Promise<SummonsOutcome> {
@@ -129,6 +134,8 @@ export async function summonsPartWorkflow(input: StartPartInput): Promise<PartOu
     },
   });
   await runner.open(async () => {
+    // The notice summoning the unit travels with the part's first transition: one local activity.
+    if (since(PART_OPENING_NOTICES_PATCH)) return runner.record(part.creationNote(), null, 0, part.creationNotices());
     await runner.record(part.creationNote());
     await sendNotices(part.creationNotices());
   });
